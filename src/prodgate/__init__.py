@@ -1,0 +1,3 @@
+"""prodgate: the production gate for AI systems."""
+
+__version__ = "0.1.0"

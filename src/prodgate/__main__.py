@@ -1,0 +1,5 @@
+"""Allow ``python -m prodgate``."""
+
+from prodgate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Reading repository files as hostile input.
+
+Every file prodgate reads comes from a change it judges, so reading is bounded (size),
+checked (no NUL bytes, valid UTF-8) and confined (a path may not leave the repository,
+through ``..``, an absolute path or a symlink). Problems are values, never exceptions,
+so one bad file never stops the report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+"""Artifacts and declarations larger than this are rejected rather than read."""
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a file could not be used: ``kind`` is one of missing, outside, not_file,
+    too_large, binary, not_utf8, unreadable."""
+
+    kind: str
+    message: str
+
+
+def relpath(path: Path, root: Path) -> str:
+    """Repository-relative path with ``/``, as every output shows it."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = Path(os.path.relpath(path, root))
+    return rel.as_posix()
+
+
+def resolve_inside(root: Path, base: Path, declared: str) -> Path | FileProblem:
+    """Resolve ``declared`` (relative to ``base``) and make sure it stays in ``root``.
+
+    ``root`` must already be resolved. Absolute paths and any path whose resolved form
+    (symlinks followed) leaves the repository are refused.
+    """
+    if not declared.strip():
+        return FileProblem("outside", "path is empty")
+    if declared.startswith(("/", "\\")) or PurePosixPath(declared).is_absolute() or (
+        len(declared) > 1 and declared[1] == ":"
+    ):
+        return FileProblem("outside", f"path {declared!r} is absolute; use a path relative to the asset")
+    if "\x00" in declared:
+        return FileProblem("outside", "path contains a NUL byte")
+    candidate = base / declared
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError) as exc:  # symlink loops
+        return FileProblem("unreadable", f"path {declared!r} cannot be resolved: {exc}")
+    if resolved != root and root not in resolved.parents:
+        how = "through a symlink" if ".." not in PurePosixPath(declared).parts else "with '..'"
+        return FileProblem("outside", f"path {declared!r} leaves the repository {how}")
+    return resolved
+
+
+def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:
+    """Read a UTF-8 text file within the size bound; strip a BOM; keep line endings
+    normalised to ``\\n`` so line numbers match what editors show."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return FileProblem("missing", "file does not exist")
+    except OSError as exc:
+        return FileProblem("unreadable", f"cannot read file: {exc.strerror or exc}")
+    if not path.is_file():
+        return FileProblem("not_file", "is not a regular file")
+    if st.st_size > max_bytes:
+        return FileProblem(
+            "too_large", f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileProblem("unreadable", f"cannot read file: {exc.strerror or exc}")
+    return decode_text(raw)
+
+
+def decode_text(raw: bytes) -> str | FileProblem:
+    """Decode bytes as UTF-8 text, refusing binary content."""
+    if b"\x00" in raw[:8192]:
+        return FileProblem("binary", "file is binary (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return FileProblem("not_utf8", f"file is not valid UTF-8 (line {line}, byte {exc.start})")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text

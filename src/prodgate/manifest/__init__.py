@@ -1,0 +1,1 @@
+"""The ``ai-asset.yaml`` declaration: models, loading and discovery of files."""

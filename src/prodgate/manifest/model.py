@@ -1,0 +1,139 @@
+"""pydantic models of ``ai-asset.yaml`` (schema v1).
+
+The JSON Schema in ``schema/ai-asset.schema.json`` is generated from these models, so
+editors and check-jsonschema see the same contract the gate enforces. What the schema
+can say (types, enumerations, formats, unknown keys) lives here; what depends on the
+organisation's policy (which artifacts a tier needs, which approvers an exception
+needs) is left to the rules, so that a policy change never needs a schema change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "prodgate/v1"
+
+Tier = Literal["team", "departmental", "enterprise"]
+Stage = Literal["sandbox", "pilot", "production", "retired"]
+Autonomy = Literal["human-in-the-loop", "human-on-the-loop", "autonomous"]
+Classification = Literal["public", "internal", "confidential", "restricted"]
+EvalFormat = Literal["auto", "prodgate", "promptfoo", "lm-eval", "hf-model-index", "junit"]
+
+TIERS: tuple[str, ...] = ("team", "departmental", "enterprise")
+STAGES: tuple[str, ...] = ("sandbox", "pilot", "production", "retired")
+CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+
+AssetName = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+        description="Unique in the repository: lowercase letters, digits and dashes.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["jane.doe@example.com"])]
+Threshold = Annotated[
+    str,
+    Field(
+        pattern=r"^\s*(?:>=|<=|>|<|==)?\s*-?[0-9]+(?:\.[0-9]+)?\s*%?\s*$",
+        description='A comparison such as ">= 0.9", "<= 0.01" or "== 0".',
+    ),
+]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must never silently drop a control."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Person(_Strict):
+    name: Text = Field(description="A named, accountable person (not a team alias).")
+    email: Email
+
+
+class Owner(Person):
+    team: str | None = None
+    github: Annotated[str, Field(pattern=r"^@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?$")] | None = Field(
+        default=None, description="GitHub user or team, for example '@acme/support-eng'."
+    )
+
+
+class Risk(_Strict):
+    customer_facing: bool = False
+    regulated: bool = False
+    autonomy: Autonomy = "human-in-the-loop"
+    decisions_about_people: bool = Field(
+        default=False, description="Hiring, credit, access to services and the like."
+    )
+
+
+class ModelRef(_Strict):
+    provider: Text = Field(description="openai, anthropic, azure-openai, bedrock, vertex, huggingface, self-hosted ...")
+    name: Text
+    version: str | None = None
+
+
+class DataSource(_Strict):
+    name: Text
+    classification: Classification
+    personal_data: bool = False
+
+
+class Eval(_Strict):
+    name: Text
+    results: Text = Field(description="Results file, relative to the asset root.")
+    format: EvalFormat = "auto"
+    category: str | None = Field(default=None, description="For example quality, safety, red-team.")
+    thresholds: dict[str, Threshold | float] = Field(default_factory=dict)
+    max_age_days: Annotated[int, Field(ge=1)] | None = None
+
+
+class AssetException(_Strict):
+    requirement: Text = Field(description="The policy requirement waived, e.g. security_review.")
+    reason: Text
+    ticket: Text
+    granted: dt.date = Field(description="Date the exception was approved.")
+    expires: dt.date
+    approvals: dict[str, Text] = Field(
+        default_factory=dict, description="Approver per role, e.g. business_executive: Ana Ruiz."
+    )
+    owners: dict[str, Text] = Field(
+        default_factory=dict, description="Named owner per area, e.g. risk: Li Wei."
+    )
+
+
+class Review(_Strict):
+    last_reviewed: dt.date
+
+
+class Asset(_Strict):
+    """One AI system: the root of ``ai-asset.yaml``."""
+
+    model_config = ConfigDict(
+        title="prodgate ai-asset.yaml",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    api_version: Literal["prodgate/v1"] = Field(alias="apiVersion")
+    name: AssetName
+    description: str | None = None
+    tier: Tier
+    stage: Stage
+    owner: Owner | None = None
+    business_owner: Person | None = None
+    risk: Risk = Field(default_factory=Risk)
+    models: list[ModelRef] = Field(default_factory=list)
+    data_sources: list[DataSource] = Field(default_factory=list)
+    paths: list[Text] = Field(
+        default_factory=list, description="Code this asset covers (globs); default: the asset root."
+    )
+    evals: list[Eval] = Field(default_factory=list)
+    artifacts: dict[str, Text] = Field(
+        default_factory=dict, description="Artifact kind (as the policy names it) to file path."
+    )
+    exceptions: list[AssetException] = Field(default_factory=list)
+    review: Review | None = None

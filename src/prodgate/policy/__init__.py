@@ -1,0 +1,1 @@
+"""The tiered policy: its schema, the built-in default and organisation overrides."""

@@ -1,0 +1,121 @@
+"""Resolve the effective policy: the built-in one, or an organisation's that extends it.
+
+A policy problem is a configuration error (exit 2), reported as ``file:line:col`` of the
+offending node, because a gate with a broken policy must not silently pass or fail
+every change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from prodgate.fsutil import FileProblem, read_text
+from prodgate.policy.model import Policy
+from prodgate.templates import read_template
+from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
+
+BUILTIN = "builtin"
+
+
+class PolicyError(Exception):
+    """The policy cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    policy: Policy
+    source: str
+    sha256: str
+    data: dict[str, Any]
+    """The merged policy as plain data, as ``prodgate policy`` prints it."""
+
+
+def load_policy(path: str | None = None) -> EffectivePolicy:
+    """The built-in policy, or the policy file at ``path`` merged over it."""
+    builtin_doc = _parse(read_template("policy.yaml"), "builtin policy.yaml")
+    if path is None or path == BUILTIN:
+        return _validate(builtin_doc.data, [(builtin_doc, "builtin policy.yaml")], BUILTIN)
+    text = read_text(Path(path), 1024 * 1024)
+    if isinstance(text, FileProblem):
+        raise PolicyError(f"{path}: {text.message}")
+    doc = _parse(text, path)
+    if not isinstance(doc.data, dict):
+        raise PolicyError(f"{path}:1:1: a policy is a mapping of keys")
+    data = doc.data
+    if data.get("extends") == BUILTIN:
+        merged = merge(builtin_doc.data, data)
+        return _validate(merged, [(doc, path), (builtin_doc, "builtin policy.yaml")], path)
+    if "extends" in data and data["extends"] is not None:
+        line, col = doc.position(("extends",))
+        raise PolicyError(f"{path}:{line}:{col}: extends: only 'builtin' can be extended")
+    return _validate(data, [(doc, path)], path)
+
+
+def _parse(text: str, name: str) -> YamlDocument:
+    loaded = load_yaml(text)
+    if isinstance(loaded, YamlProblem):
+        raise PolicyError(f"{name}:{loaded.line}:{loaded.column}: {loaded.message}")
+    return loaded
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key, anything else is replaced; ``null`` removes a key."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = merge(base.get(key), value)
+        return out
+    return override
+
+
+def _validate(data: Any, docs: list[tuple[YamlDocument, str]], source: str) -> EffectivePolicy:
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(_describe(exc, docs)) from None
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    return EffectivePolicy(policy=policy, source=source, sha256=digest, data=data)
+
+
+def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str:
+    lines = []
+    for error in exc.errors(include_url=False)[:10]:
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        msg = str(error["msg"]).removeprefix("Value error, ")
+        if not loc and ": " in msg:  # cross-reference checks name their own path
+            path, msg = msg.split(": ", 1)
+            loc = tuple(path.split("."))
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        name, line, col = _place(loc, docs)
+        if error["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{name}:{line}:{col}: {where}: {msg}")
+    more = len(exc.errors()) - 10
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return "invalid policy:\n  " + "\n  ".join(lines)
+
+
+def _place(loc: tuple[Any, ...], docs: list[tuple[YamlDocument, str]]) -> tuple[str, int, int]:
+    """The document that holds the deepest part of ``loc``: the override if it set it."""
+    best: tuple[int, str, int, int] | None = None
+    for doc, name in docs:
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in doc.positions:
+                line, col = doc.key_position(loc[:end]) if end and end < len(loc) else doc.position(loc[:end])
+                if best is None or end > best[0]:
+                    best = (end, name, line, col)
+                break
+    if best is None:
+        return (docs[0][1], 1, 1)
+    return best[1:]

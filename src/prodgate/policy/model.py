@@ -1,0 +1,197 @@
+"""pydantic schema of a policy file (``apiVersion: prodgate/policy/v1``).
+
+Policy facts are data: which artifacts exist and what they must contain, which
+requirement applies to which (tier, stage, gate), which risk facts raise the tier or add
+requirements. Code only interprets them, so platform teams change the gate without a
+release of prodgate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from prodgate.manifest.model import STAGES, TIERS, Tier
+
+StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
+ACTIVE: tuple[str, ...] = ("sandbox", "pilot", "production")
+FACTS = (
+    "customer_facing",
+    "regulated",
+    "autonomy",
+    "decisions_about_people",
+    "personal_data",
+    "classification",
+)
+FactValue = bool | str | list[bool | str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def expand_stages(specs: list[StageSpec] | StageSpec) -> frozenset[str]:
+    """``active`` and ``all`` to the stages they stand for."""
+    items = [specs] if isinstance(specs, str) else specs
+    out: set[str] = set()
+    for spec in items:
+        if spec == "all":
+            out.update(STAGES)
+        elif spec == "active":
+            out.update(ACTIVE)
+        else:
+            out.add(spec)
+    return frozenset(out)
+
+
+Cells = dict[Tier, list[StageSpec] | StageSpec]
+
+
+class Placeholder(_Strict):
+    text: str | None = None
+    regex: str | None = None
+    word: bool = Field(default=False, description="Match `text` only as a whole word.")
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Placeholder:
+        if (self.text is None) == (self.regex is None):
+            raise ValueError("give exactly one of 'text' or 'regex'")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from exc
+        return self
+
+    def pattern(self) -> re.Pattern[str]:
+        if self.regex is not None:
+            return re.compile(self.regex)
+        assert self.text is not None
+        escaped = re.escape(self.text)
+        return re.compile(rf"(?<!\w){escaped}(?!\w)" if self.word else escaped)
+
+    def describe(self) -> str:
+        return self.label or (f'"{self.text}"' if self.text is not None else f"/{self.regex}/")
+
+
+class ArtifactKind(_Strict):
+    title: str
+    template: str | None = None
+    required_headings: list[str] = Field(default_factory=list)
+    placeholders: list[Placeholder] = Field(
+        default_factory=list, description="Extra placeholders for this kind only."
+    )
+    references: list[str] = Field(default_factory=list)
+
+
+class Requirement(_Strict):
+    title: str
+    artifact: str | None = None
+    check: Literal["owner", "business_owner", "evals", "review"] | None = None
+    when: Cells = Field(default_factory=dict)
+    at_deploy: Cells = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Requirement:
+        if (self.artifact is None) == (self.check is None):
+            raise ValueError("give exactly one of 'artifact' or 'check'")
+        return self
+
+    def applies(self, tier: str, stage: str, gate: str) -> bool:
+        cells = [self.when] + ([self.at_deploy] if gate == "deploy" else [])
+        return any(stage in expand_stages(c[tier]) for c in cells if tier in c)  # type: ignore[index]
+
+
+def _check_facts(value: dict[str, FactValue]) -> dict[str, FactValue]:
+    unknown = sorted(set(value) - set(FACTS))
+    if unknown:
+        raise ValueError(f"unknown fact {unknown[0]!r}; facts are: {', '.join(FACTS)}")
+    if not value:
+        raise ValueError("'when' needs at least one fact")
+    return value
+
+
+class RiskFloor(_Strict):
+    when: dict[str, FactValue]
+    min_tier: Tier
+    reason: str
+
+    _facts = field_validator("when")(_check_facts)
+
+
+class RiskRequirement(_Strict):
+    title: str
+    artifact: str
+    when: dict[str, FactValue]
+    stages: list[StageSpec] | StageSpec = "active"
+    required_headings: list[str] = Field(default_factory=list)
+    reason: str
+
+    _facts = field_validator("when")(_check_facts)
+
+
+Threshold = Annotated[str, Field(pattern=r"^\s*(?:>=|<=|>|<|==)?\s*-?[0-9]+(?:\.[0-9]+)?\s*$")]
+
+
+class EvalRules(_Strict):
+    max_age_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    min_count: dict[Tier, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    required_categories: dict[Tier, list[str]] = Field(default_factory=dict)
+    minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
+
+
+class ExceptionRules(_Strict):
+    required_approvals: list[str] = Field(default_factory=list)
+    required_owners: list[str] = Field(default_factory=list)
+    max_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    warn_within_days: Annotated[int, Field(ge=0)] = 14
+
+
+class RuleOverride(_Strict):
+    severity: Literal["error", "warning", "note"] | None = None
+    enabled: bool = True
+
+
+class Policy(_Strict):
+    api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
+    name: str
+    version: str = ""
+    extends: Literal["builtin"] | None = None
+    placeholders: list[Placeholder] = Field(default_factory=list)
+    artifacts: dict[str, ArtifactKind]
+    requirements: dict[str, Requirement]
+    risk_floors: dict[str, RiskFloor] = Field(default_factory=dict)
+    risk_requirements: dict[str, RiskRequirement] = Field(default_factory=dict)
+    evals: EvalRules = Field(default_factory=EvalRules)
+    review_cadence_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
+    rules: dict[str, RuleOverride] = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        """Requirements may only name artifact kinds that exist, and rule overrides
+        only rules that exist: a typo in a policy must not switch a control off."""
+        from prodgate.rules.registry import RULES
+
+        for rid, req in self.requirements.items():
+            if req.artifact is not None and req.artifact not in self.artifacts:
+                raise ValueError(f"requirements.{rid}.artifact: unknown artifact kind {req.artifact!r}")
+        for rid, rreq in self.risk_requirements.items():
+            if rreq.artifact not in self.artifacts:
+                raise ValueError(f"risk_requirements.{rid}.artifact: unknown artifact kind {rreq.artifact!r}")
+        for rule_id in self.rules:
+            if rule_id not in RULES:
+                raise ValueError(f"rules.{rule_id}: no such rule")
+        return self
+
+    def artifact_placeholders(self, kind: str) -> list[Placeholder]:
+        return [*self.placeholders, *self.artifacts[kind].placeholders]
+
+
+def tier_rank(tier: str) -> int:
+    return TIERS.index(tier)

@@ -1,0 +1,1 @@
+"""Rules: the registry of stable ids and the checks that yield findings."""

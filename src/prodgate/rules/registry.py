@@ -1,0 +1,188 @@
+"""The one registry of rules that every reporter reads.
+
+Ids are stable: a rule may be retired but its id is never reused, because ids end up
+in SARIF fingerprints, exception tickets and suppressions. The ``help`` text is what
+``prodgate explain`` prints and what SARIF carries as ``help``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prodgate.findings import Finding, Location, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    help: str
+    references: tuple[str, ...] = ()
+
+    @property
+    def area(self) -> str:
+        return _AREAS.get(self.id[:3], "other")
+
+    def finding(
+        self,
+        message: str,
+        location: Location,
+        *,
+        asset: str | None = None,
+        fix: str = "",
+        requirement: str | None = None,
+        related: Location | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule at its default severity unless told otherwise."""
+        return Finding(
+            rule_id=self.id,
+            severity=severity or self.severity,
+            message=message,
+            location=location,
+            asset=asset,
+            fix=fix,
+            requirement=requirement,
+            related=related,
+        )
+
+
+_AREAS = {
+    "PG1": "declaration",
+    "PG2": "artifacts",
+    "PG3": "evals",
+    "PG4": "risk",
+    "PG5": "exceptions",
+    "PG6": "ownership",
+    "PG7": "change-control",
+    "PG8": "discovery",
+}
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
+NIST_GOVERN = "NIST AI RMF GOVERN 1.1"
+ISO42001 = "ISO/IEC 42001:2023"
+
+_ALL = [
+    # -- declaration ---------------------------------------------------------------
+    Rule("PG101", "yaml-invalid", "ai-asset.yaml is not valid YAML", E,
+         "The declaration could not be parsed: a syntax error, a duplicate key, a tag "
+         "outside plain YAML, or aliases that expand beyond the bound (a YAML bomb). "
+         "Fix the YAML at the line given; duplicate keys are refused because YAML "
+         "parsers silently keep only the last one."),
+    Rule("PG102", "file-unreadable", "ai-asset.yaml cannot be read", E,
+         "The declaration is empty, too large, binary or not UTF-8. Declarations are "
+         "small text files; keep them so."),
+    Rule("PG103", "schema-invalid", "ai-asset.yaml does not match the schema", E,
+         "A key is missing, a value has the wrong type, or a value is not one of the "
+         "allowed ones. The message names the key path; `prodgate schema` prints the "
+         "full JSON Schema, and the `yaml-language-server` comment gives editors "
+         "completion and checks while typing."),
+    Rule("PG104", "unknown-key", "ai-asset.yaml has an unknown key", E,
+         "Unknown keys are errors, so that a typo (`runbok:`) never silently drops a "
+         "control. The message suggests the closest known key."),
+    Rule("PG105", "duplicate-name", "Two assets share a name", E,
+         "Asset names are unique in a repository: the inventory, exceptions and "
+         "reports address assets by name."),
+    # -- artifacts -----------------------------------------------------------------
+    Rule("PG201", "artifact-not-declared", "Required artifact is not declared", E,
+         "The policy requires this artifact for the asset's tier and stage. Declare it "
+         "under `artifacts:` and write it; `prodgate init` creates a stub from the "
+         "template.", (NIST_GOVERN, ISO42001)),
+    Rule("PG202", "artifact-missing", "Declared artifact file does not exist", E,
+         "The path under `artifacts:` is relative to the directory of ai-asset.yaml "
+         "and must point at a file in the repository."),
+    Rule("PG203", "artifact-outside-repo", "Artifact path leaves the repository", E,
+         "Paths in a declaration may not be absolute, use `..` to leave the repository "
+         "or point through a symlink outside it: evidence must be part of the change "
+         "that is reviewed."),
+    Rule("PG204", "artifact-unfilled", "Artifact is still the template", E,
+         "The artifact still contains placeholder text (`TODO`, `TBD`, `<fill in>`, "
+         "`[More Information Needed]`, unrendered `{{ ... }}`). Replace every "
+         "placeholder with the real content."),
+    Rule("PG205", "artifact-empty", "Artifact is empty", E,
+         "The artifact has no content beyond headings and whitespace."),
+    Rule("PG206", "artifact-section-missing", "Required section is missing", E,
+         "The policy requires a heading in this artifact (matched case-insensitively, "
+         "any heading level). Add the section with real content."),
+    Rule("PG207", "artifact-section-empty", "Required section is empty", E,
+         "The required heading is present but the text under it is empty."),
+    Rule("PG208", "artifact-unreadable", "Artifact cannot be read", E,
+         "The artifact is binary, not UTF-8, too large, or not a regular file."),
+    Rule("PG209", "artifact-unknown-kind", "Unknown artifact kind", W,
+         "The key under `artifacts:` is not an artifact kind the policy knows, so "
+         "nothing checks it. Use one of the policy's kinds (`prodgate policy` lists "
+         "them)."),
+    # -- evals ---------------------------------------------------------------------
+    Rule("PG301", "evals-missing", "Required eval results are not declared", E,
+         "The policy requires evaluation evidence for this tier and stage: declare at "
+         "least one entry under `evals:` with a results file and thresholds.",
+         ("NIST AI RMF MEASURE 2.3", "EU AI Act Art. 15")),
+    Rule("PG302", "eval-results-missing", "Eval results file does not exist", E,
+         "The `results:` path of an eval entry must point at the results file the eval "
+         "tool wrote, committed in the repository."),
+    # -- risk ----------------------------------------------------------------------
+    Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
+         "Risk facts set a minimum tier: customer-facing, regulated, autonomous systems "
+         "and systems deciding about people are enterprise; personal or restricted "
+         "data is at least departmental. Raise the tier or correct the facts.",
+         ("EU AI Act Art. 6", "NIST AI RMF MAP 1.1")),
+    Rule("PG402", "classification-inconsistent", "Data classification contradicts its content", E,
+         "A data source holding personal data cannot be classified public or internal.",
+         ("GDPR Art. 4(1)",)),
+    Rule("PG403", "risk-artifact-missing", "Artifact required by a risk fact is not declared", E,
+         "A risk fact adds a requirement regardless of tier: personal data needs a "
+         "privacy review (a DPIA), autonomy needs human oversight in the fallback plan.",
+         ("GDPR Art. 35", "EU AI Act Art. 14")),
+    # -- exceptions ----------------------------------------------------------------
+    Rule("PG501", "exception-approval-missing", "Exception lacks a required approval", E,
+         "An exception needs the approval of every role the policy names (by default "
+         "the business executive, the IT executive and the accountable process owner). "
+         "An incompletely approved exception waives nothing."),
+    Rule("PG502", "exception-owner-missing", "Exception lacks a named owner", E,
+         "An exception names an owner for each area the policy lists (by default risk, "
+         "support, funding, lifecycle and compliance). Without them it waives nothing."),
+    Rule("PG503", "exception-expired", "Exception has expired", E,
+         "An expired exception waives nothing. Meet the requirement, or renew the "
+         "exception with fresh approvals and a new expiry date."),
+    Rule("PG504", "exception-too-long", "Exception lasts longer than the policy allows", E,
+         "Exceptions are time-boxed: from `granted` to `expires` may not exceed the "
+         "policy's maximum duration. An over-long exception waives nothing."),
+    Rule("PG505", "exception-expiring", "Exception expires soon", W,
+         "The exception expires within the warning window. Plan the work or the "
+         "renewal now, before the gate starts failing."),
+    Rule("PG506", "exception-unused", "Exception waives nothing", W,
+         "No finding matches the exception's requirement: it is stale or misnamed. "
+         "Remove it, or correct `requirement:` (see `prodgate policy` for the names)."),
+    # -- ownership and review ------------------------------------------------------
+    Rule("PG601", "owner-missing", "No named owner", E,
+         "Every asset has a named, accountable person as `owner` with an email.",
+         (NIST_GOVERN, ISO42001)),
+    Rule("PG602", "business-owner-missing", "No business owner", E,
+         "Managed tiers name a business owner accountable for the outcome, besides "
+         "the technical owner."),
+    Rule("PG603", "review-overdue", "Periodic review is overdue", E,
+         "Each tier has a review cadence. Review the asset and update "
+         "`review.last_reviewed`."),
+    Rule("PG604", "review-missing", "No review date", E,
+         "Tiers with a review cadence need `review.last_reviewed`."),
+    Rule("PG605", "review-in-future", "Review date is in the future", E,
+         "`review.last_reviewed` is later than today; use the date the review took "
+         "place."),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
+
+
+def get(rule_id: str) -> Rule:
+    return RULES[rule_id]
+
+
+def lookup(key: str) -> Rule | None:
+    """A rule by id (case-insensitive) or by name."""
+    key = key.strip()
+    rule = RULES.get(key.upper())
+    if rule is not None:
+        return rule
+    return next((r for r in _ALL if r.name == key.lower()), None)

@@ -1,0 +1,1 @@
+"""Safe YAML loading that keeps line and column of every node."""

@@ -1,0 +1,194 @@
+"""Safe YAML loading with positions.
+
+PyYAML's composer (the C one when available) builds a node graph that keeps marks; we
+construct plain Python values from it ourselves so that we can
+
+* record the line and column of every key and value, addressed by its path
+  (``("evals", 0, "results")``), for line-accurate findings;
+* reject duplicate keys, which ``safe_load`` silently lets the last one win;
+* bound alias expansion, so a "billion laughs" document is refused, not expanded;
+* refuse any tag outside the YAML core schema (no object construction, ever).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+try:  # the C composer is ~10x faster; fall back silently where libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathKey = tuple[str | int, ...]
+
+MAX_NODES = 50_000
+"""Nodes visited while constructing one document, aliases counted each time."""
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Why a document could not be loaded, with where."""
+
+    kind: str  # syntax | duplicate_key | alias_bomb | bad_tag | bad_key | empty
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class YamlDocument:
+    """The loaded value and where each part of it stands (1-based line, column).
+
+    ``positions`` addresses values; ``key_positions`` addresses the key of a mapping
+    entry (an unknown key is reported where the key is, not its value).
+    """
+
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathKey) -> tuple[int, int]:
+        """Position of the deepest node on ``path`` that exists (a missing key: its
+        parent mapping)."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(path[:end])
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+    def key_position(self, path: PathKey) -> tuple[int, int]:
+        return self.key_positions.get(path) or self.position(path)
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, doc: YamlDocument, max_nodes: int) -> None:
+        self.doc = doc
+        self.budget = max_nodes
+        self.scalars = SafeConstructor()
+        self.stack: set[int] = set()
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyNodes
+        self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.scalars.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as exc:  # e.g. the timestamp 2026-13-45
+                raise ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
+        if id(node) in self.stack:
+            raise ConstructorError(None, None, "recursive alias", node.start_mark)
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self._check_tag(node, "tag:yaml.org,2002:seq")
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode):
+                self._check_tag(node, "tag:yaml.org,2002:map")
+                return self._mapping(node, path)
+        finally:
+            self.stack.discard(id(node))
+        raise ConstructorError(None, None, "unsupported node", node.start_mark)  # pragma: no cover
+
+    @staticmethod
+    def _check_tag(node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise ConstructorError(
+                None, None, f"tag {node.tag!r} is not allowed (only plain YAML)", node.start_mark
+            )
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[Any, int] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.update(self._merge_source(value_node, path))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _KeyProblem("bad_key", "mapping keys must be plain scalars", key_node)
+            key = self.scalars.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _KeyProblem(
+                    "duplicate_key",
+                    f"duplicate key {key!r} (first defined on line {seen[key]})",
+                    key_node,
+                )
+            seen[key] = line
+            child = (*path, key)
+            self.doc.key_positions[child] = (line, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def _merge_source(self, node: yaml.Node, path: PathKey) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in sources:
+            value = self.build(source, path)
+            if not isinstance(value, dict):
+                raise ConstructorError(None, None, "'<<' merges only mappings", source.start_mark)
+            for key, item in value.items():
+                merged.setdefault(key, item)
+        return merged
+
+
+class _KeyProblem(Exception):
+    def __init__(self, kind: str, message: str, node: yaml.Node) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.node = node
+
+
+def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProblem:
+    """Load one YAML document from ``text``; problems come back as values."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if mark is None:
+            return YamlProblem("syntax", message)
+        return YamlProblem("syntax", message, mark.line + 1, mark.column + 1)
+    except yaml.YAMLError as exc:
+        return YamlProblem("syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+    except RecursionError:
+        return YamlProblem("syntax", "document is nested too deeply")
+    if root is None:
+        return YamlProblem("empty", "document is empty")
+    doc = YamlDocument(data=None)
+    builder = _Builder(doc, max_nodes)
+    try:
+        doc.data = builder.build(root, ())
+    except _TooManyNodes:
+        return YamlProblem(
+            "alias_bomb",
+            f"document expands to more than {max_nodes:,} nodes (aliases counted); refused",
+        )
+    except _KeyProblem as exc:
+        mark = exc.node.start_mark
+        return YamlProblem(exc.kind, exc.message, mark.line + 1, mark.column + 1)
+    except ConstructorError as exc:
+        mark = exc.problem_mark
+        problem = exc.problem or "cannot construct value"
+        kind = "syntax" if problem.startswith("invalid value") else "bad_tag"
+        if mark is None:
+            return YamlProblem(kind, problem)
+        return YamlProblem(kind, problem, mark.line + 1, mark.column + 1)
+    except RecursionError:
+        return YamlProblem("syntax", "document is nested too deeply")
+    return doc
