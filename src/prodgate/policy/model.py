@@ -77,10 +77,22 @@ class Placeholder(_Strict):
         return self.label or (f'"{self.text}"' if self.text is not None else f"/{self.regex}/")
 
 
+class HeadingSpec(_Strict):
+    """A required heading and the other titles that count as it (model cards written
+    with the Hugging Face template say "Uses" where the policy says "Intended use")."""
+
+    heading: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+def heading_specs(items: list[str | HeadingSpec]) -> list[HeadingSpec]:
+    return [HeadingSpec(heading=i) if isinstance(i, str) else i for i in items]
+
+
 class ArtifactKind(_Strict):
     title: str
     template: str | None = None
-    required_headings: list[str] = Field(default_factory=list)
+    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
     placeholders: list[Placeholder] = Field(
         default_factory=list, description="Extra placeholders for this kind only."
     )
@@ -127,7 +139,7 @@ class RiskRequirement(_Strict):
     artifact: str
     when: dict[str, FactValue]
     stages: list[StageSpec] | StageSpec = "active"
-    required_headings: list[str] = Field(default_factory=list)
+    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
     reason: str
 
     _facts = field_validator("when")(_check_facts)

@@ -1,0 +1,135 @@
+"""Command line: ``prodgate check|init|explain|schema|policy``.
+
+Parsing is kept apart from execution (each command is a function taking the parsed
+namespace), and each command imports what it needs when it runs, so ``prodgate
+explain`` never loads pydantic and ``check`` never loads GitPython or requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from prodgate import __version__
+from prodgate import exitcodes as ec
+
+FORMATS = ("text", "json")
+GATES = ("merge", "deploy")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prodgate",
+        description="Production gate for AI systems: checks ai-asset.yaml declarations "
+        "against a tiered policy and the evidence in the repository.",
+        epilog="Exit codes: 0 passed, 1 gate failed, 2 usage or configuration error, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"prodgate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="run the gate on the declarations under PATH")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    check.add_argument("--gate", choices=GATES, default="merge", help="merge (pull request) or deploy (stricter)")
+    check.add_argument("--policy", metavar="FILE", help="organisation policy (extends: builtin); default: built-in")
+    check.add_argument(
+        "--format", "-f", action="append", metavar="FORMAT[=FILE]",
+        help=f"output format, repeatable: {', '.join(FORMATS)}; FORMAT=FILE writes to a file",
+    )
+    check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
+    check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
+    check.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
+    check.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+    color = check.add_mutually_exclusive_group()
+    color.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+    color.add_argument("--no-color", dest="color", action="store_false", help="no colour")
+
+    init = sub.add_parser("init", help="scaffold ai-asset.yaml and the artifact stubs its tier needs")
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+    init.add_argument("--name", required=True, help="asset name: lowercase letters, digits, dashes")
+    init.add_argument("--tier", required=True, choices=("team", "departmental", "enterprise"))
+    init.add_argument("--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"))
+    init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
+    init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
+
+    explain = sub.add_parser("explain", help="explain a rule (no argument: list all rules)")
+    explain.add_argument("rule", nargs="?", metavar="RULE", help="rule id (PG204) or name")
+
+    sub.add_parser("schema", help="print the JSON Schema of ai-asset.yaml")
+
+    pol = sub.add_parser("policy", help="print the effective policy")
+    pol.add_argument("--policy", metavar="FILE", help="organisation policy (default: built-in)")
+    pol.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ec.USAGE
+    try:
+        if args.command == "check":
+            from prodgate.commands.check import run_check
+
+            return run_check(args)
+        if args.command == "init":
+            from prodgate.commands.init import run_init
+
+            return run_init(args)
+        if args.command == "explain":
+            from prodgate.commands.explain import run_explain
+
+            return run_explain(args)
+        if args.command == "schema":
+            from prodgate.manifest.schema import schema_json
+
+            sys.stdout.write(schema_json())
+            return ec.PASSED
+        if args.command == "policy":
+            from prodgate.commands.policy import run_policy
+
+            return run_policy(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return ec.PASSED
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if os.environ.get("PRODGATE_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"prodgate: internal error: {type(exc).__name__}: {exc}\n"
+            "Set PRODGATE_DEBUG=1 for the traceback, and please report it.\n"
+        )
+        return ec.INTERNAL
+    parser.error(f"unknown command {args.command}")  # pragma: no cover
+
+
+def error(message: str) -> int:
+    """A usage or configuration error: one line on stderr, exit 2."""
+    sys.stderr.write(f"prodgate: error: {message}\n")
+    return ec.USAGE
+
+
+def resolve_paths(raw: Sequence[str], root_arg: str | None) -> tuple[list[Path], Path] | str:
+    """The paths to check and the repository root, or an error message."""
+    from prodgate.repo import find_root
+
+    paths = [Path(p) for p in (raw or ["."])]
+    for p in paths:
+        if not p.exists():
+            return f"{p}: no such file or directory"
+    if root_arg:
+        root = Path(root_arg)
+        if not root.is_dir():
+            return f"--root {root_arg}: not a directory"
+    else:
+        first = paths[0] if paths[0].is_dir() else paths[0].parent
+        root = find_root(first) or first
+    return paths, root.resolve()

@@ -1,0 +1,1 @@
+"""One module per CLI command: execution, kept apart from argument parsing."""

@@ -1,0 +1,89 @@
+"""``prodgate check``: run the gate and write every requested format."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error, resolve_paths
+from prodgate.findings import Severity
+from prodgate.reporters import REPORTERS, get_reporter
+
+
+def parse_formats(raw: list[str] | None, output: str | None) -> list[tuple[str, str | None]] | str:
+    """``["text", "sarif=out.sarif"]`` -> [(name, file or None)], or an error message."""
+    default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS else "text"
+    items = raw or [default]
+    out: list[tuple[str, str | None]] = []
+    for item in items:
+        for part in item.split(","):
+            name, _, target = part.strip().partition("=")
+            if name not in REPORTERS:
+                return f"unknown format {name!r}; choose from {', '.join(REPORTERS)}"
+            out.append((name, target or None))
+    if output:
+        to_stdout = [i for i, (_n, t) in enumerate(out) if t is None]
+        if len(to_stdout) != 1:
+            return "--output needs exactly one format without =FILE"
+        out[to_stdout[0]] = (out[to_stdout[0]][0], output)
+    if sum(1 for _n, t in out if t is None) > 1:
+        return "only one format can go to standard output; give the others a file (FORMAT=FILE)"
+    return out
+
+
+def parse_today(value: str | None) -> dt.date | str:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return f"--today {value!r}: expected a date as YYYY-MM-DD"
+
+
+def run_check(args: argparse.Namespace) -> int:
+    formats = parse_formats(args.format, args.output)
+    if isinstance(formats, str):
+        return error(formats)
+    today = parse_today(args.today)
+    if isinstance(today, str):
+        return error(today)
+    resolved = resolve_paths(args.paths, args.root)
+    if isinstance(resolved, str):
+        return error(resolved)
+    paths, root = resolved
+
+    from prodgate.engine import Options, run
+    from prodgate.policy.loader import PolicyError, load_policy
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        return error(str(exc))
+    options = Options(gate=args.gate, fail_on=Severity(args.fail_on), today=today)
+    report = run(paths, root, policy, options)
+    for name, target in formats:
+        render = get_reporter(name)
+        if target is None:
+            color = args.color if args.color is not None else _wants_color(sys.stdout)
+            render(report, sys.stdout, color=color)
+            continue
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
+                render(report, fh, color=False)
+        except OSError as exc:
+            return error(f"cannot write {target}: {exc.strerror or exc}")
+    return ec.PASSED if report.passed else ec.FAILED
+
+
+def _wants_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,27 @@
+"""``prodgate policy``: the effective policy, after ``extends: builtin`` is merged."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error
+from prodgate.policy.loader import PolicyError, load_policy
+
+
+def run_policy(args: argparse.Namespace) -> int:
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        return error(str(exc))
+    if args.format == "json":
+        json.dump(policy.data, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+        return ec.PASSED
+    import yaml
+
+    sys.stdout.write(f"# source: {policy.source}\n# sha256: {policy.sha256}\n")
+    yaml.safe_dump(policy.data, sys.stdout, sort_keys=False, allow_unicode=True, width=100)
+    return ec.PASSED

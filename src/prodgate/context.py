@@ -1,0 +1,120 @@
+"""What the rules see of one asset: its declaration, the policy, the gate, today, and
+the risk facts derived once from the declaration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prodgate.manifest.loader import Declaration
+from prodgate.manifest.model import CLASSIFICATIONS, TIERS, Asset
+from prodgate.policy.model import Policy, expand_stages
+from prodgate.report import EvalSummary
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Risk facts, as named in the policy's ``when:`` conditions."""
+
+    values: dict[str, Any]
+    where: dict[str, tuple[str | int, ...]]
+    """The declaration path that set each fact, to point findings at it."""
+
+    @classmethod
+    def of(cls, asset: Asset) -> Facts:
+        values: dict[str, Any] = {
+            "customer_facing": asset.risk.customer_facing,
+            "regulated": asset.risk.regulated,
+            "autonomy": asset.risk.autonomy,
+            "decisions_about_people": asset.risk.decisions_about_people,
+            "personal_data": False,
+            "classification": "public",
+        }
+        where: dict[str, tuple[str | int, ...]] = {
+            k: ("risk", k) for k in ("customer_facing", "regulated", "autonomy", "decisions_about_people")
+        }
+        for i, source in enumerate(asset.data_sources):
+            if source.personal_data and not values["personal_data"]:
+                values["personal_data"] = True
+                where["personal_data"] = ("data_sources", i, "personal_data")
+            if CLASSIFICATIONS.index(source.classification) > CLASSIFICATIONS.index(values["classification"]):
+                values["classification"] = source.classification
+                where["classification"] = ("data_sources", i, "classification")
+        return cls(values, where)
+
+    def match(self, when: dict[str, Any]) -> bool:
+        """All conditions hold; a list means any of its values."""
+        for fact, expected in when.items():
+            options = expected if isinstance(expected, list) else [expected]
+            if self.values.get(fact) not in options:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One requirement that applies to the asset, and why."""
+
+    id: str
+    title: str
+    artifact: str | None = None
+    check: str | None = None
+    headings: tuple[Any, ...] = ()
+    reason: str = ""
+    from_risk: bool = False
+
+
+@dataclass
+class AssetContext:
+    decl: Declaration
+    policy: Policy
+    gate: str
+    today: dt.date
+    repo_root: Path
+    facts: Facts
+    effective_tier: str
+    floor_reasons: tuple[str, ...] = ()
+    demands: list[Demand] = field(default_factory=list)
+    evals: list[EvalSummary] = field(default_factory=list)
+    """Eval outcomes the eval rules record for the summaries."""
+
+    @property
+    def asset(self) -> Asset:
+        return self.decl.asset
+
+    def demand(self, requirement_id: str) -> Demand | None:
+        return next((d for d in self.demands if d.id == requirement_id), None)
+
+    def checks(self, check: str) -> Demand | None:
+        return next((d for d in self.demands if d.check == check), None)
+
+
+def build_context(
+    decl: Declaration, policy: Policy, gate: str, today: dt.date, repo_root: Path
+) -> AssetContext:
+    asset = decl.asset
+    facts = Facts.of(asset)
+    tier = asset.tier
+    reasons: list[str] = []
+    for floor in policy.risk_floors.values():
+        if facts.match(floor.when) and TIERS.index(floor.min_tier) > TIERS.index(asset.tier):
+            reasons.append(floor.reason)
+            if TIERS.index(floor.min_tier) > TIERS.index(tier):
+                tier = floor.min_tier
+    ctx = AssetContext(decl, policy, gate, today, repo_root, facts, tier, tuple(reasons))
+    # Requirements are those of the effective tier: declaring a lower tier than the
+    # risk facts demand must not also lower the controls.
+    for rid, req in policy.requirements.items():
+        if req.applies(tier, asset.stage, gate):
+            headings: tuple[Any, ...] = ()
+            if req.artifact is not None:
+                headings = tuple(policy.artifacts[req.artifact].required_headings)
+            ctx.demands.append(Demand(rid, req.title, req.artifact, req.check, headings))
+    for rid, rreq in policy.risk_requirements.items():
+        if facts.match(rreq.when) and asset.stage in expand_stages(rreq.stages):
+            ctx.demands.append(
+                Demand(rid, rreq.title, rreq.artifact, None, tuple(rreq.required_headings), rreq.reason, True)
+            )
+    return ctx

@@ -1,0 +1,177 @@
+"""Run the gate: declarations -> contexts -> rules -> waivers -> report.
+
+Data flows one way. Rules yield findings and never print; the engine only orders,
+waives and summarises them; reporters only render the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from prodgate import __version__
+from prodgate.context import AssetContext, build_context
+from prodgate.findings import Finding, Location, Severity
+from prodgate.manifest.discover import find_declarations
+from prodgate.manifest.loader import Declaration, load_declaration
+from prodgate.policy.loader import EffectivePolicy
+from prodgate.repo import head_commit
+from prodgate.report import (
+    MISSING_RULES,
+    UNFILLED_RULES,
+    AssetResult,
+    Report,
+    RequirementResult,
+    State,
+)
+from prodgate.rules import artifacts, evals, exceptions, ownership, risk
+from prodgate.rules.registry import RULES
+
+Check = Callable[[AssetContext], Iterator[Finding]]
+
+CHECKS: tuple[Check, ...] = (ownership.check, risk.check, artifacts.check, evals.check)
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    gate: str = "merge"
+    fail_on: Severity = Severity.ERROR
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
+
+
+def run(
+    paths: Iterable[Path], root: Path, policy: EffectivePolicy, options: Options
+) -> Report:
+    root = root.resolve()
+    files = find_declarations(paths)
+    report = Report(
+        version=__version__,
+        gate=options.gate,
+        fail_on=options.fail_on,
+        policy_source=policy.source,
+        policy_sha256=policy.sha256,
+        root=str(root),
+        commit=head_commit(root),
+        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        today=options.today.isoformat(),
+        declarations=len(files),
+    )
+    findings: list[Finding] = []
+    decls: list[Declaration] = []
+    for path in files:
+        loaded = _load(path, root)
+        if isinstance(loaded, list):
+            findings += loaded
+        else:
+            decls.append(loaded)
+    findings += _duplicate_names(decls)
+    findings = _apply_overrides(findings, policy)
+    for decl in decls:
+        result = check_asset(decl, policy, options, root)
+        report.assets.append(result)
+        findings += result.findings
+    report.findings = sorted(findings, key=Finding.sort_key)
+    return report
+
+
+def _load(path: Path, root: Path) -> Declaration | list[Finding]:
+    real = path.resolve()
+    if real != root and root not in real.parents:
+        rel = path.relative_to(root).as_posix() if root in path.parents else str(path)
+        return [
+            RULES["PG102"].finding(
+                "declaration is a symlink that leaves the repository; refused",
+                Location(rel),
+                fix="Keep ai-asset.yaml in the repository.",
+            )
+        ]
+    return load_declaration(path, root)
+
+
+def check_asset(
+    decl: Declaration, policy: EffectivePolicy, options: Options, root: Path
+) -> AssetResult:
+    ctx = build_context(decl, policy.policy, options.gate, options.today, root)
+    found: list[Finding] = []
+    for check in CHECKS:
+        found.extend(check(ctx))
+    exc_findings, valid = exceptions.validate(ctx)
+    waived, unused, views = exceptions.waive(ctx, found, valid)
+    all_findings = _apply_overrides([*waived, *exc_findings, *unused], policy)
+    asset = decl.asset
+    return AssetResult(
+        name=asset.name,
+        path=decl.rel,
+        tier=asset.tier,
+        effective_tier=ctx.effective_tier,
+        stage=asset.stage,
+        owner=asset.owner.name if asset.owner else None,
+        requirements=tuple(_requirement_states(ctx, all_findings)),
+        exceptions=tuple(views),
+        evals=tuple(ctx.evals),
+        findings=tuple(sorted(all_findings, key=Finding.sort_key)),
+    )
+
+
+def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:
+    same_kind: dict[str, set[str]] = {}
+    for demand in ctx.demands:
+        if demand.artifact:
+            same_kind.setdefault(demand.artifact, set()).add(demand.id)
+    for demand in ctx.demands:
+        ids = {demand.id}
+        if demand.artifact:
+            ids |= same_kind[demand.artifact]
+        mine = [
+            f for f in findings
+            if f.requirement == demand.id
+            or (f.requirement in ids and f.rule_id not in ("PG206", "PG207"))
+        ]
+        yield RequirementResult(demand.id, demand.title, _state(mine), demand.reason, tuple(sorted({f.rule_id for f in mine})))
+
+
+def _state(findings: list[Finding]) -> State:
+    blocking = [f for f in findings if not f.waived and f.severity is not Severity.NOTE]
+    if not findings:
+        return State.MET
+    if not blocking:
+        return State.WAIVED if any(f.waived for f in findings) else State.MET
+    rules = {f.rule_id for f in blocking}
+    if rules & MISSING_RULES:
+        return State.MISSING
+    if rules <= UNFILLED_RULES:
+        return State.UNFILLED
+    return State.FAILING
+
+
+def _duplicate_names(decls: list[Declaration]) -> Iterator[Finding]:
+    first: dict[str, Declaration] = {}
+    for decl in decls:
+        name = decl.asset.name
+        if name in first:
+            other = first[name]
+            yield RULES["PG105"].finding(
+                f"asset name {name!r} is already used by {other.rel}:{other.loc('name').line}",
+                decl.loc("name"),
+                asset=name,
+                fix="Give each asset a unique name.",
+                related=other.loc("name"),
+            )
+        else:
+            first[name] = decl
+
+
+def _apply_overrides(findings: Iterable[Finding], policy: EffectivePolicy) -> list[Finding]:
+    overrides = policy.policy.rules
+    if not overrides:
+        return list(findings)
+    out = []
+    for f in findings:
+        o = overrides.get(f.rule_id)
+        if o is None:
+            out.append(f)
+        elif o.enabled:
+            out.append(dataclasses.replace(f, severity=Severity(o.severity)) if o.severity else f)
+    return out

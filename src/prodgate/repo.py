@@ -1,0 +1,77 @@
+"""The repository: its root and its HEAD commit, found without starting git.
+
+Starting ``git`` or importing GitPython costs more than a whole check of a small
+repository, so the common facts are read from ``.git`` directly; GitPython is only
+imported by features that need history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def find_root(start: Path) -> Path | None:
+    """The git top level above ``start`` (a directory or file), if any."""
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _git_dir(root: Path) -> Path | None:
+    dotgit = root / ".git"
+    if dotgit.is_dir():
+        return dotgit
+    if dotgit.is_file():  # worktrees and submodules: "gitdir: <path>"
+        try:
+            text = dotgit.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if text.startswith("gitdir:"):
+            target = Path(text[len("gitdir:") :].strip())
+            return target if target.is_absolute() else (root / target).resolve()
+    return None
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD points at, or None (no repository, unborn branch, odd layout)."""
+    git_dir = _git_dir(root)
+    if git_dir is None:
+        return None
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not head.startswith("ref:"):
+        return head if _is_sha(head) else None
+    ref = head[4:].strip()
+    common = git_dir
+    commondir = git_dir / "commondir"
+    if commondir.is_file():
+        try:
+            common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+        except (OSError, UnicodeDecodeError):
+            return None
+    for base in (git_dir, common):
+        try:
+            value = (base / ref).read_text(encoding="utf-8").strip()
+            if _is_sha(value):
+                return value
+        except (OSError, UnicodeDecodeError):
+            continue
+    try:
+        packed = (common / "packed-refs").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in packed.splitlines():
+        parts = line.split(" ", 1)
+        if len(parts) == 2 and parts[1] == ref and _is_sha(parts[0]):
+            return parts[0]
+    return None
+
+
+def _is_sha(value: str) -> bool:
+    return len(value) in (40, 64) and all(c in "0123456789abcdef" for c in value)

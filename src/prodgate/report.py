@@ -1,0 +1,124 @@
+"""The result of a gate run: what reporters render and what the JSON report records.
+
+Reporters read this and nothing else, so every output format tells the same story.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from prodgate.findings import Finding, Location, Severity
+
+
+class State(enum.Enum):
+    """State of one requirement of one asset."""
+
+    MET = "met"
+    MISSING = "missing"
+    UNFILLED = "unfilled"
+    FAILING = "failing"
+    WAIVED = "waived"
+
+
+# Which state a finding's rule puts its requirement in.
+MISSING_RULES = frozenset({"PG201", "PG202", "PG203", "PG208", "PG301", "PG302", "PG403", "PG601", "PG602", "PG604"})
+UNFILLED_RULES = frozenset({"PG204", "PG205", "PG206", "PG207"})
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    id: str
+    title: str
+    state: State
+    reason: str = ""
+    """Why it applies when a risk fact added it (e.g. "a data source holds personal data")."""
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    name: str
+    value: float | None
+    threshold: str | None = None
+    passed: bool | None = None
+
+
+@dataclass(frozen=True)
+class EvalSummary:
+    name: str
+    results: str
+    format: str
+    metrics: tuple[MetricResult, ...] = ()
+    model: str | None = None
+    run_at: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ExceptionView:
+    requirement: str
+    ticket: str
+    expires: str
+    valid: bool
+    used: bool
+
+
+@dataclass(frozen=True)
+class AssetResult:
+    name: str
+    path: str
+    tier: str
+    effective_tier: str
+    stage: str
+    owner: str | None
+    requirements: tuple[RequirementResult, ...]
+    exceptions: tuple[ExceptionView, ...]
+    evals: tuple[EvalSummary, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Counts:
+    errors: int = 0
+    warnings: int = 0
+    notes: int = 0
+    waived: int = 0
+
+
+@dataclass
+class Report:
+    version: str
+    gate: str
+    fail_on: Severity
+    policy_source: str
+    policy_sha256: str
+    root: str
+    commit: str | None
+    generated_at: str
+    today: str
+    assets: list[AssetResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """Every finding, sorted; includes those of declarations that did not load."""
+    declarations: int = 0
+
+    @property
+    def counts(self) -> Counts:
+        e = w = n = waived = 0
+        for f in self.findings:
+            if f.waived:
+                waived += 1
+            elif f.severity is Severity.ERROR:
+                e += 1
+            elif f.severity is Severity.WARNING:
+                w += 1
+            else:
+                n += 1
+        return Counts(e, w, n, waived)
+
+    @property
+    def passed(self) -> bool:
+        blocking = {Severity.ERROR} if self.fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
+        if self.fail_on is Severity.NOTE:
+            blocking.add(Severity.NOTE)
+        return not any(f.severity in blocking and not f.waived for f in self.findings)

@@ -1,0 +1,28 @@
+"""Reporters render a :class:`~prodgate.report.Report`; they never decide anything.
+
+They are looked up by name and imported only when used, so ``prodgate check`` on a
+terminal never pays for the SARIF or GitHub code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, TextIO
+
+from prodgate.report import Report
+
+
+class Reporter(Protocol):
+    def __call__(self, report: Report, out: TextIO, *, color: bool = False) -> None: ...
+
+
+REPORTERS: dict[str, str] = {
+    "text": "prodgate.reporters.text:render",
+    "json": "prodgate.reporters.json_report:render",
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    module, func = REPORTERS[name].split(":")
+    render: Reporter = getattr(importlib.import_module(module), func)
+    return render

@@ -1,0 +1,106 @@
+"""The JSON report (``report_version`` 1): the gate's evidence record.
+
+A deploy job keeps it as the record of why a release was allowed, so it carries the
+prodgate version, the gate, the policy source and digest, the commit, the time, and
+every asset with the state of every requirement. The shape is documented in the README
+("JSON report"); fields are only ever added within a report_version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from prodgate.findings import Finding, Location
+from prodgate.report import AssetResult, Report
+
+REPORT_VERSION = 1
+
+
+def _loc(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    return {"path": loc.path, "line": loc.line, "column": loc.column}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    w = f.waived_by
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity.value,
+        "asset": f.asset,
+        "requirement": f.requirement,
+        "path": f.location.path,
+        "line": f.location.line,
+        "column": f.location.column,
+        "message": f.message,
+        "fix": f.fix,
+        "related": _loc(f.related),
+        "waived_by": None
+        if w is None
+        else {"ticket": w.ticket, "expires": w.expires, "reason": w.reason, "declared_at": _loc(w.location)},
+    }
+
+
+def asset_dict(a: AssetResult) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "path": a.path,
+        "tier": a.tier,
+        "effective_tier": a.effective_tier,
+        "stage": a.stage,
+        "owner": a.owner,
+        "passed": not any(f.severity.value == "error" and not f.waived for f in a.findings),
+        "requirements": [
+            {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids)}
+            for r in a.requirements
+        ],
+        "exceptions": [
+            {"requirement": e.requirement, "ticket": e.ticket, "expires": e.expires, "valid": e.valid, "used": e.used}
+            for e in a.exceptions
+        ],
+        "evals": [
+            {
+                "name": e.name,
+                "results": e.results,
+                "format": e.format,
+                "model": e.model,
+                "run_at": e.run_at,
+                "metrics": [
+                    {"name": m.name, "value": m.value, "threshold": m.threshold, "passed": m.passed}
+                    for m in e.metrics
+                ],
+            }
+            for e in a.evals
+        ],
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    c = report.counts
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "prodgate", "version": report.version},
+        "gate": report.gate,
+        "fail_on": report.fail_on.value,
+        "passed": report.passed,
+        "policy": {"source": report.policy_source, "sha256": report.policy_sha256},
+        "repository": {"commit": report.commit},
+        "generated_at": report.generated_at,
+        "today": report.today,
+        "summary": {
+            "declarations": report.declarations,
+            "assets": len(report.assets),
+            "errors": c.errors,
+            "warnings": c.warnings,
+            "notes": c.notes,
+            "waived": c.waived,
+        },
+        "assets": [asset_dict(a) for a in report.assets],
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+
+
+def render(report: Report, out: TextIO, *, color: bool = False) -> None:
+    json.dump(to_dict(report), out, indent=2, ensure_ascii=False)
+    out.write("\n")

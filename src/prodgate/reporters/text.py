@@ -1,0 +1,70 @@
+"""Human output: findings grouped by asset, one ``file:line:col RULE message`` line each
+(the shape editors and terminals turn into links), the fix under it, a verdict last."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TextIO
+
+from prodgate.findings import Finding, Severity
+from prodgate.report import Report
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
+_BOLD, _DIM, _RESET, _GREEN = "\033[1m", "\033[2m", "\033[0m", "\033[32m"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def finding_line(f: Finding, color: bool = False) -> str:
+    """``file:line:col RULE message``; non-errors say their severity before the text."""
+    sev = "" if f.severity is Severity.ERROR else f"{f.severity.value}: "
+    head = f"{f.location} {f.rule_id}"
+    if color:
+        head = f"{_COLORS[f.severity]}{head}{_RESET}"
+    text = f"{head} {sev}{f.message}"
+    if f.waived_by is not None:
+        w = f.waived_by
+        text += f" [waived: exception {w.ticket}, expires {w.expires}]"
+    return text
+
+
+def render(report: Report, out: TextIO, *, color: bool = False) -> None:
+    by_asset: dict[str | None, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_asset[f.asset].append(f)
+    assets = {a.name: a for a in report.assets}
+    if report.declarations == 0:
+        out.write("prodgate: no ai-asset.yaml found; nothing to check.\n")
+    for name in sorted(by_asset, key=lambda n: (n is not None, n or "")):
+        findings = by_asset[name]
+        asset = assets.get(name) if name else None
+        if asset is not None:
+            tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"
+            title = f"{asset.name} ({tier}, {asset.stage}) {asset.path}"
+        else:
+            title = name or "declarations"
+        out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")
+        for f in findings:
+            out.write(f"  {finding_line(f, color)}\n")
+            if f.fix and not f.waived:
+                fix = f.fix.replace("\n", "\n         ")
+                out.write(f"    {_DIM}fix: {fix}{_RESET}\n" if color else f"    fix: {fix}\n")
+    c = report.counts
+    verdict = "passed" if report.passed else "FAILED"
+    if color:
+        verdict = f"{_GREEN if report.passed else _COLORS[Severity.ERROR]}{_BOLD}{verdict}{_RESET}"
+    parts = [_plural(c.errors, "error"), _plural(c.warnings, "warning")]
+    if c.notes:
+        parts.append(_plural(c.notes, "note"))
+    if c.waived:
+        parts.append(f"{c.waived} waived")
+    clean = sum(1 for a in report.assets if not any(not f.waived for f in a.findings))
+    out.write(
+        f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} "
+        f"({_plural(len(report.assets), 'asset')} checked, {clean} clean; policy {report.policy_source})\n"
+    )
+    rules = sorted({f.rule_id for f in report.findings if not f.waived})
+    if rules:
+        out.write(f"See `prodgate explain {rules[0]}` for what a rule checks and how to fix it.\n")

@@ -1,0 +1,228 @@
+"""PG2xx: required artifacts are declared, inside the repository, and filled in.
+
+Content findings point at the artifact's own line (where the fix is made, and where a
+pull request annotation is most useful) and carry the declaration line as ``related``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodgate import markdown_doc
+from prodgate.context import AssetContext, Demand
+from prodgate.findings import Finding, Location, Severity
+from prodgate.fsutil import FileProblem, read_text, relpath, resolve_inside
+from prodgate.policy.model import HeadingSpec, Placeholder, heading_specs
+from prodgate.rules.registry import RULES
+
+MAX_PLACEHOLDERS_LISTED = 3
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Every demand on one artifact kind, checked once."""
+
+    kind: str
+    demands: tuple[Demand, ...]
+
+    @property
+    def first(self) -> Demand:
+        return self.demands[0]
+
+
+def check(ctx: AssetContext) -> Iterator[Finding]:
+    groups: dict[str, list[Demand]] = {}
+    for demand in ctx.demands:
+        if demand.artifact is not None:
+            groups.setdefault(demand.artifact, []).append(demand)
+    known = ctx.policy.artifacts
+    for kind in ctx.asset.artifacts:
+        if kind not in known:
+            yield _unknown_kind(ctx, kind, list(known))
+    for kind, demands in groups.items():
+        yield from _check_kind(ctx, _Group(kind, tuple(demands)))
+    # Declared but not required: still evidence someone will read, so unfilled content
+    # is worth a warning, but it does not block.
+    for kind in ctx.asset.artifacts:
+        if kind in known and kind not in groups:
+            yield from _check_kind(ctx, _Group(kind, ()), optional=True)
+
+
+def _unknown_kind(ctx: AssetContext, kind: str, known: list[str]) -> Finding:
+    import difflib
+
+    hint = difflib.get_close_matches(kind, known, n=1, cutoff=0.6)
+    msg = f"artifact kind {kind!r} is not one the policy knows, so nothing checks it"
+    if hint:
+        msg += f"; did you mean {hint[0]!r}?"
+    return RULES["PG209"].finding(
+        msg, ctx.decl.key_loc("artifacts", kind), asset=ctx.asset.name,
+        fix=f"Known kinds: {', '.join(known)}.",
+    )
+
+
+def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Iterator[Finding]:
+    decl, asset = ctx.decl, ctx.asset
+    spec = ctx.policy.artifacts[group.kind]
+    requirement = None if optional else group.first.id
+    severity = Severity.WARNING if optional else None
+    declared = asset.artifacts.get(group.kind)
+    if declared is None:
+        first = group.first
+        rule = RULES["PG403"] if first.from_risk else RULES["PG201"]
+        why = f" because {first.reason}" if first.reason else f" for tier {ctx.effective_tier!r} at stage {asset.stage!r}"
+        target = f"docs/{group.kind.replace('_', '-')}.md"
+        yield rule.finding(
+            f"{spec.title} is required{why}, but `artifacts:` has no {group.kind!r}",
+            decl.key_loc("artifacts") if "artifacts" in _keys(ctx) else decl.loc(),
+            asset=asset.name,
+            fix=f"Add `artifacts: {{ {group.kind}: {target} }}` and write it from the template "
+            f"(`prodgate init` creates the stub).",
+            requirement=requirement,
+        )
+        return
+    where = decl.loc("artifacts", group.kind)
+    resolved = resolve_inside(ctx.repo_root, decl.root, declared)
+    label = f"{group.kind} {declared}"
+    if isinstance(resolved, FileProblem):
+        rule = RULES["PG203"] if resolved.kind == "outside" else RULES["PG208"]
+        yield rule.finding(
+            f"{label}: {resolved.message}", where, asset=asset.name,
+            fix="Keep the artifact in the repository, at a path relative to ai-asset.yaml.",
+            requirement=requirement, severity=severity,
+        )
+        return
+    text = read_text(resolved)
+    if isinstance(text, FileProblem):
+        if text.kind == "missing":
+            yield RULES["PG202"].finding(
+                f"{label} does not exist (relative to {decl.rel})", where, asset=asset.name,
+                fix=f"Create {declared} (template: gate_templates/{spec.template or ''}) or correct the path.",
+                requirement=requirement, severity=severity,
+            )
+        else:
+            yield RULES["PG208"].finding(
+                f"{label}: {text.message}", where, asset=asset.name,
+                fix="Artifacts are UTF-8 text (Markdown).", requirement=requirement, severity=severity,
+            )
+        return
+    yield from _content(ctx, group, resolved, text, where, requirement, severity)
+
+
+def _keys(ctx: AssetContext) -> set[str]:
+    data = ctx.decl.doc.data
+    return set(data) if isinstance(data, dict) else set()
+
+
+def _content(
+    ctx: AssetContext,
+    group: _Group,
+    path: Path,
+    text: str,
+    where: Location,
+    requirement: str | None,
+    severity: Severity | None,
+) -> Iterator[Finding]:
+    asset = ctx.asset
+    rel = relpath(path, ctx.repo_root)
+    declared = asset.artifacts[group.kind]
+    doc = markdown_doc.parse(text)
+    if not doc.has_content():
+        yield RULES["PG205"].finding(
+            f"{group.kind} {declared} is empty", Location(rel, 1, 1), asset=asset.name,
+            fix="Write the artifact's content (see its template in gate_templates/).",
+            requirement=requirement, related=where, severity=severity,
+        )
+        return
+    hits = find_placeholders(doc, ctx.policy.artifact_placeholders(group.kind))
+    if hits:
+        first_line, first_col, first_label = hits[0]
+        listed = ", ".join(f"{label} (line {line})" for line, _c, label in hits[:MAX_PLACEHOLDERS_LISTED])
+        more = f" and {len(hits) - MAX_PLACEHOLDERS_LISTED} more" if len(hits) > MAX_PLACEHOLDERS_LISTED else ""
+        section = _section_of(doc, first_line)
+        fix = "Replace every placeholder with real content"
+        fix += f", starting with the section {section!r}." if section else "."
+        noun = "placeholder" if len(hits) == 1 else f"{len(hits)} template placeholders"
+        yield RULES["PG204"].finding(
+            f"{group.kind} {declared} still contains {noun}: {listed}{more}",
+            Location(rel, first_line, first_col), asset=asset.name, fix=fix,
+            requirement=requirement, related=where, severity=severity,
+        )
+    # Required headings: the kind's own, then those each risk demand adds.
+    wanted: list[tuple[HeadingSpec, str | None]] = [
+        (h, requirement) for h in heading_specs(list(ctx.policy.artifacts[group.kind].required_headings))
+    ]
+    for demand in group.demands:
+        if demand.from_risk and demand.headings:
+            wanted += [(h, demand.id) for h in heading_specs(list(demand.headings))]
+    seen: set[str] = set()
+    for spec, req in wanted:
+        if spec.heading in seen:
+            continue
+        seen.add(spec.heading)
+        yield from _heading(ctx, group, doc, rel, spec, req, where, severity)
+
+
+def _heading(
+    ctx: AssetContext,
+    group: _Group,
+    doc: markdown_doc.MarkdownDoc,
+    rel: str,
+    spec: HeadingSpec,
+    requirement: str | None,
+    where: Location,
+    severity: Severity | None,
+) -> Iterator[Finding]:
+    names = {markdown_doc.normalise_heading(n) for n in (spec.heading, *spec.aliases)}
+    declared = ctx.asset.artifacts[group.kind]
+    matches = [h for h in doc.headings if markdown_doc.normalise_heading(h.title) in names]
+    if not matches:
+        also = f" (or one of: {', '.join(spec.aliases)})" if spec.aliases else ""
+        yield RULES["PG206"].finding(
+            f"{group.kind} {declared} has no section {spec.heading!r}{also}",
+            Location(rel, 1, 1), asset=ctx.asset.name,
+            fix=f"Add a heading `## {spec.heading}` with real content.",
+            requirement=requirement, related=where, severity=severity,
+        )
+        return
+    if all(not any(markdown_doc.prose_text(t).strip() for _n, t in doc.section_body(h)) for h in matches):
+        h = matches[0]
+        yield RULES["PG207"].finding(
+            f"{group.kind} {declared}: section {h.title!r} is empty",
+            Location(rel, h.line, 1), asset=ctx.asset.name,
+            fix=f"Write the content of the section {h.title!r}.",
+            requirement=requirement, related=where, severity=severity,
+        )
+
+
+def find_placeholders(
+    doc: markdown_doc.MarkdownDoc, placeholders: list[Placeholder]
+) -> list[tuple[int, int, str]]:
+    """(line, column, label) of every placeholder outside code and HTML comments; the
+    front matter is searched too (an unrendered ``{{ card_data }}`` is unfilled)."""
+    patterns = [(p.pattern(), p.describe()) for p in placeholders]
+    hits: list[tuple[int, int, str]] = []
+    for i, line in enumerate(doc.lines):
+        in_front = i < doc.front_matter_end
+        if not doc.prose[i] and not in_front:
+            continue
+        text = markdown_doc.prose_text(line)
+        if in_front and text.lstrip().startswith("#"):
+            continue  # YAML comments in front matter
+        for pattern, label in patterns:
+            m = pattern.search(text)
+            if m:
+                hits.append((i + 1, m.start() + 1, label))
+                break
+    return hits
+
+
+def _section_of(doc: markdown_doc.MarkdownDoc, line: int) -> str | None:
+    current = None
+    for h in doc.headings:
+        if h.line > line:
+            break
+        current = h.title
+    return current

@@ -1,0 +1,74 @@
+"""PG6xx: named owners and the periodic review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from prodgate.context import AssetContext
+from prodgate.findings import Finding, Severity
+from prodgate.rules.registry import RULES
+
+
+def check(ctx: AssetContext) -> Iterator[Finding]:
+    asset, decl = ctx.asset, ctx.decl
+    if ctx.checks("owner") and asset.owner is None:
+        yield RULES["PG601"].finding(
+            "no named owner: add `owner:` with the accountable person's name and email",
+            decl.loc(),
+            asset=asset.name,
+            fix="owner:\n  name: Jane Doe\n  email: jane.doe@example.com",
+            requirement="owner",
+        )
+    if ctx.checks("business_owner") and asset.business_owner is None:
+        yield RULES["PG602"].finding(
+            f"tier {ctx.effective_tier!r} needs a business owner: add `business_owner:` with name and email",
+            decl.loc(),
+            asset=asset.name,
+            fix="business_owner: { name: Raj Patel, email: raj.patel@example.com }",
+            requirement="business_owner",
+        )
+    yield from _review(ctx)
+
+
+def _review(ctx: AssetContext) -> Iterator[Finding]:
+    asset, decl = ctx.asset, ctx.decl
+    demand = ctx.checks("review")
+    cadence = ctx.policy.review_cadence_days.get(ctx.effective_tier)  # type: ignore[call-overload]
+    requirement = demand.id if demand else None
+    severity = None if demand else Severity.WARNING
+    if asset.review is None:
+        if demand:
+            yield RULES["PG604"].finding(
+                f"no review date: tier {ctx.effective_tier!r} is reviewed every {cadence or '?'} days",
+                decl.loc(),
+                asset=asset.name,
+                fix=f"review: {{ last_reviewed: {ctx.today.isoformat()} }}  # once the review took place",
+                requirement=requirement,
+            )
+        return
+    last = asset.review.last_reviewed
+    where = decl.loc("review", "last_reviewed")
+    if last > ctx.today:
+        yield RULES["PG605"].finding(
+            f"review.last_reviewed {last.isoformat()} is after today ({ctx.today.isoformat()})",
+            where,
+            asset=asset.name,
+            fix="Use the date the review took place.",
+            requirement=requirement,
+            severity=severity,
+        )
+        return
+    if cadence is None:
+        return
+    due = last + dt.timedelta(days=cadence)
+    if ctx.today > due:
+        yield RULES["PG603"].finding(
+            f"review overdue since {due.isoformat()}: last reviewed {last.isoformat()}, "
+            f"tier {ctx.effective_tier!r} is reviewed every {cadence} days",
+            where,
+            asset=asset.name,
+            fix="Review the asset with its owners and update review.last_reviewed.",
+            requirement=requirement,
+            severity=severity,
+        )
