@@ -1,0 +1,1 @@
+"""Eval evidence: readers for real eval tools output, thresholds, freshness."""

@@ -1,0 +1,1 @@
+"""GitHub integration: workflow commands, job summary, outputs, PR comments."""
