@@ -1,0 +1,132 @@
+"""``prodgate init``: scaffold a declaration and the artifact stubs its tier needs.
+
+The stubs are the policy's templates, so ``prodgate check`` straight after ``init``
+fails with one "still the template" finding per stub: the scaffold shows the team
+exactly what to write. Existing files are never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error
+
+_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
+SCHEMA_URL = "https://prodgate.dev/schema/ai-asset.schema.json"
+
+
+def _git_owner(directory: Path) -> tuple[str, str] | None:
+    """The committer's name and email from git config, as the default owner."""
+    values = []
+    for key in ("user.name", "user.email"):
+        try:
+            proc = subprocess.run(
+                ["git", "config", key], cwd=directory, capture_output=True, text=True, timeout=5, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if proc.returncode != 0 or not proc.stdout.strip():
+            return None
+        values.append(proc.stdout.strip())
+    return values[0], values[1]
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from prodgate.context import build_context
+    from prodgate.policy.loader import PolicyError, load_policy
+    from prodgate.templates import read_template
+
+    if not _NAME.match(args.name):
+        return error(f"--name {args.name!r}: use lowercase letters, digits and dashes, e.g. support-reply-drafter")
+    directory = Path(args.directory)
+    target = directory / "ai-asset.yaml"
+    for existing in (target, directory / "ai-asset.yml"):
+        if existing.exists():
+            return error(f"{existing} already exists; prodgate init never overwrites a file")
+    if args.owner:
+        m = _OWNER.match(args.owner)
+        if not m:
+            return error(f'--owner {args.owner!r}: expected "Name <email@example.com>"')
+        owner: tuple[str, str] | None = (m["name"], m["email"])
+    else:
+        owner = _git_owner(directory if directory.is_dir() else Path.cwd())
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as exc:
+        return error(str(exc))
+
+    kinds = _required_kinds(args, policy.policy, build_context)
+    artifacts = {kind: f"docs/{kind.replace('_', '-')}.md" for kind in kinds}
+    text = _declaration(args, owner, artifacts)
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    out = sys.stdout
+    out.write(f"created {target}\n")
+    for kind, rel in artifacts.items():
+        path = directory / rel
+        if path.exists():
+            out.write(f"kept    {path} (exists)\n")
+            continue
+        spec = policy.policy.artifacts[kind]
+        body = read_template(spec.template) if spec.template else f"# {spec.title}\n\n<fill in>\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_render(body, args.name, owner), encoding="utf-8")
+        out.write(f"created {path}\n")
+    if owner is None:
+        out.write("note: no owner given and none in git config; fill in `owner:` in ai-asset.yaml\n")
+    out.write(f"next: fill in the stubs, then run `prodgate check {directory}`\n")
+    return ec.PASSED
+
+
+def _required_kinds(args: argparse.Namespace, policy: object, build_context: object) -> list[str]:
+    """Artifact kinds the policy requires for this tier and stage at either gate."""
+    from prodgate.policy.model import Policy
+
+    assert isinstance(policy, Policy)
+    kinds: list[str] = []
+    for gate in ("merge", "deploy"):
+        for req in policy.requirements.values():
+            if req.artifact and req.applies(args.tier, args.stage, gate) and req.artifact not in kinds:
+                kinds.append(req.artifact)
+    return kinds
+
+
+def _render(template: str, name: str, owner: tuple[str, str] | None) -> str:
+    text = template.replace("{{ asset_name }}", name)
+    return text.replace("{{ owner }}", f"{owner[0]} <{owner[1]}>" if owner else "<fill in>")
+
+
+def _declaration(args: argparse.Namespace, owner: tuple[str, str] | None, artifacts: dict[str, str]) -> str:
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_URL}",
+        "apiVersion: prodgate/v1",
+        f"name: {args.name}",
+        "# description: what this system does, and for whom",
+        f"{'tier: ' + args.tier:<34}# team | departmental | enterprise",
+        f"{'stage: ' + args.stage:<34}# sandbox | pilot | production | retired",
+    ]
+    if owner:
+        lines += ["owner:", f"  name: {owner[0]}", f"  email: {owner[1]}"]
+    else:
+        lines += ["# owner:", "#   name: Jane Doe", "#   email: jane.doe@example.com"]
+    lines += [
+        "risk:",
+        "  customer_facing: false",
+        "  regulated: false",
+        "  autonomy: human-in-the-loop   # human-in-the-loop | human-on-the-loop | autonomous",
+        "  decisions_about_people: false",
+        "models: []                      # - { provider: openai, name: gpt-4o-mini, version: \"2024-07-18\" }",
+        "data_sources: []                # - { name: tickets, classification: confidential, personal_data: true }",
+    ]
+    if artifacts:
+        lines.append("artifacts:")
+        lines += [f"  {kind}: {rel}" for kind, rel in artifacts.items()]
+    lines.append(f"# review: {{ last_reviewed: {dt.date.today().isoformat()} }}  # once reviewed")
+    return "\n".join(lines) + "\n"
