@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="explain a rule (no argument: list all rules)")
     explain.add_argument("rule", nargs="?", metavar="RULE", help="rule id (PG204) or name")
+    explain.add_argument("--markdown", action="store_true", help="print the rule table as Markdown")
+
+    validate = sub.add_parser("validate", help="check only the YAML and schema of declarations (fast)")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="ai-asset.yaml files")
+    vcolor = validate.add_mutually_exclusive_group()
+    vcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+    vcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
     sub.add_parser("schema", help="print the JSON Schema of ai-asset.yaml")
 
@@ -87,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.explain import run_explain
 
             return run_explain(args)
+        if args.command == "validate":
+            from prodgate.commands.validate import run_validate
+
+            return run_validate(args)
         if args.command == "schema":
             from prodgate.manifest.schema import schema_json
 

@@ -96,8 +96,9 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
             path, msg = msg.split(": ", 1)
             loc = tuple(path.split("."))
         where = ".".join(str(p) for p in loc) or "(top level)"
-        name, line, col = _place(loc, docs)
-        if error["type"] == "extra_forbidden":
+        is_key = error["type"] == "extra_forbidden"
+        name, line, col = _place(loc, docs, key=is_key)
+        if is_key:
             msg = "unknown key"
         lines.append(f"{name}:{line}:{col}: {where}: {msg}")
     more = len(exc.errors()) - 10
@@ -106,13 +107,16 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
     return "invalid policy:\n  " + "\n  ".join(lines)
 
 
-def _place(loc: tuple[Any, ...], docs: list[tuple[YamlDocument, str]]) -> tuple[str, int, int]:
+def _place(
+    loc: tuple[Any, ...], docs: list[tuple[YamlDocument, str]], key: bool = False
+) -> tuple[str, int, int]:
     """The document that holds the deepest part of ``loc``: the override if it set it."""
     best: tuple[int, str, int, int] | None = None
     for doc, name in docs:
         for end in range(len(loc), -1, -1):
             if loc[:end] in doc.positions:
-                line, col = doc.key_position(loc[:end]) if end and end < len(loc) else doc.position(loc[:end])
+                use_key = end and (end < len(loc) or key)
+                line, col = doc.key_position(loc[:end]) if use_key else doc.position(loc[:end])
                 if best is None or end > best[0]:
                     best = (end, name, line, col)
                 break

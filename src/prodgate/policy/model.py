@@ -114,7 +114,7 @@ class Requirement(_Strict):
 
     def applies(self, tier: str, stage: str, gate: str) -> bool:
         cells = [self.when] + ([self.at_deploy] if gate == "deploy" else [])
-        return any(stage in expand_stages(c[tier]) for c in cells if tier in c)  # type: ignore[index]
+        return any(stage in expand_stages(c[tier]) for c in cells if tier in c)
 
 
 def _check_facts(value: dict[str, FactValue]) -> dict[str, FactValue]:

@@ -138,7 +138,7 @@ def _content(
         return
     hits = find_placeholders(doc, ctx.policy.artifact_placeholders(group.kind))
     if hits:
-        first_line, first_col, first_label = hits[0]
+        first_line, first_col, _label = hits[0]
         listed = ", ".join(f"{label} (line {line})" for line, _c, label in hits[:MAX_PLACEHOLDERS_LISTED])
         more = f" and {len(hits) - MAX_PLACEHOLDERS_LISTED} more" if len(hits) > MAX_PLACEHOLDERS_LISTED else ""
         section = _section_of(doc, first_line)
@@ -150,13 +150,14 @@ def _content(
             Location(rel, first_line, first_col), asset=asset.name, fix=fix,
             requirement=requirement, related=where, severity=severity,
         )
-    # Required headings: the kind's own, then those each risk demand adds.
-    wanted: list[tuple[HeadingSpec, str | None]] = [
-        (h, requirement) for h in heading_specs(list(ctx.policy.artifacts[group.kind].required_headings))
-    ]
+    # Required headings: those a risk demand adds first, so that a missing "Human
+    # oversight" is attributed to the risk requirement that asked for it; then the
+    # kind's own.
+    wanted: list[tuple[HeadingSpec, str | None]] = []
     for demand in group.demands:
         if demand.from_risk and demand.headings:
             wanted += [(h, demand.id) for h in heading_specs(list(demand.headings))]
+    wanted += [(h, requirement) for h in heading_specs(list(ctx.policy.artifacts[group.kind].required_headings))]
     seen: set[str] = set()
     for spec, req in wanted:
         if spec.heading in seen:
@@ -211,11 +212,13 @@ def find_placeholders(
         text = markdown_doc.prose_text(line)
         if in_front and text.lstrip().startswith("#"):
             continue  # YAML comments in front matter
+        first: tuple[int, str] | None = None
         for pattern, label in patterns:
             m = pattern.search(text)
-            if m:
-                hits.append((i + 1, m.start() + 1, label))
-                break
+            if m and (first is None or m.start() < first[0]):
+                first = (m.start(), label)
+        if first is not None:
+            hits.append((i + 1, first[0] + 1, first[1]))
     return hits
 
 

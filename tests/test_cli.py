@@ -1,0 +1,149 @@
+"""The command line contract: exit codes, formats, explain, schema, init."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from prodgate.manifest.schema import schema_json
+from prodgate.rules.doc import BEGIN, END, rules_markdown
+
+from conftest import REPO, TEAM_SANDBOX, TODAY, write
+
+
+def test_no_declaration_passes_with_notice(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("check", str(repo))
+    assert code == 0
+    assert "no ai-asset.yaml found" in out
+
+
+def test_usage_errors_are_exit_2(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    assert run("check", str(repo / "missing"))[0] == 2
+    assert run("check", str(repo), "--gate", "release")[0] == 2
+    assert run("check", str(repo), "--today", "22/11/2026")[0] == 2
+    assert run("check", str(repo), "--format", "yaml")[0] == 2
+    assert run("check", str(repo), "--format", "json", "--format", "text")[0] == 2
+    assert run()[0] == 2
+
+
+def test_internal_error_is_exit_3_without_traceback(repo: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import prodgate.engine
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(prodgate.engine, "run", boom)
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    code, _out, err = run("check", str(repo))
+    assert code == 3
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+
+
+def test_several_formats_at_once(repo: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("sandbox", "pilot"))
+    target = tmp_path / "out" / "report.json"
+    code, out, _ = run("check", str(repo), "--today", TODAY, "--format", "text", "--format", f"json={target}")
+    assert code == 1
+    assert "ai-asset.yaml:1:1 PG201 Model card is required" in out
+    assert json.loads(target.read_text())["summary"]["errors"] == 1
+
+
+def test_text_output_has_no_colour_when_not_a_terminal(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("sandbox", "pilot"))
+    _code, out, _ = run("check", str(repo))
+    assert "\033[" not in out
+    assert out.rstrip().endswith("See `prodgate explain PG201` for what a rule checks and how to fix it.")
+    _code, out, _ = run("check", str(repo), "--color")
+    assert "\033[31m" in out
+
+
+def test_explain(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("explain", "PG204")
+    assert code == 0 and out.startswith("PG204 artifact-unfilled: Artifact is still the template")
+    code, out, _ = run("explain", "artifact-unfilled")
+    assert code == 0 and "PG204" in out
+    code, _out, err = run("explain", "PG2044")
+    assert code == 2 and "did you mean PG204?" in err
+
+
+def test_committed_schema_matches_models() -> None:
+    committed = (REPO / "schema" / "ai-asset.schema.json").read_text()
+    assert committed == schema_json(), "run: prodgate schema > schema/ai-asset.schema.json"
+
+
+def test_readme_rule_table_matches_registry() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme.split(BEGIN, 1)[1].split(END, 1)[0]
+    assert table.strip() == rules_markdown().strip(), "run: prodgate explain --markdown"
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text()
+    blocks = [b.split("```", 1)[0].strip() for b in readme.split("```bash\n")[1:3]]
+    install_and_run, test_command = blocks
+    assert "prodgate check examples/" in install_and_run
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert test_command in ci
+
+
+def test_python_m_prodgate(repo: Path) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    proc = subprocess.run(
+        [sys.executable, "-m", "prodgate", "check", str(repo)], capture_output=True, text=True, check=False,
+        env={**os.environ, "GITHUB_ACTIONS": ""},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "gate passed" in proc.stdout
+
+
+def test_check_does_not_import_git_or_requests(repo: Path) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    code = (
+        "import sys; from prodgate.cli import main; rc = main(['check', sys.argv[1]]);"
+        "bad = [m for m in ('git', 'requests', 'jsonschema') if m in sys.modules];"
+        "print(bad); raise SystemExit(rc or (1 if bad else 0))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=False,
+                          env={**os.environ, "GITHUB_ACTIONS": ""})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("[]")
+
+
+def test_init_then_check_fails_once_per_stub(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "bot"
+    code, out, _ = run("init", "--name", "support-bot", "--tier", "team", "--stage", "pilot",
+                       "--owner", "Ada Lovelace <ada@example.com>", str(target))
+    assert code == 0
+    assert "created" in out and (target / "docs" / "model-card.md").is_file()
+    declaration = (target / "ai-asset.yaml").read_text()
+    assert declaration.startswith("# yaml-language-server: $schema=")
+    code, out, _ = run("check", str(target), "--format", "json", "--today", TODAY)
+    assert code == 1
+    findings = json.loads(out)["findings"]
+    assert [(f["rule_id"], f["path"]) for f in findings] == [("PG204", "docs/model-card.md")]
+    # Never overwrites: a second init refuses, the stubs are untouched.
+    (target / "docs" / "model-card.md").write_text("mine")
+    code, _out, err = run("init", "--name", "support-bot", "--tier", "team", str(target))
+    assert code == 2 and "already exists" in err
+    assert (target / "docs" / "model-card.md").read_text() == "mine"
+
+
+def test_init_enterprise_production_stubs(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "e"
+    code, out, _ = run("init", "--name", "e", "--tier", "enterprise", "--stage", "production",
+                       "--owner", "Ada Lovelace <ada@example.com>", str(target))
+    assert code == 0
+    stubs = sorted(p.name for p in (target / "docs").iterdir())
+    assert stubs == ["fallback-plan.md", "incident-response.md", "model-card.md", "monitoring-plan.md",
+                     "runbook.md", "security-review.md"]
+    code, out, _ = run("check", str(target), "--format", "json", "--today", TODAY)
+    unfilled = [f["path"] for f in json.loads(out)["findings"] if f["rule_id"] == "PG204"]
+    assert sorted(unfilled) == sorted(f"docs/{s}" for s in stubs)
+
+
+def test_init_rejects_bad_name(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run("init", "--name", "Bad Name", "--tier", "team", str(tmp_path))
+    assert code == 2 and "lowercase" in err

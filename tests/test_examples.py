@@ -1,0 +1,44 @@
+"""The shipped examples do what the README says."""
+
+from __future__ import annotations
+
+from conftest import REPO, ids_at
+
+EX = REPO / "examples"
+
+
+def test_failing_example(check_json) -> None:  # type: ignore[no-untyped-def]
+    code, report = check_json(str(EX / "departmental-pilot-failing"), "--root", str(EX / "departmental-pilot-failing"))
+    assert code == 1
+    assert ids_at(report) == [
+        ("PG403", "ai-asset.yaml", 28),
+        ("PG204", "docs/runbook.md", 9),
+        ("PG207", "docs/runbook.md", 15),
+    ]
+    assert [f["severity"] for f in report["findings"]] == ["error", "warning", "warning"]
+
+
+def test_failing_example_at_deploy(check_json) -> None:  # type: ignore[no-untyped-def]
+    root = str(EX / "departmental-pilot-failing")
+    code, report = check_json(root, "--root", root, "--gate", "deploy")
+    assert code == 1
+    assert {f["severity"] for f in report["findings"]} == {"error"}
+    states = {r["id"]: r["state"] for r in report["assets"][0]["requirements"]}
+    assert states["runbook"] == "unfilled"
+    assert states["privacy_review"] == "missing"
+    assert states["model_card"] == "met"
+
+
+def test_team_sandbox_example_passes(check_json) -> None:  # type: ignore[no-untyped-def]
+    code, report = check_json(str(EX / "team-sandbox-passing"))
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_enterprise_example_passes_deploy_with_one_waiver(check_json) -> None:  # type: ignore[no-untyped-def]
+    root = str(EX / "enterprise-production-passing")
+    code, report = check_json(root, "--root", root, "--gate", "deploy")
+    assert code == 0, report["findings"]
+    [waived] = report["findings"]
+    assert (waived["rule_id"], waived["requirement"], waived["waived_by"]["ticket"]) == (
+        "PG201", "security_review", "GOV-1234"
+    )
