@@ -7,9 +7,10 @@ terminal never pays for the SARIF or GitHub code.
 from __future__ import annotations
 
 import importlib
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from prodgate.report import Report
+if TYPE_CHECKING:  # keeps `prodgate validate`, which imports the text reporter, light
+    from prodgate.report import Report
 
 
 class Reporter(Protocol):
@@ -19,6 +20,10 @@ class Reporter(Protocol):
 REPORTERS: dict[str, str] = {
     "text": "prodgate.reporters.text:render",
     "json": "prodgate.reporters.json_report:render",
+    "github": "prodgate.reporters.github:render",
+    "sarif": "prodgate.reporters.sarif:render",
+    "markdown": "prodgate.reporters.markdown:render",
+    "junit": "prodgate.reporters.junit:render",
 }
 
 

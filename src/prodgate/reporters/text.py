@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from prodgate.findings import Finding, Severity
-from prodgate.report import Report
+
+if TYPE_CHECKING:  # `prodgate validate` uses finding_line and never builds a report
+    from prodgate.report import Report
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
 _BOLD, _DIM, _RESET, _GREEN = "\033[1m", "\033[2m", "\033[0m", "\033[32m"
