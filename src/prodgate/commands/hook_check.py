@@ -1,0 +1,45 @@
+"""``prodgate check --changed FILE...``: the gate for the assets some files touch.
+
+This is what the ``prodgate-check`` hook runs with the files of a commit or a push
+(pre-commit passes them relative to the repository root, from the root). Each file is
+mapped to the assets it touches (see :mod:`prodgate.manifest.touched`) and the usual
+``prodgate check`` runs on those declarations only, with the same options and output.
+When no asset is touched it says so and passes without loading the gate at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error
+
+
+def run_changed(args: argparse.Namespace) -> int:
+    from prodgate.manifest.touched import touched_declarations
+    from prodgate.repo import find_root
+
+    if args.root:
+        root = Path(args.root)
+        if not root.is_dir():
+            return error(f"--root {args.root}: not a directory")
+    else:
+        root = find_root(Path.cwd()) or Path.cwd()
+    changed: list[str] = args.paths
+    declarations = touched_declarations(changed, root)
+    if not declarations:
+        if not changed:
+            what = "no changed file given"
+        else:
+            what = "the changed file touches" if len(changed) == 1 else f"the {len(changed)} changed files touch"
+            what += " no asset"
+        sys.stdout.write(f"prodgate: {what}; nothing to check.\n")
+        return ec.PASSED
+    from prodgate.commands.check import run_check
+
+    checked = argparse.Namespace(**vars(args))
+    checked.paths = [str(d) for d in declarations]
+    checked.root = str(root)
+    return run_check(checked)

@@ -1,0 +1,173 @@
+"""Which assets a set of changed files touches.
+
+The ``prodgate-check`` hook gets the files of a commit or a push and must gate exactly
+the assets they concern, so that an unrelated change is not blocked by someone else's
+unfinished asset, and a change to an asset's evidence cannot slip through. A file
+touches an asset when
+
+* it lies under the asset root: the nearest ``ai-asset.yaml`` / ``ai-asset.yml`` in its
+  directory or an ancestor, up to the repository root (the declaration itself included);
+* a declaration names it as an artifact (``artifacts:``) or as eval results
+  (``evals[].results``), wherever the file lives;
+* it matches one of a declaration's ``paths:`` globs.
+
+Only the last two need every declaration in the repository, read as plain YAML (no
+schema, so deciding that nothing is touched never pays for pydantic): a
+declaration broken enough to fail its schema still says what it covers, and the gate
+run on it reports what is broken. Declarations that cannot possibly name a changed file
+(they have no ``paths:`` and do not contain any changed file's name) are not parsed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from prodgate.fsutil import FileProblem, read_text
+from prodgate.manifest.discover import DECLARATION_NAMES, find_declarations
+from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+
+def touched_declarations(changed: Iterable[str | Path], root: Path) -> list[Path]:
+    """The declarations (absolute paths, sorted) of the assets ``changed`` touches.
+
+    ``changed`` are paths relative to the current directory or absolute, as pre-commit
+    and ``git diff --name-only`` give them from the repository root; they need not
+    exist (a deleted artifact still touches its asset). Files outside ``root`` touch
+    nothing.
+    """
+    root = root.resolve()
+    rels = {rel for rel in (_repo_relative(Path(p), root) for p in changed) if rel is not None}
+    if not rels:
+        return []
+    found = {decl for rel in rels if (decl := _nearest_declaration(rel, root)) is not None}
+    names = {posixpath.basename(rel) for rel in rels}
+    for decl in find_declarations([root]):
+        if decl in found:
+            continue
+        if any(ref.covers(rel) for ref in _references(decl, root, names) for rel in rels):
+            found.add(decl)
+    return sorted(found)
+
+
+def _repo_relative(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` with ``/``, symlinked folders resolved, or None."""
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        parent = absolute.parent.resolve()
+    except (OSError, RuntimeError):
+        return None
+    full = parent / absolute.name
+    if full == root or root not in full.parents:
+        return None
+    return full.relative_to(root).as_posix()
+
+
+def _nearest_declaration(rel: str, root: Path) -> Path | None:
+    if posixpath.basename(rel) in DECLARATION_NAMES and (root / rel).is_file():
+        return root / rel
+    folder = posixpath.dirname(rel)
+    while True:
+        for name in DECLARATION_NAMES:
+            candidate = root / folder / name
+            if candidate.is_file():
+                return candidate
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+class _Ref:
+    """A path (exact) or a glob a declaration covers, relative to the repository root."""
+
+    def __init__(self, pattern: str, glob: bool) -> None:
+        self.pattern = pattern
+        self.regex = _glob_regex(pattern) if glob else None
+
+    def covers(self, rel: str) -> bool:
+        if self.regex is None:
+            return rel == self.pattern
+        return self.regex.fullmatch(rel) is not None
+
+
+def _references(decl: Path, root: Path, names: set[str]) -> Iterator[_Ref]:
+    text = read_text(decl)
+    if isinstance(text, FileProblem) or not (
+        "paths" in text or any(name in text for name in names)
+    ):
+        return
+    doc = load_yaml(text)
+    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
+        return
+    base = decl.parent.relative_to(root).as_posix()
+    data: dict[str, Any] = doc.data
+    artifacts = data.get("artifacts")
+    if isinstance(artifacts, dict):
+        for value in artifacts.values():
+            if (ref := _join(base, value)) is not None:
+                yield _Ref(ref, glob=False)
+    evals = data.get("evals")
+    if isinstance(evals, list):
+        for item in evals:
+            if isinstance(item, dict) and (ref := _join(base, item.get("results"))) is not None:
+                yield _Ref(ref, glob=False)
+    paths = data.get("paths")
+    if isinstance(paths, list):
+        for value in paths:
+            if (ref := _join(base, value)) is not None:
+                yield _Ref(ref, glob=True)
+
+
+def _join(base: str, declared: object) -> str | None:
+    """``declared`` (relative to the asset root) relative to the repository root, or
+    None when it is not a string or leaves the repository."""
+    if not isinstance(declared, str) or not declared.strip() or declared.startswith(("/", "\\")):
+        return None
+    joined = posixpath.normpath(posixpath.join(base, declared.strip()))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A ``paths:`` glob as a regular expression over repository-relative paths.
+
+    ``*`` and ``?`` stay within one folder, ``**`` spans any number of folders, and a
+    pattern naming a folder (``src`` or ``src/``) covers everything below it, as in
+    ``.gitignore``.
+    """
+    segments = [s for s in pattern.strip("/").split("/") if s not in ("", ".")]
+    out = ""
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment == "**":
+            out += ".*" if last else "(?:[^/]+/)*"
+        else:
+            out += _segment_regex(segment) + ("" if last else "/")
+    if not segments or segments[-1] != "**":
+        out += "(?:/.*)?"
+    return re.compile(out)
+
+
+def _segment_regex(segment: str) -> str:
+    out = ""
+    i = 0
+    while i < len(segment):
+        c = segment[i]
+        if c == "*":
+            out += "[^/]*"
+        elif c == "?":
+            out += "[^/]"
+        elif c == "[" and (end := segment.find("]", i + 2)) != -1:
+            body = segment[i + 1 : end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out += "[" + body.replace("\\", "\\\\") + "]"
+            i = end
+        else:
+            out += re.escape(c)
+        i += 1
+    return out
