@@ -6,7 +6,6 @@ node concerned, never an exception: the rest of the repository is still checked.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from dataclasses import dataclass
@@ -126,6 +125,8 @@ def _schema_finding(
     where = render_loc(loc)
     if kind == "extra_forbidden":
         line, col = doc.key_position(loc)
+        import difflib  # only on errors: keeps start-up lean
+
         known = allowed_keys(loc[:-1])
         bad = str(loc[-1])
         hint = difflib.get_close_matches(bad, known, n=1, cutoff=0.6)
@@ -147,6 +148,7 @@ def _schema_finding(
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        import difflib
         hint = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
         msg = f"{where}: {value!r} is not one of {', '.join(choices)}"
         if hint:
