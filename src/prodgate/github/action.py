@@ -1,0 +1,169 @@
+"""The GitHub Action's entry point: ``python -m prodgate.github.action``.
+
+``action.yml`` passes every input through ``INPUT_*`` environment variables (never by
+expression inside a script), and this module turns them into one ``prodgate check``
+run: annotations and job summary from the ``github`` format, the JSON report, SARIF
+and the Markdown for the comment to files, then the ``report`` and ``sarif`` outputs
+and, when asked, the sticky pull request comment. The exit code is the gate's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from prodgate import exitcodes as ec
+from prodgate.github.commands import annotation, safe_line
+from prodgate.github.event import PULL_REQUEST_EVENTS, PullRequest, load_event, pull_request
+from prodgate.github.outputs import write_outputs
+
+GATES = ("merge", "deploy")
+FAIL_ON = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    paths: tuple[str, ...]
+    gate: str
+    policy: str
+    fail_on: str
+    sarif_file: str
+    comment: bool
+    token: str
+    today: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Inputs | str:
+        """The inputs, or what is wrong with them."""
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(f"INPUT_{name}", default).strip() or default
+
+        gate = get("GATE", "merge").lower()
+        if gate not in GATES:
+            return f"input gate: {gate!r} is not one of {', '.join(GATES)}"
+        fail_on = get("FAIL_ON", "error").lower()
+        if fail_on not in FAIL_ON:
+            return f"input fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}"
+        comment = get("COMMENT", "false").lower()
+        if comment not in ("true", "false"):
+            return f"input comment: {comment!r} is not true or false"
+        sarif = get("SARIF_FILE")
+        if "," in sarif:
+            return f"input sarif-file: {sarif!r} may not contain a comma"
+        return cls(
+            paths=tuple(p.strip() for p in get("PATH", ".").splitlines() if p.strip()),
+            gate=gate,
+            policy=get("POLICY"),
+            fail_on=fail_on,
+            sarif_file=sarif,
+            comment=comment == "true",
+            token=env.get("INPUT_GITHUB_TOKEN", ""),
+            today=get("TODAY"),
+        )
+
+
+def _config_error(out: TextIO, message: str) -> int:
+    out.write(annotation("error", message, title="prodgate: configuration error") + "\n")
+    return ec.USAGE
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    env = os.environ if env is None else env
+    out = sys.stdout if out is None else out
+    inputs = Inputs.from_env(env)
+    if isinstance(inputs, str):
+        return _config_error(out, inputs)
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+    runner_temp = env.get("RUNNER_TEMP") or None
+    work = Path(tempfile.mkdtemp(prefix="prodgate-", dir=runner_temp))
+    checked = [workspace / p for p in inputs.paths]
+
+    event_name = env.get("GITHUB_EVENT_NAME", "")
+    event = load_event(env.get("GITHUB_EVENT_PATH")) if event_name in PULL_REQUEST_EVENTS else {}
+    if isinstance(event, str):
+        return _config_error(out, event)
+    pr = pull_request(event) if event else None
+
+    policy = inputs.policy
+    if policy and event_name in PULL_REQUEST_EVENTS:
+        from prodgate.github.base_policy import FromBase, Refused, resolve_policy
+
+        resolved = resolve_policy(policy, workspace, checked[0], pr.base_sha if pr else None, work)
+        if isinstance(resolved, Refused):
+            return _config_error(out, resolved.message)
+        if isinstance(resolved, FromBase):
+            out.write(safe_line(
+                f"policy: {resolved.repo_path} as of the base commit {resolved.base_sha[:12]} "
+                "(a pull request is never judged by its own policy)"
+            ) + "\n")
+            policy = str(resolved.path)
+    if policy and not Path(policy).is_absolute() and "://" not in policy and policy != "builtin":
+        policy = str(workspace / policy)
+
+    report = work / "report.json"
+    summary = work / "summary.md"
+    sarif = Path(inputs.sarif_file) if inputs.sarif_file else work / "prodgate.sarif"
+    if not sarif.is_absolute():
+        sarif = workspace / sarif
+    args = [
+        "check", *map(str, checked), "--gate", inputs.gate, "--fail-on", inputs.fail_on,
+        "--format", "github", "--format", f"json={report}", "--format", f"sarif={sarif}",
+        "--format", f"markdown={summary}",
+    ]
+    if policy:
+        args += ["--policy", policy]
+    if inputs.today:
+        args += ["--today", inputs.today]
+
+    from prodgate.cli import main as cli_main
+
+    out.flush()
+    code = cli_main(args)
+    sys.stdout.flush()
+    if code not in (ec.PASSED, ec.FAILED):
+        return code
+    target = env.get("GITHUB_OUTPUT")
+    if target:
+        problem = write_outputs(target, {"report": str(report), "sarif": str(sarif)})
+        if problem:
+            out.write(annotation("warning", f"prodgate: {problem}") + "\n")
+    if inputs.comment:
+        _comment(inputs, env, pr, summary, out)
+    return code
+
+
+def _comment(
+    inputs: Inputs, env: Mapping[str, str], pr: PullRequest | None, summary: Path, out: TextIO
+) -> None:
+    """Post or update the sticky comment; any problem is a warning, never a failure."""
+    from prodgate.github.comment import Target, comment_body, marker, upsert_comment
+
+    if pr is None:
+        out.write(safe_line("comment: not a pull_request event; no comment written") + "\n")
+        return
+    repo = pr.repository or env.get("GITHUB_REPOSITORY", "")
+    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    run_id = env.get("GITHUB_RUN_ID")
+    run_url = f"{server}/{env.get('GITHUB_REPOSITORY', repo)}/actions/runs/{run_id}" if run_id else None
+    try:
+        markdown = summary.read_text(encoding="utf-8")
+    except OSError as exc:
+        out.write(annotation("warning", f"prodgate: no comment: cannot read the summary: {exc.strerror}") + "\n")
+        return
+    mark = marker(inputs.gate)
+    target = Target(env.get("GITHUB_API_URL", "https://api.github.com"), repo, pr.number)
+    result = upsert_comment(target, inputs.token, comment_body(markdown, mark, run_url), mark)
+    if result.ok:
+        out.write(safe_line(f"comment: {result.message}" + (f" {result.url}" if result.url else "")) + "\n")
+    else:
+        out.write(annotation("warning", f"prodgate: {result.message}", title="prodgate: no pull request comment") + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

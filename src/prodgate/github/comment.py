@@ -1,0 +1,160 @@
+"""The sticky pull request comment: one comment per gate, updated in place on every run.
+
+The comment is found again by a hidden marker at the start of its body. Only the
+REST API is used (``GITHUB_API_URL``, so GitHub Enterprise Server works), and
+``requests`` is imported here alone, so a run without a comment never loads it.
+
+Commenting is a courtesy on top of the gate: a read-only token (pull requests from
+forks), a network error or an API error becomes a message for the log, never a failed
+gate. The token is sent only to the API's own host and never appears in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import requests
+
+COMMENT_LIMIT = 65536
+"""GitHub refuses comment bodies longer than this many characters."""
+
+MAX_PAGES = 50
+"""Pages of 100 comments read at most while looking for the earlier comment."""
+
+TIMEOUT = 15.0
+
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def marker(gate: str) -> str:
+    """The hidden first line that identifies the comment of one gate."""
+    return f"<!-- prodgate:comment gate={re.sub(r'[^a-z0-9_-]', '', gate.lower())} -->"
+
+
+def comment_body(markdown: str, mark: str, more_url: str | None = None) -> str:
+    """``mark`` then the Markdown, cut at a line end to fit GitHub's comment limit."""
+    note = "\n\n> **Truncated** to fit GitHub's comment limit"
+    note += f": the full summary is in [the workflow run]({more_url}).\n" if more_url else ".\n"
+    body = f"{mark}\n{markdown}"
+    if len(body) <= COMMENT_LIMIT:
+        return body
+    cut = body[: COMMENT_LIMIT - len(note)]
+    cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
+    return cut + note
+
+
+@dataclass(frozen=True)
+class Target:
+    api_url: str
+    repository: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    message: str
+    url: str | None = None
+
+
+class _ApiError(Exception):
+    pass
+
+
+def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout: float = TIMEOUT) -> Outcome:
+    """Update the comment that starts with ``mark``, or create it; never raises."""
+    if not token:
+        return Outcome(False, "no GitHub token given; the pull request comment was skipped")
+    if not _REPO.match(target.repository):
+        return Outcome(False, f"repository {target.repository!r} is not owner/name")
+    import requests
+
+    api = target.api_url.rstrip("/")
+    session = requests.Session()
+    session.headers.update(
+        {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "prodgate",
+        }
+    )
+    try:
+        with session:
+            found = _find(session, api, target, mark, timeout)
+            if found is not None:
+                resp = session.patch(
+                    f"{api}/repos/{target.repository}/issues/comments/{found}", json={"body": body}, timeout=timeout
+                )
+                data = _json(resp, "update the pull request comment")
+                return Outcome(True, "updated the pull request comment", _url(data))
+            resp = session.post(
+                f"{api}/repos/{target.repository}/issues/{target.number}/comments", json={"body": body}, timeout=timeout
+            )
+            data = _json(resp, "create the pull request comment")
+            return Outcome(True, "created the pull request comment", _url(data))
+    except _ApiError as exc:
+        return Outcome(False, _redact(str(exc), token))
+    except requests.RequestException as exc:
+        return Outcome(False, _redact(f"cannot reach the GitHub API: {type(exc).__name__}: {exc}", token))
+
+
+def _find(session: requests.Session, api: str, target: Target, mark: str, timeout: float) -> int | None:
+    """The id of the earlier comment, preferring one written by a bot (the workflow token)."""
+    url: str | None = f"{api}/repos/{target.repository}/issues/{target.number}/comments"
+    params: dict[str, Any] | None = {"per_page": 100, "page": 1}
+    origin = urlsplit(api)[:2]
+    matches: list[dict[str, Any]] = []
+    for _ in range(MAX_PAGES):
+        if url is None:
+            break
+        resp = session.get(url, params=params, timeout=timeout)
+        page = _json(resp, "list the pull request comments")
+        if not isinstance(page, list):
+            raise _ApiError("cannot list the pull request comments: unexpected answer")
+        matches += [c for c in page if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark)]
+        nxt = resp.links.get("next", {}).get("url")
+        # The token goes only to the API's own host, whatever a Link header says.
+        url = nxt if nxt and urlsplit(nxt)[:2] == origin else None
+        params = None
+    if not matches:
+        return None
+    bots = [c for c in matches if isinstance(c.get("user"), dict) and c["user"].get("type") == "Bot"]
+    chosen = (bots or matches)[0]
+    cid = chosen.get("id")
+    return cid if isinstance(cid, int) else None
+
+
+def _json(resp: requests.Response, what: str) -> Any:
+    if resp.status_code >= 400:
+        detail = ""
+        try:
+            payload = resp.json()
+            if isinstance(payload, dict) and isinstance(payload.get("message"), str):
+                detail = f": {payload['message'][:200]}"
+        except ValueError:
+            pass
+        hint = ""
+        if resp.status_code in (401, 403, 404):
+            hint = (
+                " (the token cannot write to the pull request: pull requests from forks get a "
+                "read-only token; grant `pull-requests: write` to the job otherwise)"
+            )
+        raise _ApiError(f"cannot {what}: HTTP {resp.status_code}{detail}{hint}")
+    try:
+        return resp.json()
+    except ValueError:
+        raise _ApiError(f"cannot {what}: the answer is not JSON") from None
+
+
+def _url(data: Any) -> str | None:
+    url = data.get("html_url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) else None
+
+
+def _redact(text: str, token: str) -> str:
+    return text.replace(token, "***") if token else text

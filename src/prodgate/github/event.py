@@ -1,0 +1,52 @@
+"""The workflow's event payload (``$GITHUB_EVENT_PATH``): which pull request, which base."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    base_sha: str | None
+    repository: str | None
+    """``owner/name`` of the base repository, where the comment goes."""
+
+
+def load_event(path: str | None) -> dict[str, Any] | str:
+    """The payload as a mapping, or an error message."""
+    if not path:
+        return "GITHUB_EVENT_PATH is not set"
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return f"cannot read the event payload {path}: {exc.strerror or exc}"
+    except ValueError as exc:
+        return f"the event payload {path} is not JSON: {exc}"
+    if not isinstance(data, dict):
+        return f"the event payload {path} is not a JSON object"
+    return data
+
+
+def pull_request(event: dict[str, Any]) -> PullRequest | None:
+    """The pull request the event is about, when it is about one."""
+    pr = event.get("pull_request")
+    if not isinstance(pr, dict):
+        return None
+    number = pr.get("number", event.get("number"))
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    base = pr.get("base")
+    sha = base.get("sha") if isinstance(base, dict) else None
+    repo = event.get("repository")
+    full_name = repo.get("full_name") if isinstance(repo, dict) else None
+    return PullRequest(
+        number=number,
+        base_sha=sha if isinstance(sha, str) and sha else None,
+        repository=full_name if isinstance(full_name, str) and full_name else None,
+    )

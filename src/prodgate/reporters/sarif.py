@@ -1,0 +1,162 @@
+"""SARIF 2.1.0, for GitHub code scanning and any other SARIF viewer.
+
+The driver carries the whole rule registry (read when rendering, so rules added later
+appear without change here). Each result has a fingerprint built from what identifies
+the problem (rule, file, asset, message with line numbers taken out) rather than from
+where it sits, so code scanning keeps tracking one alert when unrelated lines move.
+Waived findings stay in the log as suppressed results (``kind: external``): the
+exception lives outside the code scanning tool, in the declaration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from prodgate.findings import Finding, Location, Severity
+from prodgate.report import Report
+from prodgate.rules.registry import RULES, Rule
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "prodgateFinding/v1"
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+# "line 12", "lines 3-4", "file.md:12", "file.md:12:3": places, not identity.
+_LINE_REFS = re.compile(r"\b(lines?)\s+\d+(\s*[-\u2013]\s*\d+)?|:\d+(:\d+)?\b")
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    help_text = rule.help
+    if rule.references:
+        help_text += "\n\nReferences: " + "; ".join(rule.references)
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": help_text, "markdown": _help_markdown(rule)},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": ["prodgate", rule.area, *rule.references]},
+    }
+
+
+def _help_markdown(rule: Rule) -> str:
+    out = f"**{rule.id} {rule.title}**\n\n{rule.help}\n"
+    if rule.references:
+        out += "\nReferences:\n" + "".join(f"- {r}\n" for r in rule.references)
+    return out + f"\nRun `prodgate explain {rule.id}` for details.\n"
+
+
+def _unknown_rule(rule_id: str) -> dict[str, Any]:
+    return {"id": rule_id, "shortDescription": {"text": rule_id}}
+
+
+def normalise(message: str) -> str:
+    """The message without line and column numbers, whitespace collapsed."""
+    return " ".join(_LINE_REFS.sub(lambda m: m.group(1) or "", message).split())
+
+
+def fingerprint(f: Finding) -> str:
+    key = "\x1f".join((f.rule_id, f.location.path, f.asset or "", normalise(f.message)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    # Percent-encoding keeps a relative reference valid: "a:b.md" would otherwise
+    # read as a URI with the scheme "a".
+    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+
+
+def physical_location(loc: Location) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": max(1, loc.line)}
+    if loc.line > 0 and loc.column > 0:
+        region["startColumn"] = loc.column
+    return {"physicalLocation": {"artifactLocation": artifact_location(loc.path), "region": region}}
+
+
+def result(f: Finding, index: int | None, fp: str) -> dict[str, Any]:
+    text = f.message + (f"\nHow to fix: {f.fix}" if f.fix and not f.waived else "")
+    out: dict[str, Any] = {"ruleId": f.rule_id}
+    if index is not None:
+        out["ruleIndex"] = index
+    out |= {
+        "level": _LEVEL[f.severity],
+        "message": {"text": text},
+        "locations": [physical_location(f.location)],
+        "partialFingerprints": {FINGERPRINT: fp},
+    }
+    if f.related is not None:
+        related = physical_location(f.related)
+        related |= {"id": 1, "message": {"text": "related declaration"}}
+        out["relatedLocations"] = [related]
+    props: dict[str, Any] = {}
+    if f.asset:
+        props["asset"] = f.asset
+    if f.requirement:
+        props["requirement"] = f.requirement
+    if props:
+        out["properties"] = props
+    if f.waived_by is not None:
+        w = f.waived_by
+        suppression: dict[str, Any] = {
+            "kind": "external",
+            "status": "accepted",
+            "justification": f"exception {w.ticket}, expires {w.expires}: {w.reason}",
+        }
+        if w.location.path:
+            suppression["location"] = physical_location(w.location)
+        out["suppressions"] = [suppression]
+    return out
+
+
+def to_sarif(report: Report) -> dict[str, Any]:
+    rules = [RULES[k] for k in sorted(RULES)]
+    descriptors = [rule_descriptor(r) for r in rules]
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = []
+    seen: dict[str, int] = {}
+    for f in report.findings:
+        if f.rule_id not in index:
+            index[f.rule_id] = len(descriptors)
+            descriptors.append(_unknown_rule(f.rule_id))
+        fp = fingerprint(f)
+        # Two findings with the same identity in one file get distinct, stable suffixes.
+        n = seen.get(fp, 0)
+        seen[fp] = n + 1
+        results.append(result(f, index[f.rule_id], fp if n == 0 else f"{fp}:{n}"))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "prodgate",
+                "version": report.version,
+                "semanticVersion": report.version,
+                "rules": descriptors,
+            }
+        },
+        # Code scanning treats everything before the last "/" as the category, so a
+        # merge and a deploy upload do not replace each other's alerts.
+        "automationDetails": {"id": f"prodgate/{report.gate}/"},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "gate": report.gate,
+            "passed": report.passed,
+            "policy": {"source": report.policy_source, "sha256": report.policy_sha256},
+            "commit": report.commit,
+            "today": report.today,
+        },
+    }
+    root = Path(report.root)
+    if root.is_absolute():
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report, out: TextIO, *, color: bool = False) -> None:
+    json.dump(to_sarif(report), out, indent=2, ensure_ascii=False)
+    out.write("\n")

@@ -1,0 +1,147 @@
+"""Test helpers for the GitHub integration: the runner's side of workflow commands,
+step outputs and reports built by hand (for hostile strings no declaration can hold)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from prodgate.findings import Finding, Location, Severity, Waiver
+from prodgate.report import AssetResult, Report, RequirementResult, State
+
+COMMANDS = {"group", "endgroup", "error", "warning", "notice", "debug"}
+"""What prodgate may emit; anything else parsed from its log is an injection."""
+
+
+def unescape_data(text: str) -> str:
+    # The runner's order: %0D, %0A, then %25 last.
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def unescape_property(text: str) -> str:
+    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, raw)
+    return text
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
+    """A log line as the runner reads it (``::name k=v,k=v::data``), or None."""
+    s = line.strip()
+    if s.startswith("##["):
+        end = s.find("]")
+        if end > 0:
+            head = s[3:end]
+            return head.split(" ", 1)[0], {}, s[end + 1 :]
+        return None
+    if not s.startswith("::"):
+        return None
+    end = s.find("::", 2)
+    if end < 0:
+        return None
+    section, data = s[2:end], s[end + 2 :]
+    name, _, raw_props = section.partition(" ")
+    props: dict[str, str] = {}
+    for part in raw_props.split(","):
+        key, sep, value = part.partition("=")
+        if part and sep:
+            props[key] = unescape_property(value)
+    return name, props, unescape_data(data)
+
+
+def commands(log: str) -> list[tuple[str, dict[str, str], str]]:
+    return [c for c in map(parse_command, log.splitlines()) if c is not None]
+
+
+def annotations(log: str) -> list[tuple[str, dict[str, str], str]]:
+    return [c for c in commands(log) if c[0] in ("error", "warning", "notice")]
+
+
+def read_outputs(path: Path) -> dict[str, str]:
+    """``$GITHUB_OUTPUT`` as the runner reads it: ``k=v`` and ``k<<DELIM`` blocks."""
+    out: dict[str, str] = {}
+    if not path.exists():
+        return out
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delim = line.split("<<", 1)
+            end = lines.index(delim, i + 1)
+            out[name] = "\n".join(lines[i + 1 : end])
+            i = end + 1
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+            i += 1
+        else:
+            i += 1
+    return out
+
+
+def finding(
+    rule: str = "PG204",
+    severity: Severity = Severity.ERROR,
+    message: str = "runbook docs/runbook.md still contains placeholder \"TODO\" (line 9)",
+    path: str = "docs/runbook.md",
+    line: int = 9,
+    col: int = 1,
+    asset: str | None = "bot",
+    waived: bool = False,
+    fix: str = "Fill it in.",
+    requirement: str | None = "runbook",
+) -> Finding:
+    waiver = Waiver("GOV-1", "2026-12-31", "pilot only", Location("ai-asset.yaml", 20, 5)) if waived else None
+    return Finding(rule, severity, message, Location(path, line, col), asset, fix, requirement, None, waiver)
+
+
+def report(findings: list[Finding], name: str = "bot", **kw: Any) -> Report:
+    state = State.MET
+    if any(not f.waived and f.severity is Severity.ERROR for f in findings):
+        state = State.FAILING
+    elif findings and all(f.waived for f in findings):
+        state = State.WAIVED
+    asset = AssetResult(
+        name=name, path="ai-asset.yaml", tier="departmental", effective_tier="departmental",
+        stage="pilot", owner="Ada", requirements=(RequirementResult("runbook", "Runbook", state, "", ()),),
+        exceptions=(), evals=(), findings=tuple(sorted(findings, key=Finding.sort_key)),
+    )
+    r = Report(
+        version="0.1.0", gate=kw.get("gate", "merge"), fail_on=Severity.ERROR, policy_source="builtin",
+        policy_sha256="0" * 64, root=str(kw.get("root", "/tmp/repo")), commit=None,
+        generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc).isoformat(),
+        today="2026-11-22", assets=[asset], findings=sorted(findings, key=Finding.sort_key),
+        declarations=1,
+    )
+    return r
+
+
+def strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "departmental-pilot-failing"
+
+EXCEPTION = """\
+exceptions:
+  - requirement: privacy_review
+    reason: DPIA under way; the pilot uses 20 internal agents only.
+    ticket: GOV-1234
+    granted: 2026-10-01
+    expires: 2026-12-31
+    approvals: {business_executive: Ana Ruiz, it_executive: Li Wei, process_owner: Sam Roe}
+    owners: {risk: Li Wei, support: Sam Roe, funding: Ana Ruiz, lifecycle: Jane Doe, compliance: Kim Poe}
+"""
+
+
+def copy_example(dest: Path, waived: bool = False) -> Path:
+    """The shipped failing example at ``dest``; with ``waived`` its one error is excepted."""
+    import shutil
+
+    shutil.copytree(EXAMPLE, dest)
+    if waived:
+        decl = dest / "ai-asset.yaml"
+        decl.write_text(decl.read_text(encoding="utf-8") + EXCEPTION, encoding="utf-8")
+    return dest
