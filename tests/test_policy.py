@@ -92,4 +92,4 @@ def test_policy_command_prints_effective_policy(tmp_path: Path, run) -> None:  #
     assert data["name"] == "acme"
     assert data["review_cadence_days"] == {"team": 30, "departmental": 180, "enterprise": 90}
     code, out, _ = run("policy")
-    assert code == 0 and out.startswith("# source: builtin\n# sha256: ")
+    assert code == 0 and out.startswith("# source: builtin\n# source sha256 (pin with --policy-sha256): ")

@@ -52,6 +52,7 @@ def run(
         fail_on=options.fail_on,
         policy_source=policy.source,
         policy_sha256=policy.sha256,
+        policy_source_sha256=policy.source_sha256,
         root=str(root),
         commit=head_commit(root),
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),

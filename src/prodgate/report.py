@@ -22,7 +22,7 @@ class State(enum.Enum):
 
 
 # Which state a finding's rule puts its requirement in.
-MISSING_RULES = frozenset({"PG201", "PG202", "PG203", "PG208", "PG301", "PG302", "PG403", "PG601", "PG602", "PG604"})
+MISSING_RULES = frozenset({"PG201", "PG202", "PG203", "PG208", "PG301", "PG302", "PG303", "PG304", "PG305", "PG307", "PG312", "PG313", "PG315", "PG403", "PG601", "PG602", "PG604"})
 UNFILLED_RULES = frozenset({"PG204", "PG205", "PG206", "PG207"})
 
 
@@ -97,6 +97,7 @@ class Report:
     commit: str | None
     generated_at: str
     today: str
+    policy_source_sha256: str = ""
     assets: list[AssetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     """Every finding, sorted; includes those of declarations that did not load."""

@@ -61,7 +61,7 @@ def run_check(args: argparse.Namespace) -> int:
     from prodgate.policy.loader import PolicyError, load_policy
 
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
     options = Options(gate=args.gate, fail_on=Severity(args.fail_on), today=today)

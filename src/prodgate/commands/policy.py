@@ -13,7 +13,7 @@ from prodgate.policy.loader import PolicyError, load_policy
 
 def run_policy(args: argparse.Namespace) -> int:
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
     if args.format == "json":
@@ -22,6 +22,9 @@ def run_policy(args: argparse.Namespace) -> int:
         return ec.PASSED
     import yaml
 
-    sys.stdout.write(f"# source: {policy.source}\n# sha256: {policy.sha256}\n")
+    sys.stdout.write(
+        f"# source: {policy.source}\n# source sha256 (pin with --policy-sha256): {policy.source_sha256}\n"
+        f"# effective policy sha256: {policy.sha256}\n"
+    )
     yaml.safe_dump(policy.data, sys.stdout, sort_keys=False, allow_unicode=True, width=100)
     return ec.PASSED

@@ -7,6 +7,7 @@ every change.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prodgate.fsutil import FileProblem, read_text
+from prodgate.fsutil import FileProblem, decode_text
 from prodgate.policy.model import Policy
 from prodgate.templates import read_template
 from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
@@ -34,16 +35,60 @@ class EffectivePolicy:
     sha256: str
     data: dict[str, Any]
     """The merged policy as plain data, as ``prodgate policy`` prints it."""
+    source_sha256: str = ""
+    """sha256 of the policy file's bytes, the value to pin with ``--policy-sha256``."""
 
 
-def load_policy(path: str | None = None) -> EffectivePolicy:
-    """The built-in policy, or the policy file at ``path`` merged over it."""
-    builtin_doc = _parse(read_template("policy.yaml"), "builtin policy.yaml")
+def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePolicy:
+    """The built-in policy, or the policy at ``path`` (a file or an http(s) URL) merged
+    over it. ``pin`` is the expected sha256 of the policy file's bytes."""
+    builtin_text = read_template("policy.yaml")
+    builtin_doc = _parse(builtin_text, "builtin policy.yaml")
     if path is None or path == BUILTIN:
-        return _validate(builtin_doc.data, [(builtin_doc, "builtin policy.yaml")], BUILTIN)
-    text = read_text(Path(path), 1024 * 1024)
+        raw = builtin_text.encode()
+        _check_pin(raw, pin, BUILTIN)
+        policy = _validate(builtin_doc.data, [(builtin_doc, "builtin policy.yaml")], BUILTIN)
+        return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
+    raw = _read_source(path)
+    _check_pin(raw, pin, path)
+    text = decode_text(raw)
     if isinstance(text, FileProblem):
         raise PolicyError(f"{path}: {text.message}")
+    policy = _load_text(text, path, builtin_doc)
+    return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _read_source(path: str) -> bytes:
+    from prodgate.policy.fetch import MAX_POLICY_BYTES, FetchError, fetch, is_url
+
+    if is_url(path):
+        try:
+            return fetch(path)
+        except FetchError as exc:
+            raise PolicyError(f"cannot fetch policy: {exc}") from None
+    file = Path(path)
+    if not file.is_file():
+        raise PolicyError(f"{path}: file does not exist" if not file.exists() else f"{path}: not a regular file")
+    if file.stat().st_size > MAX_POLICY_BYTES:
+        raise PolicyError(f"{path}: policy is larger than {MAX_POLICY_BYTES:,} bytes")
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _check_pin(raw: bytes, pin: str | None, source: str) -> None:
+    if pin is None:
+        return
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != pin.strip().lower():
+        raise PolicyError(
+            f"{source}: sha256 is {actual}, but --policy-sha256 pins {pin.strip().lower()}; "
+            "the policy changed: review the change and update the pin"
+        )
+
+
+def _load_text(text: str, path: str, builtin_doc: YamlDocument) -> EffectivePolicy:
     doc = _parse(text, path)
     if not isinstance(doc.data, dict):
         raise PolicyError(f"{path}:1:1: a policy is a mapping of keys")

@@ -84,7 +84,11 @@ def to_dict(report: Report) -> dict[str, Any]:
         "gate": report.gate,
         "fail_on": report.fail_on.value,
         "passed": report.passed,
-        "policy": {"source": report.policy_source, "sha256": report.policy_sha256},
+        "policy": {
+            "source": report.policy_source,
+            "sha256": report.policy_sha256,
+            "source_sha256": report.policy_source_sha256,
+        },
         "repository": {"commit": report.commit},
         "generated_at": report.generated_at,
         "today": report.today,
