@@ -86,10 +86,23 @@ class DataSource(_Strict):
 class Eval(_Strict):
     name: Text
     results: Text = Field(description="Results file, relative to the asset root.")
-    format: EvalFormat = "auto"
+    format: EvalFormat = Field(
+        default="auto", description="Format of the results file; auto detects it from the content."
+    )
     category: str | None = Field(default=None, description="For example quality, safety, red-team.")
-    thresholds: dict[str, Threshold | float] = Field(default_factory=dict)
-    max_age_days: Annotated[int, Field(ge=1)] | None = None
+    thresholds: dict[str, Threshold | float] = Field(
+        default_factory=dict,
+        description='Metric name to comparison, e.g. pass_rate: ">= 0.9"; a bare number means >=.',
+    )
+    max_age_days: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Results older than this (by their run time, else their last commit) are stale."
+    )
+    inputs: list[Text] = Field(
+        default_factory=list,
+        description="Globs (relative to the asset root) of what the results depend on: prompts, "
+        "model settings, code. A commit changing one after the results makes them stale. "
+        "Default: the asset's paths.",
+    )
 
 
 class AssetException(_Strict):

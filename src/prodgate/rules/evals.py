@@ -1,20 +1,91 @@
-"""PG3xx: evaluation evidence is declared and present."""
+"""PG3xx: evaluation evidence is declared, readable, meets its thresholds, is fresh and
+was measured on the declared model.
+
+Each declared eval is read once (``prodgate.evals``) and judged against its own
+thresholds and age limit, the policy's minimums for the tier, the declared models,
+and - in a git checkout - the history of what it depends on. Its outcome is recorded in
+``ctx.evals`` for the reports. When the policy does not require evals for the asset,
+declared evals are still checked, at warning severity.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from prodgate.context import AssetContext
-from prodgate.findings import Finding, Severity
-from prodgate.fsutil import FileProblem, resolve_inside
+from prodgate.context import AssetContext, Demand
+from prodgate.evals import models as model_match
+from prodgate.evals.base import EvalResults, ReadProblem
+from prodgate.evals.load import read_results
+from prodgate.evals.thresholds import Threshold, parse, show
+from prodgate.findings import Finding, Location, Severity
+from prodgate.fsutil import FileProblem, relpath, resolve_inside
+from prodgate.manifest.model import Eval
+from prodgate.report import EvalSummary, MetricResult
 from prodgate.rules.registry import RULES
+
+if TYPE_CHECKING:
+    from prodgate.evals.freshness import Change, History
+
+_PROBLEM_RULES = {"unreadable": "PG303", "corrupt": "PG304", "format": "PG305"}
+_FIXES = {
+    "unreadable": "Commit the summary file the eval tool writes, as UTF-8 text.",
+    "corrupt": "Re-run the eval and commit its complete output.",
+    "format": "Set `format:` to the tool that wrote the file (prodgate, promptfoo, lm-eval, hf-model-index, junit).",
+}
+SUMMARY_ROWS = 20
+"""Metrics recorded per eval for the reports: those with thresholds first."""
+LISTED_METRICS = 15
+
+
+@dataclass
+class _Judge:
+    """Builds the findings of one asset with the requirement and severity they share."""
+
+    ctx: AssetContext
+    demand: Demand | None
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(
+        self,
+        rule_id: str,
+        message: str,
+        where: Location,
+        fix: str,
+        related: Location | None = None,
+    ) -> None:
+        self.findings.append(
+            RULES[rule_id].finding(
+                message,
+                where,
+                asset=self.ctx.asset.name,
+                fix=fix,
+                requirement=self.demand.id if self.demand else None,
+                related=related,
+                severity=None if self.demand else Severity.WARNING,
+            )
+        )
+
+
+@dataclass
+class _Read:
+    """One eval and what came of reading it."""
+
+    index: int
+    spec: Eval
+    path: Path | None = None
+    rel: str = ""
+    results: EvalResults | None = None
+    rows: dict[str, MetricResult] = field(default_factory=dict)
 
 
 def check(ctx: AssetContext) -> Iterator[Finding]:
     asset, decl = ctx.asset, ctx.decl
     demand = ctx.checks("evals")
-    requirement = demand.id if demand else None
-    severity = None if demand else Severity.WARNING
     if demand and not asset.evals:
         yield RULES["PG301"].finding(
             f"tier {ctx.effective_tier!r} at stage {asset.stage!r} needs eval results, "
@@ -22,19 +93,333 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
             decl.loc(),
             asset=asset.name,
             fix='evals:\n  - name: quality\n    results: evals/results.json\n    thresholds: { pass_rate: ">= 0.9" }',
-            requirement=requirement,
+            requirement=demand.id,
         )
         return
-    for i, ev in enumerate(asset.evals):
-        where = decl.loc("evals", i, "results")
-        resolved = resolve_inside(ctx.repo_root, decl.root, ev.results)
-        if isinstance(resolved, FileProblem) or not resolved.is_file():
-            why = resolved.message if isinstance(resolved, FileProblem) else "file does not exist"
-            yield RULES["PG302"].finding(
-                f"eval {ev.name!r}: results {ev.results}: {why}",
-                where,
-                asset=asset.name,
-                fix="Commit the results file your eval tool wrote, at a path relative to ai-asset.yaml.",
-                requirement=requirement,
-                severity=severity,
+    judge = _Judge(ctx, demand)
+    reads = [_read_one(judge, i, ev) for i, ev in enumerate(asset.evals)]
+    minimums = _policy_minimums(ctx) if demand else {}
+    history = _History(ctx)
+    for item in reads:
+        if item.results is not None:
+            _thresholds(judge, item, minimums)
+            _model(judge, item)
+            _freshness(judge, item, history, [r.path for r in reads if r.path is not None])
+        ctx.evals.append(_summary(ctx, item))
+    if demand:
+        _policy(judge, reads, minimums)
+    yield from judge.findings
+
+
+def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
+    ctx, decl = judge.ctx, judge.ctx.decl
+    item = _Read(i, ev, rel=ev.results)
+    resolved = resolve_inside(ctx.repo_root, decl.root, ev.results)
+    if isinstance(resolved, FileProblem) or not resolved.is_file():
+        if isinstance(resolved, Path) and resolved.exists():
+            # A directory or a device: there, but no results file.
+            item.rel = relpath(resolved, ctx.repo_root)
+            judge.add(
+                "PG303",
+                f"eval {ev.name!r}: {item.rel}: is not a regular file",
+                decl.loc("evals", i, "results"),
+                _FIXES["unreadable"],
             )
+            return item
+        why = resolved.message if isinstance(resolved, FileProblem) else "file does not exist"
+        judge.add(
+            "PG302",
+            f"eval {ev.name!r}: results {ev.results}: {why}",
+            decl.loc("evals", i, "results"),
+            "Commit the results file your eval tool wrote, at a path relative to ai-asset.yaml.",
+        )
+        return item
+    item.path = resolved
+    item.rel = relpath(resolved, ctx.repo_root)
+    loaded = read_results(resolved, ev.format)
+    if isinstance(loaded, ReadProblem):
+        where = decl.loc("evals", i, "results")
+        if loaded.kind == "format" and _declared(judge, i, "format"):
+            where = decl.loc("evals", i, "format")
+        at = f"{item.rel}:{loaded.line}" if loaded.line else item.rel
+        judge.add(
+            _PROBLEM_RULES[loaded.kind],
+            f"eval {ev.name!r}: {at}: {loaded.message}",
+            where,
+            _FIXES[loaded.kind],
+            related=Location(item.rel, loaded.line),
+        )
+        return item
+    item.results = loaded
+    return item
+
+
+def _declared(judge: _Judge, *path: str | int) -> bool:
+    return ("evals", *path) in judge.ctx.decl.doc.positions
+
+
+def _policy_minimums(ctx: AssetContext) -> dict[str, Threshold]:
+    out = {}
+    for metric, spec in ctx.policy.evals.minimum_thresholds.get(ctx.effective_tier, {}).items():  # type: ignore[call-overload]
+        parsed = parse(spec)
+        if parsed is not None:
+            out[metric] = parsed
+    return out
+
+
+def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> None:
+    decl, ev, results = judge.ctx.decl, item.spec, item.results
+    assert results is not None
+    i = item.index
+    for metric, spec in ev.thresholds.items():
+        threshold = parse(spec)
+        if threshold is None:  # refused by the schema already
+            continue
+        found = results.metrics.get(metric)
+        if found is None:
+            judge.add(
+                "PG307",
+                f"eval {ev.name!r}: threshold on {metric!r}, but {item.rel} ({results.format}) "
+                f"has no such metric{_suggest(metric, results)}; it has: {_listing(results)}",
+                decl.key_loc("evals", i, "thresholds", metric),
+                "Use one of the metric names the file contains (listed above).",
+            )
+            item.rows[metric] = MetricResult(metric, None, threshold.text, False)
+            continue
+        passed = threshold.passes(found.value)
+        if not passed:
+            judge.add(
+                "PG306",
+                f"eval {ev.name!r}: {metric} is {show(found.value)} in {item.rel}, "
+                f"threshold {threshold.text} not met",
+                decl.loc("evals", i, "thresholds", metric),
+                "Improve the system and re-run the eval, then commit the new results.",
+            )
+        item.rows[metric] = MetricResult(metric, found.value, threshold.text, passed)
+    for metric, minimum in minimums.items():
+        found = results.metrics.get(metric)
+        if found is None:
+            continue
+        passed = minimum.passes(found.value)
+        tier = judge.ctx.effective_tier
+        if not passed:
+            at = (
+                decl.loc("evals", i, "thresholds", metric)
+                if _declared(judge, i, "thresholds", metric)
+                else decl.loc("evals", i)
+            )
+            judge.add(
+                "PG314",
+                f"eval {ev.name!r}: {metric} is {show(found.value)} in {item.rel}; the policy "
+                f"requires {minimum.text} for tier {tier!r}",
+                at,
+                "Meet the policy minimum; a lower threshold in ai-asset.yaml does not lower it.",
+            )
+        row = item.rows.get(metric)
+        text = (
+            f"{row.threshold}; policy {minimum.text}"
+            if row and row.threshold
+            else f"policy {minimum.text}"
+        )
+        both = passed and (row is None or row.passed is not False)
+        item.rows[metric] = MetricResult(metric, found.value, text, both)
+
+
+def _suggest(metric: str, results: EvalResults) -> str:
+    close = difflib.get_close_matches(metric, list(results.metrics), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _listing(results: EvalResults) -> str:
+    names = list(results.metrics)
+    shown = ", ".join(names[:LISTED_METRICS])
+    more = len(names) - LISTED_METRICS
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _model(judge: _Judge, item: _Read) -> None:
+    results, asset, decl = item.results, judge.ctx.asset, judge.ctx.decl
+    assert results is not None
+    for identifier in model_match.unmatched(results.models, asset.models):
+        if asset.models:
+            why = f"which matches no model in `models:` ({model_match.describe(asset.models)})"
+            related: Location | None = decl.loc("models")
+        else:
+            why = "but `models:` declares none"
+            related = None
+        judge.add(
+            "PG311",
+            f"eval {item.spec.name!r}: {item.rel} ran against {identifier!r}, {why}",
+            decl.loc("evals", item.index, "results"),
+            "Re-run the eval against the declared model, or correct `models:`.",
+            related=related,
+        )
+
+
+class _History:
+    """The checkout's history, opened on first need (GitPython is imported then)."""
+
+    def __init__(self, ctx: AssetContext) -> None:
+        self.root = ctx.repo_root
+        self._opened = False
+        self._history: History | None = None
+
+    def get(self) -> History | None:
+        if not self._opened:
+            self._opened = True
+            if (self.root / ".git").exists():
+                from prodgate.evals.freshness import open_history
+
+                self._history = open_history(self.root)
+        return self._history
+
+
+def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Path]) -> None:
+    ctx, ev, results = judge.ctx, item.spec, item.results
+    assert results is not None and item.path is not None
+    limit, limit_at, why = _age_limit(judge, item)
+    patterns = ev.inputs or ctx.asset.paths
+    needs_git = bool(patterns or ctx.asset.models) or (limit is not None and results.run_at is None)
+    history = lazy.get() if needs_git else None
+    change: Change | None = None
+    shallow = False
+    if history is not None:
+        rel = history.rel(item.path)
+        change = history.last_change(rel)
+        if change is not None and history.dirty(rel):
+            change = None  # regenerated and not yet committed: newer than any commit
+        elif change is not None and change.sha in history.shallow_boundary():
+            shallow = True
+    run_at, source = results.run_at, "as the file states"
+    if run_at is None and change is not None and not shallow:
+        run_at, source = change.when, f"last committed in {change.short}"
+    if limit is not None and limit_at is not None and run_at is not None:
+        day = run_at.astimezone(dt.timezone.utc).date() if run_at.tzinfo else run_at.date()
+        age = (ctx.today - day).days
+        if age > limit:
+            judge.add(
+                "PG308",
+                f"eval {ev.name!r}: results in {item.rel} are {age} days old (run {day.isoformat()}, "
+                f"{source}); the limit is {limit} days ({why})",
+                limit_at,
+                "Re-run the eval and commit the new results.",
+            )
+    if history is None or change is None:
+        return
+    if shallow:
+        judge.add(
+            "PG310",
+            f"eval {ev.name!r}: the checkout is a shallow clone without the history of "
+            f"{item.rel}; freshness of its results cannot be checked. Set `fetch-depth: 0` "
+            "on actions/checkout (or run `git fetch --unshallow`)",
+            ctx.decl.loc("evals", item.index, "results"),
+            "In the workflow: `- uses: actions/checkout@v4` with `with: { fetch-depth: 0 }`.",
+        )
+        return
+    _inputs_changed(judge, item, history, change, patterns, all_results)
+
+
+def _age_limit(judge: _Judge, item: _Read) -> tuple[int | None, Location | None, str]:
+    """The stricter of the eval's own ``max_age_days`` and the policy's for the tier."""
+    ctx, ev = judge.ctx, item.spec
+    tier = ctx.effective_tier
+    policy_limit = ctx.policy.evals.max_age_days.get(tier)  # type: ignore[call-overload]
+    own = ev.max_age_days
+    if own is not None and (policy_limit is None or own <= policy_limit):
+        return own, ctx.decl.loc("evals", item.index, "max_age_days"), "max_age_days of this eval"
+    if policy_limit is not None:
+        return int(policy_limit), ctx.decl.loc("evals", item.index), f"policy for tier {tier!r}"
+    return None, None, ""
+
+
+def _inputs_changed(
+    judge: _Judge,
+    item: _Read,
+    history: History,
+    change: Change,
+    patterns: list[str],
+    all_results: list[Path],
+) -> None:
+    from prodgate.evals.freshness import input_specs
+
+    ctx = judge.ctx
+    specs = input_specs(history, ctx.decl.root, patterns, [*all_results, ctx.decl.path])
+    candidates = [history.changed_since(change.sha, specs)]
+    if ctx.asset.models:
+        changed_models = history.models_changed_since(change.sha, history.rel(ctx.decl.path))
+        if changed_models is not None:
+            candidates.append(changed_models)
+    found = [c for c in candidates if c is not None]
+    if not found:
+        return
+    newest = max(found, key=lambda c: c.when)
+    what = (
+        "`models:` in " + ctx.decl.rel if newest.path == history.rel(ctx.decl.path) else newest.path
+    )
+    judge.add(
+        "PG309",
+        f"eval {item.spec.name!r}: {item.rel} was last committed in {change.short} "
+        f"({change.when.date().isoformat()}), but {what} changed after it in {newest.short} "
+        f"({newest.when.date().isoformat()}); the results no longer describe the system",
+        ctx.decl.loc("evals", item.index, "results"),
+        "Re-run the eval and commit the new results.",
+        related=Location(newest.path) if newest.path else None,
+    )
+
+
+def _policy(judge: _Judge, reads: list[_Read], minimums: dict[str, Threshold]) -> None:
+    ctx, decl, asset = judge.ctx, judge.ctx.decl, judge.ctx.asset
+    tier = ctx.effective_tier
+    rules = ctx.policy.evals
+    need = rules.min_count.get(tier, 0)  # type: ignore[call-overload]
+    if len(asset.evals) < need:
+        judge.add(
+            "PG313",
+            f"tier {tier!r} needs at least {need} evals; `evals:` declares {len(asset.evals)}",
+            decl.key_loc("evals"),
+            "Declare more evals under `evals:`.",
+        )
+    have = {(ev.category or "").strip().lower() for ev in asset.evals}
+    for category in rules.required_categories.get(tier, []):  # type: ignore[call-overload]
+        if category.lower() not in have:
+            judge.add(
+                "PG312",
+                f"tier {tier!r} needs an eval in category {category!r}; none of the "
+                f"{len(asset.evals)} evals declares `category: {category}`",
+                decl.key_loc("evals"),
+                f"Add `category: {category}` to the eval that covers it, or add such an eval.",
+            )
+    if any(r.results is None for r in reads):
+        return  # an unreadable file might hold the metric; it is reported already
+    for metric, minimum in minimums.items():
+        if not any(metric in r.results.metrics for r in reads if r.results is not None):
+            judge.add(
+                "PG315",
+                f"the policy requires {metric} {minimum.text} for tier {tier!r}, but none of "
+                f"the asset's results files reports {metric!r}",
+                decl.key_loc("evals"),
+                f"Add an eval whose results contain {metric!r}.",
+            )
+
+
+def _summary(ctx: AssetContext, item: _Read) -> EvalSummary:
+    results = item.results
+    rows = list(item.rows.values())
+    if results is not None:
+        for name, metric in results.metrics.items():
+            if len(rows) >= SUMMARY_ROWS:
+                break
+            if name not in item.rows:
+                rows.append(MetricResult(name, metric.value))
+    model = None
+    if results is not None:
+        model = ", ".join(results.models) or results.subject
+    return EvalSummary(
+        name=item.spec.name,
+        results=item.rel,
+        format=results.format if results is not None else item.spec.format,
+        metrics=tuple(rows),
+        model=model,
+        run_at=results.run_at.isoformat() if results is not None and results.run_at else None,
+        location=ctx.decl.loc("evals", item.index),
+    )

@@ -122,6 +122,77 @@ _ALL = [
     Rule("PG302", "eval-results-missing", "Eval results file does not exist", E,
          "The `results:` path of an eval entry must point at the results file the eval "
          "tool wrote, committed in the repository."),
+    Rule("PG303", "eval-results-unreadable", "Eval results file cannot be read", E,
+         "The results file is binary, not UTF-8 text, not a regular file, or larger "
+         "than the size bound (50 MiB). Commit the summary the eval tool writes "
+         "(`promptfoo eval -o results.json`, lm-eval's `results_*.json`, "
+         "`pytest --junitxml`), not raw outputs, archives or databases."),
+    Rule("PG304", "eval-results-corrupt", "Eval results file is broken or empty", E,
+         "The results file is not valid JSON, XML or YAML, ends early (a truncated "
+         "write), or holds no results at all (no test cases, no metrics, a model-index "
+         "entry without its dataset). The message gives the line in the results file. "
+         "Re-run the eval and commit its complete output. XML that declares a DOCTYPE "
+         "or ENTITY is refused: entity expansion is not allowed in evidence files."),
+    Rule("PG305", "eval-results-wrong-format", "Eval results are not in the declared format", E,
+         "The content is not in the format `format:` names, or `format: auto` "
+         "recognised none. Supported: prodgate, promptfoo (output version 3), lm-eval, "
+         "hf-model-index (model card front matter or `.eval_results/*.yaml`) and junit. "
+         "The message says which format the content looks like when it can tell."),
+    Rule("PG306", "eval-threshold-missed", "Eval metric misses its threshold", E,
+         "A metric in the results file does not meet the threshold under "
+         "`thresholds:`. Improve the system and re-run the eval; lowering the "
+         "threshold is a change reviewers see in the same diff.",
+         ("NIST AI RMF MEASURE 2.3", "EU AI Act Art. 15")),
+    Rule("PG307", "eval-metric-unknown", "Threshold names a metric the results do not contain", E,
+         "A threshold can only be checked against a metric the results file holds. The "
+         "message lists the metrics it does contain. Names by format: promptfoo "
+         "`pass_rate`, `test_pass_count`, `test_fail_count`, `error_count`, `cost`, "
+         "`latency_ms_mean` and each named score; lm-eval `task/metric` "
+         "(`arc_easy/acc`); hf-model-index `dataset/metric` (`beans/accuracy`); junit "
+         "`tests`, `passed`, `failures`, `errors`, `skipped`, `pass_rate`."),
+    Rule("PG308", "eval-stale-age", "Eval results are older than allowed", E,
+         "Results older than `max_age_days` are stale: the eval's own limit and the "
+         "policy's limit for the tier both apply, the stricter wins. Age counts from "
+         "the run time the file states (promptfoo `timestamp`, lm-eval `date`, JUnit "
+         "`timestamp`, prodgate `run_at`, `.eval_results` `date`), else from the "
+         "file's last commit. Re-run the eval and commit the results.",
+         ("NIST AI RMF MEASURE 4.2",)),
+    Rule("PG309", "eval-stale-inputs", "Eval inputs changed after the results", E,
+         "A commit after the one that last changed the results file changed what the "
+         "results depend on: a file matching the eval's `inputs:` (default: the "
+         "asset's `paths:`), such as a prompt or model settings, or the `models:` of "
+         "ai-asset.yaml. The results no longer describe the system; re-run the eval "
+         "and commit the new results.",
+         ("NIST AI RMF MEASURE 4.2",)),
+    Rule("PG310", "eval-history-shallow", "Git history too shallow to judge eval freshness", W,
+         "The checkout is a shallow clone and lacks the commits needed to tell when "
+         "the results file last changed, so freshness could not be checked. In GitHub "
+         "Actions set `fetch-depth: 0` on `actions/checkout`."),
+    Rule("PG311", "eval-model-mismatch", "Eval ran against a model the asset does not declare", E,
+         "The results file names the model or provider it ran against (promptfoo "
+         "`provider`, lm-eval `config.model_args`, prodgate `model`) and it matches "
+         "no entry of `models:`. Either the eval tested another model than the one in "
+         "production, or `models:` is out of date. Matching tolerates spellings such "
+         "as `openai:gpt-4o-mini` or `gpt-4o-mini-2024-07-18` for provider openai, "
+         "name gpt-4o-mini.",
+         ("NIST AI RMF MEASURE 2.3",)),
+    Rule("PG312", "eval-category-missing", "Required eval category is missing", E,
+         "The policy requires, for this tier, at least one eval in the category "
+         "named (for example `safety` for enterprise: a red-team or harmful-content "
+         "run). Mark the eval with `category:`, or add one.",
+         ("NIST AI RMF MEASURE 2.7", "EU AI Act Art. 15")),
+    Rule("PG313", "eval-count-too-low", "Fewer evals than the policy requires", E,
+         "The policy sets a minimum number of evals for the tier. Declare more evals "
+         "under `evals:`."),
+    Rule("PG314", "eval-policy-threshold-missed", "Eval metric misses the policy minimum", E,
+         "The policy sets a minimum for this metric at this tier (for example "
+         "`pass_rate >= 0.95` for enterprise). It applies to every eval that reports "
+         "the metric, whatever the declaration's own threshold says.",
+         ("NIST AI RMF MEASURE 2.3", "EU AI Act Art. 15")),
+    Rule("PG315", "eval-policy-metric-missing", "No eval reports a metric the policy requires", E,
+         "The policy sets a minimum for a metric at this tier, and none of the "
+         "asset's results files reports it. Add an eval whose results contain the "
+         "metric (for example a promptfoo or JUnit run for `pass_rate`)."),
     # -- risk ----------------------------------------------------------------------
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
          "Risk facts set a minimum tier: customer-facing, regulated, autonomous systems "

@@ -1,0 +1,185 @@
+"""Eval freshness from git history: when a results file last changed, and whether
+what the eval measured (prompts, code, model settings, the declared models) changed
+after it.
+
+GitPython is imported here, inside :func:`open_history`, and only when a check
+actually needs history; nothing on the import path of the gate pulls it in.
+Everything degrades to "unknown" rather than failing: no checkout, no git binary, an
+untracked file. A shallow clone is reported, because there the answer would be
+wrong rather than unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+MAX_DECLARATION_COMMITS = 200
+"""Commits of ai-asset.yaml examined for a change of ``models:``; older ones are not
+worth a slower gate."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A commit and one file it changed (for the message)."""
+
+    sha: str
+    when: dt.datetime
+    path: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+class History:
+    """The history of one checkout, queried with ``git log`` through GitPython."""
+
+    def __init__(self, repo: Any) -> None:
+        self._repo = repo
+        self.top = Path(repo.working_tree_dir).resolve()
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the top of the checkout, with ``/``."""
+        return Path(os.path.relpath(path.resolve(), self.top)).as_posix()
+
+    def shallow_boundary(self) -> frozenset[str]:
+        """Commits whose parents a shallow clone lacks (empty for a full clone)."""
+        try:
+            text = (Path(self._repo.common_dir) / "shallow").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+        return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+    def last_change(self, rel: str) -> Change | None:
+        """The last commit that changed the file ``rel`` (None: never committed)."""
+        found = self._log("-1", "--", _literal(rel))
+        return found[0] if found else None
+
+    def dirty(self, rel: str) -> bool:
+        """Whether the file differs from HEAD (just regenerated, not yet committed)."""
+        return bool(self._git("status", "--porcelain", "--", _literal(rel)).strip())
+
+    def changed_since(self, sha: str, specs: list[str]) -> Change | None:
+        """The newest commit after ``sha`` (on HEAD's history) touching ``specs``."""
+        if not specs:
+            return None
+        found = self._log("-1", "--name-only", f"{sha}..HEAD", "--", *specs)
+        return found[0] if found else None
+
+    def models_changed_since(self, sha: str, decl_rel: str) -> Change | None:
+        """The newest commit after ``sha`` that changed ``models:`` in the declaration.
+
+        Other edits of ai-asset.yaml (an owner, a runbook path) do not make eval
+        results stale; a different model does.
+        """
+        commits = self._log(
+            f"--max-count={MAX_DECLARATION_COMMITS}", f"{sha}..HEAD", "--", _literal(decl_rel)
+        )
+        for change in commits:
+            commit = self._repo.commit(change.sha)
+            if not commit.parents:
+                continue
+            after = _models_at(commit, decl_rel)
+            before = _models_at(commit.parents[0], decl_rel)
+            if after is not _UNKNOWN and before is not _UNKNOWN and after != before:
+                return Change(change.sha, change.when, decl_rel)
+        return None
+
+    def _git(self, *args: str) -> str:
+        out: str = self._repo.git.execute(["git", *args])
+        return out
+
+    def _log(self, *args: str) -> list[Change]:
+        from git.exc import GitCommandError
+
+        try:
+            out = self._git("log", "--format=%x00%H %ct", *args)
+        except GitCommandError:
+            return []
+        changes = []
+        for block in out.split("\x00")[1:]:
+            lines = block.strip().splitlines()
+            if not lines:
+                continue
+            sha, _, stamp = lines[0].partition(" ")
+            when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
+            files = [line for line in lines[1:] if line.strip()]
+            changes.append(Change(sha, when, files[0] if files else ""))
+        return changes
+
+
+_UNKNOWN: Any = object()
+
+
+def _models_at(commit: Any, rel: str) -> Any:
+    try:
+        blob = commit.tree / rel
+        raw = blob.data_stream.read()
+    except (KeyError, ValueError, OSError):
+        return _UNKNOWN
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _UNKNOWN
+    loaded = load_yaml(text)
+    if isinstance(loaded, YamlProblem) or not isinstance(loaded.data, dict):
+        return _UNKNOWN
+    return loaded.data.get("models")
+
+
+def _literal(rel: str) -> str:
+    return f":(literal){rel}"
+
+
+def input_specs(
+    history: History, asset_root: Path, patterns: Iterable[str], exclude: Iterable[Path]
+) -> list[str]:
+    """Git pathspecs for the eval inputs: ``patterns`` are globs relative to the
+    asset root (as in ``paths:``); the results files themselves are excluded, and so
+    is anything that would leave the repository."""
+    base = history.rel(asset_root)
+    specs = []
+    for pattern in patterns:
+        if pattern.startswith(("/", "\\")) or "\x00" in pattern:
+            continue
+        joined = posixpath.normpath(posixpath.join(base, pattern.strip().rstrip("/") or "."))
+        if joined == ".." or joined.startswith("../"):
+            continue
+        specs.append(f":(glob){'' if joined == '.' else joined}")
+    if not specs:
+        return []
+    return [*specs, *(f":(exclude,literal){history.rel(p)}" for p in exclude)]
+
+
+@functools.lru_cache(maxsize=8)
+def open_history(root: Path) -> History | None:
+    """The history of the checkout at ``root``; None when there is none to read
+    (not a checkout, no git binary, a ``.git`` that is not a repository)."""
+    if not (root / ".git").exists():
+        return None
+    try:
+        import git
+    except ImportError:  # GitPython refuses to import without a git executable
+        return None
+    try:
+        repo = git.Repo(root)
+        if repo.bare or repo.working_tree_dir is None:
+            return None
+        repo.head.commit  # noqa: B018 - an unborn branch has no history to read
+    except (
+        git.exc.InvalidGitRepositoryError,
+        git.exc.NoSuchPathError,
+        git.exc.GitCommandError,
+        ValueError,
+    ):
+        return None
+    return History(repo)

@@ -1,0 +1,62 @@
+"""Read one results file with the reader its declaration names, or the one its
+content calls for under ``format: auto``.
+
+Readers are imported by name on first use, so a repository whose evals are all
+promptfoo never imports the XML parser, and a gate run without evals imports none.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import cast
+
+from prodgate.evals.base import EvalResults, Reader, ReadProblem, Source
+from prodgate.fsutil import FileProblem, read_text
+
+MAX_RESULTS_BYTES = 50 * 1024 * 1024
+"""Larger results files are refused: a file this size is an export of raw outputs,
+not a summary, and parsing it for every gate run would cost more than the gate."""
+
+READERS = {
+    "prodgate": "prodgate.evals.native",
+    "promptfoo": "prodgate.evals.promptfoo",
+    "lm-eval": "prodgate.evals.lm_eval",
+    "hf-model-index": "prodgate.evals.hf_model_index",
+    "junit": "prodgate.evals.junit",
+}
+
+
+def reader(fmt: str) -> Reader:
+    return cast(Reader, importlib.import_module(READERS[fmt]))
+
+
+def read_results(
+    path: Path, declared: str, max_bytes: int = MAX_RESULTS_BYTES
+) -> EvalResults | ReadProblem:
+    """The metrics of the results file at ``path``, or why it is no evidence."""
+    text = read_text(path, max_bytes)
+    if isinstance(text, FileProblem):
+        return ReadProblem("unreadable", text.message)
+    if not text.strip():
+        return ReadProblem("corrupt", "file is empty")
+    source = Source(text, path.name)
+    from prodgate.evals.detect import detect
+
+    fmt = declared
+    if declared == "auto":
+        found = detect(source)
+        if isinstance(found, ReadProblem):
+            return found
+        fmt = found
+    try:
+        result = reader(fmt).read(source)
+    except RecursionError:
+        return ReadProblem("corrupt", "document is nested too deeply")
+    if isinstance(result, ReadProblem) and result.kind == "format" and declared != "auto":
+        other = detect(source)
+        if isinstance(other, str) and other != declared:
+            return ReadProblem(
+                "format", f"{result.message}; it looks like {other} results: set `format: {other}`"
+            )
+    return result
