@@ -145,3 +145,100 @@ def copy_example(dest: Path, waived: bool = False) -> Path:
         decl = dest / "ai-asset.yaml"
         decl.write_text(decl.read_text(encoding="utf-8") + EXCEPTION, encoding="utf-8")
     return dest
+
+
+class FakeGitHub:
+    """A tiny GitHub REST API on 127.0.0.1 for issue comments, with page-based
+    pagination and ``Link`` headers; ``forbid`` answers every call with 403."""
+
+    def __init__(self, per_page_cap: int = 100) -> None:
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.comments: list[dict[str, Any]] = []
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.forbid = False
+        self.per_page_cap = per_page_cap
+        self._next_id = 1000
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v3"
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def add(self, body: str, user_type: str = "User") -> dict[str, Any]:
+        self._next_id += 1
+        comment = {"id": self._next_id, "body": body, "user": {"login": "someone", "type": user_type},
+                   "html_url": f"https://github.example/pr/1#issuecomment-{self._next_id}"}
+        self.comments.append(comment)
+        return comment
+
+    def _handler(self) -> Any:
+        import json
+        from http.server import BaseHTTPRequestHandler
+        from urllib.parse import parse_qs, urlsplit
+
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _record(self) -> tuple[str, dict[str, list[str]]]:
+                parts = urlsplit(self.path)
+                fake.requests.append((self.command, self.path, dict(self.headers.items())))
+                return parts.path, parse_qs(parts.query)
+
+            def _body(self) -> dict[str, Any]:
+                length = int(self.headers.get("Content-Length", "0"))
+                loaded: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
+                return loaded
+
+            def do_GET(self) -> None:
+                path, query = self._record()
+                if fake.forbid:
+                    return self._send(403, {"message": "Resource not accessible by integration"})
+                if not path.endswith("/comments"):
+                    return self._send(404, {"message": "Not Found"})
+                per_page = min(int(query.get("per_page", ["30"])[0]), fake.per_page_cap)
+                page = int(query.get("page", ["1"])[0])
+                items = fake.comments[(page - 1) * per_page : page * per_page]
+                headers = {}
+                if page * per_page < len(fake.comments):
+                    headers["Link"] = (
+                        f'<{fake.url.rsplit("/api/v3", 1)[0]}{path}?per_page={per_page}&page={page + 1}>; rel="next"'
+                    )
+                return self._send(200, items, headers)
+
+            def do_POST(self) -> None:
+                self._record()
+                if fake.forbid:
+                    return self._send(403, {"message": "Resource not accessible by integration"})
+                comment = fake.add(self._body()["body"], user_type="Bot")
+                return self._send(201, comment)
+
+            def do_PATCH(self) -> None:
+                path, _ = self._record()
+                if fake.forbid:
+                    return self._send(403, {"message": "Resource not accessible by integration"})
+                cid = int(path.rsplit("/", 1)[1])
+                for comment in fake.comments:
+                    if comment["id"] == cid:
+                        comment["body"] = self._body()["body"]
+                        return self._send(200, comment)
+                return self._send(404, {"message": "Not Found"})
+
+        return Handler

@@ -32,7 +32,7 @@ _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 def marker(gate: str) -> str:
     """The hidden first line that identifies the comment of one gate."""
-    return f"<!-- prodgate:comment gate={re.sub(r'[^a-z0-9_-]', '', gate.lower())} -->"
+    return f"<!-- prodgate:comment gate={re.sub(r'[^a-z0-9_]', '', gate.lower())} -->"
 
 
 def comment_body(markdown: str, mark: str, more_url: str | None = None) -> str:

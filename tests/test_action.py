@@ -1,0 +1,290 @@
+"""The real action.yml, run step by step with bash in a simulated runner.
+
+prodgate is installed into the action's own virtual environment once per test session
+(the real install step, from a copy of this checkout as the action's path); each test
+then runs the remaining steps on a fresh workspace that is a git repository with a
+pull_request event whose base is its first commit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from composite import ActionRun, CompositeRunner, load_action
+from gha import COMMANDS, EXCEPTION, FakeGitHub, annotations, commands, copy_example
+from prodgate.github.action import main as action_main
+
+from conftest import REPO, SARIF_SCHEMA, TODAY
+
+TOKEN = "ghs_testtoken0000"
+
+
+@dataclass
+class Installed:
+    runner: CompositeRunner
+    prior: dict[str, dict[str, dict[str, str]]]
+    first: int
+    last: int
+
+
+def _index(steps: list[dict[str, Any]], sid: str) -> int:
+    return next(i for i, s in enumerate(steps) if s.get("id") == sid)
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The action's install steps, run once: prodgate in its own venv under RUNNER_TEMP."""
+    action_dir = tmp_path_factory.mktemp("action") / "prodgate-action"
+    action_dir.mkdir()
+    for name in ("action.yml", "pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, action_dir / name)
+    shutil.copytree(
+        REPO / "src", action_dir / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"),
+    )
+    runner = CompositeRunner(action_dir, tmp_path_factory.mktemp("runner-temp"))
+    steps = runner.steps()
+    install = _index(steps, "install")
+    workspace = tmp_path_factory.mktemp("install-ws")
+    result, ctx = runner.run(workspace, {}, only=(0, install))
+    assert result.code == 0, result.stderr
+    python = ctx.steps["install"]["outputs"]["python"]
+    assert python.startswith(str(runner.runner_temp)) and Path(python).exists()
+    return Installed(runner, dict(ctx.steps), install + 1, len(steps) - 1)
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+             "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(cwd), "PATH": "/usr/bin:/bin"},
+    ).stdout.strip()
+
+
+def _commit(ws: Path, message: str) -> str:
+    _git(ws, "add", "-A")
+    _git(ws, "commit", "-q", "-m", message)
+    return _git(ws, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    _git(ws, "init", "-q", "-b", "main")
+    yield ws
+
+
+def _event(base: str) -> dict[str, Any]:
+    return {
+        "number": 7,
+        "pull_request": {"number": 7, "base": {"sha": base, "ref": "main"}, "head": {"sha": "0" * 40}},
+        "repository": {"full_name": "acme/app"},
+    }
+
+
+def _run(
+    installed: Installed, ws: Path, base: str, event_name: str = "pull_request", api: str | None = None,
+    **inputs: str,
+) -> ActionRun:
+    inputs.setdefault("today", TODAY)
+    result, _ = installed.runner.run(
+        ws, inputs, event_name=event_name, event=_event(base), prior=installed.prior,
+        only=(installed.first, installed.last), env={"GITHUB_API_URL": api} if api else None,
+    )
+    assert {c[0] for c in commands(result.log)} <= COMMANDS
+    return result
+
+
+def test_action_yml_passes_inputs_through_env_only() -> None:
+    action = load_action(REPO / "action.yml")
+    assert action["runs"]["using"] == "composite"
+    assert action["branding"]["icon"] and action["branding"]["color"]
+    assert {"path", "gate", "policy", "fail-on", "sarif-file", "comment", "github-token", "today"} <= set(action["inputs"])
+    assert {"passed", "errors", "warnings", "waived", "report", "sarif"} <= set(action["outputs"])
+    used: set[str] = set()
+    for step in action["runs"]["steps"]:
+        if "run" in step:
+            assert "${{" not in step["run"]
+        for value in (step.get("env") or {}).values():
+            used |= set(re.findall(r"inputs\.([a-z-]+)", str(value)))
+        if "uses" in step:
+            ref = step["uses"].split("@", 1)[1]
+            assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+    setup = next(s for s in action["runs"]["steps"] if "setup-python" in s.get("uses", ""))
+    assert setup["with"]["update-environment"] is False
+    assert set(action["inputs"]) - {"python-version"} <= used
+
+
+def test_failing_example(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "apps" / "support")
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, **{"sarif-file": "results/prodgate.sarif"})
+    assert result.code == 1
+    anns = annotations(result.log)
+    assert [(a[0], a[1]) for a in anns] == [
+        ("error", {"file": "apps/support/ai-asset.yaml", "line": "28", "col": "1",
+                   "title": "PG403 Artifact required by a risk fact is not declared"}),
+        ("warning", {"file": "apps/support/docs/runbook.md", "line": "9", "col": "1",
+                     "title": "PG204 Artifact is still the template"}),
+        ("warning", {"file": "apps/support/docs/runbook.md", "line": "15", "col": "1",
+                     "title": "PG207 Required section is empty"}),
+    ]
+    assert anns[0][2].startswith("Privacy review (DPIA) is required because a data source holds personal data")
+    assert "\n\nHow to fix: Add `artifacts: { privacy_review: docs/privacy-review.md }`" in anns[0][2]
+    groups = [c[2] for c in commands(result.log) if c[0] == "group"]
+    assert groups == ["support-reply-drafter (departmental, pilot): failed, 1 error, 2 warnings"]
+
+    out = result.outputs
+    assert (out["passed"], out["errors"], out["warnings"], out["waived"]) == ("false", "1", "2", "0")
+    report = json.loads(Path(out["report"]).read_text(encoding="utf-8"))
+    assert report["passed"] is False and report["today"] == TODAY
+    assert out["sarif"] == str(workspace / "results" / "prodgate.sarif")
+    sarif = json.loads(Path(out["sarif"]).read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+
+    assert result.summary.startswith("## ❌ prodgate merge gate failed\n")
+    assert "| Privacy review for personal data<br>*because a data source holds personal data* | ❌ missing | `PG403` |" in result.summary
+    assert "- ❌ **PG403** `apps/support/ai-asset.yaml:28:1`" in result.summary
+
+
+def test_passing_example_with_a_waiver(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app", waived=True)
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, path="app")
+    assert result.code == 0, result.stderr
+    out = result.outputs
+    assert (out["passed"], out["errors"], out["warnings"], out["waived"]) == ("true", "0", "2", "1")
+    notices = [a for a in annotations(result.log) if a[0] == "notice"]
+    assert [n[1]["title"] for n in notices] == ["PG403 Artifact required by a risk fact is not declared"]
+    assert notices[0][2].startswith("Waived by exception GOV-1234 (expires 2026-12-31): Privacy review")
+    assert result.summary.startswith("## ✅ prodgate merge gate passed\n")
+    assert "| privacy\\_review | `GOV-1234` | 2026-12-31 | ⏸️ active: waives findings |" in result.summary
+    assert Path(out["sarif"]).is_file() and Path(out["sarif"]).parent.parent == installed.runner.runner_temp
+
+
+STRICT = "extends: builtin\nrules:\n  PG204: {severity: error}\n"
+WEAK = "extends: builtin\nrules:\n  PG403: {enabled: false}\n  PG204: {enabled: false}\n  PG207: {enabled: false}\n"
+
+
+def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    (workspace / ".github").mkdir()
+    (workspace / ".github" / "prodgate.yaml").write_text(STRICT, encoding="utf-8")
+    base = _commit(workspace, "base")
+    (workspace / ".github" / "prodgate.yaml").write_text(WEAK, encoding="utf-8")
+    _commit(workspace, "weaken the gate")
+
+    result = _run(installed, workspace, base, policy=".github/prodgate.yaml")
+    assert result.code == 1
+    assert f"policy: .github/prodgate.yaml as of the base commit {base[:12]}" in result.log
+    assert (result.outputs["errors"], result.outputs["warnings"]) == ("2", "1")
+
+    # On a push there is no base to protect: the checked-out policy applies.
+    pushed = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml")
+    assert pushed.code == 0
+    assert pushed.outputs["errors"] == "0"
+
+
+def test_policy_missing_from_the_base_is_a_configuration_error(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    base = _commit(workspace, "base")
+    (workspace / "policy.yaml").write_text(WEAK, encoding="utf-8")
+    _commit(workspace, "bring a policy")
+    result = _run(installed, workspace, base, policy="policy.yaml")
+    assert result.code == 2
+    [(level, props, message)] = annotations(result.log)
+    assert (level, props["title"]) == ("error", "prodgate: configuration error")
+    assert message == (
+        f"policy 'policy.yaml': policy.yaml does not exist in the base commit {base[:12]}; a pull "
+        "request cannot bring the policy that judges it (merge the policy first)"
+    )
+    assert "passed" not in result.outputs or result.outputs["passed"] == ""
+
+
+def test_unknown_base_commit_is_a_configuration_error(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    (workspace / "policy.yaml").write_text(STRICT, encoding="utf-8")
+    _commit(workspace, "base")
+    result = _run(installed, workspace, "f" * 40, policy="policy.yaml")
+    assert result.code == 2
+    assert "the base commit ffffffffffff is not in the checkout" in annotations(result.log)[0][2]
+
+
+def test_bad_input_is_a_configuration_error(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, gate="release")
+    assert result.code == 2
+    assert annotations(result.log)[0][2] == "input gate: 'release' is not one of merge, deploy"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub()
+    yield fake
+    fake.close()
+
+
+def test_sticky_comment_created_then_updated(installed: Installed, workspace: Path, api: FakeGitHub) -> None:
+    for i in range(100):
+        api.add(f"review comment {i}")
+    copy_example(workspace / "app")
+    base = _commit(workspace, "base")
+    first = _run(installed, workspace, base, comment="true", api=api.url)
+    assert first.code == 1
+    ours = [c for c in api.comments if c["body"].startswith("<!-- prodgate:comment gate=merge -->")]
+    assert len(ours) == 1 and api.comments.index(ours[0]) == 100
+    assert "## ❌ prodgate merge gate failed" in ours[0]["body"]
+    assert "comment: created the pull request comment" in first.log
+
+    decl = workspace / "app" / "ai-asset.yaml"
+    decl.write_text(decl.read_text(encoding="utf-8") + EXCEPTION, encoding="utf-8")
+    second = _run(installed, workspace, base, comment="true", api=api.url)
+    assert second.code == 0
+    ours = [c for c in api.comments if c["body"].startswith("<!-- prodgate:comment gate=merge -->")]
+    assert len(ours) == 1 and "## ✅ prodgate merge gate passed" in ours[0]["body"]
+    assert "comment: updated the pull request comment" in second.log
+    assert all(h.get("Authorization") == f"Bearer {TOKEN}" for _, _, h in api.requests)
+    for run in (first, second):
+        assert TOKEN not in run.log + run.stderr + run.summary + json.dumps(run.outputs)
+
+
+def test_forbidden_comment_is_a_warning_and_the_gate_stands(
+    installed: Installed, workspace: Path, api: FakeGitHub
+) -> None:
+    api.forbid = True
+    copy_example(workspace / "app")
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, comment="true", api=api.url)
+    assert result.code == 1
+    assert result.outputs["passed"] == "false"
+    [warning] = [a for a in annotations(result.log) if a[1].get("title") == "prodgate: no pull request comment"]
+    assert warning[0] == "warning"
+    assert "HTTP 403: Resource not accessible by integration" in warning[2]
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.log + result.stderr + result.summary
+
+
+def test_comment_outside_a_pull_request_is_skipped(tmp_path: Path) -> None:
+    """The entry point in-process: no event, no comment, no network."""
+    import io
+
+    ws = tmp_path / "ws"
+    copy_example(ws / "app", waived=True)
+    (ws / ".git").mkdir()
+    out = io.StringIO()
+    env = {"GITHUB_WORKSPACE": str(ws), "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_NAME": "push",
+           "INPUT_COMMENT": "true", "INPUT_TODAY": TODAY, "INPUT_GITHUB_TOKEN": TOKEN}
+    assert action_main([], env, out) == 0
+    assert "comment: not a pull_request event; no comment written" in out.getvalue()

@@ -1,0 +1,110 @@
+"""The sticky pull request comment against a local stand-in for the REST API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from gha import FakeGitHub
+from prodgate.github.comment import COMMENT_LIMIT, Target, comment_body, marker, upsert_comment
+
+TOKEN = "ghs_s3cr3tT0kenValue"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub()
+    yield fake
+    fake.close()
+
+
+def _target(api: FakeGitHub) -> Target:
+    return Target(api.url, "acme/app", 7)
+
+
+def test_creates_then_updates_the_same_comment_across_pages(api: FakeGitHub) -> None:
+    for i in range(100):
+        api.add(f"unrelated {i}")
+    mark = marker("merge")
+    first = upsert_comment(_target(api), TOKEN, comment_body("## one", mark), mark)
+    assert first.ok and first.message == "created the pull request comment"
+    [ours] = [c for c in api.comments if c["body"].startswith(mark)]
+    assert api.comments.index(ours) == 100  # on page 2
+    second = upsert_comment(_target(api), TOKEN, comment_body("## two", mark), mark)
+    assert second.ok and second.message == "updated the pull request comment"
+    assert [c["body"] for c in api.comments if c["body"].startswith(mark)] == [f"{mark}\n## two"]
+    assert len(api.comments) == 101
+    methods = [(m, p.split("?")[0].removeprefix("/api/v3")) for m, p, _ in api.requests]
+    assert methods[-3:] == [
+        ("GET", "/repos/acme/app/issues/7/comments"),
+        ("GET", "/repos/acme/app/issues/7/comments"),
+        ("PATCH", f"/repos/acme/app/issues/comments/{ours['id']}"),
+    ]
+    assert all(h["Authorization"] == f"Bearer {TOKEN}" for _, _, h in api.requests)
+
+
+def test_prefers_the_bot_comment_over_a_copied_marker(api: FakeGitHub) -> None:
+    mark = marker("merge")
+    api.add(f"{mark}\nquoted by a person")
+    bot = api.add(f"{mark}\nold report", user_type="Bot")
+    assert upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark).ok
+    assert bot["body"] == f"{mark}\nnew"
+    assert api.comments[0]["body"] == f"{mark}\nquoted by a person"
+
+
+def test_gates_have_separate_comments(api: FakeGitHub) -> None:
+    upsert_comment(_target(api), TOKEN, f"{marker('merge')}\nm", marker("merge"))
+    upsert_comment(_target(api), TOKEN, f"{marker('deploy')}\nd", marker("deploy"))
+    assert len(api.comments) == 2
+
+
+def test_forbidden_is_a_message_without_the_token(api: FakeGitHub) -> None:
+    api.forbid = True
+    result = upsert_comment(_target(api), TOKEN, "body", marker("merge"))
+    assert not result.ok
+    assert result.message.startswith(
+        "cannot list the pull request comments: HTTP 403: Resource not accessible by integration"
+    )
+    assert "read-only token" in result.message
+    assert TOKEN not in result.message
+
+
+def test_unreachable_api_is_a_message() -> None:
+    result = upsert_comment(Target("http://127.0.0.1:9", "acme/app", 7), TOKEN, "b", marker("merge"), timeout=2)
+    assert not result.ok and result.message.startswith("cannot reach the GitHub API: ConnectionError")
+    assert TOKEN not in result.message
+
+
+def test_link_to_another_host_is_not_followed(api: FakeGitHub) -> None:
+    for i in range(3):
+        api.add(f"c{i}")
+    api.per_page_cap = 1
+    # Point the next link somewhere else: the token must not travel there.
+    original = api.url
+    api.url = api.url.replace("127.0.0.1", "localhost")
+    try:
+        result = upsert_comment(Target(original, "acme/app", 7), TOKEN, "b", marker("merge"))
+    finally:
+        api.url = original
+    assert result.ok
+    gets = [p for m, p, _ in api.requests if m == "GET"]
+    assert len(gets) == 1  # the foreign "next" link was not followed
+
+
+def test_no_token_skips() -> None:
+    result = upsert_comment(Target("http://127.0.0.1:9", "acme/app", 7), "", "b", marker("merge"))
+    assert not result.ok and "no GitHub token" in result.message
+
+
+def test_body_is_trimmed_to_the_comment_limit() -> None:
+    mark = marker("merge")
+    body = comment_body("line\n" * 20000, mark, "https://github.com/acme/app/actions/runs/1")
+    assert len(body) <= COMMENT_LIMIT
+    assert body.startswith(mark + "\n")
+    assert body.endswith("the full summary is in [the workflow run](https://github.com/acme/app/actions/runs/1).\n")
+
+
+def test_marker_is_hidden_and_per_gate() -> None:
+    assert marker("merge") == "<!-- prodgate:comment gate=merge -->"
+    assert marker("de-->ploy") == "<!-- prodgate:comment gate=deploy -->"
