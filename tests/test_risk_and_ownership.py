@@ -77,3 +77,26 @@ def test_review_overdue_and_future(repo: Path, check_json, run) -> None:  # type
     assert [f["rule_id"] for f in report["findings"]] == ["PG605"]
     code, out, _err = run("check", str(repo), "--today", "2027-01-01", "--format", "json")
     assert code == 0 and '"findings": []' in out
+
+
+def test_codeowners_cross_check(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    text = TEAM_SANDBOX.replace("  email: ada@example.com", "  email: ada@example.com\n  github: \"@acme/ml\"")
+    write(repo, "svc/bot/ai-asset.yaml", text)
+    write(repo, ".github/CODEOWNERS", "# owners\n*       @acme/platform\n/svc/   @acme/ml @ada\n/svc/bot/*.md @acme/docs\n")
+    code, report = check_json(str(repo))
+    assert (code, report["findings"]) == (0, [])
+    write(repo, ".github/CODEOWNERS", "*       @acme/platform\n/svc/bot/ @acme/other\n")
+    code, report = check_json(str(repo))
+    assert code == 0  # a warning
+    assert ids_at(report) == [("PG606", "svc/bot/ai-asset.yaml", 8)]
+    assert ".github/CODEOWNERS:2 gives svc/bot/ai-asset.yaml to @acme/other" in report["findings"][0]["message"]
+
+
+def test_codeowners_patterns() -> None:
+    from prodgate.codeowners import _compile
+
+    assert _compile("*.md").match("a/b/c.md")
+    assert not _compile("/docs/*.md").match("docs/x/c.md")
+    assert _compile("docs/**/c.md").match("docs/x/y/c.md")
+    assert _compile("apps/").match("x/apps/y/z")
+    assert not _compile("/apps/").match("x/apps/y")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prodgate.codeowners import CodeOwners
 from prodgate.manifest.loader import Declaration
 from prodgate.manifest.model import CLASSIFICATIONS, TIERS, Asset
 from prodgate.policy.model import Policy, expand_stages
@@ -77,6 +78,8 @@ class AssetContext:
     effective_tier: str
     floor_reasons: tuple[str, ...] = ()
     demands: list[Demand] = field(default_factory=list)
+    codeowners: CodeOwners | None = None
+    """The repository's CODEOWNERS, read once per run and shared by every asset."""
     evals: list[EvalSummary] = field(default_factory=list)
     """Eval outcomes the eval rules record for the summaries."""
 
@@ -91,8 +94,14 @@ class AssetContext:
         return next((d for d in self.demands if d.check == check), None)
 
 
+
 def build_context(
-    decl: Declaration, policy: Policy, gate: str, today: dt.date, repo_root: Path
+    decl: Declaration,
+    policy: Policy,
+    gate: str,
+    today: dt.date,
+    repo_root: Path,
+    codeowners: CodeOwners | None = None,
 ) -> AssetContext:
     asset = decl.asset
     facts = Facts.of(asset)
@@ -103,7 +112,7 @@ def build_context(
             reasons.append(floor.reason)
             if TIERS.index(floor.min_tier) > TIERS.index(tier):
                 tier = floor.min_tier
-    ctx = AssetContext(decl, policy, gate, today, repo_root, facts, tier, tuple(reasons))
+    ctx = AssetContext(decl, policy, gate, today, repo_root, facts, tier, tuple(reasons), codeowners=codeowners)
     # Requirements are those of the effective tier: declaring a lower tier than the
     # risk facts demand must not also lower the controls.
     for rid, req in policy.requirements.items():

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from prodgate import __version__
+from prodgate.codeowners import CodeOwners
+from prodgate.codeowners import load as load_codeowners
 from prodgate.context import AssetContext, build_context
 from prodgate.findings import Finding, Location, Severity
 from prodgate.manifest.discover import find_declarations
@@ -69,8 +71,9 @@ def run(
             decls.append(loaded)
     findings += _duplicate_names(decls)
     findings = _apply_overrides(findings, policy)
+    owners = load_codeowners(root) if any(d.asset.owner and d.asset.owner.github for d in decls) else None
     for decl in decls:
-        result = check_asset(decl, policy, options, root)
+        result = check_asset(decl, policy, options, root, owners)
         report.assets.append(result)
         findings += result.findings
     report.findings = sorted(findings, key=Finding.sort_key)
@@ -92,9 +95,13 @@ def _load(path: Path, root: Path) -> Declaration | list[Finding]:
 
 
 def check_asset(
-    decl: Declaration, policy: EffectivePolicy, options: Options, root: Path
+    decl: Declaration,
+    policy: EffectivePolicy,
+    options: Options,
+    root: Path,
+    codeowners: CodeOwners | None = None,
 ) -> AssetResult:
-    ctx = build_context(decl, policy.policy, options.gate, options.today, root)
+    ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners)
     found: list[Finding] = []
     for check in CHECKS:
         found.extend(check(ctx))

@@ -29,6 +29,32 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
             requirement="business_owner",
         )
     yield from _review(ctx)
+    yield from _codeowners(ctx)
+
+
+def _codeowners(ctx: AssetContext) -> Iterator[Finding]:
+    owner = ctx.asset.owner
+    if owner is None or owner.github is None:
+        return
+    table = ctx.codeowners
+    if table is None:
+        return
+    rule = table.owner_of(ctx.decl.rel)
+    handle = owner.github.lower()
+    if rule is not None and handle in rule.owners:
+        return
+    if rule is None:
+        why = f"no rule in {table.path} covers {ctx.decl.rel}"
+    else:
+        why = f"{table.path}:{rule.line} gives {ctx.decl.rel} to {' '.join(rule.owners) or 'nobody'}"
+    yield RULES["PG606"].finding(
+        f"owner.github {owner.github} is not a code owner of the asset: {why}",
+        ctx.decl.loc("owner", "github"),
+        asset=ctx.asset.name,
+        fix=f"Add {owner.github} to the CODEOWNERS rule for {ctx.decl.rel.rsplit('/', 1)[0] if '/' in ctx.decl.rel else '/'}"
+        f", or correct owner.github.",
+        requirement="owner",
+    )
 
 
 def _review(ctx: AssetContext) -> Iterator[Finding]:

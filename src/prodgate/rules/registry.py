@@ -241,6 +241,12 @@ _ALL = [
     Rule("PG605", "review-in-future", "Review date is in the future", E,
          "`review.last_reviewed` is later than today; use the date the review took "
          "place."),
+    Rule("PG606", "owner-not-codeowner", "Declared owner is not a code owner", W,
+         "`owner.github` names the team or person accountable for the asset; CODEOWNERS "
+         "decides who must approve changes to it. When they differ, changes to the "
+         "asset's declaration and evidence are approved by someone other than its owner. "
+         "Add the owner to the CODEOWNERS rule covering the asset, or correct "
+         "`owner.github`."),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

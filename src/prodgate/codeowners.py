@@ -1,0 +1,81 @@
+"""Just enough of GitHub's CODEOWNERS to answer "who owns this path?".
+
+GitHub reads the first of ``.github/CODEOWNERS``, ``CODEOWNERS`` and
+``docs/CODEOWNERS``; within it the last matching pattern wins. Patterns follow
+gitignore rules: a leading ``/`` anchors to the root, a trailing ``/`` matches a
+directory and everything in it, ``*`` stays within one path segment, ``**`` crosses
+segments, and a pattern without a ``/`` in its middle matches at any depth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodgate.fsutil import FileProblem, read_text
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+@dataclass(frozen=True)
+class OwnerRule:
+    pattern: str
+    owners: tuple[str, ...]
+    line: int
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class CodeOwners:
+    path: str
+    rules: tuple[OwnerRule, ...]
+
+    def owner_of(self, rel: str) -> OwnerRule | None:
+        """The rule that decides ``rel`` (repository-relative, ``/``), if any."""
+        for rule in reversed(self.rules):
+            if rule.regex.match(rel):
+                return rule
+        return None
+
+
+def load(root: Path) -> CodeOwners | None:
+    for location in LOCATIONS:
+        text = read_text(root / location, 512 * 1024)
+        if isinstance(text, FileProblem):
+            continue
+        rules = []
+        for n, raw in enumerate(text.split("\n"), start=1):
+            line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("\\#") else raw.strip()
+            if not line:
+                continue
+            pattern, *owners = line.split()
+            rules.append(OwnerRule(pattern, tuple(o.lower() for o in owners), n, _compile(pattern)))
+        return CodeOwners(location, tuple(rules))
+    return None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    body = pattern.strip("/")
+    out = ""
+    i = 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif body.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif body[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif body[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(body[i])
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    # A match on a directory covers everything below it.
+    return re.compile(f"^{prefix}{out}(?:/.*)?$")
