@@ -1,0 +1,158 @@
+"""The pre-commit hook manifest: valid, matching the intended files, run as pre-commit
+runs it, and documented in the README exactly as shipped."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from prodgate import __version__
+
+from conftest import REPO, TEAM_SANDBOX, TODAY, write
+
+Run = Callable[..., tuple[int, str, str]]
+MANIFEST = REPO / ".pre-commit-hooks.yaml"
+README = REPO / "README.md"
+
+
+def hooks() -> dict[str, dict[str, Any]]:
+    loaded = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return {hook["id"]: hook for hook in loaded}
+
+
+def selects(hook: dict[str, Any], filename: str) -> bool:
+    """pre-commit's own test: ``re.search`` of ``files`` (default: everything) and not
+    of ``exclude`` (default: nothing) on the path relative to the repository root."""
+    files = hook.get("files", "")
+    exclude = hook.get("exclude", "^$")
+    return re.search(files, filename) is not None and re.search(exclude, filename) is None
+
+
+def test_manifest_is_valid_for_pre_commit() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", str(MANIFEST)],
+        capture_output=True, text=True, check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_the_shipped_hooks() -> None:
+    shipped = hooks()
+    assert list(shipped) == ["prodgate-validate", "prodgate-check"]
+    for hook in shipped.values():
+        assert hook["language"] == "python"
+        assert hook["stages"] == ["pre-commit", "pre-push", "manual"]
+        assert hook["minimum_pre_commit_version"] == "3.2.0"
+        assert hook["pass_filenames"] is True
+    assert shipped["prodgate-validate"]["require_serial"] is False
+    assert shipped["prodgate-check"]["require_serial"] is True
+
+
+DECLARATIONS = ["ai-asset.yaml", "ai-asset.yml", "services/bot/ai-asset.yaml", "a/b/c/ai-asset.yml"]
+NOT_DECLARATIONS = [
+    "my-ai-asset.yaml", "services/my-ai-asset.yml", "ai-asset.yaml.bak", "ai-asset.yml~",
+    "ai-asset.json", "ai-assets.yaml", "ai-asset.yaml/notes.md", "xai-asset.yaml",
+    "AI-ASSET.yaml", "ai_asset.yaml", "ai-asset.yamll", "docs/ai-asset.md", "src/app.py",
+]
+
+
+@pytest.mark.parametrize("name", DECLARATIONS)
+def test_validate_selects_declarations(name: str) -> None:
+    assert selects(hooks()["prodgate-validate"], name)
+
+
+@pytest.mark.parametrize("name", NOT_DECLARATIONS)
+def test_validate_ignores_everything_else(name: str) -> None:
+    assert not selects(hooks()["prodgate-validate"], name)
+
+
+@pytest.mark.parametrize("name", DECLARATIONS + NOT_DECLARATIONS + ["evals/out.json", "docs/model-card.md"])
+def test_check_sees_every_changed_file(name: str) -> None:
+    """Any file may be an asset's artifact or eval result: the mapping is prodgate's."""
+    assert selects(hooks()["prodgate-check"], name)
+
+
+def _as_pre_commit_runs(hook: dict[str, Any], files: list[str], run: Run) -> tuple[int, str, str]:
+    """``entry`` + ``args`` + the file names, in-process (prodgate's own ``main``)."""
+    argv = [*shlex.split(hook["entry"]), *hook.get("args", []), *files]
+    assert argv[0] == "prodgate"
+    return run(*argv[1:])
+
+
+def test_validate_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    write(repo, "ok/ai-asset.yaml", TEAM_SANDBOX)
+    write(repo, "bad/ai-asset.yml", TEAM_SANDBOX.replace("stage: sandbox", "stage: beta"))
+    monkeypatch.chdir(repo)
+    hook = hooks()["prodgate-validate"]
+    assert _as_pre_commit_runs(hook, ["ok/ai-asset.yaml"], run)[0] == 0
+    code, out, _ = _as_pre_commit_runs(hook, ["ok/ai-asset.yaml", "bad/ai-asset.yml"], run)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "bad/ai-asset.yml:4:8 PG103 stage: 'beta' is not one of sandbox, pilot, production, retired"
+    )
+    assert "\033[" not in out
+    assert out.splitlines()[-1] == "See `prodgate explain PG103` for what a rule checks and how to fix it."
+
+
+def test_check_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    write(repo, "bot/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    write(repo, "other/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "other"))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the hook prints text even under Actions
+    hook = hooks()["prodgate-check"]
+    assert _as_pre_commit_runs(hook, ["other/app.py"], run)[0] == 0
+    code, out, _ = _as_pre_commit_runs(hook, ["bot/prompt.txt", "--today", TODAY], run)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "notes-summariser (team, pilot) bot/ai-asset.yaml"
+    assert lines[1].startswith("  bot/ai-asset.yaml:1:1 PG201 Model card is required")
+    assert "\033[" not in out
+    assert lines[-1] == "See `prodgate explain PG201` for what a rule checks and how to fix it."
+
+
+# -- the README --------------------------------------------------------------------
+
+
+def _section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- section:hooks -->\n", "<!-- /section:hooks -->"
+    return text[text.index(start) + len(start) : text.index(end)]
+
+
+def test_readme_section_starts_with_its_heading() -> None:
+    assert _section().startswith("## pre-commit hooks\n")
+
+
+def test_readme_hook_table_matches_the_manifest() -> None:
+    rows = re.findall(r"^\| `([a-z-]+)` \| `([^`]+)` \|", _section(), flags=re.MULTILINE)
+    documented = dict(rows)
+    shipped = {
+        hook_id: " ".join([hook["entry"], *hook.get("args", []), "FILE..."])
+        for hook_id, hook in hooks().items()
+    }
+    assert documented == shipped
+
+
+def test_readme_snippet_installs_every_hook_at_this_version() -> None:
+    snippet = re.search(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)
+    assert snippet is not None
+    config = yaml.safe_load(snippet.group(1))
+    (repo,) = config["repos"]
+    assert repo["rev"] == f"v{__version__}"
+    assert [h["id"] for h in repo["hooks"]] == list(hooks())
+    stages = {s for hook in hooks().values() for s in hook["stages"]} - {"manual"}
+    assert set(config["default_install_hook_types"]) == stages
+
+
+def test_readme_manual_command_names_a_shipped_hook() -> None:
+    (command,) = re.findall(r"^pre-commit run (\S+) --hook-stage manual --all-files$", _section(), flags=re.MULTILINE)
+    assert command in hooks()
+    assert "manual" in hooks()[command]["stages"]

@@ -1,0 +1,95 @@
+"""The hooks as users get them: real pre-commit, installing prodgate from this
+repository with pip, on a real git repository.
+
+``pre-commit try-repo`` clones this repository's HEAD plus its staged and modified
+tracked files, so the test judges the code under test, from a clean clone in CI too.
+It builds the hook environment in a temporary store of its own on every call (it does
+not use ``PRE_COMMIT_HOME``), so each call costs one ``pip install``; the test keeps to
+two calls. ``PRE_COMMIT_HOME`` still points into the test's temporary folder so that
+nothing is left in the user's cache.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, write
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items()
+        # The hook must print plain text wherever it runs: no colour forced from outside,
+        # and no GitHub Actions context turning the default format into annotations.
+        if key not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR", "PRE_COMMIT_COLOR")
+        and not key.startswith("GIT_")
+    }
+    env["PRE_COMMIT_HOME"] = str(home)
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PIP_NO_INPUT"] = "1"
+    return env
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _try_repo(project: Path, home: Path, *hook: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), *hook, "--all-files"],
+        cwd=project, env=_env(home), capture_output=True, text=True, check=False, timeout=600,
+    )
+
+
+@pytest.mark.e2e
+def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_home: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q")
+    write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    write(project, "services/notes/app.py", "print('hello')\n")
+    write(project, "README.md", "# project\n")
+    _git(project, "add", "-A")
+
+    failed = _try_repo(project, pre_commit_home, "prodgate-check")
+    out = failed.stdout
+    assert failed.returncode == 1, out + failed.stderr
+    assert "prodgate check......" in out and "Failed" in out
+    assert "- exit code: 1" in out
+    assert "notes-summariser (team, pilot) services/notes/ai-asset.yaml\n" in out
+    assert (
+        "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required for tier 'team' "
+        "at stage 'pilot', but `artifacts:` has no 'model_card'\n"
+    ) in out
+    assert "prodgate merge gate FAILED: 1 error, 0 warnings (1 asset checked, 0 clean; policy builtin)\n" in out
+    assert "See `prodgate explain PG201` for what a rule checks and how to fix it.\n" in out
+    assert "\033[" not in out
+
+    write(
+        project,
+        "services/notes/ai-asset.yaml",
+        TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: docs/model-card.md\n",
+    )
+    write(project, "services/notes/docs/model-card.md", FILLED_MODEL_CARD)
+    _git(project, "add", "-A")
+
+    # Both hooks this time: the schema hook must pass on the same declaration.
+    passed = _try_repo(project, pre_commit_home)
+    out = passed.stdout
+    assert passed.returncode == 0, out + passed.stderr
+    assert [line.split(".")[0] + " " + line.rsplit(".", 1)[-1] for line in out.splitlines() if "...." in line] == [
+        "prodgate check Passed",
+        "prodgate validate Passed",
+    ]
