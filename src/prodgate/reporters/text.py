@@ -33,20 +33,21 @@ def finding_line(f: Finding, color: bool = False) -> str:
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
-    by_asset: dict[str | None, list[Finding]] = defaultdict(list)
+    # Findings of a declaration that did not load have no asset: group them by file.
+    by_asset: dict[tuple[bool, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
-        by_asset[f.asset].append(f)
+        by_asset[(f.asset is not None, f.asset or f.location.path)].append(f)
     assets = {a.name: a for a in report.assets}
     if report.declarations == 0:
         out.write("prodgate: no ai-asset.yaml found; nothing to check.\n")
-    for name in sorted(by_asset, key=lambda n: (n is not None, n or "")):
-        findings = by_asset[name]
-        asset = assets.get(name) if name else None
+    for key in sorted(by_asset):
+        findings = by_asset[key]
+        asset = assets.get(key[1]) if key[0] else None
         if asset is not None:
             tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"
             title = f"{asset.name} ({tier}, {asset.stage}) {asset.path}"
         else:
-            title = name or "declarations"
+            title = f"{findings[0].location.path} (not checked: the declaration does not load)"
         out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")
         for f in findings:
             out.write(f"  {finding_line(f, color)}\n")
@@ -65,7 +66,8 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     clean = sum(1 for a in report.assets if not any(not f.waived for f in a.findings))
     out.write(
         f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} "
-        f"({_plural(len(report.assets), 'asset')} checked, {clean} clean; policy {report.policy_source})\n"
+        f"({_plural(report.declarations, 'declaration')}, {_plural(len(report.assets), 'asset')} checked, "
+        f"{clean} clean; policy {report.policy_source})\n"
     )
     rules = sorted({f.rule_id for f in report.findings if not f.waived})
     if rules:
