@@ -1,0 +1,52 @@
+"""The README's GitHub Action section agrees with action.yml."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from composite import load_action
+
+from conftest import REPO
+
+ACTION = load_action(REPO / "action.yml")
+
+
+def _section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start, end = text.index("<!-- section:action -->"), text.index("<!-- /section:action -->")
+    return text[start:end]
+
+
+def _table(heading: str) -> list[str]:
+    part = _section().split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"^\| `([a-z-]+)` \|", part, flags=re.MULTILINE)
+
+
+def test_section_starts_with_its_heading() -> None:
+    assert _section().split("\n", 2)[1] == "## GitHub Action"
+
+
+def test_inputs_and_outputs_tables_match_action_yml() -> None:
+    assert _table("Inputs") == list(ACTION["inputs"])
+    assert _table("Outputs") == list(ACTION["outputs"])
+
+
+def test_workflows_use_only_declared_inputs_and_pin_by_sha() -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)
+    assert len(blocks) == 2
+    for block in blocks:
+        workflow = yaml.safe_load(block)
+        assert workflow["permissions"] == {}
+        for job in workflow["jobs"].values():
+            assert "contents" in job["permissions"]
+            for step in job["steps"]:
+                uses = step.get("uses", "")
+                if uses.startswith("your-org/prodgate@"):
+                    assert set(step["with"]) <= set(ACTION["inputs"])
+                elif uses:
+                    assert re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", uses), uses
+                assert "${{" not in step.get("run", "")
+    merge = yaml.safe_load(blocks[0])["jobs"]["gate"]["permissions"]
+    assert merge == {"contents": "read", "pull-requests": "write", "security-events": "write"}
