@@ -302,3 +302,19 @@ def test_readers_and_git_are_not_imported_with_the_rules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_readme_examples_are_read(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:evals -->", 1)[1].split("<!-- /section:evals -->", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("\n```")[1::2]]
+    suffixes = {"json": ".json", "markdown": ".md", "xml": ".xml", "yaml": ".yaml"}
+    read = []
+    for block in blocks:
+        lang, _, body = block.partition("\n")
+        if "apiVersion" in body or "evals:" in body:
+            continue  # the declaration example, not a results file
+        path = tmp_path / f"example{len(read)}{suffixes[lang]}"
+        path.write_text(body, encoding="utf-8")
+        read.append(ok(path).format)
+    assert read == ["promptfoo", "lm-eval", "hf-model-index", "hf-model-index", "junit", "prodgate"]

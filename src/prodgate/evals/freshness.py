@@ -22,9 +22,9 @@ from typing import Any
 
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
-MAX_DECLARATION_COMMITS = 200
-"""Commits of ai-asset.yaml examined for a change of ``models:``; older ones are not
-worth a slower gate."""
+MAX_COMMITS = 500
+"""Commits after the results examined for a change of their inputs; a longer run of
+commits that change none is not worth a slower gate."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Change:
     sha: str
     when: dt.datetime
     path: str = ""
+    files: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
@@ -68,31 +69,50 @@ class History:
         """Whether the file differs from HEAD (just regenerated, not yet committed)."""
         return bool(self._git("status", "--porcelain", "--", _literal(rel)).strip())
 
-    def changed_since(self, sha: str, specs: list[str]) -> Change | None:
-        """The newest commit after ``sha`` (on HEAD's history) touching ``specs``."""
-        if not specs:
-            return None
-        found = self._log("-1", "--name-only", f"{sha}..HEAD", "--", *specs)
-        return found[0] if found else None
+    def stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Change | None:
+        """The newest commit after ``sha`` (on HEAD's history) that changed an input:
+        a file matching ``specs``, or - when ``decl_rel`` is given - the ``models:`` of
+        that declaration. Other edits of ai-asset.yaml (an owner, a runbook path) do
+        not make eval results stale; a different model does.
 
-    def models_changed_since(self, sha: str, decl_rel: str) -> Change | None:
-        """The newest commit after ``sha`` that changed ``models:`` in the declaration.
-
-        Other edits of ai-asset.yaml (an owner, a runbook path) do not make eval
-        results stale; a different model does.
+        One ``git log`` answers both questions; the declaration's content at each
+        commit is read through GitPython's persistent object reader, not a new process.
         """
-        commits = self._log(
-            f"--max-count={MAX_DECLARATION_COMMITS}", f"{sha}..HEAD", "--", _literal(decl_rel)
+        includes = [s for s in specs if not s.startswith(":(exclude")]
+        if decl_rel is not None:
+            includes.append(_literal(decl_rel))
+        if not includes:
+            return None
+        excludes = [
+            s for s in specs if s.startswith(":(exclude") and s != f":(exclude,literal){decl_rel}"
+        ]
+        log = self._log(
+            "--name-only",
+            f"--max-count={MAX_COMMITS}",
+            f"{sha}..HEAD",
+            "--",
+            *includes,
+            *excludes,
         )
-        for change in commits:
-            commit = self._repo.commit(change.sha)
-            if not commit.parents:
-                continue
-            after = _models_at(commit, decl_rel)
-            before = _models_at(commit.parents[0], decl_rel)
-            if after is not _UNKNOWN and before is not _UNKNOWN and after != before:
+        for change in log:
+            others = [f for f in change.files if f != decl_rel]
+            if others:
+                return Change(change.sha, change.when, others[0])
+            if (
+                decl_rel is not None
+                and decl_rel in change.files
+                and self._models_changed(change.sha, decl_rel)
+            ):
                 return Change(change.sha, change.when, decl_rel)
         return None
+
+    def _models_changed(self, sha: str, decl_rel: str) -> bool:
+        commit = self._repo.commit(sha)
+        if not commit.parents:
+            return False
+        after = _models_at(commit, decl_rel)
+        before = _models_at(commit.parents[0], decl_rel)
+        return after is not _UNKNOWN and before is not _UNKNOWN and after != before
 
     def _git(self, *args: str) -> str:
         out: str = self._repo.git.execute(["git", *args])
@@ -113,7 +133,7 @@ class History:
             sha, _, stamp = lines[0].partition(" ")
             when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
             files = [line for line in lines[1:] if line.strip()]
-            changes.append(Change(sha, when, files[0] if files else ""))
+            changes.append(Change(sha, when, files[0] if files else "", tuple(files)))
         return changes
 
 

@@ -108,7 +108,7 @@ def _counts(suite: Any) -> dict[str, int] | ReadProblem:
             continue
         try:
             out[key] = int(float(raw))
-        except ValueError:
+        except (ValueError, OverflowError):
             return ReadProblem("corrupt", f"<testsuite {key}={raw!r}> is not a number")
         if out[key] < 0:
             return ReadProblem("corrupt", f"<testsuite {key}={raw!r}> is negative")

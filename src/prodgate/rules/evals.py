@@ -11,7 +11,6 @@ declared evals are still checked, at warning severity.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,6 +225,8 @@ def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> N
 
 
 def _suggest(metric: str, results: EvalResults) -> str:
+    import difflib  # only when a threshold names an unknown metric
+
     close = difflib.get_close_matches(metric, list(results.metrics), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -283,20 +284,20 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
     history = lazy.get() if needs_git else None
     change: Change | None = None
     shallow = False
+    rel = ""
     if history is not None:
         rel = history.rel(item.path)
         change = history.last_change(rel)
-        if change is not None and history.dirty(rel):
-            change = None  # regenerated and not yet committed: newer than any commit
-        elif change is not None and change.sha in history.shallow_boundary():
-            shallow = True
+        shallow = change is not None and change.sha in history.shallow_boundary()
     run_at, source = results.run_at, "as the file states"
-    if run_at is None and change is not None and not shallow:
+    from_commit = run_at is None and change is not None and not shallow
+    if from_commit and change is not None:
         run_at, source = change.when, f"last committed in {change.short}"
     if limit is not None and limit_at is not None and run_at is not None:
         day = run_at.astimezone(dt.timezone.utc).date() if run_at.tzinfo else run_at.date()
         age = (ctx.today - day).days
-        if age > limit:
+        # A results file regenerated but not yet committed is newer than its last commit.
+        if age > limit and not (from_commit and history is not None and history.dirty(rel)):
             judge.add(
                 "PG308",
                 f"eval {ev.name!r}: results in {item.rel} are {age} days old (run {day.isoformat()}, "
@@ -343,19 +344,13 @@ def _inputs_changed(
     from prodgate.evals.freshness import input_specs
 
     ctx = judge.ctx
+    assert item.path is not None
     specs = input_specs(history, ctx.decl.root, patterns, [*all_results, ctx.decl.path])
-    candidates = [history.changed_since(change.sha, specs)]
-    if ctx.asset.models:
-        changed_models = history.models_changed_since(change.sha, history.rel(ctx.decl.path))
-        if changed_models is not None:
-            candidates.append(changed_models)
-    found = [c for c in candidates if c is not None]
-    if not found:
-        return
-    newest = max(found, key=lambda c: c.when)
-    what = (
-        "`models:` in " + ctx.decl.rel if newest.path == history.rel(ctx.decl.path) else newest.path
-    )
+    decl_rel = history.rel(ctx.decl.path)
+    newest = history.stale_since(change.sha, specs, decl_rel if ctx.asset.models else None)
+    if newest is None or history.dirty(history.rel(item.path)):
+        return  # nothing changed, or the results were just regenerated
+    what = "`models:` in " + ctx.decl.rel if newest.path == decl_rel else newest.path
     judge.add(
         "PG309",
         f"eval {item.spec.name!r}: {item.rel} was last committed in {change.short} "
