@@ -288,3 +288,15 @@ def test_comment_outside_a_pull_request_is_skipped(tmp_path: Path) -> None:
            "INPUT_COMMENT": "true", "INPUT_TODAY": TODAY, "INPUT_GITHUB_TOKEN": TOKEN}
     assert action_main([], env, out) == 0
     assert "comment: not a pull_request event; no comment written" in out.getvalue()
+
+
+def test_invalid_policy_is_a_configuration_error_annotation(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    (workspace / "policy.yaml").write_text("extends: builtin\nrules: {PG403: {severity: fatal}}\n", encoding="utf-8")
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, event_name="push", policy="policy.yaml")
+    assert result.code == 2
+    [(level, props, message)] = annotations(result.log)
+    assert (level, props["title"]) == ("error", "prodgate: configuration error")
+    assert message.startswith("invalid policy:\n")
+    assert "policy.yaml:2:" in message and "prodgate: error: invalid policy" in result.stderr

@@ -4,6 +4,7 @@ and nothing a declaration holds can become a command of its own."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,34 @@ def test_note_becomes_notice() -> None:
     out = io.StringIO()
     write_github(report([finding(severity=Severity.NOTE)]), out, {})
     assert [a[0] for a in annotations(out.getvalue())] == ["notice"]
+
+
+def test_declaration_content_cannot_inject_through_the_cli(
+    repo: Path, run: Callable[..., tuple[int, str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real declaration in an odd folder, naming an artifact path built to inject."""
+    from conftest import TODAY, write
+
+    folder = "odd:dir,name %0A"
+    write(repo, f"{folder}/ai-asset.yaml", """\
+        apiVersion: prodgate/v1
+        name: notes-summariser
+        tier: team
+        stage: pilot
+        owner: {name: Ada Lovelace, email: ada@example.com}
+        artifacts:
+          model_card: "docs/card\\n::add-mask::secret\\r\\n::stop-commands::x.md"
+        """)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    code, out, _ = run("check", str(repo), "--today", TODAY)  # github is the default under Actions
+    assert code == 1
+    parsed = commands(out)
+    assert {c[0] for c in parsed} <= COMMANDS
+    anns = annotations(out)
+    assert anns and all(a[1]["file"].startswith(f"{folder}/") for a in anns)
+    assert any("::add-mask::secret\r\n::stop-commands::x.md" in a[2] for a in anns)
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "\n::add-mask::" not in summary
+    assert read_outputs(tmp_path / "out")["errors"] == "1"

@@ -9,6 +9,8 @@ and, when asked, the sticky pull request comment. The exit code is the gate's.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 import tempfile
@@ -124,9 +126,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     from prodgate.cli import main as cli_main
 
     out.flush()
-    code = cli_main(args)
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        code = cli_main(args)
     sys.stdout.flush()
+    sys.stderr.write(errors.getvalue())
     if code not in (ec.PASSED, ec.FAILED):
+        # Also as an annotation: a misconfigured gate must be visible on the checks page.
+        message = errors.getvalue().strip().removeprefix("prodgate: error: ") or f"prodgate exited with {code}"
+        title = "prodgate: configuration error" if code == ec.USAGE else "prodgate: internal error"
+        out.write(annotation("error", message, title=title) + "\n")
         return code
     target = env.get("GITHUB_OUTPUT")
     if target:
