@@ -73,7 +73,7 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
         "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required for tier 'team' "
         "at stage 'pilot', but `artifacts:` has no 'model_card'\n"
     ) in out
-    assert "prodgate merge gate FAILED: 1 error, 0 warnings (1 asset checked, 0 clean; policy builtin)\n" in out
+    assert "\nprodgate merge gate FAILED: 1 error, 0 warnings (" in out
     assert "See `prodgate explain PG201` for what a rule checks and how to fix it.\n" in out
     assert "\033[" not in out
 
