@@ -107,3 +107,17 @@ def test_inputs_from_env() -> None:
     assert Inputs.from_env({"INPUT_FAIL_ON": "note"}) == "input fail-on: 'note' is not one of error, warning"
     assert Inputs.from_env({"INPUT_COMMENT": "yes"}) == "input comment: 'yes' is not true or false"
     assert Inputs.from_env({"INPUT_SARIF_FILE": "a,b.sarif"}) == "input sarif-file: 'a,b.sarif' may not contain a comma"
+
+
+def test_pull_request_payload_without_a_base_refuses_the_policy(ws: Path, tmp_path: Path) -> None:
+    import io
+
+    from prodgate.github.action import main
+
+    event = tmp_path / "event.json"
+    event.write_text("{}", encoding="utf-8")
+    out = io.StringIO()
+    env = {"GITHUB_WORKSPACE": str(ws), "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_NAME": "pull_request",
+           "GITHUB_EVENT_PATH": str(event), "INPUT_POLICY": "policy.yaml"}
+    assert main([], env, out) == 2
+    assert "the event payload has no pull_request.base.sha" in out.getvalue()

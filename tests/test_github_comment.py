@@ -108,3 +108,16 @@ def test_body_is_trimmed_to_the_comment_limit() -> None:
 def test_marker_is_hidden_and_per_gate() -> None:
     assert marker("merge") == "<!-- prodgate:comment gate=merge -->"
     assert marker("de-->ploy") == "<!-- prodgate:comment gate=deploy -->"
+
+
+def test_requests_is_imported_only_for_the_comment() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, prodgate.github.action, prodgate.github.comment, prodgate.reporters.github, "
+        "prodgate.reporters.sarif, prodgate.reporters.markdown, prodgate.reporters.junit; "
+        "print('requests' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

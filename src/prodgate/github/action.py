@@ -76,14 +76,14 @@ def _config_error(out: TextIO, message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    """Run the action; ``argv`` is unused (inputs come from the environment)."""
     env = os.environ if env is None else env
     out = sys.stdout if out is None else out
     inputs = Inputs.from_env(env)
     if isinstance(inputs, str):
         return _config_error(out, inputs)
     workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
-    runner_temp = env.get("RUNNER_TEMP") or None
-    work = Path(tempfile.mkdtemp(prefix="prodgate-", dir=runner_temp))
+    work = Path(tempfile.mkdtemp(prefix="prodgate-", dir=env.get("RUNNER_TEMP") or None))
     checked = [workspace / p for p in inputs.paths]
 
     event_name = env.get("GITHUB_EVENT_NAME", "")
@@ -92,21 +92,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return _config_error(out, event)
     pr = pull_request(event) if event else None
 
-    policy = inputs.policy
-    if policy and event_name in PULL_REQUEST_EVENTS:
-        from prodgate.github.base_policy import FromBase, Refused, resolve_policy
-
-        resolved = resolve_policy(policy, workspace, checked[0], pr.base_sha if pr else None, work)
-        if isinstance(resolved, Refused):
-            return _config_error(out, resolved.message)
-        if isinstance(resolved, FromBase):
-            out.write(safe_line(
-                f"policy: {resolved.repo_path} as of the base commit {resolved.base_sha[:12]} "
-                "(a pull request is never judged by its own policy)"
-            ) + "\n")
-            policy = str(resolved.path)
-    if policy and not Path(policy).is_absolute() and "://" not in policy and policy != "builtin":
-        policy = str(workspace / policy)
+    on_pr = event_name in PULL_REQUEST_EVENTS
+    policy = _policy(inputs.policy, workspace, checked[0], on_pr, pr.base_sha if pr else None, work, out)
+    if isinstance(policy, int):
+        return policy
 
     report = work / "report.json"
     summary = work / "summary.md"
@@ -145,6 +134,28 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if inputs.comment:
         _comment(inputs, env, pr, summary, out)
     return code
+
+
+def _policy(
+    policy: str, workspace: Path, checked: Path, on_pr: bool, base_sha: str | None, work: Path, out: TextIO
+) -> str | int:
+    """The ``--policy`` argument: on a pull request, the base commit's copy; an exit
+    code when that cannot be had."""
+    if policy and on_pr:
+        from prodgate.github.base_policy import FromBase, Refused, resolve_policy
+
+        resolved = resolve_policy(policy, workspace, checked, base_sha, work)
+        if isinstance(resolved, Refused):
+            return _config_error(out, resolved.message)
+        if isinstance(resolved, FromBase):
+            out.write(safe_line(
+                f"policy: {resolved.repo_path} as of the base commit {resolved.base_sha[:12]} "
+                "(a pull request is never judged by its own policy)"
+            ) + "\n")
+            return str(resolved.path)
+    if policy and not Path(policy).is_absolute() and "://" not in policy and policy != "builtin":
+        return str(workspace / policy)
+    return policy
 
 
 def _comment(

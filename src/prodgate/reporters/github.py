@@ -23,11 +23,12 @@ from prodgate.github.commands import Level, annotation, endgroup, group, safe_li
 from prodgate.github.outputs import SUMMARY_LIMIT, append_summary, write_outputs
 from prodgate.report import AssetResult, Report
 from prodgate.reporters.markdown import render_markdown
+from prodgate.rules.registry import RULES
 
 PER_LEVEL = 10
 """Annotations of one level GitHub shows for one step."""
 
-_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+_LEVEL: dict[Severity, Level] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,6 @@ class Annotation:
 
 
 def _title(f: Finding) -> str:
-    from prodgate.rules.registry import RULES
-
     rule = RULES.get(f.rule_id)
     return f"{f.rule_id} {rule.title}" if rule else f.rule_id
 
@@ -58,7 +57,7 @@ def to_annotation(f: Finding) -> Annotation:
         level: Level = "notice"
         message = f"Waived by exception {w.ticket} (expires {w.expires}): {f.message}"
     else:
-        level = _LEVEL[f.severity]  # type: ignore[assignment]
+        level = _LEVEL[f.severity]
         message = f.message + (f"\n\nHow to fix: {f.fix}" if f.fix else "")
     loc = f.location
     return Annotation(level, message, loc.path or None, loc.line, loc.column, _title(f))

@@ -78,14 +78,14 @@ def _asset_passed(asset: AssetResult) -> bool:
 
 def header(report: Report) -> str:
     c = report.counts
-    verdict = "✅ passed" if report.passed else "❌ failed"
+    icon, verdict = ("✅", "passed") if report.passed else ("❌", "failed")
     parts = [_plural(c.errors, "error"), _plural(c.warnings, "warning")]
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
     clean = sum(1 for a in report.assets if not any(not f.waived for f in a.findings))
     lines = [
-        f"## {verdict.split()[0]} prodgate {text(report.gate)} gate {verdict.split()[1]}",
+        f"## {icon} prodgate {text(report.gate)} gate {verdict}",
         "",
         f"**{' · '.join(parts)}** — {_plural(len(report.assets), 'asset')} checked, {clean} clean"
         + (f"; failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""),
