@@ -30,6 +30,8 @@ from prodgate.fsutil import FileProblem, read_text
 from prodgate.manifest.discover import DECLARATION_NAMES, find_declarations
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
+_NAME_FILTER_LIMIT = 64
+
 
 def touched_declarations(changed: Iterable[str | Path], root: Path) -> list[Path]:
     """The declarations (absolute paths, sorted) of the assets ``changed`` touches.
@@ -43,8 +45,11 @@ def touched_declarations(changed: Iterable[str | Path], root: Path) -> list[Path
     rels = {rel for rel in (_repo_relative(Path(p), root) for p in changed) if rel is not None}
     if not rels:
         return []
-    found = {decl for rel in rels if (decl := _nearest_declaration(rel, root)) is not None}
-    names = {posixpath.basename(rel) for rel in rels}
+    nearest: dict[str, Path | None] = {}
+    found = {decl for rel in rels if (decl := _nearest_declaration(rel, root, nearest)) is not None}
+    # Looking for each changed file's name in each declaration's text only pays while
+    # the change is small; a large one (``--all-files``) parses every declaration.
+    names = {posixpath.basename(rel) for rel in rels} if len(rels) <= _NAME_FILTER_LIMIT else None
     for decl in find_declarations([root]):
         if decl in found:
             continue
@@ -66,18 +71,27 @@ def _repo_relative(path: Path, root: Path) -> str | None:
     return full.relative_to(root).as_posix()
 
 
-def _nearest_declaration(rel: str, root: Path) -> Path | None:
+def _nearest_declaration(rel: str, root: Path, cache: dict[str, Path | None]) -> Path | None:
     if posixpath.basename(rel) in DECLARATION_NAMES and (root / rel).is_file():
         return root / rel
-    folder = posixpath.dirname(rel)
-    while True:
-        for name in DECLARATION_NAMES:
-            candidate = root / folder / name
-            if candidate.is_file():
-                return candidate
-        if not folder:
-            return None
-        folder = posixpath.dirname(folder)
+    return _declaration_above(posixpath.dirname(rel), root, cache)
+
+
+def _declaration_above(folder: str, root: Path, cache: dict[str, Path | None]) -> Path | None:
+    """The declaration in ``folder`` or the nearest ancestor; memoised per folder, as a
+    large change has many files in the same folders."""
+    if folder in cache:
+        return cache[folder]
+    found: Path | None = None
+    for name in DECLARATION_NAMES:
+        candidate = root / folder / name
+        if candidate.is_file():
+            found = candidate
+            break
+    if found is None and folder:
+        found = _declaration_above(posixpath.dirname(folder), root, cache)
+    cache[folder] = found
+    return found
 
 
 class _Ref:
@@ -93,11 +107,11 @@ class _Ref:
         return self.regex.fullmatch(rel) is not None
 
 
-def _references(decl: Path, root: Path, names: set[str]) -> Iterator[_Ref]:
+def _references(decl: Path, root: Path, names: set[str] | None) -> Iterator[_Ref]:
     text = read_text(decl)
-    if isinstance(text, FileProblem) or not (
-        "paths" in text or any(name in text for name in names)
-    ):
+    if isinstance(text, FileProblem):
+        return
+    if names is not None and "paths" not in text and not any(name in text for name in names):
         return
     doc = load_yaml(text)
     if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
