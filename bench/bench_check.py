@@ -106,7 +106,7 @@ def generate(root: Path, count: int, seed: int = 1) -> list[Path]:
             kinds = ["model_card", "runbook", "fallback_plan", "security_review", "monitoring_plan"]
         else:
             tier, stage = "enterprise", "production"
-            kinds = list(SECTIONS) + ["model_card"]
+            kinds = [*SECTIONS, "model_card"]
             kinds.remove("security_review")  # waived by an exception below
         lines = [
             "# yaml-language-server: $schema=../../schema/ai-asset.schema.json",
