@@ -7,12 +7,12 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
 from prodgate.findings import Severity
 from prodgate.reporters import REPORTERS, get_reporter
+from prodgate.startup import import_quickly, wants_color
 
 
 def parse_formats(raw: list[str] | None, output: str | None) -> list[tuple[str, str | None]] | str:
@@ -57,6 +57,7 @@ def run_check(args: argparse.Namespace) -> int:
         return error(resolved)
     paths, root = resolved
 
+    import_quickly(("prodgate.engine", "prodgate.policy.loader"))
     from prodgate.engine import Options, run
     from prodgate.policy.loader import PolicyError, load_policy
 
@@ -69,7 +70,7 @@ def run_check(args: argparse.Namespace) -> int:
     for name, target in formats:
         render = get_reporter(name)
         if target is None:
-            color = args.color if args.color is not None else _wants_color(sys.stdout)
+            color = args.color if args.color is not None else wants_color(sys.stdout)
             render(report, sys.stdout, color=color)
             continue
         try:
@@ -79,11 +80,3 @@ def run_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             return error(f"cannot write {target}: {exc.strerror or exc}")
     return ec.PASSED if report.passed else ec.FAILED
-
-
-def _wants_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"

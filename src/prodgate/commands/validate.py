@@ -10,22 +10,19 @@ whole repository (duplicate names, artifacts, evals) belong to ``prodgate check`
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from prodgate import exitcodes as ec
 from prodgate.findings import Finding
+from prodgate.startup import import_quickly, wants_color
 
 _HEAVY_IMPORTS = ("prodgate.manifest.loader", "prodgate.reporters.text")
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    _import_quickly()
+    import_quickly(_HEAVY_IMPORTS)
     from prodgate.manifest.loader import load_declaration
     from prodgate.repo import find_root
     from prodgate.reporters.text import finding_line
@@ -51,26 +48,6 @@ def run_validate(args: argparse.Namespace) -> int:
     return ec.FAILED if findings else ec.PASSED
 
 
-def _import_quickly() -> None:
-    """Import the loader (pydantic, PyYAML, the models) at the lowest cost.
-
-    Start-up is nearly all of this command's time. The cyclic garbage collector is
-    paused while the imports allocate their long-lived objects (they make no garbage
-    worth collecting), and those objects are then frozen so that neither a later
-    collection nor the one at interpreter exit walks them again: about a seventh of the
-    wall time (see bench/bench_validate.py).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for module in _HEAVY_IMPORTS:
-            importlib.import_module(module)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def summary(files: int, bad_files: int, findings: Sequence[Finding]) -> str:
     """The verdict, and on failure the command that tells more about the first rule."""
     noun = "file" if files == 1 else "files"
@@ -82,12 +59,3 @@ def summary(files: int, bad_files: int, findings: Sequence[Finding]) -> str:
         f"prodgate validate FAILED: {len(findings)} {errors} in {bad_files} of {files} {noun}\n"
         f"See `prodgate explain {first}` for what a rule checks and how to fix it.\n"
     )
-
-
-def wants_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, as ``prodgate check`` decides it (NO_COLOR wins)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
