@@ -8,6 +8,8 @@ wall time of each and their ratio.
 
     python bench/bench_check.py                    # all sizes
     python bench/bench_check.py --sizes 1,1000 --reps 7
+    python bench/bench_check.py --git      # the repositories are git checkouts: eval
+                                           # freshness is judged from their history too
 
 Targets: at 1 asset prodgate <= 0.6x check-jsonschema; at 1,000 assets <= 1.0x.
 """
@@ -168,6 +170,13 @@ def generate(root: Path, count: int, seed: int = 1) -> list[Path]:
     return files
 
 
+def _commit(root: Path) -> None:
+    env = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", *env, "commit", "-q", "-m", "generated"], cwd=root, check=True)
+
+
 def _time(cmd: list[str], cwd: Path) -> tuple[float, int]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
@@ -178,11 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,100,1000,10000")
     parser.add_argument("--reps", type=int, default=0, help="runs per tool (default: by size)")
+    parser.add_argument("--git", action="store_true", help="commit each repository, so the gate reads git history")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     # Not a git checkout (no history to judge eval freshness by): the same inputs
     # check-jsonschema sees, plus every artifact and eval file the gate reads.
     prodgate = [str(BIN / "prodgate"), "check", ".", "--root", ".", "--today", "2026-11-22", "--gate", "deploy", "--no-color"]
+    print(f"repositories are {'git checkouts (eval freshness from history)' if args.git else 'plain folders'}")
     schema = str(REPO / "schema" / "ai-asset.schema.json")
     print(f"{'assets':>7} {'prodgate s':>11} {'check-jsonschema s':>19} {'ratio':>6} {'target':>7}  exit codes")
     status = 0
@@ -191,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tempfile.mkdtemp(prefix=f"prodgate-bench-{size}-"))
         try:
             files = generate(tmp, size)
+            if args.git:
+                _commit(tmp)
             rels = [str(f.relative_to(tmp)) for f in files]
             cjs = [str(BIN / "check-jsonschema"), "--schemafile", schema, *rels]
             pg_times, cj_times, codes = [], [], set()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prodgate.fsutil import FileProblem, read_text
+from prodgate.globs import compile_glob
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
@@ -57,25 +58,4 @@ def load(root: Path) -> CodeOwners | None:
 
 def _compile(pattern: str) -> re.Pattern[str]:
     anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
-    body = pattern.strip("/")
-    out = ""
-    i = 0
-    while i < len(body):
-        if body.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif body.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif body[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif body[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(body[i])
-            i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    # A match on a directory covers everything below it.
-    return re.compile(f"^{prefix}{out}(?:/.*)?$")
+    return compile_glob(pattern.strip("/"), any_depth=not anchored)

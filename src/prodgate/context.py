@@ -80,6 +80,9 @@ class AssetContext:
     demands: list[Demand] = field(default_factory=list)
     codeowners: CodeOwners | None = None
     """The repository's CODEOWNERS, read once per run and shared by every asset."""
+    run_cache: dict[str, object] = field(default_factory=dict)
+    """State a rule computes once per run and shares across assets (the same dict for
+    every asset of a run; never across runs, so nothing goes stale)."""
     evals: list[EvalSummary] = field(default_factory=list)
     """Eval outcomes the eval rules record for the summaries."""
 
@@ -102,6 +105,7 @@ def build_context(
     today: dt.date,
     repo_root: Path,
     codeowners: CodeOwners | None = None,
+    run_cache: dict[str, object] | None = None,
 ) -> AssetContext:
     asset = decl.asset
     facts = Facts.of(asset)
@@ -112,7 +116,9 @@ def build_context(
             reasons.append(floor.reason)
             if TIERS.index(floor.min_tier) > TIERS.index(tier):
                 tier = floor.min_tier
-    ctx = AssetContext(decl, policy, gate, today, repo_root, facts, tier, tuple(reasons), codeowners=codeowners)
+    ctx = AssetContext(decl, policy, gate, today, repo_root, facts, tier, tuple(reasons), codeowners=codeowners,
+        run_cache=run_cache if run_cache is not None else {},
+    )
     # Requirements are those of the effective tier: declaring a lower tier than the
     # risk facts demand must not also lower the controls.
     for rid, req in policy.requirements.items():

@@ -72,8 +72,9 @@ def run(
     findings += _duplicate_names(decls)
     findings = _apply_overrides(findings, policy)
     owners = load_codeowners(root) if any(d.asset.owner and d.asset.owner.github for d in decls) else None
+    run_cache: dict[str, object] = {}
     for decl in decls:
-        result = check_asset(decl, policy, options, root, owners)
+        result = check_asset(decl, policy, options, root, owners, run_cache)
         report.assets.append(result)
         findings += result.findings
     report.findings = sorted(findings, key=Finding.sort_key)
@@ -100,8 +101,9 @@ def check_asset(
     options: Options,
     root: Path,
     codeowners: CodeOwners | None = None,
+    run_cache: dict[str, object] | None = None,
 ) -> AssetResult:
-    ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners)
+    ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
     found: list[Finding] = []
     for check in CHECKS:
         found.extend(check(ctx))

@@ -12,19 +12,25 @@ wrong rather than unknown.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import posixpath
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prodgate.globs import compile_glob
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
 MAX_COMMITS = 500
 """Commits after the results examined for a change of their inputs; a longer run of
 commits that change none is not worth a slower gate."""
+
+INDEX_COMMITS = 5000
+"""Commits read once per run, with the files each changed, to answer every eval's
+questions in memory: a monorepo with thousands of evals would otherwise start a git
+process or three per eval. Older history is asked of git directly."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,23 @@ class History:
     def __init__(self, repo: Any) -> None:
         self._repo = repo
         self.top = Path(repo.working_tree_dir).resolve()
+        self._index: list[Change] | None = None
+        self._complete = False
+        self._position: dict[str, int] = {}
+        self._newest: dict[str, int] = {}
+        self._dirty: frozenset[str] | None = None
+
+    def _load_index(self) -> list[Change]:
+        """HEAD's last INDEX_COMMITS commits, newest first, with their files."""
+        if self._index is None:
+            log = self._log("--name-only", f"--max-count={INDEX_COMMITS + 1}")
+            self._complete = len(log) <= INDEX_COMMITS
+            self._index = log[:INDEX_COMMITS]
+            for i, change in enumerate(self._index):
+                self._position[change.sha] = i
+                for name in change.files:
+                    self._newest.setdefault(name, i)
+        return self._index
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the top of the checkout, with ``/``."""
@@ -62,12 +85,29 @@ class History:
 
     def last_change(self, rel: str) -> Change | None:
         """The last commit that changed the file ``rel`` (None: never committed)."""
+        index = self._load_index()
+        i = self._newest.get(rel)
+        if i is not None:
+            return index[i]
+        if self._complete:
+            return None
         found = self._log("-1", "--", _literal(rel))
         return found[0] if found else None
 
     def dirty(self, rel: str) -> bool:
         """Whether the file differs from HEAD (just regenerated, not yet committed)."""
-        return bool(self._git("status", "--porcelain", "--", _literal(rel)).strip())
+        if self._dirty is None:
+            out = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all")
+            names: set[str] = set()
+            entries = iter(out.split("\x00"))
+            for entry in entries:
+                if len(entry) < 4:
+                    continue
+                names.add(entry[3:])
+                if entry[0] in "RC":  # a rename or copy names its source next
+                    names.add(next(entries, ""))
+            self._dirty = frozenset(names)
+        return rel in self._dirty
 
     def stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Change | None:
         """The newest commit after ``sha`` (on HEAD's history) that changed an input:
@@ -75,7 +115,8 @@ class History:
         that declaration. Other edits of ai-asset.yaml (an owner, a runbook path) do
         not make eval results stale; a different model does.
 
-        One ``git log`` answers both questions; the declaration's content at each
+        The run's history index answers in memory (one ``git log`` for all evals);
+        results older than the index are asked of git. The declaration's content at a
         commit is read through GitPython's persistent object reader, not a new process.
         """
         includes = [s for s in specs if not s.startswith(":(exclude")]
@@ -86,14 +127,25 @@ class History:
         excludes = [
             s for s in specs if s.startswith(":(exclude") and s != f":(exclude,literal){decl_rel}"
         ]
-        log = self._log(
-            "--name-only",
-            f"--max-count={MAX_COMMITS}",
-            f"{sha}..HEAD",
-            "--",
-            *includes,
-            *excludes,
-        )
+        index = self._load_index()
+        start = self._position.get(sha)
+        if start is not None:
+            match = _matcher(includes, excludes)
+            # Everything newer than the results is in memory: no bound needed.
+            log = [
+                Change(c.sha, c.when, files=tuple(f for f in c.files if match(f)))
+                for c in index[:start]
+            ]
+            log = [c for c in log if c.files]
+        else:
+            log = self._log(
+                "--name-only",
+                f"--max-count={MAX_COMMITS}",
+                f"{sha}..HEAD",
+                "--",
+                *includes,
+                *excludes,
+            )
         for change in log:
             others = [f for f in change.files if f != decl_rel]
             if others:
@@ -135,6 +187,26 @@ class History:
             files = [line for line in lines[1:] if line.strip()]
             changes.append(Change(sha, when, files[0] if files else "", tuple(files)))
         return changes
+
+
+def _matcher(includes: list[str], excludes: list[str]) -> Callable[[str], bool]:
+    """In-memory equivalent of the ``:(glob)``, ``:(literal)`` and
+    ``:(exclude,literal)`` pathspecs that :func:`input_specs` builds."""
+    patterns = []
+    for spec in includes:
+        magic, _, body = spec[2:].partition(")")
+        if magic == "literal":
+            patterns.append(re.compile(f"^{re.escape(body)}(?:/.*)?$"))
+        elif body in ("", "."):
+            patterns.append(re.compile("^"))
+        else:
+            patterns.append(compile_glob(body))
+    excluded = {spec.partition(")")[2] for spec in excludes}
+
+    def match(name: str) -> bool:
+        return name not in excluded and any(p.match(name) for p in patterns)
+
+    return match
 
 
 _UNKNOWN: Any = object()
@@ -180,7 +252,6 @@ def input_specs(
     return [*specs, *(f":(exclude,literal){history.rel(p)}" for p in exclude)]
 
 
-@functools.lru_cache(maxsize=8)
 def open_history(root: Path) -> History | None:
     """The history of the checkout at ``root``; None when there is none to read
     (not a checkout, no git binary, a ``.git`` that is not a repository)."""

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prodgate.context import AssetContext, Demand
 from prodgate.evals import models as model_match
@@ -260,19 +260,23 @@ def _model(judge: _Judge, item: _Read) -> None:
 class _History:
     """The checkout's history, opened on first need (GitPython is imported then)."""
 
+    _KEY = "evals.history"
+
     def __init__(self, ctx: AssetContext) -> None:
         self.root = ctx.repo_root
-        self._opened = False
-        self._history: History | None = None
+        self.cache = ctx.run_cache
 
     def get(self) -> History | None:
-        if not self._opened:
-            self._opened = True
+        """One History per run, shared by every asset: its index of commits answers
+        all evals' questions with one ``git log``."""
+        if self._KEY not in self.cache:
+            history = None
             if (self.root / ".git").exists():
                 from prodgate.evals.freshness import open_history
 
-                self._history = open_history(self.root)
-        return self._history
+                history = open_history(self.root)
+            self.cache[self._KEY] = history
+        return cast("History | None", self.cache[self._KEY])
 
 
 def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Path]) -> None:
