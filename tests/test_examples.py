@@ -42,3 +42,17 @@ def test_enterprise_example_passes_deploy_with_one_waiver(check_json) -> None:  
     assert (waived["rule_id"], waived["requirement"], waived["waived_by"]["ticket"]) == (
         "PG201", "security_review", "GOV-1234"
     )
+
+
+def test_text_and_json_list_the_same_findings(run) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    root = str(EX / "departmental-pilot-failing")
+    code, text, _ = run("check", root, "--root", root, "--today", "2026-11-22", "--format", "text")
+    assert code == 1
+    _code, out, _ = run("check", root, "--root", root, "--today", "2026-11-22", "--format", "json")
+    findings = json.loads(out)["findings"]
+    lines = [line.strip() for line in text.splitlines() if " PG" in line and line.startswith("  ")]
+    assert [line.split(" ")[:2] for line in lines] == [
+        [f"{f['path']}:{f['line']}:{f['column']}", f["rule_id"]] for f in findings
+    ]
