@@ -138,3 +138,19 @@ def test_one_broken_declaration_does_not_hide_others(repo: Path, check_json) -> 
     _code, report = check_json(str(repo))
     assert [f["rule_id"] for f in report["findings"]] == ["PG101", "PG201"]
     assert report["summary"]["assets"] == 1
+
+
+def test_deep_nesting_is_refused_not_a_crash(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    # 100,000 nested flow sequences fit the size limit and crash libyaml's composer.
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + "x: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, report = check_json(str(repo))
+    f = _only(report)
+    assert (code, f["rule_id"], f["line"], f["column"]) == (1, "PG101", 8, 260)
+    assert "nested more than 256 levels" in f["message"]
+
+
+def test_brackets_in_strings_and_comments_do_not_count(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    text = TEAM_SANDBOX.replace("name: notes-summariser", "name: notes-summariser  # " + "[" * 300)
+    write(repo, "ai-asset.yaml", text + "description: '" + "{" * 300 + "'\n")
+    code, report = check_json(str(repo))
+    assert (code, report["findings"]) == (0, [])

@@ -28,6 +28,46 @@ PathKey = tuple[str | int, ...]
 MAX_NODES = 50_000
 """Nodes visited while constructing one document, aliases counted each time."""
 
+MAX_DEPTH = 256
+"""Nesting of flow collections (``[[[...``) allowed; libyaml's composer recurses in C
+and crashes the interpreter on a document nested some tens of thousands deep."""
+
+MAX_INDENT = 4096
+"""Indentation (columns) allowed: block nesting deep enough to matter needs more."""
+
+
+def _nesting_problem(text: str) -> YamlProblem | None:
+    """Refuse a document nested deeper than the parser can take, before parsing it.
+
+    Counting brackets is free; the character scan runs only when a document has more
+    brackets than the depth allowed, which no real declaration or results file has.
+    """
+    for n, line in enumerate(text.split("\n"), start=1):
+        if len(line) - len(line.lstrip(" ")) > MAX_INDENT:
+            return YamlProblem("syntax", f"indented more than {MAX_INDENT} columns; refused", n, 1)
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for n, raw in enumerate(text.split("\n"), start=1):
+        quote = ""
+        prev = " "
+        for col, ch in enumerate(raw, start=1):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#" and prev in " \t":
+                break  # a comment runs to the end of the line
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return YamlProblem("syntax", f"nested more than {MAX_DEPTH} levels deep; refused", n, col)
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            prev = ch
+    return None
+
 
 @dataclass(frozen=True)
 class YamlProblem:
@@ -156,6 +196,9 @@ class _KeyProblem(Exception):
 
 def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProblem:
     """Load one YAML document from ``text``; problems come back as values."""
+    deep = _nesting_problem(text)
+    if deep is not None:
+        return deep
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
