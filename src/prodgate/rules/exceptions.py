@@ -36,22 +36,19 @@ def validate(ctx: AssetContext) -> tuple[list[Finding], list[int]]:
 def _problems(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:
     decl, rules, name = ctx.decl, ctx.policy.exceptions, ctx.asset.name
     label = f"exception {exc.ticket} ({exc.requirement})"
-    missing = [r for r in rules.required_approvals if not exc.approvals.get(r, "").strip()]
-    if missing:
-        yield RULES["PG501"].finding(
-            f"{label} lacks approval by {', '.join(missing)}; it waives nothing",
-            decl.key_loc("exceptions", i, "approvals") if exc.approvals else decl.loc("exceptions", i),
-            asset=name,
-            fix="approvals:\n" + "\n".join(f"  {r}: <name of the approver>" for r in missing),
-        )
-    missing = [r for r in rules.required_owners if not exc.owners.get(r, "").strip()]
-    if missing:
-        yield RULES["PG502"].finding(
-            f"{label} names no owner for {', '.join(missing)}; it waives nothing",
-            decl.key_loc("exceptions", i, "owners") if exc.owners else decl.loc("exceptions", i),
-            asset=name,
-            fix="owners:\n" + "\n".join(f"  {r}: <named person>" for r in missing),
-        )
+    checks = (
+        ("PG501", "approvals", rules.required_approvals, exc.approvals, "lacks approval by", "name of the approver"),
+        ("PG502", "owners", rules.required_owners, exc.owners, "names no owner for", "named person"),
+    )
+    for rule_id, key, roles, given, what, example in checks:
+        missing = [r for r in roles if not given.get(r, "").strip()]
+        if missing:
+            yield RULES[rule_id].finding(
+                f"{label} {what} {', '.join(missing)}; it waives nothing",
+                decl.key_loc("exceptions", i, key) if given else decl.loc("exceptions", i),
+                asset=name,
+                fix=f"{key}:\n" + "\n".join(f"  {r}: <{example}>" for r in missing),
+            )
     if exc.expires < ctx.today:
         yield RULES["PG503"].finding(
             f"{label} expired on {exc.expires.isoformat()}; it waives nothing",
