@@ -52,6 +52,8 @@ def test_text_and_json_list_the_same_findings(run) -> None:  # type: ignore[no-u
     assert code == 1
     _code, out, _ = run("check", root, "--root", root, "--today", "2026-11-22", "--format", "json")
     findings = json.loads(out)["findings"]
+    # The closing hint names the rule of the most severe finding.
+    assert text.rstrip().endswith("See `prodgate explain PG403` for what a rule checks and how to fix it.")
     lines = [line.strip() for line in text.splitlines() if " PG" in line and line.startswith("  ")]
     assert [line.split(" ")[:2] for line in lines] == [
         [f"{f['path']}:{f['line']}:{f['column']}", f["rule_id"]] for f in findings

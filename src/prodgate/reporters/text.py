@@ -69,6 +69,7 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
         f"({_plural(report.declarations, 'declaration')}, {_plural(len(report.assets), 'asset')} checked, "
         f"{clean} clean; policy {report.policy_source})\n"
     )
-    rules = sorted({f.rule_id for f in report.findings if not f.waived})
-    if rules:
-        out.write(f"See `prodgate explain {rules[0]}` for what a rule checks and how to fix it.\n")
+    # Findings are sorted most severe first: explain the rule that matters most.
+    first = next((f.rule_id for f in report.findings if not f.waived), None)
+    if first:
+        out.write(f"See `prodgate explain {first}` for what a rule checks and how to fix it.\n")
