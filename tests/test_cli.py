@@ -147,3 +147,11 @@ def test_init_enterprise_production_stubs(tmp_path: Path, run) -> None:  # type:
 def test_init_rejects_bad_name(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = run("init", "--name", "Bad Name", "--tier", "team", str(tmp_path))
     assert code == 2 and "lowercase" in err
+
+
+def test_requirement_state_rules_exist_in_the_registry() -> None:
+    from prodgate.report import MISSING_RULES, UNFILLED_RULES
+    from prodgate.rules.registry import RULES
+
+    assert (MISSING_RULES | UNFILLED_RULES) <= set(RULES)
+    assert not MISSING_RULES & UNFILLED_RULES

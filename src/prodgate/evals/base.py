@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -90,6 +91,14 @@ class Source:
             self._json = _parse_json(self.text)
             self._json_done = True
         return self._json
+
+
+def shaped(data: Any | ReadProblem, looks_like: Callable[[Any], bool], expected: str) -> Any | ReadProblem:
+    """``data`` when it parsed and has the shape a reader needs; otherwise the parse
+    problem, or a "format" problem saying what the reader ``expected``."""
+    if isinstance(data, ReadProblem) or looks_like(data):
+        return data
+    return ReadProblem("format", expected)
 
 
 def _parse_json(text: str) -> Any | ReadProblem:

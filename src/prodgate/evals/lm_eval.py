@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prodgate.evals.base import EvalResults, Metric, ReadProblem, Source, number, parse_time
+from prodgate.evals.base import EvalResults, Metric, ReadProblem, Source, number, parse_time, shaped
 
 FORMAT = "lm-eval"
 
@@ -45,15 +45,14 @@ def looks_like(data: Any) -> bool:
 
 
 def read(source: Source) -> EvalResults | ReadProblem:
-    data = source.json()
+    data = shaped(
+        source.json(),
+        looks_like,
+        "not an lm-evaluation-harness results file: expected `results` mapping task "
+        "names to metrics, with `versions` or `higher_is_better`",
+    )
     if isinstance(data, ReadProblem):
         return data
-    if not looks_like(data):
-        return ReadProblem(
-            "format",
-            "not an lm-evaluation-harness results file: expected `results` mapping task "
-            "names to metrics, with `versions` or `higher_is_better`",
-        )
     directions = data.get("higher_is_better")
     samples = data.get("n-samples")
     metrics: dict[str, Metric] = {}

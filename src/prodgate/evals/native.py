@@ -18,7 +18,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from prodgate.evals.base import EvalResults, Metric, ReadProblem, Source, number, parse_time, shape
+from prodgate.evals.base import (
+    EvalResults,
+    Metric,
+    ReadProblem,
+    Source,
+    number,
+    parse_time,
+    shape,
+    shaped,
+)
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
 FORMAT = "prodgate"
@@ -46,13 +55,11 @@ def load(source: Source) -> Any | ReadProblem:
 
 
 def read(source: Source) -> EvalResults | ReadProblem:
-    data = load(source)
+    data = shaped(
+        load(source), looks_like, f'not a prodgate results file: expected an object with `format: "{TAG}"`'
+    )
     if isinstance(data, ReadProblem):
         return data
-    if not looks_like(data):
-        return ReadProblem(
-            "format", f'not a prodgate results file: expected an object with `format: "{TAG}"`'
-        )
     if data["format"] != TAG:
         return ReadProblem("format", f"format {data['format']!r} is not supported; use {TAG!r}")
     unknown = sorted(set(data) - set(_TOP))

@@ -19,7 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from prodgate.evals.base import EvalResults, Metric, ReadProblem, Source, number, parse_time, shape
+from prodgate.evals.base import (
+    EvalResults,
+    Metric,
+    ReadProblem,
+    Source,
+    number,
+    parse_time,
+    shape,
+    shaped,
+)
 
 FORMAT = "promptfoo"
 
@@ -111,15 +120,14 @@ def looks_like(data: Any) -> bool:
 
 
 def read(source: Source) -> EvalResults | ReadProblem:
-    data = source.json()
+    data = shaped(
+        source.json(),
+        looks_like,
+        "not a promptfoo results file: expected an object with `results.results` "
+        "(the file `promptfoo eval -o results.json` writes)",
+    )
     if isinstance(data, ReadProblem):
         return data
-    if not looks_like(data):
-        return ReadProblem(
-            "format",
-            "not a promptfoo results file: expected an object with `results.results` "
-            "(the file `promptfoo eval -o results.json` writes)",
-        )
     body = data["results"]
     version = body.get("version")
     if version is not None and version != 3:

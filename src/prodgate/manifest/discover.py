@@ -17,10 +17,6 @@ SKIP_DIRS = frozenset(
 )
 
 
-def is_declaration(path: Path | str) -> bool:
-    return Path(path).name in DECLARATION_NAMES
-
-
 def find_declarations(paths: Iterable[Path]) -> list[Path]:
     """Declarations under ``paths`` (files are taken as given), sorted, without
     duplicates. Virtual environments, VCS folders and dependency folders are skipped,

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from prodgate.manifest.model import STAGES, TIERS, Tier
+from prodgate.manifest.model import STAGES, Tier
 
 StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
 ACTIVE: tuple[str, ...] = ("sandbox", "pilot", "production")
@@ -203,7 +203,3 @@ class Policy(_Strict):
 
     def artifact_placeholders(self, kind: str) -> list[Placeholder]:
         return [*self.placeholders, *self.artifacts[kind].placeholders]
-
-
-def tier_rank(tier: str) -> int:
-    return TIERS.index(tier)

@@ -252,10 +252,6 @@ _ALL = [
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 
 
-def get(rule_id: str) -> Rule:
-    return RULES[rule_id]
-
-
 def lookup(key: str) -> Rule | None:
     """A rule by id (case-insensitive) or by name."""
     key = key.strip()
