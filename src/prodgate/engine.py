@@ -69,14 +69,20 @@ def run(
             findings += loaded
         else:
             decls.append(loaded)
-    findings += _duplicate_names(decls)
     findings = _apply_overrides(findings, policy)
+    # Findings about a declaration that only the whole run can see (a duplicate name)
+    # belong to that declaration's asset, so that its verdict and every report show them.
+    run_level: dict[str, list[Finding]] = {}
+    for f in _apply_overrides(_duplicate_names(decls), policy):
+        run_level.setdefault(f.location.path, []).append(f)
     owners = load_codeowners(root) if any(d.asset.owner and d.asset.owner.github for d in decls) else None
     run_cache: dict[str, object] = {}
     for decl in decls:
-        result = check_asset(decl, policy, options, root, owners, run_cache)
+        result = check_asset(decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()))
         report.assets.append(result)
         findings += result.findings
+    for rest in run_level.values():  # none today; never dropped if a future one has no asset
+        findings += rest
     report.findings = sorted(findings, key=Finding.sort_key)
     return report
 
@@ -102,14 +108,17 @@ def check_asset(
     root: Path,
     codeowners: CodeOwners | None = None,
     run_cache: dict[str, object] | None = None,
+    run_findings: Iterable[Finding] = (),
 ) -> AssetResult:
+    """Evaluate one declaration. ``run_findings`` are findings about it that only the
+    whole run can see; they are not waivable (an exception cannot make a name unique)."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
     found: list[Finding] = []
     for check in CHECKS:
         found.extend(check(ctx))
     exc_findings, valid = exceptions.validate(ctx)
     waived, unused, views = exceptions.waive(ctx, found, valid)
-    all_findings = _apply_overrides([*waived, *exc_findings, *unused], policy)
+    all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
     asset = decl.asset
     return AssetResult(
         name=asset.name,

@@ -117,9 +117,35 @@ class Report:
                 n += 1
         return Counts(e, w, n, waived)
 
+    def blocks(self, finding: Finding) -> bool:
+        """Whether ``finding`` fails the gate: unwaived and at least as severe as ``fail_on``."""
+        return not finding.waived and finding.severity.rank <= self.fail_on.rank
+
     @property
     def passed(self) -> bool:
-        blocking = {Severity.ERROR} if self.fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
-        if self.fail_on is Severity.NOTE:
-            blocking.add(Severity.NOTE)
-        return not any(f.severity in blocking and not f.waived for f in self.findings)
+        return not any(self.blocks(f) for f in self.findings)
+
+    def asset_passed(self, asset: AssetResult) -> bool:
+        """An asset passes when none of its findings blocks: the one verdict every reporter shows."""
+        return not any(self.blocks(f) for f in asset.findings)
+
+    @property
+    def clean_assets(self) -> int:
+        """Assets without any unwaived finding (warnings and notes included)."""
+        return sum(1 for a in self.assets if not any(not f.waived for f in a.findings))
+
+    @property
+    def unattached(self) -> list[Finding]:
+        """Findings that belong to no checked asset (declarations that did not load, and
+        any run-level finding the engine could not place), in report order.
+
+        Every finding is either in exactly one asset's ``findings`` or here, so a
+        reporter that shows both shows everything.
+        """
+        attached = {id(f) for a in self.assets for f in a.findings}
+        return [f for f in self.findings if id(f) not in attached]
+
+    @property
+    def hint_rule(self) -> str | None:
+        """The rule a closing hint should explain: that of the most severe unwaived finding."""
+        return next((f.rule_id for f in self.findings if not f.waived), None)

@@ -104,11 +104,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _asset_title(asset: AssetResult) -> str:
+def _asset_title(asset: AssetResult, report: Report) -> str:
     unwaived = [f for f in asset.findings if not f.waived]
     errors = sum(1 for f in unwaived if f.severity is Severity.ERROR)
     warnings = sum(1 for f in unwaived if f.severity is Severity.WARNING)
-    verdict = "failed" if errors else "passed"
+    verdict = "passed" if report.asset_passed(asset) else "failed"
     tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"
     return f"{asset.name} ({tier}, {asset.stage}): {verdict}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
 
@@ -124,16 +124,15 @@ def _finding_log(f: Finding) -> str:
 def log_lines(report: Report) -> list[str]:
     """The log: one group per asset with its requirements and findings."""
     lines: list[str] = []
-    names = {a.name for a in report.assets}
     for asset in report.assets:
-        lines.append(group(_asset_title(asset)))
+        lines.append(group(_asset_title(asset, report)))
         lines.append(safe_line(f"declaration {asset.path}"))
         for r in asset.requirements:
             lines.append(safe_line(f"requirement {r.id}: {r.state.value}"))
         for f in asset.findings:
             lines.append(_finding_log(f))
         lines.append(endgroup())
-    orphans = [f for f in report.findings if f.asset is None or f.asset not in names]
+    orphans = report.unattached
     if orphans:
         lines.append(group("declarations that could not be checked"))
         lines += [_finding_log(f) for f in orphans]

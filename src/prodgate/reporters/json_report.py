@@ -42,7 +42,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def asset_dict(a: AssetResult) -> dict[str, Any]:
+def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
     return {
         "name": a.name,
         "path": a.path,
@@ -50,7 +50,7 @@ def asset_dict(a: AssetResult) -> dict[str, Any]:
         "effective_tier": a.effective_tier,
         "stage": a.stage,
         "owner": a.owner,
-        "passed": not any(f.severity.value == "error" and not f.waived for f in a.findings),
+        "passed": report.asset_passed(a),
         "requirements": [
             {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids)}
             for r in a.requirements
@@ -100,7 +100,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "notes": c.notes,
             "waived": c.waived,
         },
-        "assets": [asset_dict(a) for a in report.assets],
+        "assets": [asset_dict(a, report) for a in report.assets],
         "findings": [finding_dict(f) for f in report.findings],
     }
 

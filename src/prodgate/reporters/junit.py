@@ -27,11 +27,7 @@ def _clean(text: str) -> str:
 
 
 def _blocking(f: Finding, report: Report) -> bool:
-    if f.waived:
-        return False
-    if f.severity is Severity.ERROR:
-        return True
-    return f.severity is Severity.WARNING and report.fail_on is not Severity.ERROR
+    return report.blocks(f)
 
 
 def _details(findings: Iterable[Finding]) -> str:
@@ -104,8 +100,7 @@ def to_xml(report: Report) -> ET.Element:
     root = ET.Element("testsuites", name=f"prodgate {report.gate} gate")
     for asset in report.assets:
         _asset_suite(root, asset, report)
-    names = {a.name for a in report.assets}
-    orphans = [f for f in report.findings if f.asset is None or f.asset not in names]
+    orphans = report.unattached
     if orphans:
         suite = ET.SubElement(root, "testsuite", name="declarations")
         failures = skipped = 0

@@ -72,10 +72,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _asset_passed(asset: AssetResult) -> bool:
-    return not any(f.severity is Severity.ERROR and not f.waived for f in asset.findings)
-
-
 def header(report: Report) -> str:
     c = report.counts
     icon, verdict = ("✅", "passed") if report.passed else ("❌", "failed")
@@ -83,7 +79,7 @@ def header(report: Report) -> str:
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
-    clean = sum(1 for a in report.assets if not any(not f.waived for f in a.findings))
+    clean = report.clean_assets
     lines = [
         f"## {icon} prodgate {text(report.gate)} gate {verdict}",
         "",
@@ -100,8 +96,8 @@ def header(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def asset_head(asset: AssetResult) -> str:
-    icon = "✅" if _asset_passed(asset) else "❌"
+def asset_head(asset: AssetResult, report: Report) -> str:
+    icon = "✅" if report.asset_passed(asset) else "❌"
     tier = text(asset.tier)
     if asset.effective_tier != asset.tier:
         tier = f"{tier} → {text(asset.effective_tier)} (risk floor)"
@@ -184,23 +180,23 @@ class _Block:
 
 def _blocks(report: Report) -> Iterator[_Block]:
     yield _Block(header(report))
-    names = {a.name for a in report.assets}
     for asset in report.assets:
-        yield _Block(asset_head(asset), asset=True)
+        yield _Block(asset_head(asset, report), asset=True)
         if asset.findings:
             yield _Block("**Findings**\n\n")
             for f in asset.findings:
                 yield _Block(finding_item(f), findings=1)
             yield _Block("\n")
-    orphans = [f for f in report.findings if f.asset is None or f.asset not in names]
+    orphans = report.unattached
     if orphans:
         yield _Block("### ❌ Declarations that could not be checked\n\n", asset=True)
         for f in orphans:
             yield _Block(finding_item(f), findings=1)
         yield _Block("\n")
-    rules = sorted({f.rule_id for f in report.findings if not f.waived})
-    if rules:
-        yield _Block(f"Run `prodgate explain {rules[0]}` (or any rule id) for what a rule checks and how to fix it.\n")
+    if report.hint_rule:
+        yield _Block(
+            f"Run `prodgate explain {report.hint_rule}` (or any rule id) for what a rule checks and how to fix it.\n"
+        )
 
 
 def render_markdown(report: Report, max_bytes: int = SUMMARY_BYTES) -> str:

@@ -33,21 +33,20 @@ def finding_line(f: Finding, color: bool = False) -> str:
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
-    # Findings of a declaration that did not load have no asset: group them by file.
-    by_asset: dict[tuple[bool, str], list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        by_asset[(f.asset is not None, f.asset or f.location.path)].append(f)
-    assets = {a.name: a for a in report.assets}
     if report.declarations == 0:
         out.write("prodgate: no ai-asset.yaml found; nothing to check.\n")
-    for key in sorted(by_asset):
-        findings = by_asset[key]
-        asset = assets.get(key[1]) if key[0] else None
-        if asset is not None:
+    groups: list[tuple[str, list[Finding]]] = []
+    for asset in sorted(report.assets, key=lambda a: (a.name, a.path)):
+        if asset.findings:
             tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"
-            title = f"{asset.name} ({tier}, {asset.stage}) {asset.path}"
-        else:
-            title = f"{findings[0].location.path} (not checked: the declaration does not load)"
+            groups.append((f"{asset.name} ({tier}, {asset.stage}) {asset.path}", list(asset.findings)))
+    # Findings of a declaration that did not load have no asset: group them by file.
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.unattached:
+        by_file[f.location.path].append(f)
+    for path in sorted(by_file):
+        groups.append((f"{path} (not checked: the declaration does not load)", by_file[path]))
+    for title, findings in groups:
         out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")
         for f in findings:
             out.write(f"  {finding_line(f, color)}\n")
@@ -63,13 +62,11 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
         parts.append(_plural(c.notes, "note"))
     if c.waived:
         parts.append(f"{c.waived} waived")
-    clean = sum(1 for a in report.assets if not any(not f.waived for f in a.findings))
     out.write(
         f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} "
         f"({_plural(report.declarations, 'declaration')}, {_plural(len(report.assets), 'asset')} checked, "
-        f"{clean} clean; policy {report.policy_source})\n"
+        f"{report.clean_assets} clean; policy {report.policy_source})\n"
     )
     # Findings are sorted most severe first: explain the rule that matters most.
-    first = next((f.rule_id for f in report.findings if not f.waived), None)
-    if first:
-        out.write(f"See `prodgate explain {first}` for what a rule checks and how to fix it.\n")
+    if report.hint_rule:
+        out.write(f"See `prodgate explain {report.hint_rule}` for what a rule checks and how to fix it.\n")
