@@ -154,3 +154,45 @@ def test_brackets_in_strings_and_comments_do_not_count(repo: Path, check_json) -
     write(repo, "ai-asset.yaml", text + "description: '" + "{" * 300 + "'\n")
     code, report = check_json(str(repo))
     assert (code, report["findings"]) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code_point"),
+    [
+        ("email", "ada@\u200bexample.com", "U+200B (ZERO WIDTH SPACE)"),
+        ("email", "ada@example.com\u2060", "U+2060 (WORD JOINER)"),
+        ("name", "Ada \u202eecalevoL", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("name", "Ada\tLovelace", "U+0009 (control character)"),
+        ("name", "Ada\ufeffLovelace", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+    ],
+)
+def test_invisible_characters_in_people_are_refused(  # type: ignore[no-untyped-def]
+    repo: Path, check_json, field: str, value: str, code_point: str
+) -> None:
+    """A fix pasted from a report with a zero-width space inside the address looked right
+    and reached nobody: names and addresses must be what they look like."""
+    import json
+
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace(
+        "ada@example.com" if field == "email" else "Ada Lovelace", json.dumps(value)
+    ))
+    code, report = check_json(str(repo))
+    f = _only(report)
+    assert (code, f["rule_id"], f["line"]) == (1, "PG103", 7 if field == "email" else 6)
+    assert f"owner.{field}: contains an invisible character {code_point}" in f["message"]
+    assert f["fix"].startswith("Delete the value and type it again")
+
+
+def test_schema_refuses_what_the_gate_refuses() -> None:
+    """The committed JSON Schema (what editors and check-jsonschema read) agrees."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent.parent / "schema" / "ai-asset.schema.json").read_text())
+    base = {"apiVersion": "prodgate/v1", "name": "x", "tier": "team", "stage": "sandbox"}
+    ok = {**base, "owner": {"name": "Zoë O'Brien-Ñúñez", "email": "zoe@example.com"}}
+    jsonschema.validate(ok, schema)
+    for owner in ({"name": "Zoë", "email": "zoe@\u200bexample.com"}, {"name": "Z\u202eoë", "email": "z@example.com"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**base, "owner": owner}, schema)

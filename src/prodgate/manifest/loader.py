@@ -155,7 +155,11 @@ def _schema_finding(
             msg += f"; did you mean {hint[0]!r}?"
         return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=f"Use one of: {', '.join(choices)}.")
     msg = f"{where}: {_describe(error)}"
-    return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=_fix_for(loc))
+    fix = _INVISIBLE_FIX if "invisible character" in msg else _fix_for(loc)
+    return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=fix)
+
+
+_INVISIBLE_FIX = "Delete the value and type it again: text copied from a web page or chat can carry characters nobody sees."
 
 
 def _fix_for(loc: PathKey) -> str:
@@ -181,6 +185,8 @@ def _describe(error: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"{error.get('input')!r} does not have the expected form"
     msg = str(error["msg"])
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{msg} (got {error.get('input')!r})"
     return msg

@@ -10,9 +10,11 @@ needs) is left to the rules, so that a policy change never needs a schema change
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 API_VERSION = "prodgate/v1"
 
@@ -34,7 +36,49 @@ AssetName = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["jane.doe@example.com"])]
+
+INVISIBLE = (
+    r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+)
+"""Control, zero-width, bidi and filler characters, as a regex class body that Python,
+pydantic's Rust engine and the JSON Schema (ECMA-262) readers all understand.
+
+A name or address holding one looks right and is wrong: ``raj.patel@\u200bexample.com``
+reads as a valid address, is pasted from a report into a declaration, and reaches
+nobody; a bidi override makes a name display as someone else's."""
+
+_INVISIBLE_CHAR = re.compile(f"[{INVISIBLE}]")
+
+
+def _visible(value: str) -> str:
+    """Refuse invisible characters with their code point, which no error display shows."""
+    m = _INVISIBLE_CHAR.search(value)
+    if m:
+        ch = m.group()
+        name = unicodedata.name(ch, "control character")
+        raise ValueError(
+            f"contains an invisible character U+{ord(ch):04X} ({name}) at position {m.start() + 1}"
+        )
+    return value
+
+
+PersonName = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": f"^[^{INVISIBLE}]+$"}),
+    AfterValidator(_visible),
+]
+"""A person's name (or a role holder's): text without invisible characters."""
+
+Email = Annotated[
+    str,
+    Field(
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        examples=["jane.doe@example.com"],
+        json_schema_extra={"pattern": f"^[^@\\s{INVISIBLE}]+@[^@\\s{INVISIBLE}]+\\.[^@\\s{INVISIBLE}]+$"},
+    ),
+    AfterValidator(_visible),
+]
 Threshold = Annotated[
     str,
     Field(
@@ -51,7 +95,7 @@ class _Strict(BaseModel):
 
 
 class Person(_Strict):
-    name: Text = Field(description="A named, accountable person (not a team alias).")
+    name: PersonName = Field(description="A named, accountable person (not a team alias).")
     email: Email
 
 
@@ -111,10 +155,10 @@ class AssetException(_Strict):
     ticket: Text
     granted: dt.date = Field(description="Date the exception was approved.")
     expires: dt.date
-    approvals: dict[str, Text] = Field(
+    approvals: dict[str, PersonName] = Field(
         default_factory=dict, description="Approver per role, e.g. business_executive: Ana Ruiz."
     )
-    owners: dict[str, Text] = Field(
+    owners: dict[str, PersonName] = Field(
         default_factory=dict, description="Named owner per area, e.g. risk: Li Wei."
     )
 
