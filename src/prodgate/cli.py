@@ -1,4 +1,4 @@
-"""Command line: ``prodgate check|init|explain|schema|policy``.
+"""Command line: ``prodgate check|init|explain|validate|inventory|schema|policy``.
 
 Parsing is kept apart from execution (each command is a function taking the parsed
 namespace), and each command imports what it needs when it runs, so ``prodgate
@@ -69,6 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     vcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
     vcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
+    inv = sub.add_parser("inventory", help="list every declared asset of a repository and how it stands")
+    inv.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    inv.add_argument(
+        "--format", "-f", choices=("json", "csv", "markdown", "cyclonedx"), default="json",
+        help="json (default; what the register ingests), csv, markdown or cyclonedx (CycloneDX 1.6 ML-BOM)",
+    )
+    inv.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    inv.add_argument("--repository", metavar="NAME", help="repository name (default: origin remote, else folder name)")
+    inv.add_argument("--gate", choices=GATES, default="merge", help="gate whose status is reported")
+    inv.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
+    inv.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+    inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
+    inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+
     sub.add_parser("schema", help="print the JSON Schema of ai-asset.yaml")
 
     pol = sub.add_parser("policy", help="print the effective policy")
@@ -112,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.validate import run_validate
 
             return run_validate(args)
+        if args.command == "inventory":
+            from prodgate.commands.inventory import run_inventory
+
+            return run_inventory(args)
         if args.command == "schema":
             from prodgate.manifest.schema import schema_json
 

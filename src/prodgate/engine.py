@@ -131,6 +131,7 @@ def check_asset(
         exceptions=tuple(views),
         evals=tuple(ctx.evals),
         findings=tuple(sorted(all_findings, key=Finding.sort_key)),
+        declaration=decl,
     )
 
 

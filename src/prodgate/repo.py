@@ -75,3 +75,57 @@ def head_commit(root: Path) -> str | None:
 
 def _is_sha(value: str) -> bool:
     return len(value) in (40, 64) and all(c in "0123456789abcdef" for c in value)
+
+
+def repository_name(root: Path) -> str:
+    """A name for the repository in inventories and the register.
+
+    ``owner/name`` from the ``origin`` remote's URL when there is one (read from
+    ``.git/config``, no git process), else the root folder's name. ``GITHUB_REPOSITORY``
+    is not consulted here: the caller decides whether the environment describes this
+    root.
+    """
+    git_dir = _git_dir(root)
+    if git_dir is not None:
+        common = git_dir
+        commondir = git_dir / "commondir"
+        try:
+            if commondir.is_file():
+                common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+            config = (common / "config").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            config = ""
+        url = _origin_url(config)
+        if url:
+            name = _owner_name(url)
+            if name:
+                return name
+    return root.resolve().name or str(root)
+
+
+def _origin_url(config: str) -> str | None:
+    section = ""
+    for raw in config.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line
+            continue
+        if section.replace(" ", "") in ('[remote"origin"]',) and line.startswith("url"):
+            _key, _, value = line.partition("=")
+            return value.strip() or None
+    return None
+
+
+def _owner_name(url: str) -> str | None:
+    """``git@github.com:acme/app.git`` or ``https://host/acme/app`` -> ``acme/app``."""
+    tail = url.rstrip("/")
+    if tail.endswith(".git"):
+        tail = tail[:-4]
+    if "://" in tail:
+        tail = tail.split("://", 1)[1].split("/", 1)[1] if "/" in tail.split("://", 1)[1] else ""
+    elif ":" in tail:
+        tail = tail.split(":", 1)[1]
+    parts = [p for p in tail.split("/") if p]
+    if len(parts) >= 2:
+        return "/".join(parts[-2:])
+    return parts[0] if parts else None

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prodgate.findings import Finding, Location, Severity
+
+if TYPE_CHECKING:  # reporters that never need the declaration stay free of pydantic
+    from prodgate.manifest.loader import Declaration
 
 
 class State(enum.Enum):
@@ -76,6 +80,8 @@ class AssetResult:
     exceptions: tuple[ExceptionView, ...]
     evals: tuple[EvalSummary, ...]
     findings: tuple[Finding, ...]
+    declaration: Declaration | None = field(default=None, compare=False, repr=False)
+    """The validated declaration, for the inventory (owners, models, data sources)."""
 
 
 @dataclass(frozen=True)

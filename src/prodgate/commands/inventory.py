@@ -1,0 +1,71 @@
+"""``prodgate inventory``: every declared asset of one repository and how it stands.
+
+It runs the gate (so the inventory's gate status is the gate's), then writes the
+inventory in one format. An inventory is a listing, not a verdict: a failing asset is
+reported, and the exit code stays 0 unless the command could not do its job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error, resolve_paths
+from prodgate.commands.check import parse_today
+from prodgate.findings import Severity
+from prodgate.startup import import_quickly
+
+
+def run_inventory(args: argparse.Namespace) -> int:
+    today = parse_today(args.today)
+    if isinstance(today, str):
+        return error(today)
+    resolved = resolve_paths(args.paths, args.root)
+    if isinstance(resolved, str):
+        return error(resolved)
+    paths, root = resolved
+
+    import_quickly(("prodgate.engine", "prodgate.policy.loader"))
+    from prodgate.engine import Options, run
+    from prodgate.inventory.cyclonedx import MissingDependency
+    from prodgate.inventory.model import build
+    from prodgate.inventory.writers import get_writer
+    from prodgate.policy.loader import PolicyError, load_policy
+    from prodgate.repo import repository_name
+
+    try:
+        policy = load_policy(args.policy, args.policy_sha256)
+    except PolicyError as exc:
+        return error(str(exc))
+    report = run(paths, root, policy, Options(gate=args.gate, fail_on=Severity.ERROR, today=today))
+    name = args.repository or _ci_repository(root) or repository_name(root)
+    cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
+    inventory = build(report, cadence, name, undeclared=None)
+    write = get_writer(args.format)
+    try:
+        if args.output:
+            target = Path(args.output)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="\n") as fh:
+                write(inventory, fh)
+        else:
+            write(inventory, sys.stdout)
+    except MissingDependency as exc:
+        return error(str(exc))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return error(f"cannot write {args.output}: {exc.strerror or exc}")
+    return ec.PASSED
+
+
+def _ci_repository(root: Path) -> str | None:
+    """``GITHUB_REPOSITORY`` when the inventory is of the workspace GitHub checked out."""
+    name = os.environ.get("GITHUB_REPOSITORY")
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if name and workspace and Path(workspace).resolve() == root:
+        return name
+    return None

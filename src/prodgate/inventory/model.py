@@ -1,0 +1,315 @@
+"""The inventory document (``inventory_version`` 1) and how it is built from a report.
+
+The JSON form of this document is a contract: each repository's CI can upload it and
+the register ingests it, so fields are only ever added within a version. The builder
+reads the gate's report rather than running rules of its own, so an asset that fails
+the gate shows as failing here, for the same reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from prodgate.findings import Severity
+from prodgate.report import AssetResult, EvalSummary, Report
+
+INVENTORY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    team: str | None = None
+    github: str | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    provider: str
+    name: str
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class DataSource:
+    name: str
+    classification: str
+    personal_data: bool
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float | None
+    threshold: str | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class EvalEntry:
+    name: str
+    category: str | None
+    results: str
+    format: str
+    model: str | None
+    run_at: str | None
+    outcome: str
+    """``passed``, ``failed`` (a threshold missed or a problem with the results, see
+    ``rules``), ``no thresholds`` or ``no results``."""
+    rules: tuple[str, ...]
+    metrics: tuple[Metric, ...]
+
+
+@dataclass(frozen=True)
+class ExceptionEntry:
+    requirement: str
+    ticket: str
+    expires: str
+    reason: str
+    active: bool
+    """Approved, current and waiving something today."""
+    valid: bool
+    used: bool
+
+
+@dataclass(frozen=True)
+class Gate:
+    passed: bool
+    errors: int
+    warnings: int
+    waived: int
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    last_reviewed: str | None
+    cadence_days: int | None
+    next_due: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class AssetEntry:
+    name: str
+    path: str
+    description: str | None
+    tier: str
+    effective_tier: str
+    stage: str
+    owner: Contact | None
+    business_owner: Contact | None
+    risk: dict[str, Any]
+    models: tuple[Model, ...]
+    data_sources: tuple[DataSource, ...]
+    evals: tuple[EvalEntry, ...]
+    gate: Gate
+    exceptions: tuple[ExceptionEntry, ...]
+    review: ReviewEntry
+    requirements: dict[str, str]
+    """Requirement id -> state (met, missing, unfilled, failing, waived)."""
+
+
+@dataclass(frozen=True)
+class Detection:
+    """AI that discovery found in code that no declaration covers."""
+
+    path: str
+    line: int
+    kind: str
+    signature: str
+    provider: str | None
+    model: str | None
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A declaration that did not load, so its asset is not in the inventory."""
+
+    path: str
+    line: int
+    rule_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Inventory:
+    repository: str
+    commit: str | None
+    generated_at: str
+    today: str
+    gate: str
+    policy_source: str
+    policy_sha256: str
+    tool_version: str
+    assets: tuple[AssetEntry, ...]
+    broken: tuple[Broken, ...] = ()
+    undeclared: tuple[Detection, ...] = ()
+    discovery: bool = False
+    """Whether discovery ran; without it ``undeclared`` says nothing."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inventory_version": INVENTORY_VERSION,
+            "tool": {"name": "prodgate", "version": self.tool_version},
+            "repository": {"name": self.repository, "commit": self.commit},
+            "generated_at": self.generated_at,
+            "today": self.today,
+            "gate": self.gate,
+            "policy": {"source": self.policy_source, "sha256": self.policy_sha256},
+            "summary": {
+                "assets": len(self.assets),
+                "passed": sum(1 for a in self.assets if a.gate.passed),
+                "failed": sum(1 for a in self.assets if not a.gate.passed),
+                "broken_declarations": len(self.broken),
+                "undeclared": len(self.undeclared) if self.discovery else None,
+            },
+            "assets": [asdict(a) for a in self.assets],
+            "broken_declarations": [asdict(b) for b in self.broken],
+            "undeclared": [asdict(d) for d in self.undeclared] if self.discovery else None,
+        }
+
+
+def build(
+    report: Report,
+    cadence_days: dict[str, int],
+    repository: str,
+    undeclared: tuple[Detection, ...] | None = None,
+) -> Inventory:
+    """The inventory of a gate run. ``cadence_days`` is the policy's review cadence per
+    tier; ``undeclared`` is None when discovery did not run."""
+    today = dt.date.fromisoformat(report.today)
+    blocking = {Severity.ERROR} if report.fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
+    assets = tuple(_asset(a, cadence_days, today, blocking) for a in report.assets)
+    broken = tuple(
+        Broken(f.location.path, f.location.line, f.rule_id, f.message)
+        for f in report.findings
+        if f.asset is None and f.rule_id.startswith("PG1")
+    )
+    return Inventory(
+        repository=repository,
+        commit=report.commit,
+        generated_at=report.generated_at,
+        today=report.today,
+        gate=report.gate,
+        policy_source=report.policy_source,
+        policy_sha256=report.policy_sha256,
+        tool_version=report.version,
+        assets=assets,
+        broken=broken,
+        undeclared=undeclared or (),
+        discovery=undeclared is not None,
+    )
+
+
+def _asset(a: AssetResult, cadence_days: dict[str, int], today: dt.date, blocking: set[Severity]) -> AssetEntry:
+    d = a.declaration.asset if a.declaration is not None else None
+    unwaived = [f for f in a.findings if not f.waived]
+    gate = Gate(
+        passed=not any(f.severity in blocking for f in unwaived),
+        errors=sum(1 for f in unwaived if f.severity is Severity.ERROR),
+        warnings=sum(1 for f in unwaived if f.severity is Severity.WARNING),
+        waived=sum(1 for f in a.findings if f.waived),
+    )
+    reasons = {}
+    categories: dict[str, str | None] = {}
+    if d is not None:
+        for x in d.exceptions:
+            reasons[(x.requirement, x.ticket)] = x.reason
+        categories = {e.name: e.category for e in d.evals}
+    exceptions = tuple(
+        ExceptionEntry(
+            requirement=e.requirement,
+            ticket=e.ticket,
+            expires=e.expires,
+            reason=reasons.get((e.requirement, e.ticket), ""),
+            active=e.valid and dt.date.fromisoformat(e.expires) >= today,
+            valid=e.valid,
+            used=e.used,
+        )
+        for e in a.exceptions
+    )
+    spans = _eval_spans(a)
+    evals = tuple(_eval(e, categories.get(e.name), a, spans.get(e.name)) for e in a.evals)
+    cadence = cadence_days.get(a.effective_tier)
+    last = d.review.last_reviewed if d is not None and d.review is not None else None
+    due = last + dt.timedelta(days=cadence) if last is not None and cadence else None
+    review = ReviewEntry(
+        last_reviewed=last.isoformat() if last else None,
+        cadence_days=cadence,
+        next_due=due.isoformat() if due else None,
+        # No review date where the policy demands one is overdue too (PG604).
+        overdue=(due is not None and due < today)
+        or (last is None and any("PG604" in r.rule_ids for r in a.requirements)),
+    )
+    owner = business = None
+    if d is not None and d.owner is not None:
+        owner = Contact(d.owner.name, d.owner.email, d.owner.team, d.owner.github)
+    if d is not None and d.business_owner is not None:
+        business = Contact(d.business_owner.name, d.business_owner.email)
+    return AssetEntry(
+        name=a.name,
+        path=a.path,
+        description=d.description if d is not None else None,
+        tier=a.tier,
+        effective_tier=a.effective_tier,
+        stage=a.stage,
+        owner=owner,
+        business_owner=business,
+        risk=d.risk.model_dump() if d is not None else {},
+        models=tuple(Model(m.provider, m.name, m.version) for m in d.models) if d is not None else (),
+        data_sources=tuple(DataSource(s.name, s.classification, s.personal_data) for s in d.data_sources)
+        if d is not None
+        else (),
+        evals=evals,
+        gate=gate,
+        exceptions=exceptions,
+        review=review,
+        requirements={r.id: r.state.value for r in a.requirements},
+    )
+
+
+def _eval_spans(a: AssetResult) -> dict[str, tuple[int, int]]:
+    """The declaration lines of each eval's entry, [first, next entry's first)."""
+    decl = a.declaration
+    if decl is None:
+        return {}
+    starts = [decl.loc("evals", i).line for i in range(len(decl.asset.evals))]
+    later_keys = [pos[0] for key, pos in decl.doc.key_positions.items() if len(key) == 1 and starts and pos[0] > starts[-1]]
+    ends = [*starts[1:], min(later_keys, default=1 << 30)] if starts else []
+    out: dict[str, tuple[int, int]] = {}
+    for ev, start, end in zip(decl.asset.evals, starts, ends, strict=True):
+        out.setdefault(ev.name, (start, end))
+    return out
+
+
+def _eval(e: EvalSummary, category: str | None, a: AssetResult, span: tuple[int, int] | None) -> EvalEntry:
+    """The eval's outcome: its metrics against their thresholds, and the findings the
+    gate made about it (at its declaration entry or in its results file)."""
+    metrics = tuple(Metric(m.name, m.value, m.threshold, m.passed) for m in e.metrics)
+
+    def about(path: str, line: int) -> bool:
+        if path == e.results:
+            return True
+        return span is not None and path == a.path and span[0] <= line < span[1]
+
+    rules = tuple(
+        sorted(
+            {
+                f.rule_id
+                for f in a.findings
+                if f.rule_id.startswith("PG3") and not f.waived and about(f.location.path, f.location.line)
+            }
+        )
+    )
+    if any(m.passed is False for m in metrics) or rules:
+        outcome = "failed"
+    elif any(m.passed for m in metrics):
+        outcome = "passed"
+    elif metrics:
+        outcome = "no thresholds"
+    else:
+        outcome = "no results"
+    return EvalEntry(e.name, category, e.results, e.format, e.model, e.run_at, outcome, rules, metrics)

@@ -1,0 +1,241 @@
+"""``prodgate inventory``: every declared asset, in JSON, CSV, Markdown and CycloneDX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+
+from conftest import FILLED_MODEL_CARD, REPO, TODAY, write
+
+ASSET = """\
+apiVersion: prodgate/v1
+name: reply-drafter
+description: Drafts replies for support agents.
+tier: team
+stage: pilot
+owner: {name: Jane Doe, email: jane@example.com, team: support}
+business_owner: {name: Raj Patel, email: raj@example.com}
+models:
+  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}
+data_sources:
+  - {name: tickets, classification: confidential, personal_data: true}
+evals:
+  - name: quality
+    results: evals/quality.json
+    format: prodgate
+    thresholds: {pass_rate: ">= 0.9"}
+artifacts:
+  model_card: docs/model-card.md
+  privacy_review: docs/dpia.md
+exceptions:
+  - requirement: privacy_review
+    reason: DPIA with legal.
+    ticket: GOV-9
+    granted: 2026-10-01
+    expires: 2026-12-15
+    approvals: {business_executive: A B, it_executive: C D, process_owner: E F}
+    owners: {risk: G, support: H, funding: I, lifecycle: J, compliance: K}
+review: {last_reviewed: 2026-01-10}
+"""
+
+RESULTS = '{"format": "prodgate/eval/v1", "metrics": {"pass_rate": 0.84}}'
+
+
+def _repo(repo: Path, asset: str = ASSET) -> Path:
+    write(repo, "svc/ai-asset.yaml", asset)
+    write(repo, "svc/docs/model-card.md", FILLED_MODEL_CARD)
+    write(repo, "svc/evals/quality.json", RESULTS)
+    return repo
+
+
+def _inventory(run, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code, out, err = run("inventory", "--today", TODAY, "--repository", "acme/support", *argv)
+    return code, out, err
+
+
+def test_json_lists_everything_the_office_asks(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    code, out, err = _inventory(run, str(repo))
+    assert code == 0, err  # a listing, not a verdict: the failing asset is reported
+    doc = json.loads(out)
+    assert doc["inventory_version"] == 1
+    assert doc["repository"] == {"name": "acme/support", "commit": None}
+    assert doc["summary"] == {"assets": 1, "passed": 0, "failed": 1, "broken_declarations": 0, "undeclared": None}
+    [a] = doc["assets"]
+    assert (a["name"], a["path"], a["tier"], a["effective_tier"], a["stage"]) == (
+        "reply-drafter", "svc/ai-asset.yaml", "team", "departmental", "pilot"
+    )
+    assert a["owner"] == {"name": "Jane Doe", "email": "jane@example.com", "team": "support", "github": None}
+    assert a["business_owner"]["name"] == "Raj Patel"
+    assert a["models"] == [{"provider": "openai", "name": "gpt-4o-mini", "version": "2024-07-18"}]
+    assert a["data_sources"] == [{"name": "tickets", "classification": "confidential", "personal_data": True}]
+    [ev] = a["evals"]
+    assert ev["outcome"] == "failed"
+    assert ev["metrics"][0]["name"] == "pass_rate"
+    assert ev["metrics"][0]["value"] == 0.84
+    assert ev["metrics"][0]["passed"] is False
+    assert a["gate"]["passed"] is False
+    assert a["gate"]["errors"] >= 1
+    [ex] = a["exceptions"]
+    assert (ex["ticket"], ex["requirement"], ex["expires"], ex["active"], ex["reason"]) == (
+        "GOV-9", "privacy_review", "2026-12-15", True, "DPIA with legal."
+    )
+    # departmental (the effective tier, raised by personal data) is reviewed every 180 days
+    assert a["review"] == {"last_reviewed": "2026-01-10", "cadence_days": 180, "next_due": "2026-07-09", "overdue": True}
+    assert a["requirements"]["privacy_review"] == "waived"
+
+
+def test_eval_with_unreadable_results_failed_with_the_gates_rule(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    write(repo, "svc/evals/quality.json", '{"metrics": {}}')
+    _code, out, _err = _inventory(run, str(repo))
+    [ev] = json.loads(out)["assets"][0]["evals"]
+    assert (ev["outcome"], ev["rules"]) == ("failed", ["PG305"])
+
+
+def test_expired_exception_is_not_active(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo, ASSET.replace("expires: 2026-12-15", "expires: 2026-11-01"))
+    _code, out, _err = _inventory(run, str(repo))
+    [ex] = json.loads(out)["assets"][0]["exceptions"]
+    assert ex["active"] is False
+
+
+def test_broken_declaration_is_listed_not_dropped(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    write(repo, "other/ai-asset.yaml", "apiVersion: prodgate/v1\nname: [\n")
+    code, out, _err = _inventory(run, str(repo))
+    assert code == 0
+    doc = json.loads(out)
+    assert [a["name"] for a in doc["assets"]] == ["reply-drafter"]
+    [b] = doc["broken_declarations"]
+    assert b["path"] == "other/ai-asset.yaml"
+    assert b["rule_id"] == "PG101"
+
+
+def test_csv_one_row_per_asset_and_no_formulas(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo, ASSET.replace("name: Jane Doe", 'name: "=HYPERLINK(\\"http://x\\")"'))
+    code, out, _err = _inventory(run, str(repo), "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    [row] = rows
+    assert row["asset"] == "reply-drafter"
+    assert row["owner"] == "'=HYPERLINK(\"http://x\")"
+    assert row["models"] == "openai/gpt-4o-mini@2024-07-18"
+    assert row["personal_data"] == "yes"
+    assert row["gate"] == "failed"
+    assert row["active_exceptions"] == "GOV-9 privacy_review until 2026-12-15"
+    assert row["next_review_due"] == "2026-07-09"
+    assert row["review_overdue"] == "yes"
+
+
+def test_markdown_escapes_declaration_text(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo, ASSET.replace("name: Jane Doe", 'name: "<img src=x onerror=alert(1)> | @acme/all"'))
+    code, out, _err = _inventory(run, str(repo), "--format", "markdown")
+    assert code == 0
+    assert "<img" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt; \\| @\u200bacme/all" in out
+    row = next(line for line in out.splitlines() if line.startswith("| `reply-drafter`"))
+    assert row.count(" | ") == 10  # eleven cells: the name's "|" did not add one
+    assert "`GOV-9` privacy\\_review until 2026-12-15" in row
+
+
+def _bom(run, repo: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    code, out, err = _inventory(run, str(repo), "--format", "cyclonedx")
+    assert code == 0, err
+    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(out)
+    assert error is None, error
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def test_cyclonedx_ml_bom_validates(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    bom = _bom(run, repo)
+    assert bom["bomFormat"] == "CycloneDX"
+    assert bom["specVersion"] == "1.6"
+    assert bom["metadata"]["component"]["name"] == "acme/support"
+    [asset] = bom["components"]
+    assert (asset["type"], asset["name"]) == ("application", "reply-drafter")
+    props = {p["name"]: p["value"] for p in asset["properties"]}
+    assert props["prodgate:effective_tier"] == "departmental"
+    assert props["prodgate:gate"] == "failed"
+    assert props["prodgate:exception"] == "GOV-9 privacy_review until 2026-12-15"
+    kinds = {c["type"]: c for c in asset["components"]}
+    model, data = kinds["machine-learning-model"], kinds["data"]
+    assert (model["group"], model["name"], model["version"]) == ("openai", "gpt-4o-mini", "2024-07-18")
+    assert model["modelCard"]["modelParameters"]["datasets"] == [{"ref": data["bom-ref"]}]
+    assert {"type": "pass_rate", "value": "0.84", "slice": "quality"} in model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
+    assert data["data"] == [{"type": "dataset", "name": "tickets", "classification": "confidential", "sensitiveData": ["personal data"]}]
+    [dep] = [d for d in bom["dependencies"] if d["ref"] == asset["bom-ref"]]
+    assert set(dep["dependsOn"]) == {model["bom-ref"], data["bom-ref"]}
+
+
+def test_cyclonedx_refs_stay_unique_for_duplicate_names(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    write(repo, "copy/ai-asset.yaml", ASSET)
+    bom = _bom(run, repo)  # the validator rejects duplicate bom-refs
+    assert len(bom["components"]) == 2
+
+
+def test_cyclonedx_the_examples_validate(run) -> None:  # type: ignore[no-untyped-def]
+    bom = _bom(run, REPO / "examples")
+    assert len(bom["components"]) == 3
+
+
+def test_cyclonedx_without_the_library_says_what_to_install(repo: Path) -> None:
+    _repo(repo)
+    code = (
+        "import sys; sys.modules['cyclonedx'] = None\n"
+        "from prodgate.cli import main\n"
+        f"sys.exit(main(['inventory', {str(repo)!r}, '--format', 'cyclonedx']))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert "pip install 'prodgate[cyclonedx]'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_path_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("inventory", str(tmp_path / "nope"))
+    assert code == 2
+    assert out == ""
+    assert "no such file or directory" in err
+
+
+def test_output_file(repo: Path, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    target = tmp_path / "out" / "inventory.json"
+    code, out, _err = _inventory(run, str(repo), "-o", str(target))
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text())["assets"][0]["name"] == "reply-drafter"
+
+
+def test_repository_name_from_origin_remote(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    (repo / ".git" / "config").write_text('[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:acme/claims.git\n')
+    _code, out, _err = run("inventory", str(repo), "--today", TODAY)
+    assert json.loads(out)["repository"]["name"] == "acme/claims"
+
+
+_COMMIT = re.compile(r" at `[0-9a-f]{12}`")
+
+
+def test_readme_shows_the_inventory_of_the_examples(run) -> None:  # type: ignore[no-untyped-def]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- inventory:begin -->\n", 1)[1].split("<!-- inventory:end -->", 1)[0]
+    code, out, _err = run(
+        "inventory", str(REPO / "examples"), "--format", "markdown", "--today", TODAY, "--repository", "acme/examples"
+    )
+    assert code == 0
+    # The commit moves with every commit; everything else must match the README.
+    assert _COMMIT.sub("", block.strip()) == _COMMIT.sub("", out.strip())
