@@ -7,12 +7,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
 from prodgate.findings import Severity
 from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
+
+if TYPE_CHECKING:
+    from prodgate.policy.loader import EffectivePolicy
+    from prodgate.report import Report
 
 
 def parse_formats(raw: list[str] | None, output: str | None) -> list[tuple[str, str | None]] | str:
@@ -45,10 +50,9 @@ def parse_today(value: str | None) -> dt.date | str:
         return f"--today {value!r}: expected a date as YYYY-MM-DD"
 
 
-def run_check(args: argparse.Namespace) -> int:
-    formats = parse_formats(args.format, args.output)
-    if isinstance(formats, str):
-        return error(formats)
+def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, EffectivePolicy] | int:
+    """Run the gate as ``args`` say (paths, root, policy, gate, today), or the exit code
+    of a usage error. Shared by the commands that report on a gate run."""
     today = parse_today(args.today)
     if isinstance(today, str):
         return error(today)
@@ -65,8 +69,18 @@ def run_check(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
-    options = Options(gate=args.gate, fail_on=Severity(args.fail_on), today=today)
-    report = run(paths, root, policy, options)
+    options = Options(gate=args.gate, fail_on=fail_on, today=today)
+    return run(paths, root, policy, options), policy
+
+
+def run_check(args: argparse.Namespace) -> int:
+    formats = parse_formats(args.format, args.output)
+    if isinstance(formats, str):
+        return error(formats)
+    ran = run_gate(args, Severity(args.fail_on))
+    if isinstance(ran, int):
+        return ran
+    report, _policy = ran
     for name, target in formats:
         render = get_reporter(name)
         if target is None:

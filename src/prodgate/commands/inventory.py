@@ -13,34 +13,23 @@ import sys
 from pathlib import Path
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error, resolve_paths
-from prodgate.commands.check import parse_today
+from prodgate.cli import error
+from prodgate.commands.check import run_gate
 from prodgate.findings import Severity
-from prodgate.startup import import_quickly
 
 
 def run_inventory(args: argparse.Namespace) -> int:
-    today = parse_today(args.today)
-    if isinstance(today, str):
-        return error(today)
-    resolved = resolve_paths(args.paths, args.root)
-    if isinstance(resolved, str):
-        return error(resolved)
-    paths, root = resolved
+    ran = run_gate(args, Severity.ERROR)
+    if isinstance(ran, int):
+        return ran
+    report, policy = ran
+    root = Path(report.root)
 
-    import_quickly(("prodgate.engine", "prodgate.policy.loader"))
-    from prodgate.engine import Options, run
     from prodgate.inventory.cyclonedx import MissingDependency
     from prodgate.inventory.model import build
     from prodgate.inventory.writers import get_writer
-    from prodgate.policy.loader import PolicyError, load_policy
     from prodgate.repo import repository_name
 
-    try:
-        policy = load_policy(args.policy, args.policy_sha256)
-    except PolicyError as exc:
-        return error(str(exc))
-    report = run(paths, root, policy, Options(gate=args.gate, fail_on=Severity.ERROR, today=today))
     name = args.repository or _ci_repository(root) or repository_name(root)
     cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
     inventory = build(report, cadence, name, undeclared=None)
