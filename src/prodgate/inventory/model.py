@@ -181,12 +181,11 @@ def build(
     """The inventory of a gate run. ``cadence_days`` is the policy's review cadence per
     tier; ``undeclared`` is None when discovery did not run."""
     today = dt.date.fromisoformat(report.today)
-    blocking = {Severity.ERROR} if report.fail_on is Severity.ERROR else {Severity.ERROR, Severity.WARNING}
-    assets = tuple(_asset(a, cadence_days, today, blocking) for a in report.assets)
+    assets = tuple(_asset(a, report.asset_passed(a), cadence_days, today) for a in report.assets)
     broken = tuple(
         Broken(f.location.path, f.location.line, f.rule_id, f.message)
-        for f in report.findings
-        if f.asset is None and f.rule_id.startswith("PG1")
+        for f in report.unattached
+        if f.rule_id.startswith("PG1")
     )
     return Inventory(
         repository=repository,
@@ -204,11 +203,11 @@ def build(
     )
 
 
-def _asset(a: AssetResult, cadence_days: dict[str, int], today: dt.date, blocking: set[Severity]) -> AssetEntry:
+def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt.date) -> AssetEntry:
     d = a.declaration.asset if a.declaration is not None else None
     unwaived = [f for f in a.findings if not f.waived]
     gate = Gate(
-        passed=not any(f.severity in blocking for f in unwaived),
+        passed=passed,
         errors=sum(1 for f in unwaived if f.severity is Severity.ERROR),
         warnings=sum(1 for f in unwaived if f.severity is Severity.WARNING),
         waived=sum(1 for f in a.findings if f.waived),
