@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from prodgate.codeowners import CodeOwners
 from prodgate.codeowners import load as load_codeowners
 from prodgate.context import AssetContext, build_context
 from prodgate.findings import Finding, Location, Severity
-from prodgate.manifest.discover import find_declarations
+from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration, load_declaration
+from prodgate.manifest.targets import Targets, resolve
 from prodgate.policy.loader import EffectivePolicy
 from prodgate.repo import head_commit
 from prodgate.report import (
@@ -44,10 +46,18 @@ class Options:
 
 
 def run(
-    paths: Iterable[Path], root: Path, policy: EffectivePolicy, options: Options
+    paths: Iterable[Path],
+    root: Path,
+    policy: EffectivePolicy,
+    options: Options,
+    targets: Targets | None = None,
 ) -> Report:
+    """The gate over the assets ``paths`` stand for (see :mod:`prodgate.manifest.targets`;
+    ``targets`` when the caller has resolved them already)."""
     root = root.resolve()
-    files = find_declarations(paths)
+    if targets is None:
+        targets = resolve(paths, root)
+    files = targets.declarations
     report = Report(
         version=__version__,
         gate=options.gate,
@@ -61,7 +71,7 @@ def run(
         today=options.today.isoformat(),
         declarations=len(files),
     )
-    findings: list[Finding] = []
+    findings: list[Finding] = [_misnamed(path, root) for path in targets.misnamed]
     decls: list[Declaration] = []
     for path in files:
         loaded = _load(path, root)
@@ -99,6 +109,19 @@ def _load(path: Path, root: Path) -> Declaration | list[Finding]:
             )
         ]
     return load_declaration(path, root)
+
+
+def _misnamed(path: Path, root: Path) -> Finding:
+    rel = path.relative_to(root).as_posix() if root in path.parents else path.name
+    existing = [n for n in DECLARATION_NAMES if (path.parent / n).is_file()]
+    right = existing[0] if existing else "ai-asset.yml" if path.name.lower().endswith(".yml") else "ai-asset.yaml"
+    target = posixpath.join(posixpath.dirname(rel), right)
+    return RULES["PG106"].finding(
+        f"{path.name!r} is not read as a declaration: only files named exactly "
+        "ai-asset.yaml or ai-asset.yml are, so the asset it describes is not checked",
+        Location(rel),
+        fix=f"Merge it into {target} and delete it." if existing else f"Rename it: `git mv {rel} {target}`.",
+    )
 
 
 def check_asset(

@@ -41,6 +41,10 @@ def parse_formats(raw: list[str] | None, output: str | None) -> list[tuple[str, 
     return out
 
 
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if root in path.parents else str(path)
+
+
 def parse_today(value: str | None) -> dt.date | str:
     if not value:
         return dt.date.today()
@@ -61,6 +65,15 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         return error(resolved)
     paths, root = resolved
 
+    from prodgate.manifest.targets import resolve
+
+    targets = resolve(paths, root)
+    if targets.uncovered:
+        names = ", ".join(_shown(p, root) for p in targets.uncovered)
+        return error(
+            f"{names}: not an ai-asset.yaml, and no asset covers it; give a declaration, "
+            "a directory, or a file inside an asset (its folder, artifacts:, evals[].results or paths:)"
+        )
     import_quickly(("prodgate.engine", "prodgate.policy.loader"))
     from prodgate.engine import Options, run
     from prodgate.policy.loader import PolicyError, load_policy
@@ -70,7 +83,7 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     except PolicyError as exc:
         return error(str(exc))
     options = Options(gate=args.gate, fail_on=fail_on, today=today)
-    return run(paths, root, policy, options), policy
+    return run(paths, root, policy, options, targets), policy
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from prodgate.cli import error
 
 
 def run_changed(args: argparse.Namespace) -> int:
+    from prodgate.manifest.discover import is_near_miss
     from prodgate.manifest.touched import touched_declarations
     from prodgate.repo import find_root
 
@@ -28,7 +29,9 @@ def run_changed(args: argparse.Namespace) -> int:
     else:
         root = find_root(Path.cwd()) or Path.cwd()
     changed: list[str] = args.paths
-    declarations = touched_declarations(changed, root)
+    declarations: list[Path | str] = list(touched_declarations(changed, root))
+    # A changed file named like a declaration but not read as one is reported, not skipped.
+    declarations += [p for p in changed if is_near_miss(Path(p).name) and Path(p).is_file()]
     if not declarations:
         if not changed:
             what = "no changed file given"

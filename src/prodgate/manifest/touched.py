@@ -41,21 +41,39 @@ def touched_declarations(changed: Iterable[str | Path], root: Path) -> list[Path
     exist (a deleted artifact still touches its asset). Files outside ``root`` touch
     nothing.
     """
+    return sorted({decl for decls in touched_by_file(changed, root).values() for decl in decls})
+
+
+def touched_by_file(changed: Iterable[str | Path], root: Path) -> dict[str | Path, set[Path]]:
+    """For each of ``changed``, the declarations of the assets it touches (see
+    :func:`touched_declarations`); one walk of the repository for all of them."""
     root = root.resolve()
-    rels = {rel for rel in (_repo_relative(Path(p), root) for p in changed) if rel is not None}
-    if not rels:
-        return []
+    rel_of = {p: _repo_relative(Path(p), root) for p in changed}
+    out: dict[str | Path, set[Path]] = {p: set() for p in rel_of}
+    by_rel: dict[str, list[str | Path]] = {}
+    for p, rel in rel_of.items():
+        if rel is not None:
+            by_rel.setdefault(rel, []).append(p)
+    if not by_rel:
+        return out
+    rels = set(by_rel)
     nearest: dict[str, Path | None] = {}
-    found = {decl for rel in rels if (decl := _nearest_declaration(rel, root, nearest)) is not None}
+    for rel in rels:
+        if (decl := _nearest_declaration(rel, root, nearest)) is not None:
+            for p in by_rel[rel]:
+                out[p].add(decl)
     # Looking for each changed file's name in each declaration's text only pays while
     # the change is small; a large one (``--all-files``) parses every declaration.
     names = {posixpath.basename(rel) for rel in rels} if len(rels) <= _NAME_FILTER_LIMIT else None
     for decl in find_declarations([root]):
-        if decl in found:
+        refs = list(_references(decl, root, names))
+        if not refs:
             continue
-        if any(ref.covers(rel) for ref in _references(decl, root, names) for rel in rels):
-            found.add(decl)
-    return sorted(found)
+        for rel in rels:
+            if any(ref.covers(rel) for ref in refs):
+                for p in by_rel[rel]:
+                    out[p].add(decl)
+    return out
 
 
 def _repo_relative(path: Path, root: Path) -> str | None:
@@ -74,10 +92,10 @@ def _repo_relative(path: Path, root: Path) -> str | None:
 def _nearest_declaration(rel: str, root: Path, cache: dict[str, Path | None]) -> Path | None:
     if posixpath.basename(rel) in DECLARATION_NAMES and (root / rel).is_file():
         return root / rel
-    return _declaration_above(posixpath.dirname(rel), root, cache)
+    return declaration_above(posixpath.dirname(rel), root, cache)
 
 
-def _declaration_above(folder: str, root: Path, cache: dict[str, Path | None]) -> Path | None:
+def declaration_above(folder: str, root: Path, cache: dict[str, Path | None]) -> Path | None:
     """The declaration in ``folder`` or the nearest ancestor; memoised per folder, as a
     large change has many files in the same folders."""
     if folder in cache:
@@ -89,7 +107,7 @@ def _declaration_above(folder: str, root: Path, cache: dict[str, Path | None]) -
             found = candidate
             break
     if found is None and folder:
-        found = _declaration_above(posixpath.dirname(folder), root, cache)
+        found = declaration_above(posixpath.dirname(folder), root, cache)
     cache[folder] = found
     return found
 

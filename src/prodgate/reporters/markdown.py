@@ -92,7 +92,7 @@ def header(report: Report) -> str:
         "",
     ]
     if report.declarations == 0:
-        lines += ["No `ai-asset.yaml` found: nothing to check.", ""]
+        lines += ["No `ai-asset.yaml` found" + ("." if report.findings else ": nothing to check."), ""]
     return "\n".join(lines) + "\n"
 
 

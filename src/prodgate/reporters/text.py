@@ -34,7 +34,8 @@ def finding_line(f: Finding, color: bool = False) -> str:
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     if report.declarations == 0:
-        out.write("prodgate: no ai-asset.yaml found; nothing to check.\n")
+        rest = "" if report.findings else "; nothing to check"
+        out.write(f"prodgate: no ai-asset.yaml found{rest}.\n")
     groups: list[tuple[str, list[Finding]]] = []
     for asset in sorted(report.assets, key=lambda a: (a.name, a.path)):
         if asset.findings:
@@ -45,7 +46,8 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for f in report.unattached:
         by_file[f.location.path].append(f)
     for path in sorted(by_file):
-        groups.append((f"{path} (not checked: the declaration does not load)", by_file[path]))
+        why = "not read: not named ai-asset.yaml" if by_file[path][0].rule_id == "PG106" else "not checked: the declaration does not load"
+        groups.append((f"{path} ({why})", by_file[path]))
     for title, findings in groups:
         out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")
         for f in findings:

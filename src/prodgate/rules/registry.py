@@ -85,6 +85,11 @@ _ALL = [
     Rule("PG105", "duplicate-name", "Two assets share a name", E,
          "Asset names are unique in a repository: the inventory, exceptions and "
          "reports address assets by name."),
+    Rule("PG106", "declaration-misnamed", "A file looks like a declaration but is not read", E,
+         "prodgate reads declarations only from files named exactly `ai-asset.yaml` or "
+         "`ai-asset.yml`. A near miss (`ai-assets.yaml`, `ai_asset.yaml`, "
+         "`AI-Asset.yaml`) is read by nobody, so the asset it describes would pass "
+         "every gate unseen. Rename the file."),
     # -- artifacts -----------------------------------------------------------------
     Rule("PG201", "artifact-not-declared", "Required artifact is not declared", E,
          "The policy requires this artifact for the asset's tier and stage. Declare it "
