@@ -13,9 +13,10 @@ import pytest
 from prodgate.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-REAL = SHARED / "fixtures" / "real"
-SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+# Files other projects wrote (tests/data/README.md says where each came from). The tests
+# read nothing outside the repository.
+DATA = REPO / "tests" / "data"
+SARIF_SCHEMA = DATA / "sarif" / "sarif-schema-2.1.0.json"
 TODAY = "2026-11-22"
 
 FILLED_MODEL_CARD = """\

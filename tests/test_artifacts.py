@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FILLED_MODEL_CARD, REAL, TEAM_SANDBOX, ids_at, write
+import hfcards
+from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, ids_at, write
 
 PILOT = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot")
 
@@ -141,41 +141,60 @@ def test_declared_optional_artifact_unfilled_is_a_warning(repo: Path, check_json
 # -- real Hugging Face model cards ----------------------------------------------------
 
 
-def _hf(repo: Path, name: str) -> None:
-    (repo / "docs").mkdir(exist_ok=True)
-    shutil.copy(REAL / "hf-cards" / name, repo / "docs" / "card.md")
+def _hf(repo: Path, text: str) -> None:
+    hfcards.write_card(repo / "docs" / "card.md", text)
     _with_card(repo)
 
 
 def test_hf_template_unfilled_fails_as_unfilled(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
-    _hf(repo, "modelcard_template.md")
+    text = hfcards.unfilled_card()
+    _hf(repo, text)
     code, report = check_json(str(repo))
     assert code == 1
     unfilled = [f for f in report["findings"] if f["rule_id"] == "PG204"]
     assert len(unfilled) == 1
-    # The front matter is "{{ card_data }}": the first placeholder is on line 2 or 3.
-    text = (REAL / "hf-cards" / "modelcard_template.md").read_text().split("\n")
-    assert "{{" in text[unfilled[0]["line"] - 1] or "[More Information Needed]" in text[unfilled[0]["line"] - 1]
-    assert "[More Information Needed]" in unfilled[0]["message"] or "{{" in unfilled[0]["message"]
+    # The first "[More Information Needed]" the library leaves is the first unfilled line.
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines, 1) if "[More Information Needed]" in line)
+    assert unfilled[0]["line"] == first
+    assert "[More Information Needed]" in unfilled[0]["message"]
     # Every required section exists in the Hub's template under its own heading names.
     assert not [f for f in report["findings"] if f["rule_id"] == "PG206"]
 
 
+def test_hf_raw_template_placeholders_are_unfilled(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    text = hfcards.template_text()  # the Jinja source itself, committed by mistake
+    _hf(repo, text)
+    code, report = check_json(str(repo))
+    assert code == 1
+    unfilled = [f for f in report["findings"] if f["rule_id"] == "PG204"]
+    assert len(unfilled) == 1
+    line = text.split("\n")[unfilled[0]["line"] - 1]
+    assert "{{" in line or "[More Information Needed]" in line
+
+
+def test_hf_template_filled_in_passes(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    # Every field of the Hub's template given real text: the card the template asks for.
+    _hf(repo, hfcards.filled_template_card())
+    code, report = check_json(str(repo))
+    assert (code, ids_at(report)) == (0, [])
+
+
 @pytest.mark.parametrize(
-    "name",
-    ["sample_simple_model_index.md", "sample_no_metadata.md", "sample_invalid_model_index.md"],
+    "make",
+    [hfcards.model_index_card, hfcards.no_metadata_card, lambda: hfcards.invalid_model_index_card()[0]],
+    ids=["model-index", "no-metadata", "invalid-model-index"],
 )
-def test_hf_filled_cards_pass_content_rules(repo: Path, check_json, name: str) -> None:  # type: ignore[no-untyped-def]
-    _hf(repo, name)
+def test_hf_filled_cards_pass_content_rules(repo: Path, check_json, make) -> None:  # type: ignore[no-untyped-def]
+    _hf(repo, make())
     _code, report = check_json(str(repo))
     rules = {f["rule_id"] for f in report["findings"]}
     # These short cards are filled in; what they lack is the policy's sections.
-    assert rules <= {"PG206"}, report["findings"]
-    assert rules == {"PG206"}
+    assert rules == {"PG206"}, report["findings"]
 
 
 def test_hf_card_with_only_a_heading_is_empty(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
-    _hf(repo, "sample_windows_line_breaks.md")  # CRLF, front matter, one heading, no text
+    _hf(repo, hfcards.crlf_heading_only_card())  # CRLF, front matter, one heading, no text
     _code, report = check_json(str(repo))
     assert ids_at(report) == [("PG205", "docs/card.md", 1)]
 
@@ -183,18 +202,20 @@ def test_hf_card_with_only_a_heading_is_empty(repo: Path, check_json) -> None:  
 def test_hf_front_matter_comments_are_not_headings(repo: Path) -> None:
     from prodgate import markdown_doc
 
-    text = (REAL / "hf-cards" / "modelcard_template.md").read_text()
+    text = hfcards.template_text()
     doc = markdown_doc.parse(text)
     assert doc.front_matter is not None
+    assert any(line.startswith("# ") for line in text.split("\n")[: doc.front_matter_end])
     assert all(h.line > doc.front_matter_end for h in doc.headings)
     assert doc.headings[0].title.startswith("Model Card for")
 
 
-def test_crlf_card_headings_parse(repo: Path) -> None:
+def test_crlf_card_headings_parse(tmp_path: Path) -> None:
     from prodgate import markdown_doc
     from prodgate.fsutil import read_text
 
-    text = read_text(REAL / "hf-cards" / "sample_windows_line_breaks.md")
+    path = hfcards.write_card(tmp_path / "card.md", hfcards.crlf_heading_only_card())
+    text = read_text(path)
     assert isinstance(text, str)
     doc = markdown_doc.parse(text)
     assert [h.title for h in doc.headings] == ["Hello old Windows line breaks"]

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from conftest import FILLED_MODEL_CARD, REAL, TODAY, write
+from conftest import DATA, FILLED_MODEL_CARD, TODAY, write
 
-LM_EVAL = REAL / "lm-eval" / "cpu_regression_expected.json"
+LM_EVAL = DATA / "lm-eval" / "cpu_regression_expected.json"
 
 ASSET = """\
 apiVersion: prodgate/v1

@@ -14,12 +14,12 @@ import pytest
 from prodgate.evals.base import EvalResults, ReadProblem
 from prodgate.evals.load import read_results
 
-from conftest import REAL, REPO, write
+import hfcards
+from conftest import DATA, REPO, write
 
-PROMPTFOO = REAL / "promptfoo" / "redteam-output.json"
-LM_EVAL = REAL / "lm-eval" / "cpu_regression_expected.json"
-LM_EVAL_OLD = REAL / "lm-eval" / "arc_easy-v0-res.json"
-CARDS = REAL / "hf-cards"
+PROMPTFOO = DATA / "promptfoo" / "redteam-output.json"
+LM_EVAL = DATA / "lm-eval" / "cpu_regression_expected.json"
+LM_EVAL_OLD = DATA / "lm-eval" / "arc_easy-v0-res.json"
 
 
 def ok(path: Path, fmt: str = "auto") -> EvalResults:
@@ -130,30 +130,36 @@ def test_lm_eval_model_args_and_date(tmp_path: Path) -> None:
     assert ok(path).models == ("openai:gpt-4o-mini",)
 
 
-def test_hf_model_index_from_card() -> None:
-    result = ok(CARDS / "sample_simple_model_index.md")
+def test_hf_model_index_from_card(tmp_path: Path) -> None:
+    path = hfcards.write_card(tmp_path / "README.md", hfcards.model_index_card())
+    result = ok(path)
     assert result.format == "hf-model-index"
     assert values(result) == {"beans/accuracy": 0.9, "beans/f1": 0.66}
     assert result.subject == "my-cool-model"
 
 
-def test_hf_model_index_without_dataset_is_refused_with_its_line() -> None:
-    found = problem(CARDS / "sample_invalid_model_index.md", "hf-model-index")
+def test_hf_model_index_without_dataset_is_refused_with_its_line(tmp_path: Path) -> None:
+    text, line = hfcards.invalid_model_index_card()
+    assert text.split("\n")[line - 1] == "  - task:"
+    found = problem(hfcards.write_card(tmp_path / "README.md", text), "hf-model-index")
     assert found == ReadProblem(
         "corrupt",
         "model-index[0].results[0] has no `dataset`; the Hub requires task, dataset and metrics for each result",
-        15,
+        line,
     )
 
 
-def test_hf_card_without_front_matter() -> None:
-    found = problem(CARDS / "sample_no_metadata.md", "hf-model-index")
+def test_hf_card_without_front_matter(tmp_path: Path) -> None:
+    path = hfcards.write_card(tmp_path / "README.md", hfcards.no_metadata_card())
+    found = problem(path, "hf-model-index")
     assert found.kind == "format"
     assert "no YAML front matter" in found.message
 
 
-def test_hf_card_with_crlf_front_matter_but_no_model_index() -> None:
-    found = problem(CARDS / "sample_windows_line_breaks.md", "hf-model-index")
+def test_hf_card_with_crlf_front_matter_but_no_model_index(tmp_path: Path) -> None:
+    path = hfcards.write_card(tmp_path / "README.md", hfcards.crlf_heading_only_card())
+    assert b"\r\n---\r\n" in path.read_bytes()
+    found = problem(path, "hf-model-index")
     assert found.kind == "format"
     assert found.message.startswith("no `model-index` in the model card metadata")
 

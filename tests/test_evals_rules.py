@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import FILLED_MODEL_CARD, REAL, ids_at, write
+from conftest import DATA, FILLED_MODEL_CARD, ids_at, write
 
-PROMPTFOO = REAL / "promptfoo" / "redteam-output.json"
-LM_EVAL = REAL / "lm-eval" / "cpu_regression_expected.json"
+PROMPTFOO = DATA / "promptfoo" / "redteam-output.json"
+LM_EVAL = DATA / "lm-eval" / "cpu_regression_expected.json"
 
 # Team at production: evals are required (errors); the model card is the only other
 # requirement, and it is filled in.
