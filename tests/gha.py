@@ -27,15 +27,16 @@ def unescape_property(text: str) -> str:
 
 
 def parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
-    """A log line as the runner reads it (``::name k=v,k=v::data``), or None."""
-    s = line.strip()
-    if s.startswith("##["):
-        end = s.find("]")
-        if end > 0:
-            head = s[3:end]
-            return head.split(" ", 1)[0], {}, s[end + 1 :]
-        return None
-    if not s.startswith("::"):
+    """A log line as the runner reads it, or None: ``::name k=v,k=v::data`` when the line
+    starts with ``::`` after blanks, else the legacy ``##[name]data`` anywhere in it
+    (actions/runner ``ActionCommand.TryParseV2``, then ``TryParse``)."""
+    s = line.lstrip()
+    if not s.startswith("::") or s.find("::", 2) < 0:
+        start = line.find("##[")
+        end = line.find("]", start)
+        if start >= 0 and end > 0:
+            head = line[start + 3 : end]
+            return head.split(" ", 1)[0], {}, line[end + 1 :]
         return None
     end = s.find("::", 2)
     if end < 0:
@@ -50,8 +51,52 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
     return name, props, unescape_data(data)
 
 
+OWN_STOP_TOKEN = re.compile(r"prodgate-[0-9a-f]{32}")
+"""The shape of the tokens prodgate itself stops commands with."""
+
+
 def commands(log: str) -> list[tuple[str, dict[str, str], str]]:
-    return [c for c in map(parse_command, log.splitlines()) if c is not None]
+    """The commands the runner acts on, in order.
+
+    Lines are split as the runner's reader splits them (``\\n``, ``\\r``, ``\\r\\n``).
+    After ``stop-commands`` nothing counts until the token comes back as a command.
+    prodgate's own regions (a ``prodgate-<32 hex>`` token, stopped and resumed) are not
+    listed; anything else, a hostile ``stop-commands`` included, is.
+    """
+    acted: list[tuple[str, dict[str, str], str]] = []
+    token: str | None = None
+    for line in re.split(r"\r\n|\r|\n", log):
+        parsed = parse_command(line)
+        if parsed is None:
+            continue
+        if token is not None:
+            if parsed[0].lower() == token.lower():
+                if not OWN_STOP_TOKEN.fullmatch(token):
+                    acted.append(parsed)
+                token = None
+            continue
+        if parsed[0] == "stop-commands":
+            token = parsed[2]
+            if OWN_STOP_TOKEN.fullmatch(token):
+                continue
+        acted.append(parsed)
+    return acted
+
+
+def stopped_regions(log: str) -> list[list[str]]:
+    """The lines inside each of prodgate's stop-commands regions."""
+    regions: list[list[str]] = []
+    inside: list[str] | None = None
+    for line in re.split(r"\r\n|\r|\n", log):
+        if inside is None and re.fullmatch(r"::stop-commands::prodgate-[0-9a-f]{32}", line):
+            inside = []
+        elif inside is not None and re.fullmatch(r"::prodgate-[0-9a-f]{32}::", line):
+            regions.append(inside)
+            inside = None
+        elif inside is not None:
+            inside.append(line)
+    assert inside is None, "a stop-commands region was never closed"
+    return regions
 
 
 def annotations(log: str) -> list[tuple[str, dict[str, str], str]]:

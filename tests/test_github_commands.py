@@ -13,6 +13,7 @@ from gha import COMMANDS, annotations, commands, finding, parse_command, read_ou
 from prodgate.findings import Severity
 from prodgate.github.commands import annotation, escape_data, escape_property, group, safe_line
 from prodgate.github.outputs import format_outputs
+from prodgate.hygiene import clean
 from prodgate.reporters.github import write_github
 
 HOSTILE = [
@@ -50,7 +51,12 @@ def test_round_trip_through_the_runner(text: str) -> None:
     line = annotation("error", text, file=f"dir/{text}.md", line=2, col=1, title=text)
     assert "\n" not in line and "\r" not in line
     parsed = parse_command(line)
-    assert parsed == ("error", {"file": f"dir/{text}.md", "line": "2", "col": "1", "title": text}, text)
+    # The file keeps its exact name (to attach); what people read went through hygiene.
+    shown = clean(text)
+    if "##[" in text:  # no property can spell it: the place moves into the message
+        assert parsed == ("error", {"title": shown}, clean(f"dir/{text}.md:2:1: {text}"))
+    else:
+        assert parsed == ("error", {"file": f"dir/{text}.md", "line": "2", "col": "1", "title": shown}, shown)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -58,7 +64,7 @@ def test_group_titles_and_log_lines_cannot_inject(text: str) -> None:
     log = group(text) + "\n" + safe_line(text) + "\n" + safe_line("error " + text) + "\n"
     parsed = commands(log)
     assert [c[0] for c in parsed] == ["group"]
-    assert parsed[0][2] == text
+    assert parsed[0][2] == clean(text)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -74,8 +80,12 @@ def test_reporter_with_hostile_names_emits_only_its_own_commands(text: str, tmp_
     assert not any(c[0] in ("add-mask", "stop-commands", "set-output") for c in parsed)
     [(level, props, message)] = annotations(out.getvalue())
     assert level == "error"
-    assert props["file"] == f"apps/{text}/a:b,c.md"
-    assert message.startswith(f"asset {text} is wrong")
+    if "##[" in text:
+        assert "file" not in props
+        assert message.startswith(clean(f"apps/{text}/a:b,c.md:9:1: asset {text} is wrong"))
+    else:
+        assert props["file"] == f"apps/{text}/a:b,c.md"
+        assert message.startswith(clean(f"asset {text} is wrong"))
     assert read_outputs(tmp_path / "out")["passed"] == "false"
 
 
@@ -123,7 +133,8 @@ def test_declaration_content_cannot_inject_through_the_cli(
     assert {c[0] for c in parsed} <= COMMANDS
     anns = annotations(out)
     assert anns and all(a[1]["file"].startswith(f"{folder}/") for a in anns)
-    assert any("::add-mask::secret\r\n::stop-commands::x.md" in a[2] for a in anns)
+    # Shown to the reader, with the carriage return visible and the line starts disarmed.
+    assert any("docs/card\n\\::add-mask::secret\\x0d\n\\::stop-commands::x.md" in a[2] for a in anns)
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "\n::add-mask::" not in summary
     assert read_outputs(tmp_path / "out")["errors"] == "1"

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from gha import stopped_regions
 from prodgate import __version__
 
 from conftest import REPO, TEAM_SANDBOX, TODAY, write
@@ -111,7 +112,9 @@ def test_check_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run: R
     assert _as_pre_commit_runs(hook, ["other/app.py"], run)[0] == 0
     code, out, _ = _as_pre_commit_runs(hook, ["bot/prompt.txt", "--today", TODAY], run)
     assert code == 1
-    lines = out.splitlines()
+    # Under Actions the whole text report is one stop-commands region.
+    [lines] = stopped_regions(out)
+    assert out.startswith("::stop-commands::prodgate-")
     assert lines[0] == "notes-summariser (team, pilot) bot/ai-asset.yaml"
     assert lines[1].startswith("  bot/ai-asset.yaml:1:1 PG201 Model card is required")
     assert "\033[" not in out

@@ -12,6 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from prodgate import __version__
 from prodgate import exitcodes as ec
@@ -20,15 +24,25 @@ FORMATS = ("text", "json")
 GATES = ("merge", "deploy")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its messages (which echo arguments: file names from a hook or a
+    workflow) printed through the output-hygiene layer."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        from prodgate.hygiene import clean
+
+        super()._print_message(clean(message) if message else message, file)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="prodgate",
         description="Production gate for AI systems: checks ai-asset.yaml declarations "
         "against a tiered policy and the evidence in the repository.",
         epilog="Exit codes: 0 passed, 1 gate failed, 2 usage or configuration error, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"prodgate {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="run the gate on the declarations under PATH")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
@@ -146,8 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: never a bare traceback
         if os.environ.get("PRODGATE_DEBUG"):
             raise
+        from prodgate.hygiene import message
+
+        # The exception's text may quote a path or a value from the pull request.
         sys.stderr.write(
-            f"prodgate: internal error: {type(exc).__name__}: {exc}\n"
+            f"prodgate: internal error: {message(f'{type(exc).__name__}: {exc}')}\n"
             "Set PRODGATE_DEBUG=1 for the traceback, and please report it.\n"
         )
         return ec.INTERNAL
@@ -155,8 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def error(message: str) -> int:
-    """A usage or configuration error: one line on stderr, exit 2."""
-    sys.stderr.write(f"prodgate: error: {message}\n")
+    """A usage or configuration error on stderr, exit 2.
+
+    The message often quotes a path or value from the pull request, so it goes through
+    :func:`prodgate.hygiene.clean`: its lines (a policy error lists one per problem)
+    carry nothing the runner or a terminal acts on.
+    """
+    from prodgate.hygiene import clean
+
+    sys.stderr.write(f"prodgate: error: {clean(message)}\n")
     return ec.USAGE
 
 

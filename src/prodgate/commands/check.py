@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
 from prodgate.findings import Severity
+from prodgate.hygiene import commands_stopped, under_actions
 from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
 
@@ -98,7 +99,11 @@ def run_check(args: argparse.Namespace) -> int:
         render = get_reporter(name)
         if target is None:
             color = args.color if args.color is not None else wants_color(sys.stdout)
-            render(report, sys.stdout, color=color)
+            # Human text in an Actions log also goes inside a stop-commands region; the
+            # github format places its own regions around everything but its commands,
+            # and the machine formats stay byte-for-byte what a reader parses.
+            with commands_stopped(sys.stdout, enabled=name == "text" and under_actions()):
+                render(report, sys.stdout, color=color)
             continue
         try:
             Path(target).parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import difflib
 import sys
 
 from prodgate import exitcodes as ec
+from prodgate.hygiene import message
 from prodgate.rules.registry import RULES, lookup
 
 
@@ -28,7 +29,7 @@ def run_explain(args: argparse.Namespace) -> int:
             args.rule.lower(), names, n=1
         )
         extra = f"; did you mean {hint[0]}?" if hint else "; `prodgate explain` lists them"
-        sys.stderr.write(f"prodgate: error: no rule {args.rule!r}{extra}\n")
+        sys.stderr.write(f"prodgate: error: {message(f'no rule {args.rule!r}{extra}')}\n")
         return ec.USAGE
     rule = found
     out.write(f"{rule.id} {rule.name}: {rule.title}\n")

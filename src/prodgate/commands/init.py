@@ -16,6 +16,7 @@ from pathlib import Path
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error
+from prodgate.hygiene import clean
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
@@ -68,20 +69,20 @@ def run_init(args: argparse.Namespace) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     out = sys.stdout
-    out.write(f"created {target}\n")
+    out.write(clean(f"created {target}") + "\n")
     for kind, rel in artifacts.items():
         path = directory / rel
         if path.exists():
-            out.write(f"kept    {path} (exists)\n")
+            out.write(clean(f"kept    {path} (exists)") + "\n")
             continue
         spec = policy.policy.artifacts[kind]
         body = read_template(spec.template) if spec.template else f"# {spec.title}\n\n<fill in>\n"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_render(body, args.name, owner), encoding="utf-8")
-        out.write(f"created {path}\n")
+        out.write(clean(f"created {path}") + "\n")
     if owner is None:
         out.write("note: no owner given and none in git config; fill in `owner:` in ai-asset.yaml\n")
-    out.write(f"next: fill in the stubs, then run `prodgate check {directory}`\n")
+    out.write(clean(f"next: fill in the stubs, then run `prodgate check {directory}`") + "\n")
     return ec.PASSED
 
 

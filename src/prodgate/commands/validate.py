@@ -16,6 +16,7 @@ from pathlib import Path
 
 from prodgate import exitcodes as ec
 from prodgate.findings import Finding
+from prodgate.hygiene import clean, commands_stopped, under_actions
 from prodgate.startup import import_quickly, wants_color
 
 _HEAVY_IMPORTS = ("prodgate.manifest.loader", "prodgate.reporters.text")
@@ -40,10 +41,11 @@ def run_validate(args: argparse.Namespace) -> int:
         if isinstance(loaded, list):
             bad_files += 1
             findings += loaded
-    for f in findings:
-        out.write(f"{finding_line(f, color)}\n")
-        if f.fix:
-            out.write(f"  fix: {f.fix}\n")
+    with commands_stopped(out, enabled=bool(findings) and under_actions()):
+        for f in findings:
+            out.write(f"{finding_line(f, color)}\n")
+            if f.fix:
+                out.write(f"  fix: {clean(f.fix)}\n")
     out.write(summary(len(args.files), bad_files, findings))
     return ec.FAILED if findings else ec.PASSED
 

@@ -5,12 +5,21 @@ declaration controls (asset names, file names, messages) is escaped the way the 
 unescapes it: ``%`` ``CR`` ``LF`` in data, and also ``:`` ``,`` in properties. Once a
 newline is ``%0A`` a hostile name cannot start a line of its own, and so cannot inject
 ``::add-mask::`` or ``::stop-commands::``.
+
+Text shown to people (the message, ``title=``, group titles, plain log lines) also goes
+through :mod:`prodgate.hygiene` first. The ``file=`` property keeps the exact path, since
+it must name the file for the annotation to attach (it is never shown as log text). The
+one exception is a path holding ``##[``: the runner's property escapes cannot spell
+``[``, so such an annotation names its place in the message instead, and no line
+prodgate writes ever contains ``##[``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Literal
+
+from prodgate import hygiene
 
 Level = Literal["error", "warning", "notice"]
 
@@ -32,15 +41,15 @@ def escape_property(text: str) -> str:
     return text
 
 
-def command(name: str, message: str = "", properties: Mapping[str, str | int | None] | None = None) -> str:
+def command(name: str, text: str = "", properties: Mapping[str, str | int | None] | None = None) -> str:
     """One command line, without the trailing newline. ``None`` properties are left out."""
     props = ",".join(
-        f"{key}={escape_property(str(value))}"
+        f"{key}={escape_property(str(value) if key == 'file' else hygiene.clean(str(value)))}"
         for key, value in (properties or {}).items()
         if value is not None and value != ""
     )
     head = f"{name} {props}" if props else name
-    return f"::{head}::{escape_data(message)}"
+    return f"::{head}::{escape_data(hygiene.clean(text))}"
 
 
 def annotation(
@@ -58,6 +67,13 @@ def annotation(
     shown nowhere, while one without a line is attached to the whole file.
     """
     has_line = line is not None and line > 0
+    if file is not None and "##[" in file:
+        # The runner has no escape for "[" in a property, so such a path cannot be a
+        # file= property; the annotation names the place in its text instead.
+        where = f"{file}:{line}:{col}" if has_line and col else f"{file}:{line}" if has_line else file
+        message = f"{where}: {message}"
+        file = line = col = None
+        has_line = False
     props: dict[str, str | int | None] = {
         "file": file,
         "line": line if has_line else None,
@@ -76,13 +92,5 @@ def endgroup() -> str:
 
 
 def safe_line(text: str) -> str:
-    """A plain log line that can never be read as a command.
-
-    Escaping the newlines keeps it on one line; callers start it with fixed text, and
-    this also guards the start in case they do not.
-    """
-    line = escape_data(text)
-    stripped = line.lstrip()
-    if stripped.startswith(("::", "##[")):
-        line = "| " + line
-    return line
+    """A plain log line that can never be read as a command (:func:`prodgate.hygiene.message`)."""
+    return hygiene.message(text)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from prodgate import hygiene
 from prodgate.findings import Finding, Severity
 from prodgate.github.commands import Level, annotation, endgroup, group, safe_line
 from prodgate.github.outputs import SUMMARY_LIMIT, append_summary, write_outputs
@@ -121,23 +122,29 @@ def _finding_log(f: Finding) -> str:
     return safe_line(line)
 
 
-def log_lines(report: Report) -> list[str]:
-    """The log: one group per asset with its requirements and findings."""
-    lines: list[str] = []
+def log_groups(report: Report) -> list[tuple[str, list[str]]]:
+    """The log: one group (title, lines) per asset with its requirements and findings."""
+    groups: list[tuple[str, list[str]]] = []
     for asset in report.assets:
-        lines.append(group(_asset_title(asset, report)))
-        lines.append(safe_line(f"declaration {asset.path}"))
-        for r in asset.requirements:
-            lines.append(safe_line(f"requirement {r.id}: {r.state.value}"))
-        for f in asset.findings:
-            lines.append(_finding_log(f))
-        lines.append(endgroup())
+        lines = [safe_line(f"declaration {asset.path}")]
+        lines += [safe_line(f"requirement {r.id}: {r.state.value}") for r in asset.requirements]
+        lines += [_finding_log(f) for f in asset.findings]
+        groups.append((_asset_title(asset, report), lines))
     orphans = report.unattached
     if orphans:
-        lines.append(group("declarations that could not be checked"))
-        lines += [_finding_log(f) for f in orphans]
-        lines.append(endgroup())
-    return lines
+        groups.append(("declarations that could not be checked", [_finding_log(f) for f in orphans]))
+    return groups
+
+
+def write_log(report: Report, out: TextIO) -> None:
+    """The groups, each body inside a stop-commands region: the runner acts on nothing
+    a declaration wrote there, even if some neutralisation were missed. The group
+    commands themselves stay outside, where the runner still reads them."""
+    for title, lines in log_groups(report):
+        out.write(group(title) + "\n")
+        with hygiene.commands_stopped(out, enabled=True):
+            out.writelines(line + "\n" for line in lines)
+        out.write(endgroup() + "\n")
 
 
 def verdict_line(report: Report) -> str:
@@ -164,8 +171,7 @@ def outputs(report: Report) -> dict[str, str]:
 
 def write_github(report: Report, out: TextIO, env: Mapping[str, str]) -> None:
     """Log, annotations, then the summary and outputs when the runner provides the files."""
-    for line in log_lines(report):
-        out.write(line + "\n")
+    write_log(report, out)
     for a in select(report.findings):
         out.write(a.command() + "\n")
     out.write(verdict_line(report) + "\n")

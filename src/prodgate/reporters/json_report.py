@@ -12,6 +12,7 @@ import json
 from typing import Any, TextIO
 
 from prodgate.findings import Finding, Location
+from prodgate.hygiene import json_text
 from prodgate.report import AssetResult, Report
 
 REPORT_VERSION = 1
@@ -106,5 +107,6 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
-    json.dump(to_dict(report), out, indent=2, ensure_ascii=False)
+    # Inert in a log or terminal, yet the same data for a JSON reader.
+    out.write(json_text(json.dumps(to_dict(report), indent=2, ensure_ascii=False)))
     out.write("\n")

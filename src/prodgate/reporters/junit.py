@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from prodgate.findings import Finding, Severity
+from prodgate.hygiene import clean
 from prodgate.report import AssetResult, Report, State
 from prodgate.reporters.text import finding_line
 
@@ -23,7 +24,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _INVALID_XML.sub("\ufffd", text)
+    return _INVALID_XML.sub("\ufffd", clean(text))
 
 
 def _blocking(f: Finding, report: Report) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from prodgate.findings import Finding, Severity
+from prodgate.hygiene import clean, visible
 from prodgate.report import AssetResult, EvalSummary, ExceptionView, Report, State
 
 SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
@@ -36,8 +37,9 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def text(value: str, *, limit: int = MAX_FIELD) -> str:
-    """Plain text safe in Markdown: one line, HTML and Markdown syntax escaped, no pings."""
-    value = " ".join(value.split())
+    """Plain text safe in Markdown: one line, HTML and Markdown syntax escaped, no pings,
+    invisible and bidirectional-control characters shown as escapes (``\\u202e``)."""
+    value = visible(" ".join(value.split()))
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -47,8 +49,9 @@ def text(value: str, *, limit: int = MAX_FIELD) -> str:
 
 
 def code(value: str, *, in_table: bool = True) -> str:
-    """An inline code span holding ``value`` literally (paths, rule ids, tickets)."""
-    value = " ".join(value.split())[:MAX_FIELD]
+    """An inline code span holding ``value`` literally (paths, rule ids, tickets), but
+    for what :func:`prodgate.hygiene.clean` makes visible or disarms."""
+    value = clean(" ".join(value.split())[:MAX_FIELD])
     fence = "`"
     while fence in value:
         fence += "`"
@@ -60,7 +63,7 @@ def code(value: str, *, in_table: bool = True) -> str:
 
 def code_block(value: str, indent: str = "") -> str:
     """A fenced block for multi-line text such as a YAML snippet in a fix."""
-    value = value[: MAX_FIELD * 2]
+    value = clean(value[: MAX_FIELD * 2])
     fence = "```"
     while fence in value:
         fence += "`"

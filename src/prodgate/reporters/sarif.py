@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from prodgate.findings import Finding, Location, Severity
+from prodgate.hygiene import json_text
 from prodgate.report import Report
 from prodgate.rules.registry import RULES, Rule
 
@@ -158,5 +159,6 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
-    json.dump(to_sarif(report), out, indent=2, ensure_ascii=False)
+    # Inert in a log or terminal, yet the same data for a JSON reader.
+    out.write(json_text(json.dumps(to_sarif(report), indent=2, ensure_ascii=False)))
     out.write("\n")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
 from prodgate.findings import Finding, Severity
+from prodgate.hygiene import clean
 
 if TYPE_CHECKING:  # `prodgate validate` uses finding_line and never builds a report
     from prodgate.report import Report
@@ -20,15 +21,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def finding_line(f: Finding, color: bool = False) -> str:
-    """``file:line:col RULE message``; non-errors say their severity before the text."""
+    """``file:line:col RULE message``; non-errors say their severity before the text.
+
+    Everything but the colour codes goes through :func:`prodgate.hygiene.clean`: a
+    path or message cannot move the cursor, hide text or issue a workflow command.
+    """
     sev = "" if f.severity is Severity.ERROR else f"{f.severity.value}: "
-    head = f"{f.location} {f.rule_id}"
+    head = clean(f"{f.location} {f.rule_id}")
     if color:
         head = f"{_COLORS[f.severity]}{head}{_RESET}"
-    text = f"{head} {sev}{f.message}"
+    text = f"{head} {sev}{clean(f.message)}"
     if f.waived_by is not None:
         w = f.waived_by
-        text += f" [waived: exception {w.ticket}, expires {w.expires}]"
+        text += clean(f" [waived: exception {w.ticket}, expires {w.expires}]")
     return text
 
 
@@ -40,20 +45,20 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for asset in sorted(report.assets, key=lambda a: (a.name, a.path)):
         if asset.findings:
             tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"
-            groups.append((f"{asset.name} ({tier}, {asset.stage}) {asset.path}", list(asset.findings)))
+            groups.append((clean(f"{asset.name} ({tier}, {asset.stage}) {asset.path}"), list(asset.findings)))
     # Findings of a declaration that did not load have no asset: group them by file.
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in report.unattached:
         by_file[f.location.path].append(f)
     for path in sorted(by_file):
         why = "not read: not named ai-asset.yaml" if by_file[path][0].rule_id == "PG106" else "not checked: the declaration does not load"
-        groups.append((f"{path} ({why})", by_file[path]))
+        groups.append((clean(f"{path} ({why})"), by_file[path]))
     for title, findings in groups:
         out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")
         for f in findings:
             out.write(f"  {finding_line(f, color)}\n")
             if f.fix and not f.waived:
-                fix = f.fix.replace("\n", "\n         ")
+                fix = clean(f.fix).replace("\n", "\n         ")
                 out.write(f"    {_DIM}fix: {fix}{_RESET}\n" if color else f"    fix: {fix}\n")
     c = report.counts
     verdict = "passed" if report.passed else "FAILED"
@@ -67,7 +72,7 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     out.write(
         f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} "
         f"({_plural(report.declarations, 'declaration')}, {_plural(len(report.assets), 'asset')} checked, "
-        f"{report.clean_assets} clean; policy {report.policy_source})\n"
+        f"{report.clean_assets} clean; policy {clean(report.policy_source)})\n"
     )
     # Findings are sorted most severe first: explain the rule that matters most.
     if report.hint_rule:
