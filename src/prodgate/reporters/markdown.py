@@ -82,11 +82,11 @@ def header(report: Report) -> str:
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
-    clean = report.clean_assets
+    clean_assets = report.clean_assets
     lines = [
         f"## {icon} prodgate {text(report.gate)} gate {verdict}",
         "",
-        f"**{' · '.join(parts)}** — {_plural(len(report.assets), 'asset')} checked, {clean} clean"
+        f"**{' · '.join(parts)}** — {_plural(len(report.assets), 'asset')} checked, {clean_assets} clean"
         + (f"; failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""),
         "",
         f"Policy {code(report.policy_source, in_table=False)} (sha256 {code(report.policy_sha256[:12], in_table=False)})"
