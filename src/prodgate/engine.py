@@ -17,6 +17,8 @@ from prodgate.codeowners import CodeOwners
 from prodgate.codeowners import load as load_codeowners
 from prodgate.context import AssetContext, build_context
 from prodgate.findings import Finding, Location, Severity
+from prodgate.fsutil import FileProblem
+from prodgate.fsutil import resolve as follow_links
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration, load_declaration
 from prodgate.manifest.targets import Targets, resolve
@@ -98,9 +100,16 @@ def run(
 
 
 def _load(path: Path, root: Path) -> Declaration | list[Finding]:
-    real = path.resolve()
+    real = follow_links(path)
+    rel = path.relative_to(root).as_posix() if root in path.parents else str(path)
+    if isinstance(real, FileProblem):
+        return [
+            RULES["PG102"].finding(
+                f"declaration {real.message}; refused", Location(rel),
+                fix="Make ai-asset.yaml a regular file (or a symlink to one in the repository).",
+            )
+        ]
     if real != root and root not in real.parents:
-        rel = path.relative_to(root).as_posix() if root in path.parents else str(path)
         return [
             RULES["PG102"].finding(
                 "declaration is a symlink that leaves the repository; refused",

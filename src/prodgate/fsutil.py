@@ -48,15 +48,22 @@ def resolve_inside(root: Path, base: Path, declared: str) -> Path | FileProblem:
         return FileProblem("outside", f"path {declared!r} is absolute; use a path relative to the asset")
     if "\x00" in declared:
         return FileProblem("outside", "path contains a NUL byte")
-    candidate = base / declared
-    try:
-        resolved = candidate.resolve()
-    except (OSError, RuntimeError) as exc:  # symlink loops
-        return FileProblem("unreadable", f"path {declared!r} cannot be resolved: {exc}")
+    resolved = resolve(base / declared)
+    if isinstance(resolved, FileProblem):
+        return FileProblem(resolved.kind, f"path {declared!r} {resolved.message}")
     if resolved != root and root not in resolved.parents:
         how = "through a symlink" if ".." not in PurePosixPath(declared).parts else "with '..'"
         return FileProblem("outside", f"path {declared!r} leaves the repository {how}")
     return resolved
+
+
+def resolve(path: Path) -> Path | FileProblem:
+    """``path`` with symlinks followed, or why it cannot be: a symlink loop (or a
+    chain too long to follow) is a problem with the file, not an exception."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # Python 3.11-3.12 raise RuntimeError on a loop
+        return FileProblem("unreadable", "is a symlink loop (or a chain of symlinks too long to follow)")
 
 
 def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:

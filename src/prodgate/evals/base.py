@@ -132,7 +132,23 @@ def number(value: Any) -> float | None:
 
 
 def parse_time(value: Any) -> dt.datetime | None:
-    """A run time from ISO 8601 text, a date, or a Unix timestamp; None if unusable."""
+    """A run time from ISO 8601 text, a date, or a Unix timestamp; None if unusable.
+
+    A time is usable only if it converts to UTC, which every comparison and date
+    computation downstream does: one whose UTC form falls outside the years 1-9999
+    (``9999-12-31T23:59:59-12:00``) is refused here, not an overflow later.
+    """
+    when = _parse_time(value)
+    if when is None or when.tzinfo is None:
+        return when
+    try:
+        when.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return when
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -153,7 +169,7 @@ def parse_time(value: Any) -> dt.datetime | None:
             return dt.datetime.fromisoformat(text)
         except ValueError:
             try:
-                return parse_time(dt.date.fromisoformat(text[:10]))
+                return _parse_time(dt.date.fromisoformat(text[:10]))
             except ValueError:
                 return None
     return None

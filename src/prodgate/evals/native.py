@@ -16,6 +16,8 @@ silently drop the run time that freshness checks rely on.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from prodgate.evals.base import (
@@ -80,8 +82,12 @@ def read(source: Source) -> EvalResults | ReadProblem:
     if data.get("run_at") is not None:
         run_at = parse_time(data["run_at"])
         if run_at is None:
+            raw = data["run_at"]
+            shown = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
             return ReadProblem(
-                "corrupt", f"`run_at` {data['run_at']!r} is not an ISO 8601 date or time"
+                "corrupt",
+                f"`run_at` {shown!r} is not an ISO 8601 date or time in the years 1-9999 (UTC)",
+                _key_line(source.text, "run_at"),
             )
     models = data.get("model")
     if isinstance(models, str):
@@ -122,3 +128,10 @@ def _metric(name: str, raw: Any) -> Metric | ReadProblem:
     if value is None:
         return ReadProblem("corrupt", f"metrics.{name} is not a number: {raw!r}")
     return Metric(name, value, True)
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line where ``key:`` is first written (0: not found), so the finding points
+    at the value to fix."""
+    m = re.search(rf"""["']?\b{re.escape(key)}["']?[ \t]*:""", text)
+    return text.count("\n", 0, m.start()) + 1 if m else 0

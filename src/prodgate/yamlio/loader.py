@@ -12,6 +12,7 @@ construct plain Python values from it ourselves so that we can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,22 +30,37 @@ MAX_NODES = 50_000
 """Nodes visited while constructing one document, aliases counted each time."""
 
 MAX_DEPTH = 256
-"""Nesting of flow collections (``[[[...``) allowed; libyaml's composer recurses in C
-and crashes the interpreter on a document nested some tens of thousands deep."""
+"""Nesting allowed within one line: flow collections (``[[[...``) in the whole document,
+and compact block collections (``- - - ...``, ``? ? ...``) on one line. libyaml's
+composer recurses in C and kills the interpreter (SIGSEGV) on a document nested some
+tens of thousands deep; such nesting fits in one line of a file within the size limit."""
 
 MAX_INDENT = 4096
-"""Indentation (columns) allowed: block nesting deep enough to matter needs more."""
+"""Indentation (columns) allowed. Block nesting across lines costs a column per level,
+so this bounds it too, far below the depth at which the C composer overflows."""
+
+_COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_DEPTH + 1}}}", re.MULTILINE)
+"""A line opening more than MAX_DEPTH compact block collections. The two character
+classes are disjoint, so the engine never backtracks: one linear pass."""
 
 
 def _nesting_problem(text: str) -> YamlProblem | None:
     """Refuse a document nested deeper than the parser can take, before parsing it.
 
-    Counting brackets is free; the character scan runs only when a document has more
-    brackets than the depth allowed, which no real declaration or results file has.
+    Nesting in YAML comes from three sources, each bounded here by a linear scan:
+    indentation (``MAX_INDENT``), compact block indicators on one line and flow
+    brackets (``MAX_DEPTH``). The scans that could cost anything run only when the
+    document holds more indicators than the depth allowed, which a real declaration
+    or results file rarely does.
     """
     for n, line in enumerate(text.split("\n"), start=1):
         if len(line) - len(line.lstrip(" ")) > MAX_INDENT:
             return YamlProblem("syntax", f"indented more than {MAX_INDENT} columns; refused", n, 1)
+    if text.count("- ") + text.count("? ") + text.count(": ") + text.count("-\t") > MAX_DEPTH:
+        m = _COMPACT.search(text)
+        if m is not None:
+            at = text.count("\n", 0, m.start()) + 1
+            return YamlProblem("syntax", f"nested more than {MAX_DEPTH} levels deep on one line; refused", at, 1)
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
     depth = 0
@@ -121,10 +137,7 @@ class _Builder:
             raise _TooManyNodes
         self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
-            try:
-                return self.scalars.construct_object(node, deep=True)
-            except (ValueError, OverflowError) as exc:  # e.g. the timestamp 2026-13-45
-                raise ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
+            return self.scalar(node)
         if id(node) in self.stack:
             raise ConstructorError(None, None, "recursive alias", node.start_mark)
         self.stack.add(id(node))
@@ -138,6 +151,17 @@ class _Builder:
         finally:
             self.stack.discard(id(node))
         raise ConstructorError(None, None, "unsupported node", node.start_mark)  # pragma: no cover
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        """The value of a scalar, keys included; text that the core schema reads as a
+        number or a date but that is none (``2026-13-45``, a 5,000-digit integer) is an
+        error at its position, never an exception out of the loader."""
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            raise ConstructorError(
+                None, None, f"invalid value: {_scalar_problem(node, exc)}", node.start_mark
+            ) from exc
 
     @staticmethod
     def _check_tag(node: yaml.Node, expected: str) -> None:
@@ -156,7 +180,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _KeyProblem("bad_key", "mapping keys must be plain scalars", key_node)
-            key = self.scalars.construct_object(key_node, deep=True)
+            key = self.scalar(key_node)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             line = key_node.start_mark.line + 1
@@ -184,6 +208,25 @@ class _Builder:
             for key, item in value.items():
                 merged.setdefault(key, item)
         return merged
+
+
+_KINDS = {
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:binary": "binary value",
+}
+
+
+def _scalar_problem(node: yaml.ScalarNode, exc: Exception) -> str:
+    """What is wrong with a scalar, in words that do not leak Python internals (the
+    integer-digit limit's message suggests calling ``sys.set_int_max_str_digits``)."""
+    text = str(node.value)
+    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+    kind = _KINDS.get(node.tag, "value")
+    if kind == "integer" and "digits" in str(exc):
+        return f"integer {shown!r} has {len(text):,} digits; numbers this long are refused"
+    return f"{kind} {shown!r} is out of range or malformed ({exc})"
 
 
 class _KeyProblem(Exception):
