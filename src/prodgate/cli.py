@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
     check.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
     check.add_argument(
+        "--base", metavar="REF",
+        help="compare with this commit (a pull request's base): weakened or removed declarations "
+        "fail (PG701, PG703); the default on a GitHub pull request is its base commit",
+    )
+    check.add_argument(
+        "--pull-request", metavar="OWNER/REPO#NUMBER",
+        help="verify exception approvals against this pull request's reviews "
+        "(token from GITHUB_TOKEN; API from GITHUB_API_URL)",
+    )
+    check.add_argument("--policy-origin", metavar="PATH", help=argparse.SUPPRESS)
+    check.add_argument(
         "--changed", action="store_true",
         help="PATHs are changed files: check only the assets they touch (the pre-commit hook)",
     )

@@ -45,15 +45,20 @@ def load(root: Path) -> CodeOwners | None:
         text = read_text(root / location, 512 * 1024)
         if isinstance(text, FileProblem):
             continue
-        rules = []
-        for n, raw in enumerate(text.split("\n"), start=1):
-            line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("\\#") else raw.strip()
-            if not line:
-                continue
-            pattern, *owners = line.split()
-            rules.append(OwnerRule(pattern, tuple(o.lower() for o in owners), n, _compile(pattern)))
-        return CodeOwners(location, tuple(rules))
+        return parse(location, text)
     return None
+
+
+def parse(location: str, text: str) -> CodeOwners:
+    """The rules of a CODEOWNERS file's text (from the working tree or a commit)."""
+    rules = []
+    for n, raw in enumerate(text.split("\n"), start=1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("\\#") else raw.strip()
+        if not line:
+            continue
+        pattern, *owners = line.split()
+        rules.append(OwnerRule(pattern, tuple(o.lower() for o in owners), n, _compile(pattern)))
+    return CodeOwners(location, tuple(rules))
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

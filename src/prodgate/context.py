@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodgate.codeowners import CodeOwners
 from prodgate.manifest.loader import Declaration
 from prodgate.manifest.model import CLASSIFICATIONS, TIERS, Asset
 from prodgate.policy.model import Policy, expand_stages
 from prodgate.report import EvalSummary
+
+if TYPE_CHECKING:
+    from prodgate.change.base import BaseDeclaration
+    from prodgate.github.reviews import ReviewSource
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ class AssetContext:
     every asset of a run; never across runs, so nothing goes stale)."""
     evals: list[EvalSummary] = field(default_factory=list)
     """Eval outcomes the eval rules record for the summaries."""
+    base: BaseDeclaration | None = None
+    """The declaration as it was at the base commit, when the run compares with one
+    and the asset existed there."""
+    reviews: ReviewSource | str | None = None
+    """The pull request's reviews to verify approvals against, or why there are none."""
 
     @property
     def asset(self) -> Asset:

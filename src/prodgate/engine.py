@@ -11,16 +11,19 @@ import datetime as dt
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodgate import __version__
 from prodgate.codeowners import CodeOwners
 from prodgate.codeowners import load as load_codeowners
 from prodgate.context import AssetContext, build_context
+from prodgate.evidence import judged_files
 from prodgate.findings import Finding, Location, Severity
 from prodgate.fsutil import FileProblem
 from prodgate.fsutil import resolve as follow_links
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration, load_declaration
+from prodgate.manifest.model import AssetException
 from prodgate.manifest.targets import Targets, resolve
 from prodgate.policy.loader import EffectivePolicy
 from prodgate.repo import head_commit
@@ -28,12 +31,17 @@ from prodgate.report import (
     MISSING_RULES,
     UNFILLED_RULES,
     AssetResult,
+    ChangeRecord,
     Report,
     RequirementResult,
     State,
 )
-from prodgate.rules import artifacts, evals, exceptions, ownership, risk
+from prodgate.rules import approvals, artifacts, change, evals, exceptions, ownership, risk
 from prodgate.rules.registry import RULES
+
+if TYPE_CHECKING:
+    from prodgate.change.base import BaseDeclaration, BaseSnapshot
+    from prodgate.github.reviews import ReviewSource
 
 Check = Callable[[AssetContext], Iterator[Finding]]
 
@@ -45,6 +53,12 @@ class Options:
     gate: str = "merge"
     fail_on: Severity = Severity.ERROR
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    base: str | None = None
+    """Compare with this commit (change control, PG7xx); None: no comparison."""
+    policy_file: str | None = None
+    """The policy's path in the repository, when it lives there (PG702)."""
+    reviews: ReviewSource | str | None = None
+    """The pull request's reviews for verifying approvals, or why there are none."""
 
 
 def run(
@@ -57,6 +71,7 @@ def run(
     """The gate over the assets ``paths`` stand for (see :mod:`prodgate.manifest.targets`;
     ``targets`` when the caller has resolved them already)."""
     root = root.resolve()
+    paths = list(paths)
     if targets is None:
         targets = resolve(paths, root)
     files = targets.declarations
@@ -81,6 +96,17 @@ def run(
             findings += loaded
         else:
             decls.append(loaded)
+    snapshot: BaseSnapshot | None = None
+    removed: list[Finding] = []
+    if options.base:
+        snapshot, report.change, found = _compare(paths, root, options, decls)
+        findings += found
+        if snapshot is not None:
+            removed = list(change.removed(snapshot, decls, [_rel(p, root) for p in paths]))
+    names = {d.asset.name for d in decls}
+    findings += [f for f in removed if f.asset not in names]
+    if report.change is not None and removed:
+        report.change = dataclasses.replace(report.change, removed=tuple(removed))
     findings = _apply_overrides(findings, policy)
     # Findings about a declaration that only the whole run can see (a duplicate name)
     # belong to that declaration's asset, so that its verdict and every report show them.
@@ -90,13 +116,66 @@ def run(
     owners = load_codeowners(root) if any(d.asset.owner and d.asset.owner.github for d in decls) else None
     run_cache: dict[str, object] = {}
     for decl in decls:
-        result = check_asset(decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()))
+        base = snapshot.by_name(decl.asset.name) if snapshot is not None else None
+        extra = [f for f in removed if f.asset == decl.asset.name]
+        result = check_asset(
+            decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()),
+            base=base, extra=extra, compared=snapshot is not None,
+        )
         report.assets.append(result)
         findings += result.findings
     for rest in run_level.values():  # none today; never dropped if a future one has no asset
         findings += rest
     report.findings = sorted(findings, key=Finding.sort_key)
     return report
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _compare(
+    paths: Iterable[Path], root: Path, options: Options, decls: list[Declaration]
+) -> tuple[BaseSnapshot | None, ChangeRecord, list[Finding]]:
+    """Open the base commit: the snapshot (None when the checkout lacks it), the record
+    of what was compared, and the change-wide findings (PG702, PG704)."""
+    from prodgate.change.base import BaseUnavailable, open_base
+
+    assert options.base is not None
+    head = head_commit(root)
+    verification = _verification(options.reviews)
+    opened = open_base(root, options.base)
+    if isinstance(opened, str):
+        raise BaseError(opened)
+    if isinstance(opened, BaseUnavailable):
+        warning = RULES["PG704"].finding(opened.message, Location("."), fix=(
+            "In GitHub Actions: actions/checkout with `fetch-depth: 0`; elsewhere `git fetch` the base branch."
+        ))
+        return None, ChangeRecord(options.base, None, head, opened.message, verification=verification), [warning]
+    found: list[Finding] = []
+    policy_changed = None
+    if options.policy_file:
+        from prodgate.rules.change import policy_changed as changed_policy
+
+        note = changed_policy(opened, options.policy_file, root)
+        if note is not None:
+            found.append(note)
+            policy_changed = options.policy_file
+    record = ChangeRecord(options.base, opened.sha, head, policy_changed=policy_changed, verification=verification)
+    return opened, record, found
+
+
+def _verification(reviews: ReviewSource | str | None) -> str:
+    if reviews is None:
+        return ""
+    return f"not verified: {reviews}" if isinstance(reviews, str) else f"pull request {reviews.ref}"
+
+
+class BaseError(Exception):
+    """The base to compare with names no commit: a usage error (exit code 2)."""
 
 
 def _load(path: Path, root: Path) -> Declaration | list[Finding]:
@@ -141,15 +220,32 @@ def check_asset(
     codeowners: CodeOwners | None = None,
     run_cache: dict[str, object] | None = None,
     run_findings: Iterable[Finding] = (),
+    *,
+    base: BaseDeclaration | None = None,
+    extra: Iterable[Finding] = (),
+    compared: bool = False,
 ) -> AssetResult:
     """Evaluate one declaration. ``run_findings`` are findings about it that only the
-    whole run can see; they are not waivable (an exception cannot make a name unique)."""
+    whole run can see; they are not waivable (an exception cannot make a name unique).
+    ``base`` is the asset at the base commit (change control), ``extra`` the change-wide
+    findings that belong to it and can be waived (PG703), and ``compared`` says whether
+    a base commit was read at all."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
-    found: list[Finding] = []
+    ctx.base, ctx.reviews = base, options.reviews
+    found: list[Finding] = [*extra]
     for check in CHECKS:
         found.extend(check(ctx))
+    weakened = change.weakenings(ctx, base) if base is not None else []
+    found.extend(change.check(ctx, base))
     exc_findings, valid = exceptions.validate(ctx)
+    verdicts = [approvals.check(ctx, i, e) for i, e in enumerate(ctx.asset.exceptions)]
+    valid = [i for i in valid if not verdicts[i].problems]
+    exc_findings += [f for v in verdicts for f in (*v.problems, *v.notes)]
     waived, unused, views = exceptions.waive(ctx, found, valid)
+    views = [
+        dataclasses.replace(v, approvals=verdicts[i].approvals, change=_exception_change(e, base, compared))
+        for i, (v, e) in enumerate(zip(views, ctx.asset.exceptions, strict=True))
+    ]
     all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
     asset = decl.asset
     return AssetResult(
@@ -164,7 +260,20 @@ def check_asset(
         evals=tuple(ctx.evals),
         findings=tuple(sorted(all_findings, key=Finding.sort_key)),
         declaration=decl,
+        files=judged_files(decl, root, policy.source, policy.source_sha256 or policy.sha256),
+        weakened=tuple(weakened),
     )
+
+
+def _exception_change(exc: AssetException, base: BaseDeclaration | None, compared: bool) -> str:
+    if not compared:
+        return ""
+    if base is None:
+        return "added"
+    if exc in base.asset.exceptions:
+        return "unchanged"
+    same = any(b.ticket == exc.ticket and b.requirement == exc.requirement for b in base.asset.exceptions)
+    return "changed" if same else "added"
 
 
 def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:

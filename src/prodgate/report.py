@@ -60,12 +60,48 @@ class EvalSummary:
 
 
 @dataclass(frozen=True)
+class ApprovalView:
+    """One approval of an exception and how far it was verified."""
+
+    role: str
+    name: str
+    github: str | None
+    state: str
+    """``approved``, ``stale``, ``no review``, ``pull request author``, ``unchanged since
+    the base commit``, ``not verified: …`` or ``not required by the policy``."""
+
+
+@dataclass(frozen=True)
 class ExceptionView:
     requirement: str
     ticket: str
     expires: str
     valid: bool
     used: bool
+    approvals: tuple[ApprovalView, ...] = ()
+    change: str = ""
+    """Against the base commit: ``added``, ``changed``, ``unchanged``; empty without a base."""
+
+
+@dataclass(frozen=True)
+class JudgedFile:
+    """A file the gate read for an asset, with its digest: the evidence record."""
+
+    role: str
+    """``declaration``, ``artifact:<kind>``, ``eval:<name>`` or ``policy``."""
+    path: str
+    sha256: str | None
+    """None when the file does not exist (the finding says so)."""
+
+
+@dataclass(frozen=True)
+class Weakening:
+    """One field of a declaration weaker than at the base commit (PG701)."""
+
+    field: str
+    base: str
+    head: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -82,6 +118,26 @@ class AssetResult:
     findings: tuple[Finding, ...]
     declaration: Declaration | None = field(default=None, compare=False, repr=False)
     """The validated declaration, for the inventory (owners, models, data sources)."""
+    files: tuple[JudgedFile, ...] = ()
+    weakened: tuple[Weakening, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """What was compared: the base commit and the head, and what the change did to
+    the repository's governance beyond single assets."""
+
+    base_ref: str
+    base: str | None
+    """The base commit, or None when the checkout lacks it (then ``note`` says why)."""
+    head: str | None
+    note: str = ""
+    policy_changed: str | None = None
+    """The repository's policy file, when the change edits it (PG702)."""
+    removed: tuple[Finding, ...] = ()
+    """PG703 findings: declarations deleted or renamed away."""
+    verification: str = ""
+    """How approvals were verified: the pull request, or why that was skipped."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +164,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     """Every finding, sorted; includes those of declarations that did not load."""
     declarations: int = 0
+    change: ChangeRecord | None = None
+    """Set when the run compared with a base commit (``--base``, or on a pull request)."""
 
     @property
     def counts(self) -> Counts:

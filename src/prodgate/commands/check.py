@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
 
 if TYPE_CHECKING:
+    from prodgate.github.reviews import ReviewSource
     from prodgate.policy.loader import EffectivePolicy
     from prodgate.report import Report
 
@@ -83,8 +85,21 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
-    options = Options(gate=args.gate, fail_on=fail_on, today=today)
-    return run(paths, root, policy, options, targets), policy
+    reviews = _reviews(args)
+    if isinstance(reviews, Refusal):
+        return error(reviews.message)
+    base = getattr(args, "base", None)
+    options = Options(
+        gate=args.gate, fail_on=fail_on, today=today, base=base or None,
+        policy_file=getattr(args, "policy_origin", None) or _in_repo(args.policy, root), reviews=reviews,
+    )
+    from prodgate.engine import BaseError
+    from prodgate.github.reviews import ReviewError
+
+    try:
+        return run(paths, root, policy, options, targets), policy
+    except (BaseError, ReviewError) as exc:
+        return error(str(exc))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -112,3 +127,34 @@ def run_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             return error(f"cannot write {target}: {exc.strerror or exc}")
     return ec.PASSED if report.passed else ec.FAILED
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+
+
+def _reviews(args: argparse.Namespace) -> ReviewSource | str | Refusal:
+    """Where approvals are verified: the pull request's reviews, or why there are none."""
+    if not getattr(args, "pull_request", None):
+        return "not run on a pull request (no --pull-request)"
+    from prodgate.github.reviews import PullRequestRef, ReviewSource
+
+    api = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    ref = PullRequestRef.parse(args.pull_request, api)
+    if ref is None:
+        return Refusal(f"--pull-request {args.pull_request!r}: expected OWNER/REPO#NUMBER")
+    token = os.environ.get("PRODGATE_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN") or ""
+    if not token:
+        return "no GitHub token to read the pull request's reviews with (set GITHUB_TOKEN)"
+    return ReviewSource(ref, token)
+
+
+def _in_repo(policy: str | None, root: Path) -> str | None:
+    """The policy's path relative to the repository root, when it is a file there."""
+    if not policy or policy == "builtin" or "://" in policy:
+        return None
+    try:
+        return Path(policy).resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return None

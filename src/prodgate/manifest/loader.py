@@ -115,7 +115,7 @@ def schema_findings(
     return findings
 
 
-_UNION_TAGS = {"str", "float", "int", "constrained-str", "Owner", "Person", "Review", "function-after"}
+_UNION_TAGS = {"str", "float", "int", "constrained-str", "Owner", "Person", "Review", "Approver", "function-after"}
 
 
 def _schema_finding(

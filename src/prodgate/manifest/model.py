@@ -149,14 +149,44 @@ class Eval(_Strict):
     )
 
 
+GitHubLogin = Annotated[
+    str,
+    Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", description="A GitHub account, e.g. sosei."),
+]
+
+
+class Approver(_Strict):
+    """An approver named with the GitHub account whose review on the pull request
+    proves the approval (the policy may require that: ``exceptions.verify``)."""
+
+    name: PersonName
+    github: GitHubLogin
+
+    @property
+    def login(self) -> str:
+        return self.github.lstrip("@")
+
+
+def approver_name(value: str | Approver) -> str:
+    """The person's name, whichever form the approval takes."""
+    return value.name if isinstance(value, Approver) else value
+
+
+def approver_login(value: str | Approver) -> str | None:
+    """The GitHub account of an approval, when it names one."""
+    return value.login if isinstance(value, Approver) else None
+
+
 class AssetException(_Strict):
     requirement: Text = Field(description="The policy requirement waived, e.g. security_review.")
     reason: Text
     ticket: Text
     granted: dt.date = Field(description="Date the exception was approved.")
     expires: dt.date
-    approvals: dict[str, PersonName] = Field(
-        default_factory=dict, description="Approver per role, e.g. business_executive: Ana Ruiz."
+    approvals: dict[str, PersonName | Approver] = Field(
+        default_factory=dict,
+        description="Approver per role: a name (business_executive: Ana Ruiz) or a name and the GitHub "
+        "account whose pull request review proves it (it_executive: {name: Samuel Osei, github: sosei}).",
     )
     owners: dict[str, PersonName] = Field(
         default_factory=dict, description="Named owner per area, e.g. risk: Li Wei."

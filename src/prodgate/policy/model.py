@@ -155,11 +155,23 @@ class EvalRules(_Strict):
     minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
 
 
+GitHubLogin = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
+
+
 class ExceptionRules(_Strict):
     required_approvals: list[str] = Field(default_factory=list)
     required_owners: list[str] = Field(default_factory=list)
     max_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     warn_within_days: Annotated[int, Field(ge=0)] = 14
+    approvers: dict[str, list[GitHubLogin]] = Field(
+        default_factory=dict,
+        description="Per approval role, the GitHub accounts allowed to approve for it (PG508).",
+    )
+    verify: Literal["pull-request-reviews"] | None = Field(
+        default=None,
+        description="pull-request-reviews: an exception a pull request adds or changes counts only "
+        "when each named approver approved the pull request's head commit (PG507).",
+    )
 
 
 class RuleOverride(_Strict):

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from prodgate.findings import Finding, Location
 from prodgate.hygiene import json_text
-from prodgate.report import AssetResult, Report
+from prodgate.report import AssetResult, ChangeRecord, Report
 
 REPORT_VERSION = 1
 
@@ -57,8 +57,18 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
             for r in a.requirements
         ],
         "exceptions": [
-            {"requirement": e.requirement, "ticket": e.ticket, "expires": e.expires, "valid": e.valid, "used": e.used}
+            {
+                "requirement": e.requirement, "ticket": e.ticket, "expires": e.expires, "valid": e.valid,
+                "used": e.used, "change": e.change or None,
+                "approvals": [
+                    {"role": p.role, "name": p.name, "github": p.github, "state": p.state} for p in e.approvals
+                ],
+            }
             for e in a.exceptions
+        ],
+        "files": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in a.files],
+        "weakened": [
+            {"field": w.field, "base": w.base, "head": w.head, "line": w.location.line} for w in a.weakened
         ],
         "evals": [
             {
@@ -74,6 +84,21 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
             }
             for e in a.evals
         ],
+    }
+
+
+def change_dict(change: ChangeRecord | None) -> dict[str, Any] | None:
+    """The commits compared and the change-wide outcomes; None without a base."""
+    if change is None:
+        return None
+    return {
+        "base_ref": change.base_ref,
+        "base": change.base,
+        "head": change.head,
+        "note": change.note or None,
+        "policy_changed": change.policy_changed,
+        "removed": [finding_dict(f) for f in change.removed],
+        "verification": change.verification or None,
     }
 
 
@@ -101,6 +126,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "notes": c.notes,
             "waived": c.waived,
         },
+        "change": change_dict(report.change),
         "assets": [asset_dict(a, report) for a in report.assets],
         "findings": [finding_dict(f) for f in report.findings],
     }

@@ -51,7 +51,12 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for f in report.unattached:
         by_file[f.location.path].append(f)
     for path in sorted(by_file):
-        why = "not read: not named ai-asset.yaml" if by_file[path][0].rule_id == "PG106" else "not checked: the declaration does not load"
+        if all(f.rule_id.startswith("PG7") for f in by_file[path]):
+            why = "changes to governance, compared with the base commit"
+        elif by_file[path][0].rule_id == "PG106":
+            why = "not read: not named ai-asset.yaml"
+        else:
+            why = "not checked: the declaration does not load"
         groups.append((clean(f"{path} ({why})"), by_file[path]))
     for title, findings in groups:
         out.write(f"{_BOLD}{title}{_RESET}\n" if color else f"{title}\n")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from prodgate.context import AssetContext
 from prodgate.findings import Finding, Waiver
-from prodgate.manifest.model import AssetException
+from prodgate.manifest.model import AssetException, approver_name
 from prodgate.report import ExceptionView
 from prodgate.rules.registry import RULES
 
@@ -41,7 +41,7 @@ def _problems(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Findin
         ("PG502", "owners", rules.required_owners, exc.owners, "names no owner for", "named person"),
     )
     for rule_id, key, roles, given, what, example in checks:
-        missing = [r for r in roles if not given.get(r, "").strip()]
+        missing = [r for r in roles if not approver_name(given.get(r, "")).strip()]
         if missing:
             yield RULES[rule_id].finding(
                 f"{label} {what} {', '.join(missing)}; it waives nothing",

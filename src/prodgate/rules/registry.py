@@ -231,6 +231,18 @@ _ALL = [
     Rule("PG506", "exception-unused", "Exception waives nothing", W,
          "No finding matches the exception's requirement: it is stale or misnamed. "
          "Remove it, or correct `requirement:` (see `prodgate policy` for the names)."),
+    Rule("PG507", "exception-approval-unverified", "Exception approval is not proven by a pull request review", E,
+         "The policy sets `exceptions.verify: pull-request-reviews`, so an exception that "
+         "the change adds or edits counts only when every approver it names approved the "
+         "pull request's current head commit on GitHub. Name each approver with their "
+         "account (`it_executive: {name: Samuel Osei, github: sosei}`) and ask them to "
+         "approve the pull request; an approval of an older commit is stale (the change "
+         "moved on since), and the pull request's author can never approve their own "
+         "exception. Until then the exception waives nothing."),
+    Rule("PG508", "exception-approver-not-allowed", "Approver is not allowed for the role", E,
+         "The policy lists, under `exceptions.approvers`, the GitHub accounts that may "
+         "approve for each role, and the approval names someone else (or no account at "
+         "all). The exception waives nothing until an allowed approver approves."),
     # -- ownership and review ------------------------------------------------------
     Rule("PG601", "owner-missing", "No named owner", E,
          "Every asset has a named, accountable person as `owner` with an email.",
@@ -252,6 +264,37 @@ _ALL = [
          "asset's declaration and evidence are approved by someone other than its owner. "
          "Add the owner to the CODEOWNERS rule covering the asset, or correct "
          "`owner.github`."),
+    # -- change control ------------------------------------------------------------
+    Rule("PG701", "declaration-weakened", "Declaration weakened since the base commit", E,
+         "Compared with the base commit, the change weakens the declaration: the tier is "
+         "lower, the stage moved back (production -> pilot -> sandbox; retiring is not a "
+         "step back), a risk fact was switched off (customer_facing, regulated, "
+         "decisions_about_people, personal_data), autonomy moved towards more human "
+         "control, a data classification was lowered, an artifact or an eval was removed, "
+         "or a threshold was loosened. The gate would otherwise judge the weakened asset "
+         "as if it had always been so. Restore the field, or add an exception with "
+         "`requirement: PG701` approved as the policy requires.",
+         (NIST_GOVERN, ISO42001)),
+    Rule("PG702", "policy-changed", "The change edits the gate's policy", N,
+         "The change edits the repository's policy file. The gate judged it by the policy "
+         "of the base commit: the edit takes effect after merge. The policy's code owners "
+         "(CODEOWNERS) should review it."),
+    Rule("PG703", "declaration-removed", "Declaration removed while its files remain", E,
+         "An ai-asset.yaml was deleted, or its asset renamed, while files it covered are "
+         "still in the repository: the AI system would leave the inventory and the gate "
+         "without being retired. Set `stage: retired` instead, remove the files too, or "
+         "add an exception with `requirement: PG703` (in the declaration that now covers "
+         "the files) approved as the policy requires.",
+         (NIST_GOVERN,)),
+    Rule("PG704", "base-unavailable", "Base commit not in the checkout", W,
+         "The base commit to compare with is not in the checkout, usually because it is a "
+         "shallow clone. Weakened or removed declarations cannot be detected. In GitHub "
+         "Actions set `fetch-depth: 0` on `actions/checkout`."),
+    Rule("PG705", "approval-verification-skipped", "Exception approvals were not verified", N,
+         "The policy asks for approvals to be verified against pull request reviews, but "
+         "this run has no pull request or no token to read them with, so the approvals "
+         "are taken as written and recorded as not verified. The gate on the pull "
+         "request verifies them."),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

@@ -1,0 +1,211 @@
+"""Who approved the pull request, read from GitHub's REST API.
+
+An approval written into ``ai-asset.yaml`` is only a name the author typed; the review
+that person left on the pull request is the proof. This module reads the pull request
+(its current head commit and its author) and its reviews
+(``GET /repos/{owner}/{repo}/pulls/{number}/reviews``, every page by ``Link`` header)
+once per run, and only when an exception actually needs verifying. ``GITHUB_API_URL``
+is honoured (GitHub Enterprise Server), the token goes only to the API's own host
+(whatever a ``Link`` header says) and never into a message or a ``repr``. Any API
+failure is a :class:`ReviewError` naming the HTTP status: an unverifiable approval is
+a configuration problem to fix, never a pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import requests
+
+TIMEOUT = 15.0
+MAX_PAGES = 50
+"""Pages of 100 reviews read at most (5,000 reviews)."""
+
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_PR = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>[1-9][0-9]{0,9})$")
+_DECISIVE = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
+
+
+class ReviewError(Exception):
+    """The reviews could not be read: the message names the HTTP status or the cause."""
+
+
+@dataclass(frozen=True)
+class PullRequestRef:
+    api_url: str
+    repository: str
+    number: int
+
+    @classmethod
+    def parse(cls, value: str, api_url: str) -> PullRequestRef | None:
+        """``owner/name#123``, or None when it is not of that form."""
+        found = _PR.match(value.strip())
+        if found is None:
+            return None
+        return cls(api_url.rstrip("/"), found["repo"], int(found["number"]))
+
+    def __str__(self) -> str:
+        return f"{self.repository}#{self.number}"
+
+
+@dataclass(frozen=True)
+class Review:
+    login: str
+    state: str
+    commit_id: str
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """One approver's standing on the pull request's head commit."""
+
+    approved: bool
+    state: str
+    """``approved``, ``stale``, ``changes requested``, ``dismissed`` or ``no review``."""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PullRequestReviews:
+    head_sha: str
+    author: str
+    reviews: tuple[Review, ...]
+
+    def state_of(self, login: str) -> ReviewState:
+        """The latest decisive review by ``login`` (comments do not count), judged
+        against the head commit: an approval of an older commit is stale, because
+        the change it approved is not the change being merged."""
+        wanted = login.lower()
+        latest = None
+        for review in self.reviews:
+            if review.login.lower() == wanted and review.state in _DECISIVE:
+                latest = review
+        if latest is None:
+            return ReviewState(False, "no review")
+        if latest.state == "CHANGES_REQUESTED":
+            return ReviewState(False, "changes requested")
+        if latest.state == "DISMISSED":
+            return ReviewState(False, "dismissed")
+        if latest.commit_id != self.head_sha:
+            return ReviewState(False, "stale", f"approved {latest.commit_id[:12]}, an older commit than the head {self.head_sha[:12]}")
+        return ReviewState(True, "approved")
+
+
+class ReviewSource:
+    """The reviews of one pull request, fetched on first use and kept for the run."""
+
+    def __init__(self, ref: PullRequestRef, token: str) -> None:
+        self.ref = ref
+        self._token = token
+        self._cached: PullRequestReviews | None = None
+
+    def __repr__(self) -> str:  # never the token
+        return f"ReviewSource({self.ref})"
+
+    def get(self) -> PullRequestReviews:
+        if self._cached is None:
+            try:
+                self._cached = self._fetch()
+            except ReviewError as exc:
+                raise ReviewError(_redact(str(exc), self._token)) from None
+        return self._cached
+
+    def _fetch(self) -> PullRequestReviews:
+        if not _REPO.match(self.ref.repository):
+            raise ReviewError(f"repository {self.ref.repository!r} is not owner/name")
+        import requests
+
+        api = self.ref.api_url
+        base = f"{api}/repos/{self.ref.repository}/pulls/{self.ref.number}"
+        session = requests.Session()
+        session.headers.update({
+            "Authorization": f"Bearer {self._token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "prodgate",
+        })
+        try:
+            with session:
+                pr = _get_json(session, base, None, f"read pull request {self.ref}")
+                head, author = _head_and_author(pr)
+                reviews = _reviews(session, f"{base}/reviews", urlsplit(api)[:2], str(self.ref))
+        except requests.RequestException as exc:
+            raise ReviewError(f"cannot reach the GitHub API at {api}: {type(exc).__name__}") from None
+        return PullRequestReviews(head, author, reviews)
+
+
+def _reviews(session: requests.Session, url: str, origin: tuple[str, str], what: str) -> tuple[Review, ...]:
+    out: list[Review] = []
+    next_url: str | None = url
+    params: dict[str, Any] | None = {"per_page": 100}
+    for _ in range(MAX_PAGES):
+        if next_url is None:
+            break
+        resp = session.get(next_url, params=params, timeout=TIMEOUT)
+        page = _json(resp, f"list the reviews of pull request {what}")
+        if not isinstance(page, list):
+            raise ReviewError(f"cannot list the reviews of pull request {what}: unexpected answer")
+        out += [r for r in map(_review, page) if r is not None]
+        nxt = resp.links.get("next", {}).get("url")
+        # The token goes only to the API's own host, whatever a Link header says.
+        next_url = nxt if nxt and urlsplit(nxt)[:2] == origin else None
+        params = None
+    else:
+        if next_url is not None:
+            raise ReviewError(f"pull request {what} has more than {MAX_PAGES * 100} reviews; refusing to guess")
+    return tuple(out)
+
+
+def _review(item: Any) -> Review | None:
+    if not isinstance(item, dict):
+        return None
+    user = item.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    state, commit = item.get("state"), item.get("commit_id")
+    if not (isinstance(login, str) and isinstance(state, str) and isinstance(commit, str)):
+        return None
+    return Review(login, state.upper(), commit)
+
+
+def _head_and_author(pr: Any) -> tuple[str, str]:
+    head = pr.get("head") if isinstance(pr, dict) else None
+    sha = head.get("sha") if isinstance(head, dict) else None
+    user = pr.get("user") if isinstance(pr, dict) else None
+    login = user.get("login") if isinstance(user, dict) else None
+    if not isinstance(sha, str) or not isinstance(login, str):
+        raise ReviewError("the pull request in the API's answer has no head.sha or user.login")
+    return sha, login
+
+
+def _get_json(session: requests.Session, url: str, params: dict[str, Any] | None, what: str) -> Any:
+    return _json(session.get(url, params=params, timeout=TIMEOUT), what)
+
+
+def _json(resp: requests.Response, what: str) -> Any:
+    if resp.status_code >= 400:
+        detail = ""
+        try:
+            payload = resp.json()
+            if isinstance(payload, dict) and isinstance(payload.get("message"), str):
+                detail = f": {payload['message'][:200]}"
+        except ValueError:
+            pass
+        limited = resp.status_code == 429 or (
+            resp.status_code == 403 and resp.headers.get("X-RateLimit-Remaining") == "0"
+        )
+        hint = " (rate limit exceeded; re-run the job later)" if limited else ""
+        if resp.status_code in (401, 403, 404) and not limited:
+            hint = " (the token cannot read the pull request: give the job `pull-requests: read`)"
+        raise ReviewError(f"cannot {what}: HTTP {resp.status_code}{detail}{hint}")
+    try:
+        return resp.json()
+    except ValueError:
+        raise ReviewError(f"cannot {what}: the answer is not JSON") from None
+
+
+def _redact(text: str, token: str) -> str:
+    return text.replace(token, "***") if token else text

@@ -1,0 +1,279 @@
+"""PG7xx: a change compared with its base commit, in real git histories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitrepo import commit, git, init
+
+from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, TODAY, write
+
+Run = Callable[..., tuple[int, str, str]]
+
+BASE = """\
+apiVersion: prodgate/v1
+name: claims-triage
+tier: enterprise
+stage: production
+owner:
+  name: Ada Lovelace
+  email: ada@example.com
+risk:
+  customer_facing: true
+  regulated: true
+  autonomy: autonomous
+  decisions_about_people: true
+data_sources:
+  - name: claims
+    classification: restricted
+    personal_data: true
+  - name: notes
+    classification: confidential
+evals:
+  - name: quality
+    results: evals/q.json
+    thresholds: {pass_rate: ">= 0.9", cost: "<= 0.01"}
+    max_age_days: 30
+  - name: safety
+    results: evals/s.json
+artifacts:
+  model_card: docs/model-card.md
+  runbook: docs/runbook.md
+"""
+
+WEAKENED = """\
+apiVersion: prodgate/v1
+name: claims-triage
+tier: team
+stage: sandbox
+owner:
+  name: Ada Lovelace
+  email: ada@example.com
+risk:
+  customer_facing: false
+  regulated: false
+  autonomy: human-in-the-loop
+  decisions_about_people: false
+data_sources:
+  - name: claims
+    classification: internal
+    personal_data: false
+  - name: notes
+    classification: confidential
+evals:
+  - name: quality
+    results: evals/q.json
+    thresholds: {pass_rate: ">= 0.8"}
+    max_age_days: 90
+artifacts:
+  model_card: docs/model-card.md
+"""
+
+
+def _check(run: Run, root: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    code, out, err = run("check", str(root), "--format", "json", "--today", TODAY, *args)
+    assert out, err
+    return code, json.loads(out), err
+
+
+def _pg7(report: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(f["rule_id"], f["line"], f["message"]) for f in report["findings"] if f["rule_id"].startswith("PG7")]
+
+
+@pytest.fixture
+def gitroot(tmp_path: Path) -> Path:
+    return init(tmp_path / "repo")
+
+
+def test_every_weakening_is_one_finding_at_its_line(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", BASE)
+    base = commit(gitroot, "base")
+    write(gitroot, "ai-asset.yaml", WEAKENED)
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    found = [(line, msg.split(" weakened:")[0], msg.split(" weakened: ")[1]) for rule, line, msg in _pg7(report)]
+    assert sorted(found) == sorted([
+        (3, "tier", "enterprise at the base commit, now team"),
+        (4, "stage", "production at the base commit, now sandbox"),
+        (9, "risk.customer_facing", "true at the base commit, now false"),
+        (10, "risk.regulated", "true at the base commit, now false"),
+        (11, "risk.autonomy", "autonomous at the base commit, now human-in-the-loop"),
+        (12, "risk.decisions_about_people", "true at the base commit, now false"),
+        (15, "data_sources.claims.classification", "restricted at the base commit, now internal"),
+        (16, "data_sources.claims.personal_data", "true at the base commit, now false"),
+        (19, "evals.safety", "evals/s.json at the base commit, removed"),
+        (22, "evals.quality.thresholds.pass_rate", ">= 0.9 at the base commit, now >= 0.8"),
+        (22, "evals.quality.thresholds.cost", "<= 0.01 at the base commit, removed"),
+        (23, "evals.quality.max_age_days", "30 at the base commit, now 90"),
+        (24, "artifacts.runbook", "docs/runbook.md at the base commit, removed"),
+    ])
+    assert all(f["severity"] == "error" for f in report["findings"] if f["rule_id"] == "PG701")
+    [asset] = report["assets"]
+    assert {w["field"]: (w["base"], w["head"]) for w in asset["weakened"]}["tier"] == ("enterprise", "team")
+    assert report["change"]["base"] == base
+    assert report["change"]["head"] == git(gitroot, "rev-parse", "HEAD")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("stage: production", "stage: retired"),  # retiring is not a step back
+        ("tier: enterprise", "tier: enterprise\ndescription: more words"),
+        ('{pass_rate: ">= 0.9", cost: "<= 0.01"}', '{pass_rate: "> 0.95", cost: "< 0.01", extra: 1}'),
+        ('{pass_rate: ">= 0.9", cost: "<= 0.01"}', '{pass_rate: "== 0.95", cost: "== 0"}'),
+        ("max_age_days: 30", "max_age_days: 7"),
+        ("autonomy: autonomous", "autonomy: autonomous"),
+        ("  - name: notes\n    classification: confidential\n", "  - name: notes\n    classification: restricted\n"),
+    ],
+)
+def test_changes_that_do_not_weaken_are_not_findings(gitroot: Path, run: Run, before: str, after: str) -> None:
+    write(gitroot, "ai-asset.yaml", BASE)
+    base = commit(gitroot)
+    assert before in BASE
+    write(gitroot, "ai-asset.yaml", BASE.replace(before, after))
+    _code, report, _ = _check(run, gitroot, "--base", base)
+    assert _pg7(report) == []
+
+
+def test_personal_data_source_removed_is_a_weakening(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", BASE)
+    base = commit(gitroot)
+    write(gitroot, "ai-asset.yaml", BASE.replace(
+        "  - name: claims\n    classification: restricted\n    personal_data: true\n", ""
+    ))
+    _code, report, _ = _check(run, gitroot, "--base", base)
+    assert [(r, line, m.split(" weakened")[0]) for r, line, m in _pg7(report)] == [("PG701", 13, "personal_data")]
+
+
+def test_downgrade_covered_by_an_exception_passes(gitroot: Path, run: Run) -> None:
+    pilot = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: card.md\n"
+    write(gitroot, "ai-asset.yaml", pilot)
+    write(gitroot, "card.md", FILLED_MODEL_CARD)
+    base = commit(gitroot)
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX + """\
+exceptions:
+  - requirement: PG701
+    reason: Back to exploration while the vendor is replaced.
+    ticket: GOV-77
+    granted: 2026-11-01
+    expires: 2027-01-31
+    approvals:
+      business_executive: Helena Novak
+      it_executive: {name: Samuel Osei, github: sosei}
+      process_owner: Priya Raman
+    owners: {risk: Lena Fischer, support: Omar Haddad, funding: Tom Becker, lifecycle: Maria Garcia, compliance: Grace Kim}
+""")
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 0, report["findings"]
+    waived = [(f["line"], f["message"].split(" weakened")[0], f["waived_by"]["ticket"])
+              for f in report["findings"] if f["rule_id"] == "PG701"]
+    assert waived == [(1, "artifacts.model_card", "GOV-77"), (4, "stage", "GOV-77")]
+    [exc] = report["assets"][0]["exceptions"]
+    assert exc["change"] == "added" and exc["used"]
+    assert exc["approvals"][1] == {
+        "role": "it_executive", "name": "Samuel Osei", "github": "sosei", "state": "not required by the policy"
+    }
+    # Without the exception the same downgrade fails.
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1 and [r for r, _l, _m in _pg7(report)] == ["PG701", "PG701"]
+
+
+def test_removed_declaration_with_remaining_files(gitroot: Path, run: Run) -> None:
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    write(gitroot, "svc/app.py", "import openai\n")
+    write(gitroot, "other/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "other-bot"))
+    base = commit(gitroot)
+    (gitroot / "svc/ai-asset.yaml").unlink()
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    [f] = [f for f in report["findings"] if f["rule_id"] == "PG703"]
+    assert f["path"] == "svc/ai-asset.yaml" and f["asset"] is None and f["severity"] == "error"
+    assert "asset 'notes-summariser' (team, sandbox) was removed" in f["message"]
+    assert "svc/app.py" in f["message"]
+    assert report["change"]["removed"][0]["rule_id"] == "PG703"
+    # Removing what it covered as well is a clean retirement.
+    (gitroot / "svc/app.py").unlink()
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 0 and _pg7(report) == []
+
+
+def test_renamed_asset_is_removed_at_its_name(gitroot: Path, run: Run) -> None:
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    write(gitroot, "svc/prompt.txt", "Summarise.\n")
+    base = commit(gitroot)
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "notes-helper"))
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    [(rule, line, msg)] = _pg7(report)
+    assert (rule, line) == ("PG703", 2) and "is now named 'notes-helper'" in msg
+
+
+def test_moved_declaration_keeps_its_base(gitroot: Path, run: Run) -> None:
+    write(gitroot, "a/ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: departmental"))
+    base = commit(gitroot)
+    shutil.rmtree(gitroot / "a")
+    write(gitroot, "b/ai-asset.yaml", TEAM_SANDBOX)
+    _code, report, _ = _check(run, gitroot, "--base", base)
+    [(rule, line, msg)] = _pg7(report)
+    assert (rule, line) == ("PG701", 3)
+    assert msg == "tier weakened: departmental at the base commit (then a/ai-asset.yaml), now team"
+
+
+def test_policy_change_is_a_note_naming_its_code_owners(gitroot: Path, run: Run) -> None:
+    policy = "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n"
+    write(gitroot, ".github/prodgate-policy.yaml", policy)
+    write(gitroot, ".github/CODEOWNERS", "* @acme/devs\n/.github/prodgate-policy.yaml @acme/ai-governance @cto\n")
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    base = commit(gitroot)
+    write(gitroot, ".github/prodgate-policy.yaml", policy + "rules: {PG403: {enabled: false}}\n")
+    # The change also tries to take the policy over in CODEOWNERS: the base's owners count.
+    write(gitroot, ".github/CODEOWNERS", "* @acme/devs\n")
+    code, report, _ = _check(run, gitroot, "--base", base, "--policy", str(gitroot / ".github/prodgate-policy.yaml"))
+    assert code == 0
+    [(rule, line, msg)] = _pg7(report)
+    assert rule == "PG702" and line == 0
+    assert "changes the policy file .github/prodgate-policy.yaml" in msg
+    assert "takes effect after merge" in msg and "@acme/ai-governance, @cto" in msg
+    assert report["change"]["policy_changed"] == ".github/prodgate-policy.yaml"
+
+
+def test_shallow_clone_without_the_base_warns_once(gitroot: Path, tmp_path: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: departmental"))
+    base = commit(gitroot, "base")
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    commit(gitroot, "head")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{gitroot}", str(clone))
+    code, report, err = _check(run, clone, "--base", base)
+    assert code == 0 and err == ""
+    [(rule, _line, msg)] = _pg7(report)
+    assert rule == "PG704" and "fetch-depth: 0" in msg and base[:12] in msg
+    assert report["change"]["base"] is None and "shallow" in report["change"]["note"]
+    code, out, err = run("check", str(clone), "--base", base, "--today", TODAY, "--no-color")
+    assert [line for line in out.splitlines() if " PG704 " in line] == [
+        f"  . PG704 warning: {msg}"
+    ]
+
+
+def test_unknown_base_in_a_full_clone_is_a_usage_error(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    commit(gitroot)
+    code, out, err = run("check", str(gitroot), "--base", "no-such-branch")
+    assert code == 2 and out == ""
+    assert err == f"prodgate: error: --base no-such-branch: no such commit or branch in {gitroot.resolve()}\n"
+    code, _out, err = run("check", str(gitroot), "--base", "--upload-pack=touch /tmp/x")
+    assert code == 2 and "no such commit" in err
+
+
+def test_base_outside_git_is_a_usage_error(repo: Path, run: Run) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    shutil.rmtree(repo / ".git")
+    code, _out, err = run("check", str(repo), "--base", "main")
+    assert code == 2 and "not inside a git checkout" in err
