@@ -21,6 +21,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodgate.gitobjects import has_commit
+
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
@@ -57,10 +59,6 @@ def _toplevel(directory: Path) -> Path | None:
 
 def _inside(path: Path, directory: Path) -> bool:
     return path == directory or directory in path.parents
-
-
-def _has_commit(top: Path, sha: str) -> bool:
-    return _git(top, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
 
 
 def resolve_policy(
@@ -102,9 +100,9 @@ def resolve_policy(
     if not base_sha or not _SHA.match(base_sha):
         return Refused(f"{where}: the event payload has no pull_request.base.sha to read the policy from")
     rel = target.relative_to(repo).as_posix()
-    if not _has_commit(repo, base_sha):
+    if not has_commit(repo, base_sha):
         _git(repo, "fetch", "--no-tags", "--depth=1", "origin", base_sha)
-    if not _has_commit(repo, base_sha):
+    if not has_commit(repo, base_sha):
         return Refused(
             f"{where}: the base commit {base_sha[:12]} is not in the checkout and could not be "
             "fetched; use actions/checkout with fetch-depth: 0"

@@ -2,7 +2,7 @@
 
 The comment is found again by a hidden marker at the start of its body. Only the
 REST API is used (``GITHUB_API_URL``, so GitHub Enterprise Server works), and
-``requests`` is imported here alone, so a run without a comment never loads it.
+``requests`` is imported only when a comment is written (:mod:`prodgate.github.api`).
 
 Commenting is a courtesy on top of the gate: a read-only token (pull requests from
 forks), a network error or an API error becomes a message for the log, never a failed
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from prodgate.github.api import TIMEOUT, ApiError, answer, open_session, redact
+
 if TYPE_CHECKING:
     import requests
 
@@ -25,7 +27,10 @@ COMMENT_LIMIT = 65536
 MAX_PAGES = 50
 """Pages of 100 comments read at most while looking for the earlier comment."""
 
-TIMEOUT = 15.0
+_FORBIDDEN = (
+    "the token cannot write to the pull request: pull requests from forks get a read-only token; "
+    "grant `pull-requests: write` to the job otherwise"
+)
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
@@ -61,10 +66,6 @@ class Outcome:
     url: str | None = None
 
 
-class _ApiError(Exception):
-    pass
-
-
 def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout: float = TIMEOUT) -> Outcome:
     """Update the comment that starts with ``mark``, or create it; never raises."""
     if not token:
@@ -74,15 +75,7 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
     import requests
 
     api = target.api_url.rstrip("/")
-    session = requests.Session()
-    session.headers.update(
-        {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "prodgate",
-        }
-    )
+    session = open_session(token)
     try:
         with session:
             found = _find(session, api, target, mark, timeout)
@@ -90,17 +83,17 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
                 resp = session.patch(
                     f"{api}/repos/{target.repository}/issues/comments/{found}", json={"body": body}, timeout=timeout
                 )
-                data = _json(resp, "update the pull request comment")
+                data = answer(resp, "update the pull request comment", _FORBIDDEN)
                 return Outcome(True, "updated the pull request comment", _url(data))
             resp = session.post(
                 f"{api}/repos/{target.repository}/issues/{target.number}/comments", json={"body": body}, timeout=timeout
             )
-            data = _json(resp, "create the pull request comment")
+            data = answer(resp, "create the pull request comment", _FORBIDDEN)
             return Outcome(True, "created the pull request comment", _url(data))
-    except _ApiError as exc:
-        return Outcome(False, _redact(str(exc), token))
+    except ApiError as exc:
+        return Outcome(False, redact(str(exc), token))
     except requests.RequestException as exc:
-        return Outcome(False, _redact(f"cannot reach the GitHub API: {type(exc).__name__}: {exc}", token))
+        return Outcome(False, redact(f"cannot reach the GitHub API: {type(exc).__name__}: {exc}", token))
 
 
 def _find(session: requests.Session, api: str, target: Target, mark: str, timeout: float) -> int | None:
@@ -113,9 +106,9 @@ def _find(session: requests.Session, api: str, target: Target, mark: str, timeou
         if url is None:
             break
         resp = session.get(url, params=params, timeout=timeout)
-        page = _json(resp, "list the pull request comments")
+        page = answer(resp, "list the pull request comments", _FORBIDDEN)
         if not isinstance(page, list):
-            raise _ApiError("cannot list the pull request comments: unexpected answer")
+            raise ApiError("cannot list the pull request comments: unexpected answer")
         matches += [c for c in page if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark)]
         nxt = resp.links.get("next", {}).get("url")
         # The token goes only to the API's own host, whatever a Link header says.
@@ -129,32 +122,8 @@ def _find(session: requests.Session, api: str, target: Target, mark: str, timeou
     return cid if isinstance(cid, int) else None
 
 
-def _json(resp: requests.Response, what: str) -> Any:
-    if resp.status_code >= 400:
-        detail = ""
-        try:
-            payload = resp.json()
-            if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-                detail = f": {payload['message'][:200]}"
-        except ValueError:
-            pass
-        hint = ""
-        if resp.status_code in (401, 403, 404):
-            hint = (
-                " (the token cannot write to the pull request: pull requests from forks get a "
-                "read-only token; grant `pull-requests: write` to the job otherwise)"
-            )
-        raise _ApiError(f"cannot {what}: HTTP {resp.status_code}{detail}{hint}")
-    try:
-        return resp.json()
-    except ValueError:
-        raise _ApiError(f"cannot {what}: the answer is not JSON") from None
-
-
 def _url(data: Any) -> str | None:
     url = data.get("html_url") if isinstance(data, dict) else None
     return url if isinstance(url, str) else None
 
 
-def _redact(text: str, token: str) -> str:
-    return text.replace(token, "***") if token else text

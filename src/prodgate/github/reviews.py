@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from prodgate.github.api import TIMEOUT, ApiError, answer, open_session, redact
+
 if TYPE_CHECKING:
     import requests
 
-TIMEOUT = 15.0
+_FORBIDDEN = "the token cannot read the pull request: give the job `pull-requests: read`"
 MAX_PAGES = 50
 """Pages of 100 reviews read at most (5,000 reviews)."""
 
@@ -111,7 +113,7 @@ class ReviewSource:
             try:
                 self._cached = self._fetch()
             except ReviewError as exc:
-                raise ReviewError(_redact(str(exc), self._token)) from None
+                raise ReviewError(redact(str(exc), self._token)) from None
         return self._cached
 
     def _fetch(self) -> PullRequestReviews:
@@ -121,18 +123,14 @@ class ReviewSource:
 
         api = self.ref.api_url
         base = f"{api}/repos/{self.ref.repository}/pulls/{self.ref.number}"
-        session = requests.Session()
-        session.headers.update({
-            "Authorization": f"Bearer {self._token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "prodgate",
-        })
+        session = open_session(self._token)
         try:
             with session:
-                pr = _get_json(session, base, None, f"read pull request {self.ref}")
+                pr = answer(session.get(base, timeout=TIMEOUT), f"read pull request {self.ref}", _FORBIDDEN)
                 head, author = _head_and_author(pr)
                 reviews = _reviews(session, f"{base}/reviews", urlsplit(api)[:2], str(self.ref))
+        except ApiError as exc:
+            raise ReviewError(str(exc)) from None
         except requests.RequestException as exc:
             raise ReviewError(f"cannot reach the GitHub API at {api}: {type(exc).__name__}") from None
         return PullRequestReviews(head, author, reviews)
@@ -146,7 +144,7 @@ def _reviews(session: requests.Session, url: str, origin: tuple[str, str], what:
         if next_url is None:
             break
         resp = session.get(next_url, params=params, timeout=TIMEOUT)
-        page = _json(resp, f"list the reviews of pull request {what}")
+        page = answer(resp, f"list the reviews of pull request {what}", _FORBIDDEN)
         if not isinstance(page, list):
             raise ReviewError(f"cannot list the reviews of pull request {what}: unexpected answer")
         out += [r for r in map(_review, page) if r is not None]
@@ -179,33 +177,3 @@ def _head_and_author(pr: Any) -> tuple[str, str]:
     if not isinstance(sha, str) or not isinstance(login, str):
         raise ReviewError("the pull request in the API's answer has no head.sha or user.login")
     return sha, login
-
-
-def _get_json(session: requests.Session, url: str, params: dict[str, Any] | None, what: str) -> Any:
-    return _json(session.get(url, params=params, timeout=TIMEOUT), what)
-
-
-def _json(resp: requests.Response, what: str) -> Any:
-    if resp.status_code >= 400:
-        detail = ""
-        try:
-            payload = resp.json()
-            if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-                detail = f": {payload['message'][:200]}"
-        except ValueError:
-            pass
-        limited = resp.status_code == 429 or (
-            resp.status_code == 403 and resp.headers.get("X-RateLimit-Remaining") == "0"
-        )
-        hint = " (rate limit exceeded; re-run the job later)" if limited else ""
-        if resp.status_code in (401, 403, 404) and not limited:
-            hint = " (the token cannot read the pull request: give the job `pull-requests: read`)"
-        raise ReviewError(f"cannot {what}: HTTP {resp.status_code}{detail}{hint}")
-    try:
-        return resp.json()
-    except ValueError:
-        raise ReviewError(f"cannot {what}: the answer is not JSON") from None
-
-
-def _redact(text: str, token: str) -> str:
-    return text.replace(token, "***") if token else text
