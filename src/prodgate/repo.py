@@ -1,8 +1,10 @@
-"""The repository: its root and its HEAD commit, found without starting git.
+"""The repository: its root and its HEAD commit, found without starting git, and the
+files git tracks.
 
 Starting ``git`` or importing GitPython costs more than a whole check of a small
 repository, so the common facts are read from ``.git`` directly; GitPython is only
-imported by features that need history.
+imported by features that need history. Listing the tracked files is the one question
+answered by a ``git`` process (:func:`git_ls_files`): the index knows, a walk does not.
 """
 
 from __future__ import annotations
@@ -129,3 +131,31 @@ def _owner_name(url: str) -> str | None:
     if len(parts) >= 2:
         return "/".join(parts[-2:])
     return parts[0] if parts else None
+
+
+def git_ls_files(directory: Path, pathspecs: tuple[str, ...], *, untracked: bool = False) -> list[str] | None:
+    """Files under ``directory`` (relative to it) that git tracks, or with ``untracked``
+    the untracked files that are not ignored; None when ``directory`` is not in a work
+    tree git can read (no repository, no git, a fake ``.git``).
+
+    One ``git ls-files`` process, which reads the index instead of walking the tree: in
+    a monorepo it is far faster than any walk. Only the repository's own configuration
+    and files are read; ``core.fsmonitor`` (which runs a command) is switched off, and
+    ``safe.directory`` is opened so that a checkout owned by another user (a container
+    job) is still listed rather than silently walked with skip-lists.
+    """
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    args = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "ls-files", "-z"]
+    args += ["--others", "--exclude-standard"] if untracked else ["--cached"]
+    try:
+        proc = subprocess.run(
+            [*args, "--", *pathspecs], cwd=directory, env=env, capture_output=True, check=False, timeout=300
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return [p for p in os.fsdecode(proc.stdout).split("\0") if p]

@@ -74,9 +74,16 @@ class Scan:
 
 
 def scan(paths: Iterable[Path]) -> Scan:
-    """Declarations and near misses under ``paths``. Virtual environments, VCS folders
-    and dependency folders are skipped, and symlinked directories are not followed
-    (no loops, no escaping). Files given by name are sorted by their name."""
+    """Declarations and near misses under ``paths``. Files given by name are sorted by
+    their name.
+
+    In a git work tree the search is over what git lists (:func:`_listed`): every
+    tracked file, wherever it lies, so that nothing a commit carries can hide in a
+    folder called ``venv`` or next to a ``pyvenv.cfg``; untracked files only outside
+    virtual environments, VCS and dependency folders. Outside git, the folders are
+    walked with those skip-lists. Symlinked directories are never followed (no loops,
+    no escaping).
+    """
     found: set[Path] = set()
     misnamed: set[Path] = set()
     files: set[Path] = set()
@@ -91,22 +98,104 @@ def scan(paths: Iterable[Path]) -> Scan:
             else:
                 files.add(full)
             continue
+        if not path.is_dir():
+            continue
+        base = path.resolve()
+        listed = _listed(base)
+        names = _walked(base) if listed is None else listed
         seen = 0
-        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if d not in SKIP_DIRS and not _is_venv(Path(dirpath) / d)
-            )
-            for name in filenames:
-                if name in DECLARATION_NAMES:
-                    found.add(Path(dirpath).resolve() / name)
-                    seen += 1
-                elif is_near_miss(name):
-                    misnamed.add(Path(dirpath).resolve() / name)
-                    seen += 1
-        if not seen and path.is_dir():
-            empty.append(path.resolve())
+        for rel in names:
+            name = rel.rpartition("/")[2]
+            if name in DECLARATION_NAMES:
+                found.add(base / rel)
+                seen += 1
+            elif is_near_miss(name):
+                misnamed.add(base / rel)
+                seen += 1
+        if not seen:
+            empty.append(base)
     return Scan(sorted(found), sorted(misnamed), sorted(files), empty)
+
+
+# Every name a declaration or a near miss can have ends in .yaml or .yml, in any case:
+# git filters the listing, so a monorepo's other files never reach Python.
+_PATHSPECS = (":(icase)*.yaml", ":(icase)*.yml")
+
+
+def _listed(base: Path) -> list[str] | None:
+    """The candidate files under ``base`` as git lists them (relative, ``/``-separated),
+    or None outside a work tree git can read.
+
+    Tracked files are all kept. Untracked ones (a local run before ``git add``) are
+    kept unless they lie in a skipped folder. Ignored files are left out: they cannot
+    reach a commit, and a pull request's checkout holds none. Submodules are searched
+    as repositories of their own.
+    """
+    from prodgate.repo import git_ls_files
+
+    tracked = git_ls_files(base, _PATHSPECS)
+    if tracked is None:
+        return None
+    untracked = git_ls_files(base, _PATHSPECS, untracked=True) or []
+    venv_cache: dict[str, bool] = {}
+    # A tracked file deleted from the work tree (not yet committed) is not there to read.
+    listed = [rel for rel in tracked if os.path.lexists(base / rel)]
+    listed += [rel for rel in untracked if not _skipped(base, rel, venv_cache)]
+    for sub in _submodules(base):
+        inner = _listed(base / sub)
+        listed += [f"{sub}/{rel}" for rel in (inner if inner is not None else _walked(base / sub))]
+    return listed
+
+
+def _submodules(base: Path) -> list[str]:
+    """Checked-out submodule folders under ``base`` (relative to it), from ``.gitmodules``."""
+    import subprocess
+
+    from prodgate.repo import git_ls_files
+
+    gitmodules = git_ls_files(base, (":(top,literal).gitmodules",)) or []
+    if not gitmodules:
+        return []
+    try:
+        proc = subprocess.run(
+            ["git", "config", "-z", "--file", gitmodules[0], "--get-regexp", r"^submodule\..*\.path$"],
+            cwd=base, capture_output=True, check=False, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    top = (base / gitmodules[0]).parent.resolve()
+    out: list[str] = []
+    for entry in os.fsdecode(proc.stdout).split("\0"):
+        _key, _, value = entry.partition("\n")
+        sub = (top / value).resolve() if value else None
+        if sub is not None and base in sub.parents and sub.is_dir():
+            out.append(sub.relative_to(base).as_posix())
+    return sorted(out)
+
+
+def _walked(base: Path) -> list[str]:
+    """The files under ``base`` (relative), walking outside the skipped folders."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_venv(Path(dirpath) / d))
+        rel = Path(dirpath).relative_to(base).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        out += [prefix + name for name in filenames]
+    return out
+
+
+def _skipped(base: Path, rel: str, venv_cache: dict[str, bool]) -> bool:
+    """Whether an untracked file lies in a folder the walk would skip."""
+    parts = rel.split("/")[:-1]
+    for i, part in enumerate(parts):
+        if part in SKIP_DIRS:
+            return True
+        folder = "/".join(parts[: i + 1])
+        if folder not in venv_cache:
+            venv_cache[folder] = _is_venv(base / folder)
+        if venv_cache[folder]:
+            return True
+    return False
 
 
 def find_declarations(paths: Iterable[Path]) -> list[Path]:

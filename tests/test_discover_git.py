@@ -1,0 +1,119 @@
+"""In a git checkout the declaration search covers every tracked file: no folder name
+and no ``pyvenv.cfg`` can hide an asset from the gate. Skip-lists only apply outside
+git and to untracked files."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prodgate.manifest.discover import scan
+
+from conftest import TEAM_SANDBOX, TODAY, write
+
+PILOT = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot")  # fails: no model card
+HIDING_PLACES = (
+    "venv/bot", ".venv/bot", "env/bot", "dist/bot", "build/lib/site-packages/bot",
+    "node_modules/bot", ".tox/bot", "__pycache__/bot",
+)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "-q")
+    return root
+
+
+@pytest.mark.parametrize("folder", HIDING_PLACES)
+def test_tracked_declaration_in_a_skipped_folder_is_checked(
+    git_repo: Path, folder: str, check_json: Callable[..., tuple[int, dict[str, Any]]]
+) -> None:
+    write(git_repo, f"{folder}/ai-asset.yaml", PILOT)
+    _git(git_repo, "add", "-A")
+    code, report = check_json(str(git_repo))
+    assert code == 1
+    assert [(f["rule_id"], f["path"]) for f in report["findings"]] == [("PG201", f"{folder}/ai-asset.yaml")]
+
+
+def test_a_pyvenv_cfg_does_not_hide_the_assets_beside_it(
+    git_repo: Path, check_json: Callable[..., tuple[int, dict[str, Any]]]
+) -> None:
+    write(git_repo, "services/bot/ai-asset.yaml", PILOT)
+    write(git_repo, "services/pyvenv.cfg", "")  # touch services/pyvenv.cfg
+    _git(git_repo, "add", "-A")
+    code, report = check_json(str(git_repo))
+    assert (code, report["summary"]["declarations"]) == (1, 1)
+    assert report["findings"][0]["path"] == "services/bot/ai-asset.yaml"
+    # Also when the check starts inside the "virtual environment".
+    code, report = check_json(str(git_repo / "services"))
+    assert (code, report["summary"]["declarations"]) == (1, 1)
+
+
+def test_the_hook_sees_it_too(git_repo: Path, run: Callable[..., tuple[int, str, str]],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    write(git_repo, "venv/bot/ai-asset.yaml", PILOT)
+    write(git_repo, "venv/bot/prompt.txt", "hello\n")
+    _git(git_repo, "add", "-A")
+    monkeypatch.chdir(git_repo)
+    code, out, _ = run("check", "--changed", "--format", "text", "--today", TODAY, "venv/bot/prompt.txt")
+    assert code == 1
+    assert out.splitlines()[0] == "notes-summariser (team, pilot) venv/bot/ai-asset.yaml"
+
+
+def test_untracked_files_follow_the_skip_lists(git_repo: Path) -> None:
+    write(git_repo, "app/ai-asset.yaml", PILOT)  # untracked, ordinary folder: found
+    write(git_repo, "node_modules/pkg/ai-asset.yaml", "broken: [\n")  # untracked, skipped
+    write(git_repo, "tool/pyvenv.cfg", "")
+    write(git_repo, "tool/lib/ai-asset.yaml", "broken: [\n")  # untracked, in a venv: skipped
+    write(git_repo, "tracked/ai_asset.yaml", "x: 1\n")
+    _git(git_repo, "add", "tracked")
+    found = scan([git_repo])
+    root = git_repo.resolve()
+    assert found.declarations == [root / "app/ai-asset.yaml"]
+    assert found.misnamed == [root / "tracked/ai_asset.yaml"]
+
+
+def test_ignored_files_are_not_searched_but_force_added_ones_are(git_repo: Path) -> None:
+    write(git_repo, ".gitignore", "generated/\n")
+    write(git_repo, "generated/a/ai-asset.yaml", PILOT)
+    write(git_repo, "generated/b/ai-asset.yaml", PILOT)
+    _git(git_repo, "add", "-f", "generated/b/ai-asset.yaml")
+    assert scan([git_repo]).declarations == [git_repo.resolve() / "generated/b/ai-asset.yaml"]
+
+
+def test_tracked_but_deleted_is_not_reported(git_repo: Path) -> None:
+    decl = write(git_repo, "a/ai-asset.yaml", PILOT)
+    _git(git_repo, "add", "-A")
+    decl.unlink()
+    assert scan([git_repo]).declarations == []
+
+
+def test_submodule_is_searched_as_its_own_repository(git_repo: Path, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    _git(lib, "init", "-q")
+    write(lib, "venv/ai-asset.yaml", PILOT)
+    _git(lib, "add", "-A")
+    _git(lib, "commit", "-qm", "lib")
+    _git(git_repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(lib), "vendor/lib")
+    assert scan([git_repo]).declarations == [git_repo.resolve() / "vendor/lib/venv/ai-asset.yaml"]
+    assert scan([git_repo / "vendor"]).declarations == [git_repo.resolve() / "vendor/lib/venv/ai-asset.yaml"]
+
+
+def test_names_with_odd_characters(git_repo: Path) -> None:
+    """-z listing: newlines, quotes and non-ASCII names come through unmangled."""
+    folder = 'we"ird\nnäme ##[x]'
+    write(git_repo, f"{folder}/ai-asset.yaml", PILOT)
+    _git(git_repo, "add", "-A")
+    assert scan([git_repo]).declarations == [git_repo.resolve() / folder / "ai-asset.yaml"]
