@@ -9,9 +9,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import DATA, FILLED_MODEL_CARD, TODAY, write
 
 LM_EVAL = DATA / "lm-eval" / "cpu_regression_expected.json"
+PROMPTFOO = DATA / "promptfoo" / "redteam-output.json"
 
 ASSET = """\
 apiVersion: prodgate/v1
@@ -147,7 +150,7 @@ def test_eval_inputs_override_paths(tmp_path: Path, check_json) -> None:  # type
     write(root, "ai-asset.yaml", ASSET + '    inputs: ["config/**"]\n')
     commit(root, "Narrow eval inputs")
     write(root, "evals/results.json", results("2026-11-21T08:00:00Z"))
-    commit(root, "Re-run")
+    commit(root, "Re-run", when="2026-11-21T09:00:00+00:00")
     write(root, "prompts/reply.txt", "Changed prompt\n")
     commit(root, "Prompt change: not an input of this eval any more")
     code, report = check_json(str(root))
@@ -211,3 +214,224 @@ def test_today_is_the_reference_for_age(tmp_path: Path, check_json) -> None:  # 
     assert TODAY == "2026-11-22" and code == 0
     code, out = check_json(str(root), "--today", "2027-06-01")
     assert (code, pg3(out)) == (1, [("PG308", EVAL_LINE)])
+
+
+# -- ancestry, not dates ---------------------------------------------------------------
+
+
+@pytest.fixture(params=["index", "git"])
+def history_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the history is read: the run's in-memory index of commits, and git
+    itself for results older than the index (an index of one commit forces it)."""
+    if request.param == "git":
+        import prodgate.evals.freshness as freshness
+
+        monkeypatch.setattr(freshness, "INDEX_COMMITS", 1)
+    return str(request.param)
+
+
+def test_prompt_change_on_a_branch_merged_after_the_results_is_stale(tmp_path: Path, check_json, history_path: str) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    git(root, "checkout", "-q", "-b", "shorter-replies")
+    write(root, "prompts/reply.txt", "Draft a short reply to: {{ticket}}\n")
+    branch = commit(root, "Shorter replies", when="2026-11-20T11:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    write(root, "evals/results.json", results("2026-11-21T08:00:00Z", 0.95))
+    rerun = commit(root, "Re-run evals", when="2026-11-21T09:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "--no-edit", "shorter-replies", when="2026-11-21T12:00:00+00:00")
+    # The branch's commit is older than the results by date, newer by ancestry.
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (1, [("PG309", RESULTS_LINE)])
+    assert message(report, "PG309") == (
+        f"eval 'quality': evals/results.json was last committed in {rerun[:12]} (2026-11-21), "
+        f"but prompts/reply.txt changed after it in {branch[:12]} (2026-11-20); "
+        "the results no longer describe the system"
+    )
+
+
+def test_results_from_a_branch_that_lacks_a_prompt_change_on_main_are_stale(tmp_path: Path, check_json, history_path: str) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    git(root, "checkout", "-q", "-b", "rerun")
+    write(root, "evals/results.json", results("2026-11-21T08:00:00Z", 0.95))
+    rerun = commit(root, "Re-run evals", when="2026-11-21T09:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    write(root, "config/model.yaml", "temperature: 0.9\n")
+    warmer = commit(root, "Warmer", when="2026-11-20T12:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "--no-edit", "rerun", when="2026-11-21T12:00:00+00:00")
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (1, [("PG309", RESULTS_LINE)])
+    assert message(report, "PG309").startswith(
+        f"eval 'quality': evals/results.json was last committed in {rerun[:12]} (2026-11-21), "
+        f"but config/model.yaml changed after it in {warmer[:12]} (2026-11-20)"
+    )
+
+
+def test_branch_that_changed_the_prompt_then_reran_is_fresh_after_merge(tmp_path: Path, check_json, history_path: str) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    git(root, "checkout", "-q", "-b", "tone")
+    write(root, "prompts/reply.txt", "Draft a warm reply to: {{ticket}}\n")
+    commit(root, "Warmer tone", when="2026-11-21T08:00:00+00:00")
+    write(root, "evals/results.json", results("2026-11-21T09:00:00Z", 0.95))
+    commit(root, "Re-run evals", when="2026-11-21T10:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    write(root, "docs/card.md", FILLED_MODEL_CARD + "\nMore detail.\n")
+    commit(root, "Card detail", when="2026-11-21T11:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "--no-edit", "tone", when="2026-11-21T12:00:00+00:00")
+    # The merge's diff against main holds the prompt change; the results saw it.
+    assert "prompts/reply.txt" in git(root, "diff", "--name-only", "HEAD^1", "HEAD")
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (0, [])
+
+
+def test_a_merge_that_edits_a_prompt_itself_is_a_change(tmp_path: Path, check_json, history_path: str) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    git(root, "checkout", "-q", "-b", "docs")
+    write(root, "docs/card.md", FILLED_MODEL_CARD + "\nMore detail.\n")
+    commit(root, "Card detail", when="2026-11-21T08:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    write(root, "evals/results.json", results("2026-11-21T09:00:00Z", 0.95))
+    commit(root, "Re-run evals", when="2026-11-21T10:00:00+00:00")
+    git(root, "merge", "-q", "--no-ff", "--no-commit", "docs", when="2026-11-21T12:00:00+00:00")
+    write(root, "prompts/reply.txt", "Edited while merging\n")
+    merge = commit(root, "Merge docs", when="2026-11-21T12:00:00+00:00")
+    assert len(git(root, "show", "-s", "--format=%P", merge).split()) == 2
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (1, [("PG309", RESULTS_LINE)])
+    assert f"but prompts/reply.txt changed after it in {merge[:12]}" in message(report, "PG309")
+
+
+# -- no `paths:`: the asset's folder ---------------------------------------------------
+
+
+def test_without_paths_the_asset_folder_is_the_input(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "work"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    bot = "services/bot"
+    write(root, f"{bot}/ai-asset.yaml", ASSET.replace('paths: ["prompts/**", "config/model.yaml"]\n', ""))
+    write(root, f"{bot}/docs/card.md", FILLED_MODEL_CARD)
+    write(root, f"{bot}/prompts/reply.txt", "Draft a polite reply to: {{ticket}}\n")
+    write(root, f"{bot}/evals/results.json", results())
+    write(root, "services/other/prompt.txt", "Another system\n")
+    first = commit(root, "Bot with eval results")
+    # Outside the folder, the declared model card, and ai-asset.yaml's other fields:
+    # not what the eval measured.
+    write(root, "services/other/prompt.txt", "Another system, changed\n")
+    write(root, f"{bot}/docs/card.md", FILLED_MODEL_CARD + "\nMore detail.\n")
+    write(root, f"{bot}/ai-asset.yaml", (root / bot / "ai-asset.yaml").read_text().replace("ada@", "ada.l@"))
+    commit(root, "Other system, card, owner email", when="2026-11-21T09:00:00+00:00")
+    code, report = check_json(str(root / bot))
+    assert (code, pg3(report)) == (0, [])
+    # A file in the asset's folder is an input.
+    write(root, f"{bot}/prompts/reply.txt", "Draft a short reply to: {{ticket}}\n")
+    prompt = commit(root, "Shorter", when="2026-11-21T10:00:00+00:00")
+    code, report = check_json(str(root / bot))
+    assert (code, pg3(report)) == (1, [("PG309", RESULTS_LINE - 1)])
+    assert message(report, "PG309") == (
+        f"eval 'quality': services/bot/evals/results.json was last committed in {first[:12]} (2026-11-20), "
+        f"but services/bot/prompts/reply.txt changed after it in {prompt[:12]} (2026-11-21); "
+        "the results no longer describe the system"
+    )
+    # Regenerating the results is not itself a change of the inputs.
+    write(root, f"{bot}/evals/results.json", results("2026-11-21T11:00:00Z"))
+    commit(root, "Re-run", when="2026-11-21T12:00:00+00:00")
+    code, report = check_json(str(root / bot))
+    assert (code, pg3(report)) == (0, [])
+
+
+# -- run times in the future -----------------------------------------------------------
+
+
+def test_promptfoo_timestamp_in_the_future_is_a_finding_and_age_counts_from_the_commit(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    export = json.loads(PROMPTFOO.read_text(encoding="utf-8"))
+    export["results"]["timestamp"] = "2099-01-01T00:00:00.000Z"
+    write(root, "evals/redteam.json", json.dumps(export))
+    write(root, "ai-asset.yaml", ASSET.replace("evals/results.json", "evals/redteam.json").replace(
+        'pass_rate: ">= 0.9"', 'pass_rate: ">= 0.5"'
+    ).replace("provider: openai\n    name: gpt-4o-mini", "provider: azure\n    name: gpt-4o-with-guardrails"))
+    old = commit(root, "Red-team run", when="2026-03-01T12:00:00+00:00")
+    code, report = check_json(str(root))
+    assert code == 1
+    assert sorted(pg3(report)) == [("PG308", EVAL_LINE), ("PG316", RESULTS_LINE)]
+    assert message(report, "PG316") == (
+        "eval 'quality': evals/redteam.json states it was run at 2099-01-01 00:00:00+00:00, after the "
+        f"commit that added it ({old[:12]}, 2026-03-01 12:00:00+00:00); the age of the results counts "
+        "from their commit instead"
+    )
+    assert message(report, "PG308") == (
+        f"eval 'quality': results in evals/redteam.json are 266 days old (run 2026-03-01, last committed in "
+        f"{old[:12]}; the stated run time is later); the limit is 180 days (policy for tier 'team')"
+    )
+
+
+def test_run_time_after_its_commit_but_before_today(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "evals/results.json", results("2026-11-21T15:00:00Z"))
+    sha = commit(root, "Re-run", when="2026-11-21T09:00:00+00:00")
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (1, [("PG316", RESULTS_LINE)])
+    assert f"after the commit that added it ({sha[:12]}, 2026-11-21 09:00:00+00:00)" in message(report, "PG316")
+    # Within the hour a clock may be off by, it is the commit's own run.
+    write(root, "evals/results.json", results("2026-11-21T09:30:00Z"))
+    commit(root, "Re-run", when="2026-11-21T09:00:00+00:00")
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (0, [])
+
+
+def test_future_run_time_outside_git_is_after_today(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    plain = tmp_path / "plain"
+    shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git"))
+    write(plain, "evals/results.json", results("2099-01-01T00:00:00Z"))
+    code, report = check_json(str(plain))
+    assert (code, pg3(report)) == (1, [("PG316", RESULTS_LINE)])
+    assert "states it was run at 2099-01-01 00:00:00+00:00, after today (2026-11-22)" in message(report, "PG316")
+    # Regenerated and not yet committed: the file is newer than its commit, not than today.
+    write(root, "evals/results.json", results("2026-11-22T07:00:00Z"))
+    code, report = check_json(str(root))
+    assert (code, pg3(report)) == (0, [])
+
+
+# -- shallow clones: judged by the history they have -----------------------------------
+
+
+def shallow_history(tmp_path: Path) -> tuple[Path, str, str]:
+    """Initial commit, results re-run, then a prompt change: three commits."""
+    root = checkout(tmp_path)
+    write(root, "evals/results.json", results("2026-11-21T08:00:00Z", 0.95))
+    rerun = commit(root, "Re-run evals", when="2026-11-21T09:00:00+00:00")
+    write(root, "prompts/reply.txt", "Another prompt\n")
+    prompt = commit(root, "Prompt change", when="2026-11-21T10:00:00+00:00")
+    return root, rerun, prompt
+
+
+@pytest.mark.parametrize("depth", ["2", "3"])
+def test_shallow_clone_that_shows_the_change_reports_it(tmp_path: Path, check_json, depth: str) -> None:  # type: ignore[no-untyped-def]
+    root, rerun, prompt = shallow_history(tmp_path)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", depth, f"file://{root}", str(clone))
+    assert (clone / ".git" / "shallow").is_file()
+    code, report = check_json(str(clone))
+    assert (code, pg3(report)) == (1, [("PG309", RESULTS_LINE)])
+    assert f"last committed in {rerun[:12]} (2026-11-21), but prompts/reply.txt changed after it in {prompt[:12]}" in message(report, "PG309")
+
+
+def test_shallow_clone_warns_only_for_what_it_cannot_show(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    root, _rerun, _prompt = shallow_history(tmp_path)
+    write(root, "evals/results.json", results("2026-11-21T11:00:00Z", 0.95))
+    commit(root, "Re-run evals again", when="2026-11-21T12:00:00+00:00")
+    write(root, "docs/card.md", FILLED_MODEL_CARD + "\nMore detail.\n")
+    commit(root, "Card detail", when="2026-11-21T13:00:00+00:00")
+    # Depth 3: the results' commit has its parent; nothing after it changed an input.
+    clone = tmp_path / "deep"
+    git(tmp_path, "clone", "-q", "--depth", "3", f"file://{root}", str(clone))
+    code, report = check_json(str(clone))
+    assert (code, pg3(report)) == (0, [])
+    # Depth 2: the results' commit is the oldest the clone has; the commits before it,
+    # which could have changed an input after an earlier run, are missing.
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{root}", str(clone))
+    code, report = check_json(str(clone))
+    assert (code, pg3(report)) == (0, [("PG310", RESULTS_LINE)])
+    assert "changes to its inputs in the missing commits cannot be seen" in message(report, "PG310")

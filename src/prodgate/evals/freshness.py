@@ -5,8 +5,16 @@ after it.
 GitPython is imported here, inside :func:`open_history`, and only when a check
 actually needs history; nothing on the import path of the gate pulls it in.
 Everything degrades to "unknown" rather than failing: no checkout, no git binary, an
-untracked file. A shallow clone is reported, because there the answer would be
-wrong rather than unknown.
+untracked file.
+
+"After the results" means ancestry, not dates: an input change is newer than the
+results when the commit that made it is not an ancestor of the commit that last
+changed the results file (``git log RESULTS..HEAD``). A prompt changed on a branch
+before the results were regenerated on main, and merged after them, is such a change
+whatever its date. Merge commits count for the files they change beyond all of their
+parents (a conflict resolved by editing a prompt); what a merge brings in from a branch
+is judged on the branch's own commits. A shallow clone is judged by the history it
+has: what it shows is reported, and only what it cannot show is a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +42,19 @@ process or three per eval. Older history is asked of git directly."""
 
 
 @dataclass(frozen=True)
+class Staleness:
+    """What the history says about an eval's inputs after its results.
+
+    ``change`` is the newest commit after the results that changed an input (None:
+    none that the available history shows). ``partial`` is True when a shallow clone
+    lacks commits that could hold such a change, or the commit of the results itself.
+    """
+
+    change: Change | None
+    partial: bool = False
+
+
+@dataclass(frozen=True)
 class Change:
     """A commit and one file it changed (for the message)."""
 
@@ -41,6 +62,7 @@ class Change:
     when: dt.datetime
     path: str = ""
     files: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
@@ -57,16 +79,24 @@ class History:
         self._complete = False
         self._position: dict[str, int] = {}
         self._newest: dict[str, int] = {}
+        self._first_merge = 0
         self._dirty: frozenset[str] | None = None
+        self._boundary: frozenset[str] | None = None
 
     def _load_index(self) -> list[Change]:
-        """HEAD's last INDEX_COMMITS commits, newest first, with their files."""
+        """HEAD's last INDEX_COMMITS commits in topological order (no commit before
+        its descendants), each with its parents and the files it changed."""
         if self._index is None:
-            log = self._log("--name-only", f"--max-count={INDEX_COMMITS + 1}")
+            log = self._log(
+                "--name-only", "--topo-order", "--diff-merges=combined", f"--max-count={INDEX_COMMITS + 1}"
+            )
             self._complete = len(log) <= INDEX_COMMITS
             self._index = log[:INDEX_COMMITS]
+            self._first_merge = len(self._index)
             for i, change in enumerate(self._index):
                 self._position[change.sha] = i
+                if len(change.parents) > 1 and self._first_merge == len(self._index):
+                    self._first_merge = i
                 for name in change.files:
                     self._newest.setdefault(name, i)
         return self._index
@@ -77,19 +107,25 @@ class History:
 
     def shallow_boundary(self) -> frozenset[str]:
         """Commits whose parents a shallow clone lacks (empty for a full clone)."""
-        try:
-            text = (Path(self._repo.common_dir) / "shallow").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return frozenset()
-        return frozenset(line.strip() for line in text.splitlines() if line.strip())
+        if self._boundary is None:
+            try:
+                text = (Path(self._repo.common_dir) / "shallow").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._boundary = frozenset(line.strip() for line in text.splitlines() if line.strip())
+        return self._boundary
 
     def last_change(self, rel: str) -> Change | None:
-        """The last commit that changed the file ``rel`` (None: never committed)."""
+        """The commit that gave the file ``rel`` its content at HEAD (None: never
+        committed). On a stretch of history without merges that is the newest commit
+        that changed it, which the run's index answers; across merges it is the one
+        git's history simplification finds (following the parent the merge took the
+        file from), so git is asked."""
         index = self._load_index()
         i = self._newest.get(rel)
-        if i is not None:
+        if i is not None and i < self._first_merge:
             return index[i]
-        if self._complete:
+        if i is None and self._complete:
             return None
         found = self._log("-1", "--", _literal(rel))
         return found[0] if found else None
@@ -109,54 +145,117 @@ class History:
             self._dirty = frozenset(names)
         return rel in self._dirty
 
-    def stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Change | None:
-        """The newest commit after ``sha`` (on HEAD's history) that changed an input:
-        a file matching ``specs``, or - when ``decl_rel`` is given - the ``models:`` of
-        that declaration. Other edits of ai-asset.yaml (an owner, a runbook path) do
-        not make eval results stale; a different model does.
+    def stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Staleness:
+        """The newest commit in ``sha..HEAD`` (not an ancestor of ``sha``) that changed
+        an input: a file matching ``specs``, or - when ``decl_rel`` is given - the
+        ``models:`` of that declaration. Other edits of ai-asset.yaml (an owner, a
+        runbook path) do not make eval results stale; a different model does.
 
-        The run's history index answers in memory (one ``git log`` for all evals);
-        results older than the index are asked of git. The declaration's content at a
-        commit is read through GitPython's persistent object reader, not a new process.
+        The run's index answers in memory (one ``git log`` for all evals); a range that
+        reaches past the index is asked of git. The declaration's content at a commit
+        is read through GitPython's persistent object reader, not a new process.
         """
         includes = [s for s in specs if not s.startswith(":(exclude")]
         if decl_rel is not None:
             includes.append(_literal(decl_rel))
         if not includes:
-            return None
+            return Staleness(None)
         excludes = [
             s for s in specs if s.startswith(":(exclude") and s != f":(exclude,literal){decl_rel}"
         ]
-        index = self._load_index()
-        start = self._position.get(sha)
-        if start is not None:
+        self._load_index()
+        walked = self._after(sha) if sha in self._position else None
+        if walked is not None:
+            after, partial = walked
             match = _matcher(includes, excludes)
-            # Everything newer than the results is in memory: no bound needed.
             log = [
-                Change(c.sha, c.when, files=tuple(f for f in c.files if match(f)))
-                for c in index[:start]
+                Change(c.sha, c.when, files=tuple(f for f in c.files if match(f)), parents=c.parents)
+                for c in after
             ]
             log = [c for c in log if c.files]
         else:
             log = self._log(
                 "--name-only",
+                "--full-history",
+                "--diff-merges=combined",
                 f"--max-count={MAX_COMMITS}",
                 f"{sha}..HEAD",
                 "--",
                 *includes,
                 *excludes,
             )
+            partial = bool(self.shallow_boundary()) and self._range_cut(sha)
         for change in log:
             others = [f for f in change.files if f != decl_rel]
             if others:
-                return Change(change.sha, change.when, others[0])
+                return Staleness(Change(change.sha, change.when, others[0]), partial)
             if (
                 decl_rel is not None
                 and decl_rel in change.files
                 and self._models_changed(change.sha, decl_rel)
             ):
-                return Change(change.sha, change.when, decl_rel)
-        return None
+                return Staleness(Change(change.sha, change.when, decl_rel), partial)
+        return Staleness(None, partial)
+
+    def _after(self, sha: str) -> tuple[list[Change], bool] | None:
+        """``sha..HEAD`` from the index, newest first, and whether a shallow clone cuts
+        it short; None when the range reaches past the index (git is asked then).
+
+        One pass in topological order marks what HEAD reaches and what ``sha`` reaches:
+        every child comes before its parents, so a commit's marks are final when the
+        pass gets to it, and the pass stops as soon as no commit reached from HEAD
+        alone is left to visit (for recent results: after a few commits).
+        """
+        index = self._load_index()
+        head, mine = 1, 2
+        marks = {index[0].sha: head}
+        marks[sha] = marks.get(sha, 0) | mine
+        pending = 1 if marks[index[0].sha] == head else 0
+        after: list[Change] = []
+        for change in index:
+            mark = marks.get(change.sha, 0)
+            if not mark:
+                continue
+            if mark == head:
+                pending -= 1
+                after.append(change)
+            for parent in change.parents:
+                old = marks.get(parent, 0)
+                new = old | mark
+                if new == old:
+                    continue
+                marks[parent] = new
+                if new == head:
+                    pending += 1
+                elif old == head:
+                    pending -= 1
+            if pending == 0:
+                break
+        if pending and not self._complete:
+            # A commit reached from HEAD alone is older than the index: git answers.
+            # (With the whole history indexed, it is one a shallow clone lacks.)
+            return None
+        boundary = self.shallow_boundary()
+        if not boundary:
+            return after, False
+        partial = pending > 0 or sha in boundary or any(c.sha in boundary for c in after)
+        if sha in boundary:
+            # The results' commit lacks its parents: a commit the clone shows after it
+            # may in truth be its ancestor. Only its descendants are surely newer.
+            descendants = {sha}
+            for change in reversed(after):
+                if any(p in descendants for p in change.parents):
+                    descendants.add(change.sha)
+            after = [c for c in after if c.sha in descendants]
+        return after, partial
+
+    def _range_cut(self, sha: str) -> bool:
+        """Whether a shallow clone cuts ``sha..HEAD`` short (asked of git)."""
+        boundary = self.shallow_boundary()
+        if sha in boundary:
+            return True
+        inside = set(self._git("rev-list", f"{sha}..HEAD").split())
+        return not boundary.isdisjoint(inside)
 
     def _models_changed(self, sha: str, decl_rel: str) -> bool:
         commit = self._repo.commit(sha)
@@ -174,7 +273,7 @@ class History:
         from git.exc import GitCommandError
 
         try:
-            out = self._git("log", "--format=%x00%H %ct", *args)
+            out = self._git("log", "--format=%x00%H %ct %P", *args)
         except GitCommandError:
             return []
         changes = []
@@ -182,10 +281,10 @@ class History:
             lines = block.strip().splitlines()
             if not lines:
                 continue
-            sha, _, stamp = lines[0].partition(" ")
+            sha, stamp, *parents = lines[0].split()
             when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
             files = [line for line in lines[1:] if line.strip()]
-            changes.append(Change(sha, when, files[0] if files else "", tuple(files)))
+            changes.append(Change(sha, when, files[0] if files else "", tuple(files), tuple(parents)))
         return changes
 
 

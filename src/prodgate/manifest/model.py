@@ -145,7 +145,8 @@ class Eval(_Strict):
         default_factory=list,
         description="Globs (relative to the asset root) of what the results depend on: prompts, "
         "model settings, code. A commit changing one after the results makes them stale. "
-        "Default: the asset's paths.",
+        "Default: the asset's paths, else every file in its folder except the results files and "
+        "the declared artifacts.",
     )
 
 

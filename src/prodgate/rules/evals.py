@@ -283,9 +283,9 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
     ctx, ev, results = judge.ctx, item.spec, item.results
     assert results is not None and item.path is not None
     limit, limit_at, why = _age_limit(judge, item)
-    patterns = ev.inputs or ctx.asset.paths
-    needs_git = bool(patterns or ctx.asset.models) or (limit is not None and results.run_at is None)
-    history = lazy.get() if needs_git else None
+    # No `paths:` and no `inputs:`: everything in the asset's folder is an input.
+    patterns = ev.inputs or ctx.asset.paths or ["."]
+    history = lazy.get()
     change: Change | None = None
     shallow = False
     rel = ""
@@ -293,35 +293,90 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
         rel = history.rel(item.path)
         change = history.last_change(rel)
         shallow = change is not None and change.sha in history.shallow_boundary()
-    run_at, source = results.run_at, "as the file states"
-    from_commit = run_at is None and change is not None and not shallow
-    if from_commit and change is not None:
-        run_at, source = change.when, f"last committed in {change.short}"
+    committed = change if change is not None and history is not None and not history.dirty(rel) else None
+    run_at, source = _run_time(judge, item, committed, shallow)
+    unknown_age = False
     if limit is not None and limit_at is not None and run_at is not None:
         day = run_at.astimezone(dt.timezone.utc).date() if run_at.tzinfo else run_at.date()
         age = (ctx.today - day).days
-        # A results file regenerated but not yet committed is newer than its last commit.
-        if age > limit and not (from_commit and history is not None and history.dirty(rel)):
+        # From a shallow clone's oldest commit the age is a lower bound: the results
+        # may have been committed earlier, in history the clone lacks.
+        bound = "at least " if shallow and source.startswith("last committed") else ""
+        if age > limit:
             judge.add(
                 "PG308",
-                f"eval {ev.name!r}: results in {item.rel} are {age} days old (run {day.isoformat()}, "
+                f"eval {ev.name!r}: results in {item.rel} are {bound}{age} days old (run {day.isoformat()}, "
                 f"{source}); the limit is {limit} days ({why})",
                 limit_at,
                 "Re-run the eval and commit the new results.",
             )
-    if history is None or change is None:
+        unknown_age = bool(bound) and age <= limit
+    if history is None or committed is None:
         return
-    if shallow:
+    partial = _inputs_changed(judge, item, history, committed, patterns, all_results)
+    if partial or unknown_age:
+        gap = [
+            *(["changes to its inputs in the missing commits cannot be seen"] if partial else []),
+            *(["its age cannot be told"] if unknown_age else []),
+        ]
         judge.add(
             "PG310",
-            f"eval {ev.name!r}: the checkout is a shallow clone without the history of "
-            f"{item.rel}; freshness of its results cannot be checked. Set `fetch-depth: 0` "
-            "on actions/checkout (or run `git fetch --unshallow`)",
+            f"eval {ev.name!r}: the checkout is a shallow clone without the whole history of "
+            f"{item.rel}; {' and '.join(gap)}. Set `fetch-depth: 0` on actions/checkout "
+            "(or run `git fetch --unshallow`)",
             ctx.decl.loc("evals", item.index, "results"),
             "In the workflow: `- uses: actions/checkout@v4` with `with: { fetch-depth: 0 }`.",
         )
-        return
-    _inputs_changed(judge, item, history, change, patterns, all_results)
+
+
+FUTURE_SKEW = dt.timedelta(hours=1)
+"""Clock difference tolerated between the machine that ran the eval and the commit."""
+NAIVE_SKEW = dt.timedelta(hours=14)
+"""A run time without a time zone may be local time anywhere on Earth."""
+
+
+def _run_time(
+    judge: _Judge, item: _Read, committed: Change | None, shallow: bool
+) -> tuple[dt.datetime | None, str]:
+    """The run time the age counts from, and how it is known.
+
+    The time the file states, unless it is after the commit that added the file or
+    after today: a run cannot happen after its results were committed, and a time in
+    the future would make results never too old. That is a finding of its own, and the
+    age then counts from the commit. Without a stated time, from the commit too.
+    """
+    ctx, ev, results = judge.ctx, item.spec, item.results
+    assert results is not None
+    stated = results.run_at
+    from_commit: tuple[dt.datetime | None, str] = (None, "")
+    if committed is not None:
+        where = f"{committed.short} or earlier (shallow clone)" if shallow else committed.short
+        from_commit = (committed.when, f"last committed in {where}")
+    if stated is None:
+        return from_commit
+    skew = FUTURE_SKEW if stated.tzinfo else NAIVE_SKEW
+    utc = stated.astimezone(dt.timezone.utc) if stated.tzinfo else stated.replace(tzinfo=dt.timezone.utc)
+    if committed is not None and utc > committed.when + skew:
+        after = f"after the commit that added it ({committed.short}, {_when(committed.when)})"
+    elif (utc - skew).date() > ctx.today:
+        after = f"after today ({ctx.today.isoformat()})"
+    else:
+        return stated, "as the file states"
+    judge.add(
+        "PG316",
+        f"eval {ev.name!r}: {item.rel} states it was run at {_when(stated)}, {after}; "
+        "the age of the results counts from their commit instead",
+        ctx.decl.loc("evals", item.index, "results"),
+        "Re-run the eval on a machine whose clock is right and commit its results; "
+        "a run time cannot be later than the commit that records it.",
+    )
+    if from_commit[0] is not None:
+        return from_commit[0], f"{from_commit[1]}; the stated run time is later"
+    return None, ""
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")
 
 
 def _age_limit(judge: _Judge, item: _Read) -> tuple[int | None, Location | None, str]:
@@ -344,16 +399,28 @@ def _inputs_changed(
     change: Change,
     patterns: list[str],
     all_results: list[Path],
-) -> None:
+) -> bool:
+    """Report a commit after the results that changed an input (PG309). Returns True
+    when a shallow clone lacks history that could hold such a change and none was seen.
+    """
     from prodgate.evals.freshness import input_specs
 
     ctx = judge.ctx
     assert item.path is not None
-    specs = input_specs(history, ctx.decl.root, patterns, [*all_results, ctx.decl.path])
+    skip = [*all_results, ctx.decl.path]
+    if not (item.spec.inputs or ctx.asset.paths):
+        # The asset's folder by default: its documents (model card, runbook) describe
+        # the system rather than change what the eval measured.
+        for declared in ctx.asset.artifacts.values():
+            artifact = resolve_inside(ctx.repo_root, ctx.decl.root, declared)
+            if isinstance(artifact, Path):
+                skip.append(artifact)
+    specs = input_specs(history, ctx.decl.root, patterns, skip)
     decl_rel = history.rel(ctx.decl.path)
-    newest = history.stale_since(change.sha, specs, decl_rel if ctx.asset.models else None)
-    if newest is None or history.dirty(history.rel(item.path)):
-        return  # nothing changed, or the results were just regenerated
+    found = history.stale_since(change.sha, specs, decl_rel if ctx.asset.models else None)
+    newest = found.change
+    if newest is None:
+        return found.partial
     what = "`models:` in " + ctx.decl.rel if newest.path == decl_rel else newest.path
     judge.add(
         "PG309",
@@ -364,6 +431,7 @@ def _inputs_changed(
         "Re-run the eval and commit the new results.",
         related=Location(newest.path) if newest.path else None,
     )
+    return False
 
 
 def _policy(judge: _Judge, reads: list[_Read], minimums: dict[str, Threshold]) -> None:

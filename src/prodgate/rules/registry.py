@@ -163,16 +163,21 @@ _ALL = [
          "file's last commit. Re-run the eval and commit the results.",
          ("NIST AI RMF MEASURE 4.2",)),
     Rule("PG309", "eval-stale-inputs", "Eval inputs changed after the results", E,
-         "A commit after the one that last changed the results file changed what the "
-         "results depend on: a file matching the eval's `inputs:` (default: the "
-         "asset's `paths:`), such as a prompt or model settings, or the `models:` of "
-         "ai-asset.yaml. The results no longer describe the system; re-run the eval "
-         "and commit the new results.",
+         "A commit that is not an ancestor of the one that last changed the results "
+         "file (`git log RESULTS..HEAD`: later on the same branch, or on a branch "
+         "merged since, whatever its date) changed what the results depend on: a file "
+         "matching the eval's `inputs:` (default: the asset's `paths:`, else every file "
+         "in the asset's folder except the results files and the declared artifacts), "
+         "such as a prompt or model settings, or the `models:` of ai-asset.yaml. The "
+         "results no longer describe the system; re-run the eval and commit the new "
+         "results.",
          ("NIST AI RMF MEASURE 4.2",)),
     Rule("PG310", "eval-history-shallow", "Git history too shallow to judge eval freshness", W,
-         "The checkout is a shallow clone and lacks the commits needed to tell when "
-         "the results file last changed, so freshness could not be checked. In GitHub "
-         "Actions set `fetch-depth: 0` on `actions/checkout`."),
+         "The checkout is a shallow clone. What its history shows is judged (PG308, "
+         "PG309); this warning says what it cannot show: commits after the results "
+         "that the clone lacks, or, when the results were committed before the "
+         "clone's oldest commit, their age. In GitHub Actions set `fetch-depth: 0` on "
+         "`actions/checkout`."),
     Rule("PG311", "eval-model-mismatch", "Eval ran against a model the asset does not declare", E,
          "The results file names the model or provider it ran against (promptfoo "
          "`provider`, lm-eval `config.model_args`, prodgate `model`) and it matches "
@@ -198,6 +203,14 @@ _ALL = [
          "The policy sets a minimum for a metric at this tier, and none of the "
          "asset's results files reports it. Add an eval whose results contain the "
          "metric (for example a promptfoo or JUnit run for `pass_rate`)."),
+    Rule("PG316", "eval-run-time-future", "Eval results state a run time in the future", E,
+         "The run time the results file states is after the commit that added the "
+         "file, or after today: a run cannot happen after its results were committed, "
+         "and a future time would keep the results from ever growing too old. The age "
+         "then counts from the commit. Re-run the eval on a machine whose clock is "
+         "right (a time without a time zone is allowed 14 hours of difference, one with "
+         "a time zone one hour).",
+         ("NIST AI RMF MEASURE 4.2",)),
     # -- risk ----------------------------------------------------------------------
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
          "Risk facts set a minimum tier: customer-facing, regulated, autonomous systems "
