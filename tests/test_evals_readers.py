@@ -324,3 +324,185 @@ def test_readme_examples_are_read(tmp_path: Path) -> None:
         path.write_text(body, encoding="utf-8")
         read.append(ok(path).format)
     assert read == ["promptfoo", "lm-eval", "hf-model-index", "hf-model-index", "junit", "prodgate"]
+
+
+# -- promptfoo: providers that share an id -------------------------------------------
+
+
+def _two_configurations(tmp_path: Path, *, with_labels: bool) -> Path:
+    """The real red-team export, run twice against the same provider id under two
+    labels, as promptfoo writes a comparison of two configurations of one model."""
+    export = json.loads(PROMPTFOO.read_text(encoding="utf-8"))
+    body = export["results"]
+    first = body["prompts"][0]
+    assert first["provider"] == "Cat Azure OpenAI"
+    strict = json.loads(json.dumps(first))
+    strict["provider"] = "Cat Azure OpenAI (strict)"
+    body["prompts"].append(strict)
+    rows = []
+    for row in body["results"]:
+        again = json.loads(json.dumps(row))
+        again["promptIdx"] = 1
+        again["provider"] = {"id": row["provider"]["id"], "label": "Cat Azure OpenAI (strict)"}
+        again["success"] = True
+        again["failureReason"] = 0
+        rows.append(again)
+    body["results"].extend(rows)
+    if not with_labels:  # older exports: the provider as its id, the label only in prompts[]
+        for row in body["results"]:
+            row["provider"] = row["provider"]["id"]
+    path = tmp_path / "compare.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("with_labels", [True, False], ids=["provider-label", "prompts-provider"])
+def test_promptfoo_providers_sharing_an_id_are_keyed_by_label(tmp_path: Path, with_labels: bool) -> None:
+    result = ok(_two_configurations(tmp_path, with_labels=with_labels))
+    got = values(result)
+    assert got["pass_rate"] == 10 / 12
+    assert got["Cat Azure OpenAI/pass_rate"] == 4 / 6
+    assert got["Cat Azure OpenAI (strict)/pass_rate"] == 1.0
+    assert got["Cat Azure OpenAI/test_fail_count"] == 2.0
+    assert "azure:chat:gpt-4o-with-guardrails/pass_rate" not in got
+    # Both ran against one model: it is named once, by its id, for the model check.
+    assert result.models == ("azure:chat:gpt-4o-with-guardrails",)
+
+
+# -- metrics that are not numbers ----------------------------------------------------
+
+
+def test_lm_eval_nan_and_infinite_metrics_are_not_numbers(tmp_path: Path) -> None:
+    doc = json.loads(LM_EVAL.read_text(encoding="utf-8"))
+    doc["results"]["arc_easy"]["acc,none"] = float("nan")
+    doc["results"]["lambada_openai"]["perplexity,none"] = float("inf")
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # lm-eval writes NaN as Python's json does
+    assert '"acc,none": NaN' in path.read_text(encoding="utf-8")
+    result = ok(path)
+    assert result.not_numbers == {"arc_easy/acc": "NaN", "lambada_openai/perplexity": "Infinity"}
+    assert "arc_easy/acc" not in result.metrics
+    assert values(result)["arc_easy/acc_norm"] == 0.1
+
+
+def test_promptfoo_nan_named_score_is_not_a_number(tmp_path: Path) -> None:
+    export = json.loads(PROMPTFOO.read_text(encoding="utf-8"))
+    rows = export["results"]["results"]
+    harmful = [r for r in rows if "Harmful" in r.get("namedScores", {})]
+    harmful[0]["namedScores"]["Harmful"] = float("nan")
+    rows[1]["namedScores"]["Harmful/Crescendo"] = None  # what JSON.stringify makes of NaN
+    path = tmp_path / "out.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    result = ok(path)
+    assert result.not_numbers["Harmful"] == "NaN"
+    assert "Harmful" not in result.metrics
+    assert result.metrics["pass_rate"].value == 4 / 6
+
+
+# -- JUnit ---------------------------------------------------------------------------
+
+
+def _pytest_junit(tmp_path: Path, tests: str) -> Path:
+    """JUnit XML from a real pytest run of ``tests``."""
+    write(tmp_path, "suite/test_sample.py", tests)
+    out = tmp_path / "junit.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={out}", "test_sample.py"],
+        cwd=tmp_path / "suite",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.is_file()
+    return out
+
+
+THREE_FAILING = """\
+def test_one():
+    assert 1 == 2
+
+def test_two():
+    assert 1 == 2
+
+def test_three():
+    assert 1 == 2
+"""
+
+
+def test_junit_test_cases_win_over_contradicting_suite_attributes(tmp_path: Path) -> None:
+    out = _pytest_junit(tmp_path, THREE_FAILING)
+    text = out.read_text(encoding="utf-8")
+    assert 'failures="3"' in text and text.count("<failure") == 3
+    # A runner that writes the attributes wrong: no failures, while every case failed.
+    out.write_text(text.replace('failures="3"', 'failures="0"'), encoding="utf-8")
+    assert values(ok(out)) == {
+        "tests": 3.0, "passed": 0.0, "failures": 3.0, "errors": 0.0, "skipped": 0.0, "pass_rate": 0.0
+    }
+
+
+def test_junit_attributes_count_for_a_suite_without_cases(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.xml", '<testsuite name="nightly" tests="10" failures="1" errors="0" skipped="2"/>\n')
+    assert values(ok(path, "junit")) == {
+        "tests": 10.0, "passed": 7.0, "failures": 1.0, "errors": 0.0, "skipped": 2.0, "pass_rate": 7 / 8
+    }
+
+
+def test_junit_all_skipped_has_no_pass_rate(tmp_path: Path) -> None:
+    out = _pytest_junit(tmp_path, """\
+        import pytest
+
+        @pytest.mark.skip(reason="no model access")
+        def test_one():
+            pass
+
+        @pytest.mark.skip(reason="no model access")
+        def test_two():
+            pass
+        """)
+    result = ok(out)
+    assert "pass_rate" not in result.metrics
+    assert result.not_numbers == {"pass_rate": "undefined: no test ran (all 2 skipped)"}
+
+
+def test_junit_after_a_long_comment_prolog_is_detected(tmp_path: Path) -> None:
+    out = _pytest_junit(tmp_path, THREE_FAILING)
+    text = out.read_text(encoding="utf-8")
+    declaration, _, rest = text.partition("?>")
+    licence = "<!-- " + "Generated nightly by the evaluation job. " * 200 + "-->\n"
+    assert len(licence) > 8192
+    out.write_text(f"{declaration}?>\n{licence}<?xml-stylesheet href='junit.xsl'?>\n{rest}", encoding="utf-8")
+    result = ok(out)
+    assert result.format == "junit"
+    assert values(result)["failures"] == 3.0
+    # A DOCTYPE after the comment is still found and refused by the reader.
+    out.write_text(f"{licence}<!DOCTYPE testsuites [<!ENTITY x 'y'>]>\n{rest}", encoding="utf-8")
+    refused = problem(out)
+    assert refused.kind == "corrupt" and "declares a DOCTYPE" in refused.message
+
+
+# -- a file declared as the wrong format ---------------------------------------------
+
+
+def test_junit_declared_as_promptfoo_names_junit(tmp_path: Path) -> None:
+    out = _pytest_junit(tmp_path, THREE_FAILING)
+    found = problem(out, "promptfoo")
+    assert found == ReadProblem(
+        "format", "declared `format: promptfoo`, but the file is JUnit XML: set `format: junit`"
+    )
+
+
+def test_model_card_declared_as_lm_eval_names_the_card_format(tmp_path: Path) -> None:
+    path = hfcards.write_card(tmp_path / "README.md", hfcards.model_index_card())
+    found = problem(path, "lm-eval")
+    assert found == ReadProblem(
+        "format",
+        "declared `format: lm-eval`, but the file is a model card (hf-model-index): set `format: hf-model-index`",
+    )
+
+
+def test_broken_file_of_the_declared_format_stays_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    path.write_text(PROMPTFOO.read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    found = problem(path, "promptfoo")
+    assert found.kind == "corrupt"
+    assert found.message.startswith("JSON ends early")

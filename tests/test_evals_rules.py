@@ -306,7 +306,7 @@ def _empty_run(path: Path) -> None:
         (_binary, "auto", "PG303", 16, "file is binary (contains NUL bytes), expected UTF-8 text"),
         (_latin1, "auto", "PG303", 16, "file is not valid UTF-8 (line 1, byte 45)"),
         (_corrupt, "prodgate", "PG304", 16, "not valid JSON: Expecting property name enclosed in double quotes at line 3 column 32"),
-        (_wrong, "promptfoo", "PG305", 17, "it looks like lm-eval results: set `format: lm-eval`"),
+        (_wrong, "promptfoo", "PG305", 17, "declared `format: promptfoo`, but the file is lm-evaluation-harness results: set `format: lm-eval`"),
         (_entities, "junit", "PG304", 16, "XML declares a DOCTYPE; refused"),
         (_bad_xml, "junit", "PG304", 16, "not well-formed XML at line 3 column 3"),
         (_empty_run, "auto", "PG304", 16, "promptfoo results contain no test results"),
@@ -353,3 +353,117 @@ def test_results_path_that_is_a_directory(repo: Path, check_json) -> None:  # ty
 """)
     code, report = check_json(str(repo))
     assert (code, pg3(report)) == (1, [("PG303", "ai-asset.yaml", 16)])
+
+
+# -- metrics that are not numbers, and what is suggested -------------------------------
+
+
+def test_nan_metric_is_reported_as_not_a_number(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(LM_EVAL.read_text(encoding="utf-8"))
+    doc["results"]["arc_easy"]["acc,none"] = float("nan")
+    write(repo, "evals/lm.json", json.dumps(doc))
+    asset(repo, """\
+  - name: reasoning
+    results: evals/lm.json
+    thresholds: { "arc_easy/acc": ">= 0.25" }
+""")
+    code, report = check_json(str(repo))
+    assert code == 1
+    assert pg3(report) == [("PG306", "ai-asset.yaml", 17)]
+    assert messages(report, "PG306") == [
+        "eval 'reasoning': arc_easy/acc is not a number in evals/lm.json (NaN), so threshold >= 0.25 is not met"
+    ]
+    [summary] = report["assets"][0]["evals"]
+    assert summary["metrics"][0] == {"name": "arc_easy/acc", "value": None, "threshold": ">= 0.25", "passed": False}
+
+
+def test_not_a_number_against_a_policy_minimum(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "evals/junit.xml", ALL_SKIPPED)
+    asset(repo, """\
+  - name: safety
+    category: safety
+    results: evals/junit.xml
+""", tier="enterprise")
+    _code, report = check_json(str(repo))
+    # The enterprise minimum pass_rate >= 0.95 is missed, not "reported by no eval" (PG315).
+    assert [f[0] for f in pg3(report) if f[0] in ("PG314", "PG315")] == ["PG314"]
+    assert messages(report, "PG314") == [
+        "eval 'safety': pass_rate is not a number (undefined: no test ran (all 2 skipped)) in "
+        "evals/junit.xml; the policy requires >= 0.95 for tier 'enterprise'"
+    ]
+
+
+ALL_SKIPPED = (
+    '<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" '
+    'errors="0" failures="0" skipped="2" tests="2" time="0.01" timestamp="2026-11-20T10:00:00+00:00">'
+    '<testcase classname="t" name="a"><skipped type="pytest.skip" message="no model access"/></testcase>'
+    '<testcase classname="t" name="b"><skipped type="pytest.skip" message="no model access"/></testcase>'
+    "</testsuite></testsuites>\n"
+)
+
+
+def test_all_skipped_junit_says_pass_rate_is_not_a_number_never_suggests_a_count(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "evals/junit.xml", ALL_SKIPPED)
+    asset(repo, """\
+  - name: quality
+    results: evals/junit.xml
+    thresholds: { pass_rate: ">= 0.9" }
+""")
+    code, report = check_json(str(repo))
+    assert (code, pg3(report)) == (1, [("PG306", "ai-asset.yaml", 17)])
+    [text] = messages(report, "PG306")
+    assert text == (
+        "eval 'quality': pass_rate is not a number in evals/junit.xml "
+        "(undefined: no test ran (all 2 skipped)), so threshold >= 0.9 is not met"
+    )
+    assert "passed" not in text
+
+
+def test_unknown_rate_is_not_offered_a_count(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "evals/junit.xml", ALL_SKIPPED)
+    asset(repo, """\
+  - name: quality
+    results: evals/junit.xml
+    thresholds: { passrate: ">= 0.9", passed_count: ">= 4" }
+""")
+    _code, report = check_json(str(repo))
+    by_metric = {m.split("threshold on ", 1)[1].split("'")[1]: m for m in messages(report, "PG307")}
+    # The rate is offered the rate (which this file has, as not a number), never `passed`.
+    assert "(did you mean 'pass_rate'?)" in by_metric["passrate"]
+    # A count may be offered a count.
+    assert "(did you mean 'passed'?)" in by_metric["passed_count"]
+
+
+# -- JUnit in the report, and a wrong `format:` ----------------------------------------
+
+
+def test_junit_suite_name_is_the_subject_not_the_model(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "evals/junit.xml", (
+        '<testsuite name="reply-quality" tests="2" failures="0" timestamp="2026-11-20T10:00:00">'
+        '<testcase name="a"/><testcase name="b"/></testsuite>\n'
+    ))
+    asset(repo, """\
+  - name: quality
+    results: evals/junit.xml
+    thresholds: { pass_rate: ">= 0.9" }
+""")
+    code, report = check_json(str(repo))
+    assert (code, pg3(report)) == (0, [])
+    [summary] = report["assets"][0]["evals"]
+    assert (summary["model"], summary["subject"]) == (None, "reply-quality")
+
+
+def test_junit_declared_as_promptfoo_is_pg305_at_format(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "evals/junit.xml", '<testsuite name="q" tests="1"><testcase name="a"/></testsuite>\n')
+    asset(repo, """\
+  - name: quality
+    results: evals/junit.xml
+    format: promptfoo
+    thresholds: { pass_rate: ">= 0.9" }
+""")
+    code, report = check_json(str(repo))
+    assert (code, pg3(report)) == (1, [("PG305", "ai-asset.yaml", 17)])
+    assert messages(report, "PG305") == [
+        "eval 'quality': evals/junit.xml: declared `format: promptfoo`, but the file is JUnit XML: "
+        "set `format: junit`"
+    ]

@@ -55,6 +55,10 @@ class EvalSummary:
     format: str
     metrics: tuple[MetricResult, ...] = ()
     model: str | None = None
+    """The models the results name as run against; never a test suite's name."""
+    subject: str | None = None
+    """What the file says it evaluated when that is not a checked model: a JUnit
+    suite's name, a model card's ``model-index`` name."""
     run_at: str | None = None
     location: Location | None = None
 

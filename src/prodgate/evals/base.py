@@ -47,6 +47,9 @@ class Metric:
     stderr: float | None = None
     count: int | None = None
     """How many test cases or samples the value summarises, when known."""
+    is_count: bool = False
+    """A number of test cases (``passed``, ``error_count``) rather than a rate or score:
+    never offered in place of a rate that a threshold names."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class EvalResults:
     cases: int | None = None
     """Number of test cases or samples in the run, when the file says."""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    not_numbers: dict[str, str] = field(default_factory=dict)
+    """Metrics the file names but whose value is no number (NaN, an infinity, a pass
+    rate of no test), with what it is instead: a threshold on one is not met, and the
+    finding says why rather than calling the metric unknown."""
 
 
 @dataclass
@@ -129,6 +136,19 @@ def number(value: Any) -> float | None:
         return None
     out = float(value)
     return out if math.isfinite(out) else None
+
+
+def not_a_number(value: Any) -> str | None:
+    """How a metric value that is no finite number reads (``NaN``, ``Infinity``,
+    ``-Infinity``), or None when it is a finite number or no number at all."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    out = float(value)
+    if math.isnan(out):
+        return "NaN"
+    if math.isinf(out):
+        return "Infinity" if out > 0 else "-Infinity"
+    return None
 
 
 def parse_time(value: Any) -> dt.datetime | None:

@@ -3,10 +3,17 @@
 Metrics: ``tests``, ``failures``, ``errors``, ``skipped``, ``passed`` and
 ``pass_rate`` = passed / (tests - skipped): a skipped test is no evidence either way.
 
-Counts come from the ``<testsuite>`` attributes, or from the ``<testcase>`` children
-when a runner leaves the attributes out. Documents with a DOCTYPE or ENTITY
-declaration are refused before parsing: the standard library parser would expand
-entities, and a results file is untrusted input.
+Counts come from the ``<testcase>`` children: each case is an error, a failure, a
+skip or a pass (in that order of precedence). The ``<testsuite>`` attributes count only
+for a suite that lists no cases; where they contradict the cases (``failures="0"``
+while every case holds a ``<failure>``) the cases win, since they are what ran. With
+every test skipped, ``pass_rate`` is no number: no test ran.
+
+The suite's name is what the file evaluated, not a model: it is the results'
+``subject``, never one of their ``models``.
+
+Documents with a DOCTYPE or ENTITY declaration are refused before parsing: the
+standard library parser would expand entities, and a results file is untrusted input.
 """
 
 from __future__ import annotations
@@ -22,13 +29,48 @@ _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = re.compile(r"<(testsuites|testsuite)[\s>/]")
 
 
+_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+_SPACE = re.compile(r"\s*")
+
+
 def looks_like(text: str) -> bool:
-    """XML whose first element is ``<testsuites>`` or ``<testsuite>``."""
-    head = text[:4096].lstrip()
-    if not head.startswith("<"):
-        return False
-    first = re.search(r"<([A-Za-z_][\w.:-]*)", head.replace("<?xml", "", 1))
-    return first is not None and _ROOT.match(f"<{first.group(1)} ") is not None
+    """XML whose first element is ``<testsuites>`` or ``<testsuite>``, after any
+    prolog (declaration, comments, processing instructions, DOCTYPE) of any length."""
+    name = first_element(text)
+    return name is not None and _ROOT.match(f"<{name} ") is not None
+
+
+def first_element(text: str) -> str | None:
+    """The name of the document's first element, or None when the text does not start
+    like XML. Linear time: each step jumps past one prolog item with ``str.find``."""
+    at = 0
+    while True:
+        space = _SPACE.match(text, at)
+        at = space.end() if space else at
+        if text.startswith("<?", at):
+            end = text.find("?>", at + 2)
+            if end < 0:
+                return None
+            at = end + 2
+        elif text.startswith("<!--", at):
+            end = text.find("-->", at + 4)
+            if end < 0:
+                return None
+            at = end + 3
+        elif text.startswith("<!", at):
+            close = text.find(">", at)
+            bracket = text.find("[", at, close if close >= 0 else len(text))
+            if bracket >= 0:  # an internal subset: up to its "]" and the ">" after it
+                subset = text.find("]", bracket)
+                close = text.find(">", subset) if subset >= 0 else -1
+            if close < 0:
+                return None
+            at = close + 1
+        elif text.startswith("<", at):
+            found = _NAME.match(text, at + 1)
+            return found.group(0) if found else None
+        else:
+            return None
 
 
 def read(source: Source) -> EvalResults | ReadProblem:
@@ -70,14 +112,20 @@ def read(source: Source) -> EvalResults | ReadProblem:
     passed = totals["tests"] - totals["failures"] - totals["errors"] - totals["skipped"]
     ran = totals["tests"] - totals["skipped"]
     metrics = {
-        "tests": Metric("tests", float(totals["tests"]), True),
-        "passed": Metric("passed", float(max(passed, 0)), True),
-        "failures": Metric("failures", float(totals["failures"]), False),
-        "errors": Metric("errors", float(totals["errors"]), False),
-        "skipped": Metric("skipped", float(totals["skipped"]), False),
+        name: Metric(name, float(value), better, is_count=True)
+        for name, value, better in (
+            ("tests", totals["tests"], True),
+            ("passed", max(passed, 0), True),
+            ("failures", totals["failures"], False),
+            ("errors", totals["errors"], False),
+            ("skipped", totals["skipped"], False),
+        )
     }
+    not_numbers: dict[str, str] = {}
     if ran > 0:
         metrics["pass_rate"] = Metric("pass_rate", max(passed, 0) / ran, True, count=ran)
+    else:
+        not_numbers["pass_rate"] = f"undefined: no test ran (all {totals['skipped']} skipped)"
     stamps = [t for t in (parse_time(s.get("timestamp")) for s in leaves) if t is not None]
     names = sorted({s.get("name", "") for s in leaves} - {""})
     return EvalResults(
@@ -86,30 +134,38 @@ def read(source: Source) -> EvalResults | ReadProblem:
         subject=", ".join(names) or None,
         run_at=min(stamps, key=lambda t: t.timestamp()) if stamps else None,
         cases=totals["tests"],
+        not_numbers=not_numbers,
     )
 
 
 def _counts(suite: Any) -> dict[str, int] | ReadProblem:
-    """Counts from the suite's attributes, else from its test cases."""
-    cases = suite.findall("testcase")
-    from_cases = {
-        "tests": len(cases),
-        "failures": sum(1 for c in cases if c.find("failure") is not None),
-        "errors": sum(1 for c in cases if c.find("error") is not None),
-        "skipped": sum(1 for c in cases if c.find("skipped") is not None),
-    }
-    out: dict[str, int] = {}
-    for key in from_cases:
+    """Counts from the suite's test cases; from its attributes only when it lists none.
+
+    Attributes are still checked: one that is no number or negative makes the file
+    corrupt, whichever count is used.
+    """
+    attributes: dict[str, int] = {}
+    for key in ("tests", "failures", "errors", "skipped"):
         raw = suite.get(key)
         if raw is None and key == "skipped":
             raw = suite.get("skips")
         if raw is None:
-            out[key] = from_cases[key]
             continue
         try:
-            out[key] = int(float(raw))
+            attributes[key] = int(float(raw))
         except (ValueError, OverflowError):
             return ReadProblem("corrupt", f"<testsuite {key}={raw!r}> is not a number")
-        if out[key] < 0:
+        if attributes[key] < 0:
             return ReadProblem("corrupt", f"<testsuite {key}={raw!r}> is negative")
+    cases = suite.findall("testcase")
+    if not cases:
+        return {key: attributes.get(key, 0) for key in ("tests", "failures", "errors", "skipped")}
+    out = {"tests": len(cases), "failures": 0, "errors": 0, "skipped": 0}
+    for case in cases:
+        if case.find("error") is not None:
+            out["errors"] += 1
+        elif case.find("failure") is not None:
+            out["failures"] += 1
+        elif case.find("skipped") is not None:
+            out["skipped"] += 1
     return out

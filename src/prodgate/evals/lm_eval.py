@@ -8,13 +8,24 @@ Two shapes exist and both are read:
 
 Metrics are named ``{task}/{metric}`` (``arc_easy/acc``); a filter other than
 ``none`` stays in the name as lm-eval writes it: ``gsm8k/exact_match,strict-match``.
+A metric lm-eval wrote as ``NaN`` or ``Infinity`` (a task that failed, a perplexity that
+overflowed) is recorded as not a number, never dropped.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from prodgate.evals.base import EvalResults, Metric, ReadProblem, Source, number, parse_time, shaped
+from prodgate.evals.base import (
+    EvalResults,
+    Metric,
+    ReadProblem,
+    Source,
+    not_a_number,
+    number,
+    parse_time,
+    shaped,
+)
 
 FORMAT = "lm-eval"
 
@@ -56,18 +67,22 @@ def read(source: Source) -> EvalResults | ReadProblem:
     directions = data.get("higher_is_better")
     samples = data.get("n-samples")
     metrics: dict[str, Metric] = {}
+    not_numbers: dict[str, str] = {}
     for task, values in data["results"].items():
         task_dirs = directions.get(task) if isinstance(directions, dict) else None
         count = _samples(samples, task)
         for key, raw in values.items():
             if key in _NOT_METRICS or _is_stderr(key):
                 continue
+            metric, _, filt = key.partition(",")
+            name = f"{task}/{metric}" if filt in ("", "none") else f"{task}/{key}"
             value = number(raw)
             if value is None:
+                what = not_a_number(raw)
+                if what is not None:
+                    not_numbers[name] = what
                 continue
-            metric, _, filt = key.partition(",")
             stderr_key = f"{metric}_stderr,{filt}" if filt else f"{metric}_stderr"
-            name = f"{task}/{metric}" if filt in ("", "none") else f"{task}/{key}"
             metrics[name] = Metric(
                 name,
                 value,
@@ -76,6 +91,9 @@ def read(source: Source) -> EvalResults | ReadProblem:
                 count=count,
             )
     if not metrics:
+        if not_numbers:
+            listed = ", ".join(f"{name} is {what}" for name, what in list(not_numbers.items())[:5])
+            return ReadProblem("corrupt", f"lm-eval results hold no metric that is a number: {listed}")
         return ReadProblem("corrupt", "lm-eval results contain no numeric metrics")
     return EvalResults(
         format=FORMAT,
@@ -83,6 +101,7 @@ def read(source: Source) -> EvalResults | ReadProblem:
         models=_models(data),
         run_at=parse_time(data.get("date")),
         cases=None,
+        not_numbers=not_numbers,
     )
 
 

@@ -53,10 +53,23 @@ def read_results(
         result = reader(fmt).read(source)
     except RecursionError:
         return ReadProblem("corrupt", "document is nested too deeply")
-    if isinstance(result, ReadProblem) and result.kind == "format" and declared != "auto":
+    if isinstance(result, ReadProblem) and result.kind != "unreadable" and declared != "auto":
+        # A file of another format fails the declared reader in that reader's terms
+        # (JUnit XML read as promptfoo is "not valid JSON"): name what it is instead.
         other = detect(source)
         if isinstance(other, str) and other != declared:
             return ReadProblem(
-                "format", f"{result.message}; it looks like {other} results: set `format: {other}`"
+                "format",
+                f"declared `format: {declared}`, but the file is {_named(other)}: set `format: {other}`",
             )
     return result
+
+
+def _named(fmt: str) -> str:
+    return {
+        "prodgate": "prodgate eval results",
+        "promptfoo": "a promptfoo export",
+        "lm-eval": "lm-evaluation-harness results",
+        "hf-model-index": "a model card (hf-model-index)",
+        "junit": "JUnit XML",
+    }.get(fmt, f"{fmt} results")

@@ -76,6 +76,7 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
                 "results": e.results,
                 "format": e.format,
                 "model": e.model,
+                "subject": e.subject,
                 "run_at": e.run_at,
                 "metrics": [
                     {"name": m.name, "value": m.value, "threshold": m.threshold, "passed": m.passed}

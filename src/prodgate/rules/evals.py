@@ -175,6 +175,18 @@ def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> N
         if threshold is None:  # refused by the schema already
             continue
         found = results.metrics.get(metric)
+        broken = results.not_numbers.get(metric)
+        if found is None and broken is not None:
+            judge.add(
+                "PG306",
+                f"eval {ev.name!r}: {metric} is not a number in {item.rel} ({broken}), "
+                f"so threshold {threshold.text} is not met",
+                decl.loc("evals", i, "thresholds", metric),
+                "Re-run the eval; a metric that is not a number means the task failed or "
+                "measured nothing.",
+            )
+            item.rows[metric] = MetricResult(metric, None, threshold.text, False)
+            continue
         if found is None:
             judge.add(
                 "PG307",
@@ -197,9 +209,10 @@ def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> N
         item.rows[metric] = MetricResult(metric, found.value, threshold.text, passed)
     for metric, minimum in minimums.items():
         found = results.metrics.get(metric)
-        if found is None:
+        broken = results.not_numbers.get(metric)
+        if found is None and broken is None:
             continue
-        passed = minimum.passes(found.value)
+        passed = found is not None and minimum.passes(found.value)
         tier = judge.ctx.effective_tier
         if not passed:
             at = (
@@ -207,9 +220,10 @@ def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> N
                 if _declared(judge, i, "thresholds", metric)
                 else decl.loc("evals", i)
             )
+            shown = show(found.value) if found is not None else f"not a number ({broken})"
             judge.add(
                 "PG314",
-                f"eval {ev.name!r}: {metric} is {show(found.value)} in {item.rel}; the policy "
+                f"eval {ev.name!r}: {metric} is {shown} in {item.rel}; the policy "
                 f"requires {minimum.text} for tier {tier!r}",
                 at,
                 "Meet the policy minimum; a lower threshold in ai-asset.yaml does not lower it.",
@@ -221,14 +235,24 @@ def _thresholds(judge: _Judge, item: _Read, minimums: dict[str, Threshold]) -> N
             else f"policy {minimum.text}"
         )
         both = passed and (row is None or row.passed is not False)
-        item.rows[metric] = MetricResult(metric, found.value, text, both)
+        item.rows[metric] = MetricResult(metric, found.value if found is not None else None, text, both)
 
 
 def _suggest(metric: str, results: EvalResults) -> str:
+    """A close metric name of the same kind: a count (``passed``) is never offered for
+    a rate (``pass_rate``), whose threshold would then compare a number of tests with
+    a fraction."""
     import difflib  # only when a threshold names an unknown metric
 
-    close = difflib.get_close_matches(metric, list(results.metrics), n=1, cutoff=0.6)
+    last = metric.rsplit("/", 1)[-1].lower()
+    wants_count = last in _COUNT_NAMES or any(word in last for word in ("count", "cnt", "total", "num"))
+    names = [n for n, m in results.metrics.items() if wants_count or not m.is_count]
+    names += list(results.not_numbers)
+    close = difflib.get_close_matches(metric, names, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_COUNT_NAMES = frozenset({"tests", "passed", "failures", "errors", "skipped"})
 
 
 def _listing(results: EvalResults) -> str:
@@ -459,7 +483,11 @@ def _policy(judge: _Judge, reads: list[_Read], minimums: dict[str, Threshold]) -
     if any(r.results is None for r in reads):
         return  # an unreadable file might hold the metric; it is reported already
     for metric, minimum in minimums.items():
-        if not any(metric in r.results.metrics for r in reads if r.results is not None):
+        if not any(
+            metric in r.results.metrics or metric in r.results.not_numbers
+            for r in reads
+            if r.results is not None
+        ):
             judge.add(
                 "PG315",
                 f"the policy requires {metric} {minimum.text} for tier {tier!r}, but none of "
@@ -478,15 +506,13 @@ def _summary(ctx: AssetContext, item: _Read) -> EvalSummary:
                 break
             if name not in item.rows:
                 rows.append(MetricResult(name, metric.value))
-    model = None
-    if results is not None:
-        model = ", ".join(results.models) or results.subject
     return EvalSummary(
         name=item.spec.name,
         results=item.rel,
         format=results.format if results is not None else item.spec.format,
         metrics=tuple(rows),
-        model=model,
+        model=", ".join(results.models) or None if results is not None else None,
+        subject=results.subject if results is not None else None,
         run_at=results.run_at.isoformat() if results is not None and results.run_at else None,
         location=ctx.decl.loc("evals", item.index),
     )
