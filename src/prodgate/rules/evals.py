@@ -11,7 +11,7 @@ declared evals are still checked, at warning severity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -317,16 +317,22 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
         rel = history.rel(item.path)
         change = history.last_change(rel)
         shallow = change is not None and change.sha in history.shallow_boundary()
-    committed = change if change is not None and history is not None and not history.dirty(rel) else None
-    run_at, source = _run_time(judge, item, committed, shallow)
+
+    def regenerated() -> bool:
+        """The results file differs from its last commit: re-run, not yet committed.
+        Asked only when the answer matters (one ``git status`` per run)."""
+        return history is not None and history.dirty(rel)
+
+    run_at, source = _run_time(judge, item, change, shallow, regenerated)
+    from_commit = source.startswith("last committed")
     unknown_age = False
     if limit is not None and limit_at is not None and run_at is not None:
         day = run_at.astimezone(dt.timezone.utc).date() if run_at.tzinfo else run_at.date()
         age = (ctx.today - day).days
         # From a shallow clone's oldest commit the age is a lower bound: the results
         # may have been committed earlier, in history the clone lacks.
-        bound = "at least " if shallow and source.startswith("last committed") else ""
-        if age > limit:
+        bound = "at least " if shallow and from_commit else ""
+        if age > limit and not (from_commit and regenerated()):
             judge.add(
                 "PG308",
                 f"eval {ev.name!r}: results in {item.rel} are {bound}{age} days old (run {day.isoformat()}, "
@@ -334,10 +340,10 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
                 limit_at,
                 "Re-run the eval and commit the new results.",
             )
-        unknown_age = bool(bound) and age <= limit
-    if history is None or committed is None:
+        unknown_age = bool(bound) and age <= limit and not regenerated()
+    if history is None or change is None:
         return
-    partial = _inputs_changed(judge, item, history, committed, patterns, all_results)
+    partial = _inputs_changed(judge, item, history, change, patterns, all_results, regenerated)
     if partial or unknown_age:
         gap = [
             *(["changes to its inputs in the missing commits cannot be seen"] if partial else []),
@@ -360,7 +366,11 @@ NAIVE_SKEW = dt.timedelta(hours=14)
 
 
 def _run_time(
-    judge: _Judge, item: _Read, committed: Change | None, shallow: bool
+    judge: _Judge,
+    item: _Read,
+    change: Change | None,
+    shallow: bool,
+    regenerated: Callable[[], bool],
 ) -> tuple[dt.datetime | None, str]:
     """The run time the age counts from, and how it is known.
 
@@ -373,15 +383,16 @@ def _run_time(
     assert results is not None
     stated = results.run_at
     from_commit: tuple[dt.datetime | None, str] = (None, "")
-    if committed is not None:
-        where = f"{committed.short} or earlier (shallow clone)" if shallow else committed.short
-        from_commit = (committed.when, f"last committed in {where}")
+    if change is not None:
+        where = f"{change.short} or earlier (shallow clone)" if shallow else change.short
+        from_commit = (change.when, f"last committed in {where}")
     if stated is None:
         return from_commit
     skew = FUTURE_SKEW if stated.tzinfo else NAIVE_SKEW
     utc = stated.astimezone(dt.timezone.utc) if stated.tzinfo else stated.replace(tzinfo=dt.timezone.utc)
-    if committed is not None and utc > committed.when + skew:
-        after = f"after the commit that added it ({committed.short}, {_when(committed.when)})"
+    # A file regenerated since its last commit is newer than that commit: only today bounds it.
+    if change is not None and utc > change.when + skew and not regenerated():
+        after = f"after the commit that added it ({change.short}, {_when(change.when)})"
     elif (utc - skew).date() > ctx.today:
         after = f"after today ({ctx.today.isoformat()})"
     else:
@@ -423,9 +434,11 @@ def _inputs_changed(
     change: Change,
     patterns: list[str],
     all_results: list[Path],
+    regenerated: Callable[[], bool],
 ) -> bool:
     """Report a commit after the results that changed an input (PG309). Returns True
     when a shallow clone lacks history that could hold such a change and none was seen.
+    Results regenerated since their last commit are new: nothing is reported then.
     """
     from prodgate.evals.freshness import input_specs
 
@@ -443,8 +456,10 @@ def _inputs_changed(
     decl_rel = history.rel(ctx.decl.path)
     found = history.stale_since(change.sha, specs, decl_rel if ctx.asset.models else None)
     newest = found.change
+    if (newest is None and not found.partial) or regenerated():
+        return False
     if newest is None:
-        return found.partial
+        return True
     what = "`models:` in " + ctx.decl.rel if newest.path == decl_rel else newest.path
     judge.add(
         "PG309",
