@@ -75,7 +75,7 @@ def checkout(tmp_path: Path) -> Path:
     write(root, "ai-asset.yaml", ASSET)
     write(root, "docs/card.md", FILLED_MODEL_CARD)
     write(root, "prompts/reply.txt", "Draft a polite reply to: {{ticket}}\n")
-    write(root, "config/model.yaml", "temperature: 0.2\n")
+    write(root, "config/model.yaml", "model: gpt-4o-mini\ntemperature: 0.2\n")
     write(root, "evals/results.json", results())
     commit(root, "Reply drafter with eval results")
     return root

@@ -1,4 +1,4 @@
-"""Command line: ``prodgate check|init|explain|validate|inventory|schema|policy``.
+"""Command line: ``prodgate check|discover|init|explain|validate|inventory|schema|policy``.
 
 Parsing is kept apart from execution (each command is a function taking the parsed
 namespace), and each command imports what it needs when it runs, so ``prodgate
@@ -72,9 +72,28 @@ def _parser() -> argparse.ArgumentParser:
         "--changed", action="store_true",
         help="PATHs are changed files: check only the assets they touch (the pre-commit hook)",
     )
+    check.add_argument(
+        "--no-discover", dest="discover", action="store_false",
+        help="skip the discovery of undeclared AI use (PG801-PG804)",
+    )
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
     color.add_argument("--no-color", dest="color", action="store_false", help="no colour")
+
+    disc = sub.add_parser("discover", help="find AI use in the repository and the asset covering each")
+    disc.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    disc.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
+    disc.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    disc.add_argument("--policy", metavar="FILE|URL", help="organisation policy: its discovery signatures and exemptions")
+    disc.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+    disc.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+    disc.add_argument(
+        "--changed", action="store_true",
+        help="PATHs are changed files: scan exactly these (the pre-commit hook)",
+    )
+    dcolor = disc.add_mutually_exclusive_group()
+    dcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+    dcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
     init = sub.add_parser("init", help="scaffold ai-asset.yaml and the artifact stubs its tier needs")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
@@ -139,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.check import run_check
 
             return run_check(args)
+        if args.command == "discover":
+            from prodgate.commands.discover import run_discover
+
+            return run_discover(args)
         if args.command == "init":
             from prodgate.commands.init import run_init
 

@@ -59,6 +59,10 @@ class Options:
     """The policy's path in the repository, when it lives there (PG702)."""
     reviews: ReviewSource | str | None = None
     """The pull request's reviews for verifying approvals, or why there are none."""
+    discover: bool = False
+    """Run discovery (PG801-PG804) as part of the gate, unless the policy turns it off."""
+    changed_files: tuple[str, ...] | None = None
+    """Repository-relative files of a change: discovery scans only these."""
 
 
 def run(
@@ -115,9 +119,16 @@ def run(
         run_level.setdefault(f.location.path, []).append(f)
     owners = load_codeowners(root) if any(d.asset.owner and d.asset.owner.github for d in decls) else None
     run_cache: dict[str, object] = {}
+    per_asset: dict[str, list[Finding]] = {}
+    if options.discover and policy.policy.discovery.enabled:
+        loose = _discovery(paths, root, policy, options, decls)
+        findings += _apply_overrides([f for f in loose if f.asset is None], policy)
+        for f in loose:
+            if f.asset is not None:
+                per_asset.setdefault(f.asset, []).append(f)
     for decl in decls:
         base = snapshot.by_name(decl.asset.name) if snapshot is not None else None
-        extra = [f for f in removed if f.asset == decl.asset.name]
+        extra = [f for f in removed if f.asset == decl.asset.name] + per_asset.pop(decl.asset.name, [])
         result = check_asset(
             decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()),
             base=base, extra=extra, compared=snapshot is not None,
@@ -228,7 +239,7 @@ def check_asset(
     """Evaluate one declaration. ``run_findings`` are findings about it that only the
     whole run can see; they are not waivable (an exception cannot make a name unique).
     ``base`` is the asset at the base commit (change control), ``extra`` the change-wide
-    findings that belong to it and can be waived (PG703), and ``compared`` says whether
+    findings that belong to it and can be waived (PG703; discovery's PG802, PG803), and ``compared`` says whether
     a base commit was read at all."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
     ctx.base, ctx.reviews = base, options.reviews
@@ -274,6 +285,22 @@ def _exception_change(exc: AssetException, base: BaseDeclaration | None, compare
         return "unchanged"
     same = any(b.ticket == exc.ticket and b.requirement == exc.requirement for b in base.asset.exceptions)
     return "changed" if same else "added"
+
+
+def _discovery(
+    paths: list[Path], root: Path, policy: EffectivePolicy, options: Options, decls: list[Declaration]
+) -> list[Finding]:
+    """PG801-PG804 for the scanned scope: the paths given, or the changed files."""
+    from prodgate.discovery.run import discover, findings
+
+    settings = policy.data.get("discovery")
+    found = discover(root, paths, options.changed_files, settings if isinstance(settings, dict) else None)
+    scopes = [p.resolve() for p in paths if p.is_dir()]
+    whole = [
+        d.rel for d in decls
+        if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
+    ]
+    return findings(found, [d.rel for d in decls], unused_for=whole)
 
 
 def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:

@@ -63,10 +63,16 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     today = parse_today(args.today)
     if isinstance(today, str):
         return error(today)
-    resolved = resolve_paths(args.paths, args.root)
-    if isinstance(resolved, str):
-        return error(resolved)
-    paths, root = resolved
+    changed: list[str] | None = getattr(args, "changed_files", None)
+    if changed is not None and not args.paths:
+        # A change that touches no asset: no declaration to check, its files to scan.
+        paths: list[Path] = []
+        root = Path(args.root).resolve()
+    else:
+        resolved = resolve_paths(args.paths, args.root)
+        if isinstance(resolved, str):
+            return error(resolved)
+        paths, root = resolved
 
     from prodgate.manifest.targets import resolve
 
@@ -92,6 +98,8 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     options = Options(
         gate=args.gate, fail_on=fail_on, today=today, base=base or None,
         policy_file=getattr(args, "policy_origin", None) or _in_repo(args.policy, root), reviews=reviews,
+        discover=getattr(args, "discover", False),
+        changed_files=tuple(changed) if changed is not None else None,
     )
     from prodgate.engine import BaseError
     from prodgate.github.reviews import ReviewError

@@ -32,6 +32,9 @@ def run_changed(args: argparse.Namespace) -> int:
     declarations: list[Path | str] = list(touched_declarations(changed, root))
     # A changed file named like a declaration but not read as one is reported, not skipped.
     declarations += [p for p in changed if is_near_miss(Path(p).name) and Path(p).is_file()]
+    discover = getattr(args, "discover", True)
+    if not declarations and discover and changed and _ai_in(changed, root, args.policy):
+        return _check(args, [], changed, root)
     if not declarations:
         if not changed:
             what = "no changed file given"
@@ -40,9 +43,28 @@ def run_changed(args: argparse.Namespace) -> int:
             what += " no asset"
         sys.stdout.write(f"prodgate: {what}; nothing to check.\n")
         return ec.PASSED
+    return _check(args, declarations, changed, root)
+
+
+def _check(args: argparse.Namespace, declarations: list[Path | str], changed: list[str], root: Path) -> int:
     from prodgate.commands.check import run_check
+    from prodgate.commands.discover import changed_files
 
     checked = argparse.Namespace(**vars(args))
     checked.paths = [str(d) for d in declarations]
     checked.root = str(root)
+    checked.changed_files = changed_files(changed, root.resolve())
     return run_check(checked)
+
+
+def _ai_in(changed: list[str], root: Path, policy: str | None) -> bool:
+    """Whether the changed files may show AI use, so that a change touching no asset
+    still meets discovery. With the built-in policy a quick scan decides without
+    loading the gate; an organisation's policy may add signatures, so it always runs."""
+    if policy and policy != "builtin":
+        return True
+    from prodgate.commands.discover import changed_files
+    from prodgate.discovery.run import discover
+
+    found = discover(root, files=changed_files(changed, root.resolve()))
+    return bool(found.detections or found.skipped)

@@ -179,6 +179,42 @@ class RuleOverride(_Strict):
     enabled: bool = True
 
 
+class DiscoveryExemption(_Strict):
+    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
+    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an exemption needs a written reason")
+        return value
+
+
+class DiscoveryRules(_Strict):
+    """What ``prodgate discover`` and the check's discovery look for, and where not."""
+
+    enabled: bool = True
+    signatures: dict[str, dict[str, object]] = Field(
+        default_factory=dict, description="Signatures added to the built-in catalogue (same shape)."
+    )
+    drop: list[str] = Field(default_factory=list, description="Ids of built-in signatures to leave out.")
+    exempt: list[DiscoveryExemption] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _catalogue(self) -> DiscoveryRules:
+        """A signature with a typo or an unknown id to drop must not silently weaken
+        discovery: build the effective catalogue now."""
+        if self.signatures or self.drop:
+            from prodgate.discovery.catalogue import CatalogueError, build
+
+            try:
+                build(self.signatures, self.drop)
+            except CatalogueError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -193,6 +229,7 @@ class Policy(_Strict):
     review_cadence_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
+    discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

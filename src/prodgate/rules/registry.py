@@ -308,6 +308,31 @@ _ALL = [
          "this run has no pull request or no token to read them with, so the approvals "
          "are taken as written and recorded as not verified. The gate on the pull "
          "request verifies them."),
+    # -- discovery -----------------------------------------------------------------
+    Rule("PG801", "undeclared-ai-use", "Undeclared AI use", E,
+         "Discovery found AI use (an SDK import, a dependency, an API endpoint or "
+         "credential, a model identifier or model weights) in a file that no "
+         "declaration covers. An organisation cannot govern AI it does not know "
+         "about: declare the asset that owns the code with `prodgate init` in its "
+         "folder, or add the file to an existing declaration's `paths:`. The policy "
+         "may exempt paths (`discovery.exempt`, each with a `reason`); no comment in "
+         "the code can silence a detection. `prodgate discover` lists every detection.",
+         (NIST_GOVERN, "NIST AI RMF MAP 1.1", ISO42001)),
+    Rule("PG802", "undeclared-model", "Model or provider in use is not declared", W,
+         "Code covered by this asset uses a model provider or a model that its "
+         "`models:` does not list. Reviews, evals and exceptions are judged against "
+         "the declared models, so add the provider and model under `models:` (or "
+         "remove the use). Frameworks that run any model (langchain, torch) are not "
+         "compared.", ("NIST AI RMF MAP 2.1",)),
+    Rule("PG803", "declaration-without-ai-use", "Declaration covers no AI use", N,
+         "The files this declaration covers (its `paths:`, by default its folder) "
+         "include source or configuration, but discovery finds no AI use in any of "
+         "them. Often `paths:` points at the wrong place, so the real code is "
+         "undeclared; or the asset was retired and its declaration stayed."),
+    Rule("PG804", "discovery-file-skipped", "File not scanned for AI use", N,
+         "Discovery reads files of a known kind up to a size limit and as text; this "
+         "one was too large, binary where text was expected, or unreadable, so it was "
+         "not scanned. Review it by hand, or raise `max_file_bytes` in the catalogue."),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

@@ -1,0 +1,288 @@
+"""The signature catalogue: what AI use looks like, as data.
+
+The built-in catalogue is ``gate_templates/signatures.yaml``; an organisation's policy
+adds signatures (``discovery.signatures``) and drops built-in ones (``discovery.drop``).
+This module turns the literals of the catalogue into lookup tables and a few compiled
+patterns, all checked by :mod:`prodgate.discovery.safe_regex`, so no value in a
+catalogue or a policy can make a scan slow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodgate.discovery.safe_regex import compile_safe
+
+FIELDS = (
+    "python", "npm", "pypi", "go", "maven", "jvm", "nuget", "dotnet", "cargo", "rust",
+    "boto3", "hosts", "urls", "env", "models", "constants",
+)
+"""The lists a signature may carry (see the comment at the top of signatures.yaml)."""
+
+SIGNATURE_KEYS = frozenset({"provider", "accepts", *FIELDS})
+
+_LITERAL = re.compile(r"^[A-Za-z0-9@/._:*-]{1,200}$")
+"""What a catalogue value may contain: names, paths and hosts, never a pattern."""
+
+
+class CatalogueError(ValueError):
+    """The catalogue (built-in or from a policy) is not usable; the message says where."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    id: str
+    provider: str | None
+    accepts: tuple[str, ...]
+    values: Mapping[str, tuple[str, ...]]
+
+    def declared_by(self, providers: Iterable[str]) -> bool:
+        """Whether a declaration's ``models:`` providers cover this signature."""
+        if self.provider is None:
+            return True
+        wanted = {p.lower() for p in (self.accepts or (self.provider,))}
+        return any(p.strip().lower() in wanted for p in providers)
+
+
+def validate_signature(sid: str, raw: object) -> Signature:
+    """One catalogue entry, checked: known keys, lists of literal strings."""
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"signatures.{sid}: expected a mapping")
+    unknown = sorted(set(raw) - SIGNATURE_KEYS)
+    if unknown:
+        raise CatalogueError(f"signatures.{sid}.{unknown[0]}: unknown key; known: {', '.join(sorted(SIGNATURE_KEYS))}")
+    if "provider" not in raw:
+        raise CatalogueError(f"signatures.{sid}: 'provider' is required (null for frameworks)")
+    provider = raw["provider"]
+    if provider is not None and not isinstance(provider, str):
+        raise CatalogueError(f"signatures.{sid}.provider: expected text or null")
+    values: dict[str, tuple[str, ...]] = {}
+    for key in ("accepts", *FIELDS):
+        items = raw.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise CatalogueError(f"signatures.{sid}.{key}: expected a list of text")
+        for item in items:
+            if not _LITERAL.match(item):
+                raise CatalogueError(
+                    f"signatures.{sid}.{key}: {item!r} is not a plain name, path or host "
+                    "(letters, digits and @ / . _ : * - only)"
+                )
+        values[key] = tuple(items)
+    accepts = values.pop("accepts")
+    return Signature(sid, provider, accepts, values)
+
+
+@dataclass
+class _Prefixes:
+    """Names matched exactly or by a separator-bounded prefix (``a.b`` covers ``a.b.c``),
+    plus ``name*`` wildcards; the longest entry wins, so a specific signature beats a
+    general one."""
+
+    sep: str
+    exact: dict[str, Signature] = field(default_factory=dict)
+    stars: list[tuple[str, Signature]] = field(default_factory=list)
+    fold: bool = False
+
+    def add(self, value: str, sig: Signature) -> None:
+        key = value.lower() if self.fold else value
+        if key.endswith("*"):
+            self.stars.append((key[:-1], sig))
+            self.stars.sort(key=lambda item: -len(item[0]))
+        else:
+            self.exact.setdefault(key, sig)
+
+    def find(self, name: str) -> Signature | None:
+        key = name.lower() if self.fold else name
+        probe = key
+        while probe:
+            sig = self.exact.get(probe)
+            if sig is not None:
+                return sig
+            cut = probe.rfind(self.sep) if self.sep else -1
+            if cut <= 0:
+                break
+            probe = probe[:cut]
+        for prefix, sig in self.stars:
+            if key.startswith(prefix):
+                return sig
+        return None
+
+
+def normalise_pypi(name: str) -> str:
+    """PEP 503: ``Google_GenerativeAI`` and ``google-generativeai`` are one project."""
+    return re.sub(r"[-_.]{1,50}", "-", name).lower()
+
+
+class Catalogue:
+    """Lookup tables and compiled patterns for one effective set of signatures."""
+
+    def __init__(self, signatures: Iterable[Signature], *, max_file_bytes: int, skip_dirs: Iterable[str]) -> None:
+        self.signatures: dict[str, Signature] = {s.id: s for s in signatures}
+        self.max_file_bytes = max_file_bytes
+        self.skip_dirs = frozenset(skip_dirs)
+        self.python = _Prefixes(".")
+        self.npm = _Prefixes("")
+        self.pypi = _Prefixes("", fold=True)
+        self.go = _Prefixes("/")
+        self.maven = _Prefixes(".")
+        self.jvm = _Prefixes(".")
+        self.nuget = _Prefixes(".", fold=True)
+        self.dotnet = _Prefixes(".")
+        self.cargo = _Prefixes("", fold=True)
+        self.rust = _Prefixes("")
+        self.boto3: dict[str, Signature] = {}
+        literal: dict[str, dict[str, Signature]] = {"urls": {}, "env": {}, "models": {}, "constants": {}}
+        hosts: list[tuple[str, Signature]] = []
+        tokens: set[str] = set()
+        for sig in self.signatures.values():
+            v = sig.values
+            for name in v["python"]:
+                self.python.add(name, sig)
+                tokens.add(max(name.rstrip("*").split("."), key=len))
+            for name in v["npm"]:
+                self.npm.add(name, sig)
+                bare = name.rstrip("*")
+                tokens.update((f"'{bare}'", f'"{bare}"') if len(bare) < 4 else (bare,))
+            for name in v["pypi"]:
+                self.pypi.add(normalise_pypi(name.rstrip("*")) + ("*" if name.endswith("*") else ""), sig)
+                bare = name.rstrip("*")
+                tokens.update((bare, bare.replace("-", "_")))
+            for name in v["go"]:
+                self.go.add(name, sig)
+                tokens.add(name)
+            for name in v["maven"]:
+                self.maven.add(name, sig)
+                tokens.add(name.split(":")[0])
+            for name in v["jvm"]:
+                self.jvm.add(name, sig)
+                tokens.add(name)
+            for name in v["nuget"]:
+                self.nuget.add(name, sig)
+                tokens.add(name)
+            for name in v["dotnet"]:
+                self.dotnet.add(name, sig)
+                tokens.add(name)
+            for name in v["cargo"]:
+                self.cargo.add(name, sig)
+                tokens.add(name)
+            for name in v["rust"]:
+                self.rust.add(name, sig)
+                tokens.add(name)
+            for name in v["boto3"]:
+                self.boto3.setdefault(name, sig)
+                tokens.add(name)
+            for name in v["hosts"]:
+                hosts.append((name, sig))
+                tokens.add(max(name.split("*"), key=len))
+            for key in literal:
+                for name in v[key]:
+                    literal[key].setdefault(name, sig)
+                    tokens.add(name)
+        self._hosts = hosts
+        self._host_res = [(compile_safe(_host_body(h)), s) for h, s in hosts]
+        self._urls, self._env, self._models, self._constants = (
+            literal["urls"], literal["env"], literal["models"], literal["constants"]
+        )
+        self.host_re = _alternation([_host_body(h) for h, _ in hosts], r"(?<![A-Za-z0-9.-])", r"(?![A-Za-z0-9-])")
+        self.url_re = _alternation([re.escape(u) for u in self._urls], "", r"(?![A-Za-z0-9_/-])")
+        self.env_re = _alternation([re.escape(e) for e in self._env], r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])")
+        self.model_re = _alternation(
+            [re.escape(m) for m in self._models], r"(?<![A-Za-z0-9_-])", r"[A-Za-z0-9_.:@/-]{0,80}"
+        )
+        self.constant_re = _alternation(
+            [re.escape(c) for c in self._constants], r"(?<![A-Za-z0-9_.])", r"[A-Za-z0-9_]{1,60}"
+        )
+        self.tokens = tuple(sorted(t for t in tokens if t))
+        self.prefilter = _alternation([re.escape(t) for t in _minimal(self.tokens)], "", "", binary=True)
+
+    # -- lookups of matched text -------------------------------------------------------
+    def host(self, text: str) -> Signature | None:
+        return next((s for r, s in self._host_res if r.fullmatch(text)), None)
+
+    def url(self, text: str) -> Signature | None:
+        return self._urls.get(text)
+
+    def env(self, text: str) -> Signature | None:
+        return self._env.get(text)
+
+    def model(self, text: str) -> Signature | None:
+        best = max((m for m in self._models if text.startswith(m)), key=len, default=None)
+        return self._models[best] if best is not None else None
+
+    def constant(self, text: str) -> Signature | None:
+        best = max((c for c in self._constants if text.startswith(c)), key=len, default=None)
+        return self._constants[best] if best is not None else None
+
+
+def _host_body(host: str) -> str:
+    return "[A-Za-z0-9-]{1,63}".join(re.escape(part) for part in host.split("*"))
+
+
+class _Never:
+    """Stands in for a pattern when a catalogue has no value of that kind."""
+
+    def finditer(self, _text: Any, _pos: int = 0) -> Iterable[re.Match[Any]]:
+        return ()
+
+    def search(self, _text: Any, _pos: int = 0) -> None:
+        return None
+
+
+def _alternation(bodies: list[str], before: str, after: str, *, binary: bool = False) -> Any:
+    if not bodies:
+        return _Never()
+    # Longest first, so that "gpt-4o" is not cut short by "gpt-4".
+    body = "|".join(sorted(set(bodies), key=lambda b: (-len(b), b)))
+    pattern = f"{before}(?:{body}){after}"
+    return compile_safe(pattern.encode() if binary else pattern)
+
+
+def _minimal(tokens: Iterable[str]) -> list[str]:
+    """Tokens without those that contain a shorter one: the shorter finds them too."""
+    out: list[str] = []
+    for token in sorted(set(tokens), key=len):
+        if not any(t in token for t in out):
+            out.append(token)
+    return out
+
+
+def builtin_data() -> dict[str, Any]:
+    """The built-in catalogue as plain data."""
+    from prodgate.templates import read_template
+    from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+    doc = load_yaml(read_template("signatures.yaml"))
+    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):  # pragma: no cover - shipped file
+        raise CatalogueError("the built-in signatures.yaml does not load")
+    data: dict[str, Any] = doc.data
+    return data
+
+
+def builtin_ids() -> frozenset[str]:
+    """The ids of the built-in signatures (what a policy may drop)."""
+    return frozenset(builtin_data().get("signatures") or {})
+
+
+def build(
+    extra: Mapping[str, Any] | None = None, drop: Iterable[str] = (), data: Mapping[str, Any] | None = None
+) -> Catalogue:
+    """The effective catalogue: the built-in one (or ``data``), with the policy's
+    ``extra`` signatures added (an id already present is replaced) and ``drop`` removed."""
+    base = dict(data if data is not None else builtin_data())
+    raw: dict[str, Any] = dict(base.get("signatures") or {})
+    raw.update(extra or {})
+    dropped = set(drop)
+    unknown = sorted(dropped - set(raw))
+    if unknown:
+        raise CatalogueError(f"discovery.drop: no signature {unknown[0]!r}")
+    sigs = [validate_signature(str(sid), value) for sid, value in raw.items() if sid not in dropped]
+    max_bytes = base.get("max_file_bytes", 4 * 1024 * 1024)
+    if not isinstance(max_bytes, int) or max_bytes <= 0:
+        raise CatalogueError("max_file_bytes: expected a positive number of bytes")
+    skip = base.get("skip_dirs") or []
+    if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+        raise CatalogueError("skip_dirs: expected a list of folder names")
+    return Catalogue(sigs, max_file_bytes=max_bytes, skip_dirs=skip)

@@ -1,0 +1,335 @@
+"""Detectors for source code and configuration: imports, endpoints, credentials and
+model identifiers.
+
+Python is parsed with ``ast`` (never executed): imports are import statements, strings
+are string constants that are not docstrings. Other languages are lexed
+(:mod:`prodgate.discovery.lexer`) so that comments never count; imports are found by
+the syntax that introduces them. A Python file that does not parse falls back to the
+lexer, so a syntax error hides nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+from prodgate.discovery.catalogue import Catalogue, Signature
+from prodgate.discovery.lexer import C_STYLE, HASH, NONE, PYTHON, Lexed, lex, line_starts
+from prodgate.discovery.model import Detection
+from prodgate.discovery.safe_regex import compile_safe
+
+MAX_MODEL_STRING = 200
+"""Longer strings, or strings with spaces, are prose or data, not a model identifier."""
+
+
+def _det(rel: str, line: int, kind: str, sig: Signature, match: str, model: str | None = None) -> Detection:
+    return Detection(rel, max(line, 1), kind, sig.id, sig.provider, model, match)
+
+
+# -- strings and configuration ----------------------------------------------------------
+def strings(rel: str, items: Iterable[tuple[int, str]], cat: Catalogue, *, env: bool) -> Iterator[Detection]:
+    """Endpoints, model identifiers (and credentials when ``env``) in string literals,
+    each given with the line it starts on."""
+    for line, value in items:
+        yield from _in_text(rel, value, _offset_lines(line, value), cat, env=env, models=_model_like(value))
+
+
+def _offset_lines(first: int, value: str) -> Callable[[int], int]:
+    """Line of an offset in a string literal that starts on line ``first``."""
+    return lambda offset: first + value.count("\n", 0, offset)
+
+
+def _model_like(value: str) -> bool:
+    return 0 < len(value) <= MAX_MODEL_STRING and not any(c.isspace() for c in value)
+
+
+def _in_text(
+    rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
+) -> Iterator[Detection]:
+    for m in cat.host_re.finditer(text):
+        sig = cat.host(m.group())
+        if sig is not None:
+            yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
+    for m in cat.url_re.finditer(text):
+        sig = cat.url(m.group())
+        if sig is not None:
+            yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
+    if env:
+        for m in cat.env_re.finditer(text):
+            sig = cat.env(m.group())
+            if sig is not None:
+                yield _det(rel, line_of(m.start()), "credential", sig, m.group())
+    if models:
+        for m in cat.model_re.finditer(text):
+            name = m.group().rstrip(".:/@-_")
+            sig = cat.model(name)
+            if sig is not None:
+                yield _det(rel, line_of(m.start()), "model", sig, name, model=name)
+
+
+def config(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
+    """Configuration (YAML, TOML, properties, .env, Dockerfile, JSON, ...): values are
+    often unquoted, so everything outside comments counts."""
+    lexed = lex(text, style)
+    yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
+
+
+def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
+    """What any language shows outside its imports: endpoints and model identifiers in
+    its strings, credential variables and SDK model constants in its code."""
+    yield from strings(rel, ((lexed.line_of(s.offset), s.value) for s in lexed.strings), cat, env=False)
+    for m in cat.env_re.finditer(lexed.code):
+        sig = cat.env(m.group())
+        if sig is not None:
+            yield _det(rel, lexed.line_of(m.start()), "credential", sig, m.group())
+    for m in cat.constant_re.finditer(lexed.code):
+        sig = cat.constant(m.group())
+        if sig is not None:
+            yield _det(rel, lexed.line_of(m.start()), "model", sig, m.group(), model=m.group().split(".", 1)[-1])
+
+
+def generic(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
+    yield from code(rel, lex(text, style), cat)
+
+
+# -- Python -----------------------------------------------------------------------------
+def python(rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None) -> Iterator[Detection]:
+    """Imports and strings of a Python module; the lexer's fallback if it does not parse."""
+    where = line_map or (lambda n: n)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        yield from _python_fallback(rel, text, cat, where)
+        return
+    prose = _prose(tree)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield from _py_module(rel, where(getattr(alias, "lineno", node.lineno)), alias.name, cat)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                sig = cat.python.find(node.module)
+                if sig is not None:
+                    yield _det(rel, where(node.lineno), "import", sig, node.module)
+                else:  # from google import genai
+                    for alias in node.names:
+                        yield from _py_module(rel, where(node.lineno), f"{node.module}.{alias.name}", cat)
+        elif isinstance(node, ast.Call):
+            yield from _py_call(rel, node, cat, where)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose:
+            found.append((node.lineno, node.value))
+    for det in strings(rel, found, cat, env=True):
+        yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+
+
+def _py_module(rel: str, line: int, module: str, cat: Catalogue) -> Iterator[Detection]:
+    sig = cat.python.find(module)
+    if sig is not None:
+        yield _det(rel, line, "import", sig, module)
+
+
+def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    first = node.args[0] if node.args else None
+    if name in ("import_module", "__import__") and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        yield from _py_module(rel, where(node.lineno), first.value, cat)
+    elif name in ("client", "resource"):
+        service = first if first is not None else next((k.value for k in node.keywords if k.arg == "service_name"), None)
+        if isinstance(service, ast.Constant) and isinstance(service.value, str):
+            sig = cat.boto3.get(service.value)
+            if sig is not None:
+                yield _det(rel, where(node.lineno), "import", sig, f"boto3 client {service.value}")
+
+
+def _prose(tree: ast.AST) -> set[int]:
+    """Ids of string constants that are statements on their own: docstrings and
+    string blocks used as comments. What they say is not use."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            out.add(id(node.value))
+    return out
+
+
+_PY_IMPORT = compile_safe(
+    r"(?m)^[ \t]{0,80}(?:from[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200})[ \t]{1,20}import[ \t]{1,20}\(?[ \t]{0,20}([A-Za-z_][A-Za-z0-9_]{0,100})"
+    r"|import[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200}))"
+)
+
+
+def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
+    """A Python file that does not parse: import statements at line starts outside
+    comments and docstrings, and the strings and credentials the lexer sees."""
+    lexed = lex(text, PYTHON)
+    for m in _PY_IMPORT.finditer(lexed.code):
+        line = where(lexed.line_of(m.start()))
+        if m.group(3):
+            yield from _py_module(rel, line, m.group(3), cat)
+        elif cat.python.find(m.group(1)) is not None:
+            yield from _py_module(rel, line, m.group(1), cat)
+        else:
+            yield from _py_module(rel, line, f"{m.group(1)}.{m.group(2)}", cat)
+    for det in code(rel, lexed, cat):
+        yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+
+
+# -- Jupyter notebooks ------------------------------------------------------------------
+def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """The code cells of a notebook, each parsed as Python; lines are those of the
+    ``.ipynb`` file. A notebook that is not valid JSON is scanned as Python text."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        yield from _python_fallback(rel, text, cat, lambda n: n)
+        return
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        return
+    starts = line_starts(text)
+    cursor = 0
+    for cell in cells:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source")
+        pieces = source if isinstance(source, list) else [source] if isinstance(source, str) else []
+        pieces = [p for p in pieces if isinstance(p, str)]
+        lines: list[int] = []
+        body: list[str] = []
+        for piece in pieces:
+            cursor, line = _locate(text, starts, piece, cursor)
+            for k, part in enumerate(piece.split("\n")):
+                if k and not part and piece.endswith("\n") and k == piece.count("\n"):
+                    break
+                lines.append(line)
+                body.append(part)
+        if cell.get("cell_type") != "code" or not body:
+            continue
+        # IPython magics and shell escapes are not Python; blank them.
+        cleaned = ["" if b.lstrip().startswith(("%", "!", "?")) else b for b in body]
+        yield from python(rel, "\n".join(cleaned), cat, _cell_lines(lines))
+
+
+def _cell_lines(lines: list[int]) -> Callable[[int], int]:
+    """Line in the notebook of line ``n`` (1-based) of a cell's source."""
+    return lambda n: lines[max(1, min(n, len(lines))) - 1]
+
+
+def _locate(text: str, starts: tuple[int, ...], piece: str, cursor: int) -> tuple[int, int]:
+    """Where the JSON string holding ``piece`` starts in the notebook, from ``cursor``."""
+    import bisect
+
+    for encoded in (json.dumps(piece, ensure_ascii=False), json.dumps(piece)):
+        at = text.find(encoded, cursor)
+        if at != -1:
+            return at + len(encoded), bisect.bisect_right(starts, at)
+    return cursor, bisect.bisect_right(starts, cursor)
+
+
+# -- JavaScript and TypeScript -----------------------------------------------------------
+_JS_KEYWORDS = ("from", "import", "require")
+
+
+def javascript(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """``import ... from "x"``, ``import "x"``, ``import("x")``, ``require("x")`` and
+    ``export ... from "x"``, type-only imports included."""
+    lexed = lex(text, C_STYLE)
+    code_text = lexed.code
+    for s in lexed.strings:
+        before = code_text[max(0, s.offset - 60) : s.offset].rstrip()
+        if before.endswith("("):
+            before = before[:-1].rstrip()
+        if not any(_ends_with_word(before, kw) for kw in _JS_KEYWORDS):
+            continue
+        package = _npm_package(s.value)
+        sig = cat.npm.find(package)
+        if sig is not None:
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+    yield from code(rel, lexed, cat)
+
+
+def _ends_with_word(text: str, word: str) -> bool:
+    if not text.endswith(word):
+        return False
+    head = text[: len(text) - len(word)]
+    return not head or not (head[-1].isalnum() or head[-1] in "_$.")
+
+
+def _npm_package(spec: str) -> str:
+    """``@scope/pkg/sub`` -> ``@scope/pkg``; ``pkg/sub`` -> ``pkg``; ``node:fs`` stays."""
+    parts = spec.split("/")
+    if spec.startswith("@") and len(parts) >= 2:
+        return "/".join(parts[:2])
+    return parts[0]
+
+
+# -- Go ---------------------------------------------------------------------------------
+_GO_BLOCK = compile_safe(r"\bimport[ \t\n]{0,40}\(")
+
+
+def golang(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """``import "path"``, ``import alias "path"`` and ``import ( ... )`` blocks."""
+    lexed = lex(text, C_STYLE)
+    src = lexed.code
+    blocks: list[tuple[int, int]] = []
+    for m in _GO_BLOCK.finditer(src):
+        end = src.find(")", m.end())
+        blocks.append((m.end(), len(src) if end == -1 else end))
+    for s in lexed.strings:
+        inside = any(a <= s.offset < b for a, b in blocks)
+        if not inside:
+            line_start = src.rfind("\n", 0, s.offset) + 1
+            words = src[line_start : s.offset].split()
+            if not words or words[0] != "import" or len(words) > 2:
+                continue
+        sig = cat.go.find(s.value)
+        if sig is not None:
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+    yield from code(rel, lexed, cat)
+
+
+# -- JVM, .NET, Rust ---------------------------------------------------------------------
+_JVM_IMPORT = compile_safe(r"(?m)^[ \t]{0,80}import[ \t]{1,20}(?:static[ \t]{1,20})?([A-Za-z_][A-Za-z0-9_.]{0,300})")
+_CS_USING = compile_safe(
+    r"(?m)^[ \t]{0,80}(?:global[ \t]{1,20})?using[ \t]{1,20}(?:static[ \t]{1,20})?"
+    r"([A-Za-z_][A-Za-z0-9_.]{0,300})[ \t]{0,10}(?:=[ \t]{0,10}([A-Za-z_][A-Za-z0-9_.]{0,300})[ \t]{0,10})?;"
+)
+_RUST_USE = compile_safe(
+    r"(?m)^[ \t]{0,80}(?:pub[ \t]{1,10})?(?:use|extern[ \t]{1,10}crate)[ \t]{1,20}(?:::)?([A-Za-z_][A-Za-z0-9_]{0,100})"
+)
+
+
+def jvm(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """Java, Kotlin, Scala and Groovy ``import`` statements."""
+    lexed = lex(text, C_STYLE)
+    for m in _JVM_IMPORT.finditer(lexed.code):
+        sig = cat.jvm.find(m.group(1).rstrip(".*"))
+        if sig is not None:
+            yield _det(rel, lexed.line_of(m.start(1)), "import", sig, m.group(1))
+    yield from code(rel, lexed, cat)
+
+
+def dotnet(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """C# ``using`` directives (aliases and ``global using`` too)."""
+    lexed = lex(text, C_STYLE)
+    for m in _CS_USING.finditer(lexed.code):
+        namespace = m.group(2) or m.group(1)
+        sig = cat.dotnet.find(namespace)
+        if sig is not None:
+            yield _det(rel, lexed.line_of(m.start(1)), "import", sig, namespace)
+    yield from code(rel, lexed, cat)
+
+
+def rust(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+    """Rust ``use`` and ``extern crate`` of the crates the catalogue names."""
+    lexed = lex(text, C_STYLE)
+    for m in _RUST_USE.finditer(lexed.code):
+        sig = cat.rust.find(m.group(1))
+        if sig is not None:
+            yield _det(rel, lexed.line_of(m.start(1)), "import", sig, m.group(1))
+    yield from code(rel, lexed, cat)
+
+
+STYLES = {"c": C_STYLE, "hash": HASH, "json": NONE}

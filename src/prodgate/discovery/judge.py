@@ -1,0 +1,162 @@
+"""Detections, attributed to assets, become findings (PG801-PG804).
+
+PG801 for each detection no asset covers (waived, and so still shown, when the policy
+exempts its path, with the policy's reason); PG802 for a provider or model an asset
+uses but does not declare; PG803 for a declaration whose covered source shows no AI
+use; PG804 for a file that should have been scanned and could not be.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from prodgate.discovery.catalogue import Catalogue
+from prodgate.discovery.model import Detection, Skipped
+from prodgate.discovery.reconcile import Coverage, DeclaredModel
+from prodgate.findings import Finding, Location, Waiver
+from prodgate.manifest.touched import _glob_regex
+from prodgate.rules.registry import RULES
+
+_WHAT = {
+    "import": "imports",
+    "dependency": "depends on",
+    "endpoint": "calls the endpoint",
+    "credential": "reads the AI credential",
+    "model": "names the model",
+    "weights": "is model weights",
+}
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A path the policy exempts from PG801, with the reason the report shows."""
+
+    path: str
+    reason: str
+
+    def covers(self, rel: str) -> bool:
+        return _glob_regex(self.path).fullmatch(rel) is not None
+
+
+def describe(det: Detection) -> str:
+    """``imports openai (openai)`` and the like: what the detection shows."""
+    who = det.provider or det.signature
+    if det.kind == "weights":
+        return f"is model weights ({det.match})"
+    return f"{_WHAT.get(det.kind, det.kind)} {det.match} ({who})"
+
+
+def undeclared(detections: Iterable[Detection], exemptions: Sequence[Exemption]) -> Iterator[Finding]:
+    """PG801 for each detection without an asset."""
+    for det in detections:
+        if det.asset is not None:
+            continue
+        folder = posixpath.dirname(det.path) or "."
+        name = _suggest_name(det.path)
+        finding = RULES["PG801"].finding(
+            f"undeclared AI use: {det.path} {describe(det)}, and no ai-asset.yaml covers it",
+            Location(det.path, det.line),
+            fix=(
+                f"Declare the asset: `prodgate init --name {name} --tier team {folder}` writes "
+                f"{folder}/ai-asset.yaml (then fill in its artifacts), or add the file to an existing "
+                "declaration's `paths:`."
+            ),
+            requirement="discovery",
+        )
+        exempt = next((e for e in exemptions if e.covers(det.path)), None)
+        if exempt is not None:
+            finding = finding.with_waiver(
+                Waiver(ticket="policy discovery.exempt", expires="never", reason=exempt.reason, location=Location(exempt.path))
+            )
+        yield finding
+
+
+def _suggest_name(rel: str) -> str:
+    parts = [p for p in posixpath.dirname(rel).split("/") if p]
+    base = parts[-1] if parts else posixpath.splitext(posixpath.basename(rel))[0]
+    cleaned = "".join(c if c.isalnum() else "-" for c in base.lower()).strip("-")
+    return "-".join(filter(None, cleaned.split("-"))) or "my-ai-asset"
+
+
+def undeclared_models(detections: Iterable[Detection], coverage: Sequence[Coverage], cat: Catalogue) -> Iterator[Finding]:
+    """PG802, once per asset and provider or model, at its first place."""
+    by_name = {c.name: c for c in coverage}
+    seen: set[tuple[str, str]] = set()
+    for det in sorted(detections):
+        cov = by_name.get(det.asset or "")
+        if cov is None:
+            continue
+        sig = cat.signatures.get(det.signature)
+        if sig is not None and det.provider is not None and not sig.declared_by(m.provider for m in cov.models):
+            key = (cov.name, f"provider:{det.provider}")
+            if key not in seen:
+                seen.add(key)
+                yield _pg802(cov, det, f"provider {det.provider!r}", f"- provider: {det.provider}\n  name: <model>")
+        if det.model and not any(_same_model(det.model, m) for m in cov.models):
+            key = (cov.name, f"model:{det.model.lower()}")
+            if key not in seen:
+                seen.add(key)
+                yield _pg802(cov, det, f"model {det.model!r}", f"- provider: {det.provider or '<provider>'}\n  name: {det.model}")
+
+
+def _pg802(cov: Coverage, det: Detection, what: str, snippet: str) -> Finding:
+    declared = ", ".join(f"{m.provider}/{m.name}" for m in cov.models) or "none"
+    return RULES["PG802"].finding(
+        f"{det.path} {describe(det)}: {what} is not in the models: of asset {cov.name!r} "
+        f"({cov.declaration}; declared: {declared})",
+        Location(det.path, det.line),
+        asset=cov.name,
+        fix=f"Add it under `models:` in {cov.declaration}:\n{snippet}",
+        requirement="discovery",
+        related=Location(cov.declaration),
+    )
+
+
+def _same_model(found: str, declared: DeclaredModel) -> bool:
+    """The tolerant comparison eval results use (``gpt-4o-mini-2024-07-18`` is
+    ``gpt-4o-mini`` at that version), provider aside: providers are checked apart."""
+    from prodgate.evals.models import Named, matches
+    from prodgate.manifest.model import ModelRef
+
+    name = found.split(":", 1)[1] if found.count(":") == 1 and "/" not in found.split(":", 1)[0] else found
+    name = name.rsplit("/", 1)[-1]
+    if "." in name and name.split(".", 1)[0] in ("anthropic", "amazon", "meta", "cohere", "mistral"):
+        name = name.split(".", 1)[1]  # Bedrock ids: anthropic.claude-3-haiku-20240307-v1:0
+    ref = ModelRef(provider=declared.provider, name=declared.name, version=declared.version)
+    return matches(Named(None, name, found), ref) or matches(Named(None, found, found), ref)
+
+
+def unused_declarations(
+    coverage: Sequence[Coverage], checked: Iterable[str], scanned: Iterable[str], detections: Iterable[Detection]
+) -> Iterator[Finding]:
+    """PG803 for each checked asset whose covered, scanned source files (evidence
+    aside) show no AI use at all."""
+    used = {d.asset for d in detections if d.asset is not None}
+    files = list(scanned)
+    for cov in coverage:
+        if cov.declaration not in checked or cov.name in used:
+            continue
+        mine = [f for f in files if f not in cov.evidence and cov.covers(f)]
+        if not mine:
+            continue
+        yield RULES["PG803"].finding(
+            f"asset {cov.name!r} covers {len(mine)} source or configuration file(s) "
+            f"(first: {mine[0]}) and none shows AI use",
+            Location(cov.declaration, 1),
+            asset=cov.name,
+            fix="Point `paths:` at the code that calls the model, or retire the declaration if the AI is gone.",
+            requirement="discovery",
+        )
+
+
+def skipped(items: Iterable[Skipped]) -> Iterator[Finding]:
+    """PG804 for each file a scan could not read."""
+    for item in items:
+        yield RULES["PG804"].finding(
+            f"not scanned for AI use: {item.reason}",
+            Location(item.path),
+            fix="Review the file by hand; keep source and configuration small text files.",
+            requirement="discovery",
+        )

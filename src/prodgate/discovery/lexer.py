@@ -1,0 +1,125 @@
+"""Just enough lexing to tell code from comments, and to find string literals.
+
+A mention of an SDK in a comment is not use, so detectors look at source with its
+comments blanked out (same length, newlines kept, so offsets and line numbers stay
+those of the file) and at the string literals in it. This is not a parser: it knows
+comment and quote syntax only, works on text that does not compile, and visits each
+character a bounded number of times (it jumps between delimiters with ``str.find``
+and patterns without quantifiers), so its time is linear in the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from prodgate.discovery.safe_regex import compile_safe
+
+# Which comment syntax a file uses.
+C_STYLE = "c"          # // and /* */, quotes ' " ` (JS, TS, Go, Java, C#, Rust, ...)
+HASH = "hash"          # # to end of line after whitespace, quotes ' " (shell, YAML, TOML, ...)
+PYTHON = "python"      # as HASH, and triple-quoted strings count as prose (docstrings)
+NONE = "none"          # no comments (JSON)
+
+_START = {
+    C_STYLE: compile_safe(r"//|/\*|[\"'`]"),
+    HASH: compile_safe(r"#|[\"']"),
+    PYTHON: compile_safe(r"#|\"\"\"|'''|[\"']"),
+    NONE: compile_safe(r"\""),
+}
+_STOP = {q: compile_safe(f"[{re.escape(q)}\\\\\n]") for q in ("'", '"', "`")}
+
+
+@dataclass(frozen=True)
+class StringLiteral:
+    offset: int
+    """Offset of the opening quote in the text."""
+    value: str
+    """The text between the quotes, escapes left as written."""
+
+
+@dataclass(frozen=True)
+class Lexed:
+    code: str
+    """The text with every comment replaced by spaces (newlines kept)."""
+    strings: tuple[StringLiteral, ...]
+    line_starts: tuple[int, ...]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of an offset in the text."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+
+def line_starts(text: str) -> tuple[int, ...]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return tuple(starts)
+
+
+def lex(text: str, style: str) -> Lexed:
+    """Blank the comments of ``text`` and collect its string literals."""
+    start_re = _START[style]
+    out: list[str] = []
+    strings: list[StringLiteral] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = start_re.search(text, pos)
+        if m is None:
+            break
+        i = m.start()
+        token = m.group()
+        if token == "#" and style in (HASH, PYTHON) and i > 0 and text[i - 1] not in " \t\n":
+            out.append(text[pos : i + 1])  # "a#b", a URL fragment: not a comment
+            pos = i + 1
+            continue
+        out.append(text[pos:i])
+        if token in ("//", "#"):
+            end = text.find("\n", i)
+            end = n if end == -1 else end
+            out.append(" " * (end - i))
+        elif token == "/*":
+            end = text.find("*/", i + 2)
+            end = n if end == -1 else end + 2
+            out.append(_blank(text[i:end]))
+        elif token in ('"""', "'''"):
+            end = text.find(token, i + 3)
+            end = n if end == -1 else end + 3
+            out.append(_blank(text[i:end]))  # docstrings and prose blocks
+        else:
+            end = _string_end(text, i + 1, token)
+            closed = end - 1 > i and text[end - 1] == token
+            strings.append(StringLiteral(i, text[i + 1 : end - 1 if closed else end]))
+            out.append(text[i:end])
+        pos = end
+    out.append(text[pos:])
+    return Lexed("".join(out), tuple(strings), line_starts(text))
+
+
+def _string_end(text: str, pos: int, quote: str) -> int:
+    """Offset after the closing quote; a ' or " string ends at the line's end if it
+    is not closed (a Rust lifetime, an apostrophe in a template)."""
+    stop = _STOP[quote]
+    while True:
+        m = stop.search(text, pos)
+        if m is None:
+            return len(text)
+        ch = m.group()
+        if ch == "\\":
+            pos = m.end() + 1
+            continue
+        if ch == "\n" and quote != "`":
+            return m.start()
+        if ch == "\n":
+            pos = m.end()
+            continue
+        return m.end()
+
+
+def _blank(segment: str) -> str:
+    return "\n".join(" " * len(part) for part in segment.split("\n"))

@@ -1,0 +1,57 @@
+"""What a scan finds: detections, and the files it could not read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("import", "dependency", "endpoint", "credential", "model", "weights")
+"""Detection kinds: an SDK import, a dependency in a manifest or lock file, an API
+endpoint, an environment variable holding an AI credential, a model identifier, a
+model weights file."""
+
+
+@dataclass(frozen=True, order=True)
+class Detection:
+    """One place that shows AI use. ``path`` is repository-relative with ``/``; ``line``
+    is 1-based (1 for files without lines, such as weights); ``match`` is the text seen
+    (module, package, host, variable, file format)."""
+
+    path: str
+    line: int
+    kind: str
+    signature: str
+    provider: str | None = None
+    model: str | None = None
+    match: str = ""
+    asset: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "signature": self.signature,
+            "provider": self.provider,
+            "model": self.model,
+            "asset": self.asset,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class Skipped:
+    """A file a scan would have read but did not, and why (too large, binary, unreadable)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    detections: list[Detection] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: int = 0
+    """Files considered (after skip-lists), for the summary line."""
+    readable: list[str] = field(default_factory=list)
+    """Source, configuration and manifest files in scope (read when they hold a token)."""
+    declarations: list[str] = field(default_factory=list)
+    """Declarations met while listing files (complete only for a whole-repository scan)."""

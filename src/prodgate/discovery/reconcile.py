@@ -1,0 +1,131 @@
+"""Reconcile detections with the declarations: which asset covers each one.
+
+An asset covers the files its ``paths:`` globs name (relative to its folder), or, when
+it has none, every file under its folder; where several assets cover a file, the one
+nearest to it wins. Files a declaration names as its evidence (artifacts, eval
+results) are evidence, not use, and are set aside. Declarations are read as plain
+YAML, without the schema, so a declaration broken enough to fail the gate still
+covers its code and ``prodgate discover`` stays fast.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from prodgate.discovery.model import Detection
+from prodgate.fsutil import FileProblem, read_text, relpath
+from prodgate.manifest.discover import find_declarations
+from prodgate.manifest.touched import _glob_regex, _join
+from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+
+@dataclass(frozen=True)
+class DeclaredModel:
+    provider: str
+    name: str
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one declaration covers, read from its YAML."""
+
+    name: str
+    declaration: str
+    """Repository-relative path of the ai-asset.yaml."""
+    folder: str
+    """Repository-relative folder of the declaration ("" at the root)."""
+    patterns: tuple[re.Pattern[str], ...] = ()
+    """The ``paths:`` globs, relative to the repository; empty means the folder."""
+    models: tuple[DeclaredModel, ...] = ()
+    evidence: frozenset[str] = field(default_factory=frozenset)
+
+    def covers(self, rel: str) -> bool:
+        if self.patterns:
+            return any(p.fullmatch(rel) for p in self.patterns)
+        return not self.folder or rel.startswith(self.folder + "/")
+
+
+def load_coverage(root: Path) -> list[Coverage]:
+    """Every declaration of the repository, as coverage (declarations that are not
+    YAML mappings cover their folder, under their file name)."""
+    root = root.resolve()
+    out = []
+    for path in find_declarations([root]):
+        rel = relpath(path, root)
+        if rel.startswith("../"):
+            continue
+        out.append(_coverage(rel, _data(path)))
+    return out
+
+
+def coverage_of(root: Path, rel: str) -> Coverage:
+    """The coverage of the declaration at ``rel`` (repository-relative)."""
+    return _coverage(rel, _data(root / rel))
+
+
+def _data(path: Path) -> dict[str, Any]:
+    text = read_text(path, 256 * 1024)
+    if isinstance(text, FileProblem):
+        return {}
+    doc = load_yaml(text)
+    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
+        return {}
+    data: dict[str, Any] = doc.data
+    return data
+
+
+def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
+    folder = posixpath.dirname(rel)
+    name = data.get("name") if isinstance(data.get("name"), str) else rel
+    patterns = []
+    paths = data.get("paths")
+    if isinstance(paths, list):
+        for value in paths:
+            joined = _join(folder, value)
+            if joined is not None:
+                patterns.append(_glob_regex(joined))
+    models = []
+    for item in data.get("models") or []:
+        if isinstance(item, dict) and isinstance(item.get("provider"), str) and isinstance(item.get("name"), str):
+            version = item.get("version")
+            models.append(DeclaredModel(item["provider"], item["name"], str(version) if version is not None else None))
+    evidence = {rel}
+    artifacts = data.get("artifacts")
+    if isinstance(artifacts, dict):
+        evidence.update(j for v in artifacts.values() if (j := _join(folder, v)) is not None)
+    evals = data.get("evals")
+    if isinstance(evals, list):
+        evidence.update(
+            j for e in evals if isinstance(e, dict) and (j := _join(folder, e.get("results"))) is not None
+        )
+    return Coverage(str(name), rel, folder, tuple(patterns), tuple(models), frozenset(evidence))
+
+
+def covering(rel: str, coverage: Sequence[Coverage]) -> Coverage | None:
+    """The asset that covers ``rel``: the nearest declaration among those covering it."""
+    best: Coverage | None = None
+    for cov in coverage:
+        if cov.covers(rel) and (best is None or len(cov.folder) > len(best.folder)):
+            best = cov
+    return best
+
+
+def attribute(detections: Iterable[Detection], coverage: Sequence[Coverage]) -> list[Detection]:
+    """The detections with their covering asset set, evidence files left out."""
+    evidence = frozenset().union(*(c.evidence for c in coverage)) if coverage else frozenset()
+    out = []
+    cache: dict[str, Coverage | None] = {}
+    for det in detections:
+        if det.path in evidence:
+            continue
+        if det.path not in cache:
+            cache[det.path] = covering(det.path, coverage)
+        cov = cache[det.path]
+        out.append(replace(det, asset=cov.name if cov is not None else None))
+    return out

@@ -1,0 +1,95 @@
+"""The one entry the commands call: scan, attribute, and judge.
+
+``prodgate discover`` calls :func:`discover` and prints the detections; ``prodgate
+check`` calls it too and adds :func:`findings` to the gate's report. The policy's
+``discovery`` section arrives as plain data (already validated when a policy file was
+given), so ``discover`` without a policy never loads pydantic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prodgate.discovery import catalogue, judge, reconcile, scan
+from prodgate.discovery.catalogue import Catalogue
+from prodgate.discovery.model import Detection, Skipped
+from prodgate.discovery.reconcile import Coverage
+from prodgate.findings import Finding
+
+
+@dataclass
+class Discovery:
+    detections: list[Detection]
+    skipped: list[Skipped]
+    coverage: list[Coverage]
+    readable: list[str]
+    catalogue: Catalogue
+    exemptions: list[judge.Exemption] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def undeclared(self) -> list[Detection]:
+        return [d for d in self.detections if d.asset is None and not self.exempt(d.path)]
+
+    def exempt(self, rel: str) -> judge.Exemption | None:
+        return next((e for e in self.exemptions if e.covers(rel)), None)
+
+
+def settings_enabled(settings: Mapping[str, Any] | None) -> bool:
+    """Whether the policy leaves discovery on (it is on by default)."""
+    return bool((settings or {}).get("enabled", True))
+
+
+def load_catalogue(settings: Mapping[str, Any] | None) -> Catalogue:
+    """The built-in catalogue with the policy's additions and drops."""
+    s = settings or {}
+    return catalogue.build(s.get("signatures") or {}, s.get("drop") or [])
+
+
+def discover(
+    root: Path,
+    paths: Sequence[Path] = (),
+    files: Iterable[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Discovery:
+    """Scan ``paths`` (or exactly ``files``) under ``root`` and attribute every
+    detection to the asset covering it."""
+    root = root.resolve()
+    cat = load_catalogue(settings)
+    result = scan.scan(root, cat, paths, files, progress)
+    whole = files is None and (not paths or all(p.resolve() == root for p in paths))
+    if whole:
+        coverage = [reconcile.coverage_of(root, rel) for rel in result.declarations]
+    else:
+        coverage = reconcile.load_coverage(root)
+    exemptions = [
+        judge.Exemption(str(e["path"]), str(e["reason"]))
+        for e in (settings or {}).get("exempt") or []
+        if isinstance(e, Mapping) and e.get("path") and e.get("reason")
+    ]
+    return Discovery(
+        detections=reconcile.attribute(result.detections, coverage),
+        skipped=result.skipped,
+        coverage=coverage,
+        readable=result.readable,
+        catalogue=cat,
+        exemptions=exemptions,
+        files=result.files,
+    )
+
+
+def findings(found: Discovery, checked: Iterable[str], *, unused_for: Iterable[str] = ()) -> list[Finding]:
+    """PG801-PG804 for a gate run. ``checked`` are the declarations (repository-relative)
+    the run checks, the only ones PG802 speaks about; ``unused_for`` those whose whole
+    folder was scanned, the only ones PG803 can judge."""
+    checked = set(checked)
+    mine = [c for c in found.coverage if c.declaration in checked]
+    out = list(judge.undeclared(found.detections, found.exemptions))
+    out += judge.undeclared_models(found.detections, mine, found.catalogue)
+    out += judge.unused_declarations(mine, set(unused_for), found.readable, found.detections)
+    out += judge.skipped(found.skipped)
+    return out
