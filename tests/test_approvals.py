@@ -1,0 +1,329 @@
+"""PG507, PG508, PG705: approvals verified against pull request reviews.
+
+The reviews come from an HTTP server on 127.0.0.1 that the tests start, answering in
+GitHub's documented shape: ``GET /repos/{owner}/{repo}/pulls/{number}`` and
+``.../reviews`` with ``state``, ``commit_id``, ``user.login``, paginated by ``Link``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gitrepo import commit, init
+
+from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, TODAY, write
+
+Run = Callable[..., tuple[int, str, str]]
+TOKEN = "ghs_SECRETtoken1234567890abcdefXYZ"
+OLD = "1" * 40
+HEAD = "9" * 40
+
+POLICY = """\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: acme
+exceptions:
+  verify: pull-request-reviews
+  approvers:
+    business_executive: [hnovak]
+    it_executive: [sosei, "@mkhan"]
+    process_owner: [praman]
+"""
+
+OWNERS = "    owners: {risk: Lena Fischer, support: Omar Haddad, funding: Tom Becker, lifecycle: Maria Garcia, compliance: Grace Kim}\n"
+
+
+def exception(it: str = "{name: Samuel Osei, github: sosei}", ticket: str = "GOV-77") -> str:
+    return (
+        "exceptions:\n"
+        "  - requirement: PG701\n"
+        "    reason: Back to exploration while the vendor is replaced.\n"
+        f"    ticket: {ticket}\n"
+        "    granted: 2026-11-01\n"
+        "    expires: 2027-01-31\n"
+        "    approvals:\n"
+        "      business_executive: {name: Helena Novak, github: hnovak}\n"
+        f"      it_executive: {it}\n"
+        "      process_owner: {name: Priya Raman, github: praman}\n"
+        + OWNERS
+    )
+
+
+@dataclass
+class GitHub:
+    """A fake of the two endpoints, recording what it was asked."""
+
+    author: str = "alice"
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    url: str = ""
+
+
+def review(login: str, state: str = "APPROVED", commit_id: str = HEAD) -> dict[str, Any]:
+    return {"id": len(login), "user": {"login": login, "type": "User"}, "state": state, "commit_id": commit_id,
+            "body": "", "submitted_at": "2026-11-20T10:00:00Z"}
+
+
+@pytest.fixture
+def github() -> Iterator[GitHub]:
+    state = GitHub()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            state.requests.append((self.path, self.headers.get("Authorization", "")))
+            parts = urlsplit(self.path)
+            if state.status != 200:
+                self._send(state.status, {"message": "Server says no"}, state.headers)
+            elif parts.path == "/repos/acme/app/pulls/7":
+                self._send(200, {"number": 7, "head": {"sha": HEAD}, "user": {"login": state.author}})
+            elif parts.path == "/repos/acme/app/pulls/7/reviews":
+                page = int(parse_qs(parts.query).get("page", ["1"])[0])
+                size = 2  # small pages, so that pagination is exercised
+                chunk = state.reviews[(page - 1) * size : page * size]
+                headers = {}
+                if page * size < len(state.reviews):
+                    headers["Link"] = f'<{state.url}/repos/acme/app/pulls/7/reviews?per_page=100&page={page + 1}>; rel="next"'
+                self._send(200, chunk, headers)
+            else:
+                self._send(404, {"message": "Not Found"})
+
+        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def pr_repo(tmp_path: Path, github: GitHub, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, Path]:
+    """A repository whose head downgrades pilot -> sandbox under an exception; the
+    base commit, and a policy outside the repository that asks for verification."""
+    root = init(tmp_path / "repo")
+    write(root, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: card.md\n")
+    write(root, "card.md", FILLED_MODEL_CARD)
+    base = commit(root, "base")
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + exception())
+    policy = write(tmp_path, "policy.yaml", POLICY)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    monkeypatch.delenv("PRODGATE_GITHUB_TOKEN", raising=False)
+    return root, base, policy
+
+
+def gate(run: Run, root: Path, base: str, policy: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+    code, out, err = run(
+        "check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
+        "--format", "json", "--today", TODAY, *extra,
+    )
+    return code, (json.loads(out) if out else {}), err
+
+
+def problems(report: dict[str, Any]) -> list[tuple[str, int, str]]:
+    return [(f["rule_id"], f["line"], f["message"]) for f in report["findings"]
+            if f["rule_id"] in ("PG507", "PG508", "PG705")]
+
+
+def approvals_of(report: dict[str, Any]) -> dict[str, str]:
+    [exc] = report["assets"][0]["exceptions"]
+    return {a["role"]: a["state"] for a in exc["approvals"]}
+
+
+ALL_APPROVE = [review("hnovak"), review("bob", "COMMENTED"), review("sosei"), review("praman")]
+
+
+def test_approved_on_the_head_passes(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    github.reviews = ALL_APPROVE
+    code, report, err = gate(run, *pr_repo)
+    assert code == 0, (report["findings"], err)
+    assert problems(report) == []
+    assert approvals_of(report) == {"business_executive": "approved", "it_executive": "approved", "process_owner": "approved"}
+    assert [f["waived_by"]["ticket"] for f in report["findings"] if f["rule_id"] == "PG701"] == ["GOV-77"] * 2
+    # Two pages of reviews were read, each with the token, and nothing else was asked.
+    paths = [p for p, _auth in github.requests]
+    assert paths == ["/repos/acme/app/pulls/7", "/repos/acme/app/pulls/7/reviews?per_page=100",
+                     "/repos/acme/app/pulls/7/reviews?per_page=100&page=2"]
+    assert {auth for _p, auth in github.requests} == {f"Bearer {TOKEN}"}
+    assert report["change"]["verification"] == "pull request acme/app#7"
+
+
+def test_approval_of_an_older_commit_is_stale(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    github.reviews = [review("hnovak"), review("sosei"), review("praman", commit_id=OLD)]
+    code, report, _ = gate(run, *pr_repo)
+    assert code == 1
+    [(rule, line, msg)] = problems(report)
+    assert (rule, line) == ("PG507", 17)
+    assert msg == (
+        "exception GOV-77 (PG701): process_owner @praman (Priya Raman) has no approval on the pull request's "
+        f"head commit {HEAD[:12]} (approved {OLD[:12]}, an older commit than the head {HEAD[:12]}); it waives "
+        "nothing until @praman approves"
+    )
+    assert approvals_of(report)["process_owner"] == "stale"
+    assert not any(f["waived_by"] for f in report["findings"] if f["rule_id"] == "PG701")
+
+
+def test_missing_and_withdrawn_reviews(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    github.reviews = [review("hnovak"), review("sosei"), review("sosei", "CHANGES_REQUESTED")]
+    code, report, _ = gate(run, *pr_repo)
+    assert code == 1
+    assert [(r, line, m.split("(", 3)[-1]) for r, line, m in problems(report)] == [
+        ("PG507", 16, "changes requested); it waives nothing until @sosei approves"),
+        ("PG507", 17, "has not approved the pull request); it waives nothing until @praman approves"),
+    ]
+
+
+def test_author_cannot_approve_their_own_exception(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    github.author = "PRaman"
+    github.reviews = ALL_APPROVE
+    code, report, _ = gate(run, *pr_repo)
+    assert code == 1
+    [(rule, line, msg)] = problems(report)
+    assert (rule, line) == ("PG507", 17)
+    assert "process_owner @praman is the pull request's author, who cannot approve their own exception" in msg
+
+
+def test_approver_not_allowed_for_the_role(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    root, base, policy = pr_repo
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + exception(it="{name: Mallory Jones, github: mallory}"))
+    github.reviews = [*ALL_APPROVE, review("mallory")]
+    code, report, _ = gate(run, root, base, policy)
+    assert code == 1
+    [(rule, line, msg)] = problems(report)
+    assert (rule, line) == ("PG508", 16)
+    assert msg == ("exception GOV-77 (PG701): Mallory Jones (@mallory) is not allowed to approve as it_executive; "
+                   "the policy allows @mkhan, @sosei")
+
+
+def test_plain_names_cannot_be_verified(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    root, base, policy = pr_repo
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + exception(it="Samuel Osei"))
+    github.reviews = ALL_APPROVE
+    code, report, _ = gate(run, root, base, policy)
+    assert code == 1
+    assert [(r, line) for r, line, _m in problems(report)] == [("PG507", 16), ("PG508", 16)]
+    assert "names no GitHub account" in problems(report)[0][2]
+
+
+def test_exceptions_unchanged_since_the_base_are_not_queried(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run
+) -> None:
+    root, _base, policy = pr_repo
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + "artifacts:\n  model_card: card.md\n" + exception())
+    base = commit(root, "exception merged")
+    write(root, "notes.txt", "unrelated\n")
+    code, report, _ = gate(run, root, base, policy)
+    assert code == 0
+    assert github.requests == []
+    assert set(approvals_of(report).values()) == {"unchanged since the base commit"}
+    [exc] = report["assets"][0]["exceptions"]
+    assert exc["change"] == "unchanged"
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "why"),
+    [
+        ({"GITHUB_TOKEN": ""}, ("--pull-request", "acme/app#7"), "no GitHub token"),
+        ({}, (), "not run on a pull request"),
+    ],
+)
+def test_without_token_or_pull_request_verification_is_skipped_not_passed(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run, monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str], args: tuple[str, ...], why: str,
+) -> None:
+    root, base, policy = pr_repo
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--format", "json",
+                          "--today", TODAY, *args)
+    report = json.loads(out)
+    assert code == 0
+    [(rule, line, msg)] = problems(report)
+    assert (rule, line) == ("PG705", 14) and why in msg
+    assert [f["severity"] for f in report["findings"] if f["rule_id"] == "PG705"] == ["note"]
+    assert all(s.startswith("not verified: ") for s in approvals_of(report).values())
+    assert "approved" not in approvals_of(report).values()
+    assert github.requests == []
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "expected"),
+    [
+        (500, {}, "HTTP 500: Server says no"),
+        (403, {"X-RateLimit-Remaining": "0"}, "HTTP 403: Server says no (API rate limit exceeded; re-run the job later)"),
+        (429, {}, "HTTP 429: Server says no (API rate limit exceeded"),
+        (401, {}, "HTTP 401: Server says no (the token cannot read the pull request: give the job `pull-requests: read`)"),
+    ],
+)
+def test_api_errors_are_configuration_errors(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run, status: int, headers: dict[str, str], expected: str
+) -> None:
+    github.status, github.headers = status, headers
+    code, report, err = gate(run, *pr_repo)
+    assert code == 2 and report == {}
+    assert err.startswith("prodgate: error: cannot read pull request acme/app#7: ") and expected in err
+    assert TOKEN not in err
+
+
+def test_link_to_another_host_is_not_followed(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    github.reviews = ALL_APPROVE
+    github.url = "http://localhost:1"  # the Link header now points elsewhere
+    code, report, _ = gate(run, *pr_repo)
+    # Only the first page was read: the token never went to the other host, and the
+    # reviews on the unread page count as missing.
+    assert len(github.requests) == 2
+    assert code == 1 and [r for r, _l, _m in problems(report)] == ["PG507", "PG507"]
+
+
+def test_bad_pull_request_argument(pr_repo: tuple[Path, str, Path], run: Run) -> None:
+    root = pr_repo[0]
+    code, out, err = run("check", str(root), "--pull-request", "acme/app/7")
+    assert code == 2 and out == ""
+    assert err == "prodgate: error: --pull-request 'acme/app/7': expected OWNER/REPO#NUMBER\n"
+
+
+def test_the_token_appears_in_no_output(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run, tmp_path: Path
+) -> None:
+    root, base, policy = pr_repo
+    outputs = tmp_path / "out"
+    seen: list[str] = []
+    codes: list[int] = []
+    for reviews, status in ((ALL_APPROVE, 200), ([review("hnovak")], 200), ([], 500)):
+        github.reviews, github.status = reviews, status
+        code, out, err = run(
+            "check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
+            "--today", TODAY, "--format", "text", "--format", f"json={outputs / 'r.json'}",
+            "--format", f"sarif={outputs / 'r.sarif'}", "--format", f"markdown={outputs / 'r.md'}",
+            "--format", f"github={outputs / 'gh.txt'}", "--format", f"junit={outputs / 'r.xml'}",
+        )
+        codes.append(code)
+        seen += [out, err]
+        seen += [p.read_text(encoding="utf-8") for p in outputs.iterdir()] if outputs.exists() else []
+    assert codes == [0, 1, 2]
+    assert len(seen) >= 8 and any("PG507" in s for s in seen)
+    assert not [s for s in seen if TOKEN in s or TOKEN[4:20] in s]
