@@ -327,3 +327,21 @@ def test_the_token_appears_in_no_output(
     assert codes == [0, 1, 2]
     assert len(seen) >= 8 and any("PG507" in s for s in seen)
     assert not [s for s in seen if TOKEN in s or TOKEN[4:20] in s]
+
+
+def test_summary_shows_each_approver_and_their_review_state(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run
+) -> None:
+    root, base, policy = pr_repo
+    github.reviews = [review("hnovak"), review("sosei"), review("praman", commit_id=OLD)]
+    code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
+                          "--format", "markdown", "--today", TODAY)
+    assert code == 1
+    section = out[out.index("### Changes to governance"):out.index("### ❌ notes-summariser")]
+    assert "Approvals verified against: pull request acme/app#7" in section
+    assert (
+        "| notes-summariser | `GOV-77` for PG701, added | ✅ business\\_executive: Helena Novak (@\u200bhnovak) — approved"
+        "<br>✅ it\\_executive: Samuel Osei (@\u200bsosei) — approved"
+        "<br>❌ process\\_owner: Priya Raman (@\u200bpraman) — stale |"
+    ) in section
+    assert "| notes-summariser | `stage` at `ai-asset.yaml:4:8` | pilot | sandbox | ❌ `PG701` |" in section

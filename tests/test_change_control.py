@@ -277,3 +277,50 @@ def test_base_outside_git_is_a_usage_error(repo: Path, run: Run) -> None:
     shutil.rmtree(repo / ".git")
     code, _out, err = run("check", str(repo), "--base", "main")
     assert code == 2 and "not inside a git checkout" in err
+
+
+def test_job_summary_shows_changes_to_governance(gitroot: Path, run: Run) -> None:
+    pilot = TEAM_SANDBOX.replace("tier: team", "tier: departmental")
+    write(gitroot, "ai-asset.yaml", pilot)
+    write(gitroot, "gone/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "gone-bot"))
+    write(gitroot, "gone/main.py", "print('still here')\n")
+    base = commit(gitroot)
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    (gitroot / "gone/ai-asset.yaml").unlink()
+    code, out, _err = run("check", str(gitroot), "--base", base, "--format", "markdown", "--today", TODAY)
+    assert code == 1
+    section = out[out.index("### Changes to governance"):out.index("### ❌ notes-summariser")]
+    assert f"Compared with the base commit `{base[:12]}`" in section
+    assert "| notes-summariser | `tier` at `ai-asset.yaml:3:7` | departmental | team | ❌ `PG701` |" in section
+    assert "**Removed declarations**" in section and "asset 'gone-bot' (team, sandbox) was removed" in section
+
+
+def test_without_base_the_summary_has_no_governance_section(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    code, out, _err = run("check", str(gitroot), "--format", "markdown", "--today", TODAY)
+    assert code == 0 and "Changes to governance" not in out
+
+
+def test_evidence_lists_every_judged_file_with_its_digest(gitroot: Path, run: Run) -> None:
+    import hashlib
+
+    decl = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + (
+        "artifacts:\n  model_card: card.md\n  runbook: ../outside.md\n"
+        "evals:\n  - name: quality\n    results: evals/q.json\n"
+    )
+    write(gitroot, "ai-asset.yaml", decl)
+    write(gitroot, "card.md", FILLED_MODEL_CARD)
+    base = commit(gitroot)
+    _code, report, _ = _check(run, gitroot, "--base", base)
+
+    def digest(rel: str) -> str:
+        return hashlib.sha256((gitroot / rel).read_bytes()).hexdigest()
+
+    assert report["assets"][0]["files"] == [
+        {"role": "declaration", "path": "ai-asset.yaml", "sha256": digest("ai-asset.yaml")},
+        {"role": "artifact:model_card", "path": "card.md", "sha256": digest("card.md")},
+        {"role": "artifact:runbook", "path": "../outside.md", "sha256": None},
+        {"role": "eval:quality", "path": "evals/q.json", "sha256": None},
+        {"role": "policy", "path": "builtin", "sha256": report["policy"]["source_sha256"]},
+    ]
+    assert report["change"]["base"] == base and report["change"]["head"] == base

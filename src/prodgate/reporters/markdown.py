@@ -182,7 +182,10 @@ class _Block:
 
 
 def _blocks(report: Report) -> Iterator[_Block]:
+    from prodgate.reporters.governance import governance_section
+
     yield _Block(header(report))
+    yield _Block(governance_section(report))
     for asset in report.assets:
         yield _Block(asset_head(asset, report), asset=True)
         if asset.findings:
