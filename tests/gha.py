@@ -204,6 +204,8 @@ class FakeGitHub:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.forbid = False
         self.per_page_cap = per_page_cap
+        self.pull: dict[str, Any] = {"number": 7, "head": {"sha": "0" * 40}, "user": {"login": "alice"}}
+        self.reviews: list[dict[str, Any]] = []
         self._next_id = 1000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v3"
@@ -256,13 +258,16 @@ class FakeGitHub:
                 path, query = self._record()
                 if fake.forbid:
                     return self._send(403, {"message": "Resource not accessible by integration"})
-                if not path.endswith("/comments"):
+                if path.endswith("/pulls/7"):
+                    return self._send(200, fake.pull)
+                listed = fake.reviews if path.endswith("/pulls/7/reviews") else fake.comments
+                if not path.endswith(("/comments", "/reviews")):
                     return self._send(404, {"message": "Not Found"})
                 per_page = min(int(query.get("per_page", ["30"])[0]), fake.per_page_cap)
                 page = int(query.get("page", ["1"])[0])
-                items = fake.comments[(page - 1) * per_page : page * per_page]
+                items = listed[(page - 1) * per_page : page * per_page]
                 headers = {}
-                if page * per_page < len(fake.comments):
+                if page * per_page < len(listed):
                     headers["Link"] = (
                         f'<{fake.url.rsplit("/api/v3", 1)[0]}{path}?per_page={per_page}&page={page + 1}>; rel="next"'
                     )

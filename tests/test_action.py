@@ -300,3 +300,89 @@ def test_invalid_policy_is_a_configuration_error_annotation(installed: Installed
     assert (level, props["title"]) == ("error", "prodgate: configuration error")
     assert message.startswith("invalid policy:\n")
     assert "policy.yaml:2:" in message and "prodgate: error: invalid policy" in result.stderr
+
+
+VERIFY_POLICY = """\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: acme
+exceptions:
+  verify: pull-request-reviews
+  approvers: {it_executive: [sosei]}
+"""
+DOWNGRADE_EXCEPTION = """\
+exceptions:
+  - requirement: PG701
+    reason: Back to exploration while the vendor is replaced.
+    ticket: GOV-77
+    granted: 2026-11-01
+    expires: 2027-01-31
+    approvals:
+      business_executive: {name: Helena Novak, github: hnovak}
+      it_executive: {name: Samuel Osei, github: sosei}
+      process_owner: {name: Priya Raman, github: praman}
+    owners: {risk: Lena Fischer, support: Omar Haddad, funding: Tom Becker, lifecycle: Maria Garcia, compliance: Grace Kim}
+"""
+
+
+def _downgrade(workspace: Path) -> str:
+    from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX
+
+    (workspace / ".github").mkdir()
+    (workspace / ".github" / "prodgate.yaml").write_text(VERIFY_POLICY, encoding="utf-8")
+    pilot = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: card.md\n"
+    (workspace / "ai-asset.yaml").write_text(pilot, encoding="utf-8")
+    (workspace / "card.md").write_text(FILLED_MODEL_CARD, encoding="utf-8")
+    base = _commit(workspace, "base")
+    (workspace / "ai-asset.yaml").write_text(TEAM_SANDBOX + DOWNGRADE_EXCEPTION, encoding="utf-8")
+    _commit(workspace, "back to sandbox")
+    return base
+
+
+def test_weakened_declaration_fails_the_pull_request(installed: Installed, workspace: Path) -> None:
+    from conftest import TEAM_SANDBOX
+
+    (workspace / "ai-asset.yaml").write_text(TEAM_SANDBOX.replace("tier: team", "tier: departmental"), encoding="utf-8")
+    base = _commit(workspace, "base")
+    (workspace / "ai-asset.yaml").write_text(TEAM_SANDBOX, encoding="utf-8")
+    _commit(workspace, "lower the tier")
+    result = _run(installed, workspace, base)
+    assert result.code == 1
+    [(level, props, message)] = [a for a in annotations(result.log) if a[1].get("title", "").startswith("PG701")]
+    assert (level, props["file"], props["line"]) == ("error", "ai-asset.yaml", "3")
+    assert message.startswith("tier weakened: departmental at the base commit, now team")
+    assert "### Changes to governance" in result.summary
+    assert "| notes-summariser | `tier` at `ai-asset.yaml:3:7` | departmental | team | ❌ `PG701` |" in result.summary
+    report = json.loads(Path(result.outputs["report"]).read_text(encoding="utf-8"))
+    assert report["change"]["base"] == base and report["change"]["head"] == _git(workspace, "rev-parse", "HEAD")
+
+
+def test_review_event_verifies_approvals_and_never_shows_the_token(
+    installed: Installed, workspace: Path, api: FakeGitHub
+) -> None:
+    base = _downgrade(workspace)
+    head = "0" * 40
+    api.reviews = [
+        {"user": {"login": login}, "state": "APPROVED", "commit_id": head} for login in ("hnovak", "praman")
+    ]
+    pending = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
+                   policy=".github/prodgate.yaml", **{"github-token": TOKEN})
+    assert pending.code == 1
+    [ann] = [a for a in annotations(pending.log) if a[1].get("title", "").startswith("PG507")]
+    assert ann[1]["line"] == "16" and "it_executive @sosei (Samuel Osei) has no approval" in ann[2]
+    assert "❌ it\\_executive: Samuel Osei (@\u200bsosei) — no review" in pending.summary
+
+    # The IT executive approves: the review event re-runs the gate, which now passes.
+    api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head})
+    approved = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
+                    policy=".github/prodgate.yaml", **{"github-token": TOKEN})
+    assert approved.code == 0, approved.log
+    assert "✅ it\\_executive: Samuel Osei (@\u200bsosei) — approved" in approved.summary
+    review_calls = [(m, p) for m, p, _h in api.requests if "/pulls/" in p]
+    assert review_calls and all(h["Authorization"] == f"Bearer {TOKEN}" for _m, p, h in api.requests if "/pulls/" in p)
+
+    texts = [pending.log, pending.stderr, pending.summary, approved.log, approved.stderr, approved.summary]
+    for run in (pending, approved):
+        texts += [Path(run.outputs[k]).read_text(encoding="utf-8") for k in ("report", "sarif") if run.outputs.get(k)]
+    assert len(texts) >= 8
+    assert not [t for t in texts if TOKEN in t]

@@ -324,3 +324,13 @@ def test_evidence_lists_every_judged_file_with_its_digest(gitroot: Path, run: Ru
         {"role": "policy", "path": "builtin", "sha256": report["policy"]["source_sha256"]},
     ]
     assert report["change"]["base"] == base and report["change"]["head"] == base
+
+
+def test_pre_commit_hook_compares_with_base(gitroot: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: enterprise"))
+    base = commit(gitroot)
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    monkeypatch.chdir(gitroot)
+    code, out, _err = run("check", "--changed", "--format=text", "--base", base, "--today", TODAY, "svc/ai-asset.yaml")
+    assert code == 1
+    assert "svc/ai-asset.yaml:3:7 PG701 tier weakened: enterprise at the base commit, now team" in out

@@ -24,6 +24,12 @@ def _table(heading: str) -> list[str]:
     return re.findall(r"^\| `([a-z-]+)` \|", part, flags=re.MULTILINE)
 
 
+def _workflows() -> list[str]:
+    """The YAML blocks of the section that are workflows (others show policy or declarations)."""
+    blocks = re.findall(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)
+    return [b for b in blocks if "\njobs:\n" in b]
+
+
 def test_section_starts_with_its_heading() -> None:
     assert _section().split("\n", 2)[1] == "## GitHub Action"
 
@@ -34,7 +40,7 @@ def test_inputs_and_outputs_tables_match_action_yml() -> None:
 
 
 def test_workflows_use_only_declared_inputs_and_pin_by_sha() -> None:
-    blocks = re.findall(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)
+    blocks = _workflows()
     assert len(blocks) == 2
     for block in blocks:
         workflow = yaml.safe_load(block)
@@ -50,3 +56,13 @@ def test_workflows_use_only_declared_inputs_and_pin_by_sha() -> None:
                 assert "${{" not in step.get("run", "")
     merge = yaml.safe_load(blocks[0])["jobs"]["gate"]["permissions"]
     assert merge == {"contents": "read", "pull-requests": "write", "security-events": "write"}
+
+
+def test_merge_workflow_reruns_on_reviews() -> None:
+    workflows = [yaml.safe_load(b) for b in _workflows()]
+    merge = next(w for w in workflows if "gate" in w.get("jobs", {}))
+    triggers = merge[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"pull_request", "pull_request_review"}
+    assert triggers["pull_request_review"] == {"types": ["submitted", "dismissed"]}
+    checkout = merge["jobs"]["gate"]["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0

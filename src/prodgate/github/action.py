@@ -14,7 +14,7 @@ import io
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -93,9 +93,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     pr = pull_request(event) if event else None
 
     on_pr = event_name in PULL_REQUEST_EVENTS
-    policy = _policy(inputs.policy, workspace, checked[0], on_pr, pr.base_sha if pr else None, work, out)
-    if isinstance(policy, int):
-        return policy
+    resolved = _policy(inputs.policy, workspace, checked[0], on_pr, pr.base_sha if pr else None, work, out)
+    if isinstance(resolved, int):
+        return resolved
+    policy, origin = resolved
 
     report = work / "report.json"
     summary = work / "summary.md"
@@ -109,14 +110,17 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     ]
     if policy:
         args += ["--policy", policy]
+    if origin:
+        args += ["--policy-origin", origin]
     if inputs.today:
         args += ["--today", inputs.today]
+    args += _change_control(pr, env)
 
     from prodgate.cli import main as cli_main
 
     out.flush()
     errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
+    with contextlib.redirect_stderr(errors), _environ(_api_env(inputs, env)):
         code = cli_main(args)
     sys.stdout.flush()
     sys.stderr.write(errors.getvalue())
@@ -136,11 +140,46 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     return code
 
 
+def _change_control(pr: PullRequest | None, env: Mapping[str, str]) -> list[str]:
+    """On a pull request: compare with its base commit, and verify exception approvals
+    against its reviews (when the policy asks for that)."""
+    if pr is None:
+        return []
+    args = ["--base", pr.base_sha] if pr.base_sha else []
+    repo = pr.repository or env.get("GITHUB_REPOSITORY", "")
+    if repo:
+        args += ["--pull-request", f"{repo}#{pr.number}"]
+    return args
+
+
+def _api_env(inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
+    """What the review reader needs from the environment; the token never goes on a
+    command line."""
+    return {
+        "PRODGATE_GITHUB_TOKEN": inputs.token,
+        "GITHUB_API_URL": env.get("GITHUB_API_URL", "") or "https://api.github.com",
+    }
+
+
+@contextlib.contextmanager
+def _environ(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _policy(
     policy: str, workspace: Path, checked: Path, on_pr: bool, base_sha: str | None, work: Path, out: TextIO
-) -> str | int:
-    """The ``--policy`` argument: on a pull request, the base commit's copy; an exit
-    code when that cannot be had."""
+) -> tuple[str, str | None] | int:
+    """The ``--policy`` argument and, when it was read from the base commit, the
+    policy's path in the repository; an exit code when the base copy cannot be had."""
     if policy and on_pr:
         from prodgate.github.base_policy import FromBase, Refused, resolve_policy
 
@@ -152,10 +191,10 @@ def _policy(
                 f"policy: {resolved.repo_path} as of the base commit {resolved.base_sha[:12]} "
                 "(a pull request is never judged by its own policy)"
             ) + "\n")
-            return str(resolved.path)
+            return str(resolved.path), resolved.repo_path
     if policy and not Path(policy).is_absolute() and "://" not in policy and policy != "builtin":
-        return str(workspace / policy)
-    return policy
+        return str(workspace / policy), None
+    return policy, None
 
 
 def _comment(

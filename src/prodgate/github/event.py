@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
+"""Events about one pull request: its base commit is what the change is judged against.
+``pull_request_review`` re-runs the gate when an approver approves, so a verified
+exception takes effect without a new push."""
 
 
 @dataclass(frozen=True)
