@@ -81,9 +81,12 @@ def test_check_sees_every_changed_file(name: str) -> None:
     assert selects(hooks()["prodgate-check"], name)
 
 
-def _as_pre_commit_runs(hook: dict[str, Any], files: list[str], run: Run) -> tuple[int, str, str]:
-    """``entry`` + ``args`` + the file names, in-process (prodgate's own ``main``)."""
-    argv = [*shlex.split(hook["entry"]), *hook.get("args", []), *files]
+def _as_pre_commit_runs(
+    hook: dict[str, Any], files: list[str], run: Run, args: list[str] | None = None
+) -> tuple[int, str, str]:
+    """``entry`` + ``args`` (the user's, which replace the hook's) + the file names,
+    in-process (prodgate's own ``main``)."""
+    argv = [*shlex.split(hook["entry"]), *(hook.get("args", []) if args is None else args), *files]
     assert argv[0] == "prodgate"
     return run(*argv[1:])
 
@@ -110,7 +113,7 @@ def test_check_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run: R
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the hook prints text even under Actions
     hook = hooks()["prodgate-check"]
     assert _as_pre_commit_runs(hook, ["other/app.py"], run)[0] == 0
-    code, out, _ = _as_pre_commit_runs(hook, ["bot/prompt.txt", "--today", TODAY], run)
+    code, out, _ = _as_pre_commit_runs(hook, ["bot/prompt.txt"], run, args=["--today", TODAY, "--"])
     assert code == 1
     # Under Actions the whole text report is one stop-commands region.
     [lines] = stopped_regions(out)
@@ -159,3 +162,30 @@ def test_readme_manual_command_names_a_shipped_hook() -> None:
     (command,) = re.findall(r"^pre-commit run (\S+) --hook-stage manual --all-files$", _section(), flags=re.MULTILINE)
     assert command in hooks()
     assert "manual" in hooks()[command]["stages"]
+
+
+@pytest.mark.parametrize("hook_id", ["prodgate-validate", "prodgate-check"])
+def test_hooks_end_their_options(hook_id: str) -> None:
+    """Whatever the file names, they come after ``--``."""
+    assert hooks()[hook_id]["args"] == ["--"]
+
+
+def test_file_names_that_look_like_options(repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    write(repo, "bot/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    write(repo, "--policy=evil.yaml", "extends: builtin\nrules: {PG201: {severity: note}}\n")
+    write(repo, "README.md", "# mine\n")
+    write(repo, "--output=README.md", "x\n")
+    monkeypatch.chdir(repo)
+    files = ["--output=README.md", "--policy=evil.yaml", "bot/ai-asset.yaml"]
+    code, out, err = _as_pre_commit_runs(hooks()["prodgate-check"], files, run)
+    assert (code, err) == (1, "")
+    assert "PG201 Model card is required" in out  # the built-in policy judged it
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# mine\n"
+    # A configuration whose own args forget the "--" is refused, not obeyed.
+    code, out, err = _as_pre_commit_runs(hooks()["prodgate-check"], files, run, args=["--today", TODAY])
+    assert (code, out) == (2, "")
+    assert err == (
+        "prodgate: error: '--output=README.md' is given as an option but is also a file here: put `--` "
+        "before file names (`prodgate check -- FILE...`); the shipped pre-commit hooks do\n"
+    )
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# mine\n"

@@ -93,3 +93,33 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
         "prodgate check Passed",
         "prodgate validate Passed",
     ]
+
+
+@pytest.mark.e2e
+def test_committed_file_names_cannot_become_options(tmp_path: Path, pre_commit_home: Path) -> None:
+    """Files named like options, committed: pre-commit passes them after the hooks'
+    ``--``, so they are checked as files; none switches the policy or redirects output."""
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q")
+    write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    # An evil policy that would let the missing model card through, and a README to clobber.
+    write(project, "--policy=evil.yaml", "extends: builtin\nrules: {PG201: {severity: note}}\n")
+    write(project, "--output=README.md", "x\n")
+    write(project, "README.md", "# project\n")
+    # A broken declaration in a folder named like the help flag.
+    write(project, "-h/ai-asset.yaml", "name: [\n")
+    _git(project, "add", "-A")
+
+    done = _try_repo(project, pre_commit_home)
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert [line.split(".")[0] + " " + line.rsplit(".", 1)[-1] for line in out.splitlines() if "...." in line] == [
+        "prodgate check Failed",
+        "prodgate validate Failed",
+    ]
+    assert "usage:" not in out and "unrecognized arguments" not in out
+    # The built-in policy judged the asset: PG201 is an error, not the evil policy's note.
+    assert "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required" in out
+    assert "-h/ai-asset.yaml:2:1 PG101 " in out
+    assert (project / "README.md").read_text(encoding="utf-8") == "# project\n"

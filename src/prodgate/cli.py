@@ -142,6 +142,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # them and the scan is a measurable share of a pre-commit hook's run time.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    clash = _option_naming_a_file(argv)
+    if clash is not None:
+        return error(
+            f"{clash!r} is given as an option but is also a file here: put `--` before file "
+            "names (`prodgate check -- FILE...`); the shipped pre-commit hooks do"
+        )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
@@ -203,6 +210,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return ec.INTERNAL
     parser.error(f"unknown command {args.command}")  # pragma: no cover
+
+
+def _option_naming_a_file(argv: list[str]) -> str | None:
+    """An argument before ``--`` that reads as an option yet names an existing file.
+
+    Tools that pass file names (pre-commit, ``xargs``) can be fed a committed file called
+    ``--output=README.md``; without ``--`` before the names it would be obeyed. No real
+    option value is a file with such a name, so refusing costs nothing.
+    """
+    for arg in argv[: argv.index("--") if "--" in argv else len(argv)]:
+        if arg.startswith("-") and len(arg) > 1 and os.path.lexists(arg):
+            return arg
+    return None
 
 
 def error(message: str) -> int:
