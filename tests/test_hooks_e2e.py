@@ -53,15 +53,22 @@ def _try_repo(project: Path, home: Path, *hook: str) -> subprocess.CompletedProc
     )
 
 
-@pytest.mark.e2e
-def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_home: Path) -> None:
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git repository with a failing pilot asset, a README and ``files``, all staged."""
     project = tmp_path / "project"
     project.mkdir()
     _git(project, "init", "-q")
     write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
-    write(project, "services/notes/app.py", "print('hello')\n")
     write(project, "README.md", "# project\n")
+    for rel, text in files.items():
+        write(project, rel, text)
     _git(project, "add", "-A")
+    return project
+
+
+@pytest.mark.e2e
+def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_home: Path) -> None:
+    project = _project(tmp_path, {"services/notes/app.py": "print('hello')\n"})
 
     failed = _try_repo(project, pre_commit_home, "prodgate-check")
     out = failed.stdout
@@ -99,17 +106,13 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
 def test_committed_file_names_cannot_become_options(tmp_path: Path, pre_commit_home: Path) -> None:
     """Files named like options, committed: pre-commit passes them after the hooks'
     ``--``, so they are checked as files; none switches the policy or redirects output."""
-    project = tmp_path / "project"
-    project.mkdir()
-    _git(project, "init", "-q")
-    write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
-    # An evil policy that would let the missing model card through, and a README to clobber.
-    write(project, "--policy=evil.yaml", "extends: builtin\nrules: {PG201: {severity: note}}\n")
-    write(project, "--output=README.md", "x\n")
-    write(project, "README.md", "# project\n")
-    # A broken declaration in a folder named like the help flag.
-    write(project, "-h/ai-asset.yaml", "name: [\n")
-    _git(project, "add", "-A")
+    project = _project(tmp_path, {
+        # An evil policy that would let the missing model card through, a README to clobber...
+        "--policy=evil.yaml": "extends: builtin\nrules: {PG201: {severity: note}}\n",
+        "--output=README.md": "x\n",
+        # ...and a broken declaration in a folder named like the help flag.
+        "-h/ai-asset.yaml": "name: [\n",
+    })
 
     done = _try_repo(project, pre_commit_home)
     out = done.stdout
