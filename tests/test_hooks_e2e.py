@@ -53,6 +53,11 @@ def _try_repo(project: Path, home: Path, *hook: str) -> subprocess.CompletedProc
     )
 
 
+def _verdicts(out: str) -> list[str]:
+    """pre-commit's one line per hook, as "name Passed|Failed"."""
+    return [line.split(".")[0] + " " + line.rsplit(".", 1)[-1] for line in out.splitlines() if "...." in line]
+
+
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     """A git repository with a failing pilot asset, a README and ``files``, all staged."""
     project = tmp_path / "project"
@@ -94,12 +99,8 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
 
     # Both hooks this time: the schema hook must pass on the same declaration.
     passed = _try_repo(project, pre_commit_home)
-    out = passed.stdout
-    assert passed.returncode == 0, out + passed.stderr
-    assert [line.split(".")[0] + " " + line.rsplit(".", 1)[-1] for line in out.splitlines() if "...." in line] == [
-        "prodgate check Passed",
-        "prodgate validate Passed",
-    ]
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert _verdicts(passed.stdout) == ["prodgate check Passed", "prodgate validate Passed"]
 
 
 @pytest.mark.e2e
@@ -117,10 +118,7 @@ def test_committed_file_names_cannot_become_options(tmp_path: Path, pre_commit_h
     done = _try_repo(project, pre_commit_home)
     out = done.stdout
     assert done.returncode == 1, out + done.stderr
-    assert [line.split(".")[0] + " " + line.rsplit(".", 1)[-1] for line in out.splitlines() if "...." in line] == [
-        "prodgate check Failed",
-        "prodgate validate Failed",
-    ]
+    assert _verdicts(out) == ["prodgate check Failed", "prodgate validate Failed"]
     assert "usage:" not in out and "unrecognized arguments" not in out
     # The built-in policy judged the asset: PG201 is an error, not the evil policy's note.
     assert "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required" in out
