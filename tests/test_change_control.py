@@ -196,7 +196,7 @@ def test_removed_declaration_with_remaining_files(gitroot: Path, run: Run) -> No
     [f] = [f for f in report["findings"] if f["rule_id"] == "PG703"]
     assert f["path"] == "svc/ai-asset.yaml" and f["asset"] is None and f["severity"] == "error"
     assert "asset 'notes-summariser' (team, sandbox) was removed" in f["message"]
-    assert "svc/app.py" in f["message"]
+    assert f["message"].endswith("1 file it covered remain: svc/app.py:1 (openai); they still show AI use")
     assert report["change"]["removed"][0]["rule_id"] == "PG703"
     # Removing what it covered as well is a clean retirement.
     (gitroot / "svc/app.py").unlink()
@@ -206,7 +206,7 @@ def test_removed_declaration_with_remaining_files(gitroot: Path, run: Run) -> No
 
 def test_renamed_asset_is_removed_at_its_name(gitroot: Path, run: Run) -> None:
     write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
-    write(gitroot, "svc/prompt.txt", "Summarise.\n")
+    write(gitroot, "svc/app.py", "from anthropic import Anthropic\n")
     base = commit(gitroot)
     write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "notes-helper"))
     code, report, _ = _check(run, gitroot, "--base", base)
@@ -283,7 +283,7 @@ def test_job_summary_shows_changes_to_governance(gitroot: Path, run: Run) -> Non
     pilot = TEAM_SANDBOX.replace("tier: team", "tier: departmental")
     write(gitroot, "ai-asset.yaml", pilot)
     write(gitroot, "gone/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "gone-bot"))
-    write(gitroot, "gone/main.py", "print('still here')\n")
+    write(gitroot, "gone/main.py", "import openai\n")
     base = commit(gitroot)
     write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
     (gitroot / "gone/ai-asset.yaml").unlink()
@@ -334,3 +334,17 @@ def test_pre_commit_hook_compares_with_base(gitroot: Path, run: Run, monkeypatch
     code, out, _err = run("check", "--changed", "--format=text", "--base", base, "--today", TODAY, "svc/ai-asset.yaml")
     assert code == 1
     assert "svc/ai-asset.yaml:3:7 PG701 tier weakened: enterprise at the base commit, now team" in out
+
+
+def test_removed_declaration_whose_files_show_no_ai_use(gitroot: Path, run: Run) -> None:
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    write(gitroot, "svc/notes.md", "Meeting notes, no code.\n")
+    base = commit(gitroot)
+    (gitroot / "svc/ai-asset.yaml").unlink()
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 0 and _pg7(report) == []
+    # Without discovery, any file left behind counts.
+    code, report, _ = _check(run, gitroot, "--base", base, "--no-discover")
+    assert code == 1
+    [(rule, _line, msg)] = _pg7(report)
+    assert rule == "PG703" and msg.endswith("1 file it covered remain: svc/notes.md")

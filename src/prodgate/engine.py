@@ -106,7 +106,8 @@ def run(
         snapshot, report.change, found = _compare(paths, root, options, decls)
         findings += found
         if snapshot is not None:
-            removed = list(change.removed(snapshot, decls, [_rel(p, root) for p in paths]))
+            ai_use = _ai_use(root, policy) if options.discover and policy.policy.discovery.enabled else None
+            removed = list(change.removed(snapshot, decls, [_rel(p, root) for p in paths], ai_use))
     names = {d.asset.name for d in decls}
     findings += [f for f in removed if f.asset not in names]
     if report.change is not None and removed:
@@ -285,6 +286,20 @@ def _exception_change(exc: AssetException, base: BaseDeclaration | None, compare
         return "unchanged"
     same = any(b.ticket == exc.ticket and b.requirement == exc.requirement for b in base.asset.exceptions)
     return "changed" if same else "added"
+
+
+def _ai_use(root: Path, policy: EffectivePolicy) -> change.AiUse:
+    """Discovery over given files, for PG703: a removed declaration matters while the
+    files it covered still show AI use."""
+
+    def find(files: list[str]) -> list[str]:
+        from prodgate.discovery.run import discover
+
+        settings = policy.data.get("discovery")
+        found = discover(root, (), files, settings if isinstance(settings, dict) else None)
+        return [f"{d.path}:{d.line} ({d.match or d.signature})" for d in sorted(found.detections)]
+
+    return find
 
 
 def _discovery(

@@ -11,7 +11,7 @@ policy requires waives it, so a deliberate downgrade is possible and visible.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -144,13 +144,18 @@ class _Add(Protocol):
     def __call__(self, field: str, was: object, now: object, *path: str | int, key: bool = False) -> None: ...
 
 
+AiUse = Callable[[list[str]], list[str]]
+"""Given files, the places among them that show AI use (``path:line (what)``)."""
+
+
 def removed(
-    snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str]
+    snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str], ai_use: AiUse | None = None
 ) -> Iterator[Finding]:
     """PG703 for each base declaration whose asset no longer exists while files it
-    covered remain. A finding belongs to the head asset that now stands at the same
-    path or covers the remaining files, so that asset's exceptions can waive it;
-    otherwise it belongs to no asset and nothing waives it."""
+    covered remain and, when discovery runs (``ai_use``), still show AI use. A finding
+    belongs to the head asset that now stands at the same path or covers the remaining
+    files, so that asset's exceptions can waive it; otherwise it belongs to no asset
+    and nothing waives it."""
     names = {d.asset.name for d in decls}
     at_path = {d.rel: d for d in decls}
     head_files: list[str] | None = None
@@ -162,8 +167,14 @@ def removed(
         covered = _covered(old, head_files)
         if not covered:
             continue
+        uses = ai_use(covered) if ai_use is not None else None
+        if uses is not None and not uses:
+            continue
         owner = at_path.get(rel) or _covering(covered, decls)
-        shown = ", ".join(covered[:3]) + (f" and {len(covered) - 3} more" if len(covered) > 3 else "")
+        listed = uses if uses is not None else covered
+        shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
+        if uses is not None:
+            shown = f"{shown}; they still show AI use"
         what = (
             f"is now named {owner.asset.name!r}" if owner is not None and owner.rel == rel
             else f"was removed ({rel} at the base commit)"

@@ -294,7 +294,8 @@ _ALL = [
          "(CODEOWNERS) should review it."),
     Rule("PG703", "declaration-removed", "Declaration removed while its files remain", E,
          "An ai-asset.yaml was deleted, or its asset renamed, while files it covered are "
-         "still in the repository: the AI system would leave the inventory and the gate "
+         "still in the repository and, when discovery runs (the default), still show AI "
+         "use: the AI system would leave the inventory and the gate "
          "without being retired. Set `stage: retired` instead, remove the files too, or "
          "add an exception with `requirement: PG703` (in the declaration that now covers "
          "the files) approved as the policy requires.",
