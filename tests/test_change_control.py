@@ -348,3 +348,23 @@ def test_removed_declaration_whose_files_show_no_ai_use(gitroot: Path, run: Run)
     assert code == 1
     [(rule, _line, msg)] = _pg7(report)
     assert rule == "PG703" and msg.endswith("1 file it covered remain: svc/notes.md")
+
+
+def test_comparing_with_the_base_imports_neither_gitpython_nor_requests(gitroot: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    base = commit(gitroot)
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    code = (
+        "import sys; from prodgate.cli import main;"
+        "rc = main(['check', sys.argv[1], '--base', sys.argv[2], '--pull-request', 'acme/app#1', '--no-color']);"
+        "bad = [m for m in ('git', 'requests', 'jsonschema') if m in sys.modules];"
+        "print(bad); raise SystemExit(0 if rc in (0, 1) and not bad else 3)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(gitroot), base], capture_output=True, text=True,
+                          check=False, env={**os.environ, "GITHUB_ACTIONS": "", "GITHUB_TOKEN": "x"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("[]")
