@@ -435,3 +435,37 @@ def test_shallow_clone_warns_only_for_what_it_cannot_show(tmp_path: Path, check_
     code, report = check_json(str(clone))
     assert (code, pg3(report)) == (0, [("PG310", RESULTS_LINE)])
     assert "changes to its inputs in the missing commits cannot be seen" in message(report, "PG310")
+
+
+def test_last_change_across_merges_is_what_git_log_finds(tmp_path: Path) -> None:
+    """The in-memory walk over the run's index agrees with ``git log -1 -- FILE`` for
+    every file, across merges that take a branch's version, keep main's (``-s ours``),
+    or edit the file while merging."""
+    from prodgate.evals.freshness import open_history
+
+    root = checkout(tmp_path)
+    day = iter(range(10, 28))
+
+    def at() -> str:
+        return f"2026-11-{next(day):02d}T10:00:00+00:00"
+
+    for branch, strategy in (("a", []), ("b", ["-s", "ours"]), ("c", ["--no-commit"])):
+        git(root, "checkout", "-q", "-b", branch)
+        write(root, "evals/results.json", results(f"2026-11-1{len(branch)}T09:00:00Z", 0.9))
+        write(root, f"notes/{branch}.txt", branch)
+        commit(root, f"branch {branch}", when=at())
+        git(root, "checkout", "-q", "main")
+        write(root, "config/model.yaml", f"temperature: 0.{len(strategy)}\n")
+        commit(root, f"main before {branch}", when=at())
+        git(root, "merge", "-q", "--no-ff", "--no-edit", *strategy, branch, when=at())
+        if "--no-commit" in strategy:
+            write(root, "prompts/reply.txt", "Edited while merging\n")
+            commit(root, f"merge {branch}", when=at())
+    history = open_history(root)
+    assert history is not None
+    files = git(root, "ls-files").split()
+    assert len(files) >= 6
+    for name in files:
+        expected = git(root, "log", "-1", "--format=%H", "--", name)
+        found = history.last_change(name)
+        assert found is not None and found.sha == expected, name

@@ -80,6 +80,7 @@ class History:
         self._position: dict[str, int] = {}
         self._newest: dict[str, int] = {}
         self._first_merge = 0
+        self._merge_files: dict[str, frozenset[str]] | None = None
         self._dirty: frozenset[str] | None = None
         self._boundary: frozenset[str] | None = None
 
@@ -117,18 +118,62 @@ class History:
 
     def last_change(self, rel: str) -> Change | None:
         """The commit that gave the file ``rel`` its content at HEAD (None: never
-        committed). On a stretch of history without merges that is the newest commit
-        that changed it, which the run's index answers; across merges it is the one
-        git's history simplification finds (following the parent the merge took the
-        file from), so git is asked."""
+        committed), as ``git log -1 -- rel`` finds it: across a merge, history follows
+        the parent the merge took the file from (a branch's re-run, not the merge).
+
+        The run's index answers in memory: on a stretch without merges the newest
+        commit that changed the file; across two-parent merges by following, at each
+        merge, the first parent when the file is as it was there, else the second.
+        Older history and octopus merges are asked of git."""
         index = self._load_index()
         i = self._newest.get(rel)
         if i is not None and i < self._first_merge:
             return index[i]
         if i is None and self._complete:
             return None
+        if i is not None:
+            walked = self._follow(rel)
+            if walked is not None:
+                return walked
         found = self._log("-1", "--", _literal(rel))
         return found[0] if found else None
+
+    def _follow(self, rel: str) -> Change | None:
+        """``rel``'s last change found by walking the index from HEAD; None when the
+        walk leaves the index or meets an octopus merge (git is asked then)."""
+        index = self._load_index()
+        first_parent = self._first_parent_files()
+        change = index[0]
+        while True:
+            if rel in change.files:  # a merge lists what differs from every parent
+                return change
+            if not change.parents:
+                return None
+            parent = change.parents[0]
+            if len(change.parents) > 1:
+                took = first_parent.get(change.sha)
+                if took is None or len(change.parents) > 2:
+                    return None
+                if rel in took:  # not the first parent's version: the second's
+                    parent = change.parents[1]
+            at = self._position.get(parent)
+            if at is None:
+                return None
+            change = index[at]
+
+    def _first_parent_files(self) -> dict[str, frozenset[str]]:
+        """For each merge in the index, the files that differ from its first parent
+        (one ``git log`` of merges, read on first need: linear histories never do)."""
+        if self._merge_files is None:
+            merges = self._log(
+                "--merges",
+                "--name-only",
+                "--topo-order",
+                "--diff-merges=first-parent",
+                f"--max-count={INDEX_COMMITS + 1}",
+            )
+            self._merge_files = {m.sha: frozenset(m.files) for m in merges}
+        return self._merge_files
 
     def dirty(self, rel: str) -> bool:
         """Whether the file differs from HEAD (just regenerated, not yet committed)."""
