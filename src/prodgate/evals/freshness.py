@@ -20,6 +20,7 @@ has: what it shows is reported, and only what it cannot show is a warning.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import posixpath
 import re
@@ -81,16 +82,16 @@ class History:
         self._newest: dict[str, int] = {}
         self._first_merge = 0
         self._merge_files: dict[str, frozenset[str]] | None = None
+        self._topo: list[Change] | None = None
         self._dirty: frozenset[str] | None = None
         self._boundary: frozenset[str] | None = None
 
     def _load_index(self) -> list[Change]:
-        """HEAD's last INDEX_COMMITS commits in topological order (no commit before
-        its descendants), each with its parents and the files it changed."""
+        """HEAD's last INDEX_COMMITS commits in git's default order (newest first, read
+        as a stream: git stops after them), each with its parents and the files it
+        changed (for a merge: those that differ from every parent)."""
         if self._index is None:
-            log = self._log(
-                "--name-only", "--topo-order", "--diff-merges=combined", f"--max-count={INDEX_COMMITS + 1}"
-            )
+            log = self._log("--name-only", "--diff-merges=combined", f"--max-count={INDEX_COMMITS + 1}")
             self._complete = len(log) <= INDEX_COMMITS
             self._index = log[:INDEX_COMMITS]
             self._first_merge = len(self._index)
@@ -168,7 +169,6 @@ class History:
             merges = self._log(
                 "--merges",
                 "--name-only",
-                "--topo-order",
                 "--diff-merges=first-parent",
                 f"--max-count={INDEX_COMMITS + 1}",
             )
@@ -257,7 +257,7 @@ class History:
         marks[sha] = marks.get(sha, 0) | mine
         pending = 1 if marks[index[0].sha] == head else 0
         after: list[Change] = []
-        for change in index:
+        for change in self._topological():
             mark = marks.get(change.sha, 0)
             if not mark:
                 continue
@@ -293,6 +293,33 @@ class History:
                     descendants.add(change.sha)
             after = [c for c in after if c.sha in descendants]
         return after, partial
+
+    def _topological(self) -> list[Change]:
+        """The index with every commit after all of its children (in the index), the
+        newest first among those ready. Computed once per run: git's own
+        ``--topo-order`` would read the whole history before printing the first
+        commit, where the default order stops after the index."""
+        if self._topo is None:
+            index = self._load_index()
+            children = dict.fromkeys(self._position, 0)
+            for change in index:
+                for parent in change.parents:
+                    if parent in children:
+                        children[parent] += 1
+            ready = [i for i, change in enumerate(index) if children[change.sha] == 0]
+            heapq.heapify(ready)
+            order: list[Change] = []
+            while ready:
+                change = index[heapq.heappop(ready)]
+                order.append(change)
+                for parent in change.parents:
+                    at = self._position.get(parent)
+                    if at is not None:
+                        children[parent] -= 1
+                        if children[parent] == 0:
+                            heapq.heappush(ready, at)
+            self._topo = order
+        return self._topo
 
     def _range_cut(self, sha: str) -> bool:
         """Whether a shallow clone cuts ``sha..HEAD`` short (asked of git)."""
