@@ -49,7 +49,7 @@ def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePol
         _check_pin(raw, pin, BUILTIN)
         policy = _validate(builtin_doc.data, [(builtin_doc, "builtin policy.yaml")], BUILTIN)
         return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
-    raw = _read_source(path)
+    raw = _read_source(path, pinned=pin is not None)
     _check_pin(raw, pin, path)
     text = decode_text(raw)
     if isinstance(text, FileProblem):
@@ -58,12 +58,12 @@ def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePol
     return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
 
 
-def _read_source(path: str) -> bytes:
+def _read_source(path: str, *, pinned: bool) -> bytes:
     from prodgate.policy.fetch import MAX_POLICY_BYTES, FetchError, fetch, is_url
 
     if is_url(path):
         try:
-            return fetch(path)
+            return fetch(path, pinned=pinned)
         except FetchError as exc:
             raise PolicyError(f"cannot fetch policy: {exc}") from None
     file = Path(path)

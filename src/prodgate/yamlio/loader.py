@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 PathKey = tuple[str | int, ...]
 
+_BINARY = "tag:yaml.org,2002:binary"
+
 MAX_NODES = 50_000
 """Nodes visited while constructing one document, aliases counted each time."""
 
@@ -155,7 +157,11 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """The value of a scalar, keys included; text that the core schema reads as a
         number or a date but that is none (``2026-13-45``, a 5,000-digit integer) is an
-        error at its position, never an exception out of the loader."""
+        error at its position, never an exception out of the loader. ``!!binary`` is the
+        one core-schema scalar tag refused: it makes bytes, which no field holds, and
+        plain YAML is all prodgate reads."""
+        if node.tag == _BINARY:
+            raise ConstructorError(None, None, "tag '!!binary' is not allowed (only plain YAML)", node.start_mark)
         try:
             return self.scalars.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:
