@@ -194,7 +194,11 @@ def copy_example(dest: Path, waived: bool = False) -> Path:
 
 class FakeGitHub:
     """A tiny GitHub REST API on 127.0.0.1 for issue comments, with page-based
-    pagination and ``Link`` headers; ``forbid`` answers every call with 403."""
+    pagination and ``Link`` headers; ``forbid`` answers every call with 403.
+
+    ``token_login`` is who the token is: None for the Actions ``GITHUB_TOKEN``, for which
+    ``GET /user`` is 403 and comments are written by ``github-actions[bot]``; a login
+    for a personal token, which ``GET /user`` returns."""
 
     def __init__(self, per_page_cap: int = 100) -> None:
         import threading
@@ -203,6 +207,7 @@ class FakeGitHub:
         self.comments: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.forbid = False
+        self.token_login: str | None = None
         self.per_page_cap = per_page_cap
         self.pull: dict[str, Any] = {"number": 7, "head": {"sha": "0" * 40}, "user": {"login": "alice"}}
         self.reviews: list[dict[str, Any]] = []
@@ -216,9 +221,9 @@ class FakeGitHub:
         self.server.shutdown()
         self.server.server_close()
 
-    def add(self, body: str, user_type: str = "User") -> dict[str, Any]:
+    def add(self, body: str, user_type: str = "User", login: str = "someone") -> dict[str, Any]:
         self._next_id += 1
-        comment = {"id": self._next_id, "body": body, "user": {"login": "someone", "type": user_type},
+        comment = {"id": self._next_id, "body": body, "user": {"login": login, "type": user_type},
                    "html_url": f"https://github.example/pr/1#issuecomment-{self._next_id}"}
         self.comments.append(comment)
         return comment
@@ -260,6 +265,10 @@ class FakeGitHub:
                     return self._send(403, {"message": "Resource not accessible by integration"})
                 if path.endswith("/pulls/7"):
                     return self._send(200, fake.pull)
+                if path.endswith("/api/v3/user"):
+                    if fake.token_login is None:
+                        return self._send(403, {"message": "Resource not accessible by integration"})
+                    return self._send(200, {"login": fake.token_login, "type": "User"})
                 listed = fake.reviews if path.endswith("/pulls/7/reviews") else fake.comments
                 if not path.endswith(("/comments", "/reviews")):
                     return self._send(404, {"message": "Not Found"})
@@ -277,7 +286,8 @@ class FakeGitHub:
                 self._record()
                 if fake.forbid:
                     return self._send(403, {"message": "Resource not accessible by integration"})
-                comment = fake.add(self._body()["body"], user_type="Bot")
+                login = fake.token_login or "github-actions[bot]"
+                comment = fake.add(self._body()["body"], "Bot" if login.endswith("[bot]") else "User", login)
                 return self._send(201, comment)
 
             def do_PATCH(self) -> None:

@@ -44,13 +44,46 @@ def test_creates_then_updates_the_same_comment_across_pages(api: FakeGitHub) -> 
     assert all(h["Authorization"] == f"Bearer {TOKEN}" for _, _, h in api.requests)
 
 
-def test_prefers_the_bot_comment_over_a_copied_marker(api: FakeGitHub) -> None:
+def test_edits_only_the_comment_of_the_actions_bot(api: FakeGitHub) -> None:
     mark = marker("merge")
     api.add(f"{mark}\nquoted by a person")
-    bot = api.add(f"{mark}\nold report", user_type="Bot")
-    assert upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark).ok
+    api.add(f"{mark}\nanother app", user_type="Bot", login="other-app[bot]")
+    bot = api.add(f"{mark}\nold report", user_type="Bot", login="github-actions[bot]")
+    assert upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark).message == "updated the pull request comment"
+    assert [c["body"] for c in api.comments] == [
+        f"{mark}\nquoted by a person", f"{mark}\nanother app", f"{mark}\nnew"
+    ]
     assert bot["body"] == f"{mark}\nnew"
-    assert api.comments[0]["body"] == f"{mark}\nquoted by a person"
+
+
+def test_a_forged_marker_is_never_edited(api: FakeGitHub) -> None:
+    """A person posts the marker first: the gate writes its own comment beside it."""
+    mark = marker("merge")
+    forged = api.add(f"{mark}\n## ✅ prodgate merge gate passed", login="mallory")
+    first = upsert_comment(_target(api), TOKEN, comment_body("## ❌ failed", mark), mark)
+    assert first.message == "created the pull request comment"
+    assert forged["body"] == f"{mark}\n## ✅ prodgate merge gate passed"
+    assert api.comments[1]["user"]["login"] == "github-actions[bot]"
+    second = upsert_comment(_target(api), TOKEN, comment_body("## ❌ still failed", mark), mark)
+    assert second.message == "updated the pull request comment"
+    assert [c["body"] for c in api.comments] == [forged["body"], f"{mark}\n## ❌ still failed"]
+
+
+def test_a_personal_token_edits_its_own_user_comment(api: FakeGitHub) -> None:
+    api.token_login = "ci-user"
+    mark = marker("merge")
+    api.add(f"{mark}\nbot's", user_type="Bot", login="github-actions[bot]")
+    mine = api.add(f"{mark}\nold", login="ci-user")
+    assert upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark).message == "updated the pull request comment"
+    assert mine["body"] == f"{mark}\nnew" and api.comments[0]["body"] == f"{mark}\nbot's"
+    assert ("GET", "/api/v3/user") in [(m, p) for m, p, _ in api.requests]
+
+
+def test_marker_in_the_content_is_escaped() -> None:
+    mark = marker("merge")
+    body = comment_body(f"asset `{mark}` and {marker('deploy')}", mark)
+    assert body.count("<!-- prodgate:comment") == 1 and body.startswith(mark + "\n")
+    assert "&lt;!-- prodgate:comment gate=deploy -->" in body
 
 
 def test_gates_have_separate_comments(api: FakeGitHub) -> None:
@@ -88,7 +121,7 @@ def test_link_to_another_host_is_not_followed(api: FakeGitHub) -> None:
     finally:
         api.url = original
     assert result.ok
-    gets = [p for m, p, _ in api.requests if m == "GET"]
+    gets = [p for m, p, _ in api.requests if m == "GET" and "/comments" in p]
     assert len(gets) == 1  # the foreign "next" link was not followed
 
 

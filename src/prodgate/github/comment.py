@@ -1,7 +1,14 @@
 """The sticky pull request comment: one comment per gate, updated in place on every run.
 
-The comment is found again by a hidden marker at the start of its body. Only the
-REST API is used (``GITHUB_API_URL``, so GitHub Enterprise Server works), and
+The comment is found again by a hidden marker at the start of its body, and only among
+the comments the token's own identity wrote: anyone can post a comment that starts with
+the marker, and editing theirs would hand them the visible gate result. The identity is
+the login ``GET /user`` answers (a personal or user token), else ``github-actions[bot]``,
+the author of everything the Actions ``GITHUB_TOKEN`` writes (``GET /user`` refuses that
+token). User logins cannot contain ``[``, so no person can pose as the bot. The marker
+is also escaped wherever it occurs in the content.
+
+Only the REST API is used (``GITHUB_API_URL``, so GitHub Enterprise Server works), and
 ``requests`` is imported only when a comment is written (:mod:`prodgate.github.api`).
 
 Commenting is a courtesy on top of the gate: a read-only token (pull requests from
@@ -34,6 +41,11 @@ _FORBIDDEN = (
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
+ACTIONS_BOT = "github-actions[bot]"
+"""Who writes a comment made with the Actions ``GITHUB_TOKEN``."""
+
+_MARKER_START = "<!-- prodgate:comment"
+
 
 def marker(gate: str) -> str:
     """The hidden first line that identifies the comment of one gate."""
@@ -44,6 +56,8 @@ def comment_body(markdown: str, mark: str, more_url: str | None = None) -> str:
     """``mark`` then the Markdown, cut at a line end to fit GitHub's comment limit."""
     note = "\n\n> **Truncated** to fit GitHub's comment limit"
     note += f": the full summary is in [the workflow run]({more_url}).\n" if more_url else ".\n"
+    # Only the first line may carry the marker: a copy in the content is made inert.
+    markdown = markdown.replace(_MARKER_START, "&lt;!-- prodgate:comment")
     body = f"{mark}\n{markdown}"
     if len(body) <= COMMENT_LIMIT:
         return body
@@ -67,7 +81,8 @@ class Outcome:
 
 
 def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout: float = TIMEOUT) -> Outcome:
-    """Update the comment that starts with ``mark``, or create it; never raises."""
+    """Update the comment that starts with ``mark`` and that the token's identity wrote,
+    or create it; never raises."""
     if not token:
         return Outcome(False, "no GitHub token given; the pull request comment was skipped")
     if not _REPO.match(target.repository):
@@ -78,7 +93,7 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
     session = open_session(token)
     try:
         with session:
-            found = _find(session, api, target, mark, timeout)
+            found = _find(session, api, target, mark, _identity(session, api, timeout), timeout)
             if found is not None:
                 resp = session.patch(
                     f"{api}/repos/{target.repository}/issues/comments/{found}", json={"body": body}, timeout=timeout
@@ -96,8 +111,24 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
         return Outcome(False, redact(f"cannot reach the GitHub API: {type(exc).__name__}: {exc}", token))
 
 
-def _find(session: requests.Session, api: str, target: Target, mark: str, timeout: float) -> int | None:
-    """The id of the earlier comment, preferring one written by a bot (the workflow token)."""
+def _identity(session: requests.Session, api: str, timeout: float) -> str:
+    """The login the token writes as: ``GET /user``, else the Actions bot."""
+    resp = session.get(f"{api}/user", timeout=timeout)
+    if resp.status_code == 200:
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        login = data.get("login") if isinstance(data, dict) else None
+        if isinstance(login, str) and login:
+            return login
+    return ACTIONS_BOT
+
+
+def _find(
+    session: requests.Session, api: str, target: Target, mark: str, author: str, timeout: float
+) -> int | None:
+    """The id of the earlier comment: it starts with ``mark`` and ``author`` wrote it."""
     url: str | None = f"{api}/repos/{target.repository}/issues/{target.number}/comments"
     params: dict[str, Any] | None = {"per_page": 100, "page": 1}
     origin = urlsplit(api)[:2]
@@ -109,17 +140,24 @@ def _find(session: requests.Session, api: str, target: Target, mark: str, timeou
         page = answer(resp, "list the pull request comments", _FORBIDDEN)
         if not isinstance(page, list):
             raise ApiError("cannot list the pull request comments: unexpected answer")
-        matches += [c for c in page if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark)]
+        matches += [
+            c for c in page
+            if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark) and _login(c) == author
+        ]
         nxt = resp.links.get("next", {}).get("url")
         # The token goes only to the API's own host, whatever a Link header says.
         url = nxt if nxt and urlsplit(nxt)[:2] == origin else None
         params = None
     if not matches:
         return None
-    bots = [c for c in matches if isinstance(c.get("user"), dict) and c["user"].get("type") == "Bot"]
-    chosen = (bots or matches)[0]
-    cid = chosen.get("id")
+    cid = matches[0].get("id")
     return cid if isinstance(cid, int) else None
+
+
+def _login(comment: dict[str, Any]) -> str | None:
+    user = comment.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) else None
 
 
 def _url(data: Any) -> str | None:
