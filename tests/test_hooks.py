@@ -47,7 +47,7 @@ def test_manifest_is_valid_for_pre_commit() -> None:
 
 def test_the_shipped_hooks() -> None:
     shipped = hooks()
-    assert list(shipped) == ["prodgate-validate", "prodgate-check"]
+    assert list(shipped) == ["prodgate-validate", "prodgate-check", "prodgate-discover"]
     for hook in shipped.values():
         assert hook["language"] == "python"
         assert hook["stages"] == ["pre-commit", "pre-push", "manual"]
@@ -55,6 +55,7 @@ def test_the_shipped_hooks() -> None:
         assert hook["pass_filenames"] is True
     assert shipped["prodgate-validate"]["require_serial"] is False
     assert shipped["prodgate-check"]["require_serial"] is True
+    assert shipped["prodgate-discover"]["require_serial"] is True
 
 
 DECLARATIONS = ["ai-asset.yaml", "ai-asset.yml", "services/bot/ai-asset.yaml", "a/b/c/ai-asset.yml"]

@@ -1,0 +1,4 @@
+{% for job in jobs %}
+def run_{{ job.name }}():
+    return schedule("{{ job.cron }}")
+{% endfor %}
