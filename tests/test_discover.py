@@ -97,3 +97,193 @@ def test_no_discover_and_policy_switch(tmp_path: Path, run) -> None:  # type: ig
     policy = write(tmp_path, "policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: p\ndiscovery: {enabled: false}\n")
     assert run("check", str(root), "--policy", str(policy))[0] == 0
     assert run("check", str(root))[0] == 1
+
+
+def policy_file(tmp_path: Path, body: str) -> Path:
+    return write(tmp_path, "policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n" + body)
+
+
+def test_exempt_path_is_waived_with_its_reason(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "benchmarks/compare.py", "import openai\n")
+    policy = policy_file(tmp_path, """\
+        discovery:
+          exempt:
+            - path: "benchmarks/**"
+              reason: Offline benchmark scripts, never deployed (GOV-77).
+        """.replace("        ", ""))
+    code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    [f] = report["findings"]
+    assert (f["rule_id"], f["path"], f["line"]) == ("PG801", "benchmarks/compare.py", 1)
+    assert f["waived_by"]["reason"] == "Offline benchmark scripts, never deployed (GOV-77)."
+    code, out, _ = run("discover", str(root), "--policy", str(policy))
+    assert code == 0
+    assert "benchmarks/compare.py (exempt: Offline benchmark scripts, never deployed (GOV-77).)" in out
+
+
+def test_exemption_without_reason_is_a_configuration_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    policy = policy_file(tmp_path, "discovery:\n  exempt:\n    - path: 'x/**'\n      reason: '  '\n")
+    code, _out, err = run("check", str(root), "--policy", str(policy))
+    assert code == 2 and "an exemption needs a written reason" in err
+    policy = policy_file(tmp_path, "discovery:\n  exempt:\n    - path: 'x/**'\n")
+    code, _out, err = run("discover", str(root), "--policy", str(policy))
+    assert code == 2 and "discovery.exempt.0.reason" in err
+
+
+def test_policy_adds_and_drops_signatures(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "app/internal.py", 'import acme_llm\nURL = "https://llm.acme.internal/v1"\nimport torch\n')
+    policy = policy_file(tmp_path, """\
+discovery:
+  signatures:
+    acme-llm:
+      provider: acme
+      python: [acme_llm]
+      hosts: [llm.acme.internal]
+  drop: [torch]
+""")
+    code, report = discover_json(run, str(root), "--policy", str(policy))
+    assert code == 1
+    assert [(d["line"], d["kind"], d["signature"]) for d in report["detections"]] == [
+        (1, "import", "acme-llm"), (2, "endpoint", "acme-llm"),
+    ]
+
+
+def test_policy_signature_errors_are_exit_2(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    for body, message in [
+        ("discovery:\n  drop: [torchh]\n", "no signature 'torchh'"),
+        ("discovery:\n  signatures:\n    x: {provider: a, pythn: [x]}\n", "signatures.x.pythn: unknown key"),
+        ("discovery:\n  signatures:\n    x: {provider: a, hosts: ['(a+)+b']}\n", "is not a plain name, path or host"),
+        ("discovery:\n  signatures:\n    x: {python: [x]}\n", "'provider' is required"),
+    ]:
+        code, _out, err = run("discover", str(root), "--policy", str(policy_file(tmp_path, body)))
+        assert code == 2, body
+        assert message in err, err
+
+
+def test_large_and_binary_files_are_reported_not_skipped_silently(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "big/gen.py", "import openai\n" + "x = 1\n" * 800_000)
+    (root / "bin").mkdir()
+    (root / "bin" / "blob.py").write_bytes(b"import openai\n\x00\x00\x00")
+    code, out, _ = run("check", str(root), "--format", "json")
+    report = json.loads(out)
+    notes = {(f["rule_id"], f["path"]) for f in report["findings"]}
+    assert notes == {("PG804", "big/gen.py"), ("PG804", "bin/blob.py")}
+    assert code == 0
+    code, out, _ = run("discover", str(root))
+    assert "big/gen.py: not scanned: 4,800,014 bytes, over the scan limit of 4,194,304" in out
+    assert "bin/blob.py: not scanned: binary content (NUL bytes) in a text format" in out
+
+
+DECLARED = """\
+apiVersion: prodgate/v1
+name: bot
+tier: team
+stage: sandbox
+owner: {name: Ada Lovelace, email: ada@example.com}
+models:
+  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}
+"""
+
+
+def test_pg802_undeclared_provider_and_model(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED)
+    write(root, "bot/app.py", APP.replace('"gpt-4o-mini"', '"gpt-4o-mini-2024-07-18"'))
+    write(root, "bot/fallback.py", 'import anthropic\nMODEL = "claude-3-5-haiku-latest"\nOTHER = "gpt-4o"\n')
+    code, out, _ = run("check", str(root), "--today", TODAY, "--format", "json")
+    report = json.loads(out)
+    assert code == 0  # warnings
+    got = [(f["rule_id"], f["path"], f["line"], f["asset"]) for f in report["findings"]]
+    assert got == [
+        ("PG802", "bot/fallback.py", 1, "bot"),
+        ("PG802", "bot/fallback.py", 2, "bot"),
+        ("PG802", "bot/fallback.py", 3, "bot"),
+    ]
+    messages = [f["message"] for f in report["findings"]]
+    assert "provider 'anthropic' is not in the models: of asset 'bot'" in messages[0]
+    assert "model 'gpt-4o' is not in the models:" in messages[2]
+
+
+def test_pg803_declaration_whose_code_shows_no_ai(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + 'paths: ["src/**"]\n')
+    write(root, "bot/src/app.py", "print('no model here')\n")
+    write(root, "bot/app.py", APP)  # outside paths:, so undeclared
+    code, out, _ = run("check", str(root), "--today", TODAY, "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    rules = sorted({(f["rule_id"], f["path"]) for f in report["findings"]})
+    assert rules == [("PG801", "bot/app.py"), ("PG803", "bot/ai-asset.yaml")]
+
+
+def test_changed_files_only_in_check_and_discover(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "old/legacy.py", "import openai\n")
+    write(root, "new/feature.py", "import anthropic\n")
+    write(root, "new/readme.md", "anthropic\n")
+    monkeypatch.chdir(root)
+    code, out, _ = run("check", "--changed", "new/readme.md")
+    assert code == 0 and "touches no asset; nothing to check" in out
+    code, out, _ = run("check", "--changed", "--format", "json", "new/feature.py", "new/readme.md")
+    report = json.loads(out)
+    assert code == 1
+    assert [(f["rule_id"], f["path"]) for f in report["findings"]] == [("PG801", "new/feature.py")]
+    code, out, _ = run("discover", "--changed", "--", "new/feature.py")
+    assert code == 1 and "old/legacy.py" not in out and "new/feature.py:1 import anthropic" in out
+
+
+def test_declarations_and_their_evidence_are_not_use(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + "evals:\n  - {name: q, results: ../results/q.json}\n")
+    write(root, "results/q.json", '{"results": {"results": [{"provider": {"id": "openai:gpt-4o-mini"}}]}}\n')
+    code, report = discover_json(run, str(root))
+    assert (code, report["detections"]) == (0, [])
+
+
+def test_outside_git_the_working_tree_without_skipped_folders(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "plain"
+    write(root, "app/main.py", "import openai\n")
+    write(root, "node_modules/openai/index.js", 'require("openai")\n')
+    write(root, ".venv/lib/site.py", "import openai\n")
+    write(root, "env2/pyvenv.cfg", "home = /usr\n")
+    write(root, "env2/lib/x.py", "import openai\n")
+    code, report = discover_json(run, str(root))
+    assert code == 1
+    assert [d["path"] for d in report["detections"]] == ["app/main.py"]
+
+
+def test_gitignored_files_are_not_scanned(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, ".gitignore", "scratch/\n")
+    write(root, "scratch/try.py", "import openai\n")
+    write(root, "src/ok.py", "print(1)\n")
+    code, report = discover_json(run, str(root))
+    assert (code, report["detections"]) == (0, [])
+
+
+def test_sarif_output_is_valid_and_names_pg801(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    root = checkout(tmp_path)
+    write(root, "a.py", "import openai\n")
+    code, out, _ = run("discover", str(root), "--format", "sarif")
+    doc = json.loads(out)
+    schema = json.loads((Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(doc, schema)
+    [result] = doc["runs"][0]["results"]
+    assert (result["ruleId"], result["locations"][0]["physicalLocation"]["region"]["startLine"]) == ("PG801", 1)
+    assert code == 1
+
+
+def test_hostile_names_are_neutralised_in_text_output(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "plain"
+    write(root, "::error::x/##[add-mask]a.py", "import openai\n")
+    _code, out, _ = run("discover", str(root))
+    assert "##[" not in out
+    assert not any(line.lstrip().startswith("::") for line in out.splitlines())
