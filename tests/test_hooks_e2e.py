@@ -100,7 +100,7 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
     # Both hooks this time: the schema hook must pass on the same declaration.
     passed = _try_repo(project, pre_commit_home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert _verdicts(passed.stdout) == ["prodgate check Passed", "prodgate validate Passed"]
+    assert _verdicts(passed.stdout) == ["prodgate check Passed", "prodgate discover Passed", "prodgate validate Passed"]
 
 
 @pytest.mark.e2e
@@ -118,9 +118,30 @@ def test_committed_file_names_cannot_become_options(tmp_path: Path, pre_commit_h
     done = _try_repo(project, pre_commit_home)
     out = done.stdout
     assert done.returncode == 1, out + done.stderr
-    assert _verdicts(out) == ["prodgate check Failed", "prodgate validate Failed"]
+    assert _verdicts(out) == ["prodgate check Failed", "prodgate discover Passed", "prodgate validate Failed"]
     assert "usage:" not in out and "unrecognized arguments" not in out
     # The built-in policy judged the asset: PG201 is an error, not the evil policy's note.
     assert "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required" in out
     assert "-h/ai-asset.yaml:2:1 PG101 " in out
     assert (project / "README.md").read_text(encoding="utf-8") == "# project\n"
+
+
+@pytest.mark.e2e
+def test_discover_hook_fails_on_undeclared_ai(tmp_path: Path, pre_commit_home: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q")
+    write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX)
+    write(project, "services/notes/app.py", "import anthropic\n")
+    write(project, "tools/scrape.py", "import json\n\nimport openai\n")
+    write(project, "README.md", "We use openai in tools/.\n")
+    _git(project, "add", "-A")
+
+    failed = _try_repo(project, pre_commit_home, "prodgate-discover")
+    out = failed.stdout
+    assert failed.returncode == 1, out + failed.stderr
+    assert "prodgate discover......" in out and "Failed" in out
+    assert "services/notes/app.py (asset notes-summariser)\n" in out
+    assert "tools/scrape.py (undeclared)\n  tools/scrape.py:3 import openai (openai)\n" in out
+    assert "README.md" not in out.split("Failed", 1)[1]
+    assert "prodgate discover: 2 detections in 2 files (1 undeclared)" in out
