@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -177,10 +178,18 @@ def _commit(root: Path) -> None:
     subprocess.run(["git", *env, "commit", "-q", "-m", "generated"], cwd=root, check=True)
 
 
-def _time(cmd: list[str], cwd: Path) -> tuple[float, int]:
+def _time(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall time, CPU time (user + system of the child) and exit code of one run.
+
+    On a machine shared with other work the wall time swings with the load; the CPU
+    time much less, so both are printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    return time.perf_counter() - start, proc.returncode
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,100,1000,10000")
     parser.add_argument("--reps", type=int, default=0, help="runs per tool (default: by size)")
     parser.add_argument("--git", action="store_true", help="commit each repository, so the gate reads git history")
+    parser.add_argument(
+        "--check-jsonschema", metavar="PATH", default=str(BIN / "check-jsonschema"),
+        help="the check-jsonschema to compare with (default: the one beside this Python); see README",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     # Not a git checkout (no history to judge eval freshness by): the same inputs
@@ -195,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     prodgate = [str(BIN / "prodgate"), "check", ".", "--root", ".", "--today", "2026-11-22", "--gate", "deploy", "--no-color"]
     print(f"repositories are {'git checkouts (eval freshness from history)' if args.git else 'plain folders'}")
     schema = str(REPO / "schema" / "ai-asset.schema.json")
-    print(f"{'assets':>7} {'prodgate s':>11} {'check-jsonschema s':>19} {'ratio':>6} {'target':>7}  exit codes")
+    print(
+        f"{'assets':>7} {'prodgate s':>11} {'check-jsonschema s':>19} {'ratio':>6} {'target':>10}"
+        f" {'cpu: prodgate s':>16} {'check-jsonschema s':>19} {'ratio':>6}  exit codes"
+    )
     status = 0
     for size in sizes:
         reps = args.reps or (11 if size <= 100 else 5 if size <= 1000 else 3)
@@ -205,20 +221,26 @@ def main(argv: list[str] | None = None) -> int:
             if args.git:
                 _commit(tmp)
             rels = [str(f.relative_to(tmp)) for f in files]
-            cjs = [str(BIN / "check-jsonschema"), "--schemafile", schema, *rels]
-            pg_times, cj_times, codes = [], [], set()
+            cjs = [args.check_jsonschema, "--schemafile", schema, *rels]
+            pg_times, cj_times, pg_cpu, cj_cpu, codes = [], [], [], [], set()
             for _ in range(reps):
-                t, rc = _time(prodgate, tmp)
+                t, c, rc = _time(prodgate, tmp)
                 pg_times.append(t)
+                pg_cpu.append(c)
                 codes.add(("prodgate", rc))
-                t, rc = _time(cjs, tmp)
+                t, c, rc = _time(cjs, tmp)
                 cj_times.append(t)
+                cj_cpu.append(c)
                 codes.add(("check-jsonschema", rc))
             pg, cj = statistics.median(pg_times), statistics.median(cj_times)
+            pgc, cjc = statistics.median(pg_cpu), statistics.median(cj_cpu)
             ratio = pg / cj
             target = TARGETS.get(size)
             mark = "" if target is None else (f"<= {target}" + (" ok" if ratio <= target else " MISSED"))
-            print(f"{size:>7} {pg:>11.3f} {cj:>19.3f} {ratio:>6.2f} {mark:>7}  {sorted(codes)}")
+            print(
+                f"{size:>7} {pg:>11.3f} {cj:>19.3f} {ratio:>6.2f} {mark:>10}"
+                f" {pgc:>16.3f} {cjc:>19.3f} {pgc / cjc:>6.2f}  {sorted(codes)}"
+            )
             if any(rc != 0 for _n, rc in codes):
                 status = 1  # both must accept the generated, valid repositories
         finally:

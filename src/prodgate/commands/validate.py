@@ -1,9 +1,10 @@
 """``prodgate validate FILE...``: YAML and schema checks of declarations, nothing more.
 
 This is what the ``prodgate-validate`` pre-commit hook runs on every commit that stages
-an ``ai-asset.yaml``, so it must start fast: it imports the declaration loader (pydantic
-and PyYAML, the unavoidable fixed cost) and the one-line finding format, and never the
-engine, the policy, the report builders, GitPython or requests. Checks that need the
+an ``ai-asset.yaml``, so it must start fast: it imports PyYAML, the declaration loader
+and the one-line finding format; pydantic only when a file is not certainly valid (to
+judge and explain it); never the engine, the policy, the report builders, GitPython or
+requests. Checks that need the
 whole repository (duplicate names, artifacts, evals) belong to ``prodgate check``.
 """
 
@@ -24,7 +25,7 @@ _HEAVY_IMPORTS = ("prodgate.manifest.loader", "prodgate.reporters.text")
 
 def run_validate(args: argparse.Namespace) -> int:
     import_quickly(_HEAVY_IMPORTS)
-    from prodgate.manifest.loader import load_declaration
+    from prodgate.manifest.loader import declaration_findings
     from prodgate.repo import find_root
     from prodgate.reporters.text import finding_line
 
@@ -37,10 +38,10 @@ def run_validate(args: argparse.Namespace) -> int:
     for raw in args.files:
         path = Path(raw).absolute()
         root = default_root if default_root in path.parents else (find_root(path) or path.parent)
-        loaded = load_declaration(path, root)
-        if isinstance(loaded, list):
+        found = declaration_findings(path, root)
+        if found:
             bad_files += 1
-            findings += loaded
+            findings += found
     with commands_stopped(out, enabled=bool(findings) and under_actions()):
         for f in findings:
             out.write(f"{finding_line(f, color)}\n")

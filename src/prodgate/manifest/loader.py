@@ -2,23 +2,29 @@
 
 A broken declaration yields findings (PG101-PG104) at the exact line and column of the
 node concerned, never an exception: the rest of the repository is still checked.
+
+pydantic is imported only when needed: a declaration that the quick check of
+:mod:`prodgate.quickschema` accepts is built without validation, and only one it is not
+sure of is judged, and explained, by pydantic (:mod:`prodgate.manifest.schema_errors`).
 """
 
 from __future__ import annotations
 
-import types
-import typing
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from prodgate.findings import Finding, Location
 from prodgate.fsutil import FileProblem, read_text, relpath
-from prodgate.manifest.model import Asset
+from prodgate.quickschema import certainly_valid
 from prodgate.rules.registry import RULES
-from prodgate.yamlio.loader import PathKey, YamlDocument, YamlProblem, load_yaml
+from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
+
+if TYPE_CHECKING:
+    from prodgate.manifest.model import Asset
 
 MAX_DECLARATION_BYTES = 256 * 1024
 
@@ -43,8 +49,53 @@ class Declaration:
         return Location(self.rel, line, col)
 
 
+@lru_cache(maxsize=1)
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``ai-asset.yaml`` as shipped in the package (the same file as
+    ``schema/ai-asset.schema.json``; a test fails when either drifts from the models)."""
+    text = (resources.files("prodgate.manifest") / "ai-asset.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def load_declaration(path: Path, repo_root: Path) -> Declaration | list[Finding]:
     rel = relpath(path, repo_root)
+    loaded = _read(path, rel)
+    if isinstance(loaded, list):
+        return loaded
+    data: dict[str, Any] = loaded.data
+    from prodgate.construct import construct
+    from prodgate.manifest.model import Asset
+
+    if certainly_valid(data, json_schema()):
+        asset = construct(Asset, data)
+    else:
+        from pydantic import ValidationError
+
+        from prodgate.manifest.schema_errors import schema_findings
+
+        try:
+            asset = Asset.model_validate(data)
+        except ValidationError as exc:
+            return schema_findings(exc, loaded, rel, data.get("name"))
+    return Declaration(asset=asset, path=path, rel=rel, root=path.parent, doc=loaded)
+
+
+def declaration_findings(path: Path, repo_root: Path) -> list[Finding]:
+    """What is wrong with a declaration on its own (YAML and schema), or nothing.
+
+    ``prodgate validate`` needs no :class:`Asset`, so a valid file costs no pydantic."""
+    rel = relpath(path, repo_root)
+    loaded = _read(path, rel)
+    if isinstance(loaded, list):
+        return loaded
+    if certainly_valid(loaded.data, json_schema()):
+        return []
+    found = load_declaration(path, repo_root)
+    return found if isinstance(found, list) else []
+
+
+def _read(path: Path, rel: str) -> YamlDocument | list[Finding]:
     text = read_text(path, MAX_DECLARATION_BYTES)
     if isinstance(text, FileProblem):
         return [RULES["PG102"].finding(f"{text.message}", Location(rel), fix="Make ai-asset.yaml a small UTF-8 YAML file.")]
@@ -61,11 +112,7 @@ def load_declaration(path: Path, repo_root: Path) -> Declaration | list[Finding]
                 fix="Start from `prodgate init` or the schema (`prodgate schema`).",
             )
         ]
-    try:
-        asset = Asset.model_validate(loaded.data)
-    except ValidationError as exc:
-        return schema_findings(exc, loaded, rel, loaded.data.get("name"))
-    return Declaration(asset=asset, path=path, rel=rel, root=path.parent, doc=loaded)
+    return loaded
 
 
 def _yaml_finding(problem: YamlProblem, rel: str) -> Finding:
@@ -87,148 +134,3 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     return f"a {type(value).__name__}"
-
-
-def render_loc(loc: PathKey) -> str:
-    """``("evals", 0, "results")`` -> ``evals[0].results``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the top level"
-
-
-def schema_findings(
-    exc: ValidationError, doc: YamlDocument, rel: str, name: object = None
-) -> list[Finding]:
-    """Translate pydantic errors into findings at the node concerned."""
-    asset = name if isinstance(name, str) else None
-    findings: list[Finding] = []
-    seen: set[PathKey] = set()
-    for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
-        # Unions report one error per branch: keep the first error per node.
-        if loc in seen:
-            continue
-        seen.add(loc)
-        findings.append(_schema_finding(error, loc, doc, rel, asset))
-    return findings
-
-
-_UNION_TAGS = {"str", "float", "int", "constrained-str", "Owner", "Person", "Review", "Approver", "function-after"}
-
-
-def _schema_finding(
-    error: Any, loc: PathKey, doc: YamlDocument, rel: str, asset: str | None
-) -> Finding:
-    kind = error["type"]
-    where = render_loc(loc)
-    if kind == "extra_forbidden":
-        line, col = doc.key_position(loc)
-        import difflib  # only on errors: keeps start-up lean
-
-        known = allowed_keys(loc[:-1])
-        bad = str(loc[-1])
-        hint = difflib.get_close_matches(bad, known, n=1, cutoff=0.6)
-        msg = f"unknown key {bad!r} in {render_loc(loc[:-1])}"
-        if hint:
-            msg += f"; did you mean {hint[0]!r}?"
-        fix = f"Allowed keys here: {', '.join(known)}." if known else "Remove the key."
-        return RULES["PG104"].finding(msg, Location(rel, line, col), asset=asset, fix=fix)
-    if kind == "missing":
-        line, col = doc.key_position(loc[:-1]) if loc[:-1] else (1, 1)
-        return RULES["PG103"].finding(
-            f"missing required key {str(loc[-1])!r} in {render_loc(loc[:-1])}",
-            Location(rel, line, col),
-            asset=asset,
-            fix=f"Add `{loc[-1]}:` here (`prodgate schema` shows its type).",
-        )
-    line, col = doc.position(loc)
-    value = error.get("input")
-    if kind == "literal_error":
-        expected = str(error.get("ctx", {}).get("expected", ""))
-        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
-        import difflib
-        hint = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-        msg = f"{where}: {value!r} is not one of {', '.join(choices)}"
-        if hint:
-            msg += f"; did you mean {hint[0]!r}?"
-        return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=f"Use one of: {', '.join(choices)}.")
-    msg = f"{where}: {_describe(error)}"
-    fix = _INVISIBLE_FIX if "invisible character" in msg else _fix_for(loc)
-    return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=fix)
-
-
-_INVISIBLE_FIX = "Delete the value and type it again: text copied from a web page or chat can carry characters nobody sees."
-
-
-def _fix_for(loc: PathKey) -> str:
-    for part in reversed(loc):
-        if isinstance(part, str) and part in _FIXES:
-            return _FIXES[part]
-    return "See `prodgate schema` for the allowed values."
-
-
-_FIXES = {
-    "thresholds": 'Write a comparison such as ">= 0.9" or "<= 0.01".',
-    "granted": "Use a date as YYYY-MM-DD.",
-    "expires": "Use a date as YYYY-MM-DD.",
-    "last_reviewed": "Use a date as YYYY-MM-DD.",
-    "name": "Use lowercase letters, digits and dashes, e.g. support-reply-drafter.",
-    "email": "Use a full address such as jane.doe@example.com.",
-    "apiVersion": "Use `apiVersion: prodgate/v1`.",
-}
-
-
-def _describe(error: Any) -> str:
-    kind = error["type"]
-    if kind == "string_pattern_mismatch":
-        return f"{error.get('input')!r} does not have the expected form"
-    msg = str(error["msg"])
-    if kind == "value_error":
-        return msg.removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"{msg} (got {error.get('input')!r})"
-    return msg
-
-
-def allowed_keys(loc: PathKey) -> list[str]:
-    """The keys the model accepts at ``loc`` (by alias), for "did you mean"."""
-    model: Any = Asset
-    for part in loc:
-        model = _step(model, part)
-        if model is None:
-            return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or n for n, f in model.model_fields.items()]
-    return []
-
-
-def _step(tp: Any, part: str | int) -> Any:
-    tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        for name, field in tp.model_fields.items():
-            if part in (name, field.alias):
-                return _unwrap(field.annotation)
-        return None
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin in (list, tuple) and args:
-        return _unwrap(args[0])
-    if origin is dict and len(args) == 2:
-        return _unwrap(args[1])
-    return None
-
-
-def _unwrap(tp: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                inner = _unwrap(arg)
-                if isinstance(inner, type) and issubclass(inner, BaseModel):
-                    return inner
-        return tp
-    return tp

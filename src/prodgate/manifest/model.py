@@ -91,7 +91,9 @@ Threshold = Annotated[
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop a control."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: validators are built only when pydantic must judge a declaration
+    # the quick check was not sure of (see prodgate.construct).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Person(_Strict):

@@ -29,7 +29,9 @@ FactValue = bool | str | list[bool | str]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the built-in policy is constructed without validators (see
+    # prodgate.construct); they are built only for a policy file that needs judging.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def expand_stages(specs: list[StageSpec] | StageSpec) -> frozenset[str]:
@@ -231,7 +233,7 @@ class Policy(_Strict):
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _references(self) -> Policy:
