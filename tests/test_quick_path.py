@@ -52,7 +52,7 @@ exceptions:
     ticket: GOV-1
     granted: 2026-01-01
     expires: 2026-03-01
-    approvals: {business_executive: Ana Ruiz}
+    approvals: {business_executive: Ana Ruiz, it_executive: {name: Samuel Osei, github: sosei}}
     owners: {risk: Li Wei}
 review: {last_reviewed: 2026-10-01}
 """
