@@ -153,9 +153,12 @@ def test_failing_example(installed: Installed, workspace: Path) -> None:
     sarif = json.loads(Path(out["sarif"]).read_text(encoding="utf-8"))
     jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
 
-    assert result.summary.startswith("## ❌ prodgate merge gate failed\n")
-    assert "| Privacy review for personal data<br>*because a data source holds personal data* | ❌ missing | `PG403` |" in result.summary
-    assert "- ❌ **PG403** `apps/support/ai-asset.yaml:28:1`" in result.summary
+    assert result.summary.startswith("## ❌ prodgate merge gate failed — 1 of 1 asset blocked\n")
+    assert (
+        "| Privacy review for personal data `privacy_review`<br>*because a data source holds personal data* "
+        "| **❌ missing** (blocks) |" in result.summary
+    )
+    assert re.search(r"^- ❌ \[`PG403`\]\([^)]+\) \[?`apps/support/ai-asset.yaml:28:1`", result.summary, re.M)
 
 
 def test_passing_example_with_a_waiver(installed: Installed, workspace: Path) -> None:
@@ -168,8 +171,11 @@ def test_passing_example_with_a_waiver(installed: Installed, workspace: Path) ->
     notices = [a for a in annotations(result.log) if a[0] == "notice"]
     assert [n[1]["title"] for n in notices] == ["PG403 Artifact required by a risk fact is not declared"]
     assert notices[0][2].startswith("Waived by exception GOV-1234 (expires 2026-12-31): Privacy review")
-    assert result.summary.startswith("## ✅ prodgate merge gate passed\n")
-    assert "| privacy\\_review | `GOV-1234` | 2026-12-31 | ⏸️ active: waives findings |" in result.summary
+    assert result.summary.startswith("## ✅ prodgate merge gate passed — 1 asset\n")
+    assert (
+        "| Privacy review for personal data `privacy_review` | `GOV-1234` | 2026-12-31 | ⏸️ active: waives findings |"
+        in result.summary
+    )
     assert Path(out["sarif"]).is_file() and Path(out["sarif"]).parent.parent == installed.runner.runner_temp
 
 
@@ -246,6 +252,8 @@ def test_sticky_comment_created_then_updated(installed: Installed, workspace: Pa
     ours = [c for c in api.comments if c["body"].startswith("<!-- prodgate:comment gate=merge -->")]
     assert len(ours) == 1 and api.comments.index(ours[0]) == 100
     assert "## ❌ prodgate merge gate failed" in ours[0]["body"]
+    # Places link to the file at the line in the commit that was checked.
+    assert re.search(r"\(https://github\.example/acme/app/blob/[0-9a-f]{40}/app/ai-asset\.yaml#L28\)", ours[0]["body"])
     assert "comment: created the pull request comment" in first.log
 
     decl = workspace / "app" / "ai-asset.yaml"

@@ -86,7 +86,7 @@ def test_summary_respects_what_the_step_already_wrote(tmp_path: Path) -> None:
     found = _many(400, Severity.ERROR)
     write_github(report(found), io.StringIO(), {"GITHUB_STEP_SUMMARY": str(summary)})
     assert summary.stat().st_size <= 1024 * 1024
-    assert "**Truncated** to fit GitHub's size limit" in summary.read_text(encoding="utf-8")
+    assert "**Cut to fit GitHub's size limit:**" in summary.read_text(encoding="utf-8")
 
 
 def test_without_runner_files_only_the_log_is_written(tmp_path: Path) -> None:

@@ -1,63 +1,188 @@
-"""The Markdown report (job summary and pull request comment)."""
+"""The Markdown report (job summary and pull request comment).
+
+Golden files under ``tests/golden/`` hold the whole document for one failing asset,
+one passing enterprise asset and a 12-asset monorepo; a renderer that follows GFM
+(markdown-it-py with tables) checks what a reader sees: the overview is a table,
+fixes are code, and no invisible character hides inside code.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+import monorepo
 from gha import copy_example, finding, report
+from prodgate.findings import Severity
 from prodgate.report import EvalSummary, ExceptionView, MetricResult
-from prodgate.reporters.markdown import code, render_markdown, text
+from prodgate.reporters.links import Links, links_from_env
+from prodgate.reporters.markdown import (
+    code,
+    fit,
+    is_yaml_fix,
+    natural_key,
+    number,
+    readable_threshold,
+    render_comment,
+    render_markdown,
+    rich,
+    text,
+)
 
 from conftest import TODAY
 
 Run = Callable[..., tuple[int, str, str]]
 
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SHA = "0123456789abcdef0123456789abcdef01234567"
+ACTIONS = {
+    "GITHUB_ACTIONS": "true",
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "acme/monorepo",
+    "GITHUB_SHA": SHA,
+}
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
-def test_failing_example(repo: Path, run: Run) -> None:
+
+@pytest.fixture
+def actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in ACTIONS.items():
+        monkeypatch.setenv(key, value)
+
+
+def _golden(name: str, out: str) -> None:
+    """Compare with the golden file; ``PRODGATE_UPDATE_GOLDEN=1`` rewrites it (review the diff)."""
+    path = GOLDEN / name
+    if os.environ.get("PRODGATE_UPDATE_GOLDEN") == "1":
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), f"{name} changed; rerun with PRODGATE_UPDATE_GOLDEN=1 and review"
+
+
+def _md() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _tables(tokens: list[Token]) -> Iterator[list[list[str]]]:
+    """Each table as rows of cell texts (header row first)."""
+    rows: list[list[str]] | None = None
+    for i, t in enumerate(tokens):
+        if t.type == "table_open":
+            rows = []
+        elif t.type == "tr_open" and rows is not None:
+            rows.append([])
+        elif t.type == "inline" and rows is not None and tokens[i - 1].type in ("th_open", "td_open"):
+            rows[-1].append("".join(c.content for c in (t.children or []) if c.type in ("text", "code_inline")))
+        elif t.type == "table_close" and rows is not None:
+            yield rows
+            rows = None
+
+
+def _code(tokens: list[Token]) -> Iterator[Token]:
+    for t in tokens:
+        if t.type in ("fence", "code_block"):
+            yield t
+        for c in t.children or []:
+            if c.type == "code_inline":
+                yield c
+
+
+def _monorepo_markdown(repo: Path, run: Run, count: int = 12) -> str:
+    monorepo.build(repo, count)
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 1
+    return out
+
+
+# --- golden documents ---------------------------------------------------------------
+
+
+def test_golden_failing_asset(repo: Path, run: Run, actions_env: None) -> None:
     copy_example(repo / "app")
     code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
     assert code_ == 1
-    assert out.startswith("## ❌ prodgate merge gate failed\n")
-    assert "**1 error · 2 warnings · 0 waived** — 1 asset checked, 0 clean" in out
-    assert "### ❌ support-reply-drafter\n" in out
-    assert "departmental, pilot · `app/ai-asset.yaml` · owner Jane Doe" in out
-    assert "| Privacy review for personal data<br>*because a data source holds personal data* | ❌ missing | `PG403` |" in out
-    assert "| Named owner | ✅ met |  |" in out
-    assert "- ❌ **PG403** `app/ai-asset.yaml:28:1` Privacy review (DPIA) is required" in out
-    assert "How to fix: Add \\`artifacts: { privacy\\_review: docs/privacy-review.md }\\`" in out
+    _golden("failing-asset.md", out)
+    assert out.startswith("## ❌ prodgate merge gate failed — 1 of 1 asset blocked\n")
+    assert "<details open>" in out  # one failing asset: its details are open
 
 
-def test_waived_example_shows_the_exception(repo: Path, run: Run) -> None:
-    copy_example(repo / "app", waived=True)
-    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+def test_golden_enterprise_passing(repo: Path, run: Run, actions_env: None) -> None:
+    shutil.copytree(EXAMPLES / "enterprise-production-passing", repo / "app")
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--gate", "deploy", "--format", "markdown")
     assert code_ == 0
-    assert out.startswith("## ✅ prodgate merge gate passed\n")
-    assert "| Privacy review for personal data<br>*because a data source holds personal data* | ⏸️ waived | `PG403` |" in out
-    assert "| privacy\\_review | `GOV-1234` | 2026-12-31 | ⏸️ active: waives findings |" in out
-    assert "waived: exception `GOV-1234`, expires 2026-12-31" in out
+    _golden("enterprise-passing.md", out)
+    # The evals read as counts and readable thresholds; a suite's name is not a model.
+    assert "| 392/400 passed | ✅ pass\\_rate 0.98 · needs ≥ 0.95 (policy ≥ 0.95) |" in out
+    assert "| Model |" not in out
+    assert "⏸️ waived by `GOV-1234` until 2027-01-15" in out
 
 
-def test_eval_metrics_against_thresholds() -> None:
-    r = report([])
-    evals = (
-        EvalSummary("reply-quality", "evals/q.json", "promptfoo",
-                    (MetricResult("pass_rate", 0.87, ">= 0.90", False), MetricResult("latency", 1.5, None, None)),
-                    model="gpt-4o-mini", run_at="2026-11-01"),
-        EvalSummary("safety", "evals/s.json", "prodgate"),
+def test_golden_monorepo_overview_first(repo: Path, run: Run, actions_env: None) -> None:
+    out = _monorepo_markdown(repo, run)
+    _golden("monorepo-12.md", out)
+    lines = out.splitlines()
+    overview = [i for i, line in enumerate(lines) if re.match(r"^\| [❌✅] \| \*\*svc-\d+\*\* \|", line)]
+    assert len(overview) == 12
+    assert max(overview) < 40, "the verdict and the whole overview fit the first 40 lines"
+    # Each fix once, with the assets that need it.
+    assert out.count("business_owner: { name: Raj Patel") == 1
+    assert "No business owner — svc-1, svc-3, svc-4, svc-5, svc-6, svc-8, … (10)" in out
+    # Ten failing assets: their details are collapsed; passing assets have none.
+    assert out.count("<details>") == 10 and "<details open>" not in out
+    assert "<b>svc-2</b>" not in out
+
+
+# --- what a GFM renderer makes of it ---------------------------------------------------
+
+
+def test_overview_is_a_table_in_natural_order_and_fixes_are_code(repo: Path, run: Run) -> None:
+    out = _monorepo_markdown(repo, run)
+    tokens = _md().parse(out)
+    overview = next(_tables(tokens))
+    assert overview[0] == ["", "Asset", "Errors", "Warnings", "Waived", "Next step", "Owner"]
+    names = [row[1] for row in overview[1:]]
+    failing = [f"svc-{i}" for i in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12)]
+    assert names == [*failing, "svc-2", "svc-7"]
+    assert [row[0] for row in overview[1:]] == ["❌"] * 10 + ["✅"] * 2
+    assert overview[1][2:6] == ["4", "0", "0", "Business owner: missing (+3 more)"]
+    fences = [t for t in tokens if t.type == "fence"]
+    assert {t.info for t in fences} == {"yaml"}
+    assert any(t.content == "business_owner: { name: Raj Patel, email: raj.patel@example.com }\n" for t in fences)
+    for t in _code(tokens):
+        assert not INVISIBLE.search(t.content), t.content
+
+
+def test_invisible_characters_never_reach_code(tmp_path: Path) -> None:
+    """A fix or message carrying zero-width and bidi characters: code shows it without
+    them (what a reader pastes is what they saw); prose still cannot ping anyone."""
+    hostile = finding(
+        rule="PG602",
+        message="add `business_owner:` for raj.patel@\u200bexample.com \u202egnp.exe",
+        fix="business_owner: { name: Raj\u200d Patel, email: raj.patel@\u200bexample.com }\u2066",
     )
-    r.assets[0] = r.assets[0].__class__(**{**r.assets[0].__dict__, "evals": evals,
-                                          "exceptions": (ExceptionView("runbook", "GOV-9", "2026-01-01", False, False),)})
-    out = render_markdown(r)
-    assert "| reply-quality<br>`evals/q.json`<br>model gpt-4o-mini · run 2026-11-01 | pass\\_rate | 0.87 | `>= 0.90` | ❌ missed |" in out
-    assert "|  | latency | 1.5 | — | — |" in out
-    assert "| safety<br>`evals/s.json` | — | — | — | no metrics read |" in out
-    assert "| runbook | `GOV-9` | 2026-01-01 | ❌ not valid: waives nothing (see findings) |" in out
+    out = render_markdown(report([hostile, finding(message="ping @acme/admins")]))
+    tokens = _md().parse(out)
+    spans = list(_code(tokens))
+    assert any(t.content == "business_owner: { name: Raj Patel, email: raj.patel@example.com }\n" for t in spans)
+    assert any(t.content == "business_owner:" for t in spans)
+    for t in spans:
+        assert not INVISIBLE.search(t.content)
+    prose = re.sub(r"`[^`]*`", "", out)
+    assert "@acme/admins" not in prose and "@\u2060acme/admins" in prose
 
 
-def test_escaping_blocks_html_links_tables_and_mentions() -> None:
-    assert text("<img src=x onerror=alert(1)> [x](http://e) a|b @org/team *b* `c`") == (
-        "&lt;img src=x onerror=alert(1)&gt; \\[x\\](http://e) a\\|b @\u200borg/team \\*b\\* \\`c\\`"
+def test_messages_quote_code_as_code() -> None:
+    assert rich("add `evals:` with a `name`") == "add `evals:` with a `name`"
+    assert rich("a <b> `x|y` *z*", in_table=True) == "a &lt;b&gt; `x\\|y` \\*z\\*"
+    assert text("<img src=x onerror=alert(1)> [x](http://e) a|b *b* `c`") == (
+        "&lt;img src=x onerror=alert(1)&gt; \\[x\\](http://e) a\\|b \\*b\\* \\`c\\`"
     )
     assert text("line\nbreak") == "line break"
     assert code("a`b|c") == "``a`b\\|c``"
@@ -66,16 +191,133 @@ def test_escaping_blocks_html_links_tables_and_mentions() -> None:
 def test_hostile_asset_name_stays_in_its_cell() -> None:
     out = render_markdown(report([finding(message="x\n## Injected heading\n| a | b |")], name="x\n# H1"))
     assert "\n## Injected" not in out and "\n# H1" not in out
-    assert "### ❌ x # H1\n" in out
+    rows = next(_tables(_md().parse(out)))
+    assert len(rows) == 2 and rows[1][1] == "x # H1"
 
 
-def test_truncation_keeps_under_the_budget_and_says_so() -> None:
+# --- small parts ---------------------------------------------------------------------
+
+
+def test_natural_order_thresholds_and_numbers() -> None:
+    assert sorted(["svc-10", "svc-2", "svc-1", "svc-1b", "api"], key=natural_key) == [
+        "api", "svc-1", "svc-1b", "svc-2", "svc-10"
+    ]
+    assert readable_threshold(">= 0.98; policy >= 0.95") == "≥ 0.98 (policy ≥ 0.95)"
+    assert readable_threshold("policy >=0.95") == "policy ≥ 0.95"
+    assert readable_threshold("<= 0.01") == "≤ 0.01"
+    assert readable_threshold("> 3") == "> 3"
+    assert [number(v) for v in (0.98, 0.98254, 392.0, 1234.567, 0.00012, None)] == [
+        "0.98", "0.983", "392", "1,234.6", "1.20e-04", "—"
+    ]
+    assert is_yaml_fix('evals:\n  - name: quality\n    thresholds: { pass_rate: ">= 0.9" }')
+    assert is_yaml_fix("review: { last_reviewed: 2026-11-22 }  # once the review took place")
+    assert not is_yaml_fix("Replace every placeholder with real content.")
+    assert not is_yaml_fix("Note: the section is empty.")
+
+
+def test_eval_rows_count_and_thresholds() -> None:
+    r = report([])
+    evals = (
+        EvalSummary("reply-quality", "evals/q.json", "promptfoo",
+                    (MetricResult("pass_rate", 0.8712, ">= 0.90", False), MetricResult("latency", 1.5)),
+                    model="openai:gpt-4o-mini", run_at="2026-11-01T10:00:00"),
+        EvalSummary("suite", "evals/junit.xml", "junit",
+                    (MetricResult("pass_rate", 0.98, ">= 0.95; policy >= 0.95", True),
+                     MetricResult("tests", 400.0), MetricResult("passed", 392.0))),
+        EvalSummary("safety", "evals/s.json", "prodgate"),
+    )
+    r.assets[0] = r.assets[0].__class__(**{**r.assets[0].__dict__, "evals": evals,
+                                          "exceptions": (ExceptionView("runbook", "GOV-9", "2026-01-01", False, False),)})
+    out = render_markdown(r)
+    assert "| ❌ reply-quality<br>`evals/q.json` | latency 1.5 | ❌ pass\\_rate 0.871 · needs ≥ 0.90 | openai:gpt-4o-mini | 2026-11-01 |" in out
+    assert "| ✅ suite<br>`evals/junit.xml` | 392/400 passed | ✅ pass\\_rate 0.98 · needs ≥ 0.95 (policy ≥ 0.95) | — | — |" in out
+    assert "| safety<br>`evals/s.json` | no metrics read | — | — | — |" in out
+    assert "| Runbook `runbook` | `GOV-9` | 2026-01-01 | ❌ not valid: waives nothing (see findings) |" in out
+
+
+def test_links_to_the_commit_and_the_rule_docs(repo: Path, run: Run, actions_env: None) -> None:
+    copy_example(repo / "app")
+    _, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert f"[`app/ai-asset.yaml:28:1`](https://github.com/acme/monorepo/blob/{SHA}/app/ai-asset.yaml#L28)" in out
+    assert "[`PG403`](https://github.com/prodgate/prodgate/blob/v0.1.0/README.md#pg403)" in out
+
+
+def test_links_only_from_well_formed_actions_values() -> None:
+    assert links_from_env({}, None).blob_base is None
+    bad = {**ACTIONS, "GITHUB_REPOSITORY": "acme/x) [evil](https://e"}
+    assert links_from_env(bad, None).blob_base is None
+    assert links_from_env({**ACTIONS, "GITHUB_SHA": "HEAD"}, None).blob_base is None
+    assert links_from_env(ACTIONS, "f" * 40).blob_base == f"https://github.com/acme/monorepo/blob/{'f' * 40}"
+    assert links_from_env({**ACTIONS, "PRODGATE_DOCS_URL": "javascript:alert(1)"}, None).docs.startswith("https://")
+    docs = links_from_env({**ACTIONS, "PRODGATE_DOCS_URL": "https://ghe.example/acme/prodgate/blob/v1/README.md"}, None)
+    assert docs.rule("PG301") == "https://ghe.example/acme/prodgate/blob/v1/README.md#pg301"
+
+
+def test_rule_anchors_exist_in_the_readme() -> None:
+    from prodgate.rules.registry import RULES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for rule_id in RULES:
+        assert f'<a id="{rule_id.lower()}"></a>' in readme, rule_id
+
+
+# --- size limits ---------------------------------------------------------------------
+
+
+def test_sixty_asset_comment_keeps_the_whole_overview(repo: Path, run: Run) -> None:
+    monorepo.build(repo, 60, passing=frozenset({2, 7, 33}))
+    import datetime as dt
+
+    from prodgate.engine import Options
+    from prodgate.engine import run as run_gate
+    from prodgate.policy.loader import load_policy
+
+    rep = run_gate([repo], repo, load_policy(None), Options(today=dt.date.fromisoformat(TODAY)))
+    total = len(rep.findings)
+    url = "https://github.com/acme/monorepo/actions/runs/42"
+    body = render_comment(rep, Links(), url)
+    assert len(body) <= 65536 - 200
+    overview = next(_tables(_md().parse(body)))
+    assert len(overview) == 61
+    assert [row[1] for row in overview[1:58]] == [f"svc-{i}" for i in range(1, 61) if i not in (2, 7, 33)]
+    note = re.search(r"\*\*Cut to fit GitHub's size limit:\*\* (\d+) findings in (\d+) assets are not shown here\. "
+                     r"The full summary is in \[the workflow run\]\((.+?)\)\.", body)
+    assert note is not None, body[:3000]
+    hidden, hidden_assets = int(note[1]), int(note[2])
+    shown = len(re.findall(r"^- ❌ \S+ `services/", body, re.M))
+    assert shown + hidden == total and shown > 0
+    assert body.count("<details>") + hidden_assets >= 57 and note[3] == url
+    assert body.count("<details>") == body.count("</details>")
+
+
+def test_truncation_cuts_findings_and_says_how_many() -> None:
     findings = [finding(path=f"docs/{i:04}.md", message="m" * 500) for i in range(200)]
     out = render_markdown(report(findings), max_bytes=20_000)
     assert len(out.encode("utf-8")) <= 20_000
-    assert out.count("- ❌ **PG204**") < 200
-    shown = out.count("- ❌ **PG204**")
-    assert f"**Truncated** to fit GitHub's size limit: {200 - shown} more findings not shown here." in out
+    shown = out.count("- ❌ [`PG204`]")
+    assert 0 < shown < 200
+    assert f"{200 - shown} findings in 1 asset are not shown here. The JSON report lists every finding." in out
+    assert out.count("<details open>") == out.count("</details>") == 1
+
+
+def test_fit_keeps_what_cannot_be_cut() -> None:
+    from prodgate.reporters.markdown import DETAIL, KEEP, Block
+
+    blocks = [Block("head\n", KEEP), Block("---\n", KEEP), Block("x" * 100, DETAIL, "a", findings=3)]
+    out = fit(blocks, 80, "See the run.")
+    assert out.startswith("head\n> **Cut to fit GitHub's size limit:** 3 findings in 1 asset are not shown here.")
+
+
+# --- behaviour end to end ------------------------------------------------------------
+
+
+def test_waived_example_shows_the_exception(repo: Path, run: Run) -> None:
+    copy_example(repo / "app", waived=True)
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 0
+    assert out.startswith("## ✅ prodgate merge gate passed — 1 asset\n")
+    assert "| Privacy review for personal data `privacy_review` | `GOV-1234` | 2026-12-31 | ⏸️ active: waives findings |" in out
+    assert "waived: exception `GOV-1234`, expires 2026-12-31" in out
 
 
 def test_no_declaration(repo: Path, run: Run) -> None:
@@ -89,3 +331,21 @@ def test_warnings_block_when_fail_on_warning(repo: Path, run: Run) -> None:
     code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown", "--fail-on", "warning")
     assert code_ == 1
     assert "failing on warnings and above" in out
+    rows = next(_tables(_md().parse(out)))
+    assert rows[1][0] == "❌" and rows[1][5] == "Artifact is still the template"
+
+
+def test_declaration_that_does_not_load_has_its_row(repo: Path, run: Run) -> None:
+    copy_example(repo / "app")
+    (repo / "broken").mkdir()
+    (repo / "broken" / "ai-asset.yaml").write_text("apiVersion: prodgate/v1\nname: [\n", encoding="utf-8")
+    _, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    rows = next(_tables(_md().parse(out)))
+    assert [r[1] for r in rows[1:]] == ["broken/ai-asset.yaml", "support-reply-drafter"]
+    assert rows[1][5].startswith("fix the declaration: ai-asset.yaml is not valid YAML")
+
+
+def test_severity_icons_follow_the_gate() -> None:
+    warn = finding(severity=Severity.WARNING)
+    out = render_markdown(report([warn]))
+    assert "## ✅ prodgate merge gate passed" in out

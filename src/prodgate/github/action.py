@@ -99,15 +99,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     policy, origin = resolved
 
     report = work / "report.json"
-    summary = work / "summary.md"
+    summary = work / "comment.md"
     sarif = Path(inputs.sarif_file) if inputs.sarif_file else work / "prodgate.sarif"
     if not sarif.is_absolute():
         sarif = workspace / sarif
     args = [
         "check", *map(str, checked), "--gate", inputs.gate, "--fail-on", inputs.fail_on,
         "--format", "github", "--format", f"json={report}", "--format", f"sarif={sarif}",
-        "--format", f"markdown={summary}",
     ]
+    if inputs.comment:
+        args += ["--format", f"pr-comment={summary}"]
     if policy:
         args += ["--policy", policy]
     if origin:

@@ -23,6 +23,7 @@ REPORTERS: dict[str, str] = {
     "github": "prodgate.reporters.github:render",
     "sarif": "prodgate.reporters.sarif:render",
     "markdown": "prodgate.reporters.markdown:render",
+    "pr-comment": "prodgate.reporters.markdown:render_pr_comment",
     "junit": "prodgate.reporters.junit:render",
 }
 

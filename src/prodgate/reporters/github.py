@@ -23,6 +23,7 @@ from prodgate.findings import Finding, Severity
 from prodgate.github.commands import Level, annotation, endgroup, group, safe_line
 from prodgate.github.outputs import SUMMARY_LIMIT, append_summary, write_outputs
 from prodgate.report import AssetResult, Report
+from prodgate.reporters.links import links_from_env
 from prodgate.reporters.markdown import render_markdown
 from prodgate.rules.registry import RULES
 
@@ -181,7 +182,7 @@ def write_github(report: Report, out: TextIO, env: Mapping[str, str]) -> None:
         path = Path(summary)
         used = path.stat().st_size if path.is_file() else 0
         budget = max(SUMMARY_LIMIT - used - 16 * 1024, 4096)
-        problems.append(append_summary(path, render_markdown(report, budget)))
+        problems.append(append_summary(path, render_markdown(report, budget, links_from_env(env, report.commit))))
     target = env.get("GITHUB_OUTPUT")
     if target:
         problems.append(write_outputs(target, outputs(report)))

@@ -1,57 +1,79 @@
 """Markdown: the job summary, the pull request comment and ``--format markdown``.
 
-Per asset it shows the state of every requirement, the exceptions and when they expire,
-each eval's metrics against their thresholds, then the findings with how to fix them.
-Everything from a declaration is escaped, so a name cannot inject HTML, links, table
-cells or ``@`` mentions. The output is cut between blocks to a byte budget (GitHub
-drops a step summary above 1 MiB whole, and a comment above 65,536 characters), with a
-note that says what was left out and where to find it.
+A reader should know in one screen what fails and what to do. So the report opens with
+the verdict and one overview table (one row per asset, failing first, names in natural
+order, the first blocking requirement as the next step), then each fix once with the
+assets that need it, then per-asset details in ``<details>`` sections (open only when
+few assets fail; assets that pass with nothing to say take their row and nothing else).
+
+The document is a list of sections, each a small function, composed in ``SECTIONS``:
+a new section is one function and one entry there. Sections yield blocks that carry
+what they would cost to leave out; :func:`fit` cuts details first, then the grouped
+fixes, then (only for thousands of assets) overview rows, and says exactly how many
+assets and findings were left out and where the rest is.
+
+Everything from a declaration is escaped (no HTML, links, table cells or ``@``
+mentions); code spans and fenced blocks hold text literally, except that the hygiene
+layer (:mod:`prodgate.hygiene`) shows invisible and bidi characters as escapes
+(``\\u200b``), so nothing hides inside what a reader copies.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from prodgate.findings import Finding, Severity
+from prodgate.findings import Finding, Location, Severity
 from prodgate.hygiene import clean, visible
-from prodgate.report import AssetResult, EvalSummary, ExceptionView, Report, State
+from prodgate.report import AssetResult, EvalSummary, MetricResult, Report, RequirementResult, State
+from prodgate.reporters.links import Links, links_from_env
 
 SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
 """The default budget: GitHub's 1 MiB step-summary cap, less room for other writers."""
 
+COMMENT_CHARS = 65536 - 200
+"""GitHub's comment limit in characters, less room for the comment's hidden marker."""
+
 MAX_FIELD = 2000
 """Longest single text (message, fix) shown; longer ones are cut with an ellipsis."""
 
-_STATE = {
-    State.MET: "✅ met",
-    State.MISSING: "❌ missing",
-    State.UNFILLED: "✏️ unfilled",
-    State.FAILING: "❌ failing",
-    State.WAIVED: "⏸️ waived",
-}
-_SEVERITY = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NOTE: "ℹ️"}  # noqa: RUF001
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+OPEN_DETAILS = 3
+"""Per-asset details start open when at most this many assets fail."""
+
+GROUP_NAMES = 6
+"""Asset names listed in a grouped fix before "…"."""
+
+# ---------------------------------------------------------------------------------------
+# Escaping
+
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|~#!<>&])")
+_SPAN = re.compile(r"`([^`\n]+)`")
+_YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def text(value: str, *, limit: int = MAX_FIELD) -> str:
-    """Plain text safe in Markdown: one line, HTML and Markdown syntax escaped, no pings,
-    invisible and bidirectional-control characters shown as escapes (``\\u202e``)."""
-    value = visible(" ".join(value.split()))
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = _SPECIAL.sub(r"\\\1", value)
-    # A zero-width space after "@" keeps "@org/team" from notifying anyone.
-    return value.replace("@", "@\u200b")
+    """Plain text safe in Markdown: one line, HTML and Markdown syntax escaped, no pings."""
+    return _escape(_clip(" ".join(visible(value).split()), limit))
+
+
+def _escape(value: str) -> str:
+    value = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m[1], "\\" + m[1]), value)
+    # "@org/team" in prose would notify the team; a word joiner stops the mention and is
+    # never inside code, so nothing a reader copies carries it.
+    return value.replace("@", "@\u2060")
 
 
 def code(value: str, *, in_table: bool = True) -> str:
-    """An inline code span holding ``value`` literally (paths, rule ids, tickets), but
-    for what :func:`prodgate.hygiene.clean` makes visible or disarms."""
-    value = clean(" ".join(value.split())[:MAX_FIELD])
+    """An inline code span holding ``value`` literally (paths, rule ids, tickets, YAML)."""
+    value = clean(_clip(" ".join(value.split()), MAX_FIELD))
     fence = "`"
     while fence in value:
         fence += "`"
@@ -61,172 +83,559 @@ def code(value: str, *, in_table: bool = True) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
-def code_block(value: str, indent: str = "") -> str:
-    """A fenced block for multi-line text such as a YAML snippet in a fix."""
-    value = clean(value[: MAX_FIELD * 2])
+def code_block(value: str, lang: str = "yaml", indent: str = "") -> str:
+    """A fenced block for multi-line text such as the YAML of a fix."""
+    value = clean(value.strip("\n")[: MAX_FIELD * 2])
     fence = "```"
     while fence in value:
         fence += "`"
     body = "\n".join(indent + line for line in value.splitlines())
-    return f"{indent}{fence}text\n{body}\n{indent}{fence}\n"
+    return f"{indent}{fence}{lang}\n{body}\n{indent}{fence}\n"
+
+
+def rich(value: str, *, in_table: bool = False, limit: int = MAX_FIELD) -> str:
+    """A message: text escaped, and what it quotes in backticks shown as code."""
+    value = _clip(" ".join(visible(value).split()), limit)
+    out: list[str] = []
+    pos = 0
+    for m in _SPAN.finditer(value):
+        out.append(_escape(value[pos : m.start()]))
+        out.append(code(m[1], in_table=in_table))
+        pos = m.end()
+    out.append(_escape(value[pos:]))
+    return "".join(out)
+
+
+def is_yaml_fix(fix: str) -> bool:
+    """A fix that is YAML to paste (``business_owner: {…}``), not a sentence."""
+    lines = [ln for ln in fix.strip("\n").splitlines() if ln.strip()]
+    return bool(lines) and bool(_YAML_START.match(lines[0])) and not lines[0].rstrip().endswith(".")
+
+
+def fix_markdown(fix: str, indent: str = "") -> str:
+    """A fix as a reader can use it: YAML in a fenced ``yaml`` block, prose with code."""
+    if is_yaml_fix(fix):
+        return "\n" + code_block(fix, "yaml", indent)
+    if "\n" in fix.strip():
+        return "\n" + code_block(fix, "text", indent)
+    return f"{indent}Fix: {rich(fix)}\n"
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def header(report: Report) -> str:
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """``svc-2`` before ``svc-10``: digit runs compare as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
+
+
+# ---------------------------------------------------------------------------------------
+# What sections see
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the overview: a checked asset, or a declaration that did not load."""
+
+    key: str
+    name: str
+    path: str
+    findings: tuple[Finding, ...]
+    passed: bool
+    asset: AssetResult | None = None
+    owner: str | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity and not f.waived)
+
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waived)
+
+    @property
+    def quiet(self) -> bool:
+        """Passes with nothing to disclose: one overview row and nothing else."""
+        return self.passed and not self.findings and not (self.asset and self.asset.exceptions)
+
+
+@dataclass(frozen=True)
+class View:
+    report: Report
+    links: Links
+    rows: tuple[Row, ...]
+    groups: tuple[Group, ...]
+
+    @property
+    def failing(self) -> int:
+        return sum(1 for r in self.rows if not r.passed)
+
+    @property
+    def grouped(self) -> bool:
+        """Fixes are listed once, by rule, when more than one asset has findings."""
+        return sum(1 for r in self.rows if r.findings) > 1
+
+
+@dataclass(frozen=True)
+class Group:
+    """Findings of one rule with one fix, across assets."""
+
+    rule_id: str
+    severity: Severity
+    waived: bool
+    fix: str
+    title: str
+    names: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+def build_view(report: Report, links: Links) -> View:
+    rows: list[Row] = [
+        Row(a.path, a.name, a.path, a.findings, report.asset_passed(a), a, a.owner) for a in report.assets
+    ]
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.unattached:
+        by_file.setdefault(f.location.path, []).append(f)
+    rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
+    rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
+    return View(report, links, tuple(rows), tuple(_groups(rows)))
+
+
+def _groups(rows: Sequence[Row]) -> Iterator[Group]:
+    from prodgate.rules.registry import RULES
+
+    found: dict[tuple[bool, int, str, str], list[tuple[Row, Finding]]] = {}
+    for row in rows:
+        for f in row.findings:
+            fix = "" if f.waived else f.fix.strip()
+            found.setdefault((f.waived, f.severity.rank, f.rule_id, fix), []).append((row, f))
+    for (waived, _, rule_id, fix), items in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        rule = RULES.get(rule_id)
+        names = tuple(dict.fromkeys(row.name for row, _ in items))
+        yield Group(rule_id, items[0][1].severity, waived, fix, rule.title if rule else rule_id, names,
+                    tuple(f for _, f in items))
+
+
+# ---------------------------------------------------------------------------------------
+# Blocks and fitting
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the document. ``cut`` is the order of leaving out (0: never; higher
+    goes first, from the end); ``key``, ``findings`` and ``rows`` say what leaving it
+    out hides. A ``closes`` block (``</details>``) stays exactly when the block that
+    opened it with the same ``key`` stays."""
+
+    text: str
+    cut: int = 0
+    key: str = ""
+    findings: int = 0
+    rows: int = 0
+    closes: bool = False
+
+
+KEEP, ROW, GROUP, DETAIL = 0, 1, 2, 3
+
+Section = Callable[[View], Iterator[Block]]
+
+
+def fit(blocks: Sequence[Block], limit: int, where: str, measure: Callable[[str], int] = len) -> str:
+    """The blocks joined, leaving out the most expendable ones from the end until the
+    document and a note on what is missing fit ``limit``."""
+    kept = list(blocks)
+    dropped: list[Block] = []
+
+    def note() -> str:
+        if not dropped:
+            return ""
+        findings = sum(b.findings for b in dropped)
+        assets = {b.key for b in dropped if b.key and not b.closes and not b.rows}
+        rows = sum(b.rows for b in dropped)
+        parts = []
+        if findings or assets:
+            parts.append(
+                f"{_plural(findings, 'finding')} in {_plural(len(assets), 'asset')} "
+                f"{'is' if findings == 1 else 'are'} not shown here"
+            )
+        if rows:
+            parts.append(f"{_plural(rows, 'asset')} {'is' if rows == 1 else 'are'} missing from the overview")
+        if any(b.cut == GROUP for b in dropped):
+            parts.append("the list of fixes is left out")
+        return f"> **Cut to fit GitHub's size limit:** {'; '.join(parts)}. {where}\n\n"
+
+    size = sum(measure(b.text) for b in kept)
+    while size + measure(note()) > limit:
+        candidates = [i for i, b in enumerate(kept) if b.cut]
+        if not candidates:
+            break
+        worst = max(kept[i].cut for i in candidates)
+        i = max(i for i in candidates if kept[i].cut == worst)
+        block = kept.pop(i)
+        size -= measure(block.text)
+        dropped.append(block)
+        if not block.findings and not block.rows and block.key:
+            # An opening block went: its closing tag goes with it.
+            for j in range(len(kept) - 1, -1, -1):
+                if kept[j].closes and kept[j].key == block.key:
+                    size -= measure(kept.pop(j).text)
+                    break
+    if dropped:
+        # The note goes where the details begin, right after the overview and the fixes.
+        at = next((i for i, b in enumerate(kept) if b.text.startswith("---")), len(kept))
+        kept.insert(at, Block(note()))
+    return "".join(b.text for b in kept)
+
+
+# ---------------------------------------------------------------------------------------
+# Sections
+
+
+def verdict(view: View) -> Iterator[Block]:
+    report = view.report
     c = report.counts
-    icon, verdict = ("✅", "passed") if report.passed else ("❌", "failed")
+    icon, word = ("✅", "passed") if report.passed else ("❌", "failed")
+    assets = len(view.rows)
+    scope = f" — {view.failing} of {_plural(assets, 'asset')} blocked" if view.failing else (
+        f" — {_plural(assets, 'asset')}" if assets else ""
+    )
     parts = [_plural(c.errors, "error"), _plural(c.warnings, "warning")]
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
-    clean_assets = report.clean_assets
+    fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
+    commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [
-        f"## {icon} prodgate {text(report.gate)} gate {verdict}",
+        f"## {icon} prodgate {text(report.gate)} gate {word}{scope}",
         "",
-        f"**{' · '.join(parts)}** — {_plural(len(report.assets), 'asset')} checked, {clean_assets} clean"
-        + (f"; failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""),
-        "",
-        f"Policy {code(report.policy_source, in_table=False)} (sha256 {code(report.policy_sha256[:12], in_table=False)})"
-        + (f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else "")
-        + f" · today {report.today} · prodgate {text(report.version)}",
+        f"**{' · '.join(parts)}**{fail_on} · policy {code(report.policy_source, in_table=False)} "
+        f"(sha256 {code(report.policy_sha256[:12], in_table=False)}){commit} · today {report.today} · "
+        f"prodgate {text(report.version)}",
         "",
     ]
     if report.declarations == 0:
         lines += ["No `ai-asset.yaml` found" + ("." if report.findings else ": nothing to check."), ""]
-    return "\n".join(lines) + "\n"
+    yield Block("\n".join(lines) + "\n")
 
 
-def asset_head(asset: AssetResult, report: Report) -> str:
-    icon = "✅" if report.asset_passed(asset) else "❌"
-    tier = text(asset.tier)
-    if asset.effective_tier != asset.tier:
-        tier = f"{tier} → {text(asset.effective_tier)} (risk floor)"
-    out = [f"### {icon} {text(asset.name)}", ""]
-    owner = f" · owner {text(asset.owner)}" if asset.owner else " · no owner"
-    out += [f"{tier}, {text(asset.stage)} · {code(asset.path, in_table=False)}{owner}", ""]
-    out += _requirements(asset)
-    out += _exceptions(asset.exceptions)
-    out += _evals(asset.evals)
-    return "\n".join(out) + "\n"
+def overview(view: View) -> Iterator[Block]:
+    if not view.rows:
+        return
+    yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
+    for row in view.rows:
+        status = "✅" if row.passed else "❌"
+        name = text(row.name) if row.asset else code(row.name)
+        owner = text(row.owner) if row.owner else "—"
+        cells = [status, f"**{name}**", str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
+                 str(row.waived), _next_step(row, view.report), owner]
+        yield Block("| " + " | ".join(cells) + " |\n", ROW, rows=1)
+    yield Block("\n")
 
 
-def _requirements(asset: AssetResult) -> list[str]:
+def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
+    if row.asset is None:
+        return []
+    return [r for r in row.asset.requirements if _requirement_icon(r, row.asset, report) == "❌"]
+
+
+def _next_step(row: Row, report: Report) -> str:
+    """The first thing to do: the first blocking requirement, else the first blocking finding."""
+    if row.passed:
+        return "—"
+    blocking = _blocking_requirements(row, report)
+    if blocking:
+        first = blocking[0]
+        more = f" (+{len(blocking) - 1} more)" if len(blocking) > 1 else ""
+        return f"{text(first.title)}: {_STATE_WORD[first.state]}{more}"
+    from prodgate.rules.registry import RULES
+
+    first_f = next(f for f in row.findings if report.blocks(f))
+    rule = RULES.get(first_f.rule_id)
+    title = rule.title if rule else first_f.rule_id
+    if row.asset is None:
+        return f"fix the declaration: {text(title)}"
+    return text(title)
+
+
+def grouped_fixes(view: View) -> Iterator[Block]:
+    if not view.grouped:
+        return
+    total = sum(len(g.findings) for g in view.groups)
+    fixes = f"{len(view.groups)} fix{'' if len(view.groups) == 1 else 'es'}"
+    yield Block(f"### What to fix: {fixes} for {_plural(total, 'finding')}\n\n", GROUP)
+    for g in view.groups:
+        yield Block(_group_item(g, view.links), GROUP, findings=0)
+    yield Block("\n", GROUP)
+
+
+def _group_item(g: Group, links: Links) -> str:
+    icon = "⏸️" if g.waived else _SEVERITY[g.severity]
+    names = ", ".join(text(n) if not n.endswith((".yaml", ".yml")) else code(n, in_table=False)
+                      for n in g.names[:GROUP_NAMES])
+    if len(g.names) > GROUP_NAMES:
+        names += ", …"
+    count = f" ({len(g.names)})" if len(g.names) > 1 else ""
+    repeated = f", {len(g.findings)} places" if len(g.findings) > len(g.names) else ""
+    head = f"- {icon} {_rule_link(g.rule_id, links)} {text(g.title)} — {names}{count}{repeated}"
+    if g.waived:
+        w = g.findings[0].waived_by
+        assert w is not None
+        return head + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
+    if not g.fix:
+        return head + "\n"
+    return head + "\n" + fix_markdown(g.fix, indent="  ")
+
+
+def details(view: View) -> Iterator[Block]:
+    shown = [r for r in view.rows if not r.quiet]
+    if not shown:
+        return
+    yield Block("---\n\n", KEEP)
+    open_ = view.failing <= OPEN_DETAILS
+    for row in shown:
+        yield from _asset_details(row, view, open_ and not row.passed)
+
+
+def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
+    report = view.report
+    counts = [_plural(row.count(Severity.ERROR), "error"), _plural(row.count(Severity.WARNING), "warning")]
+    if row.waived:
+        counts.append(f"{row.waived} waived")
+    icon = "✅" if row.passed else "❌"
+    a = row.asset
+    if a is not None:
+        tier = text(a.tier) if a.effective_tier == a.tier else f"{text(a.tier)} → {text(a.effective_tier)} (risk floor)"
+        summary = f"{icon} <b>{text(a.name)}</b> · {tier}, {text(a.stage)} · {', '.join(counts)}"
+    else:
+        summary = f"{icon} <b>{text(row.path)}</b> · not checked: the declaration does not load · {', '.join(counts)}"
+    out = [f"<details{' open' if open_ else ''}>\n<summary>{summary}</summary>\n\n"]
+    if a is not None:
+        owner = f"owner {text(a.owner)}" if a.owner else "no owner"
+        out.append(f"{_place(Location(a.path), view.links)} · {owner}\n\n")
+        out += _requirements(a, report, view.links)
+        out += _exceptions(a)
+        out += _evals(a.evals, view.links)
+    if row.findings:
+        out.append("**Findings**\n\n")
+    yield Block("".join(out), DETAIL, row.key)
+    for f in row.findings:
+        yield Block(_finding_item(f, view), DETAIL, row.key, findings=1)
+    yield Block("\n</details>\n\n", KEEP, row.key, closes=True)
+
+
+_SEVERITY = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NOTE: "ℹ️"}  # noqa: RUF001
+_STATE_WORD = {
+    State.MET: "met",
+    State.MISSING: "missing",
+    State.UNFILLED: "unfilled",
+    State.FAILING: "failing",
+    State.WAIVED: "waived",
+}
+
+
+def _requirement_findings(r: RequirementResult, asset: AssetResult) -> list[Finding]:
+    mine = [f for f in asset.findings if f.rule_id in r.rule_ids and f.requirement == r.id]
+    return mine or [f for f in asset.findings if f.rule_id in r.rule_ids]
+
+
+def _requirement_icon(r: RequirementResult, asset: AssetResult, report: Report) -> str:
+    """❌ when the requirement blocks this gate, ⚠️ when it only warns, ✅/⏸️ otherwise."""
+    if r.state is State.MET:
+        return "✅"
+    if r.state is State.WAIVED:
+        return "⏸️"
+    related = _requirement_findings(r, asset)
+    if any(report.blocks(f) for f in related):
+        return "❌"
+    return "⚠️"
+
+
+def _requirements(asset: AssetResult, report: Report, links: Links) -> list[str]:
     if not asset.requirements:
-        return ["No requirement applies at this tier, stage and gate.", ""]
-    rows = ["| Requirement | State | Rules |", "|---|---|---|"]
+        return ["No requirement applies at this tier, stage and gate.\n\n"]
+    rows = ["| Requirement | State | Rules |\n|---|---|---|\n"]
     for r in asset.requirements:
-        title = text(r.title)
+        title = f"{text(r.title)} {code(r.id)}"
         if r.reason:
             title += f"<br>*because {text(r.reason)}*"
-        rules = ", ".join(code(rid) for rid in r.rule_ids)
-        rows.append(f"| {title} | {_STATE[r.state]} | {rules} |")
-    return [*rows, ""]
+        icon = _requirement_icon(r, asset, report)
+        state = f"{icon} {_STATE_WORD[r.state]}"
+        if icon == "❌":
+            state = f"**{state}** (blocks)"
+        elif icon == "⚠️":
+            state += " (warning only)"
+        if r.state is State.WAIVED:
+            w = next((f.waived_by for f in _requirement_findings(r, asset) if f.waived_by), None)
+            if w is not None:
+                state += f" by {code(w.ticket)} until {text(w.expires)}"
+        rules = ", ".join(_rule_link(rid, links) for rid in r.rule_ids)
+        rows.append(f"| {title} | {state} | {rules} |\n")
+    return [*rows, "\n"]
 
 
-def _exceptions(exceptions: tuple[ExceptionView, ...]) -> list[str]:
-    if not exceptions:
+def _exceptions(asset: AssetResult) -> list[str]:
+    if not asset.exceptions:
         return []
-    rows = ["**Exceptions**", "", "| Requirement | Ticket | Expires | Status |", "|---|---|---|---|"]
-    for e in exceptions:
+    titles = {r.id: r.title for r in asset.requirements}
+    rows = ["**Exceptions**\n\n| Requirement | Ticket | Expires | Status |\n|---|---|---|---|\n"]
+    for e in asset.exceptions:
         if not e.valid:
             status = "❌ not valid: waives nothing (see findings)"
         elif e.used:
             status = "⏸️ active: waives findings"
         else:
             status = "⚠️ active but unused"
-        rows.append(f"| {text(e.requirement)} | {code(e.ticket)} | {text(e.expires)} | {status} |")
-    return [*rows, ""]
+        title = f"{text(titles[e.requirement])} {code(e.requirement)}" if e.requirement in titles else code(e.requirement)
+        rows.append(f"| {title} | {code(e.ticket)} | {text(e.expires)} | {status} |\n")
+    return [*rows, "\n"]
 
 
-def _evals(evals: tuple[EvalSummary, ...]) -> list[str]:
+_OPS = (("<=", "≤"), (">=", "≥"), ("==", "="))
+
+
+def readable_threshold(threshold: str) -> str:
+    """``>= 0.98; policy >= 0.95`` as ``≥ 0.98 (policy ≥ 0.95)``."""
+    out = " ".join(threshold.split())
+    for op, sign in _OPS:
+        out = re.sub(rf"{re.escape(op)}\s*", f"{sign} ", out)
+    out = re.sub(r"(?<![≤≥=<>])([<>])\s*", r"\1 ", out)
+    if out.startswith("policy "):
+        return out
+    head, sep, policy = out.partition("; policy ")
+    return f"{head} (policy {policy})" if sep else head
+
+
+def number(value: float | None) -> str:
+    """A metric rounded for reading: integers whole, rates to three places."""
+    if value is None:
+        return "—"
+    if value == int(value) and abs(value) < 1e12:
+        return str(int(value))
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    return f"{round(value, 3):g}" if abs(value) >= 0.001 else f"{value:.2e}"
+
+
+def _eval_counts(e: EvalSummary) -> str | None:
+    """``392/400 passed`` from the counts a results file gives, when it gives them."""
+    by_name = {m.name: m for m in e.metrics}
+    passed = by_name.get("passed") or by_name.get("test_pass_count")
+    total = by_name.get("tests")
+    if total is None and "test_fail_count" in by_name and passed is not None and passed.value is not None:
+        failed = by_name["test_fail_count"].value
+        errors = by_name.get("error_count")
+        if failed is not None:
+            extra = errors.value if errors is not None and errors.value is not None else 0
+            return f"{number(passed.value)}/{number(passed.value + failed + extra)} passed"
+    if passed is None or total is None or passed.value is None or total.value is None:
+        return None
+    return f"{number(passed.value)}/{number(total.value)} passed"
+
+
+_COUNT_METRICS = frozenset({"passed", "tests", "failures", "errors", "skipped",
+                            "test_pass_count", "test_fail_count", "error_count"})
+
+
+def _metric_cell(m: MetricResult) -> str:
+    icon = {True: "✅", False: "❌", None: ""}[m.passed]
+    threshold = f" · needs {text(readable_threshold(m.threshold))}" if m.threshold else ""
+    return f"{icon} {text(m.name)} {number(m.value)}{threshold}".strip()
+
+
+def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
     if not evals:
         return []
-    rows = ["**Evals**", "", "| Eval | Metric | Value | Threshold | Result |", "|---|---|---|---|---|"]
+    models = any(e.model for e in evals)
+    head = "| Eval | Result | Thresholds |" + (" Model |" if models else "") + " Run |"
+    rows = [f"**Evals**\n\n{head}\n|---|---|---|{'---|' if models else ''}---|\n"]
     for e in evals:
-        name = f"{text(e.name)}<br>{code(e.results)}"
-        extra = [x for x in (f"model {text(e.model)}" if e.model else "", f"run {text(e.run_at)}" if e.run_at else "") if x]
-        if extra:
-            name += "<br>" + " · ".join(extra)
-        if not e.metrics:
-            rows.append(f"| {name} | — | — | — | no metrics read |")
-        for i, m in enumerate(e.metrics):
-            value = "—" if m.value is None else f"{m.value:g}"
-            result = {True: "✅ met", False: "❌ missed", None: "—"}[m.passed]
-            threshold = code(m.threshold) if m.threshold else "—"
-            rows.append(f"| {name if i == 0 else ''} | {text(m.name)} | {value} | {threshold} | {result} |")
-    return [*rows, ""]
+        judged = [m for m in e.metrics if m.threshold]
+        failed = any(m.passed is False for m in judged)
+        icon = "❌" if failed else ("✅" if judged else "")
+        place = _place(e.location, links) if e.location else code(e.results)
+        name = f"{icon} {text(e.name)}".strip() + f"<br>{place}"
+        counts = _eval_counts(e)
+        if counts is None:
+            shown = [m for m in e.metrics if not m.threshold and m.name not in _COUNT_METRICS][:3]
+            counts = ", ".join(f"{text(m.name)} {number(m.value)}" for m in shown) or (
+                "—" if e.metrics else "no metrics read"
+            )
+        cells = "<br>".join(_metric_cell(m) for m in judged) or "—"
+        model = (f" {text(e.model)} |" if e.model else " — |") if models else ""
+        run = text(e.run_at[:10]) if e.run_at else "—"
+        rows.append(f"| {name} | {counts} | {cells} |{model} {run} |\n")
+    return [*rows, "\n"]
 
 
-def finding_item(f: Finding) -> str:
-    """One finding as a list item: icon, rule, place, message; the fix below it."""
+def _rule_link(rule_id: str, links: Links) -> str:
+    return f"[{code(rule_id, in_table=False)}]({links.rule(rule_id)})"
+
+
+def _place(loc: Location, links: Links) -> str:
+    label = code(str(loc), in_table=False)
+    url = links.location(loc)
+    return f"[{label}]({url})" if url else label
+
+
+def _finding_item(f: Finding, view: View) -> str:
+    """One finding: icon, rule, place, message; its fix here unless listed once above."""
     icon = "⏸️" if f.waived else _SEVERITY[f.severity]
-    item = f"- {icon} **{f.rule_id}** {code(str(f.location), in_table=False)} {text(f.message)}"
+    item = f"- {icon} {_rule_link(f.rule_id, view.links)} {_place(f.location, view.links)} {rich(f.message)}"
     if f.waived_by is not None:
         w = f.waived_by
         return item + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
-    if not f.fix:
+    if not f.fix or view.grouped:
         return item + "\n"
-    if "\n" in f.fix.strip():
-        return item + "\n\n  How to fix:\n\n" + code_block(f.fix.strip("\n"), indent="  ")
-    return item + f"<br>How to fix: {text(f.fix)}\n"
+    return item + "\n" + fix_markdown(f.fix, indent="  ")
 
 
-@dataclass(frozen=True)
-class _Block:
-    text: str
-    findings: int = 0
-    asset: bool = False
+def footer(view: View) -> Iterator[Block]:
+    rule = view.report.hint_rule
+    if rule:
+        yield Block(f"Run `prodgate explain {rule}` (or any rule id) for what a rule checks and how to fix it.\n")
 
 
-def _blocks(report: Report) -> Iterator[_Block]:
-    from prodgate.reporters.governance import governance_section
-
-    yield _Block(header(report))
-    yield _Block(governance_section(report))
-    for asset in report.assets:
-        yield _Block(asset_head(asset, report), asset=True)
-        if asset.findings:
-            yield _Block("**Findings**\n\n")
-            for f in asset.findings:
-                yield _Block(finding_item(f), findings=1)
-            yield _Block("\n")
-    orphans = report.unattached
-    if orphans:
-        yield _Block("### ❌ Declarations that could not be checked\n\n", asset=True)
-        for f in orphans:
-            yield _Block(finding_item(f), findings=1)
-        yield _Block("\n")
-    if report.hint_rule:
-        yield _Block(
-            f"Run `prodgate explain {report.hint_rule}` (or any rule id) for what a rule checks and how to fix it.\n"
-        )
+SECTIONS: tuple[Section, ...] = (verdict, overview, grouped_fixes, details, footer)
+"""The document, top to bottom. Verdict and overview always come first."""
 
 
-def render_markdown(report: Report, max_bytes: int = SUMMARY_BYTES) -> str:
-    """The whole Markdown report, cut between blocks so that it fits ``max_bytes``."""
-    out: list[str] = []
-    used = 0
-    blocks = list(_blocks(report))
-    note_room = 400
-    for i, block in enumerate(blocks):
-        size = len(block.text.encode("utf-8"))
-        if used + size + note_room > max_bytes:
-            rest = blocks[i:]
-            findings = sum(b.findings for b in rest)
-            assets = sum(1 for b in rest if b.asset)
-            where = f" in {_plural(assets, 'more asset')}" if assets else ""
-            out.append(
-                f"\n> **Truncated** to fit GitHub's size limit: {_plural(findings, 'more finding')}"
-                f"{where} not shown here. The JSON report lists every finding.\n"
-            )
-            break
-        out.append(block.text)
-        used += size
-    return "".join(out)
+def blocks(report: Report, links: Links | None = None) -> list[Block]:
+    view = build_view(report, links or Links())
+    return [b for section in SECTIONS for b in section(view)]
+
+
+def render_markdown(
+    report: Report,
+    max_bytes: int = SUMMARY_BYTES,
+    links: Links | None = None,
+    where: str = "The JSON report lists every finding.",
+) -> str:
+    """The job summary: the whole document, cut to ``max_bytes`` of UTF-8."""
+    return fit(blocks(report, links), max_bytes, where, lambda s: len(s.encode("utf-8")))
+
+
+def render_comment(report: Report, links: Links | None = None, run_url: str | None = None) -> str:
+    """The pull request comment: within GitHub's character limit, overview whole."""
+    where = (
+        f"The full summary is in [the workflow run]({run_url})." if run_url
+        else "The job summary of the workflow run has everything."
+    )
+    return fit(blocks(report, links), COMMENT_CHARS, where)
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
-    out.write(render_markdown(report))
+    out.write(render_markdown(report, links=links_from_env(os.environ, report.commit)))
+
+
+def run_url(env: dict[str, str] | os._Environ[str]) -> str | None:
+    """The workflow run's page, where the job summary is."""
+    server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
+    repo, run_id = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_RUN_ID", "")
+    if server.startswith("https://") and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo) and run_id.isdigit():
+        return f"{server}/{repo}/actions/runs/{run_id}"
+    return None
+
+
+def render_pr_comment(report: Report, out: TextIO, *, color: bool = False) -> None:
+    """``--format pr-comment``: the Markdown sized for a pull request comment."""
+    out.write(render_comment(report, links_from_env(os.environ, report.commit), run_url(os.environ)))

@@ -11,5 +11,6 @@ END = "<!-- rules:end -->"
 def rules_markdown() -> str:
     rows = ["| id | name | default | title |", "|---|---|---|---|"]
     for rule in RULES.values():
-        rows.append(f"| {rule.id} | `{rule.name}` | {rule.severity.value} | {rule.title} |")
+        # The anchor is what the job summary's rule links point at (README.md#pg301).
+        rows.append(f'| <a id="{rule.id.lower()}"></a>{rule.id} | `{rule.name}` | {rule.severity.value} | {rule.title} |')
     return "\n".join(rows) + "\n"

@@ -1,0 +1,56 @@
+"""Where a report's places and rule ids link to.
+
+A location links to the file at its line in the commit that was checked
+(``{server}/{repo}/blob/{sha}/{path}#L{line}``), so the link still shows what the gate
+saw after the branch moves on. A rule id links to its row in the README's rule table.
+Outside GitHub Actions, or when the commit is unknown, locations stay plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from prodgate import __version__
+from prodgate.findings import Location
+
+PROJECT_URL = "https://github.com/prodgate/prodgate"
+DOCS_URL = f"{PROJECT_URL}/blob/v{__version__}/README.md"
+"""The README whose rule table has an anchor per rule id (``#pg301``)."""
+
+_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_SERVER = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*$")
+_URL = re.compile(r"^https://[^\s()<>\[\]\"'`\\]+$")
+
+
+@dataclass(frozen=True)
+class Links:
+    blob_base: str | None = None
+    """``{server}/{repo}/blob/{sha}`` or None when places are not linked."""
+    docs: str = DOCS_URL
+
+    def location(self, loc: Location) -> str | None:
+        if not self.blob_base or not loc.path or loc.path.startswith(("/", "../")):
+            return None
+        url = f"{self.blob_base}/{quote(loc.path)}"
+        return f"{url}#L{loc.line}" if loc.line > 0 else url
+
+    def rule(self, rule_id: str) -> str:
+        return f"{self.docs}#{rule_id.lower()}"
+
+
+def links_from_env(env: Mapping[str, str], commit: str | None) -> Links:
+    """Links for a run under GitHub Actions; each value is checked, since a malformed
+    one would make every link in the report point somewhere else."""
+    docs = env.get("PRODGATE_DOCS_URL", "").strip() or DOCS_URL
+    if not _URL.match(docs):
+        docs = DOCS_URL
+    server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
+    repo = env.get("GITHUB_REPOSITORY", "")
+    sha = (commit or env.get("GITHUB_SHA", "")).lower()
+    if env.get("GITHUB_ACTIONS") != "true" or not (_SERVER.match(server) and _REPO.match(repo) and _SHA.match(sha)):
+        return Links(None, docs)
+    return Links(f"{server}/{repo}/blob/{sha}", docs)
