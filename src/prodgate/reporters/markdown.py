@@ -66,9 +66,9 @@ def text(value: str, *, limit: int = MAX_FIELD) -> str:
 
 def _escape(value: str) -> str:
     value = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m[1], "\\" + m[1]), value)
-    # "@org/team" in prose would notify the team; a word joiner stops the mention and is
-    # never inside code, so nothing a reader copies carries it.
-    return value.replace("@", "@\u2060")
+    # "@org/team" in prose would notify the team; a zero-width space stops the mention.
+    # It is never put inside code, so no fix or path a reader copies carries it.
+    return value.replace("@", "@\u200b")
 
 
 def code(value: str, *, in_table: bool = True) -> str:
@@ -113,12 +113,13 @@ def is_yaml_fix(fix: str) -> bool:
 
 
 def fix_markdown(fix: str, indent: str = "") -> str:
-    """A fix as a reader can use it: YAML in a fenced ``yaml`` block, prose with code."""
+    """What follows a list item's text: YAML in a fenced ``yaml`` block (GitHub gives it
+    a copy button), other text on its own line with what it quotes as code."""
     if is_yaml_fix(fix):
-        return "\n" + code_block(fix, "yaml", indent)
+        return "\n\n" + code_block(fix, "yaml", indent)
     if "\n" in fix.strip():
-        return "\n" + code_block(fix, "text", indent)
-    return f"{indent}Fix: {rich(fix)}\n"
+        return "\n\n" + code_block(fix, "text", indent)
+    return f"\\\n{indent}Fix: {rich(fix)}\n"
 
 
 def _plural(n: int, word: str) -> str:
@@ -383,7 +384,7 @@ def _group_item(g: Group, links: Links) -> str:
         return head + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
     if not g.fix:
         return head + "\n"
-    return head + "\n" + fix_markdown(g.fix, indent="  ")
+    return head + fix_markdown(g.fix, indent="  ")
 
 
 def details(view: View) -> Iterator[Block]:
@@ -586,7 +587,7 @@ def _finding_item(f: Finding, view: View) -> str:
         return item + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
     if not f.fix or view.grouped:
         return item + "\n"
-    return item + "\n" + fix_markdown(f.fix, indent="  ")
+    return item + fix_markdown(f.fix, indent="  ")
 
 
 def footer(view: View) -> Iterator[Block]:
