@@ -160,20 +160,24 @@ def test_overview_is_a_table_in_natural_order_and_fixes_are_code(repo: Path, run
 
 
 def test_invisible_characters_never_reach_code(tmp_path: Path) -> None:
-    """A fix or message carrying zero-width and bidi characters: code shows it without
-    them (what a reader pastes is what they saw); prose still cannot ping anyone."""
+    """A fix or message carrying zero-width and bidi characters: code shows them as
+    escapes (a reader sees the trick instead of pasting it); prose cannot ping anyone."""
     hostile = finding(
         rule="PG602",
         message="add `business_owner:` for raj.patel@\u200bexample.com \u202egnp.exe",
-        fix="business_owner: { name: Raj\u200d Patel, email: raj.patel@\u200bexample.com }\u2066",
+        fix="business_owner: { name: Raj Patel, email: raj.patel@\u200bexample.com }\u2066",
     )
     out = render_markdown(report([hostile, finding(message="ping @acme/admins")]))
     tokens = _md().parse(out)
     spans = list(_code(tokens))
-    assert any(t.content == "business_owner: { name: Raj Patel, email: raj.patel@example.com }\n" for t in spans)
+    assert any(
+        t.content == "business_owner: { name: Raj Patel, email: raj.patel@\\u200bexample.com }\\u2066\n"
+        for t in spans
+    )
     assert any(t.content == "business_owner:" for t in spans)
     for t in spans:
         assert not INVISIBLE.search(t.content)
+    assert "\u202e" not in out and "\\\\u202egnp.exe" in out
     prose = re.sub(r"`[^`]*`", "", out)
     assert "@acme/admins" not in prose and "@\u200bacme/admins" in prose
 
