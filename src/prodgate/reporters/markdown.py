@@ -166,6 +166,9 @@ class View:
     links: Links
     rows: tuple[Row, ...]
     groups: tuple[Group, ...]
+    others: tuple[Finding, ...] = ()
+    """Findings about the run rather than one declaration (changes to governance,
+    undeclared AI use): sections of their own, never overview rows."""
 
     @property
     def failing(self) -> int:
@@ -195,11 +198,20 @@ def build_view(report: Report, links: Links) -> View:
         Row(a.path, a.name, a.path, a.findings, report.asset_passed(a), a, a.owner) for a in report.assets
     ]
     by_file: dict[str, list[Finding]] = {}
+    others: list[Finding] = []
     for f in report.unattached:
-        by_file.setdefault(f.location.path, []).append(f)
+        if f.rule_id.startswith(DECLARATION_RULES):
+            by_file.setdefault(f.location.path, []).append(f)
+        else:
+            others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
-    return View(report, links, tuple(rows), tuple(_groups(rows)))
+    return View(report, links, tuple(rows), tuple(_groups(rows)), tuple(others))
+
+
+DECLARATION_RULES = ("PG1",)
+"""Findings outside any asset from these rules are declarations that did not load: each
+file gets an overview row of its own."""
 
 
 def _groups(rows: Sequence[Row]) -> Iterator[Group]:
@@ -590,13 +602,26 @@ def _finding_item(f: Finding, view: View) -> str:
     return item + fix_markdown(f.fix, indent="  ")
 
 
+def other_findings(view: View) -> Iterator[Block]:
+    """Findings about the run as a whole, by file, with their fixes."""
+    if not view.others:
+        return
+    yield Block(f"### Other findings ({len(view.others)})\n\n", KEEP)
+    for f in view.others:
+        item = _finding_item(f, view)
+        if f.fix and not f.waived and view.grouped:
+            item = item.rstrip("\n") + fix_markdown(f.fix, indent="  ")
+        yield Block(item, DETAIL, findings=1)
+    yield Block("\n", KEEP)
+
+
 def footer(view: View) -> Iterator[Block]:
     rule = view.report.hint_rule
     if rule:
         yield Block(f"Run `prodgate explain {rule}` (or any rule id) for what a rule checks and how to fix it.\n")
 
 
-SECTIONS: tuple[Section, ...] = (verdict, overview, grouped_fixes, details, footer)
+SECTIONS: tuple[Section, ...] = (verdict, overview, grouped_fixes, other_findings, details, footer)
 """The document, top to bottom. Verdict and overview always come first."""
 
 
