@@ -337,7 +337,7 @@ def test_summary_shows_each_approver_and_their_review_state(
     code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
                           "--format", "markdown", "--today", TODAY)
     assert code == 1
-    section = out[out.index("### Changes to governance"):out.index("### ❌ notes-summariser")]
+    section = out[out.index("### Changes to governance"):out.index("<details")]
     assert "Approvals verified against: pull request acme/app#7" in section
     assert (
         "| notes-summariser | `GOV-77` for PG701, added | ✅ business\\_executive: Helena Novak (@\u200bhnovak) — approved"

@@ -289,7 +289,7 @@ def test_job_summary_shows_changes_to_governance(gitroot: Path, run: Run) -> Non
     (gitroot / "gone/ai-asset.yaml").unlink()
     code, out, _err = run("check", str(gitroot), "--base", base, "--format", "markdown", "--today", TODAY)
     assert code == 1
-    section = out[out.index("### Changes to governance"):out.index("### ❌ notes-summariser")]
+    section = out[out.index("### Changes to governance"):out.index("<details")]
     assert f"Compared with the base commit `{base[:12]}`" in section
     assert "| notes-summariser | `tier` at `ai-asset.yaml:3:7` | departmental | team | ❌ `PG701` |" in section
     assert "**Removed declarations**" in section and "asset 'gone-bot' (team, sandbox) was removed" in section

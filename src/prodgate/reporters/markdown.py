@@ -50,7 +50,7 @@ GROUP_NAMES = 6
 # Escaping
 
 
-_SPECIAL = re.compile(r"([\\`*_\[\]|~#!<>&])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")
 _SPAN = re.compile(r"`([^`\n]+)`")
 _YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
 
@@ -202,12 +202,15 @@ def build_view(report: Report, links: Links) -> View:
     for f in report.unattached:
         if f.rule_id.startswith(DECLARATION_RULES):
             by_file.setdefault(f.location.path, []).append(f)
-        else:
+        elif f.rule_id not in GOVERNANCE_RULES:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
     return View(report, links, tuple(rows), tuple(_groups(rows)), tuple(others))
 
+
+GOVERNANCE_RULES = frozenset({"PG702", "PG703"})
+"""Shown by the "Changes to governance" section (policy edits, removed declarations)."""
 
 DECLARATION_RULES = ("PG1",)
 """Findings outside any asset from these rules are declarations that did not load: each
@@ -590,16 +593,31 @@ def _place(loc: Location, links: Links) -> str:
     return f"[{label}]({url})" if url else label
 
 
-def _finding_item(f: Finding, view: View) -> str:
-    """One finding: icon, rule, place, message; its fix here unless listed once above."""
+def finding_item(f: Finding, links: Links | None = None, *, with_fix: bool = True) -> str:
+    """One finding as a list item: icon, rule, place, message, and its fix."""
+    links = links or Links()
     icon = "⏸️" if f.waived else _SEVERITY[f.severity]
-    item = f"- {icon} {_rule_link(f.rule_id, view.links)} {_place(f.location, view.links)} {rich(f.message)}"
+    item = f"- {icon} {_rule_link(f.rule_id, links)} {_place(f.location, links)} {rich(f.message)}"
     if f.waived_by is not None:
         w = f.waived_by
         return item + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
-    if not f.fix or view.grouped:
+    if not f.fix or not with_fix:
         return item + "\n"
     return item + fix_markdown(f.fix, indent="  ")
+
+
+def _finding_item(f: Finding, view: View) -> str:
+    """In the details, a finding's fix is left out when the list of fixes has it."""
+    return finding_item(f, view.links, with_fix=not view.grouped)
+
+
+def governance(view: View) -> Iterator[Block]:
+    """Changes to governance: what the change does to the controls that judge it."""
+    from prodgate.reporters.governance import governance_section
+
+    section = governance_section(view.report)
+    if section:
+        yield Block(section + "\n")
 
 
 def other_findings(view: View) -> Iterator[Block]:
@@ -608,10 +626,7 @@ def other_findings(view: View) -> Iterator[Block]:
         return
     yield Block(f"### Other findings ({len(view.others)})\n\n", KEEP)
     for f in view.others:
-        item = _finding_item(f, view)
-        if f.fix and not f.waived and view.grouped:
-            item = item.rstrip("\n") + fix_markdown(f.fix, indent="  ")
-        yield Block(item, DETAIL, findings=1)
+        yield Block(finding_item(f, view.links), DETAIL, findings=1)
     yield Block("\n", KEEP)
 
 
@@ -621,7 +636,7 @@ def footer(view: View) -> Iterator[Block]:
         yield Block(f"Run `prodgate explain {rule}` (or any rule id) for what a rule checks and how to fix it.\n")
 
 
-SECTIONS: tuple[Section, ...] = (verdict, overview, grouped_fixes, other_findings, details, footer)
+SECTIONS: tuple[Section, ...] = (verdict, overview, governance, grouped_fixes, other_findings, details, footer)
 """The document, top to bottom. Verdict and overview always come first."""
 
 
