@@ -368,3 +368,31 @@ def test_comparing_with_the_base_imports_neither_gitpython_nor_requests(gitroot:
                           check=False, env={**os.environ, "GITHUB_ACTIONS": "", "GITHUB_TOKEN": "x"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().endswith("[]")
+
+
+def test_with_base_a_repository_policy_is_read_from_the_base(gitroot: Path, run: Run) -> None:
+    strict = "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\nrules: {PG604: {severity: error}}\n"
+    write(gitroot, "gov/policy.yaml", strict)
+    pilot = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: card.md\n"
+    write(gitroot, "ai-asset.yaml", pilot)
+    base = commit(gitroot)
+    # The model card was never written; the change switches off the rule that says so.
+    write(gitroot, "gov/policy.yaml", strict.replace("rules: {PG604: {severity: error}}", "rules: {PG202: {enabled: false}}"))
+    policy = str(gitroot / "gov/policy.yaml")
+    code, report, _ = _check(run, gitroot, "--base", base, "--policy", policy)
+    assert code == 1
+    assert report["policy"]["source"] == f"gov/policy.yaml at {base[:12]}"
+    assert [f["rule_id"] for f in report["findings"] if f["rule_id"] in ("PG202", "PG702")] == ["PG202", "PG702"]
+    assert report["assets"][0]["files"][-1]["path"] == "gov/policy.yaml"
+    # Without --base the working tree's policy applies, as before.
+    code, report, _ = _check(run, gitroot, "--policy", policy)
+    assert code == 0 and report["policy"]["source"] == policy
+
+
+def test_with_base_a_policy_the_change_adds_is_refused(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    base = commit(gitroot)
+    write(gitroot, "gov/policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n")
+    code, out, err = run("check", str(gitroot), "--base", base, "--policy", str(gitroot / "gov/policy.yaml"))
+    assert code == 2 and out == ""
+    assert "gov/policy.yaml does not exist in the base commit" in err and "cannot bring the policy" in err

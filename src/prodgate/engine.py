@@ -272,7 +272,7 @@ def check_asset(
         evals=tuple(ctx.evals),
         findings=tuple(sorted(all_findings, key=Finding.sort_key)),
         declaration=decl,
-        files=judged_files(decl, root, policy.source, policy.source_sha256 or policy.sha256),
+        files=judged_files(decl, root, options.policy_file or policy.source, policy.source_sha256 or policy.sha256),
         weakened=tuple(weakened),
     )
 

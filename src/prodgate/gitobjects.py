@@ -26,6 +26,16 @@ def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def toplevel(directory: Path) -> Path | None:
+    """The git top level of ``directory``, or None outside a checkout."""
+    try:
+        proc = git(directory, "rev-parse", "--show-toplevel")
+    except OSError:
+        return None
+    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(text).resolve() if proc.returncode == 0 and text else None
+
+
 def has_commit(repo: Path, sha: str) -> bool:
     return git(repo, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
 

@@ -70,7 +70,7 @@ class BaseUnavailable:
 
 def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
     """The base snapshot, why it is unavailable, or a usage error message."""
-    top = _toplevel(root)
+    top = gitobjects.toplevel(root)
     if top is None:
         return f"--base {ref}: {root} is not inside a git checkout, so there is no base commit to compare with"
     sha = gitobjects.resolve_commit(top, ref)
@@ -98,15 +98,6 @@ def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
             if parsed is not None:
                 snapshot.declarations[rel] = parsed
     return snapshot
-
-
-def _toplevel(root: Path) -> Path | None:
-    try:
-        proc = gitobjects.git(root, "rev-parse", "--show-toplevel")
-    except OSError:
-        return None
-    out = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    return Path(out).resolve() if proc.returncode == 0 and out else None
 
 
 def _parse(repo: Path, blob: str, rel: str) -> BaseDeclaration | None:

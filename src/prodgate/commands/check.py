@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -87,17 +88,29 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     from prodgate.engine import Options, run
     from prodgate.policy.loader import PolicyError, load_policy
 
+    base = getattr(args, "base", None)
+    policy_file = getattr(args, "policy_origin", None) or _in_repo(args.policy, root)
+    policy_arg, label = args.policy, None
+    if base and policy_file and not getattr(args, "policy_origin", None):
+        from prodgate.change.policy import policy_at_base
+
+        at_base = policy_at_base(args.policy, base, root)
+        if isinstance(at_base, str):
+            return error(at_base)
+        if at_base is not None:
+            policy_arg, label = str(at_base.path), at_base.label
     try:
-        policy = load_policy(args.policy, args.policy_sha256)
+        policy = load_policy(policy_arg, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
+    if label is not None:
+        policy = dataclasses.replace(policy, source=label)
     reviews = _reviews(args)
     if isinstance(reviews, Refusal):
         return error(reviews.message)
-    base = getattr(args, "base", None)
     options = Options(
         gate=args.gate, fail_on=fail_on, today=today, base=base or None,
-        policy_file=getattr(args, "policy_origin", None) or _in_repo(args.policy, root), reviews=reviews,
+        policy_file=policy_file, reviews=reviews,
         discover=getattr(args, "discover", False),
         changed_files=tuple(changed) if changed is not None else None,
     )
