@@ -30,7 +30,7 @@ def toplevel(directory: Path) -> Path | None:
     """The git top level of ``directory``, or None outside a checkout."""
     try:
         proc = git(directory, "rev-parse", "--show-toplevel")
-    except OSError:
+    except (OSError, subprocess.SubprocessError):
         return None
     text = proc.stdout.decode("utf-8", "surrogateescape").strip()
     return Path(text).resolve() if proc.returncode == 0 and text else None

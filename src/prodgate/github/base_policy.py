@@ -21,7 +21,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from prodgate.gitobjects import has_commit
+from prodgate.gitobjects import has_commit, toplevel
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -47,16 +47,6 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _toplevel(directory: Path) -> Path | None:
-    try:
-        proc = _git(directory, "rev-parse", "--show-toplevel")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return None
-    return Path(proc.stdout.strip()).resolve()
-
-
 def _inside(path: Path, directory: Path) -> bool:
     return path == directory or directory in path.parents
 
@@ -79,7 +69,7 @@ def resolve_policy(
         return policy
     target = workspace.resolve() / raw.relative_to(ws_lexical)
     where = f"policy {policy!r}"
-    repo = _toplevel(checked if checked.is_dir() else checked.parent)
+    repo = toplevel(checked if checked.is_dir() else checked.parent)
     if repo is None:
         return Refused(
             f"{where} is inside the workspace but the checked path is not a git checkout, so it "
@@ -88,7 +78,7 @@ def resolve_policy(
         )
     if not _inside(target, repo):
         return policy  # a separate checkout beside the repository
-    own = _toplevel(target.parent) if target.parent.is_dir() else repo
+    own = toplevel(target.parent) if target.parent.is_dir() else repo
     if own is not None and own != repo:
         mode = _git(repo, "ls-files", "--stage", "--", own.relative_to(repo).as_posix()).stdout
         if mode.startswith("160000"):
