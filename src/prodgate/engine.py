@@ -103,7 +103,7 @@ def run(
     snapshot: BaseSnapshot | None = None
     removed: list[Finding] = []
     if options.base:
-        snapshot, report.change, found = _compare(paths, root, options, decls)
+        snapshot, report.change, found = _compare(root, options)
         findings += found
         if snapshot is not None:
             ai_use = _ai_use(root, policy) if options.discover and policy.policy.discovery.enabled else None
@@ -149,9 +149,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _compare(
-    paths: Iterable[Path], root: Path, options: Options, decls: list[Declaration]
-) -> tuple[BaseSnapshot | None, ChangeRecord, list[Finding]]:
+def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeRecord, list[Finding]]:
     """Open the base commit: the snapshot (None when the checkout lacks it), the record
     of what was compared, and the change-wide findings (PG702, PG704)."""
     from prodgate.change.base import BaseUnavailable, open_base
