@@ -1,4 +1,4 @@
-"""Command line: ``prodgate check|discover|init|explain|validate|inventory|schema|policy``.
+"""Command line: ``prodgate check|discover|init|explain|validate|inventory|register|schema|policy``.
 
 Parsing is kept apart from execution (each command is a function taking the parsed
 namespace), and each command imports what it needs when it runs, so ``prodgate
@@ -127,6 +127,44 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
     inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
 
+    reg = sub.add_parser(
+        "register", help="the cross-repository register of inventories (needs the register extra)",
+        description="A database of inventories and gate reports over time, keyed by repository and commit.",
+    )
+    reg.add_argument(
+        "--db", default=os.environ.get("PRODGATE_REGISTER_DB", "register.sqlite"), metavar="FILE|URL",
+        help="SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
+        "or $PRODGATE_REGISTER_DB)",
+    )
+    rsub = reg.add_subparsers(dest="register_command", metavar="COMMAND")
+    radd = rsub.add_parser("add", help="ingest JSON reports or inventories (files, or folders of *.json)")
+    radd.add_argument("targets", nargs="+", metavar="FILE_OR_DIR")
+    radd.add_argument("--repository", metavar="NAME", help="file them under NAME (for documents that name none)")
+    radd.add_argument("--verbose", "-v", action="store_true", help="one line per file")
+    rscan = rsub.add_parser("scan", help="run the inventory over local checkouts in parallel and ingest it")
+    rscan.add_argument("dirs", nargs="+", metavar="DIR", help="a checkout, or a folder of checkouts")
+    rscan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+    rscan.add_argument("--gate", choices=GATES, default="merge")
+    rscan.add_argument("--policy", metavar="FILE|URL", help="organisation policy; default: built-in")
+    rscan.add_argument("--policy-sha256", metavar="HEX")
+    rscan.add_argument("--today", metavar="YYYY-MM-DD")
+    rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    rrep = rsub.add_parser("report", help="the register as one offline HTML page, or its tables as CSV or JSON")
+    rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
+    rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
+    rrep.add_argument(
+        "--table", default="assets",
+        choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
+                 "undeclared_by_repository", "owners", "trend"),
+        help="the table --format csv writes (default: assets)",
+    )
+    rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")
+    rrep.add_argument("--today", metavar="YYYY-MM-DD", help="date for expiring exceptions and overdue reviews")
+    rrep.add_argument(
+        "--link-template", default="https://github.com/{repository}/blob/{commit}/{path}", metavar="URL",
+        help="link of each asset; {repository}, {commit}, {path}; empty for none",
+    )
+
     sub.add_parser("schema", help="print the JSON Schema of ai-asset.yaml")
 
     pol = sub.add_parser("policy", help="print the effective policy")
@@ -185,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.inventory import run_inventory
 
             return run_inventory(args)
+        if args.command == "register":
+            from prodgate.commands.register import run_register
+
+            return run_register(args)
         if args.command == "schema":
             from prodgate.manifest.schema import schema_json
 

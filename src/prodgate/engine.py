@@ -26,7 +26,7 @@ from prodgate.manifest.loader import Declaration, load_declaration
 from prodgate.manifest.model import AssetException
 from prodgate.manifest.targets import Targets, resolve
 from prodgate.policy.loader import EffectivePolicy
-from prodgate.repo import head_commit
+from prodgate.repo import detect_repository, head_commit
 from prodgate.report import (
     MISSING_RULES,
     UNFILLED_RULES,
@@ -88,6 +88,7 @@ def run(
         policy_source_sha256=policy.source_sha256,
         root=str(root),
         commit=head_commit(root),
+        repository=detect_repository(root),
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         today=options.today.isoformat(),
         declarations=len(files),

@@ -9,6 +9,7 @@ answered by a ``git`` process (:func:`git_ls_files`): the index knows, a walk do
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -159,3 +160,13 @@ def git_ls_files(directory: Path, pathspecs: tuple[str, ...], *, untracked: bool
     if proc.returncode != 0:
         return None
     return [p for p in os.fsdecode(proc.stdout).split("\0") if p]
+
+
+def detect_repository(root: Path) -> str:
+    """``GITHUB_REPOSITORY`` when ``root`` is the workspace Actions checked out, else
+    :func:`repository_name`."""
+    name = os.environ.get("GITHUB_REPOSITORY")
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if name and workspace and Path(workspace).resolve() == root.resolve():
+        return name
+    return repository_name(root)

@@ -164,6 +164,8 @@ class Report:
     generated_at: str
     today: str
     policy_source_sha256: str = ""
+    repository: str = ""
+    """``owner/name`` (see :func:`prodgate.repo.detect_repository`), for the register."""
     assets: list[AssetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     """Every finding, sorted; includes those of declarations that did not load."""

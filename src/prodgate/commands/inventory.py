@@ -8,7 +8,6 @@ reported, and the exit code stays 0 unless the command could not do its job.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -23,14 +22,12 @@ def run_inventory(args: argparse.Namespace) -> int:
     if isinstance(ran, int):
         return ran
     report, policy = ran
-    root = Path(report.root)
 
     from prodgate.inventory.cyclonedx import MissingDependency
     from prodgate.inventory.model import build
     from prodgate.inventory.writers import get_writer
-    from prodgate.repo import repository_name
 
-    name = args.repository or _ci_repository(root) or repository_name(root)
+    name = args.repository or report.repository
     cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
     inventory = build(report, cadence, name, undeclared=None)
     write = get_writer(args.format)
@@ -49,12 +46,3 @@ def run_inventory(args: argparse.Namespace) -> int:
     except OSError as exc:
         return error(f"cannot write {args.output}: {exc.strerror or exc}")
     return ec.PASSED
-
-
-def _ci_repository(root: Path) -> str | None:
-    """``GITHUB_REPOSITORY`` when the inventory is of the workspace GitHub checked out."""
-    name = os.environ.get("GITHUB_REPOSITORY")
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if name and workspace and Path(workspace).resolve() == root:
-        return name
-    return None

@@ -62,7 +62,7 @@ def _exceptions(a: AssetEntry) -> str:
     return "; ".join(f"{e.ticket} {e.requirement} until {e.expires}" for e in a.exceptions if e.active)
 
 
-def _cell(value: object) -> str:
+def neutral_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: one starting with ``= + - @`` or a
     control character would otherwise be run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
@@ -84,12 +84,12 @@ def write_csv(inv: Inventory, out: TextIO) -> None:
             "passed" if a.gate.passed else "failed", _exceptions(a), a.review.next_due,
             "yes" if a.review.overdue else "no",
         )
-        w.writerow([_cell(v) for v in row])
+        w.writerow([neutral_cell(v) for v in row])
     for d in inv.undeclared:
         model = "/".join(x for x in (d.provider, d.model) if x)
         row = ("undeclared", inv.repository, inv.commit, "", d.path, d.line, "", "", "", "", "", "", model,
                "", "", "", "", "", "", "")
-        w.writerow([_cell(v) for v in row])
+        w.writerow([neutral_cell(v) for v in row])
 
 
 def write_markdown(inv: Inventory, out: TextIO) -> None:

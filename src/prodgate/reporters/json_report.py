@@ -116,7 +116,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "sha256": report.policy_sha256,
             "source_sha256": report.policy_source_sha256,
         },
-        "repository": {"commit": report.commit},
+        "repository": {"name": report.repository, "commit": report.commit},
         "generated_at": report.generated_at,
         "today": report.today,
         "summary": {

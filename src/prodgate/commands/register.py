@@ -1,0 +1,189 @@
+"""``prodgate register add|scan|report``: the cross-repository register.
+
+Its dependencies are the ``register`` extra; without them the command says what to
+install instead of failing on an import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from prodgate import exitcodes as ec
+from prodgate.cli import error
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from prodgate.register.views import RegisterView
+
+EXTRA_HINT = "pip install 'prodgate[register]'"
+
+
+def run_register(args: argparse.Namespace) -> int:
+    try:
+        import jinja2  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        return error(f"prodgate register needs its extra ({exc.name} is missing): {EXTRA_HINT}")
+    from prodgate.register.store import StoreError, open_store
+
+    if args.register_command is None:
+        return error("register needs a command: add, scan or report")
+    try:
+        engine = open_store(args.db)
+    except StoreError as exc:
+        return error(str(exc))
+    try:
+        if args.register_command == "add":
+            return _add(args, engine)
+        if args.register_command == "scan":
+            return _scan(args, engine)
+        return _report(args, engine)
+    finally:
+        engine.dispose()
+
+
+def _files(targets: list[str]) -> list[Path] | str:
+    out: list[Path] = []
+    for t in targets:
+        p = Path(t)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*.json") if f.is_file()))
+        elif p.is_file():
+            out.append(p)
+        else:
+            return f"{t}: no such file or directory"
+    return out
+
+
+def _add(args: argparse.Namespace, engine: Engine) -> int:
+    from prodgate.register.documents import Refused, read
+    from prodgate.register.store import ingest
+
+    files = _files(args.targets)
+    if isinstance(files, str):
+        return error(files)
+    counts: dict[str, int] = {}
+    refused = 0
+    for f in files:
+        try:
+            doc = read(f, args.repository)
+        except Refused as exc:
+            sys.stderr.write(f"prodgate: refused {exc}\n")
+            refused += 1
+            continue
+        outcome = ingest(engine, doc)
+        counts[outcome.action] = counts.get(outcome.action, 0) + 1
+        if args.verbose:
+            sys.stdout.write(f"{outcome.action}: {f} ({doc.repository} {doc.commit[:12] or 'no commit'})\n")
+    _summary(counts, refused)
+    return ec.FAILED if refused else ec.PASSED
+
+
+def _summary(counts: dict[str, int], refused: int) -> None:
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "replaced", "unchanged", "kept")]
+    sys.stdout.write(f"register: {', '.join(parts)}, {refused} refused\n")
+
+
+def _scan(args: argparse.Namespace, engine: Engine) -> int:
+    from prodgate.register.documents import Refused, parse
+    from prodgate.register.scan import Job, checkouts, run_jobs
+    from prodgate.register.store import ingest
+
+    dirs = []
+    for t in args.dirs:
+        if not Path(t).is_dir():
+            return error(f"{t}: not a directory")
+        dirs.append(Path(t))
+    if args.today:
+        from prodgate.commands.check import parse_today
+
+        if isinstance(parse_today(args.today), str):
+            return error(f"--today {args.today!r}: expected a date as YYYY-MM-DD")
+    if args.policy:
+        from prodgate.policy.loader import PolicyError, load_policy
+
+        try:  # refuse a bad policy once, before starting any worker
+            load_policy(args.policy, args.policy_sha256)
+        except PolicyError as exc:
+            return error(str(exc))
+    found = checkouts(dirs)
+    jobs = [Job(str(p), args.today, args.policy, args.policy_sha256, args.gate) for p in found]
+    workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
+    results = run_jobs(jobs, workers)
+    bar = None
+    if sys.stderr.isatty() and not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), unit="repo", desc="scan", file=sys.stderr)
+    counts: dict[str, int] = {}
+    refused = 0
+    for path, payload, problem in results:
+        if bar is not None:
+            bar.update(1)
+        if payload is None:
+            sys.stderr.write(f"prodgate: {path}: {problem}\n")
+            refused += 1
+            continue
+        try:
+            doc = parse(payload, f"scan of {path}")
+        except Refused as exc:
+            sys.stderr.write(f"prodgate: refused {exc}\n")
+            refused += 1
+            continue
+        outcome = ingest(engine, doc)
+        counts[outcome.action] = counts.get(outcome.action, 0) + 1
+    if bar is not None:
+        bar.close()
+    _summary(counts, refused)
+    return ec.FAILED if refused else ec.PASSED
+
+
+TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
+          "undeclared_by_repository", "owners", "trend")
+
+
+def _report(args: argparse.Namespace, engine: Engine) -> int:
+    from prodgate.commands.check import parse_today
+    from prodgate.register.views import collect
+
+    today = parse_today(args.today)
+    if isinstance(today, str):
+        return error(today)
+    if args.html and args.format:
+        return error("--html writes the page; --format exports tables: give one of them")
+    view = collect(engine, today)
+    target = args.html or args.output
+    try:
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
+                _write_view(args, view, fh)
+        else:
+            _write_view(args, view, sys.stdout)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return error(f"cannot write {target}: {exc.strerror or exc}")
+    if args.html:
+        t = view.totals
+        sys.stdout.write(
+            f"register: wrote {args.html}: {t['assets']} assets in {t['repositories']} repositories, "
+            f"{t['failing']} failing, {t['expiring_exceptions']} exceptions expiring, {t['overdue_reviews']} reviews overdue\n"
+        )
+    return ec.PASSED
+
+
+def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO) -> None:
+    from prodgate.register.render import render_html, write_csv, write_json
+
+    if args.html:
+        render_html(view, out, args.link_template)
+    elif args.format == "csv":
+        write_csv(view, out, args.table)
+    else:
+        write_json(view, out)

@@ -1,0 +1,289 @@
+"""What the register ingests: a gate JSON report or an inventory, read and checked.
+
+Both come from repositories' CI, so neither is trusted: the shape is checked field by
+field, enumerations against the gate's own, and anything else is refused with one
+message naming the file and the field. A refused file writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 256 * 1024 * 1024
+TIERS = ("team", "departmental", "enterprise")
+STAGES = ("sandbox", "pilot", "production", "retired")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One repository at one commit, as the register stores it."""
+
+    repository: str
+    commit: str
+    kind: str  # "inventory" | "report"
+    digest: str
+    generated_at: str
+    gate: str
+    tool_version: str
+    source: str
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+    undeclared: list[dict[str, Any]] | None = None
+    """None when discovery did not run: no news is not good news."""
+
+
+class Refused(Exception):
+    """The file is not something the register can ingest; the message says why."""
+
+
+def read(path: Path, repository: str | None = None) -> Document:
+    """Read and check one file. Raises :class:`Refused`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise Refused(f"{path}: {size} bytes is more than the {MAX_BYTES} a report or inventory may have")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Refused(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return parse(raw, str(path), repository)
+
+
+def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise Refused(f"{source}: not UTF-8 text: {exc.reason}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise Refused(f"{source}: not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise Refused(f"{source}: not a prodgate report or inventory: the document is not a JSON object")
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        if "inventory_version" in data:
+            return _inventory(data, source, digest, repository)
+        if "report_version" in data:
+            return _report(data, source, digest, repository)
+    except _Bad as exc:
+        raise Refused(f"{source}: {exc}") from None
+    raise Refused(
+        f"{source}: not a prodgate report or inventory (no report_version or inventory_version); "
+        "write one with `prodgate check --format json` or `prodgate inventory`"
+    )
+
+
+class _Bad(Exception):
+    pass
+
+
+def _get(obj: Any, where: str, key: str, kind: type | tuple[type, ...], *, optional: bool = False) -> Any:
+    if not isinstance(obj, dict):
+        raise _Bad(f"{where} must be an object")
+    if key not in obj or obj[key] is None:
+        if optional:
+            return None
+        raise _Bad(f"{where}.{key} is missing")
+    value = obj[key]
+    # bool is an int in Python; a count given as true is still wrong
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _Bad(f"{where}.{key} must be {_json_name(names)}, not {type(value).__name__}")
+    return value
+
+
+def _json_name(names: str) -> str:
+    return names.replace("str", "a string").replace("dict", "an object").replace("list", "an array").replace(
+        "bool", "true or false"
+    ).replace("int", "an integer")
+
+
+def _text(obj: Any, where: str, key: str, *, optional: bool = False, limit: int = 4096) -> str | None:
+    value: str | None = _get(obj, where, key, str, optional=optional)
+    if value is not None and len(value) > limit:
+        raise _Bad(f"{where}.{key} is longer than {limit} characters")
+    return value
+
+
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str:
+    value = _text(obj, where, key)
+    assert value is not None
+    if value not in allowed:
+        raise _Bad(f"{where}.{key} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _header(data: dict[str, Any], version_key: str, source: str, repository: str | None) -> dict[str, Any]:
+    version = _get(data, "$", version_key, int)
+    if version != 1:
+        raise _Bad(f"{version_key} {version} is not one this prodgate reads (1); upgrade prodgate")
+    tool = _get(data, "$", "tool", dict)
+    if _text(tool, "$.tool", "name") != "prodgate":
+        raise _Bad("$.tool.name is not prodgate")
+    repo = _get(data, "$", "repository", dict)
+    name = repository or _text(repo, "$.repository", "name", optional=True, limit=512)
+    if not name:
+        raise _Bad("names no repository ($.repository.name); pass --repository NAME")
+    commit = _text(repo, "$.repository", "commit", optional=True, limit=64) or ""
+    generated = _text(data, "$", "generated_at", limit=40)
+    return {
+        "repository": name,
+        "commit": commit,
+        "generated_at": generated,
+        "gate": _enum(data, "$", "gate", ("merge", "deploy")),
+        "tool_version": _text(tool, "$.tool", "version", limit=40),
+        "source": source,
+    }
+
+
+def _contact(obj: Any, where: str, key: str) -> tuple[str | None, str | None]:
+    c = _get(obj, where, key, dict, optional=True)
+    if c is None:
+        return None, None
+    return _text(c, f"{where}.{key}", "name"), _text(c, f"{where}.{key}", "email", optional=True)
+
+
+def _inventory(data: dict[str, Any], source: str, digest: str, repository: str | None) -> Document:
+    head = _header(data, "inventory_version", source, repository)
+    doc = Document(kind="inventory", digest=digest, **head)
+    for i, a in enumerate(_get(data, "$", "assets", list)):
+        w = f"$.assets[{i}]"
+        name = _text(a, w, "name", limit=128)
+        owner, owner_email = _contact(a, w, "owner")
+        business, _ = _contact(a, w, "business_owner")
+        models = []
+        for j, m in enumerate(_get(a, w, "models", list)):
+            version = _text(m, f"{w}.models[{j}]", "version", optional=True)
+            models.append(
+                f"{_text(m, f'{w}.models[{j}]', 'provider')}/{_text(m, f'{w}.models[{j}]', 'name')}"
+                + (f"@{version}" if version else "")
+            )
+        sources, personal = [], False
+        for j, s in enumerate(_get(a, w, "data_sources", list)):
+            sources.append(f"{_text(s, f'{w}.data_sources[{j}]', 'name')} ({_text(s, f'{w}.data_sources[{j}]', 'classification')})")
+            personal = personal or bool(_get(s, f"{w}.data_sources[{j}]", "personal_data", bool))
+        gate = _get(a, w, "gate", dict)
+        review = _get(a, w, "review", dict)
+        doc.assets.append(
+            {
+                "name": name,
+                "path": _text(a, w, "path"),
+                "tier": _enum(a, w, "tier", TIERS),
+                "effective_tier": _enum(a, w, "effective_tier", TIERS),
+                "stage": _enum(a, w, "stage", STAGES),
+                "owner": owner,
+                "owner_email": owner_email,
+                "business_owner": business,
+                "models": "; ".join(models),
+                "data_sources": "; ".join(sources),
+                "personal_data": personal,
+                "passed": _get(gate, f"{w}.gate", "passed", bool),
+                "errors": _get(gate, f"{w}.gate", "errors", int),
+                "warnings": _get(gate, f"{w}.gate", "warnings", int),
+                "next_review": _date(review, f"{w}.review", "next_due", optional=True),
+                "review_overdue": _get(review, f"{w}.review", "overdue", bool),
+            }
+        )
+        for j, e in enumerate(_get(a, w, "exceptions", list)):
+            we = f"{w}.exceptions[{j}]"
+            doc.exceptions.append(
+                {
+                    "asset": name,
+                    "requirement": _text(e, we, "requirement"),
+                    "ticket": _text(e, we, "ticket"),
+                    "expires": _date(e, we, "expires"),
+                    "active": _get(e, we, "active", bool),
+                }
+            )
+    found = _get(data, "$", "undeclared", list, optional=True)
+    if found is not None:
+        rows = []
+        for i, d in enumerate(found):
+            w = f"$.undeclared[{i}]"
+            rows.append(
+                {
+                    "path": _text(d, w, "path"),
+                    "line": _get(d, w, "line", int),
+                    "kind": _text(d, w, "kind"),
+                    "provider": _text(d, w, "provider", optional=True),
+                    "model": _text(d, w, "model", optional=True),
+                }
+            )
+        return _with_undeclared(doc, rows)
+    return doc
+
+
+def _report(data: dict[str, Any], source: str, digest: str, repository: str | None) -> Document:
+    """A gate report knows less than an inventory: no models, data sources or business
+    owner; the review state and undeclared AI come from its findings."""
+    head = _header(data, "report_version", source, repository)
+    doc = Document(kind="report", digest=digest, **head)
+    findings = _get(data, "$", "findings", list)
+    overdue: set[str] = set()
+    undeclared = []
+    for i, f in enumerate(findings):
+        w = f"$.findings[{i}]"
+        rule = _text(f, w, "rule_id", limit=16)
+        asset = _text(f, w, "asset", optional=True, limit=128)
+        if rule in ("PG603", "PG604") and asset and not _get(f, w, "waived_by", dict, optional=True):
+            overdue.add(asset)
+        if rule == "PG801":
+            undeclared.append(
+                {"path": _text(f, w, "path"), "line": _get(f, w, "line", int), "kind": "undeclared", "provider": None, "model": None}
+            )
+    for i, a in enumerate(_get(data, "$", "assets", list)):
+        w = f"$.assets[{i}]"
+        name = _text(a, w, "name", limit=128)
+        assert name is not None
+        mine = [f for f in findings if isinstance(f, dict) and f.get("asset") == name and not f.get("waived_by")]
+        doc.assets.append(
+            {
+                "name": name,
+                "path": _text(a, w, "path"),
+                "tier": _enum(a, w, "tier", TIERS),
+                "effective_tier": _enum(a, w, "effective_tier", TIERS),
+                "stage": _enum(a, w, "stage", STAGES),
+                "owner": _text(a, w, "owner", optional=True),
+                "owner_email": None,
+                "business_owner": None,
+                "models": "",
+                "data_sources": "",
+                "personal_data": False,
+                "passed": _get(a, w, "passed", bool),
+                "errors": sum(1 for f in mine if f.get("severity") == "error"),
+                "warnings": sum(1 for f in mine if f.get("severity") == "warning"),
+                "next_review": None,
+                "review_overdue": name in overdue,
+            }
+        )
+        for j, e in enumerate(_get(a, w, "exceptions", list)):
+            we = f"{w}.exceptions[{j}]"
+            doc.exceptions.append(
+                {
+                    "asset": name,
+                    "requirement": _text(e, we, "requirement"),
+                    "ticket": _text(e, we, "ticket"),
+                    "expires": _date(e, we, "expires"),
+                    "active": _get(e, we, "valid", bool),
+                }
+            )
+    return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
+
+
+def _with_undeclared(doc: Document, rows: list[dict[str, Any]]) -> Document:
+    return Document(**{**doc.__dict__, "undeclared": rows})
+
+
+def _date(obj: Any, where: str, key: str, *, optional: bool = False) -> str | None:
+    import datetime as dt
+
+    value = _text(obj, where, key, optional=optional, limit=10)
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Bad(f"{where}.{key} {value!r} is not a date (YYYY-MM-DD)") from None
+    return value

@@ -1,0 +1,97 @@
+"""The register's tables (SQLAlchemy Core). The Alembic migrations create exactly these;
+a test compares the two so they cannot drift."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("repository", String(512), nullable=False),
+    Column("commit", String(64), nullable=False),  # "" when the document names none
+    Column("kind", String(16), nullable=False),  # inventory | report
+    Column("digest", String(64), nullable=False),
+    Column("generated_at", String(40), nullable=False),
+    Column("gate", String(16), nullable=False),
+    Column("tool_version", String(40), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("ingested_at", String(40), nullable=False),
+    Column("assets", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("undeclared", Integer, nullable=True),
+    UniqueConstraint("repository", "commit", name="uq_snapshots_repository_commit"),
+)
+
+repositories = Table(
+    "repositories",
+    metadata,
+    Column("name", String(512), primary_key=True),
+    # No foreign key: a snapshot replaced for the same commit is re-pointed, not cascaded.
+    Column("latest_snapshot_id", Integer, nullable=False),
+    Column("latest_generated_at", String(40), nullable=False),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("tier", String(16), nullable=False),
+    Column("effective_tier", String(16), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("owner", Text, nullable=True),
+    Column("owner_email", Text, nullable=True),
+    Column("business_owner", Text, nullable=True),
+    Column("models", Text, nullable=False),
+    Column("data_sources", Text, nullable=False),
+    Column("personal_data", Boolean, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("next_review", String(10), nullable=True),
+    Column("review_overdue", Boolean, nullable=False),
+)
+Index("ix_assets_snapshot", assets.c.snapshot_id)
+
+exceptions = Table(
+    "exceptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
+    Column("asset", String(128), nullable=False),
+    Column("requirement", Text, nullable=False),
+    Column("ticket", Text, nullable=False),
+    Column("expires", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+Index("ix_exceptions_snapshot", exceptions.c.snapshot_id)
+
+undeclared = Table(
+    "undeclared",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("provider", Text, nullable=True),
+    Column("model", Text, nullable=True),
+)
+Index("ix_undeclared_snapshot", undeclared.c.snapshot_id)

@@ -1,0 +1,289 @@
+"""``prodgate register``: ingest, scan and report, on SQLite (PostgreSQL and the browser
+have their own files)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import registerdocs
+import sqlalchemy as sa
+
+from conftest import REPO, TODAY, write
+
+
+def _db(tmp_path: Path) -> str:
+    return str(tmp_path / "reg" / "register.sqlite")
+
+
+def _count(db: str, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _report(run, db: str, *extra: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY, *extra)
+    assert code == 0, err
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def _inventory_file(tmp_path: Path, name: str = "inv.json", **kw: Any) -> Path:
+    rng = random.Random(1)
+    doc = registerdocs.inventory(kw.pop("repo", "acme/app"), kw.pop("commit", "a" * 40), kw.pop("at", "2026-11-20T10:00:00+00:00"),
+                                 kw.pop("assets", 3), rng, undeclared=kw.pop("undeclared", 1))
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_ingesting_the_same_file_twice_changes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db, f = _db(tmp_path), _inventory_file(tmp_path)
+    code, out, _ = run("register", "--db", db, "add", str(f))
+    assert (code, out) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n")
+    before = [_count(db, t) for t in ("snapshots", "assets", "exceptions", "undeclared", "repositories")]
+    code, out, _ = run("register", "--db", db, "add", str(f))
+    assert (code, out) == (0, "register: 0 added, 0 replaced, 1 unchanged, 0 kept, 0 refused\n")
+    assert [_count(db, t) for t in ("snapshots", "assets", "exceptions", "undeclared", "repositories")] == before
+    assert before[:2] == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json", "not JSON"),
+        (b"\xff\xfe", "not UTF-8 text"),
+        (b"[1, 2]", "not a prodgate report or inventory: the document is not a JSON object"),
+        (b'{"$schema": "https://json.schemastore.org/package"}', "not a prodgate report or inventory (no report_version or inventory_version)"),
+        (b'{"inventory_version": 9}', "inventory_version 9 is not one this prodgate reads (1); upgrade prodgate"),
+        (b'{"report_version": 1, "tool": {"name": "other"}}', "$.tool.name is not prodgate"),
+    ],
+)
+def test_foreign_or_malformed_files_are_refused(tmp_path: Path, run, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    good = _inventory_file(tmp_path)
+    code, out, err = run("register", "--db", db, "add", str(bad), str(good))
+    assert code == 1
+    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert f"prodgate: refused {bad}: {message}" in err
+    assert "Traceback" not in err
+    assert _count(db, "snapshots") == 1
+
+
+def test_a_file_bad_half_way_writes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db, f = _db(tmp_path), _inventory_file(tmp_path, assets=3)
+    doc = json.loads(f.read_text())
+    doc["assets"][2]["stage"] = "launched"
+    f.write_text(json.dumps(doc))
+    code, _out, err = run("register", "--db", db, "add", str(f))
+    assert code == 1
+    assert "$.assets[2].stage 'launched' is not one of sandbox, pilot, production, retired" in err
+    assert (_count(db, "snapshots"), _count(db, "assets")) == (0, 0)
+
+
+def test_a_different_document_for_the_same_commit(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    older = _inventory_file(tmp_path, "old.json", assets=2, at="2026-11-20T10:00:00+00:00")
+    newer = _inventory_file(tmp_path, "new.json", assets=4, at="2026-11-21T10:00:00+00:00")
+    run("register", "--db", db, "add", str(newer))
+    code, out, _ = run("register", "--db", db, "add", str(older))
+    assert (code, out) == (0, "register: 0 added, 0 replaced, 0 unchanged, 1 kept, 0 refused\n")
+    assert _report(run, db)["totals"][0]["assets"] == 4
+    db2 = str(tmp_path / "two.sqlite")
+    run("register", "--db", db2, "add", str(older))
+    code, out, _ = run("register", "--db", db2, "add", str(newer))
+    assert out == "register: 0 added, 1 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert _report(run, db2)["totals"][0]["assets"] == 4
+    assert _count(db2, "snapshots") == 1
+
+
+def test_latest_commit_counts_and_history_makes_the_trend(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    a = _inventory_file(tmp_path, "a.json", commit="1" * 40, assets=2, at="2026-11-01T10:00:00+00:00")
+    b = _inventory_file(tmp_path, "b.json", commit="2" * 40, assets=5, at="2026-11-10T10:00:00+00:00")
+    run("register", "--db", db, "add", str(b), str(a))  # the order of arrival does not matter
+    report = _report(run, db)
+    assert report["totals"][0]["assets"] == 5
+    assert {x["commit"] for x in report["assets"]} == {"2" * 40}
+    assert [(t["date"], t["assets"]) for t in report["trend"]] == [("2026-11-01", 2), ("2026-11-10", 5)]
+
+
+def test_the_real_commands_output_is_ingested(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    inv, rep = tmp_path / "inv.json", tmp_path / "rep.json"
+    examples = str(REPO / "examples")
+    assert run("inventory", examples, "--today", TODAY, "--repository", "acme/examples", "-o", str(inv))[0] == 0
+    assert run("check", examples, "--today", TODAY, "--format", "json", "-o", str(rep))[0] == 1
+    db = _db(tmp_path)
+    code, _out, err = run("register", "--db", db, "add", str(inv), str(rep), "--repository", "acme/gate")
+    assert code == 0, err
+    report = _report(run, db)
+    assert report["totals"][0]["repositories"] == 1  # --repository put both under one key: the inventory won
+    assert sorted((a["name"], a["gate"]) for a in report["assets"]) == [
+        ("claims-status-assistant", "passed"), ("meeting-notes-summariser", "passed"), ("support-reply-drafter", "failed"),
+    ]
+    [claims] = [a for a in report["assets"] if a["name"] == "claims-status-assistant"]
+    assert claims["models"] == "azure-openai/gpt-4o@2024-08-06"
+    assert claims["business_owner"] == "Tom Becker"
+    # the gate report alone, under its own name: what CI uploads
+    db2 = str(tmp_path / "gate.sqlite")
+    assert run("register", "--db", db2, "add", str(rep), "--repository", "acme/gate")[0] == 0
+    assert sorted(a["name"] for a in _report(run, db2)["assets"]) == [
+        "claims-status-assistant", "meeting-notes-summariser", "support-reply-drafter"
+    ]
+
+
+def test_generated_documents_have_the_real_inventory_shape(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _code, out, _ = run("inventory", str(REPO / "examples"), "--today", TODAY)
+    real = json.loads(out)
+    fake = json.loads(_inventory_file(tmp_path).read_text())
+    assert set(fake) == set(real)
+    assert set(fake["assets"][0]) == set(real["assets"][0])
+    for key in ("gate", "review", "owner"):
+        assert set(fake["assets"][0][key]) == set(real["assets"][1][key])
+
+
+def test_report_tables(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    doc = json.loads(_inventory_file(tmp_path, assets=3).read_text())
+    a0, a1, a2 = doc["assets"]
+    a0["owner"]["name"] = "Ada Lovelace"
+    a1["owner"]["name"] = "Ada Lovelace"
+    a2["owner"]["name"] = "=cmd|' /C calc'!A0"
+    a0["exceptions"] = [{"requirement": "runbook", "ticket": "GOV-1", "expires": "2026-12-01", "reason": "", "active": True, "valid": True, "used": True}]
+    a1["exceptions"] = [{"requirement": "runbook", "ticket": "GOV-2", "expires": "2027-06-01", "reason": "", "active": True, "valid": True, "used": True}]
+    a2["exceptions"] = []
+    a0["review"].update(next_due="2026-11-01", overdue=False)
+    a1["review"].update(next_due="2027-01-01", overdue=False)
+    a2["review"].update(next_due=None, overdue=True)
+    f = tmp_path / "t.json"
+    f.write_text(json.dumps(doc))
+    run("register", "--db", db, "add", str(f))
+    report = _report(run, db)
+    assert [(e["ticket"], e["expires"]) for e in report["expiring_exceptions"]] == [("GOV-1", "2026-12-01")]
+    assert [(o["asset"], o["next_review"]) for o in report["overdue_reviews"]] == [
+        ("asset-2", "never reviewed"), ("asset-0", "2026-11-01")
+    ]
+    assert report["owners"][0] == {"owner": "Ada Lovelace", "assets": 2, "failing": sum(not a["gate"]["passed"] for a in (a0, a1))}
+    assert report["undeclared_by_repository"] == [{"repository": "acme/app", "undeclared": 1, "first_path": "scripts/tool0.py"}]
+    code, out, _ = run("register", "--db", db, "report", "--format", "csv", "--today", TODAY)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["name"] for r in rows] == ["asset-0", "asset-1", "asset-2"]
+    assert rows[2]["owner"] == "'=cmd|' /C calc'!A0"
+
+
+def test_report_html_is_self_contained(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    run("register", "--db", db, "add", str(_inventory_file(tmp_path)))
+    page = tmp_path / "out" / "register.html"
+    code, out, err = run("register", "--db", db, "report", "--html", str(page), "--today", TODAY)
+    assert code == 0, err
+    assert out.startswith(f"register: wrote {page}: 3 assets in 1 repositories")
+    html = page.read_text()
+    assert html.count("<svg") == 3
+    for outside in ("http://", "src=\"http", "<link", "@import"):
+        assert outside not in html.replace("http://www.w3.org", "")
+    assert "https://github.com/acme/app/blob/" + "a" * 40 + "/services/asset-0/ai-asset.yaml" in html
+
+
+def test_scan_runs_the_inventory_over_checkouts(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    farm = tmp_path / "farm"
+    for name in ("billing", "claims", "support"):
+        root = farm / name
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "remote", "add", "origin", f"git@github.com:acme/{name}.git"], check=True)
+        write(root, "ai-asset.yaml", (REPO / "examples/team-sandbox-passing/ai-asset.yaml").read_text().replace(
+            "meeting-notes-summariser", f"{name}-bot"))
+    write(farm / "claims", "ai-asset2/ai-asset.yaml", "apiVersion: prodgate/v1\nname: [\n")
+    db = _db(tmp_path)
+    code, out, err = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
+    assert code == 0, err
+    assert out == "register: 3 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert err == ""  # not a terminal: no progress bar
+    report = _report(run, db)
+    assert sorted((a["repository"], a["name"]) for a in report["assets"]) == [
+        ("acme/billing", "billing-bot"), ("acme/claims", "claims-bot"), ("acme/support", "support-bot")
+    ]
+    code, out, _ = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
+    assert out == "register: 0 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n" or "3 replaced" in out
+
+
+def test_scan_bad_policy_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "r").mkdir()
+    code, out, err = run("register", "--db", _db(tmp_path), "scan", str(tmp_path / "r"), "--policy", str(tmp_path / "nope.yaml"))
+    assert code == 2
+    assert "nope.yaml" in err
+
+
+def test_migrations_create_exactly_the_tables(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from prodgate.register.store import HEAD, current_revision, open_store
+    from prodgate.register.tables import metadata
+
+    engine = open_store(_db(tmp_path))
+    with engine.connect() as conn:
+        assert current_revision(conn) == HEAD
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_a_register_from_a_newer_prodgate_is_refused(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    run("register", "--db", db, "add", str(_inventory_file(tmp_path)))
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    code, _out, err = run("register", "--db", db, "report", "--format", "json")
+    assert code == 2
+    assert "the register's schema (9999) is newer than this prodgate knows; upgrade prodgate" in err
+
+
+def test_a_register_at_an_older_schema_is_migrated(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    Path(db).parent.mkdir(parents=True)
+    sa.create_engine(f"sqlite:///{db}").dispose()  # an empty database: revision "none"
+    from prodgate.register.store import HEAD, current_revision, open_store
+
+    engine = open_store(db)
+    with engine.connect() as conn:
+        assert current_revision(conn) == HEAD
+
+
+def test_bad_db_url_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run("register", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/x", "report", "--format", "json")
+    assert code == 2
+    assert "cannot open the database" in err
+    assert "secret" not in err
+
+
+def test_without_the_extra_it_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['sqlalchemy'] = None\n"
+        "from prodgate.cli import main\n"
+        f"sys.exit(main(['register', '--db', {str(tmp_path / 'x.sqlite')!r}, 'report']))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "prodgate register needs its extra (sqlalchemy is missing): pip install 'prodgate[register]'" in proc.stderr
+
+
+def test_the_gate_never_imports_the_register(tmp_path: Path) -> None:
+    code = (
+        "import sys; from prodgate.cli import main\n"
+        f"main(['check', {str(REPO / 'examples')!r}, '--today', {TODAY!r}, '--format', 'json', '-o', {str(tmp_path / 'r.json')!r}])\n"
+        f"main(['inventory', {str(REPO / 'examples')!r}, '-o', {str(tmp_path / 'i.json')!r}])\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'alembic', 'jinja2', 'matplotlib', 'psycopg', 'prodgate.register') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
