@@ -134,7 +134,11 @@ def _svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    text = text[text.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    start, end = text.find("<metadata>"), text.find("</metadata>")
+    if 0 <= start < end:  # the RDF block names the creator tool, nothing a reader needs
+        text = text[:start] + text[end + len("</metadata>") :]
+    return text
 
 
 def write_json(view: RegisterView, out: TextIO) -> None:
