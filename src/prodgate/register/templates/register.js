@@ -26,7 +26,10 @@
     }
     shown.textContent = n + " of " + rows.length + " shown";
   }
-  [box, tier, stage, gate].forEach(function (el) { el.addEventListener("input", apply); });
+  [box, tier, stage, gate].forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
 
   var heads = table.tHead.rows[0].cells;
   Array.prototype.forEach.call(heads, function (th) {

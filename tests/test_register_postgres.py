@@ -1,0 +1,135 @@
+"""The register on a real PostgreSQL server, and many writers at once."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pgserver
+import psycopg
+import pytest
+import registerdocs
+
+from conftest import TODAY
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    try:
+        with pgserver.server() as dsn:
+            yield dsn
+    except (RuntimeError, subprocess.CalledProcessError, psycopg.Error) as exc:
+        pytest.fail(f"{pgserver.HOW} ({exc})")
+
+
+@pytest.fixture
+def pg_url(pg_dsn: str) -> Iterator[str]:
+    with pgserver.schema(pg_dsn) as url:
+        yield url
+
+
+def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    files = registerdocs.write_many(tmp_path / "docs", 6, days=2)
+    code, out, err = run("register", "--db", pg_url, "add", str(tmp_path / "docs"))
+    assert (code, out) == (0, "register: 6 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), err
+    code, out, _ = run("register", "--db", pg_url, "add", str(files[0]))
+    assert out == "register: 0 added, 0 replaced, 1 unchanged, 0 kept, 0 refused\n"
+    code, out, _ = run("register", "--db", pg_url, "report", "--format", "json", "--today", TODAY)
+    report = json.loads(out)
+    latest = [json.loads(f.read_text()) for f in files[3:]]
+    assert report["totals"][0]["repositories"] == 3
+    assert report["totals"][0]["assets"] == sum(len(d["assets"]) for d in latest)
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(pg_dsn) as conn:  # the tables are where the test put them, not in public
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))}
+    assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared"}
+
+
+def test_postgresql_migrations_match_the_tables(pg_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from prodgate.register.store import open_store
+    from prodgate.register.tables import metadata
+
+    engine = open_store(pg_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()
+
+
+def _writers(db: str, files: list[Path], processes: int) -> list[str]:
+    """``processes`` CLI processes ingest every file, each in its own order, at once."""
+    procs = []
+    for seed in range(processes):
+        order = [str(f) for f in files]
+        random.Random(seed).shuffle(order)
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "prodgate", "register", "--db", db, "add", *order],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+        )
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+        outs.append(out)
+    return outs
+
+
+def _added(outs: list[str]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for out in outs:
+        # register: A added, R replaced, U unchanged, K kept, F refused
+        for part in out.split(":", 1)[1].strip().split(", "):
+            n, what = part.split(" ", 1)
+            total[what] += int(n)
+    return total
+
+
+def test_eight_processes_ingest_200_reports_exactly_once_postgresql(tmp_path: Path, pg_url: str, pg_dsn: str) -> None:
+    files = registerdocs.write_many(tmp_path / "docs", 200, days=2)
+    outs = _writers(pg_url, files, 8)  # a fresh schema: the first writers also race to migrate it
+    assert _added(outs) == Counter({"added": 200, "unchanged": 1400, "replaced": 0, "kept": 0, "refused": 0})
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}") as conn:
+        rows = conn.execute('SELECT repository, "commit", digest, assets FROM snapshots').fetchall()
+        n_assets = conn.execute("SELECT count(*) FROM assets").fetchone()
+        latest = conn.execute(
+            "SELECT r.name, s.generated_at FROM repositories r JOIN snapshots s ON s.id = r.latest_snapshot_id"
+        ).fetchall()
+    _check_exactly_once(files, rows, n_assets[0] if n_assets else -1, latest)
+
+
+def test_eight_processes_ingest_200_reports_exactly_once_sqlite(tmp_path: Path) -> None:
+    files = registerdocs.write_many(tmp_path / "docs", 200, days=2)
+    db = str(tmp_path / "register.sqlite")
+    outs = _writers(db, files, 8)
+    assert _added(outs)["added"] == 200
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute('SELECT repository, "commit", digest, assets FROM snapshots').fetchall()
+        n_assets = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+        latest = conn.execute(
+            "SELECT r.name, s.generated_at FROM repositories r JOIN snapshots s ON s.id = r.latest_snapshot_id"
+        ).fetchall()
+    _check_exactly_once(files, rows, n_assets, latest)
+
+
+def _check_exactly_once(files: list[Path], rows: list[tuple[object, ...]], n_assets: int, latest: list[tuple[object, ...]]) -> None:
+    docs = [json.loads(f.read_text()) for f in files]
+    expected = Counter((d["repository"]["name"], d["repository"]["commit"]) for d in docs)
+    assert Counter((r[0], r[1]) for r in rows) == expected  # every report, once
+    assert len(rows) == 200
+    assert n_assets == sum(len(d["assets"]) for d in docs)
+    newest: dict[str, str] = {}
+    for d in docs:
+        name = d["repository"]["name"]
+        newest[name] = max(newest.get(name, ""), d["generated_at"])
+    assert dict((str(n), str(g)) for n, g in latest) == newest  # each repository points at its newest
