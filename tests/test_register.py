@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import registerdocs
 import sqlalchemy as sa
 
+import registerdocs
 from conftest import REPO, TODAY, write
 
 
@@ -176,7 +176,7 @@ def test_report_tables(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-
     ]
     assert report["owners"][0] == {"owner": "Ada Lovelace", "assets": 2, "failing": sum(not a["gate"]["passed"] for a in (a0, a1))}
     assert report["undeclared_by_repository"] == [{"repository": "acme/app", "undeclared": 1, "first_path": "scripts/tool0.py"}]
-    code, out, _ = run("register", "--db", db, "report", "--format", "csv", "--today", TODAY)
+    _code, out, _ = run("register", "--db", db, "report", "--format", "csv", "--today", TODAY)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["name"] for r in rows] == ["asset-0", "asset-1", "asset-2"]
     assert rows[2]["owner"] == "'=cmd|' /C calc'!A0"
@@ -227,7 +227,7 @@ def test_scan_runs_the_inventory_over_checkouts(tmp_path: Path, run) -> None:  #
 
 def test_scan_bad_policy_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "r").mkdir()
-    code, out, err = run("register", "--db", _db(tmp_path), "scan", str(tmp_path / "r"), "--policy", str(tmp_path / "nope.yaml"))
+    code, _out, err = run("register", "--db", _db(tmp_path), "scan", str(tmp_path / "r"), "--policy", str(tmp_path / "nope.yaml"))
     assert code == 2
     assert "nope.yaml" in err
 

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import registerdocs
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+import registerdocs
 from conftest import REPO, TODAY
 
 EVIL = 'acme/<script>window.pwned=1;document.title="pwned"</script><img src=x onerror="window.pwned=2">'

@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import pgserver
 import psycopg
 import pytest
-import registerdocs
 
+import pgserver
+import registerdocs
 from conftest import TODAY
 
 
@@ -132,4 +132,4 @@ def _check_exactly_once(files: list[Path], rows: list[tuple[object, ...]], n_ass
     for d in docs:
         name = d["repository"]["name"]
         newest[name] = max(newest.get(name, ""), d["generated_at"])
-    assert dict((str(n), str(g)) for n, g in latest) == newest  # each repository points at its newest
+    assert {str(n): str(g) for n, g in latest} == newest  # each repository points at its newest
