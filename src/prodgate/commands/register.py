@@ -7,6 +7,7 @@ install instead of failing on an import.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -16,8 +17,12 @@ from prodgate import exitcodes as ec
 from prodgate.cli import error
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.engine import Engine
 
+    from prodgate.register.documents import Document
+    from prodgate.register.store import Outcome
     from prodgate.register.views import RegisterView
 
 EXTRA_HINT = "pip install 'prodgate[register]'"
@@ -61,8 +66,7 @@ def _files(targets: list[str]) -> list[Path] | str:
 
 
 def _add(args: argparse.Namespace, engine: Engine) -> int:
-    from prodgate.register.documents import Refused, read
-    from prodgate.register.store import ingest
+    from prodgate.register.documents import read
 
     files = _files(args.targets)
     if isinstance(files, str):
@@ -70,18 +74,29 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
     counts: dict[str, int] = {}
     refused = 0
     for f in files:
-        try:
-            doc = read(f, args.repository)
-        except Refused as exc:
-            sys.stderr.write(f"prodgate: refused {exc}\n")
+        outcome = _ingest(engine, functools.partial(read, f, args.repository), counts)
+        if outcome is None:
             refused += 1
-            continue
-        outcome = ingest(engine, doc)
-        counts[outcome.action] = counts.get(outcome.action, 0) + 1
-        if args.verbose:
+        elif args.verbose:
+            doc = outcome.document
             sys.stdout.write(f"{outcome.action}: {f} ({doc.repository} {doc.commit[:12] or 'no commit'})\n")
     _summary(counts, refused)
     return ec.FAILED if refused else ec.PASSED
+
+
+def _ingest(engine: Engine, load: Callable[[], Document], counts: dict[str, int]) -> Outcome | None:
+    """Load and store one document, counting what happened; None when it was refused."""
+    from prodgate.register.documents import Refused
+    from prodgate.register.store import ingest
+
+    try:
+        doc = load()
+    except Refused as exc:
+        sys.stderr.write(f"prodgate: refused {exc}\n")
+        return None
+    outcome = ingest(engine, doc)
+    counts[outcome.action] = counts.get(outcome.action, 0) + 1
+    return outcome
 
 
 def _summary(counts: dict[str, int], refused: int) -> None:
@@ -90,9 +105,8 @@ def _summary(counts: dict[str, int], refused: int) -> None:
 
 
 def _scan(args: argparse.Namespace, engine: Engine) -> int:
-    from prodgate.register.documents import Refused, parse
+    from prodgate.register.documents import parse
     from prodgate.register.scan import Job, checkouts, run_jobs
-    from prodgate.register.store import ingest
 
     dirs = []
     for t in args.dirs:
@@ -129,14 +143,8 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
             sys.stderr.write(f"prodgate: {path}: {problem}\n")
             refused += 1
             continue
-        try:
-            doc = parse(payload, f"scan of {path}")
-        except Refused as exc:
-            sys.stderr.write(f"prodgate: refused {exc}\n")
+        if _ingest(engine, functools.partial(parse, payload, f"scan of {path}"), counts) is None:
             refused += 1
-            continue
-        outcome = ingest(engine, doc)
-        counts[outcome.action] = counts.get(outcome.action, 0) + 1
     if bar is not None:
         bar.close()
     _summary(counts, refused)

@@ -186,17 +186,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 "review_overdue": _get(review, f"{w}.review", "overdue", bool),
             }
         )
-        for j, e in enumerate(_get(a, w, "exceptions", list)):
-            we = f"{w}.exceptions[{j}]"
-            doc.exceptions.append(
-                {
-                    "asset": name,
-                    "requirement": _text(e, we, "requirement"),
-                    "ticket": _text(e, we, "ticket"),
-                    "expires": _date(e, we, "expires"),
-                    "active": _get(e, we, "active", bool),
-                }
-            )
+        doc.exceptions.extend(_exceptions(a, w, name, "active"))
     found = _get(data, "$", "undeclared", list, optional=True)
     if found is not None:
         rows = []
@@ -258,18 +248,26 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 "review_overdue": name in overdue,
             }
         )
-        for j, e in enumerate(_get(a, w, "exceptions", list)):
-            we = f"{w}.exceptions[{j}]"
-            doc.exceptions.append(
-                {
-                    "asset": name,
-                    "requirement": _text(e, we, "requirement"),
-                    "ticket": _text(e, we, "ticket"),
-                    "expires": _date(e, we, "expires"),
-                    "active": _get(e, we, "valid", bool),
-                }
-            )
+        doc.exceptions.extend(_exceptions(a, w, name, "valid"))
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
+
+
+def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[dict[str, Any]]:
+    """An asset's exceptions; ``active_key`` is the field that says it waives today
+    (``active`` in an inventory, ``valid`` in a gate report)."""
+    out = []
+    for j, e in enumerate(_get(a, w, "exceptions", list)):
+        we = f"{w}.exceptions[{j}]"
+        out.append(
+            {
+                "asset": asset,
+                "requirement": _text(e, we, "requirement"),
+                "ticket": _text(e, we, "ticket"),
+                "expires": _date(e, we, "expires"),
+                "active": _get(e, we, active_key, bool),
+            }
+        )
+    return out
 
 
 def _with_undeclared(doc: Document, rows: list[dict[str, Any]]) -> Document:
