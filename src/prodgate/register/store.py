@@ -149,45 +149,59 @@ def _better(doc: Document, kind: str, generated_at: str) -> bool:
     return doc.generated_at > generated_at
 
 
-def _ingest(conn: Connection, doc: Document) -> Outcome:
-    key = (snapshots.c.repository == doc.repository) & (snapshots.c.commit == doc.commit)
-    query = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
+def _dialect_insert(conn: Connection) -> Any:
     if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    old = conn.execute(query).first()
-    action = "added"
-    if old is not None:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert
+
+
+def _ingest(conn: Connection, doc: Document) -> Outcome:
+    """The common case, a commit not stored yet, is one INSERT that claims the key;
+    only when the key is taken is the stored snapshot read and compared."""
+    insert = _dialect_insert(conn)
+    row = {
+        "repository": doc.repository,
+        "commit": doc.commit,
+        "kind": doc.kind,
+        "digest": doc.digest,
+        "generated_at": doc.generated_at,
+        "gate": doc.gate,
+        "tool_version": doc.tool_version,
+        "source": doc.source,
+        "ingested_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "assets": len(doc.assets),
+        "failed": sum(1 for a in doc.assets if not a["passed"]),
+        "undeclared": None if doc.undeclared is None else len(doc.undeclared),
+    }
+    claim = (
+        insert(snapshots)
+        .on_conflict_do_nothing(index_elements=[snapshots.c.repository, snapshots.c.commit])
+        .returning(snapshots.c.id)
+    )
+    snapshot_id = conn.execute(claim, row).scalar()
+    action, replaced = "added", None
+    if snapshot_id is None:
+        key = (snapshots.c.repository == doc.repository) & (snapshots.c.commit == doc.commit)
+        query = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        old = conn.execute(query).one()
         if old.digest == doc.digest:
             return Outcome("unchanged", doc)
         if not _better(doc, old.kind, old.generated_at):
             return Outcome("kept", doc)
         conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
-        action = "replaced"
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    snapshot_id = conn.execute(
-        snapshots.insert().returning(snapshots.c.id),
-        {
-            "repository": doc.repository,
-            "commit": doc.commit,
-            "kind": doc.kind,
-            "digest": doc.digest,
-            "generated_at": doc.generated_at,
-            "gate": doc.gate,
-            "tool_version": doc.tool_version,
-            "source": doc.source,
-            "ingested_at": now,
-            "assets": len(doc.assets),
-            "failed": sum(1 for a in doc.assets if not a["passed"]),
-            "undeclared": None if doc.undeclared is None else len(doc.undeclared),
-        },
-    ).scalar_one()
+        snapshot_id = conn.execute(snapshots.insert().returning(snapshots.c.id), row).scalar_one()
+        action, replaced = "replaced", old.id
     if doc.assets:
         conn.execute(assets.insert(), [{**a, "snapshot_id": snapshot_id} for a in doc.assets])
     if doc.exceptions:
         conn.execute(exceptions.insert(), [{**e, "snapshot_id": snapshot_id} for e in doc.exceptions])
     if doc.undeclared:
         conn.execute(undeclared.insert(), [{**u, "snapshot_id": snapshot_id} for u in doc.undeclared])
-    _point_latest(conn, doc, snapshot_id, replaced=old.id if old is not None else None)
+    _point_latest(conn, doc, snapshot_id, replaced)
     return Outcome(action, doc)
 
 
@@ -197,10 +211,7 @@ def _point_latest(conn: Connection, doc: Document, snapshot_id: int, replaced: i
     The conditional upsert is atomic on PostgreSQL (the row lock makes a concurrent
     writer re-check the condition against the committed row) and on SQLite (one writer).
     """
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    insert = _dialect_insert(conn)
     if replaced is not None:
         # The pointer may name the snapshot just deleted: point at the newest left.
         newest = conn.execute(

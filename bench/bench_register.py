@@ -1,0 +1,174 @@
+"""Benchmark: the register's ingest and report against a bare executemany insert.
+
+Generates 10,000 repository inventories (about 50,000 assets), then, for SQLite and
+for PostgreSQL, times side by side in one run:
+
+- ``prodgate register add``: read, check and store every file, one transaction each;
+- a bare insert of the same rows (snapshot, assets, exceptions, undeclared) through
+  the same driver (sqlite3, psycopg) with ``executemany``, one transaction per file
+  like the ingest, the rows prepared in memory beforehand (so parsing is not counted
+  for it), and once more in a single transaction for scale;
+- ``prodgate register report --html`` over the result.
+
+    python bench/bench_register.py                        # 10,000 files
+    python bench/bench_register.py --files 1000 --no-postgres
+    python bench/bench_register.py --pg "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+Targets: ingest within 3x of the bare insert (per-file transactions); the HTML report
+of all assets in less time than ingesting them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from prodgate.cli import main  # noqa: E402
+from prodgate.register.documents import read  # noqa: E402
+
+import registerdocs  # noqa: E402
+
+INGEST_TARGET = 3.0
+
+SNAPSHOT_COLS = ("repository", "commit", "kind", "digest", "generated_at", "gate", "tool_version", "source",
+                 "ingested_at", "assets", "failed", "undeclared")
+ASSET_COLS = ("snapshot_id", "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email",
+              "business_owner", "models", "data_sources", "personal_data", "passed", "errors", "warnings",
+              "next_review", "review_overdue")
+EXC_COLS = ("snapshot_id", "asset", "requirement", "ticket", "expires", "active")
+UND_COLS = ("snapshot_id", "path", "line", "kind", "provider", "model")
+
+
+def rows_of(files: list[Path]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The rows the ingest writes, per file, prepared before any timing."""
+    out = []
+    for f in files:
+        d = read(f)
+        snap = (d.repository, d.commit, d.kind, d.digest, d.generated_at, d.gate, d.tool_version, d.source,
+                "2026-11-23T00:00:00+00:00", len(d.assets), sum(1 for a in d.assets if not a["passed"]),
+                None if d.undeclared is None else len(d.undeclared))
+        out.append((snap, d.assets, d.exceptions, d.undeclared or []))
+    return out
+
+
+def _sql(cols: tuple[str, ...], table: str, mark: str) -> str:
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    return f"INSERT INTO {table} ({quoted}) VALUES ({', '.join([mark] * len(cols))})"
+
+
+def bare_insert(conn: Any, rows: list[Any], mark: str, returning: bool, per_file: bool) -> float:
+    """executemany of the same rows; the tables exist (created by the register)."""
+    snap_sql = _sql(SNAPSHOT_COLS, "snapshots", mark) + (" RETURNING id" if returning else "")
+    asset_sql, exc_sql, und_sql = _sql(ASSET_COLS, "assets", mark), _sql(EXC_COLS, "exceptions", mark), _sql(UND_COLS, "undeclared", mark)
+    start = time.perf_counter()
+    cur = conn.cursor()
+    for snap, assets, excs, unds in rows:
+        cur.execute(snap_sql, snap)
+        sid = cur.fetchone()[0] if returning else cur.lastrowid
+        cur.executemany(asset_sql, [(sid, *(a[c] for c in ASSET_COLS[1:])) for a in assets])
+        if excs:
+            cur.executemany(exc_sql, [(sid, *(e[c] for c in EXC_COLS[1:])) for e in excs])
+        if unds:
+            cur.executemany(und_sql, [(sid, *(u[c] for c in UND_COLS[1:])) for u in unds])
+        if per_file:
+            conn.commit()
+    conn.commit()
+    return time.perf_counter() - start
+
+
+def timed(fn: Callable[[], int]) -> float:
+    start = time.perf_counter()
+    code = fn()
+    assert code == 0, code
+    return time.perf_counter() - start
+
+
+def run_side(name: str, db: str, docs: Path, files_rows: list[Any], bare: Callable[[bool], float], n_assets: int, out: Path) -> None:
+    ingest = timed(lambda: main(["register", "--db", db, "add", str(docs)]))
+    report = timed(lambda: main(["register", "--db", db, "report", "--html", str(out), "--today", "2026-11-02"]))
+    per_file = bare(True)
+    bulk = bare(False)
+    print(
+        f"{name:10} ingest {ingest:7.2f} s | bare executemany {per_file:7.2f} s per-file tx, {bulk:6.2f} s one tx "
+        f"| ingest/bare {ingest / per_file:5.2f} (target <= {INGEST_TARGET}), ingest/one-tx {ingest / bulk:5.2f} "
+        f"| HTML report of {n_assets} assets {report:6.2f} s, report/ingest {report / ingest:4.2f} (target < 1) "
+        f"| page {out.stat().st_size / 1e6:.1f} MB"
+    )
+
+
+def main_bench() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--files", type=int, default=10_000)
+    ap.add_argument("--pg", default="host=127.0.0.1 port=5432 dbname=test user=postgres")
+    ap.add_argument("--no-postgres", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="prodgate-bench-register-") as tmp:
+        t = Path(tmp)
+        files = registerdocs.write_many(t / "docs", args.files, assets_per_repo=5, days=1)
+        rows = rows_of(files)
+        n_assets = sum(len(r[1]) for r in rows)
+        print(f"{len(files)} inventories, {n_assets} assets, {sum(len(r[2]) for r in rows)} exceptions, "
+              f"{sum(len(r[3]) for r in rows)} undeclared uses")
+
+        db = str(t / "register.sqlite")
+        bare_db = t / "bare.sqlite"
+
+        def sqlite_bare(per_file: bool) -> float:
+            bare_db.unlink(missing_ok=True)
+            Path(str(bare_db) + "-wal").unlink(missing_ok=True)
+            assert main(["register", "--db", str(bare_db), "report", "--format", "json", "-o", str(t / "x.json")]) == 0
+            conn = sqlite3.connect(bare_db)
+            conn.execute("PRAGMA journal_mode=WAL")  # the register's own settings
+            conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                return bare_insert(conn, rows, "?", False, per_file)
+            finally:
+                conn.close()
+
+        run_side("SQLite", db, t / "docs", rows, sqlite_bare, n_assets, t / "sqlite.html")
+
+        if not args.no_postgres:
+            import psycopg
+
+            params = dict(p.split("=", 1) for p in args.pg.split())
+            schemas = []
+
+            def fresh() -> str:
+                name = f"bench_{uuid.uuid4().hex[:10]}"
+                with psycopg.connect(args.pg, autocommit=True) as c:
+                    c.execute(f'CREATE SCHEMA "{name}"')
+                schemas.append(name)
+                url = (f"postgresql+psycopg://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+                       f"?options=-csearch_path%3D{name}")
+                assert main(["register", "--db", url, "report", "--format", "json", "-o", str(t / "x.json")]) == 0
+                return name
+
+            def pg_bare(per_file: bool) -> float:
+                name = fresh()
+                with psycopg.connect(args.pg, options=f"-csearch_path={name}") as conn:
+                    return bare_insert(conn, rows, "%s", True, per_file)
+
+            try:
+                name = fresh()
+                url = (f"postgresql+psycopg://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+                       f"?options=-csearch_path%3D{name}")
+                run_side("PostgreSQL", url, t / "docs", rows, pg_bare, n_assets, t / "pg.html")
+            finally:
+                with psycopg.connect(args.pg, autocommit=True) as c:
+                    for name in schemas:
+                        c.execute(f'DROP SCHEMA "{name}" CASCADE')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main_bench())
