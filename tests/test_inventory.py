@@ -69,7 +69,7 @@ def test_json_lists_everything_the_office_asks(repo: Path, run) -> None:  # type
     doc = json.loads(out)
     assert doc["inventory_version"] == 1
     assert doc["repository"] == {"name": "acme/support", "commit": None}
-    assert doc["summary"] == {"assets": 1, "passed": 0, "failed": 1, "broken_declarations": 0, "undeclared": None}
+    assert doc["summary"] == {"assets": 1, "passed": 0, "failed": 1, "broken_declarations": 0, "undeclared": 0}
     [a] = doc["assets"]
     assert (a["name"], a["path"], a["tier"], a["effective_tier"], a["stage"]) == (
         "reply-drafter", "svc/ai-asset.yaml", "team", "departmental", "pilot"
@@ -239,3 +239,24 @@ def test_readme_shows_the_inventory_of_the_examples(run) -> None:  # type: ignor
     assert code == 0
     # The commit moves with every commit; everything else must match the README.
     assert _COMMIT.sub("", block.strip()) == _COMMIT.sub("", out.strip())
+
+
+def test_undeclared_ai_found_by_discovery_is_listed(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    write(repo, "tools/triage.py", "import anthropic\n\nclient = anthropic.Anthropic()\n")
+    _code, out, _err = _inventory(run, str(repo))
+    doc = json.loads(out)
+    assert doc["summary"]["undeclared"] == len(doc["undeclared"]) >= 1
+    first = doc["undeclared"][0]
+    assert (first["path"], first["line"], first["provider"]) == ("tools/triage.py", 1, "anthropic")
+    _code, md, _err = _inventory(run, str(repo), "--format", "markdown")
+    assert "### Undeclared AI" in md
+    assert "| `tools/triage.py:1` |" in md
+    _code, table, _err = _inventory(run, str(repo), "--format", "csv")
+    assert any(r["record"] == "undeclared" and r["path"] == "tools/triage.py" for r in csv.DictReader(io.StringIO(table)))
+    bom = _bom(run, repo)
+    marked = [c for c in bom["components"] if {"name": "prodgate:undeclared", "value": "true"} in c.get("properties", [])]
+    assert marked and marked[0]["group"] == "anthropic"
+    _code, out, _err = _inventory(run, str(repo), "--no-discover")
+    doc = json.loads(out)
+    assert (doc["undeclared"], doc["summary"]["undeclared"]) == (None, None)

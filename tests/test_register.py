@@ -204,9 +204,10 @@ def test_scan_runs_the_inventory_over_checkouts(tmp_path: Path, run) -> None:  #
         root = farm / name
         subprocess.run(["git", "init", "-q", str(root)], check=True)
         subprocess.run(["git", "-C", str(root), "remote", "add", "origin", f"git@github.com:acme/{name}.git"], check=True)
-        write(root, "ai-asset.yaml", (REPO / "examples/team-sandbox-passing/ai-asset.yaml").read_text().replace(
+        write(root, "bot/ai-asset.yaml" if name == "billing" else "ai-asset.yaml", (REPO / "examples/team-sandbox-passing/ai-asset.yaml").read_text().replace(
             "meeting-notes-summariser", f"{name}-bot"))
     write(farm / "claims", "ai-asset2/ai-asset.yaml", "apiVersion: prodgate/v1\nname: [\n")
+    write(farm / "billing", "jobs/nightly.py", "import openai\n")  # outside bot/: nobody declared it
     db = _db(tmp_path)
     code, out, err = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
     assert code == 0, err
@@ -216,6 +217,7 @@ def test_scan_runs_the_inventory_over_checkouts(tmp_path: Path, run) -> None:  #
     assert sorted((a["repository"], a["name"]) for a in report["assets"]) == [
         ("acme/billing", "billing-bot"), ("acme/claims", "claims-bot"), ("acme/support", "support-bot")
     ]
+    assert report["undeclared_by_repository"] == [{"repository": "acme/billing", "undeclared": 1, "first_path": "jobs/nightly.py"}]
     code, out, _ = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
     # the same second: the same bytes; a later second: a newer inventory of the same commit
     assert out in (

@@ -126,6 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
     inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
     inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+    inv.add_argument(
+        "--no-discover", dest="discover", action="store_false",
+        help="skip the discovery of undeclared AI use (listed under undeclared)",
+    )
 
     reg = sub.add_parser(
         "register", help="the cross-repository register of inventories (needs the register extra)",
@@ -149,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     rscan.add_argument("--policy-sha256", metavar="HEX")
     rscan.add_argument("--today", metavar="YYYY-MM-DD")
     rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
     rrep = rsub.add_parser("report", help="the register as one offline HTML page, or its tables as CSV or JSON")
     rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
     rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")

@@ -41,6 +41,7 @@ from prodgate.rules.registry import RULES
 
 if TYPE_CHECKING:
     from prodgate.change.base import BaseDeclaration, BaseSnapshot
+    from prodgate.discovery.model import Detection
     from prodgate.github.reviews import ReviewSource
 
 Check = Callable[[AssetContext], Iterator[Finding]]
@@ -123,7 +124,7 @@ def run(
     run_cache: dict[str, object] = {}
     per_asset: dict[str, list[Finding]] = {}
     if options.discover and policy.policy.discovery.enabled:
-        loose = _discovery(paths, root, policy, options, decls)
+        loose, report.undeclared = _discovery(paths, root, policy, options, decls)
         findings += _apply_overrides([f for f in loose if f.asset is None], policy)
         for f in loose:
             if f.asset is not None:
@@ -303,8 +304,9 @@ def _ai_use(root: Path, policy: EffectivePolicy) -> change.AiUse:
 
 def _discovery(
     paths: list[Path], root: Path, policy: EffectivePolicy, options: Options, decls: list[Declaration]
-) -> list[Finding]:
-    """PG801-PG804 for the scanned scope: the paths given, or the changed files."""
+) -> tuple[list[Finding], list[Detection]]:
+    """PG801-PG804 for the scanned scope (the paths given, or the changed files), and
+    the detections no declaration covers."""
     from prodgate.discovery.run import discover, findings
 
     settings = policy.data.get("discovery")
@@ -314,7 +316,7 @@ def _discovery(
         d.rel for d in decls
         if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
     ]
-    return findings(found, [d.rel for d in decls], unused_for=whole)
+    return findings(found, [d.rel for d in decls], unused_for=whole), found.undeclared
 
 
 def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:

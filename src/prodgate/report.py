@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from prodgate.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:  # reporters that never need the declaration stay free of pydantic
+    from prodgate.discovery.model import Detection
     from prodgate.manifest.loader import Declaration
 
 
@@ -172,6 +173,9 @@ class Report:
     declarations: int = 0
     change: ChangeRecord | None = None
     """Set when the run compared with a base commit (``--base``, or on a pull request)."""
+    undeclared: list[Detection] | None = None
+    """What discovery found that no declaration covers (and no exemption names); None
+    when discovery did not run. The inventory lists it."""
 
     @property
     def counts(self) -> Counts:

@@ -29,7 +29,7 @@ def run_inventory(args: argparse.Namespace) -> int:
 
     name = args.repository or report.repository
     cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
-    inventory = build(report, cadence, name, undeclared=None)
+    inventory = build(report, cadence, name)
     write = get_writer(args.format)
     try:
         if args.output:

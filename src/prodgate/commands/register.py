@@ -126,7 +126,7 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
         except PolicyError as exc:
             return error(str(exc))
     found = checkouts(dirs)
-    jobs = [Job(str(p), args.today, args.policy, args.policy_sha256, args.gate) for p in found]
+    jobs = [Job(str(p), args.today, args.policy, args.policy_sha256, args.gate, args.discover) for p in found]
     workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
     results = run_jobs(jobs, workers)
     bar = None

@@ -172,14 +172,15 @@ class Inventory:
         }
 
 
-def build(
-    report: Report,
-    cadence_days: dict[str, int],
-    repository: str,
-    undeclared: tuple[Detection, ...] | None = None,
-) -> Inventory:
+def build(report: Report, cadence_days: dict[str, int], repository: str) -> Inventory:
     """The inventory of a gate run. ``cadence_days`` is the policy's review cadence per
-    tier; ``undeclared`` is None when discovery did not run."""
+    tier; the undeclared AI is what the run's discovery found (none listed, and
+    ``discovery`` false, when it did not run)."""
+    undeclared = None
+    if report.undeclared is not None:
+        undeclared = tuple(
+            Detection(d.path, d.line, d.kind, d.signature, d.provider, d.model) for d in report.undeclared
+        )
     today = dt.date.fromisoformat(report.today)
     assets = tuple(_asset(a, report.asset_passed(a), cadence_days, today) for a in report.assets)
     broken = tuple(

@@ -22,6 +22,7 @@ class Job:
     policy: str | None
     policy_sha256: str | None
     gate: str
+    discover: bool = True
 
 
 def checkouts(dirs: list[Path]) -> list[Path]:
@@ -56,9 +57,9 @@ def inventory_json(job: Job) -> tuple[str, bytes | None, str | None]:
         path = Path(job.path)
         root = (find_root(path) or path).resolve()
         today = dt.date.fromisoformat(job.today) if job.today else dt.date.today()
-        report = run([path], root, policy, Options(gate=job.gate, fail_on=Severity.ERROR, today=today))
+        report = run([path], root, policy, Options(gate=job.gate, fail_on=Severity.ERROR, today=today, discover=job.discover))
         cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
-        inventory = build(report, cadence, report.repository, undeclared=None)
+        inventory = build(report, cadence, report.repository)
         return job.path, json.dumps(inventory.to_dict(), ensure_ascii=False).encode("utf-8"), None
     except PolicyError as exc:
         return job.path, None, str(exc)
