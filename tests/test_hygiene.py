@@ -14,7 +14,7 @@ from gha import annotations, commands, stopped_regions
 from prodgate import exitcodes as ec
 from prodgate.hygiene import clean, commands_stopped, json_text, message, visible
 
-from conftest import TODAY, write
+from conftest import TEAM_SANDBOX, TODAY, write
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -194,3 +194,13 @@ def test_validate_output(repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch) 
     assert code == ec.FAILED
     assert commands(out) == [] and len(stopped_regions(out)) == 1
     assert "##[" not in out and "\x1b" not in out and "\u202e" not in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "cyclonedx"])
+def test_inventory_json_keeps_the_data_and_prints_inert(repo: Path, run: Run, fmt: str) -> None:
+    owner = "Ada ##[stop-commands]x"
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("name: Ada Lovelace", f'name: "{owner}"'))
+    code, out, err = run("inventory", "--today", TODAY, "--format", fmt, str(repo))
+    assert code == 0, err
+    assert "##[" not in out and commands(out) == []
+    assert owner in json.dumps(json.loads(out), ensure_ascii=False)

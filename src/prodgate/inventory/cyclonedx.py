@@ -29,8 +29,9 @@ class MissingDependency(Exception):
 
 
 def write_cyclonedx(inv: Inventory, out: TextIO) -> None:
-    json.dump(to_bom_dict(inv), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    from prodgate.hygiene import json_text
+
+    out.write(json_text(json.dumps(to_bom_dict(inv), indent=2, ensure_ascii=False)) + "\n")
 
 
 def to_bom_dict(inv: Inventory) -> dict[str, Any]:

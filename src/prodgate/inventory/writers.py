@@ -33,8 +33,9 @@ def get_writer(name: str) -> Writer:
 
 
 def write_json(inv: Inventory, out: TextIO) -> None:
-    json.dump(inv.to_dict(), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    from prodgate.hygiene import json_text
+
+    out.write(json_text(json.dumps(inv.to_dict(), indent=2, ensure_ascii=False)) + "\n")
 
 
 CSV_COLUMNS = (
