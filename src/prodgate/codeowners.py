@@ -4,17 +4,17 @@ GitHub reads the first of ``.github/CODEOWNERS``, ``CODEOWNERS`` and
 ``docs/CODEOWNERS``; within it the last matching pattern wins. Patterns follow
 gitignore rules: a leading ``/`` anchors to the root, a trailing ``/`` matches a
 directory and everything in it, ``*`` stays within one path segment, ``**`` crosses
-segments, and a pattern without a ``/`` in its middle matches at any depth.
+segments, and a pattern without a ``/`` in its middle matches at any depth. As on
+GitHub, brackets are literal and a line whose pattern cannot be used is skipped.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from prodgate.fsutil import FileProblem, read_text
-from prodgate.globs import compile_glob
+from prodgate.globs import Glob, GlobError, compile_glob
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
@@ -24,7 +24,7 @@ class OwnerRule:
     pattern: str
     owners: tuple[str, ...]
     line: int
-    regex: re.Pattern[str]
+    glob: Glob
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class CodeOwners:
     def owner_of(self, rel: str) -> OwnerRule | None:
         """The rule that decides ``rel`` (repository-relative, ``/``), if any."""
         for rule in reversed(self.rules):
-            if rule.regex.match(rel):
+            if rule.glob.match(rel):
                 return rule
         return None
 
@@ -57,10 +57,14 @@ def parse(location: str, text: str) -> CodeOwners:
         if not line:
             continue
         pattern, *owners = line.split()
-        rules.append(OwnerRule(pattern, tuple(o.lower() for o in owners), n, _compile(pattern)))
+        try:
+            glob = _compile(pattern)
+        except GlobError:
+            continue  # as on GitHub, a line that cannot be used is skipped
+        rules.append(OwnerRule(pattern, tuple(o.lower() for o in owners), n, glob))
     return CodeOwners(location, tuple(rules))
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> Glob:
     anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
-    return compile_glob(pattern.strip("/"), any_depth=not anchored)
+    return compile_glob(pattern.strip("/"), any_depth=not anchored, classes=False)

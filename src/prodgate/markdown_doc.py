@@ -3,6 +3,10 @@ section bodies, and text that is prose (not code, not HTML comments).
 
 Hugging Face model cards open with YAML front matter between ``---`` lines; its
 comment lines start with ``#`` and must not be taken for headings.
+
+Artifacts are written by the pull request, so every scan here is linear in the text:
+no backtracking pattern meets a line of it (a heading of 40,000 spaces, 160 KB of
+``x<!--``), and no per-line lookup walks the list of headings (50,000 of them).
 """
 
 from __future__ import annotations
@@ -10,14 +14,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
+    """A heading (a named tuple: an artifact can hold hundreds of thousands)."""
+
     level: int
     title: str
     line: int  # 1-based
@@ -32,33 +37,57 @@ class MarkdownDoc:
     prose: list[bool] = field(default_factory=list)
     """``prose[i]`` is False for line i+1 when it is in front matter, a code fence or
     an HTML comment: placeholders there are not unfilled content."""
+    heading_lines: set[int] = field(default_factory=set)
+    """Lines (1-based) that are part of a heading: its text, and a setext underline."""
+    _section_end: dict[int, int] = field(default_factory=dict)
 
     def section_body(self, heading: Heading) -> list[tuple[int, str]]:
         """Prose lines under ``heading`` up to the next heading of the same or a higher
         level (subsections are part of the body)."""
-        idx = self.headings.index(heading)
-        end = len(self.lines)
-        for other in self.headings[idx + 1 :]:
-            if other.level <= heading.level:
-                end = other.line - 1
-                break
-        body = []
-        for n in range(heading.line, end):  # heading.line is 1-based: this skips it
-            if self.prose[n] and not _is_heading_line(self, n + 1):
-                body.append((n + 1, self.lines[n]))
-        return body
+        if not self._section_end:
+            self._section_end = _section_ends(self.headings, len(self.lines))
+        end = self._section_end[heading.line]
+        return [
+            (n + 1, self.lines[n])
+            for n in range(heading.line, end)  # heading.line is 1-based: this skips it
+            if self.prose[n] and n + 1 not in self.heading_lines
+        ]
 
     def has_content(self) -> bool:
         return any(
-            self.prose[i] and self.lines[i].strip() and not _is_heading_line(self, i + 1)
+            self.prose[i] and self.lines[i].strip() and i + 1 not in self.heading_lines
             for i in range(len(self.lines))
         )
 
 
-def _is_heading_line(doc: MarkdownDoc, line: int) -> bool:
-    return any(h.line == line for h in doc.headings) or bool(
-        line >= 2 and _SETEXT.match(doc.lines[line - 1]) and any(h.line == line - 1 for h in doc.headings)
-    )
+def _section_ends(headings: list[Heading], total: int) -> dict[int, int]:
+    """For each heading's line, the number of lines before the next heading of the same
+    or a higher level (``total`` when there is none): one pass with a stack."""
+    ends: dict[int, int] = {}
+    open_: list[Heading] = []
+    for h in headings:
+        while open_ and open_[-1].level >= h.level:
+            ends[open_.pop().line] = h.line - 1
+        open_.append(h)
+    for h in open_:
+        ends[h.line] = total
+    return ends
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line (``## Title ##``), else None.
+
+    String operations, not a regular expression: the pattern this replaces
+    backtracked quadratically on a heading with a long run of spaces inside it.
+    """
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or not body.startswith("#"):
+        return None
+    title = body.lstrip("#")
+    level = len(body) - len(title)
+    if level > 6 or (title and title[0] not in " \t"):
+        return None
+    return level, title.rstrip(" \t#").strip()
 
 
 def parse(text: str) -> MarkdownDoc:
@@ -72,65 +101,85 @@ def parse(text: str) -> MarkdownDoc:
                 doc.front_matter_end = i + 1
                 start = i + 1
                 break
+    prose, headings, heading_lines = doc.prose, doc.headings, doc.heading_lines  # hot loop
     for i in range(start):
-        doc.prose[i] = False
+        prose[i] = False
     fence: str | None = None
     in_comment = False
     for i in range(start, len(lines)):
         line = lines[i]
         if fence is not None:
-            doc.prose[i] = False
+            prose[i] = False
             if line.strip().startswith(fence):
                 fence = None
             continue
         if in_comment:
-            doc.prose[i] = False
+            prose[i] = False
             if "-->" in line:
                 in_comment = False
                 rest = line.split("-->", 1)[1]
-                doc.prose[i] = bool(rest.strip())
-            continue
-        m = _FENCE.match(line)
-        if m:
-            fence = m.group(1)[0] * 3
-            doc.prose[i] = False
+                prose[i] = bool(rest.strip())
             continue
         stripped = line.strip()
-        if stripped.startswith("<!--"):
+        if not stripped:
+            continue
+        lead = stripped[0]  # most lines are prose: one look at the first character
+        if lead in "`~" and (m := _FENCE.match(line)):
+            fence = m.group(1)[0] * 3
+            prose[i] = False
+            continue
+        if lead == "<" and stripped.startswith("<!--"):
             if "-->" not in stripped:
                 in_comment = True
-                doc.prose[i] = False
+                prose[i] = False
                 continue
             if stripped.endswith("-->") and stripped.count("<!--") == 1:
-                doc.prose[i] = False
+                prose[i] = False
                 continue
-        h = _ATX.match(line)
-        if h:
-            doc.headings.append(Heading(len(h.group(1)), (h.group(2) or "").strip(), i + 1))
+        if lead == "#" and (atx := _atx(line)):
+            headings.append(Heading(atx[0], atx[1], i + 1))
+            heading_lines.add(i + 1)
             continue
         if (
-            i > start
-            and stripped
+            lead in "=-"
+            and i > start
             and _SETEXT.match(line)
             and lines[i - 1].strip()
-            and doc.prose[i - 1]
-            and not _ATX.match(lines[i - 1])
+            and prose[i - 1]
+            and i not in heading_lines
             and not (stripped.startswith("-") and len(stripped) < 3)
         ):
             level = 1 if stripped[0] == "=" else 2
-            doc.headings.append(Heading(level, lines[i - 1].strip(), i))
+            headings.append(Heading(level, lines[i - 1].strip(), i))
+            heading_lines.update((i, i + 1))
     return doc
 
 
-_COMMENT = re.compile(r"<!--.*?-->")
 _OPTIONAL = re.compile(r"\[optional\]", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+")
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
 
 def prose_text(line: str) -> str:
-    """A line without inline HTML comments."""
-    return _COMMENT.sub("", line) if "<!--" in line else line
+    """A line without inline HTML comments (``<!-- ... -->``); an unclosed one stays.
+
+    One left-to-right pass: once a ``<!--`` has no ``-->`` after it, no later one can
+    have either.
+    """
+    start = line.find("<!--")
+    if start == -1:
+        return line
+    out = []
+    kept = 0
+    while start != -1:
+        end = line.find("-->", start + 4)
+        if end == -1:
+            break
+        out.append(line[kept:start])
+        kept = end + 3
+        start = line.find("<!--", kept)
+    out.append(line[kept:])
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -23,13 +23,12 @@ import datetime as dt
 import heapq
 import os
 import posixpath
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prodgate.globs import compile_glob
+from prodgate.globs import GlobError, compile_glob, compile_literal, literal_prefix
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
 MAX_COMMITS = 500
@@ -219,6 +218,9 @@ class History:
             ]
             log = [c for c in log if c.files]
         else:
+            # git's wildmatch backtracks (``**/a/**/a/...`` holds it for minutes): git
+            # gets only the literal folders the globs lie in, the globs are matched here.
+            match = _matcher(includes, excludes)
             log = self._log(
                 "--name-only",
                 "--full-history",
@@ -226,10 +228,15 @@ class History:
                 f"--max-count={MAX_COMMITS}",
                 f"{sha}..HEAD",
                 "--",
-                *includes,
+                *_coarse(includes),
                 *excludes,
             )
             partial = bool(self.shallow_boundary()) and self._range_cut(sha)
+            log = [
+                Change(c.sha, c.when, files=tuple(f for f in c.files if match(f)), parents=c.parents)
+                for c in log
+            ]
+            log = [c for c in log if c.files]
         for change in log:
             others = [f for f in change.files if f != decl_rel]
             if others:
@@ -367,17 +374,29 @@ def _matcher(includes: list[str], excludes: list[str]) -> Callable[[str], bool]:
     for spec in includes:
         magic, _, body = spec[2:].partition(")")
         if magic == "literal":
-            patterns.append(re.compile(f"^{re.escape(body)}(?:/.*)?$"))
-        elif body in ("", "."):
-            patterns.append(re.compile("^"))
+            patterns.append(compile_literal(body))
         else:
-            patterns.append(compile_glob(body))
+            try:
+                patterns.append(compile_glob(body))
+            except GlobError:  # unusable: every file counts as an input
+                patterns.append(compile_glob("**"))
     excluded = {spec.partition(")")[2] for spec in excludes}
 
     def match(name: str) -> bool:
         return name not in excluded and any(p.match(name) for p in patterns)
 
     return match
+
+
+def _coarse(includes: list[str]) -> list[str]:
+    """Literal pathspecs that cover what ``includes`` cover: each glob's folders before
+    its first wildcard."""
+    out = []
+    for spec in includes:
+        magic, _, body = spec[2:].partition(")")
+        prefix = body if magic == "literal" else literal_prefix(body)
+        out.append(_literal(prefix) if prefix else ":(top)")
+    return out
 
 
 _UNKNOWN: Any = object()

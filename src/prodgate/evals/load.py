@@ -8,6 +8,7 @@ promptfoo never imports the XML parser, and a gate run without evals imports non
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -17,6 +18,11 @@ from prodgate.fsutil import FileProblem, read_text
 MAX_RESULTS_BYTES = 50 * 1024 * 1024
 """Larger results files are refused: a file this size is an export of raw outputs,
 not a summary, and parsing it for every gate run would cost more than the gate."""
+
+MAX_RUN_RESULTS_BYTES = 256 * 1024 * 1024
+"""Results bytes read in one run, all files together: past it, further files are
+refused rather than read, so the declarations of one change cannot make the gate read
+(and hold) an unbounded amount."""
 
 READERS = {
     "prodgate": "prodgate.evals.native",
@@ -73,3 +79,41 @@ def _named(fmt: str) -> str:
         "hf-model-index": "a model card (hf-model-index)",
         "junit": "JUnit XML",
     }.get(fmt, f"{fmt} results")
+
+
+@dataclass
+class ResultsCache:
+    """Every results file read at most once per run, whatever refers to it, and the
+    run's reading bounded by ``budget`` bytes.
+
+    A thousand evals naming one 50 MB file used to parse it a thousand times, each
+    parse's result kept; now they share one result.
+    """
+
+    budget: int = MAX_RUN_RESULTS_BYTES
+    spent: int = 0
+    files_read: int = 0
+    _results: dict[tuple[Path, str], EvalResults | ReadProblem] = field(default_factory=dict)
+
+    def read(self, path: Path, declared: str) -> EvalResults | ReadProblem:
+        """:func:`read_results` of ``path`` (resolved) with the format ``declared``."""
+        key = (path, declared)
+        if key not in self._results:
+            self._results[key] = self._read(path, declared)
+        return self._results[key]
+
+    def _read(self, path: Path, declared: str) -> EvalResults | ReadProblem:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # read_results says what is wrong with it
+        if size <= MAX_RESULTS_BYTES and self.spent + size > self.budget:
+            return ReadProblem(
+                "unreadable",
+                f"not read: this run has already read {self.spent:,} bytes of results files, "
+                f"and this one's {size:,} would pass the limit of {self.budget:,} per run",
+            )
+        if size <= MAX_RESULTS_BYTES:  # a larger one is refused before it is read
+            self.spent += size
+        self.files_read += 1
+        return read_results(path, declared)

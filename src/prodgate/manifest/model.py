@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from prodgate.globs import MAX_GLOB_CHARS
+
 API_VERSION = "prodgate/v1"
 
 Tier = Literal["team", "departmental", "enterprise"]
@@ -36,6 +38,9 @@ AssetName = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
+
+GlobText = Annotated[str, Field(min_length=1, max_length=MAX_GLOB_CHARS)]
+"""A path glob (``src/**/*.py``); longer ones are refused, as no real path needs them."""
 
 INVISIBLE = (
     r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
@@ -143,7 +148,7 @@ class Eval(_Strict):
     max_age_days: Annotated[int, Field(ge=1)] | None = Field(
         default=None, description="Results older than this (by their run time, else their last commit) are stale."
     )
-    inputs: list[Text] = Field(
+    inputs: list[GlobText] = Field(
         default_factory=list,
         description="Globs (relative to the asset root) of what the results depend on: prompts, "
         "model settings, code. A commit changing one after the results makes them stale. "
@@ -218,7 +223,7 @@ class Asset(_Strict):
     risk: Risk = Field(default_factory=Risk)
     models: list[ModelRef] = Field(default_factory=list)
     data_sources: list[DataSource] = Field(default_factory=list)
-    paths: list[Text] = Field(
+    paths: list[GlobText] = Field(
         default_factory=list, description="Code this asset covers (globs); default: the asset root."
     )
     evals: list[Eval] = Field(default_factory=list)

@@ -21,12 +21,12 @@ run on it reports what is broken. Declarations that cannot possibly name a chang
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from prodgate.fsutil import FileProblem, read_text
+from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import DECLARATION_NAMES, find_declarations
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
@@ -117,12 +117,22 @@ class _Ref:
 
     def __init__(self, pattern: str, glob: bool) -> None:
         self.pattern = pattern
-        self.regex = _glob_regex(pattern) if glob else None
+        self.glob: Glob | None = None
+        self.everything = False
+        if glob:
+            try:
+                self.glob = compile_glob(pattern)
+            except GlobError:
+                # The gate run on this asset reports the glob; until then it may
+                # cover anything, so the asset is checked rather than skipped.
+                self.everything = True
 
     def covers(self, rel: str) -> bool:
-        if self.regex is None:
+        if self.everything:
+            return True
+        if self.glob is None:
             return rel == self.pattern
-        return self.regex.fullmatch(rel) is not None
+        return self.glob.match(rel)
 
 
 def _references(decl: Path, root: Path, names: set[str] | None) -> Iterator[_Ref]:
@@ -162,44 +172,3 @@ def _join(base: str, declared: object) -> str | None:
     if joined == ".." or joined.startswith("../"):
         return None
     return joined
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A ``paths:`` glob as a regular expression over repository-relative paths.
-
-    ``*`` and ``?`` stay within one folder, ``**`` spans any number of folders, and a
-    pattern naming a folder (``src`` or ``src/``) covers everything below it, as in
-    ``.gitignore``.
-    """
-    segments = [s for s in pattern.strip("/").split("/") if s not in ("", ".")]
-    out = ""
-    for i, segment in enumerate(segments):
-        last = i == len(segments) - 1
-        if segment == "**":
-            out += ".*" if last else "(?:[^/]+/)*"
-        else:
-            out += _segment_regex(segment) + ("" if last else "/")
-    if not segments or segments[-1] != "**":
-        out += "(?:/.*)?"
-    return re.compile(out)
-
-
-def _segment_regex(segment: str) -> str:
-    out = ""
-    i = 0
-    while i < len(segment):
-        c = segment[i]
-        if c == "*":
-            out += "[^/]*"
-        elif c == "?":
-            out += "[^/]"
-        elif c == "[" and (end := segment.find("]", i + 2)) != -1:
-            body = segment[i + 1 : end]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out += "[" + body.replace("\\", "\\\\") + "]"
-            i = end
-        else:
-            out += re.escape(c)
-        i += 1
-    return out

@@ -8,11 +8,11 @@ release of prodgate.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from prodgate.linear import Lines, PatternError, compile_pattern
 from prodgate.manifest.model import STAGES, Tier
 
 StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
@@ -63,17 +63,22 @@ class Placeholder(_Strict):
             raise ValueError("give exactly one of 'text' or 'regex'")
         if self.regex is not None:
             try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from exc
+                compile_pattern(self.regex, within_lines=True)
+            except PatternError as exc:
+                raise ValueError(
+                    f"invalid regex {self.regex!r}: {exc} (placeholder patterns use RE2 syntax, "
+                    "which runs in linear time: no lookaround, no backreferences)"
+                ) from exc
         return self
 
-    def pattern(self) -> re.Pattern[str]:
+    def first_in_lines(self, lines: Lines, limit: int | None = None) -> dict[int, int]:
+        """{line index: column} of this placeholder's first occurrence in each of
+        ``lines`` (the first ``limit`` lines it occurs in), in time linear in the text:
+        artifacts are written by the pull request."""
         if self.regex is not None:
-            return re.compile(self.regex)
+            return lines.first_matches(compile_pattern(self.regex, within_lines=True), limit)
         assert self.text is not None
-        escaped = re.escape(self.text)
-        return re.compile(rf"(?<!\w){escaped}(?!\w)" if self.word else escaped)
+        return lines.first_texts(self.text, word=self.word, limit=limit)
 
     def describe(self) -> str:
         return self.label or (f'"{self.text}"' if self.text is not None else f"/{self.regex}/")

@@ -14,10 +14,14 @@ from prodgate import markdown_doc
 from prodgate.context import AssetContext, Demand
 from prodgate.findings import Finding, Location, Severity
 from prodgate.fsutil import FileProblem, read_text, relpath, resolve_inside
+from prodgate.linear import Lines
 from prodgate.policy.model import HeadingSpec, Placeholder, heading_specs
 from prodgate.rules.registry import RULES
 
 MAX_PLACEHOLDERS_LISTED = 3
+MAX_PLACEHOLDER_LINES = 1000
+"""Lines with a placeholder counted per artifact; beyond it the message says "or more".
+Bounds the work on an artifact that is placeholders from top to bottom."""
 
 
 @dataclass(frozen=True)
@@ -140,11 +144,12 @@ def _content(
     if hits:
         first_line, first_col, _label = hits[0]
         listed = ", ".join(f"{label} (line {line})" for line, _c, label in hits[:MAX_PLACEHOLDERS_LISTED])
-        more = f" and {len(hits) - MAX_PLACEHOLDERS_LISTED} more" if len(hits) > MAX_PLACEHOLDERS_LISTED else ""
+        capped = len(hits) >= MAX_PLACEHOLDER_LINES
+        more = f" and {len(hits) - MAX_PLACEHOLDERS_LISTED}{'+' if capped else ''} more" if len(hits) > MAX_PLACEHOLDERS_LISTED else ""
         section = _section_of(doc, first_line)
         fix = "Replace every placeholder with real content"
         fix += f", starting with the section {section!r}." if section else "."
-        noun = "placeholder" if len(hits) == 1 else f"{len(hits)} template placeholders"
+        noun = "placeholder" if len(hits) == 1 else f"{len(hits)}{'+' if capped else ''} template placeholders"
         yield RULES["PG204"].finding(
             f"{group.kind} {declared} still contains {noun}: {listed}{more}",
             Location(rel, first_line, first_col), asset=asset.name, fix=fix,
@@ -199,27 +204,28 @@ def _heading(
 
 
 def find_placeholders(
-    doc: markdown_doc.MarkdownDoc, placeholders: list[Placeholder]
+    doc: markdown_doc.MarkdownDoc, placeholders: list[Placeholder], limit: int = MAX_PLACEHOLDER_LINES
 ) -> list[tuple[int, int, str]]:
-    """(line, column, label) of every placeholder outside code and HTML comments; the
-    front matter is searched too (an unrendered ``{{ card_data }}`` is unfilled)."""
-    patterns = [(p.pattern(), p.describe()) for p in placeholders]
-    hits: list[tuple[int, int, str]] = []
+    """(line, column, label) of the first placeholder in each line outside code and
+    HTML comments, for the first ``limit`` such lines; the front matter is searched too
+    (an unrendered ``{{ card_data }}`` is unfilled)."""
+    searched = []
     for i, line in enumerate(doc.lines):
         in_front = i < doc.front_matter_end
-        if not doc.prose[i] and not in_front:
-            continue
-        text = markdown_doc.prose_text(line)
+        text = markdown_doc.prose_text(line) if doc.prose[i] or in_front else ""
         if in_front and text.lstrip().startswith("#"):
-            continue  # YAML comments in front matter
-        first: tuple[int, str] | None = None
-        for pattern, label in patterns:
-            m = pattern.search(text)
-            if m and (first is None or m.start() < first[0]):
-                first = (m.start(), label)
-        if first is not None:
-            hits.append((i + 1, first[0] + 1, first[1]))
-    return hits
+            text = ""  # YAML comments in front matter
+        searched.append(text)
+    lines = Lines(searched)
+    first: dict[int, tuple[int, str]] = {}
+    for placeholder in placeholders:
+        label = placeholder.describe()
+        # Each placeholder's first ``limit`` lines hold the first ``limit`` lines of
+        # all of them together: the cut loses nothing of what is reported.
+        for i, col in placeholder.first_in_lines(lines, limit).items():
+            if i not in first or col < first[i][0]:
+                first[i] = (col, label)
+    return [(i + 1, col + 1, label) for i, (col, label) in sorted(first.items())[:limit]]
 
 
 def _section_of(doc: markdown_doc.MarkdownDoc, line: int) -> str | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 from prodgate.context import AssetContext, Demand
 from prodgate.evals import models as model_match
 from prodgate.evals.base import EvalResults, ReadProblem
-from prodgate.evals.load import read_results
+from prodgate.evals.load import ResultsCache
 from prodgate.evals.thresholds import Threshold, parse, show
 from prodgate.findings import Finding, Location, Severity
 from prodgate.fsutil import FileProblem, relpath, resolve_inside
@@ -99,11 +99,13 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
     reads = [_read_one(judge, i, ev) for i, ev in enumerate(asset.evals)]
     minimums = _policy_minimums(ctx) if demand else {}
     history = _History(ctx)
+    # Once, not per eval: a thousand evals naming one file share one list of one path.
+    all_results = list(dict.fromkeys(r.path for r in reads if r.path is not None))
     for item in reads:
         if item.results is not None:
             _thresholds(judge, item, minimums)
             _model(judge, item)
-            _freshness(judge, item, history, [r.path for r in reads if r.path is not None])
+            _freshness(judge, item, history, all_results)
         ctx.evals.append(_summary(ctx, item))
     if demand:
         _policy(judge, reads, minimums)
@@ -135,7 +137,7 @@ def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
         return item
     item.path = resolved
     item.rel = relpath(resolved, ctx.repo_root)
-    loaded = read_results(resolved, ev.format)
+    loaded = _results_cache(ctx).read(resolved, ev.format)
     if isinstance(loaded, ReadProblem):
         where = decl.loc("evals", i, "results")
         if loaded.kind == "format" and _declared(judge, i, "format"):
@@ -151,6 +153,14 @@ def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
         return item
     item.results = loaded
     return item
+
+
+def _results_cache(ctx: AssetContext) -> ResultsCache:
+    """The run's cache of results files, shared by every asset."""
+    cache = ctx.run_cache.get("evals.results")
+    if not isinstance(cache, ResultsCache):
+        cache = ctx.run_cache["evals.results"] = ResultsCache()
+    return cache
 
 
 def _declared(judge: _Judge, *path: str | int) -> bool:

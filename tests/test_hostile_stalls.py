@@ -1,0 +1,294 @@
+"""Content a pull request writes cannot stall the gate: every matcher over it is
+linear-time, each results file is read once per run, and total reading is bounded.
+
+The bounds are measured without a clock: the matching engine is asserted (RE2 for
+every pattern and glob), Python-level work is counted in executed lines with
+``sys.settrace`` and compared on inputs of size n and 2n, and reads are counted by the
+run's results cache. The end-to-end runs at the size limit are bounded in CPU seconds
+(``RLIMIT_CPU``), generously: quadratic work at 2 MB takes hours, not seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from prodgate import markdown_doc
+from prodgate.codeowners import load as load_codeowners
+from prodgate.evals.base import EvalResults
+from prodgate.evals.load import ResultsCache
+from prodgate.fsutil import MAX_TEXT_BYTES
+from prodgate.globs import GlobError, compile_glob
+from prodgate.linear import Lines, compile_pattern
+from prodgate.manifest.touched import touched_declarations
+from prodgate.policy.loader import load_policy
+from prodgate.policy.model import Placeholder
+from prodgate.rules.artifacts import MAX_PLACEHOLDER_LINES, find_placeholders
+
+from conftest import TEAM_SANDBOX, TODAY, ids_at, write
+
+PILOT_CARD = TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + "artifacts:\n  model_card: card.md\n"
+CARD_HEAD = "# Model card\n\n## Intended use\n\nDrafts replies.\n\n"
+
+
+def _executed(fn: Callable[[], object]) -> int:
+    """Python lines executed by ``fn()``: a deterministic measure of its work."""
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _judge_artifact(text: str) -> None:
+    """What the artifact rules do with an artifact's text."""
+    doc = markdown_doc.parse(text)
+    doc.has_content()
+    find_placeholders(doc, load_policy().policy.artifact_placeholders("model_card"))
+    for h in doc.headings[:50]:
+        doc.section_body(h)
+
+
+HOSTILE_ARTIFACTS: dict[str, Callable[[int], str]] = {
+    "braces": lambda n: "{{" * n,
+    "unclosed-comments": lambda n: "x<!--" * n,
+    "heading-of-spaces": lambda n: "# x" + " " * n + "y\n",
+    "heading-lines": lambda n: "## a\n" * n,
+    "nested-headings": lambda n: "".join("#" * (i % 6 + 1) + " Intended use\n" for i in range(n)),
+    "placeholder-lines": lambda n: "{{x}} TODO\n" * n,
+    "setext-headings": lambda n: "Title\n-----\n" * n,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_ARTIFACTS))
+def test_artifact_scanning_work_grows_linearly(name: str) -> None:
+    make = HOSTILE_ARTIFACTS[name]
+    n = 4000
+    small = _executed(lambda: _judge_artifact(make(n)))
+    large = _executed(lambda: _judge_artifact(make(2 * n)))
+    assert large <= 2.5 * small + 1000, (name, small, large)
+
+
+def test_heading_and_comment_scanning_are_right_on_hostile_lines() -> None:
+    doc = markdown_doc.parse("# x" + " " * 40_000 + "y ##\n" + "x<!--" * 1000 + "\n#######\n")
+    assert [(h.level, h.title[:1], h.title[-1:], h.line) for h in doc.headings] == [(1, "x", "y", 1)]
+    assert markdown_doc.prose_text("a<!-- b -->c<!-- d") == "ac<!-- d"
+    assert markdown_doc.prose_text("x<!--" * 3) == "x<!--" * 3
+
+
+def test_placeholder_patterns_run_on_re2() -> None:
+    placeholder = Placeholder(regex="^(a|aa)+$")
+    engine = type(compile_pattern("^(a|aa)+$", within_lines=True))
+    assert engine.__module__ == "re2"
+    lines = Lines(["a" * 200_000 + "b", "aaaa", "b"])
+    assert placeholder.first_in_lines(lines) == {1: 0}
+
+
+@pytest.mark.parametrize(
+    ("regex", "reason"),
+    [("(?<=a)b", "invalid perl operator: (?<="), ("(a)\\1", "invalid escape sequence: \\1")],
+)
+def test_patterns_that_need_backtracking_are_refused(regex: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Placeholder(regex=regex)
+    assert reason in str(caught.value)
+    assert "RE2 syntax" in str(caught.value)
+
+
+def test_placeholder_lines_counted_are_bounded() -> None:
+    doc = markdown_doc.parse("TODO {{x}}\n" * (3 * MAX_PLACEHOLDER_LINES))
+    placeholders = load_policy().policy.artifact_placeholders("model_card")
+    hits = find_placeholders(doc, placeholders)
+    assert len(hits) == MAX_PLACEHOLDER_LINES
+    assert hits[:2] == [(1, 1, '"TODO"'), (2, 1, '"TODO"')]
+
+
+def test_word_placeholders_keep_their_boundaries() -> None:
+    lines = Lines(["TODOs", "a TODO.", "_TODO", "éTODO", "TODO"])
+    assert Placeholder(text="TODO", word=True).first_in_lines(lines) == {1: 2, 4: 0}
+    assert Placeholder(text="TODO").first_in_lines(lines) == {0: 0, 1: 2, 2: 1, 3: 1, 4: 0}
+
+
+# -- globs ------------------------------------------------------------------------
+
+
+def test_globs_compile_to_re2_and_stay_right_on_deep_paths() -> None:
+    glob = compile_glob("/".join(["**/a"] * 12) + "/zz")
+    assert type(glob.regex).__module__ == "re2"
+    deep = "/".join(["a"] * 2000)
+    assert not glob.match(deep + "/x")
+    assert glob.match(deep + "/zz")
+    star = compile_glob("src/" + "*a" * 40 + "*b")
+    assert not star.match("src/" + "a" * 4000)
+    assert star.match("src/" + "a" * 40 + "b")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matched"),
+    [
+        ("src/**/*.py", "src/a/b/c.py", True),
+        ("src/**/*.py", "src/c.py", True),
+        ("src/*.py", "src/a/c.py", False),
+        ("src", "src/a/c.py", True),
+        ("**", "anything/at/all", True),
+        ("a**b/x", "aQQb/x", True),  # "**" inside a segment is "*"
+        ("a**b/x", "a/q/b/x", False),
+        ("doc/[abc].md", "doc/b.md", True),
+        ("doc/[!abc].md", "doc/b.md", False),
+        ("doc/[!abc].md", "doc/d.md", True),
+        ("doc/?.md", "doc/é.md", True),
+        ("doc/a+b (1).md", "doc/a+b (1).md", True),
+    ],
+)
+def test_glob_semantics(pattern: str, path: str, matched: bool) -> None:
+    assert compile_glob(pattern).match(path) is matched
+
+
+def test_codeowners_brackets_are_literal_and_bad_lines_skipped(tmp_path: Path) -> None:
+    many = "/".join(["**"] * 300) + "/zz"
+    write(tmp_path, ".github/CODEOWNERS", f"* @org/all\n/doc/[a].md @org/docs\n{many} @org/deep\n{'x' * 2000} @org/long\n")
+    owners = load_codeowners(tmp_path)
+    assert owners is not None
+    assert [r.line for r in owners.rules] == [1, 2, 3]
+    assert owners.owner_of("doc/[a].md").owners == ("@org/docs",)  # type: ignore[union-attr]
+    assert owners.owner_of("doc/a.md").owners == ("@org/all",)  # type: ignore[union-attr]
+    assert owners.owner_of("/".join(["q"] * 3000) + "/zz").owners == ("@org/deep",)  # type: ignore[union-attr]
+
+
+def test_an_over_long_glob_is_refused() -> None:
+    with pytest.raises(GlobError, match="over the limit of 1,024"):
+        compile_glob("a" * 1025)
+
+
+def test_an_over_long_glob_in_paths_is_a_finding(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + "paths:\n  - src/**\n  - '" + "*" * 1025 + "'\n")
+    code, report = check_json(str(repo))
+    assert code == 1
+    assert ids_at(report) == [("PG103", "ai-asset.yaml", 10)]
+    assert "at most 1024 characters" in report["findings"][0]["message"]
+
+
+def test_changed_files_against_many_star_globs(repo: Path) -> None:
+    deep = "/".join(["a"] * 400)
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX + "paths:\n  - ../lib/" + "/".join(["**/a"] * 14) + "/zz\n")
+    write(repo, "other/ai-asset.yaml", TEAM_SANDBOX + "paths:\n  - ../lib/" + "*a" * 60 + "*b\n")
+    changed = [str(repo / "lib" / deep / "x"), str(repo / "lib" / ("a" * 500 + "c"))]
+    assert touched_declarations(changed, repo) == []
+    assert touched_declarations([str(repo / "lib" / deep / "zz")], repo) == [repo / "svc" / "ai-asset.yaml"]
+    assert touched_declarations([str(repo / "lib" / ("a" * 70 + "b"))], repo) == [repo / "other" / "ai-asset.yaml"]
+
+
+def test_an_unusable_glob_in_paths_touches_its_asset(repo: Path) -> None:
+    # --changed must not skip an asset it cannot judge: the gate run reports the glob.
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX + "paths:\n  - '[z-a]'\n")
+    assert touched_declarations([str(repo / "elsewhere.txt")], repo) == [repo / "svc" / "ai-asset.yaml"]
+
+
+# -- eval results: read once, total bounded -----------------------------------------
+
+
+def _results(path: Path, pass_rate: float = 0.95) -> None:
+    write(path.parent, path.name, json.dumps({"format": "prodgate/eval/v1", "metrics": {"pass_rate": pass_rate}}))
+
+
+def test_each_results_file_is_read_once_per_run(tmp_path: Path) -> None:
+    _results(tmp_path / "r.json")
+    cache = ResultsCache()
+    got = [cache.read(tmp_path / "r.json", "auto") for _ in range(1000)]
+    assert cache.files_read == 1
+    assert all(g is got[0] for g in got)
+    assert isinstance(got[0], EvalResults)
+
+
+def test_results_read_per_run_are_bounded(tmp_path: Path) -> None:
+    _results(tmp_path / "a.json")
+    _results(tmp_path / "b.json")
+    size = (tmp_path / "a.json").stat().st_size
+    cache = ResultsCache(budget=size + 1)
+    assert isinstance(cache.read(tmp_path / "a.json", "auto"), EvalResults)
+    refused = cache.read(tmp_path / "b.json", "auto")
+    assert not isinstance(refused, EvalResults)
+    assert refused.kind == "unreadable"
+    assert refused.message == (
+        f"not read: this run has already read {size:,} bytes of results files, "
+        f"and this one's {size:,} would pass the limit of {size + 1:,} per run"
+    )
+    assert cache.files_read == 1
+
+
+def test_a_thousand_references_to_one_results_file(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    _results(repo / "evals" / "r.json")
+    evals = "".join(f"  - name: e{i}\n    results: evals/r.json\n" for i in range(1000))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + evals)
+    code, report = check_json(str(repo))
+    assert (code, ids_at(report)) == (0, [])
+    assert len(report["assets"][0]["evals"]) == 1000
+    small = _executed(lambda: check_json(str(repo)))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + evals + evals.replace("name: e", "name: f"))
+    large = _executed(lambda: check_json(str(repo)))
+    assert large <= 2.5 * small, (small, large)
+
+
+# -- end to end, at the size limit, in CPU seconds --------------------------------
+
+CPU_SECONDS = 30
+"""Ten or more times what any of these takes here; the quadratic versions took hours."""
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def _check_under_cpu_limit(repo: Path, *extra: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "prodgate", "check", "--format", "json", "--today", TODAY, *extra, str(repo)],
+        capture_output=True, text=True, preexec_fn=_limited, env=env, check=False,
+    )
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-1000:])
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return report
+
+
+LIMIT_ARTIFACTS = {
+    "braces": ("{{" * ((MAX_TEXT_BYTES - 100) // 2) + "}}", "PG204", 7),
+    "unclosed-comments": ("x<!--" * ((MAX_TEXT_BYTES - 100) // 5), "PG206", 1),
+    "heading-of-spaces": ("# x" + " " * (MAX_TEXT_BYTES - 100) + "y\n", "PG206", 1),
+    "heading-lines": ("## a\n" * ((MAX_TEXT_BYTES - 100) // 5), "PG206", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMIT_ARTIFACTS))
+def test_hostile_artifact_at_the_size_limit(repo: Path, name: str) -> None:
+    body, rule, line = LIMIT_ARTIFACTS[name]
+    write(repo, "ai-asset.yaml", PILOT_CARD)
+    (repo / "card.md").write_text(CARD_HEAD + body, encoding="utf-8")
+    report = _check_under_cpu_limit(repo)
+    assert (rule, "card.md", line) in ids_at(report)
+
+
+def test_policy_regex_on_a_hostile_artifact(repo: Path, tmp_path: Path) -> None:
+    policy = write(tmp_path, "org.yaml", "extends: builtin\napiVersion: prodgate/policy/v1\nname: org\nplaceholders:\n  - regex: '^(a|aa)+$'\n    label: a-run\n")
+    write(repo, "ai-asset.yaml", PILOT_CARD)
+    (repo / "card.md").write_text(CARD_HEAD + ("a" * 100_000 + "b\n") * 19 + "aaaa\n", encoding="utf-8")
+    report = _check_under_cpu_limit(repo, "--policy", str(policy))
+    assert ("PG204", "card.md", 26) in ids_at(report)
+    [finding] = [f for f in report["findings"] if f["rule_id"] == "PG204"]
+    assert finding["message"] == "model_card card.md still contains placeholder: a-run (line 26)"
