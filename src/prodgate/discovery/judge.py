@@ -16,7 +16,7 @@ from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, Skipped
 from prodgate.discovery.reconcile import Coverage, DeclaredModel
 from prodgate.findings import Finding, Location, Waiver
-from prodgate.manifest.touched import _glob_regex
+from prodgate.globs import GlobError, compile_glob
 from prodgate.rules.registry import RULES
 
 _WHAT = {
@@ -37,7 +37,10 @@ class Exemption:
     reason: str
 
     def covers(self, rel: str) -> bool:
-        return _glob_regex(self.path).fullmatch(rel) is not None
+        try:
+            return compile_glob(self.path).match(rel)
+        except GlobError:
+            return False
 
 
 def describe(det: Detection) -> str:

@@ -11,7 +11,6 @@ covers its code and ``prodgate discover`` stays fast.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,8 +18,9 @@ from typing import Any
 
 from prodgate.discovery.model import Detection
 from prodgate.fsutil import FileProblem, read_text, relpath
+from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import find_declarations
-from prodgate.manifest.touched import _glob_regex, _join
+from prodgate.manifest.touched import _join
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
 
@@ -40,14 +40,14 @@ class Coverage:
     """Repository-relative path of the ai-asset.yaml."""
     folder: str
     """Repository-relative folder of the declaration ("" at the root)."""
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[Glob, ...] = ()
     """The ``paths:`` globs, relative to the repository; empty means the folder."""
     models: tuple[DeclaredModel, ...] = ()
     evidence: frozenset[str] = field(default_factory=frozenset)
 
     def covers(self, rel: str) -> bool:
         if self.patterns:
-            return any(p.fullmatch(rel) for p in self.patterns)
+            return any(p.match(rel) for p in self.patterns)
         return not self.folder or rel.startswith(self.folder + "/")
 
 
@@ -89,7 +89,10 @@ def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
         for value in paths:
             joined = _join(folder, value)
             if joined is not None:
-                patterns.append(_glob_regex(joined))
+                try:
+                    patterns.append(compile_glob(joined))
+                except GlobError:
+                    continue  # the gate run on the declaration reports it
     models = []
     for item in data.get("models") or []:
         if isinstance(item, dict) and isinstance(item.get("provider"), str) and isinstance(item.get("name"), str):
