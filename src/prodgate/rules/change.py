@@ -22,7 +22,7 @@ from prodgate.evals.thresholds import Threshold
 from prodgate.evals.thresholds import parse as parse_threshold
 from prodgate.findings import Finding, Location
 from prodgate.fsutil import decode_text
-from prodgate.globs import compile_glob
+from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration
 from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset
@@ -248,12 +248,18 @@ def _head_files(snapshot: BaseSnapshot) -> list[str]:
 def _covered(old: BaseDeclaration, files: list[str]) -> list[str]:
     """Head files the base declaration covered: its ``paths:`` globs, else its folder."""
     folder = posixpath.dirname(old.rel)
-    patterns = []
+    patterns: list[Glob | None] = []
     for declared in old.asset.paths or ["."]:
         joined = posixpath.normpath(posixpath.join(folder, declared.strip().lstrip("/")))
         if joined == ".." or joined.startswith("../"):
             continue
-        patterns.append(compile_glob(joined) if joined != "." else None)
+        if joined == ".":
+            patterns.append(None)
+            continue
+        try:
+            patterns.append(compile_glob(joined))
+        except GlobError:
+            patterns.append(None)  # unusable: it may have covered anything
     return [
         f for f in files
         if posixpath.basename(f) not in DECLARATION_NAMES
