@@ -292,3 +292,25 @@ def test_policy_regex_on_a_hostile_artifact(repo: Path, tmp_path: Path) -> None:
     assert ("PG204", "card.md", 26) in ids_at(report)
     [finding] = [f for f in report["findings"] if f["rule_id"] == "PG204"]
     assert finding["message"] == "model_card card.md still contains placeholder: a-run (line 26)"
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "rule"),
+    [
+        ("", 7, "PG103"),  # the e-mail: "a@b.b.b...b.@"
+        ("evals:\n  - name: q\n    results: r.json\n    thresholds: {pass_rate: '>= 1" + " " * 200_000 + "x'}\n", 11, "PG103"),
+    ],
+    ids=["email", "threshold"],
+)
+def test_schema_patterns_on_long_values(repo: Path, extra: str, line: int, rule: str) -> None:
+    # The quick schema check matched these with Python's re: quadratic, 84 s for 60 KB.
+    email = "a@" + "b." * 30_000 + "@" if not extra else "ada@example.com"
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("ada@example.com", f'"{email}"') + extra)
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "prodgate", "validate", "ai-asset.yaml"],
+        capture_output=True, text=True, preexec_fn=_limited, env=env, cwd=repo, check=False,
+    )
+    assert proc.returncode == 1, proc.stderr[-1000:]
+    assert proc.stdout.startswith(f"ai-asset.yaml:{line}:"), proc.stdout[:300]
+    assert f" {rule} " in proc.stdout.splitlines()[0]

@@ -24,6 +24,10 @@ from typing import Any
 _ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$schema", "$id", "$defs"})
 
 
+_QUICK_PATTERN_CHARS = 256
+"""Longest value matched here against a schema pattern with Python's ``re``."""
+
+
 @lru_cache(maxsize=64)
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
@@ -76,8 +80,15 @@ def certainly_valid(value: Any, schema: dict[str, Any], root: dict[str, Any] | N
         elif key == "minLength":
             if type(value) is not str or len(value) < rule:
                 return False
+        elif key == "maxLength":
+            if type(value) is not str or len(value) > rule:
+                return False
         elif key == "pattern":
-            if type(value) is not str or "\n" in value or _regex(rule).search(value) is None:
+            # Python's backtracking engine is fast only on short text (the e-mail pattern
+            # is quadratic): longer values go to pydantic, whose regex engine is linear.
+            if type(value) is not str or "\n" in value or len(value) > _QUICK_PATTERN_CHARS:
+                return False
+            if _regex(rule).search(value) is None:
                 return False
         elif key == "minimum":
             if type(value) not in (int, float) or value < rule:
