@@ -345,3 +345,38 @@ def test_summary_shows_each_approver_and_their_review_state(
         "<br>❌ process\\_owner: Priya Raman (@\u200bpraman) — stale |"
     ) in section
     assert "| notes-summariser | `stage` at `ai-asset.yaml:4:8` | pilot | sandbox | ❌ `PG701` |" in section
+
+
+@pytest.mark.parametrize(
+    ("business", "it", "rule_line"),
+    [
+        ("Samuel Osei", "{name: Samuel Osei, github: sosei}", 16),       # same name, one without an account
+        ("{name: S. Osei, github: SOSEI}", "{name: Samuel Osei, github: sosei}", 16),  # same account
+        ("samuel  osei", "Samuel Osei", 16),                              # same name, spelled loosely
+        ("Helena Novak", "Samuel Osei", None),                            # three people
+        ("{name: Samuel Osei, github: sosei2}", "{name: Samuel Osei, github: sosei}", None),  # two accounts
+    ],
+)
+def test_one_person_in_two_roles(repo: Path, run: Run, business: str, it: str, rule_line: int | None) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + exception(it=it).replace(
+        "{name: Helena Novak, github: hnovak}", business).replace("requirement: PG701", "requirement: model_card"))
+    code, out, _err = run("check", str(repo), "--format", "json", "--today", TODAY)
+    report = json.loads(out)
+    found = [(f["rule_id"], f["line"]) for f in report["findings"] if f["rule_id"] == "PG509"]
+    if rule_line is None:
+        assert code == 0 and found == []
+    else:
+        assert code == 1 and found == [("PG509", rule_line)]
+        [f] = [f for f in report["findings"] if f["rule_id"] == "PG509"]
+        assert "approves as both business_executive and it_executive" in f["message"]
+
+
+def test_policy_may_allow_one_person_in_two_roles(repo: Path, run: Run, tmp_path: Path) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + exception().replace(
+        "{name: Helena Novak, github: hnovak}", "{name: Samuel Osei, github: sosei}").replace(
+        "requirement: PG701", "requirement: model_card"))
+    policy = write(tmp_path, "p.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: small-team\n"
+                   "exceptions: {distinct_approvers: false}\n")
+    code, out, _err = run("check", str(repo), "--format", "json", "--today", TODAY, "--policy", str(policy))
+    assert code == 0
+    assert not [f for f in json.loads(out)["findings"] if f["rule_id"] == "PG509"]

@@ -331,7 +331,9 @@ def test_pre_commit_hook_compares_with_base(gitroot: Path, run: Run, monkeypatch
     base = commit(gitroot)
     write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
     monkeypatch.chdir(gitroot)
-    code, out, _err = run("check", "--changed", "--format=text", "--base", base, "--today", TODAY, "svc/ai-asset.yaml")
+    # As the hook runs it: entry, the configuration's args ending with --, the files.
+    code, out, _err = run("check", "--changed", "--format=text", "--base", base, "--today", TODAY, "--",
+                          "svc/ai-asset.yaml")
     assert code == 1
     assert "svc/ai-asset.yaml:3:7 PG701 tier weakened: enterprise at the base commit, now team" in out
 

@@ -174,6 +174,11 @@ class ExceptionRules(_Strict):
         default_factory=dict,
         description="Per approval role, the GitHub accounts allowed to approve for it (PG508).",
     )
+    distinct_approvers: bool = Field(
+        default=True,
+        description="The approvals of one exception come from different people (PG509): the same "
+        "GitHub account, or the same name where no account is given, may not fill two roles.",
+    )
     verify: Literal["pull-request-reviews"] | None = Field(
         default=None,
         description="pull-request-reviews: an exception a pull request adds or changes counts only "

@@ -1,10 +1,11 @@
-"""PG507, PG508, PG705: approvals that can be verified.
+"""PG507, PG508, PG509, PG705: approvals that can be verified.
 
 An approval in ``ai-asset.yaml`` is a name the author typed. The policy can make it
 mean something: ``exceptions.approvers`` lists who may approve for each role (PG508),
 and ``exceptions.verify: pull-request-reviews`` makes an exception that the change
 adds or edits count only when each named approver approved the pull request's current
-head commit on GitHub (PG507). The pull request's author cannot approve their own
+head commit on GitHub (PG507). One person may not fill two roles (PG509, unless
+the policy sets ``distinct_approvers: false``). The pull request's author cannot approve their own
 exception. Exceptions unchanged since the base commit were verified when they were
 merged and are not queried again. When there is nothing to verify against (no token,
 not a pull request) the verification is reported as skipped (PG705, a note), and the
@@ -28,7 +29,7 @@ class Verdict:
     """What the approvals of one exception come to."""
 
     problems: list[Finding]
-    """Findings that make the exception waive nothing (PG507, PG508)."""
+    """Findings that make the exception waive nothing (PG507, PG508, PG509)."""
     notes: list[Finding]
     """Findings that inform without invalidating (PG705)."""
     approvals: tuple[ApprovalView, ...]
@@ -36,7 +37,7 @@ class Verdict:
 
 def check(ctx: AssetContext, i: int, exc: AssetException) -> Verdict:
     rules = ctx.policy.exceptions
-    problems: list[Finding] = list(_not_allowed(ctx, i, exc))
+    problems: list[Finding] = [*_not_distinct(ctx, i, exc), *_not_allowed(ctx, i, exc)]
     notes: list[Finding] = []
     states: dict[str, str] = {}
     if rules.verify == "pull-request-reviews":
@@ -64,6 +65,37 @@ def check(ctx: AssetContext, i: int, exc: AssetException) -> Verdict:
         for role, value in exc.approvals.items()
     )
     return Verdict(problems, notes, views)
+
+
+def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:
+    """PG509 at each approval that repeats a person of an earlier role."""
+    if not ctx.policy.exceptions.distinct_approvers:
+        return
+    seen: list[tuple[str, str | None, str]] = []  # (role, login, name)
+    for role, value in exc.approvals.items():
+        login, name = approver_login(value), _person(approver_name(value))
+        if not name:
+            continue  # a missing approval is PG501's
+        same = next(
+            (r for r, other_login, other_name in seen
+             if (login and other_login and login.lower() == other_login.lower())
+             or ((not login or not other_login) and name == other_name)),
+            None,
+        )
+        if same is not None:
+            who = approver_name(value) + (f" (@{login})" if login else "")
+            yield RULES["PG509"].finding(
+                f"exception {exc.ticket} ({exc.requirement}): {who} approves as both {same} and {role}; "
+                "the approvals must come from different people, so it waives nothing",
+                ctx.decl.loc("exceptions", i, "approvals", role),
+                asset=ctx.asset.name,
+                fix=f"Have a different person approve as {role}.",
+            )
+        seen.append((role, login, name))
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _not_allowed(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:

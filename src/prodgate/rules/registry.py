@@ -256,6 +256,12 @@ _ALL = [
          "The policy lists, under `exceptions.approvers`, the GitHub accounts that may "
          "approve for each role, and the approval names someone else (or no account at "
          "all). The exception waives nothing until an allowed approver approves."),
+    Rule("PG509", "exception-approvers-not-distinct", "One person approves in two roles", E,
+         "An exception needs the agreement of different people: the business executive, "
+         "the IT executive and the process owner are three checks, not one. The same "
+         "GitHub account, or the same name where no account is given, fills two roles "
+         "here, so the exception waives nothing. A policy can allow it with "
+         "`exceptions: {distinct_approvers: false}`."),
     # -- ownership and review ------------------------------------------------------
     Rule("PG601", "owner-missing", "No named owner", E,
          "Every asset has a named, accountable person as `owner` with an email.",
