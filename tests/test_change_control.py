@@ -335,7 +335,7 @@ def test_pre_commit_hook_compares_with_base(gitroot: Path, run: Run, monkeypatch
     code, out, _err = run("check", "--changed", "--format=text", "--base", base, "--today", TODAY, "--",
                           "svc/ai-asset.yaml")
     assert code == 1
-    assert "svc/ai-asset.yaml:3:7 PG701 tier weakened: enterprise at the base commit, now team" in out
+    assert "svc/ai-asset.yaml:3:7 PG701 error: tier weakened: enterprise at the base commit, now team" in out
 
 
 def test_removed_declaration_whose_files_show_no_ai_use(gitroot: Path, run: Run) -> None:

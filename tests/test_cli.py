@@ -47,7 +47,7 @@ def test_several_formats_at_once(repo: Path, tmp_path: Path, run) -> None:  # ty
     target = tmp_path / "out" / "report.json"
     code, out, _ = run("check", str(repo), "--today", TODAY, "--format", "text", "--format", f"json={target}")
     assert code == 1
-    assert "ai-asset.yaml:1:1 PG201 Model card is required" in out
+    assert "ai-asset.yaml:1:1 PG201 error: Model card is required" in out
     assert json.loads(target.read_text())["summary"]["errors"] == 1
 
 
@@ -149,6 +149,21 @@ def test_init_enterprise_production_stubs(tmp_path: Path, run) -> None:  # type:
     code, out, _ = run("check", str(target), "--format", "json", "--today", TODAY)
     unfilled = [f["path"] for f in json.loads(out)["findings"] if f["rule_id"] == "PG204"]
     assert sorted(unfilled) == sorted(f"docs/{s}" for s in stubs)
+
+
+def test_init_scaffolds_only_what_the_merge_gate_checks(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A stub nothing checks yet would only come back as an "unfilled" warning: what the
+    deploy gate alone needs is named, not scaffolded."""
+    target = tmp_path / "svc"
+    code, out, _ = run("init", "--name", "svc", "--tier", "departmental", "--stage", "pilot",
+                       "--owner", "Ada Lovelace <ada@example.com>", str(target))
+    assert code == 0
+    assert sorted(p.name for p in (target / "docs").iterdir()) == ["model-card.md"]
+    assert "later: the deploy gate also requires Runbook (`runbook`); add it under `artifacts:`" in out
+    code, out, _ = run("check", str(target), "--format", "json", "--today", TODAY)
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["warnings"] == 0
+    assert sorted(f["rule_id"] for f in report["findings"]) == ["PG204", "PG301", "PG602", "PG604"]
 
 
 def test_init_rejects_bad_name(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]

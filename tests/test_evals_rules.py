@@ -341,7 +341,7 @@ def test_text_output_of_a_broken_file_names_the_line_in_it(repo: Path, run) -> N
 """)
     code, out, err = run("check", "--today", "2026-11-22", "--no-color", str(repo))
     assert code == 1, err
-    assert "ai-asset.yaml:16:14 PG304 eval 'quality': results.json:3: not valid JSON" in out
+    assert "ai-asset.yaml:16:14 PG304 error: eval 'quality': results.json:3: not valid JSON" in out
     assert "Traceback" not in out + err
 
 

@@ -101,7 +101,7 @@ def test_validate_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run
     code, out, _ = _as_pre_commit_runs(hook, ["ok/ai-asset.yaml", "bad/ai-asset.yml"], run)
     assert code == 1
     assert out.splitlines()[0] == (
-        "bad/ai-asset.yml:4:8 PG103 stage: 'beta' is not one of sandbox, pilot, production, retired"
+        "bad/ai-asset.yml:4:8 PG103 error: stage: 'beta' is not one of sandbox, pilot, production, retired"
     )
     assert "\033[" not in out
     assert out.splitlines()[-1] == "See `prodgate explain PG103` for what a rule checks and how to fix it."
@@ -120,7 +120,7 @@ def test_check_hook_contract(repo: Path, monkeypatch: pytest.MonkeyPatch, run: R
     [lines] = stopped_regions(out)
     assert out.startswith("::stop-commands::prodgate-")
     assert lines[0] == "notes-summariser (team, pilot) bot/ai-asset.yaml"
-    assert lines[1].startswith("  bot/ai-asset.yaml:1:1 PG201 Model card is required")
+    assert lines[1].startswith("  bot/ai-asset.yaml:1:1 PG201 error: Model card is required")
     assert "\033[" not in out
     assert lines[-1] == "See `prodgate explain PG201` for what a rule checks and how to fix it."
 
@@ -180,7 +180,7 @@ def test_file_names_that_look_like_options(repo: Path, monkeypatch: pytest.Monke
     files = ["--output=README.md", "--policy=evil.yaml", "bot/ai-asset.yaml"]
     code, out, err = _as_pre_commit_runs(hooks()["prodgate-check"], files, run)
     assert (code, err) == (1, "")
-    assert "PG201 Model card is required" in out  # the built-in policy judged it
+    assert "PG201 error: Model card is required" in out  # the built-in policy judged it
     assert (repo / "README.md").read_text(encoding="utf-8") == "# mine\n"
     # A configuration whose own args forget the "--" is refused, not obeyed.
     code, out, err = _as_pre_commit_runs(hooks()["prodgate-check"], files, run, args=["--today", TODAY])

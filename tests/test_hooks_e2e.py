@@ -82,7 +82,7 @@ def test_check_hook_fails_then_passes_after_the_fix(tmp_path: Path, pre_commit_h
     assert "- exit code: 1" in out
     assert "notes-summariser (team, pilot) services/notes/ai-asset.yaml\n" in out
     assert (
-        "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required for tier 'team' "
+        "  services/notes/ai-asset.yaml:1:1 PG201 error: Model card is required for tier 'team' "
         "at stage 'pilot', but `artifacts:` has no 'model_card'\n"
     ) in out
     assert "\nprodgate merge gate FAILED: 1 error, 0 warnings (" in out
@@ -121,8 +121,8 @@ def test_committed_file_names_cannot_become_options(tmp_path: Path, pre_commit_h
     assert _verdicts(out) == ["prodgate check Failed", "prodgate discover Passed", "prodgate validate Failed"]
     assert "usage:" not in out and "unrecognized arguments" not in out
     # The built-in policy judged the asset: PG201 is an error, not the evil policy's note.
-    assert "  services/notes/ai-asset.yaml:1:1 PG201 Model card is required" in out
-    assert "-h/ai-asset.yaml:2:1 PG101 " in out
+    assert "  services/notes/ai-asset.yaml:1:1 PG201 error: Model card is required" in out
+    assert "-h/ai-asset.yaml:2:1 PG101 error: " in out
     assert (project / "README.md").read_text(encoding="utf-8") == "# project\n"
 
 

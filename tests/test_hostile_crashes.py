@@ -60,7 +60,7 @@ def test_a_line_of_dashes_in_validate(repo: Path) -> None:
     proc = _cli("validate", "ai-asset.yaml", "ok/ai-asset.yaml", cwd=repo)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines()[0] == (
-        "ai-asset.yaml:1:1 PG101 nested more than 256 levels deep on one line; refused"
+        "ai-asset.yaml:1:1 PG101 error: nested more than 256 levels deep on one line; refused"
     )
     assert "FAILED: 1 error in 1 of 2 files" in proc.stdout
 

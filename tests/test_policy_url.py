@@ -270,4 +270,4 @@ def test_binary_values_are_refused(repo: Path, tmp_path: Path, run) -> None:  # 
     write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("name: notes-summariser", "name: !!binary bm90ZXM="))
     code, out, _ = run("check", str(repo), "--format", "text")
     assert code == 1
-    assert "  ai-asset.yaml:2:7 PG101 tag '!!binary' is not allowed (only plain YAML)\n" in out
+    assert "  ai-asset.yaml:2:7 PG101 error: tag '!!binary' is not allowed (only plain YAML)\n" in out

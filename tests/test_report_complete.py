@@ -30,8 +30,8 @@ def test_duplicate_name_fails_its_asset_in_text(repo: Path, run: Run) -> None:
     _three_assets(repo)
     code, out, _ = run("check", str(repo), "--today", TODAY)
     assert code == 1
-    assert "notes-summariser (team, sandbox) b/ai-asset.yaml\n  b/ai-asset.yaml:2:7 PG105 " in out
-    assert "prodgate merge gate FAILED: 1 error, 0 warnings (3 declarations, 3 assets checked, 2 clean;" in out
+    assert "notes-summariser (team, sandbox) b/ai-asset.yaml\n  b/ai-asset.yaml:2:7 PG105 error: " in out
+    assert "prodgate merge gate FAILED: 1 error, 0 warnings (3 assets checked, 2 clean;" in out
     assert out.rstrip().endswith("See `prodgate explain PG105` for what a rule checks and how to fix it.")
 
 

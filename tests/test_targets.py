@@ -44,7 +44,7 @@ def test_misnamed_declaration_fails_the_gate(repo: Path, run: Run, name: str) ->
     write(repo, f"svc/{name}", TEAM_SANDBOX)
     code, out, _ = run("check", str(repo), "--today", TODAY)
     assert code == 1
-    assert f"svc/{name} PG106 '{name}' is not read as a declaration" in out
+    assert f"svc/{name} PG106 error: '{name}' is not read as a declaration" in out
     assert f"fix: Rename it: `git mv svc/{name} svc/ai-asset.yaml`." in out
     assert "nothing to check" not in out
     code, out, _ = run("check", str(repo), "--today", TODAY, "--format", "json")

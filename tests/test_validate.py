@@ -32,9 +32,9 @@ def test_schema_errors_are_reported_at_their_lines(in_repo: Path, run: Run) -> N
     code, out, _ = run("validate", "svc/ai-asset.yml")
     assert code == 1
     assert out.splitlines() == [
-        "svc/ai-asset.yml:3:7 PG103 tier: 'tem' is not one of team, departmental, enterprise; did you mean 'team'?",
+        "svc/ai-asset.yml:3:7 PG103 error: tier: 'tem' is not one of team, departmental, enterprise; did you mean 'team'?",
         "  fix: Use one of: team, departmental, enterprise.",
-        "svc/ai-asset.yml:8:1 PG104 unknown key 'ownr' in the top level; did you mean 'owner'?",
+        "svc/ai-asset.yml:8:1 PG104 error: unknown key 'ownr' in the top level; did you mean 'owner'?",
         "  fix: Allowed keys here: apiVersion, name, description, tier, stage, owner, business_owner, "
         "risk, models, data_sources, paths, evals, artifacts, exceptions, review.",
         "prodgate validate FAILED: 2 errors in 1 of 1 file",
@@ -47,7 +47,7 @@ def test_yaml_syntax_error_is_a_finding(in_repo: Path, run: Run) -> None:
     code, out, err = run("validate", "ai-asset.yaml")
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == (
-        "ai-asset.yaml:3:5 PG101 while parsing a flow sequence did not find expected ',' or ']'"
+        "ai-asset.yaml:3:5 PG101 error: while parsing a flow sequence did not find expected ',' or ']'"
     )
     assert out.endswith("See `prodgate explain PG101` for what a rule checks and how to fix it.\n")
 
@@ -57,7 +57,7 @@ def test_duplicate_key_is_a_finding(in_repo: Path, run: Run) -> None:
     code, out, _ = run("validate", "ai-asset.yaml")
     assert code == 1
     assert out.splitlines()[0] == (
-        "ai-asset.yaml:8:1 PG101 duplicate key 'tier' (first defined on line 3)"
+        "ai-asset.yaml:8:1 PG101 error: duplicate key 'tier' (first defined on line 3)"
     )
 
 
@@ -69,9 +69,9 @@ def test_every_file_is_checked_and_counted(in_repo: Path, run: Run) -> None:
     assert code == 1
     lines = [line for line in out.splitlines() if not line.startswith(("  fix:", "See "))]
     assert lines == [
-        "b/ai-asset.yaml:1:1 PG103 missing required key 'stage' in the top level",
-        "c/ai-asset.yaml PG102 declaration is empty",
-        "d/ai-asset.yaml PG102 file does not exist",
+        "b/ai-asset.yaml:1:1 PG103 error: missing required key 'stage' in the top level",
+        "c/ai-asset.yaml PG102 error: declaration is empty",
+        "d/ai-asset.yaml PG102 error: file does not exist",
         "prodgate validate FAILED: 3 errors in 3 of 4 files",
     ]
 
@@ -81,7 +81,7 @@ def test_paths_are_relative_to_the_repository_root(in_repo: Path, run: Run, monk
     monkeypatch.chdir(in_repo / "svc")
     code, out, _ = run("validate", "ai-asset.yaml")
     assert code == 1
-    assert out.startswith("svc/ai-asset.yaml:2:7 PG103 name: 'Notes' does not have the expected form\n")
+    assert out.startswith("svc/ai-asset.yaml:2:7 PG103 error: name: 'Notes' does not have the expected form\n")
 
 
 def test_colour_only_when_asked_or_on_a_terminal(in_repo: Path, run: Run) -> None:
@@ -89,7 +89,7 @@ def test_colour_only_when_asked_or_on_a_terminal(in_repo: Path, run: Run) -> Non
     _code, out, _ = run("validate", "ai-asset.yaml")
     assert "\033[" not in out
     _code, out, _ = run("validate", "--color", "ai-asset.yaml")
-    assert out.startswith("\033[31mai-asset.yaml:3:7 PG103\033[0m tier:")
+    assert out.startswith("\033[31mai-asset.yaml:3:7 PG103\033[0m \033[31m\033[1merror:\033[0m tier:")
 
 
 def test_no_file_is_a_usage_error(run: Run) -> None:

@@ -1,8 +1,10 @@
 """``prodgate init``: scaffold a declaration and the artifact stubs its tier needs.
 
-The stubs are the policy's templates, so ``prodgate check`` straight after ``init``
-fails with one "still the template" finding per stub: the scaffold shows the team
-exactly what to write. Existing files are never overwritten.
+The stubs are the policy's templates for what the merge gate requires at the asset's
+tier and stage, so ``prodgate check`` straight after ``init`` fails with one "still the
+template" finding per stub: the scaffold shows the team exactly what to write, and
+nothing it is not yet asked for. What only the deploy gate needs is named, not
+scaffolded. Existing files are never overwritten.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ def _git_owner(directory: Path) -> tuple[str, str] | None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from prodgate.context import build_context
     from prodgate.policy.loader import PolicyError, load_policy
     from prodgate.templates import read_template
 
@@ -63,7 +64,8 @@ def run_init(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         return error(str(exc))
 
-    kinds = _required_kinds(args, policy.policy, build_context)
+    kinds = _required_kinds(args, policy.policy, "merge")
+    later = [k for k in _required_kinds(args, policy.policy, "deploy") if k not in kinds]
     artifacts = {kind: f"docs/{kind.replace('_', '-')}.md" for kind in kinds}
     text = _declaration(args, owner, artifacts)
     directory.mkdir(parents=True, exist_ok=True)
@@ -80,23 +82,26 @@ def run_init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_render(body, args.name, owner), encoding="utf-8")
         out.write(clean(f"created {path}") + "\n")
+    if later:
+        # Not scaffolded: a stub nothing checks yet would only be warned about as unfilled.
+        named = ", ".join(
+            f"{policy.policy.artifacts[k].title if k in policy.policy.artifacts else k} (`{k}`)" for k in later
+        )
+        out.write(clean(f"later: the deploy gate also requires {named}; add it under `artifacts:` before the first release") + "\n")
     if owner is None:
         out.write("note: no owner given and none in git config; fill in `owner:` in ai-asset.yaml\n")
     out.write(clean(f"next: fill in the stubs, then run `prodgate check {directory}`") + "\n")
     return ec.PASSED
 
 
-def _required_kinds(args: argparse.Namespace, policy: object, build_context: object) -> list[str]:
-    """Artifact kinds the policy requires for this tier and stage at either gate."""
+def _required_kinds(args: argparse.Namespace, policy: object, gate: str) -> list[str]:
+    """Artifact kinds the policy requires for this tier and stage at ``gate``."""
     from prodgate.policy.model import Policy
 
     assert isinstance(policy, Policy)
-    kinds: list[str] = []
-    for gate in ("merge", "deploy"):
-        for req in policy.requirements.values():
-            if req.artifact and req.applies(args.tier, args.stage, gate) and req.artifact not in kinds:
-                kinds.append(req.artifact)
-    return kinds
+    return list(dict.fromkeys(
+        req.artifact for req in policy.requirements.values() if req.artifact and req.applies(args.tier, args.stage, gate)
+    ))
 
 
 def _render(template: str, name: str, owner: tuple[str, str] | None) -> str:
