@@ -177,3 +177,26 @@ def test_requirement_state_rules_exist_in_the_registry() -> None:
 
     assert set(RULES) >= (MISSING_RULES | UNFILLED_RULES)
     assert not MISSING_RULES & UNFILLED_RULES
+
+
+def _help(*argv: str) -> str:
+    import io
+    from contextlib import redirect_stdout
+
+    import pytest
+
+    from prodgate.cli import _parser
+
+    buf = io.StringIO()
+    with redirect_stdout(buf), pytest.raises(SystemExit):
+        _parser().parse_args([*argv, "--help"])
+    return " ".join(buf.getvalue().split())
+
+
+def test_help_lists_every_check_format_and_the_default_stage() -> None:
+    """`check --help` names every format `--format` accepts; `init --help` the default stage."""
+    from prodgate.reporters import REPORTERS
+
+    listed = _help("check").split("repeatable:")[1].split(";")[0]
+    assert [n.strip() for n in listed.split(",")] == list(REPORTERS)
+    assert "default: sandbox" in _help("init")

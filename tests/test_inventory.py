@@ -260,3 +260,21 @@ def test_undeclared_ai_found_by_discovery_is_listed(repo: Path, run) -> None:  #
     _code, out, _err = _inventory(run, str(repo), "--no-discover")
     doc = json.loads(out)
     assert (doc["undeclared"], doc["summary"]["undeclared"]) == (None, None)
+
+
+def test_untrusted_names_print_inert_in_every_format(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A file name or declaration text carrying workflow commands, escape sequences, bidi
+    overrides or line breaks reaches no format raw; JSON still decodes to the real name."""
+    hostile = "tools/##[stop-commands]x/\x1b[8mhid\u202eden\nline::error::a.py"
+    _repo(repo, ASSET.replace("name: Jane Doe", 'name: "Jane ##[add-mask]Doe"'))
+    write(repo, hostile, "import openai\n")
+    for fmt in ("json", "csv", "markdown", "cyclonedx"):
+        code, out, err = _inventory(run, str(repo), "--format", fmt)
+        assert code == 0, err
+        assert err == "", (fmt, err)
+        assert "##[" not in out and "\x1b" not in out and "\u202e" not in out, fmt
+        assert not any(line.lstrip().startswith("::") for line in out.splitlines()), fmt
+        if fmt == "json":
+            doc = json.loads(out)
+            assert [d["path"] for d in doc["undeclared"]] == [hostile]
+            assert doc["assets"][0]["owner"]["name"] == "Jane ##[add-mask]Doe"

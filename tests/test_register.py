@@ -297,3 +297,17 @@ def test_the_gate_never_imports_the_register(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_report_exports_print_untrusted_names_inert(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A repository name carrying a workflow command or an escape sequence reaches neither
+    export raw; the JSON still decodes to the name as ingested."""
+    db = _db(tmp_path)
+    name = "acme/##[stop-commands]x\x1b[8m\nline::error::y"
+    assert run("register", "--db", db, "add", str(_inventory_file(tmp_path, repo=name)))[0] == 0
+    for fmt in ("json", "csv"):
+        code, out, err = run("register", "--db", db, "report", "--format", fmt, "--today", TODAY)
+        assert code == 0, err
+        assert "##[" not in out and "\x1b" not in out, fmt
+        assert not any(line.lstrip().startswith("::") for line in out.splitlines()), fmt
+    assert {a["repository"] for a in _report(run, db)["assets"]} == {name}

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 from prodgate import __version__
 from prodgate import exitcodes as ec
+from prodgate.reporters import REPORTERS
 
-FORMATS = ("text", "json")
 GATES = ("merge", "deploy")
 
 
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
     check.add_argument(
         "--format", "-f", action="append", metavar="FORMAT[=FILE]",
-        help=f"output format, repeatable: {', '.join(FORMATS)}; FORMAT=FILE writes to a file",
+        help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
     check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
@@ -99,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
     init.add_argument("--name", required=True, help="asset name: lowercase letters, digits, dashes")
     init.add_argument("--tier", required=True, choices=("team", "departmental", "enterprise"))
-    init.add_argument("--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"))
+    init.add_argument(
+        "--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"),
+        help="lifecycle stage (default: sandbox)",
+    )
     init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
     init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
 

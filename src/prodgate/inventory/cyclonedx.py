@@ -17,6 +17,7 @@ standard's schema like the rest.
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any, TextIO
 
 from prodgate.inventory.model import AssetEntry, EvalEntry, Inventory, Model
@@ -117,7 +118,12 @@ def to_bom_dict(inv: Inventory) -> dict[str, Any]:
             )
         )
     bom.register_dependency(bom.metadata.component, assets)
-    doc: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
+    with warnings.catch_warnings():
+        # The library warns on stderr that the repository component "has no defined
+        # dependencies"; a repository is the subject of the BOM, not a package with
+        # dependencies, and the warning would be noise in every run.
+        warnings.simplefilter("ignore", UserWarning)
+        doc: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
     _attach(doc.get("components", []), cards, datas)
     return doc
 

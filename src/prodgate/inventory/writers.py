@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from prodgate.hygiene import json_text, message
 from prodgate.inventory.model import AssetEntry, Inventory
 
 Writer = Callable[[Inventory, TextIO], None]
@@ -33,8 +34,6 @@ def get_writer(name: str) -> Writer:
 
 
 def write_json(inv: Inventory, out: TextIO) -> None:
-    from prodgate.hygiene import json_text
-
     out.write(json_text(json.dumps(inv.to_dict(), indent=2, ensure_ascii=False)) + "\n")
 
 
@@ -65,8 +64,12 @@ def _exceptions(a: AssetEntry) -> str:
 
 def neutral_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: one starting with ``= + - @`` or a
-    control character would otherwise be run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
+    control character would otherwise be run as a formula (CSV injection).
+
+    CSV has no escapes that decode back, and a cell is printed as is to a terminal or
+    an Actions log, so the cell is the hygiene layer's one-line form: control and
+    invisible characters and line breaks as visible escapes, ``##[`` disarmed."""
+    text = "" if value is None else message(str(value))
     if text and (text[0] in "=+-@\t\r" or text[0] == "\0"):
         return "'" + text
     return text

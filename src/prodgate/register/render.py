@@ -142,7 +142,10 @@ def _svg(fig: Any) -> str:
 
 
 def write_json(view: RegisterView, out: TextIO) -> None:
-    json.dump({"register_version": 1, "today": view.today, **view.tables()}, out, indent=1, ensure_ascii=False)
+    from prodgate.hygiene import json_text
+
+    doc = {"register_version": 1, "today": view.today, **view.tables()}
+    out.write(json_text(json.dumps(doc, indent=1, ensure_ascii=False)))
     out.write("\n")
 
 
