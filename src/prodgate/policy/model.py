@@ -177,7 +177,8 @@ class ExceptionRules(_Strict):
     distinct_approvers: bool = Field(
         default=True,
         description="The approvals of one exception come from different people (PG509): the same "
-        "GitHub account, or the same name where no account is given, may not fill two roles.",
+        "GitHub account, or the same name where no account is given, may not fill two roles. "
+        "Whatever this says, an asset's owner or business owner never approves its exceptions.",
     )
     verify: Literal["pull-request-reviews"] | None = Field(
         default=None,

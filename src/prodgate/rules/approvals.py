@@ -21,6 +21,7 @@ from prodgate.context import AssetContext
 from prodgate.findings import Finding
 from prodgate.manifest.model import AssetException, approver_login, approver_name
 from prodgate.report import ApprovalView
+from prodgate.rules.people import not_a_name, same_person
 from prodgate.rules.registry import RULES
 
 
@@ -71,19 +72,15 @@ def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Fi
     """PG509 at each approval that repeats a person of an earlier role."""
     if not ctx.policy.exceptions.distinct_approvers:
         return
+    placeholders = ctx.policy.placeholders
     seen: list[tuple[str, str | None, str]] = []  # (role, login, name)
     for role, value in exc.approvals.items():
-        login, name = approver_login(value), _person(approver_name(value))
-        if not name:
-            continue  # a missing approval is PG501's
-        same = next(
-            (r for r, other_login, other_name in seen
-             if (login and other_login and login.lower() == other_login.lower())
-             or ((not login or not other_login) and name == other_name)),
-            None,
-        )
+        login, name = approver_login(value), approver_name(value)
+        if not_a_name(name, placeholders) is not None:
+            continue  # no one: PG501's
+        same = next((r for r, other_login, other in seen if same_person(name, login, other, other_login)), None)
         if same is not None:
-            who = approver_name(value) + (f" (@{login})" if login else "")
+            who = name + (f" (@{login})" if login else "")
             yield RULES["PG509"].finding(
                 f"exception {exc.ticket} ({exc.requirement}): {who} approves as both {same} and {role}; "
                 "the approvals must come from different people, so it waives nothing",
@@ -92,10 +89,6 @@ def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Fi
                 fix=f"Have a different person approve as {role}.",
             )
         seen.append((role, login, name))
-
-
-def _person(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _not_allowed(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:

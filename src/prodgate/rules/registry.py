@@ -261,7 +261,12 @@ _ALL = [
          "the IT executive and the process owner are three checks, not one. The same "
          "GitHub account, or the same name where no account is given, fills two roles "
          "here, so the exception waives nothing. A policy can allow it with "
-         "`exceptions: {distinct_approvers: false}`."),
+         "`exceptions: {distinct_approvers: false}`. The asset's owner and business owner "
+         "may never approve its exceptions: that is two roles too, whatever the policy."),
+    Rule("PG510", "exception-granted-in-future", "Exception is granted after today", E,
+         "`granted` lies after the day of the run, so the approvals it records have not been "
+         "given yet, and the maximum duration, counted from the earlier of `granted` and "
+         "today, cannot be pushed into the future by it. The exception waives nothing."),
     # -- ownership and review ------------------------------------------------------
     Rule("PG601", "owner-missing", "No named owner", E,
          "Every asset has a named, accountable person as `owner` with an email.",
