@@ -183,6 +183,8 @@ class _Block:
 
 def _blocks(report: Report) -> Iterator[_Block]:
     from prodgate.reporters.governance import governance_section
+    from prodgate.reporters.undeclared import RULES as UNDECLARED_RULES
+    from prodgate.reporters.undeclared import undeclared_section
 
     yield _Block(header(report))
     yield _Block(governance_section(report))
@@ -193,7 +195,8 @@ def _blocks(report: Report) -> Iterator[_Block]:
             for f in asset.findings:
                 yield _Block(finding_item(f), findings=1)
             yield _Block("\n")
-    orphans = report.unattached
+    yield _Block(undeclared_section(report))
+    orphans = [f for f in report.unattached if f.rule_id not in UNDECLARED_RULES]
     if orphans:
         yield _Block("### ❌ Declarations that could not be checked\n\n", asset=True)
         for f in orphans:

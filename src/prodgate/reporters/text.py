@@ -53,6 +53,8 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for path in sorted(by_file):
         if all(f.rule_id.startswith("PG7") for f in by_file[path]):
             why = "changes to governance, compared with the base commit"
+        elif all(f.rule_id.startswith("PG8") for f in by_file[path]):
+            why = "undeclared AI: no ai-asset.yaml covers this file"
         elif by_file[path][0].rule_id == "PG106":
             why = "not read: not named ai-asset.yaml"
         else:
