@@ -287,3 +287,22 @@ def test_hostile_names_are_neutralised_in_text_output(tmp_path: Path, run) -> No
     _code, out, _ = run("discover", str(root))
     assert "##[" not in out
     assert not any(line.lstrip().startswith("::") for line in out.splitlines())
+
+
+def test_job_summary_annotations_and_log_show_undeclared_ai(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "services/bot/app.py", APP)
+    write(root, "notes/ai-asset.yaml", DECLARED)
+    write(root, "notes/summarise.py", "import openai\n")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run("check", str(root), "--today", TODAY, "--format", "github")
+    assert code == 1
+    assert "::error file=services/bot/app.py,line=3,title=PG801" in out
+    assert "::group::undeclared AI" in out
+    text = summary.read_text(encoding="utf-8")
+    section = text.split("### ❌ Undeclared AI\n", 1)[1]
+    assert "3 place(s) use AI that no `ai-asset.yaml` covers, in `services/bot`." in section
+    assert "| `services/bot/app.py:3` | PG801 | undeclared AI use: imports openai (openai); no ai-asset.yaml covers this file | undeclared |" in section
+    assert "Declarations that could not be checked" not in text

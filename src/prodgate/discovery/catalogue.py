@@ -141,7 +141,8 @@ class Catalogue:
             v = sig.values
             for name in v["python"]:
                 self.python.add(name, sig)
-                tokens.add(max(name.rstrip("*").split("."), key=len))
+                # The last part: "google.genai" is found by "genai", not by every "google".
+                tokens.add(name.rstrip("*").rsplit(".", 1)[-1] or name)
             for name in v["npm"]:
                 self.npm.add(name, sig)
                 bare = name.rstrip("*")
@@ -196,6 +197,8 @@ class Catalogue:
             [re.escape(c) for c in self._constants], r"(?<![A-Za-z0-9_.])", r"[A-Za-z0-9_]{1,60}"
         )
         self.tokens = tuple(sorted(t for t in tokens if t))
+        self.grep_pattern = "|".join(_ere_escape(t) for t in _minimal(self.tokens))
+        """The tokens as one POSIX extended regular expression, for ``git grep -E``."""
         self.prefilter = _alternation([re.escape(t) for t in _minimal(self.tokens)], "", "", binary=True)
 
     # -- lookups of matched text -------------------------------------------------------
@@ -215,6 +218,10 @@ class Catalogue:
     def constant(self, text: str) -> Signature | None:
         best = max((c for c in self._constants if text.startswith(c)), key=len, default=None)
         return self._constants[best] if best is not None else None
+
+
+def _ere_escape(token: str) -> str:
+    return "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in token)
 
 
 def _host_body(host: str) -> str:
@@ -250,14 +257,19 @@ def _minimal(tokens: Iterable[str]) -> list[str]:
 
 
 def builtin_data() -> dict[str, Any]:
-    """The built-in catalogue as plain data."""
-    from prodgate.templates import read_template
-    from prodgate.yamlio.loader import YamlProblem, load_yaml
+    """The built-in catalogue as plain data. It ships with prodgate, so the fast
+    loader without positions reads it (repository YAML goes through ``yamlio``)."""
+    import yaml
 
-    doc = load_yaml(read_template("signatures.yaml"))
-    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):  # pragma: no cover - shipped file
+    from prodgate.templates import read_template
+
+    try:
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML without libyaml
+        loader = yaml.SafeLoader
+    data = yaml.load(read_template("signatures.yaml"), Loader=loader)
+    if not isinstance(data, dict):  # pragma: no cover - shipped file
         raise CatalogueError("the built-in signatures.yaml does not load")
-    data: dict[str, Any] = doc.data
     return data
 
 

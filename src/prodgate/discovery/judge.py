@@ -59,7 +59,7 @@ def undeclared(detections: Iterable[Detection], exemptions: Sequence[Exemption])
         folder = posixpath.dirname(det.path) or "."
         name = _suggest_name(det.path)
         finding = RULES["PG801"].finding(
-            f"undeclared AI use: {det.path} {describe(det)}, and no ai-asset.yaml covers it",
+            f"undeclared AI use: {describe(det)}; no ai-asset.yaml covers this file",
             Location(det.path, det.line),
             fix=(
                 f"Declare the asset: `prodgate init --name {name} --tier team {folder}` writes "

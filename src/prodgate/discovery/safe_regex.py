@@ -12,6 +12,7 @@ bound (a product over sequences, a sum over alternatives) must stay under
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from typing import Any, AnyStr
@@ -41,7 +42,7 @@ def paths_bound(pattern: str | bytes) -> int:
 
 def compile_safe(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile`` for patterns that run over repository content."""
-    bound = paths_bound(pattern)
+    bound = _cached_bound(pattern)
     if bound > MAX_PATHS:
         raise UnsafePattern(f"pattern may try {bound:,} paths per position (limit {MAX_PATHS:,})")
     return re.compile(pattern, flags)
@@ -49,6 +50,11 @@ def compile_safe(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
 
 _SAMPLE = "".join(chr(c) for c in range(128)) + "\u00e9\u00a0\u0663\u4e00"
 """Characters that stand for every class in overlap tests (ASCII and a few others)."""
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_bound(pattern: str | bytes) -> int:
+    return paths_bound(pattern)
 
 
 def _bound(items: Any) -> int:
@@ -100,7 +106,10 @@ def _first(items: Any) -> tuple[frozenset[str], bool]:
             continue
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue
-        out |= {ch for ch in _SAMPLE if _matches(op, av, ch)}
+        if op is c.LITERAL:
+            out.add(chr(av))
+        else:
+            out |= {ch for ch in _SAMPLE if _matches(op, av, ch)}
         return frozenset(out), False
     return frozenset(out), True
 

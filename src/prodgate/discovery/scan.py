@@ -13,7 +13,6 @@ large or binary is reported as skipped, never silently dropped.
 from __future__ import annotations
 
 import os
-import posixpath
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -53,32 +52,103 @@ _CONFIG_NAMES = ("dockerfile", "containerfile", "makefile")
 def classify(rel: str) -> str | None:
     """What reads a file: a manifest format (``manifest:<format>``), ``weights:<format>``,
     a detector name, or None for files that are never use (prose, images, data)."""
-    name = posixpath.basename(rel)
+    name = rel.rsplit("/", 1)[-1]
     if name in DECLARATION_NAMES:
         return None
+    low = name.lower()
+    dot = low.rfind(".")
+    ext = low[dot:] if dot > 0 else ""
+    source = _SOURCE.get(ext)
+    if source is not None and ext not in _MAYBE_MANIFEST:
+        return source
     manifest = manifests.kind_of(rel)
     if manifest is not None:
         return f"manifest:{manifest}"
     fmt = weights.kind_of(rel)
     if fmt is not None:
         return f"weights:{fmt}"
-    low = name.lower()
     if low.startswith(".env") or low.endswith(".env"):
         return "config-hash"
     if low in _CONFIG_NAMES or low.startswith("dockerfile") or low.endswith(".dockerfile"):
         return "config-hash"
-    return _SOURCE.get(posixpath.splitext(low)[1])
+    return source
+
+
+# Pathspecs git grep leaves out: files no detector reads.
+_NOT_SEARCHED = tuple(
+    f":(exclude,glob)**/*.{ext}"
+    for ext in ("md", "rst", "adoc", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "csv", "tsv", "html", "css", "map", "woff", "woff2")
+)
+
+# Extensions a manifest can have: these names are looked up as manifests first.
+_MAYBE_MANIFEST = frozenset({".toml", ".json", ".yaml", ".kts", ".cfg", ".txt", ".in", ".xml", ".lock", ".gradle"})
+
+
+class _Listing:
+    """The files to scan and, in a git checkout, the ones among them that git grep
+    found a token in (None: not known, test each file in Python)."""
+
+    def __init__(
+        self,
+        files: list[str],
+        grep: subprocess.Popen[bytes] | None = None,
+        untested: frozenset[str] = frozenset(),
+    ) -> None:
+        self.files = files
+        self._grep = grep
+        self._hits: set[str] | None = None
+        self.untested = untested
+        """Files git grep did not search (untracked): tested in Python."""
+
+    @property
+    def hits(self) -> set[str] | None:
+        """The files git grep found a token in (waiting for it the first time), or
+        None when it did not run: then every file is tested in Python."""
+        if self._grep is not None:
+            out = _finish(self._grep)
+            self._grep = None
+            self._hits = {f for f in out.split("\0") if f} if out is not None else None
+        return self._hits
+
+
+def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listing:
+    """Tracked files (without symlinks and submodules), untracked files that
+    ``.gitignore`` does not exclude, and ``git grep -F`` over the tracked ones, the three
+    git processes run at once. Outside git (or without git) the tree is walked."""
+    scope = [r for r in (_rel(p, root) for p in paths) if r is not None]
+    scope = [r for r in scope if r != "."]
+    if (root / ".git").exists():
+        # One extended pattern of escaped literals (an alternation of fixed strings,
+        # which git's matcher runs in linear time), faster than as many -F patterns.
+        grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", cat.grep_pattern]
+        # git grep searches while the listing is read and classified; prose and
+        # images, never read, are left out of its search.
+        procs = [
+            _start(root, ["ls-files", "-z", "-s", "--cached", "--", *scope]),
+            _start(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", *scope]),
+        ]
+        pending = _start(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED]) if cat.tokens else None
+        outs = [_finish(p) for p in procs]
+        if outs[0] is not None and outs[1] is not None:
+            files: set[str] = set()
+            for entry in outs[0].split("\0"):
+                mode, _, path = entry.partition("\t")
+                if path and not mode.startswith(("120000", "160000")):  # symlinks, submodules
+                    files.add(path)
+            untracked = {f for f in outs[1].split("\0") if f and not (root / f).is_symlink()}
+            listed = sorted(f for f in files | untracked if not _skipped(f, cat.skip_dirs))
+            return _Listing(listed, pending, frozenset(untracked))
+        _finish(pending)
+    listed = sorted(f for f in _walk(root, scope or ["."], cat.skip_dirs) if not _skipped(f, cat.skip_dirs))
+    return _Listing(listed)
 
 
 def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> list[str]:
     """Repository-relative paths of the files under ``paths`` (default: the root),
     sorted, without skipped folders."""
-    rels = [_rel(p, root) for p in paths] if paths else ["."]
-    rels = [r for r in rels if r is not None]
-    listed = _git_files(root, rels) if (root / ".git").exists() else None
-    if listed is None:
-        listed = list(_walk(root, rels, skip_dirs))
-    return sorted(f for f in listed if not _skipped(f, skip_dirs))
+    from prodgate.discovery.catalogue import Catalogue as _Cat
+
+    return _list_and_grep(root, paths, _Cat([], max_file_bytes=1, skip_dirs=skip_dirs)).files
 
 
 def _rel(path: Path, root: Path) -> str | None:
@@ -89,25 +159,26 @@ def _rel(path: Path, root: Path) -> str | None:
     return rel or "."
 
 
-def _git(root: Path, args: list[str], stdin: str | None = None) -> str | None:
+def _start(root: Path, args: list[str]) -> subprocess.Popen[bytes] | None:
     # The ceiling keeps git from adopting a repository above ``root`` when ``root``
     # itself is not one.
     env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
     try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args], cwd=root, input=stdin, env=env,
-            capture_output=True, text=True, encoding="utf-8", errors="surrogateescape", check=False,
+        return subprocess.Popen(
+            ["git", "-c", "core.quotepath=off", *args], cwd=root, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         )
     except OSError:
         return None
-    return proc.stdout if proc.returncode in (0, 1) else None
 
 
-def _git_files(root: Path, rels: list[str]) -> list[str] | None:
-    out = _git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *rels])
-    if out is None:
+def _finish(proc: subprocess.Popen[bytes] | None) -> str | None:
+    if proc is None:
         return None
-    return sorted({f for f in out.split("\0") if f and (root / f).is_file() and not (root / f).is_symlink()})
+    out, _ = proc.communicate()
+    if proc.returncode not in (0, 1):
+        return None
+    return out.decode("utf-8", errors="surrogateescape")
 
 
 def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[str]:
@@ -120,13 +191,12 @@ def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[st
             dirnames[:] = [d for d in dirnames if d not in skip_dirs and not (Path(dirpath) / d / "pyvenv.cfg").exists()]
             base = Path(dirpath).relative_to(root).as_posix()
             for name in filenames:
-                full = Path(dirpath) / name
-                if not full.is_symlink():
+                if not (Path(dirpath) / name).is_symlink():
                     yield name if base == "." else f"{base}/{name}"
 
 
 def _skipped(rel: str, skip_dirs: frozenset[str]) -> bool:
-    return any(part in skip_dirs for part in rel.split("/")[:-1])
+    return "/" in rel and any(part in skip_dirs for part in rel.split("/")[:-1])
 
 
 def scan(
@@ -140,12 +210,15 @@ def scan(
     repository-relative ``files`` given (a change being committed)."""
     root = root.resolve()
     if files is not None:
-        listed = sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs)})
+        listing = _Listing(
+            sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs)})
+        )
     else:
-        listed = list_files(root, paths, cat.skip_dirs)
+        listing = _list_and_grep(root, paths, cat)
+    listed = listing.files
     result = ScanResult(files=len(listed))
     readers: dict[str, str] = {}
-    result.declarations = [f for f in listed if posixpath.basename(f) in DECLARATION_NAMES]
+    result.declarations = [f for f in listed if f.rsplit("/", 1)[-1] in DECLARATION_NAMES]
     for rel in listed:
         kind = classify(rel)
         if kind is None:
@@ -157,8 +230,7 @@ def scan(
             continue
         readers[rel] = kind
     result.readable = sorted(readers)
-    scope = [r for r in (_rel(p, root) for p in paths) if r is not None and r != "."]
-    candidates = _candidates(root, readers, cat, scope, use_git=files is None and (root / ".git").exists())
+    candidates = _candidates(root, readers, cat, listing)
     total = len(candidates)
     for done, rel in enumerate(candidates, start=1):
         if progress is not None:
@@ -172,26 +244,26 @@ def scan(
     return result
 
 
-def _candidates(root: Path, readers: dict[str, str], cat: Catalogue, scope: list[str], *, use_git: bool) -> list[str]:
-    """The files among ``readers`` that contain a catalogue token."""
+def _candidates(root: Path, readers: dict[str, str], cat: Catalogue, listing: _Listing) -> list[str]:
+    """The files among ``readers`` that contain a catalogue token: those git grep
+    found, and (untracked files, or outside git) those the compiled prefilter finds.
+    Files over the size limit are kept, to be reported as skipped when read."""
     if not readers or not cat.tokens:
         return []
-    if use_git and len(readers) > 50:
-        args = ["grep", "-l", "-z", "-F", "--untracked", "--no-color"]
-        for token in cat.tokens:
-            args += ["-e", token]
-        out = _git(root, [*args, "--", *scope])
-        if out is not None:
-            hits = {f for f in out.split("\0") if f}
-            return sorted(f for f in readers if f in hits)
+    hits = listing.hits
     found = []
     for rel in sorted(readers):
+        if hits is not None and rel in hits:
+            found.append(rel)
+            continue
+        if hits is not None and rel not in listing.untested:
+            continue
+        full = root / rel
         try:
-            size = (root / rel).stat().st_size
-            if size > cat.max_file_bytes:
-                found.append(rel)  # reported as skipped when read
+            if full.stat().st_size > cat.max_file_bytes:
+                found.append(rel)
                 continue
-            data = (root / rel).read_bytes()
+            data = full.read_bytes()
         except OSError:
             continue
         if cat.prefilter.search(data):

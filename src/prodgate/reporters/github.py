@@ -131,9 +131,12 @@ def log_groups(report: Report) -> list[tuple[str, list[str]]]:
         lines += [safe_line(f"requirement {r.id}: {r.state.value}") for r in asset.requirements]
         lines += [_finding_log(f) for f in asset.findings]
         groups.append((_asset_title(asset, report), lines))
-    orphans = report.unattached
+    orphans = [f for f in report.unattached if not f.rule_id.startswith("PG8")]
     if orphans:
         groups.append(("declarations that could not be checked", [_finding_log(f) for f in orphans]))
+    undeclared = [f for f in report.unattached if f.rule_id.startswith("PG8")]
+    if undeclared:
+        groups.append(("undeclared AI", [_finding_log(f) for f in undeclared]))
     return groups
 
 

@@ -194,6 +194,8 @@ class Group:
 
 
 def build_view(report: Report, links: Links) -> View:
+    from prodgate.reporters.undeclared import RULES as UNDECLARED_RULES
+
     rows: list[Row] = [
         Row(a.path, a.name, a.path, a.findings, report.asset_passed(a), a, a.owner) for a in report.assets
     ]
@@ -202,7 +204,7 @@ def build_view(report: Report, links: Links) -> View:
     for f in report.unattached:
         if f.rule_id.startswith(DECLARATION_RULES):
             by_file.setdefault(f.location.path, []).append(f)
-        elif f.rule_id not in GOVERNANCE_RULES:
+        elif f.rule_id not in GOVERNANCE_RULES and f.rule_id not in UNDECLARED_RULES:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
@@ -620,6 +622,15 @@ def governance(view: View) -> Iterator[Block]:
         yield Block(section + "\n")
 
 
+def undeclared(view: View) -> Iterator[Block]:
+    """Undeclared AI: discovery's findings that no declaration covers, one table."""
+    from prodgate.reporters.undeclared import undeclared_section
+
+    section = undeclared_section(view.report)
+    if section:
+        yield Block(section, KEEP)
+
+
 def other_findings(view: View) -> Iterator[Block]:
     """Findings about the run as a whole, by file, with their fixes."""
     if not view.others:
@@ -636,7 +647,9 @@ def footer(view: View) -> Iterator[Block]:
         yield Block(f"Run `prodgate explain {rule}` (or any rule id) for what a rule checks and how to fix it.\n")
 
 
-SECTIONS: tuple[Section, ...] = (verdict, overview, governance, grouped_fixes, other_findings, details, footer)
+SECTIONS: tuple[Section, ...] = (
+    verdict, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
+)
 """The document, top to bottom. Verdict and overview always come first."""
 
 

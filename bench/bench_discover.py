@@ -1,0 +1,269 @@
+"""Benchmark: ``prodgate discover`` against ``git grep -E`` and the ai-bom scanner.
+
+Times, side by side and interleaved in one run, on the same trees:
+
+* ``prodgate discover --format json`` (parses what it finds: imports, manifests,
+  configuration, notebooks, weight headers);
+* ``git grep -n -I -E`` with one alternation of the catalogue's literal tokens: the floor
+  any scanner that reads every file has to beat, and no parsing at all;
+* ``ai-bom scan --format json`` (https://pypi.org/project/ai-bom/, in the dev extra), an
+  existing AI-BOM scanner, run offline with its cache off.
+
+Trees: a generated git repository of ``--files`` files (default 20,000) in several
+languages, about 2% of them using AI; and a real project's sources, by default the
+Python sources of the packages installed beside prodgate (site-packages), committed to a
+fresh git repository so that ``git grep`` can read it too.
+
+    python bench/bench_discover.py                 # both trees, 3 repetitions
+    python bench/bench_discover.py --files 50000 --reps 5
+    python bench/bench_discover.py --real /path/to/checkout
+
+Targets: prodgate at most 2x the wall time of git grep, and at least 20x faster than
+ai-bom. Prints medians and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+TARGET_GREP = 2.0
+TARGET_PEER = 20.0
+
+PLAIN_PY = '''\
+"""Billing helpers for {name}."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+
+@dataclasses.dataclass
+class Invoice:
+    number: str
+    issued: dt.date
+    lines: list[tuple[str, Decimal]]
+    model: str = "standard"
+
+    def total(self) -> Decimal:
+        return sum((amount for _label, amount in self.lines), Decimal(0))
+
+    def overdue(self, today: dt.date, days: int = 30) -> bool:
+        return (today - self.issued).days > days
+
+
+def parse(row: dict[str, str]) -> Invoice:
+    """Build an invoice from a CSV row; the agent column is the sales agent."""
+    lines = [(k, Decimal(v)) for k, v in row.items() if k.startswith("line_")]
+    return Invoice(row["number"], dt.date.fromisoformat(row["issued"]), lines)
+'''
+
+AI_PY = '''\
+import os
+
+import openai
+
+MODEL = "gpt-4o-mini"
+
+
+def draft_{n}(ticket: str) -> str:
+    client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+    out = client.chat.completions.create(model=MODEL, messages=[{{"role": "user", "content": ticket}}])
+    return out.choices[0].message.content or ""
+'''
+
+PLAIN_TS = '''\
+import {{ format }} from "date-fns";
+import type {{ Order }} from "./types";
+
+export function label(order: Order): string {{
+  // {name}: show the date the customer sees
+  return `${{order.id}} ${{format(order.placed, "yyyy-MM-dd")}}`;
+}}
+
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+'''
+
+AI_TS = '''\
+import Anthropic from "@anthropic-ai/sdk";
+
+const client = new Anthropic({{ apiKey: process.env.ANTHROPIC_API_KEY }});
+
+export async function answer{n}(q: string) {{
+  const msg = await client.messages.create({{ model: "claude-3-5-haiku-latest", max_tokens: 200, messages: [{{ role: "user", content: q }}] }});
+  return msg.content;
+}}
+'''
+
+PLAIN_GO = '''\
+package {pkg}
+
+import (
+\t"fmt"
+\t"strings"
+)
+
+// Join renders the names for the {name} report.
+func Join(names []string) string {{
+\treturn fmt.Sprintf("[%s]", strings.Join(names, ", "))
+}}
+'''
+
+PLAIN_MD = '''\
+# {name}
+
+This service sends invoices. It does not use openai or any model; see the
+design notes for why the agent field names a sales agent.
+'''
+
+PLAIN_YAML = '''\
+service: {name}
+replicas: 2
+resources: {{cpu: 200m, memory: 256Mi}}
+env:
+  - {{name: LOG_LEVEL, value: info}}
+'''
+
+
+def generate(root: Path, files: int, seed: int = 7) -> None:
+    """A monorepo of ``files`` files, about 2% of them using AI, committed to git."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    for i in range(files):
+        team = f"team{i % 40:02d}"
+        svc = f"svc{(i // 40) % 25:02d}"
+        base = root / "services" / team / svc
+        roll = rng.random()
+        kind = rng.choices(["py", "ts", "go", "md", "yaml"], weights=[45, 25, 12, 10, 8])[0]
+        ai = roll < 0.02
+        if kind == "py":
+            path, text = base / "app" / f"mod{i}.py", (AI_PY.format(n=i) if ai else PLAIN_PY.format(name=svc))
+        elif kind == "ts":
+            path, text = base / "web" / f"part{i}.ts", (AI_TS.format(n=i) if ai else PLAIN_TS.format(name=svc))
+        elif kind == "go":
+            path, text = base / "go" / f"f{i}.go", PLAIN_GO.format(pkg=svc, name=team)
+        elif kind == "md":
+            path, text = base / f"NOTES{i}.md", PLAIN_MD.format(name=svc)
+        else:
+            path, text = base / "deploy" / f"k{i}.yaml", PLAIN_YAML.format(name=svc)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    _commit(root)
+
+
+def copy_real(source: Path, root: Path) -> int:
+    """The text sources under ``source`` (no bytecode, no binaries), committed to git."""
+    keep = {".py", ".pyi", ".js", ".ts", ".json", ".toml", ".yaml", ".yml", ".cfg", ".txt", ".md", ".ipynb"}
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in keep and "__pycache__" not in path.parts and path.stat().st_size < 1_000_000:
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            count += 1
+    _commit(root)
+    return count
+
+
+def _commit(root: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
+
+
+def grep_pattern() -> str:
+    """The catalogue's literal tokens as one POSIX extended regular expression."""
+    from prodgate.discovery.catalogue import build
+
+    return build().grep_pattern
+
+
+def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1), timeout: float | None = None) -> float:
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                              env={**os.environ, "AI_BOM_TELEMETRY": "false"}, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return float("inf")
+    elapsed = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd[:3])} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def detections(root: Path) -> int:
+    out = subprocess.run([str(BIN / "prodgate"), "discover", "--format", "json", "."], cwd=root,
+                         capture_output=True, text=True, check=False)
+    return len(json.loads(out.stdout)["detections"])
+
+
+def bench(label: str, root: Path, reps: int, peer: bool, peer_timeout: float) -> None:
+    pattern = grep_pattern()
+    commands = {
+        "prodgate": [str(BIN / "prodgate"), "discover", "--format", "json", "."],
+        "git grep": ["git", "grep", "-n", "-I", "-E", pattern],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for cmd in commands.values():  # warm the page cache once
+        timed(cmd, root)
+    for _ in range(reps):
+        for name, cmd in commands.items():
+            times[name].append(timed(cmd, root))
+    med = {name: statistics.median(values) for name, values in times.items()}
+    if peer:
+        # ai-bom takes minutes on a large tree: one run, after the others warmed the cache.
+        cmd = [str(BIN / "ai-bom"), "scan", ".", "--format", "json", "--quiet", "--no-cache"]
+        med["ai-bom"] = timed(cmd, root, timeout=peer_timeout)
+    files = int(subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.count("\n"))
+    print(f"\n{label}: {files:,} files, {detections(root)} detections by prodgate", flush=True)
+    for name, value in med.items():
+        if value == float("inf"):
+            print(f"  {name:<9} > {peer_timeout:.0f} s (stopped)", flush=True)
+        else:
+            print(f"  {name:<9} {value:7.3f} s  ({'one run' if name == 'ai-bom' else f'median of {reps}'})", flush=True)
+    ratio = med["prodgate"] / med["git grep"]
+    print(f"  prodgate / git grep = {ratio:.2f}  (target <= {TARGET_GREP})", flush=True)
+    if "ai-bom" in med:
+        peer_time = min(med["ai-bom"], peer_timeout)
+        more = ">" if med["ai-bom"] == float("inf") else ""
+        print(f"  ai-bom / prodgate   = {more}{peer_time / med['prodgate']:.1f}x  (target >= {TARGET_PEER}x)", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=20_000, help="files in the generated tree")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--real", type=Path, default=Path(sysconfig.get_paths()["purelib"]),
+                        help="a real source tree to copy (default: this environment's site-packages)")
+    parser.add_argument("--no-peer", action="store_true", help="skip ai-bom")
+    parser.add_argument("--peer-timeout", type=float, default=300.0, help="stop ai-bom after this many seconds")
+    args = parser.parse_args()
+    peer = not args.no_peer and (BIN / "ai-bom").exists()
+    if not peer and not args.no_peer:
+        print("ai-bom is not installed (pip install -e '.[dev]'); timing prodgate and git grep only")
+    with tempfile.TemporaryDirectory(prefix="prodgate-bench-") as tmp:
+        generated = Path(tmp) / "generated"
+        generate(generated, args.files)
+        bench("generated monorepo", generated, args.reps, peer, args.peer_timeout)
+        real = Path(tmp) / "real"
+        real.mkdir()
+        copied = copy_real(args.real, real)
+        bench(f"real sources ({args.real}, {copied:,} files copied)", real, args.reps, peer, args.peer_timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
