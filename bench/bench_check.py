@@ -10,6 +10,8 @@ wall time of each and their ratio.
     python bench/bench_check.py --sizes 1,1000 --reps 7
     python bench/bench_check.py --git      # the repositories are git checkouts: eval
                                            # freshness is judged from their history too
+    python bench/bench_check.py --base     # git checkouts, and every declaration compared
+                                           # with the base commit (change control, PG7xx)
 
 Targets: at 1 asset prodgate <= 0.6x check-jsonschema; at 1,000 assets <= 1.0x.
 """
@@ -201,12 +203,17 @@ def main(argv: list[str] | None = None) -> int:
         "--check-jsonschema", metavar="PATH", default=str(BIN / "check-jsonschema"),
         help="the check-jsonschema to compare with (default: the one beside this Python); see README",
     )
+    parser.add_argument("--base", action="store_true", help="--git, and compare with the base commit (--base HEAD)")
     args = parser.parse_args(argv)
+    args.git = args.git or args.base
     sizes = [int(s) for s in args.sizes.split(",")]
     # Not a git checkout (no history to judge eval freshness by): the same inputs
     # check-jsonschema sees, plus every artifact and eval file the gate reads.
     prodgate = [str(BIN / "prodgate"), "check", ".", "--root", ".", "--today", "2026-11-22", "--gate", "deploy", "--no-color"]
-    print(f"repositories are {'git checkouts (eval freshness from history)' if args.git else 'plain folders'}")
+    if args.base:
+        prodgate += ["--base", "HEAD"]
+    print(f"repositories are {'git checkouts (eval freshness from history)' if args.git else 'plain folders'}"
+          + (", every declaration compared with the base commit" if args.base else ""))
     schema = str(REPO / "schema" / "ai-asset.schema.json")
     print(
         f"{'assets':>7} {'prodgate s':>11} {'check-jsonschema s':>19} {'ratio':>6} {'target':>10}"

@@ -88,3 +88,31 @@ def read_blob(repo: Path, blob: str, max_bytes: int) -> bytes | None:
         return None
     proc = git(repo, "cat-file", "blob", blob)
     return proc.stdout if proc.returncode == 0 else None
+
+
+def read_blobs(repo: Path, blobs: list[str], max_bytes: int) -> dict[str, bytes]:
+    """The bytes of many blobs from one ``git cat-file --batch`` process: a base with
+    thousands of declarations costs one process, not two per file. Blobs that are
+    missing or larger than ``max_bytes`` are left out."""
+    if not blobs:
+        return {}
+    wanted = [b for b in dict.fromkeys(blobs) if SHA.match(b)]
+    proc = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=repo, input="".join(f"{b}\n" for b in wanted).encode("ascii"),
+        capture_output=True, check=False, timeout=TIMEOUT,
+    )
+    out: dict[str, bytes] = {}
+    data, pos = proc.stdout, 0
+    for blob in wanted:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            continue  # "<sha> missing"
+        size = int(header[2])
+        if size <= max_bytes:
+            out[blob] = data[pos : pos + size]
+        pos += size + 1
+    return out

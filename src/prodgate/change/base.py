@@ -92,20 +92,19 @@ def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
         if path.startswith(prefix)
     }
     snapshot = BaseSnapshot(sha, top, prefix, files)
-    for rel, blob in files.items():
-        if posixpath.basename(rel) in DECLARATION_NAMES:
-            parsed = _parse(top, blob, rel)
-            if parsed is not None:
-                snapshot.declarations[rel] = parsed
+    wanted = {rel: blob for rel, blob in files.items() if posixpath.basename(rel) in DECLARATION_NAMES}
+    contents = gitobjects.read_blobs(top, list(wanted.values()), MAX_DECLARATION_BYTES)
+    for rel, blob in wanted.items():
+        raw = contents.get(blob)
+        parsed = _parse(raw, rel) if raw is not None else None
+        if parsed is not None:
+            snapshot.declarations[rel] = parsed
     return snapshot
 
 
-def _parse(repo: Path, blob: str, rel: str) -> BaseDeclaration | None:
+def _parse(raw: bytes, rel: str) -> BaseDeclaration | None:
     """A base declaration that parses and validates; one that did not cannot have
     been weakened (the gate refused it then), so it is left out of the comparison."""
-    raw = gitobjects.read_blob(repo, blob, MAX_DECLARATION_BYTES)
-    if raw is None:
-        return None
     text = decode_text(raw)
     if not isinstance(text, str):
         return None
