@@ -131,9 +131,9 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
     results = run_jobs(jobs, workers)
     bar = None
     if sys.stderr.isatty() and not args.no_progress:
-        from tqdm import tqdm
-
         import shutil
+
+        from tqdm import tqdm
 
         # A terminal that reports no size (some CI consoles, `script`) would get no bar.
         size = shutil.get_terminal_size()
