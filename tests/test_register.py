@@ -311,3 +311,34 @@ def test_report_exports_print_untrusted_names_inert(tmp_path: Path, run) -> None
         assert "##[" not in out and "\x1b" not in out, fmt
         assert not any(line.lstrip().startswith("::") for line in out.splitlines()), fmt
     assert {a["repository"] for a in _report(run, db)["assets"]} == {name}
+
+
+def test_scan_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    farm = tmp_path / "farm"
+    for name in ("a", "b"):
+        subprocess.run(["git", "init", "-q", str(farm / name)], check=True)
+        write(farm / name, "ai-asset.yaml", (REPO / "examples/team-sandbox-passing/ai-asset.yaml").read_text())
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prodgate", "register", "--db", _db(tmp_path), "scan", str(farm), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=follower, text=True,
+    )
+    os.close(follower)
+    out, _ = proc.communicate(timeout=300)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert out == "register: 2 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert b"scan: 100%" in seen
+    assert b"2/2" in seen

@@ -131,9 +131,14 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
     results = run_jobs(jobs, workers)
     bar = None
     if sys.stderr.isatty() and not args.no_progress:
+        import shutil
+
         from tqdm import tqdm
 
-        bar = tqdm(total=len(jobs), unit="repo", desc="scan", file=sys.stderr)
+        # A terminal that reports no size (some CI consoles, `script`) would get no bar.
+        size = shutil.get_terminal_size()
+        bar = tqdm(total=len(jobs), unit="repo", desc="scan", file=sys.stderr, ncols=size.columns or 80,
+                   nrows=size.lines or 24)
     counts: dict[str, int] = {}
     refused = 0
     for path, payload, problem in results:

@@ -149,18 +149,58 @@ def _better(doc: Document, kind: str, generated_at: str) -> bool:
     return doc.generated_at > generated_at
 
 
-def _dialect_insert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert
+@dataclass(frozen=True)
+class _Statements:
+    """The ingest's statements, built once per dialect: building a statement costs more
+    than running it, and these run tens of thousands of times in a large ingest."""
+
+    claim: Any
+    insert_snapshot: Any
+    insert_assets: Any
+    insert_exceptions: Any
+    insert_undeclared: Any
+    point_latest: Any
+
+
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _statements(conn: Connection) -> _Statements:
+    name = conn.dialect.name
+    if name not in _STATEMENTS:
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        claim = (
+            insert(snapshots)
+            .on_conflict_do_nothing(index_elements=[snapshots.c.repository, snapshots.c.commit])
+            .returning(snapshots.c.id)
+        )
+        upsert = insert(repositories)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[repositories.c.name],
+            set_={
+                "latest_snapshot_id": upsert.excluded.latest_snapshot_id,
+                "latest_generated_at": upsert.excluded.latest_generated_at,
+            },
+            where=repositories.c.latest_generated_at <= upsert.excluded.latest_generated_at,
+        )
+        _STATEMENTS[name] = _Statements(
+            claim=claim,
+            insert_snapshot=snapshots.insert().returning(snapshots.c.id),
+            insert_assets=assets.insert(),
+            insert_exceptions=exceptions.insert(),
+            insert_undeclared=undeclared.insert(),
+            point_latest=upsert,
+        )
+    return _STATEMENTS[name]
 
 
 def _ingest(conn: Connection, doc: Document) -> Outcome:
     """The common case, a commit not stored yet, is one INSERT that claims the key;
     only when the key is taken is the stored snapshot read and compared."""
-    insert = _dialect_insert(conn)
+    st = _statements(conn)
     row = {
         "repository": doc.repository,
         "commit": doc.commit,
@@ -175,12 +215,7 @@ def _ingest(conn: Connection, doc: Document) -> Outcome:
         "failed": sum(1 for a in doc.assets if not a["passed"]),
         "undeclared": None if doc.undeclared is None else len(doc.undeclared),
     }
-    claim = (
-        insert(snapshots)
-        .on_conflict_do_nothing(index_elements=[snapshots.c.repository, snapshots.c.commit])
-        .returning(snapshots.c.id)
-    )
-    snapshot_id = conn.execute(claim, row).scalar()
+    snapshot_id = conn.execute(st.claim, row).scalar()
     action, replaced = "added", None
     if snapshot_id is None:
         key = (snapshots.c.repository == doc.repository) & (snapshots.c.commit == doc.commit)
@@ -193,14 +228,14 @@ def _ingest(conn: Connection, doc: Document) -> Outcome:
         if not _better(doc, old.kind, old.generated_at):
             return Outcome("kept", doc)
         conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
-        snapshot_id = conn.execute(snapshots.insert().returning(snapshots.c.id), row).scalar_one()
+        snapshot_id = conn.execute(st.insert_snapshot, row).scalar_one()
         action, replaced = "replaced", old.id
     if doc.assets:
-        conn.execute(assets.insert(), [{**a, "snapshot_id": snapshot_id} for a in doc.assets])
+        conn.execute(st.insert_assets, [{**a, "snapshot_id": snapshot_id} for a in doc.assets])
     if doc.exceptions:
-        conn.execute(exceptions.insert(), [{**e, "snapshot_id": snapshot_id} for e in doc.exceptions])
+        conn.execute(st.insert_exceptions, [{**e, "snapshot_id": snapshot_id} for e in doc.exceptions])
     if doc.undeclared:
-        conn.execute(undeclared.insert(), [{**u, "snapshot_id": snapshot_id} for u in doc.undeclared])
+        conn.execute(st.insert_undeclared, [{**u, "snapshot_id": snapshot_id} for u in doc.undeclared])
     _point_latest(conn, doc, snapshot_id, replaced)
     return Outcome(action, doc)
 
@@ -211,7 +246,6 @@ def _point_latest(conn: Connection, doc: Document, snapshot_id: int, replaced: i
     The conditional upsert is atomic on PostgreSQL (the row lock makes a concurrent
     writer re-check the condition against the committed row) and on SQLite (one writer).
     """
-    insert = _dialect_insert(conn)
     if replaced is not None:
         # The pointer may name the snapshot just deleted: point at the newest left.
         newest = conn.execute(
@@ -225,12 +259,7 @@ def _point_latest(conn: Connection, doc: Document, snapshot_id: int, replaced: i
             .where((repositories.c.name == doc.repository) & (repositories.c.latest_snapshot_id == replaced))
             .values(latest_snapshot_id=newest.id, latest_generated_at=newest.generated_at)
         )
-    stmt = insert(repositories).values(
-        name=doc.repository, latest_snapshot_id=snapshot_id, latest_generated_at=doc.generated_at
+    conn.execute(
+        _statements(conn).point_latest,
+        {"name": doc.repository, "latest_snapshot_id": snapshot_id, "latest_generated_at": doc.generated_at},
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[repositories.c.name],
-        set_={"latest_snapshot_id": snapshot_id, "latest_generated_at": doc.generated_at},
-        where=repositories.c.latest_generated_at <= doc.generated_at,
-    )
-    conn.execute(stmt)
