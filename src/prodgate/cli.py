@@ -97,9 +97,19 @@ def _parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="scaffold ai-asset.yaml and the artifact stubs its tier needs")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
-    init.add_argument("--name", required=True, help="asset name: lowercase letters, digits, dashes")
-    init.add_argument("--tier", required=True, choices=("team", "departmental", "enterprise"))
-    init.add_argument("--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"))
+    init.add_argument("--name", help="asset name: lowercase letters, digits, dashes (required for a new asset)")
+    init.add_argument(
+        "--tier", choices=("team", "departmental", "enterprise"), help="required for a new asset"
+    )
+    init.add_argument(
+        "--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"),
+        help="lifecycle stage (default: sandbox)",
+    )
+    init.add_argument(
+        "--add-missing", action="store_true",
+        help="the asset in DIR exists: write the stubs its policy requires that are missing "
+        "(never overwriting) and declare them under artifacts:",
+    )
     init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
     init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
 
@@ -212,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.discover import run_discover
 
             return run_discover(args)
+        if args.command == "init" and args.add_missing:
+            from prodgate.commands.init_missing import run_add_missing
+
+            return run_add_missing(args)
         if args.command == "init":
             from prodgate.commands.init import run_init
 

@@ -44,13 +44,19 @@ def run_init(args: argparse.Namespace) -> int:
     from prodgate.policy.loader import PolicyError, load_policy
     from prodgate.templates import read_template
 
+    if args.name is None or args.tier is None:
+        missing = " and ".join(f"--{k}" for k in ("name", "tier") if getattr(args, k) is None)
+        return error(f"{missing} required for a new asset (for an existing one: prodgate init --add-missing DIR)")
     if not _NAME.match(args.name):
         return error(f"--name {args.name!r}: use lowercase letters, digits and dashes, e.g. support-reply-drafter")
     directory = Path(args.directory)
     target = directory / "ai-asset.yaml"
     for existing in (target, directory / "ai-asset.yml"):
         if existing.exists():
-            return error(f"{existing} already exists; prodgate init never overwrites a file")
+            return error(
+                f"{existing} already exists; prodgate init never overwrites a file "
+                f"(`prodgate init --add-missing {directory}` adds the stubs the asset lacks)"
+            )
     if args.owner:
         m = _OWNER.match(args.owner)
         if not m:
