@@ -12,15 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from prodgate import __version__
 from prodgate import exitcodes as ec
+from prodgate.reporters import REPORTERS
 
-FORMATS = ("text", "json")
 GATES = ("merge", "deploy")
 
 
@@ -32,6 +32,22 @@ class _Parser(argparse.ArgumentParser):
         from prodgate.hygiene import clean
 
         super()._print_message(clean(message) if message else message, file)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, with a "did you mean" for a mistyped choice
+        (``prodgate chek`` -> ``check``; ``--gate deplyo`` -> ``deploy``)."""
+        import re
+
+        # Python versions differ in quoting the value and the choices.
+        m = re.search(r"invalid choice: '?(.*?)'? \(choose from (.*)\)", message)
+        if m:
+            import difflib
+
+            choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+            close = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
     check.add_argument(
         "--format", "-f", action="append", metavar="FORMAT[=FILE]",
-        help=f"output format, repeatable: {', '.join(FORMATS)}; FORMAT=FILE writes to a file",
+        help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file "
+        "(default: github under GitHub Actions, else text)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
     check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
