@@ -17,10 +17,10 @@ from pathlib import Path
 from prodgate import exitcodes as ec
 from prodgate.cli import error
 from prodgate.hygiene import clean
+from prodgate.manifest.schema import schema_url
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
-SCHEMA_URL = "https://prodgate.dev/schema/ai-asset.schema.json"
 
 
 def _git_owner(directory: Path) -> tuple[str, str] | None:
@@ -112,7 +112,7 @@ def _render(template: str, name: str, owner: tuple[str, str] | None) -> str:
 
 def _declaration(args: argparse.Namespace, owner: tuple[str, str] | None, artifacts: dict[str, str]) -> str:
     lines = [
-        f"# yaml-language-server: $schema={SCHEMA_URL}",
+        f"# yaml-language-server: $schema={schema_url()}",
         "apiVersion: prodgate/v1",
         f"name: {args.name}",
         "# description: what this system does, and for whom",
