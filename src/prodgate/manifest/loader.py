@@ -121,6 +121,7 @@ def _yaml_finding(problem: YamlProblem, rel: str) -> Finding:
         "duplicate_key": "Keep one of the two keys.",
         "alias_bomb": "Write the values out; do not nest aliases.",
         "bad_tag": "Remove the tag: declarations are plain YAML.",
+        "tab": f"Replace the tabs at the start of line {problem.line} with spaces (set your editor to indent YAML with spaces).",
     }
     return RULES["PG101"].finding(
         problem.message,
