@@ -141,7 +141,7 @@ def test_failing_example(installed: Installed, workspace: Path) -> None:
                      "title": "PG207 Required section is empty"}),
     ]
     assert anns[0][2].startswith("Privacy review (DPIA) is required because a data source holds personal data")
-    assert "\n\nHow to fix: Add `artifacts: { privacy_review: docs/privacy-review.md }`" in anns[0][2]
+    assert "\n\nHow to fix: Run `prodgate init --add-missing apps/support`: it declares `privacy_review: docs/privacy-review.md`" in anns[0][2]
     groups = [c[2] for c in commands(result.log) if c[0] == "group"]
     assert groups == ["support-reply-drafter (departmental, pilot): failed, 1 error, 2 warnings"]
 

@@ -36,7 +36,7 @@ def test_failing_example(repo: Path, run: Run) -> None:
     failure = cases["privacy_review: Privacy review for personal data"].find("failure")
     assert failure is not None and failure.get("type") == "PG403"
     assert failure.text and failure.text.startswith("app/ai-asset.yaml:28:1 PG403 error: Privacy review")
-    assert "fix: Add `artifacts:" in failure.text
+    assert "fix: Run `prodgate init --add-missing app`" in failure.text
     # warnings outside any requirement: their own cases, passing unless --fail-on warning
     runbook = cases["PG204 app/docs/runbook.md:9:1"]
     assert runbook.find("failure") is None

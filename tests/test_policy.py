@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -88,7 +89,11 @@ def test_policy_command_prints_effective_policy(tmp_path: Path, run) -> None:  #
     policy = write(tmp_path, "org.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\nreview_cadence_days: {team: 30}\n")
     code, out, _ = run("policy", "--policy", str(policy), "--format", "json")
     assert code == 0
-    data = json.loads(out)
+    document = json.loads(out)
+    assert document["source"] == str(policy)
+    assert document["source_sha256"] == hashlib.sha256(policy.read_bytes()).hexdigest()
+    assert len(document["sha256"]) == 64
+    data = document["policy"]
     assert data["name"] == "acme"
     assert data["review_cadence_days"] == {"team": 30, "departmental": 180, "enterprise": 90}
     code, out, _ = run("policy")

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -33,6 +33,22 @@ class _Parser(argparse.ArgumentParser):
 
         super()._print_message(clean(message) if message else message, file)
 
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, with a "did you mean" for a mistyped choice
+        (``prodgate chek`` -> ``check``; ``--gate deplyo`` -> ``deploy``)."""
+        import re
+
+        # Python versions differ in quoting the value and the choices.
+        m = re.search(r"invalid choice: '?(.*?)'? \(choose from (.*)\)", message)
+        if m:
+            import difflib
+
+            choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+            close = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -51,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
     check.add_argument(
         "--format", "-f", action="append", metavar="FORMAT[=FILE]",
-        help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file",
+        help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file "
+        "(default: github under GitHub Actions, else text)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
     check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
@@ -97,11 +114,18 @@ def _parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="scaffold ai-asset.yaml and the artifact stubs its tier needs")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
-    init.add_argument("--name", required=True, help="asset name: lowercase letters, digits, dashes")
-    init.add_argument("--tier", required=True, choices=("team", "departmental", "enterprise"))
+    init.add_argument("--name", help="asset name: lowercase letters, digits, dashes (required for a new asset)")
+    init.add_argument(
+        "--tier", choices=("team", "departmental", "enterprise"), help="required for a new asset"
+    )
     init.add_argument(
         "--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"),
         help="lifecycle stage (default: sandbox)",
+    )
+    init.add_argument(
+        "--add-missing", action="store_true",
+        help="the asset in DIR exists: write the stubs its policy requires that are missing "
+        "(never overwriting) and declare them under artifacts:",
     )
     init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
     init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
@@ -215,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from prodgate.commands.discover import run_discover
 
             return run_discover(args)
+        if args.command == "init" and args.add_missing:
+            from prodgate.commands.init_missing import run_add_missing
+
+            return run_add_missing(args)
         if args.command == "init":
             from prodgate.commands.init import run_init
 

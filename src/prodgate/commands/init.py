@@ -19,10 +19,10 @@ from pathlib import Path
 from prodgate import exitcodes as ec
 from prodgate.cli import error
 from prodgate.hygiene import clean
+from prodgate.manifest.schema import schema_url
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
-SCHEMA_URL = "https://prodgate.dev/schema/ai-asset.schema.json"
 
 
 def _git_owner(directory: Path) -> tuple[str, str] | None:
@@ -45,13 +45,19 @@ def run_init(args: argparse.Namespace) -> int:
     from prodgate.policy.loader import PolicyError, load_policy
     from prodgate.templates import read_template
 
+    if args.name is None or args.tier is None:
+        missing = " and ".join(f"--{k}" for k in ("name", "tier") if getattr(args, k) is None)
+        return error(f"{missing} required for a new asset (for an existing one: prodgate init --add-missing DIR)")
     if not _NAME.match(args.name):
         return error(f"--name {args.name!r}: use lowercase letters, digits and dashes, e.g. support-reply-drafter")
     directory = Path(args.directory)
     target = directory / "ai-asset.yaml"
     for existing in (target, directory / "ai-asset.yml"):
         if existing.exists():
-            return error(f"{existing} already exists; prodgate init never overwrites a file")
+            return error(
+                f"{existing} already exists; prodgate init never overwrites a file "
+                f"(`prodgate init --add-missing {directory}` adds the stubs the asset lacks)"
+            )
     if args.owner:
         m = _OWNER.match(args.owner)
         if not m:
@@ -111,7 +117,7 @@ def _render(template: str, name: str, owner: tuple[str, str] | None) -> str:
 
 def _declaration(args: argparse.Namespace, owner: tuple[str, str] | None, artifacts: dict[str, str]) -> str:
     lines = [
-        f"# yaml-language-server: $schema={SCHEMA_URL}",
+        f"# yaml-language-server: $schema={schema_url()}",
         "apiVersion: prodgate/v1",
         f"name: {args.name}",
         "# description: what this system does, and for whom",

@@ -17,7 +17,15 @@ def run_policy(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         return error(str(exc))
     if args.format == "json":
-        json.dump(policy.data, sys.stdout, indent=2, default=str)
+        # JSON has no comments to carry the digests as the YAML output does: they sit
+        # beside the policy, which stays intact under "policy".
+        document = {
+            "source": policy.source,
+            "source_sha256": policy.source_sha256,
+            "sha256": policy.sha256,
+            "policy": policy.data,
+        }
+        json.dump(document, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
         return ec.PASSED
     import yaml

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_FORM = re.compile(r"^\s*(>=|<=|>|<|==)?\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(%?)\s*$")
+from prodgate.threshold_syntax import PARSE
+
+_FORM = re.compile(PARSE)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -58,6 +60,8 @@ def parse(spec: str | float) -> Threshold | None:
         return None
     op = found.group(1) or ">="
     bound = float(found.group(2))
+    if not math.isfinite(bound):  # 1e999: a number YAML and JSON accept, but no bound
+        return None
     if found.group(3):
         bound /= 100
     return Threshold(op, bound, f"{op} {_fmt(bound)}")

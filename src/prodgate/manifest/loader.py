@@ -100,7 +100,7 @@ def _read(path: Path, rel: str) -> YamlDocument | list[Finding]:
     if isinstance(text, FileProblem):
         return [RULES["PG102"].finding(f"{text.message}", Location(rel), fix="Make ai-asset.yaml a small UTF-8 YAML file.")]
     if not text.strip():
-        return [RULES["PG102"].finding("declaration is empty", Location(rel), fix="Run `prodgate init` to scaffold a declaration.")]
+        return [RULES["PG102"].finding("declaration is empty", Location(rel), fix="Delete the empty file and run `prodgate init --name NAME --tier TIER DIR` to scaffold a declaration.")]
     loaded = load_yaml(text)
     if isinstance(loaded, YamlProblem):
         return [_yaml_finding(loaded, rel)]
@@ -109,7 +109,8 @@ def _read(path: Path, rel: str) -> YamlDocument | list[Finding]:
             RULES["PG103"].finding(
                 f"the document must be a mapping of keys, not {_kind(loaded.data)}",
                 Location(rel, 1, 1),
-                fix="Start from `prodgate init` or the schema (`prodgate schema`).",
+                fix="Write a mapping as `prodgate schema` describes, or delete the file and run "
+                "`prodgate init --name NAME --tier TIER DIR`.",
             )
         ]
     return loaded
@@ -120,6 +121,7 @@ def _yaml_finding(problem: YamlProblem, rel: str) -> Finding:
         "duplicate_key": "Keep one of the two keys.",
         "alias_bomb": "Write the values out; do not nest aliases.",
         "bad_tag": "Remove the tag: declarations are plain YAML.",
+        "tab": f"Replace the tabs at the start of line {problem.line} with spaces (set your editor to indent YAML with spaces).",
     }
     return RULES["PG101"].finding(
         problem.message,

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from prodgate.globs import MAX_GLOB_CHARS
+from prodgate.threshold_syntax import DECLARATION_THRESHOLD
 
 API_VERSION = "prodgate/v1"
 
@@ -87,8 +88,8 @@ Email = Annotated[
 Threshold = Annotated[
     str,
     Field(
-        pattern=r"^\s*(?:>=|<=|>|<|==)?\s*-?[0-9]+(?:\.[0-9]+)?\s*%?\s*$",
-        description='A comparison such as ">= 0.9", "<= 0.01" or "== 0".',
+        pattern=DECLARATION_THRESHOLD,
+        description='A comparison such as ">= 0.9", "<= 1e-4" or "== 0".',
     ),
 ]
 

@@ -9,7 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-SCHEMA_ID = "https://prodgate.dev/schema/ai-asset.schema.json"
+from prodgate import __version__
+
+REPOSITORY = "acme/prodgate"
+"""Where prodgate is published (the README's pre-commit example names the same)."""
+
+
+def schema_url(version: str = __version__) -> str:
+    """The committed schema in the project's repository at the tag of ``version``: the
+    address every install of that version points editors at (the ``init`` modeline, the
+    schema's ``$id``, the SchemaStore catalogue entry in ``schema/``)."""
+    return f"https://raw.githubusercontent.com/{REPOSITORY}/v{version}/schema/ai-asset.schema.json"
+
+
+SCHEMA_ID = schema_url()
 
 
 def schema_dict() -> dict[str, Any]:

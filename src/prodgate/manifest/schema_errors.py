@@ -120,9 +120,10 @@ def _describe(error: Any) -> str:
     return msg
 
 
-def allowed_keys(loc: PathKey) -> list[str]:
-    """The keys the model accepts at ``loc`` (by alias), for "did you mean"."""
-    model: Any = Asset
+def allowed_keys(loc: PathKey, root: type[BaseModel] = Asset) -> list[str]:
+    """The keys the model (``root``, the declaration by default) accepts at ``loc`` (by
+    alias), for "did you mean"."""
+    model: Any = root
     for part in loc:
         model = _step(model, part)
         if model is None:

@@ -153,11 +153,38 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
         name, line, col = _place(loc, docs, key=is_key)
         if is_key:
             msg = "unknown key"
-        lines.append(f"{name}:{line}:{col}: {where}: {msg}")
+        lines.append(f"{name}:{line}:{col}: {where}: {msg}{_did_you_mean(loc, is_key, docs)}")
     more = len(exc.errors()) - 10
     if more > 0:
         lines.append(f"... and {more} more")
     return "invalid policy:\n  " + "\n  ".join(lines)
+
+
+_NAMED = ("artifacts", "requirements", "risk_floors", "risk_requirements")
+"""Sections whose keys are names: a new name is allowed, so a misspelt one (``runbok``)
+shows up as a half-written entry, and is worth a "did you mean" of the built-in names."""
+
+
+def _did_you_mean(loc: tuple[Any, ...], is_key: bool, docs: list[tuple[YamlDocument, str]]) -> str:
+    import difflib
+
+    candidates: list[str] = []
+    bad = ""
+    if is_key and loc:
+        from prodgate.manifest.schema_errors import allowed_keys
+
+        bad, candidates = str(loc[-1]), allowed_keys(loc[:-1], Policy)
+    elif len(loc) >= 2 and loc[0] in _NAMED:
+        builtin = next((d.data for d, n in docs if n == "builtin policy.yaml"), None)
+        known = builtin.get(loc[0]) if isinstance(builtin, dict) else None
+        if isinstance(known, dict) and loc[1] not in known:
+            bad, candidates = str(loc[1]), [str(k) for k in known]
+    elif len(loc) == 2 and loc[0] == "rules":
+        from prodgate.rules.registry import RULES
+
+        bad, candidates = str(loc[1]), list(RULES)
+    close = difflib.get_close_matches(bad, candidates, n=1, cutoff=0.6) if bad else []
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _place(

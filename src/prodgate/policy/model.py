@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from prodgate.linear import Lines, PatternError, compile_pattern
 from prodgate.manifest.model import STAGES, Tier
+from prodgate.threshold_syntax import POLICY_THRESHOLD
 
 StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
 ACTIVE: tuple[str, ...] = ("sandbox", "pilot", "production")
@@ -152,7 +153,7 @@ class RiskRequirement(_Strict):
     _facts = field_validator("when")(_check_facts)
 
 
-Threshold = Annotated[str, Field(pattern=r"^\s*(?:>=|<=|>|<|==)?\s*-?[0-9]+(?:\.[0-9]+)?\s*$")]
+Threshold = Annotated[str, Field(pattern=POLICY_THRESHOLD)]
 
 
 class EvalRules(_Strict):

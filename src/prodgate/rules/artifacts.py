@@ -6,6 +6,7 @@ pull request annotation is most useful) and carry the declaration line as ``rela
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +83,8 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
             f"{spec.title} is required{why}, but `artifacts:` has no {group.kind!r}",
             decl.key_loc("artifacts") if "artifacts" in _keys(ctx) else decl.loc(),
             asset=asset.name,
-            fix=f"Add `artifacts: {{ {group.kind}: {target} }}` and write it from the template "
-            f"(`prodgate init` creates the stub).",
+            fix=f"Run `prodgate init --add-missing {_asset_dir(ctx)}`: it declares "
+            f"`{group.kind}: {target}` under `artifacts:` and writes the stub from the template.",
             requirement=requirement,
         )
         return
@@ -103,7 +104,8 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
         if text.kind == "missing":
             yield RULES["PG202"].finding(
                 f"{label} does not exist (relative to {decl.rel})", where, asset=asset.name,
-                fix=f"Create {declared} (template: gate_templates/{spec.template or ''}) or correct the path.",
+                fix=f"Run `prodgate init --add-missing {_asset_dir(ctx)}` to write it from the template, "
+                "or correct the path.",
                 requirement=requirement, severity=severity,
             )
         else:
@@ -113,6 +115,11 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
             )
         return
     yield from _content(ctx, group, resolved, text, where, requirement, severity)
+
+
+def _asset_dir(ctx: AssetContext) -> str:
+    """The asset's folder as the fix commands name it: relative to the repository root."""
+    return posixpath.dirname(ctx.decl.rel) or "."
 
 
 def _keys(ctx: AssetContext) -> set[str]:
@@ -136,7 +143,8 @@ def _content(
     if not doc.has_content():
         yield RULES["PG205"].finding(
             f"{group.kind} {declared} is empty", Location(rel, 1, 1), asset=asset.name,
-            fix="Write the artifact's content (see its template in gate_templates/).",
+            fix=f"Write the artifact's content, or delete the empty file and run "
+            f"`prodgate init --add-missing {_asset_dir(ctx)}` to start from the template.",
             requirement=requirement, related=where, severity=severity,
         )
         return

@@ -93,8 +93,8 @@ _ALL = [
     # -- artifacts -----------------------------------------------------------------
     Rule("PG201", "artifact-not-declared", "Required artifact is not declared", E,
          "The policy requires this artifact for the asset's tier and stage. Declare it "
-         "under `artifacts:` and write it; `prodgate init` creates a stub from the "
-         "template.", (NIST_GOVERN, ISO42001)),
+         "under `artifacts:` and write it; `prodgate init --add-missing DIR` declares it and "
+         "creates a stub from the template.", (NIST_GOVERN, ISO42001)),
     Rule("PG202", "artifact-missing", "Declared artifact file does not exist", E,
          "The path under `artifacts:` is relative to the directory of ai-asset.yaml "
          "and must point at a file in the repository."),

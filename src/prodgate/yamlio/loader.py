@@ -243,6 +243,20 @@ class _KeyProblem(Exception):
         self.node = node
 
 
+def _tab_indent(text: str, line: int) -> int | None:
+    """The column (0-based) of a tab in the leading whitespace of ``line`` (0-based), or
+    in that of the line before (PyYAML sometimes stops one line late): editors show a
+    tab as spaces, so the parser's own words ("cannot start any token") mean nothing."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 0 <= number < len(lines):
+            row = lines[number]
+            indent = row[: len(row) - len(row.lstrip(" \t"))]
+            if "\t" in indent:
+                return indent.index("\t")
+    return None
+
+
 def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProblem:
     """Load one YAML document from ``text``; problems come back as values."""
     deep = _nesting_problem(text)
@@ -255,6 +269,11 @@ def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProbl
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         if mark is None:
             return YamlProblem("syntax", message)
+        tab = _tab_indent(text, mark.line)
+        if tab is not None:
+            return YamlProblem(
+                "tab", "a tab in the indentation: YAML indents with spaces only", mark.line + 1, tab + 1
+            )
         return YamlProblem("syntax", message, mark.line + 1, mark.column + 1)
     except yaml.YAMLError as exc:
         return YamlProblem("syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML")
