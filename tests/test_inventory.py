@@ -42,8 +42,8 @@ exceptions:
     ticket: GOV-9
     granted: 2026-10-01
     expires: 2026-12-15
-    approvals: {business_executive: A B, it_executive: C D, process_owner: E F}
-    owners: {risk: G, support: H, funding: I, lifecycle: J, compliance: K}
+    approvals: {business_executive: Ann Berg, it_executive: Carl Dunn, process_owner: Eva Fox}
+    owners: {risk: Gil Hart, support: Hana Ito, funding: Ivo Jung, lifecycle: Jon Kim, compliance: Kai Lund}
 review: {last_reviewed: 2026-01-10}
 """
 
