@@ -358,8 +358,8 @@ def test_severity_icons_follow_the_gate() -> None:
 
 
 def test_findings_about_the_run_get_their_own_section() -> None:
-    """Undeclared AI use or a deleted declaration is no asset: no overview row for it, and
-    it is never dropped."""
+    """Undeclared AI use is no asset: no overview row for it, and it is never dropped (it
+    has its own section)."""
     from prodgate.findings import Finding, Location
 
     run_level = Finding("PG801", Severity.ERROR, "openai is imported but no ai-asset.yaml covers src/x.py",
@@ -369,5 +369,6 @@ def test_findings_about_the_run_get_their_own_section() -> None:
     out = render_markdown(r)
     rows = next(_tables(_md().parse(out)))
     assert [row[1] for row in rows[1:]] == ["bot"]
-    assert "### Other findings (1)\n\n- ❌ [`PG801`]" in out
-    assert "`src/x.py:3:1` openai is imported but no ai-asset.yaml covers src/x.py\\\n  Fix: Declare the asset: `prodgate init`." in out
+    assert "### ❌ Undeclared AI\n" in out
+    assert "| `src/x.py:3:1` | PG801 | openai is imported but no ai-asset.yaml covers src/x.py | undeclared |" in out
+    assert "### Other findings" not in out

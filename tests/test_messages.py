@@ -39,7 +39,7 @@ def test_tab_in_declaration_indentation(repo: Path, run: Run) -> None:
     write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("  name: Ada", "\tname: Ada"))
     code, out, _ = run("validate", str(repo / "ai-asset.yaml"))
     assert code == 1
-    assert "ai-asset.yaml:6:1 PG101 a tab in the indentation: YAML indents with spaces only\n" in out
+    assert "ai-asset.yaml:6:1 PG101 error: a tab in the indentation: YAML indents with spaces only\n" in out
     assert "fix: Replace the tabs at the start of line 6 with spaces" in out
 
 
