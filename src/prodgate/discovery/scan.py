@@ -161,11 +161,14 @@ def _rel(path: Path, root: Path) -> str | None:
 
 def _start(root: Path, args: list[str]) -> subprocess.Popen[bytes] | None:
     # The ceiling keeps git from adopting a repository above ``root`` when ``root``
-    # itself is not one.
+    # itself is not one; as for the declaration search (``repo.git_ls_files``),
+    # ``core.fsmonitor`` (which runs a command) is off and a checkout owned by another
+    # user is still listed rather than silently walked.
     env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
     try:
         return subprocess.Popen(
-            ["git", "-c", "core.quotepath=off", *args], cwd=root, env=env,
+            ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args],
+            cwd=root, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         )
     except OSError:
