@@ -180,7 +180,7 @@ def test_approval_of_an_older_commit_is_stale(pr_repo: tuple[Path, str, Path], g
     assert (rule, line) == ("PG507", 17)
     assert msg == (
         "exception GOV-77 (PG701): process_owner @praman (Priya Raman) has no approval on the pull request's "
-        f"head commit {HEAD[:12]} (approved {OLD[:12]}, an older commit than the head {HEAD[:12]}); it waives "
+        f"head commit {HEAD[:12]} (approved {OLD[:12]}, not the head {HEAD[:12]}); it waives "
         "nothing until @praman approves"
     )
     assert approvals_of(report)["process_owner"] == "stale"
@@ -303,7 +303,60 @@ def test_bad_pull_request_argument(pr_repo: tuple[Path, str, Path], run: Run) ->
     root = pr_repo[0]
     code, out, err = run("check", str(root), "--pull-request", "acme/app/7")
     assert code == 2 and out == ""
-    assert err == "prodgate: error: --pull-request 'acme/app/7': expected OWNER/REPO#NUMBER\n"
+    assert err == (
+        "prodgate: error: --pull-request 'acme/app/7': expected OWNER/REPO#NUMBER or OWNER/REPO#NUMBER@SHA "
+        "(a full commit id)\n"
+    )
+
+
+def test_approvals_are_judged_against_the_commit_checked_not_the_api_head(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run
+) -> None:
+    """A push while the run is going moves the API's head to a newer commit. Approvals
+    of that newer commit must not waive anything in this run, which checks the event's
+    head; approvals of the checked commit still count."""
+    root, base, policy = pr_repo
+
+    def gate_at(sha: str) -> tuple[int, dict[str, Any]]:
+        code, out, err = run(
+            "check", str(root), "--base", base, "--policy", str(policy), "--pull-request", f"acme/app#7@{sha}",
+            "--format", "json", "--today", TODAY,
+        )
+        assert out, err
+        return code, json.loads(out)
+
+    # Everyone approved the newer head (HEAD) that the API reports; this run checks OLD.
+    github.reviews = ALL_APPROVE
+    code, report = gate_at(OLD)
+    assert code == 1
+    assert approvals_of(report) == {"business_executive": "stale", "it_executive": "stale", "process_owner": "stale"}
+    msgs = [m for rule, _line, m in problems(report) if rule == "PG507"]
+    assert len(msgs) == 3
+    assert all(f"head commit {OLD[:12]} (approved {HEAD[:12]}, not the head {OLD[:12]})" in m for m in msgs), msgs
+    assert not any(f["waived_by"] for f in report["findings"] if f["rule_id"] == "PG701")
+
+    # Approvals of the commit this run checks count, whatever head the API reports.
+    github.reviews = [review(login, commit_id=OLD) for login in ("hnovak", "sosei", "praman")]
+    code, report = gate_at(OLD)
+    assert code == 0, report["findings"]
+    assert approvals_of(report) == {"business_executive": "approved", "it_executive": "approved",
+                                    "process_owner": "approved"}
+
+
+def test_the_action_passes_the_events_head_commit() -> None:
+    from prodgate.github.action import _change_control
+    from prodgate.github.event import pull_request
+
+    event = {"number": 7, "repository": {"full_name": "acme/app"},
+             "pull_request": {"number": 7, "base": {"sha": OLD}, "head": {"sha": HEAD}}}
+    pr = pull_request(event)
+    assert pr is not None
+    assert _change_control(pr, {}) == ["--base", OLD, "--pull-request", f"acme/app#7@{HEAD}"]
+    # A head that is not a commit id is not passed on (nothing from the payload reaches argv unchecked).
+    event["pull_request"]["head"] = {"sha": "--policy=evil.yaml"}
+    pr = pull_request(event)
+    assert pr is not None
+    assert _change_control(pr, {}) == ["--base", OLD, "--pull-request", "acme/app#7"]
 
 
 def test_the_token_appears_in_no_output(

@@ -80,9 +80,10 @@ def _parser() -> argparse.ArgumentParser:
         "fail (PG701, PG703); the default on a GitHub pull request is its base commit",
     )
     check.add_argument(
-        "--pull-request", metavar="OWNER/REPO#NUMBER",
-        help="verify exception approvals against this pull request's reviews "
-        "(token from GITHUB_TOKEN; API from GITHUB_API_URL)",
+        "--pull-request", metavar="OWNER/REPO#NUMBER[@SHA]",
+        help="verify exception approvals against this pull request's reviews of its head commit, "
+        "or of commit SHA when given (the Action passes the event's head); "
+        "token from GITHUB_TOKEN, API from GITHUB_API_URL",
     )
     check.add_argument("--policy-origin", metavar="PATH", help=argparse.SUPPRESS)
     check.add_argument(

@@ -164,7 +164,7 @@ def _reviews(args: argparse.Namespace) -> ReviewSource | str | Refusal:
     api = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     ref = PullRequestRef.parse(args.pull_request, api)
     if ref is None:
-        return Refusal(f"--pull-request {args.pull_request!r}: expected OWNER/REPO#NUMBER")
+        return Refusal(f"--pull-request {args.pull_request!r}: expected OWNER/REPO#NUMBER or OWNER/REPO#NUMBER@SHA (a full commit id)")
     token = os.environ.get("PRODGATE_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN") or ""
     if not token:
         return "no GitHub token to read the pull request's reviews with (set GITHUB_TOKEN)"

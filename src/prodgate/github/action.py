@@ -149,7 +149,8 @@ def _change_control(pr: PullRequest | None, env: Mapping[str, str]) -> list[str]
     args = ["--base", pr.base_sha] if pr.base_sha else []
     repo = pr.repository or env.get("GITHUB_REPOSITORY", "")
     if repo:
-        args += ["--pull-request", f"{repo}#{pr.number}"]
+        head = f"@{pr.head_sha}" if pr.head_sha else ""
+        args += ["--pull-request", f"{repo}#{pr.number}{head}"]
     return args
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
 """Events about one pull request: its base commit is what the change is judged against.
@@ -19,6 +22,8 @@ class PullRequest:
     base_sha: str | None
     repository: str | None
     """``owner/name`` of the base repository, where the comment goes."""
+    head_sha: str | None = None
+    """The head commit the event is about: approvals are verified against it."""
 
 
 def load_event(path: str | None) -> dict[str, Any] | str:
@@ -46,10 +51,13 @@ def pull_request(event: dict[str, Any]) -> PullRequest | None:
         return None
     base = pr.get("base")
     sha = base.get("sha") if isinstance(base, dict) else None
+    head = pr.get("head")
+    head_sha = head.get("sha") if isinstance(head, dict) else None
     repo = event.get("repository")
     full_name = repo.get("full_name") if isinstance(repo, dict) else None
     return PullRequest(
         number=number,
         base_sha=sha if isinstance(sha, str) and sha else None,
         repository=full_name if isinstance(full_name, str) and full_name else None,
+        head_sha=head_sha if isinstance(head_sha, str) and _SHA.match(head_sha) else None,
     )

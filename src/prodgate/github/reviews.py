@@ -28,7 +28,9 @@ MAX_PAGES = 50
 """Pages of 100 reviews read at most (5,000 reviews)."""
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_PR = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>[1-9][0-9]{0,9})$")
+_PR = re.compile(
+    r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>[1-9][0-9]{0,9})(?:@(?P<sha>[0-9a-f]{40}|[0-9a-f]{64}))?$"
+)
 _DECISIVE = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 
 
@@ -41,14 +43,19 @@ class PullRequestRef:
     api_url: str
     repository: str
     number: int
+    head_sha: str | None = None
+    """The commit this run checks (the event's ``pull_request.head.sha``). Approvals
+    are judged against it, not against whatever head the API reports when it is
+    asked: a push during the run must not lend this run approvals given to a newer
+    commit it never looked at."""
 
     @classmethod
     def parse(cls, value: str, api_url: str) -> PullRequestRef | None:
-        """``owner/name#123``, or None when it is not of that form."""
+        """``owner/name#123`` or ``owner/name#123@<head sha>``, or None when it is not of that form."""
         found = _PR.match(value.strip())
         if found is None:
             return None
-        return cls(api_url.rstrip("/"), found["repo"], int(found["number"]))
+        return cls(api_url.rstrip("/"), found["repo"], int(found["number"]), found["sha"])
 
     def __str__(self) -> str:
         return f"{self.repository}#{self.number}"
@@ -93,7 +100,7 @@ class PullRequestReviews:
         if latest.state == "DISMISSED":
             return ReviewState(False, "dismissed")
         if latest.commit_id != self.head_sha:
-            return ReviewState(False, "stale", f"approved {latest.commit_id[:12]}, an older commit than the head {self.head_sha[:12]}")
+            return ReviewState(False, "stale", f"approved {latest.commit_id[:12]}, not the head {self.head_sha[:12]}")
         return ReviewState(True, "approved")
 
 
@@ -128,6 +135,7 @@ class ReviewSource:
             with session:
                 pr = answer(session.get(base, timeout=TIMEOUT), f"read pull request {self.ref}", _FORBIDDEN)
                 head, author = _head_and_author(pr)
+                head = self.ref.head_sha or head
                 reviews = _reviews(session, f"{base}/reviews", urlsplit(api)[:2], str(self.ref))
         except ApiError as exc:
             raise ReviewError(str(exc)) from None
