@@ -30,6 +30,7 @@ from prodgate.fsutil import MAX_TEXT_BYTES
 from prodgate.globs import GlobError, compile_glob
 from prodgate.linear import Lines, compile_pattern
 from prodgate.manifest.touched import touched_declarations
+from prodgate.policy import pydantic_model
 from prodgate.policy.loader import load_policy
 from prodgate.policy.model import Placeholder
 from prodgate.rules.artifacts import MAX_PLACEHOLDER_LINES, find_placeholders
@@ -107,7 +108,7 @@ def test_placeholder_patterns_run_on_re2() -> None:
 )
 def test_patterns_that_need_backtracking_are_refused(regex: str, reason: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        Placeholder(regex=regex)
+        pydantic_model.Placeholder(regex=regex)
     assert reason in str(caught.value)
     assert "RE2 syntax" in str(caught.value)
 

@@ -1,12 +1,14 @@
-"""The quick path (no pydantic validators) gives exactly what pydantic gives.
+"""The quick path (no pydantic) gives exactly what pydantic gives.
 
-Declarations the quick check accepts are built with ``model_construct`` and the built-in
-policy is constructed unvalidated; both must equal what ``model_validate`` builds, and
-the quick check must never accept what pydantic refuses.
+Declarations the quick check accepts and the built-in policy are built into the plain
+classes of ``prodgate.manifest.model`` and ``prodgate.policy.model`` without pydantic;
+those classes must hold the fields of the pydantic models, the instances what
+``model_validate`` builds, and the quick check must never accept what pydantic refuses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -14,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from prodgate.construct import construct
-from prodgate.manifest.loader import json_schema
-from prodgate.manifest.model import Asset
+from prodgate.manifest import model as plain_manifest
+from prodgate.manifest import pydantic_model as pydantic_manifest
+from prodgate.manifest.loader import build_asset, json_schema
+from prodgate.manifest.model import ALIAS, Asset
 from prodgate.manifest.schema import schema_json
+from prodgate.policy import model as plain_policy
+from prodgate.policy import pydantic_model as pydantic_policy
 from prodgate.policy.model import Policy
 from prodgate.quickschema import certainly_valid
 from prodgate.templates import read_template
@@ -70,8 +77,9 @@ def test_constructed_asset_equals_validated(text: str) -> None:
     data = _data(text)
     assert certainly_valid(data, json_schema())
     built = construct(Asset, data)
-    assert built == Asset.model_validate(data)
-    assert built.model_fields_set == Asset.model_validate(data).model_fields_set
+    assert isinstance(built, Asset)
+    assert dataclasses.asdict(built) == pydantic_manifest.Asset.model_validate(data).model_dump()
+    assert build_asset(data) == built
 
 
 @pytest.mark.parametrize(
@@ -98,13 +106,48 @@ def test_quick_check_is_never_more_lenient(change: tuple[str, str]) -> None:
 
 def test_quoted_date_still_valid_through_pydantic() -> None:
     data = _data(TEAM_SANDBOX + "review: {last_reviewed: '2026-10-01'}\n")
-    assert Asset.model_validate(data).review is not None
-    assert Asset.model_validate(data).review.last_reviewed == dt.date(2026, 10, 1)  # type: ignore[union-attr]
+    assert not certainly_valid(data, json_schema())
+    asset = build_asset(data)
+    assert isinstance(asset, Asset)
+    assert asset.review is not None
+    assert asset.review.last_reviewed == dt.date(2026, 10, 1)
 
 
 def test_builtin_policy_constructed_equals_validated() -> None:
     data = _data(read_template("policy.yaml"))
-    assert construct(Policy, data) == Policy.model_validate(data)
+    built = construct(Policy, data)
+    assert dataclasses.asdict(built) == pydantic_policy.Policy.model_validate(data).model_dump()
+
+
+def _pairs(plain: Any, validating: Any) -> list[tuple[type[Any], type[BaseModel]]]:
+    models = {n: c for n, c in vars(validating).items() if isinstance(c, type) and issubclass(c, BaseModel)}
+    models = {n: c for n, c in models.items() if c.__module__ == validating.__name__ and not n.startswith("_")}
+    assert models
+    return [(getattr(plain, n), c) for n, c in sorted(models.items())]
+
+
+@pytest.mark.parametrize(
+    ("plain", "model"),
+    [*_pairs(plain_manifest, pydantic_manifest), *_pairs(plain_policy, pydantic_policy)],
+    ids=lambda c: f"{c.__module__.rsplit('.', 2)[-2]}.{c.__name__}",
+)
+def test_plain_classes_hold_the_fields_of_the_models(plain: type[Any], model: type[BaseModel]) -> None:
+    """Every pydantic model has its plain class, with the same fields in the same order,
+    the same YAML names and the same defaults."""
+    fields = dataclasses.fields(plain)
+    assert [f.name for f in fields] == list(model.model_fields)
+    for f in fields:
+        info = model.model_fields[f.name]
+        assert f.metadata.get(ALIAS) == info.alias, f.name
+        if f.default is not dataclasses.MISSING:
+            assert not info.is_required() and f.default == info.default, f.name
+        elif f.default_factory is not dataclasses.MISSING:
+            assert info.default_factory is not None, f.name
+            made = info.default_factory()  # type: ignore[call-arg]
+            expected = dataclasses.asdict(f.default_factory()) if isinstance(made, BaseModel) else f.default_factory()
+            assert (made.model_dump() if isinstance(made, BaseModel) else made) == expected, f.name
+        else:
+            assert info.is_required(), f.name
 
 
 def test_packaged_schema_matches_the_models() -> None:
@@ -130,12 +173,27 @@ def test_validate_of_a_valid_file_never_imports_pydantic(tmp_path: Path) -> None
     assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core", "git", "requests")}
 
 
-def test_check_builds_no_validator(tmp_path: Path) -> None:
+def test_check_of_valid_declarations_never_imports_pydantic(tmp_path: Path) -> None:
     """The start-up budget of ``check`` on valid declarations with the built-in policy:
-    pydantic is imported for the model classes, but no validator is built (building one
-    imports pydantic's plugin loader, and with it importlib.metadata and email), and
-    nothing heavy that one asset without history does not need is imported."""
-    (tmp_path / "ai-asset.yaml").write_text(FULL.replace("evals:", "other_evals:").split("other_evals:")[0])
+    no pydantic at all (its import and models were about half of a one-asset run), and
+    nothing heavy that one asset without history does not need."""
+    (tmp_path / "ai-asset.yaml").write_text(FULL)
     modules = _imported("check", ".", "--today", "2026-11-22", cwd=tmp_path)
-    heavy = {"git", "requests", "jsonschema", "pydantic.plugin._loader", "importlib.metadata", "email"}
+    heavy = {"git", "requests", "jsonschema", "importlib.metadata", "email"}
     assert not heavy & modules
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+
+
+def test_check_of_an_invalid_declaration_explains_with_pydantic(tmp_path: Path) -> None:
+    """The other side of the quick path: what it is not sure of, pydantic judges."""
+    (tmp_path / "ai-asset.yaml").write_text(TEAM_SANDBOX.replace("tier: team", "tier: teams"))
+    code = (
+        "import sys, io, contextlib\n"
+        "from prodgate.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    rc = main(['check', '.', '--today', '2026-11-22', '--no-color'])\n"
+        "print(rc, 'pydantic' in sys.modules, 'PG103' in out.getvalue())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "True", "True"]

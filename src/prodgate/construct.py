@@ -1,48 +1,58 @@
-"""Build pydantic model instances from data already known to be valid, without
-building pydantic's validators.
+"""Build the gate's plain classes (:mod:`prodgate.manifest.model`,
+:mod:`prodgate.policy.model`) from data already known to be valid.
 
-The models are declared with ``defer_build=True``: pydantic then generates their
-validators only when something validates, which is most of the cost of a small run.
-Data that :mod:`prodgate.quickschema` accepted (or the shipped, tested built-in policy)
-is turned into the same instances by ``model_construct``, walking the field types.
-Anything else goes through ``model_validate``; a test compares the two on every
-declaration and policy the project ships.
+Data that :mod:`prodgate.quickschema` accepted, the shipped and tested built-in policy,
+or what a pydantic model validated (:func:`from_validated`) is turned into instances by
+walking the classes' field types: a mapping becomes the class a field names, a list or
+mapping of them their instances. Nothing is checked here; a test compares the result
+with what pydantic builds on every declaration and policy the project ships.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+from prodgate.manifest.model import ALIAS
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
-def construct(cls: type[M], data: dict[str, Any]) -> M:
-    """``cls`` from valid ``data`` (keys by name or by alias), nested models included."""
+def construct(cls: type[T], data: dict[str, Any]) -> T:
+    """``cls`` from valid ``data`` (keys by name or by alias), nested classes included."""
     values: dict[str, Any] = {}
-    given: set[str] = set()
-    for name, field in cls.model_fields.items():
-        if name in data or (field.alias is not None and field.alias in data):
-            given.add(name)
-        if field.alias is not None and field.alias in data:
-            values[name] = _value(field.annotation, data[field.alias])
+    for name, key, tp in _fields(cls):
+        if key in data:
+            values[name] = _value(tp, data[key])
         elif name in data:
-            values[name] = _value(field.annotation, data[name])
-        elif isinstance(field.default_factory, type) and issubclass(field.default_factory, BaseModel):
-            # ``Field(default_factory=Risk)`` would call ``Risk()``, which validates.
-            values[name] = construct(field.default_factory, {})
-    return cls.model_construct(given, **values)
+            values[name] = _value(tp, data[name])
+    return cls(**values)
+
+
+def from_validated(cls: type[T], model: Any) -> T:
+    """``cls`` from a pydantic model instance that validated the same data."""
+    return construct(cls, model.model_dump())
+
+
+@cache
+def _fields(cls: type[Any]) -> tuple[tuple[str, str, Any], ...]:
+    """(name, key in the data, resolved type) of each field of a dataclass."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (f.name, f.metadata.get(ALIAS, f.name), hints[f.name]) for f in dataclasses.fields(cls)
+    )
 
 
 def _value(tp: Any, value: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _value(typing.get_args(tp)[0], value)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return construct(tp, value)
+    origin = typing.get_origin(tp)
     if origin is list:
         (item,) = typing.get_args(tp)
         return [_value(item, v) for v in value]
@@ -57,12 +67,10 @@ def _value(tp: Any, value: Any) -> Any:
 
 
 def _fits(tp: Any, value: Any) -> bool:
-    """Which branch of a union valid ``value`` belongs to (models take mappings)."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _fits(typing.get_args(tp)[0], value)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    """Which branch of a union valid ``value`` belongs to (classes take mappings)."""
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return isinstance(value, dict)
+    origin = typing.get_origin(tp)
     if origin is list:
         return isinstance(value, list)
     if origin is dict:

@@ -14,12 +14,10 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from prodgate import gitobjects
 from prodgate.fsutil import decode_text
 from prodgate.manifest.discover import DECLARATION_NAMES
-from prodgate.manifest.loader import MAX_DECLARATION_BYTES
+from prodgate.manifest.loader import MAX_DECLARATION_BYTES, build_asset
 from prodgate.manifest.model import Asset
 from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
 
@@ -111,8 +109,7 @@ def _parse(raw: bytes, rel: str) -> BaseDeclaration | None:
     doc = load_yaml(text)
     if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
         return None
-    try:
-        asset = Asset.model_validate(doc.data)
-    except ValidationError:
+    asset = build_asset(doc.data)
+    if not isinstance(asset, Asset):
         return None
     return BaseDeclaration(rel, asset, doc)

@@ -4,8 +4,9 @@ A broken declaration yields findings (PG101-PG104) at the exact line and column 
 node concerned, never an exception: the rest of the repository is still checked.
 
 pydantic is imported only when needed: a declaration that the quick check of
-:mod:`prodgate.quickschema` accepts is built without validation, and only one it is not
-sure of is judged, and explained, by pydantic (:mod:`prodgate.manifest.schema_errors`).
+:mod:`prodgate.quickschema` accepts is built into the plain classes of
+:mod:`prodgate.manifest.model` without it, and only one it is not sure of is judged,
+and explained, by pydantic (:mod:`prodgate.manifest.schema_errors`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from prodgate.findings import Finding, Location
 from prodgate.fsutil import FileProblem, read_text, relpath
+from prodgate.manifest.model import Asset
 from prodgate.quickschema import certainly_valid
 from prodgate.rules.registry import RULES
 from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
 
 if TYPE_CHECKING:
-    from prodgate.manifest.model import Asset
+    from pydantic import ValidationError
 
 MAX_DECLARATION_BYTES = 256 * 1024
 
@@ -64,21 +66,32 @@ def load_declaration(path: Path, repo_root: Path) -> Declaration | list[Finding]
     if isinstance(loaded, list):
         return loaded
     data: dict[str, Any] = loaded.data
-    from prodgate.construct import construct
-    from prodgate.manifest.model import Asset
-
-    if certainly_valid(data, json_schema()):
-        asset = construct(Asset, data)
-    else:
-        from pydantic import ValidationError
-
+    asset = build_asset(data)
+    if not isinstance(asset, Asset):
         from prodgate.manifest.schema_errors import schema_findings
 
-        try:
-            asset = Asset.model_validate(data)
-        except ValidationError as exc:
-            return schema_findings(exc, loaded, rel, data.get("name"))
+        return schema_findings(asset, loaded, rel, data.get("name"))
     return Declaration(asset=asset, path=path, rel=rel, root=path.parent, doc=loaded)
+
+
+def build_asset(data: dict[str, Any]) -> Asset | ValidationError:
+    """The asset ``data`` declares, or pydantic's account of what is wrong with it.
+
+    Data the quick check accepts is built without pydantic; only the rest is judged by
+    the pydantic models (and, when valid after all, built from what they validated)."""
+    from prodgate.construct import construct, from_validated
+
+    if certainly_valid(data, json_schema()):
+        return construct(Asset, data)
+    from pydantic import ValidationError
+
+    from prodgate.manifest import pydantic_model
+
+    try:
+        validated = pydantic_model.Asset.model_validate(data)
+    except ValidationError as exc:
+        return exc
+    return from_validated(Asset, validated)
 
 
 def declaration_findings(path: Path, repo_root: Path) -> list[Finding]:

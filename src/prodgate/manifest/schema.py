@@ -26,7 +26,7 @@ SCHEMA_ID = schema_url()
 
 
 def schema_dict() -> dict[str, Any]:
-    from prodgate.manifest.model import Asset
+    from prodgate.manifest.pydantic_model import Asset
 
     schema = Asset.model_json_schema(by_alias=True, mode="validation")
     schema["$id"] = SCHEMA_ID

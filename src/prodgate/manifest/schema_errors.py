@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from prodgate.findings import Finding, Location
-from prodgate.manifest.model import Asset
+from prodgate.manifest.pydantic_model import Asset
 from prodgate.rules.registry import RULES
 from prodgate.yamlio.loader import PathKey, YamlDocument
 

@@ -12,14 +12,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from prodgate.fsutil import FileProblem, decode_text
 from prodgate.policy.model import Policy
 from prodgate.templates import read_template
 from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 BUILTIN = "builtin"
 
@@ -47,8 +48,8 @@ def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePol
     if path is None or path == BUILTIN:
         raw = builtin_text.encode()
         _check_pin(raw, pin, BUILTIN)
-        # The built-in policy ships with prodgate and a test validates it: construct it
-        # without building pydantic's validators, most of a small run's start-up.
+        # The built-in policy ships with prodgate and a test validates it: build it
+        # without pydantic, whose import and models are most of a small run's start-up.
         from prodgate.construct import construct
 
         policy = _effective(construct(Policy, builtin_doc.data), builtin_doc.data, BUILTIN)
@@ -127,11 +128,16 @@ def merge(base: Any, override: Any) -> Any:
 
 
 def _validate(data: Any, docs: list[tuple[YamlDocument, str]], source: str) -> EffectivePolicy:
+    from pydantic import ValidationError
+
+    from prodgate.construct import from_validated
+    from prodgate.policy import pydantic_model
+
     try:
-        policy = Policy.model_validate(data)
+        validated = pydantic_model.Policy.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(_describe(exc, docs)) from None
-    return _effective(policy, data, source)
+    return _effective(from_validated(Policy, validated), data, source)
 
 
 def _effective(policy: Policy, data: Any, source: str) -> EffectivePolicy:
@@ -172,8 +178,9 @@ def _did_you_mean(loc: tuple[Any, ...], is_key: bool, docs: list[tuple[YamlDocum
     bad = ""
     if is_key and loc:
         from prodgate.manifest.schema_errors import allowed_keys
+        from prodgate.policy import pydantic_model
 
-        bad, candidates = str(loc[-1]), allowed_keys(loc[:-1], Policy)
+        bad, candidates = str(loc[-1]), allowed_keys(loc[:-1], pydantic_model.Policy)
     elif len(loc) >= 2 and loc[0] in _NAMED:
         builtin = next((d.data for d, n in docs if n == "builtin policy.yaml"), None)
         known = builtin.get(loc[0]) if isinstance(builtin, dict) else None

@@ -1,20 +1,25 @@
-"""pydantic schema of a policy file (``apiVersion: prodgate/policy/v1``).
+"""What the gate works with of a policy (``apiVersion: prodgate/policy/v1``): plain,
+frozen classes.
 
 Policy facts are data: which artifacts exist and what they must contain, which
 requirement applies to which (tier, stage, gate), which risk facts raise the tier or add
 requirements. Code only interprets them, so platform teams change the gate without a
 release of prodgate.
+
+The contract, with its cross-checks and explanations, is the pydantic models of
+:mod:`prodgate.policy.pydantic_model`; a policy file is validated there. The built-in
+policy ships with prodgate and a test validates it, so a run with it never imports
+pydantic: it is built straight into these classes (:func:`prodgate.construct.construct`).
+A test keeps the fields here and there the same.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from prodgate.linear import Lines, PatternError, compile_pattern
-from prodgate.manifest.model import STAGES, Tier
-from prodgate.threshold_syntax import POLICY_THRESHOLD
+from prodgate.linear import Lines, compile_pattern
+from prodgate.manifest.model import ALIAS, STAGES, Tier
 
 StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
 ACTIVE: tuple[str, ...] = ("sandbox", "pilot", "production")
@@ -28,11 +33,6 @@ FACTS = (
 )
 FactValue = bool | str | list[bool | str]
 
-
-class _Strict(BaseModel):
-    # defer_build: the built-in policy is constructed without validators (see
-    # prodgate.construct); they are built only for a policy file that needs judging.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def expand_stages(specs: list[StageSpec] | StageSpec) -> frozenset[str]:
@@ -52,25 +52,12 @@ def expand_stages(specs: list[StageSpec] | StageSpec) -> frozenset[str]:
 Cells = dict[Tier, list[StageSpec] | StageSpec]
 
 
-class Placeholder(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Placeholder:
     text: str | None = None
     regex: str | None = None
-    word: bool = Field(default=False, description="Match `text` only as a whole word.")
+    word: bool = False
     label: str | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Placeholder:
-        if (self.text is None) == (self.regex is None):
-            raise ValueError("give exactly one of 'text' or 'regex'")
-        if self.regex is not None:
-            try:
-                compile_pattern(self.regex, within_lines=True)
-            except PatternError as exc:
-                raise ValueError(
-                    f"invalid regex {self.regex!r}: {exc} (placeholder patterns use RE2 syntax, "
-                    "which runs in linear time: no lookaround, no backreferences)"
-                ) from exc
-        return self
 
     def first_in_lines(self, lines: Lines, limit: int | None = None) -> dict[int, int]:
         """{line index: column} of this placeholder's first occurrence in each of
@@ -85,184 +72,115 @@ class Placeholder(_Strict):
         return self.label or (f'"{self.text}"' if self.text is not None else f"/{self.regex}/")
 
 
-class HeadingSpec(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class HeadingSpec:
     """A required heading and the other titles that count as it (model cards written
     with the Hugging Face template say "Uses" where the policy says "Intended use")."""
 
     heading: str
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
 
 def heading_specs(items: list[str | HeadingSpec]) -> list[HeadingSpec]:
     return [HeadingSpec(heading=i) if isinstance(i, str) else i for i in items]
 
 
-class ArtifactKind(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ArtifactKind:
     title: str
     template: str | None = None
-    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
-    placeholders: list[Placeholder] = Field(
-        default_factory=list, description="Extra placeholders for this kind only."
-    )
-    references: list[str] = Field(default_factory=list)
+    required_headings: list[str | HeadingSpec] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
 
-class Requirement(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Requirement:
     title: str
     artifact: str | None = None
     check: Literal["owner", "business_owner", "evals", "review"] | None = None
-    when: Cells = Field(default_factory=dict)
-    at_deploy: Cells = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Requirement:
-        if (self.artifact is None) == (self.check is None):
-            raise ValueError("give exactly one of 'artifact' or 'check'")
-        return self
+    when: Cells = field(default_factory=dict)
+    at_deploy: Cells = field(default_factory=dict)
 
     def applies(self, tier: str, stage: str, gate: str) -> bool:
         cells = [self.when] + ([self.at_deploy] if gate == "deploy" else [])
         return any(stage in expand_stages(c[tier]) for c in cells if tier in c)
 
 
-def _check_facts(value: dict[str, FactValue]) -> dict[str, FactValue]:
-    unknown = sorted(set(value) - set(FACTS))
-    if unknown:
-        raise ValueError(f"unknown fact {unknown[0]!r}; facts are: {', '.join(FACTS)}")
-    if not value:
-        raise ValueError("'when' needs at least one fact")
-    return value
-
-
-class RiskFloor(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class RiskFloor:
     when: dict[str, FactValue]
     min_tier: Tier
     reason: str
 
-    _facts = field_validator("when")(_check_facts)
 
-
-class RiskRequirement(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class RiskRequirement:
     title: str
     artifact: str
     when: dict[str, FactValue]
     stages: list[StageSpec] | StageSpec = "active"
-    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
+    required_headings: list[str | HeadingSpec] = field(default_factory=list)
     reason: str
 
-    _facts = field_validator("when")(_check_facts)
+
+@dataclass(frozen=True, kw_only=True)
+class EvalRules:
+    max_age_days: dict[Tier, int] = field(default_factory=dict)
+    min_count: dict[Tier, int] = field(default_factory=dict)
+    required_categories: dict[Tier, list[str]] = field(default_factory=dict)
+    minimum_thresholds: dict[Tier, dict[str, str]] = field(default_factory=dict)
 
 
-Threshold = Annotated[str, Field(pattern=POLICY_THRESHOLD)]
+@dataclass(frozen=True, kw_only=True)
+class ExceptionRules:
+    required_approvals: list[str] = field(default_factory=list)
+    required_owners: list[str] = field(default_factory=list)
+    max_days: dict[Tier, int] = field(default_factory=dict)
+    warn_within_days: int = 14
+    approvers: dict[str, list[str]] = field(default_factory=dict)
+    distinct_approvers: bool = True
+    verify: Literal["pull-request-reviews"] | None = None
 
 
-class EvalRules(_Strict):
-    max_age_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
-    min_count: dict[Tier, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
-    required_categories: dict[Tier, list[str]] = Field(default_factory=dict)
-    minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
-
-
-GitHubLogin = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
-
-
-class ExceptionRules(_Strict):
-    required_approvals: list[str] = Field(default_factory=list)
-    required_owners: list[str] = Field(default_factory=list)
-    max_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
-    warn_within_days: Annotated[int, Field(ge=0)] = 14
-    approvers: dict[str, list[GitHubLogin]] = Field(
-        default_factory=dict,
-        description="Per approval role, the GitHub accounts allowed to approve for it (PG508).",
-    )
-    distinct_approvers: bool = Field(
-        default=True,
-        description="The approvals of one exception come from different people (PG509): the same "
-        "GitHub account, or the same name where no account is given, may not fill two roles. "
-        "Whatever this says, an asset's owner or business owner never approves its exceptions.",
-    )
-    verify: Literal["pull-request-reviews"] | None = Field(
-        default=None,
-        description="pull-request-reviews: an exception a pull request adds or changes counts only "
-        "when each named approver approved the pull request's head commit (PG507).",
-    )
-
-
-class RuleOverride(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class RuleOverride:
     severity: Literal["error", "warning", "note"] | None = None
     enabled: bool = True
 
 
-class DiscoveryExemption(_Strict):
-    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
-    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
-
-    @field_validator("reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("an exemption needs a written reason")
-        return value
+@dataclass(frozen=True, kw_only=True)
+class DiscoveryExemption:
+    path: str
+    reason: str
 
 
-class DiscoveryRules(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class DiscoveryRules:
     """What ``prodgate discover`` and the check's discovery look for, and where not."""
 
     enabled: bool = True
-    signatures: dict[str, dict[str, object]] = Field(
-        default_factory=dict, description="Signatures added to the built-in catalogue (same shape)."
-    )
-    drop: list[str] = Field(default_factory=list, description="Ids of built-in signatures to leave out.")
-    exempt: list[DiscoveryExemption] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _catalogue(self) -> DiscoveryRules:
-        """A signature with a typo or an unknown id to drop must not silently weaken
-        discovery: build the effective catalogue now."""
-        if self.signatures or self.drop:
-            from prodgate.discovery.catalogue import CatalogueError, build
-
-            try:
-                build(self.signatures, self.drop)
-            except CatalogueError as exc:
-                raise ValueError(str(exc)) from None
-        return self
+    signatures: dict[str, dict[str, object]] = field(default_factory=dict)
+    drop: list[str] = field(default_factory=list)
+    exempt: list[DiscoveryExemption] = field(default_factory=list)
 
 
-class Policy(_Strict):
-    api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
     version: str = ""
     extends: Literal["builtin"] | None = None
-    placeholders: list[Placeholder] = Field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
     artifacts: dict[str, ArtifactKind]
     requirements: dict[str, Requirement]
-    risk_floors: dict[str, RiskFloor] = Field(default_factory=dict)
-    risk_requirements: dict[str, RiskRequirement] = Field(default_factory=dict)
-    evals: EvalRules = Field(default_factory=EvalRules)
-    review_cadence_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
-    exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
-    rules: dict[str, RuleOverride] = Field(default_factory=dict)
-    discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-    @model_validator(mode="after")
-    def _references(self) -> Policy:
-        """Requirements may only name artifact kinds that exist, and rule overrides
-        only rules that exist: a typo in a policy must not switch a control off."""
-        from prodgate.rules.registry import RULES
-
-        for rid, req in self.requirements.items():
-            if req.artifact is not None and req.artifact not in self.artifacts:
-                raise ValueError(f"requirements.{rid}.artifact: unknown artifact kind {req.artifact!r}")
-        for rid, rreq in self.risk_requirements.items():
-            if rreq.artifact not in self.artifacts:
-                raise ValueError(f"risk_requirements.{rid}.artifact: unknown artifact kind {rreq.artifact!r}")
-        for rule_id in self.rules:
-            if rule_id not in RULES:
-                raise ValueError(f"rules.{rule_id}: no such rule")
-        return self
+    risk_floors: dict[str, RiskFloor] = field(default_factory=dict)
+    risk_requirements: dict[str, RiskRequirement] = field(default_factory=dict)
+    evals: EvalRules = field(default_factory=EvalRules)
+    review_cadence_days: dict[Tier, int] = field(default_factory=dict)
+    exceptions: ExceptionRules = field(default_factory=ExceptionRules)
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    discovery: DiscoveryRules = field(default_factory=DiscoveryRules)
 
     def artifact_placeholders(self, kind: str) -> list[Placeholder]:
         return [*self.placeholders, *self.artifacts[kind].placeholders]

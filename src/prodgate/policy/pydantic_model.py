@@ -1,0 +1,220 @@
+"""pydantic schema of a policy file (``apiVersion: prodgate/policy/v1``): the contract,
+its cross-checks and its explanations; the gate works with :mod:`prodgate.policy.model`.
+
+Policy facts are data: which artifacts exist and what they must contain, which
+requirement applies to which (tier, stage, gate), which risk facts raise the tier or add
+requirements. Code only interprets them, so platform teams change the gate without a
+release of prodgate.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from prodgate.linear import PatternError, compile_pattern
+from prodgate.manifest.model import Tier
+from prodgate.policy.model import FACTS, FactValue, StageSpec
+from prodgate.threshold_syntax import POLICY_THRESHOLD
+
+
+class _Strict(BaseModel):
+    # defer_build: validators are built only for a policy file that needs judging.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+Cells = dict[Tier, list[StageSpec] | StageSpec]
+
+
+class Placeholder(_Strict):
+    text: str | None = None
+    regex: str | None = None
+    word: bool = Field(default=False, description="Match `text` only as a whole word.")
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Placeholder:
+        if (self.text is None) == (self.regex is None):
+            raise ValueError("give exactly one of 'text' or 'regex'")
+        if self.regex is not None:
+            try:
+                compile_pattern(self.regex, within_lines=True)
+            except PatternError as exc:
+                raise ValueError(
+                    f"invalid regex {self.regex!r}: {exc} (placeholder patterns use RE2 syntax, "
+                    "which runs in linear time: no lookaround, no backreferences)"
+                ) from exc
+        return self
+
+
+class HeadingSpec(_Strict):
+    """A required heading and the other titles that count as it (model cards written
+    with the Hugging Face template say "Uses" where the policy says "Intended use")."""
+
+    heading: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ArtifactKind(_Strict):
+    title: str
+    template: str | None = None
+    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
+    placeholders: list[Placeholder] = Field(
+        default_factory=list, description="Extra placeholders for this kind only."
+    )
+    references: list[str] = Field(default_factory=list)
+
+
+class Requirement(_Strict):
+    title: str
+    artifact: str | None = None
+    check: Literal["owner", "business_owner", "evals", "review"] | None = None
+    when: Cells = Field(default_factory=dict)
+    at_deploy: Cells = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Requirement:
+        if (self.artifact is None) == (self.check is None):
+            raise ValueError("give exactly one of 'artifact' or 'check'")
+        return self
+
+
+def _check_facts(value: dict[str, FactValue]) -> dict[str, FactValue]:
+    unknown = sorted(set(value) - set(FACTS))
+    if unknown:
+        raise ValueError(f"unknown fact {unknown[0]!r}; facts are: {', '.join(FACTS)}")
+    if not value:
+        raise ValueError("'when' needs at least one fact")
+    return value
+
+
+class RiskFloor(_Strict):
+    when: dict[str, FactValue]
+    min_tier: Tier
+    reason: str
+
+    _facts = field_validator("when")(_check_facts)
+
+
+class RiskRequirement(_Strict):
+    title: str
+    artifact: str
+    when: dict[str, FactValue]
+    stages: list[StageSpec] | StageSpec = "active"
+    required_headings: list[str | HeadingSpec] = Field(default_factory=list)
+    reason: str
+
+    _facts = field_validator("when")(_check_facts)
+
+
+Threshold = Annotated[str, Field(pattern=POLICY_THRESHOLD)]
+
+
+class EvalRules(_Strict):
+    max_age_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    min_count: dict[Tier, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    required_categories: dict[Tier, list[str]] = Field(default_factory=dict)
+    minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
+
+
+GitHubLogin = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
+
+
+class ExceptionRules(_Strict):
+    required_approvals: list[str] = Field(default_factory=list)
+    required_owners: list[str] = Field(default_factory=list)
+    max_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    warn_within_days: Annotated[int, Field(ge=0)] = 14
+    approvers: dict[str, list[GitHubLogin]] = Field(
+        default_factory=dict,
+        description="Per approval role, the GitHub accounts allowed to approve for it (PG508).",
+    )
+    distinct_approvers: bool = Field(
+        default=True,
+        description="The approvals of one exception come from different people (PG509): the same "
+        "GitHub account, or the same name where no account is given, may not fill two roles. "
+        "Whatever this says, an asset's owner or business owner never approves its exceptions.",
+    )
+    verify: Literal["pull-request-reviews"] | None = Field(
+        default=None,
+        description="pull-request-reviews: an exception a pull request adds or changes counts only "
+        "when each named approver approved the pull request's head commit (PG507).",
+    )
+
+
+class RuleOverride(_Strict):
+    severity: Literal["error", "warning", "note"] | None = None
+    enabled: bool = True
+
+
+class DiscoveryExemption(_Strict):
+    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
+    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an exemption needs a written reason")
+        return value
+
+
+class DiscoveryRules(_Strict):
+    """What ``prodgate discover`` and the check's discovery look for, and where not."""
+
+    enabled: bool = True
+    signatures: dict[str, dict[str, object]] = Field(
+        default_factory=dict, description="Signatures added to the built-in catalogue (same shape)."
+    )
+    drop: list[str] = Field(default_factory=list, description="Ids of built-in signatures to leave out.")
+    exempt: list[DiscoveryExemption] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _catalogue(self) -> DiscoveryRules:
+        """A signature with a typo or an unknown id to drop must not silently weaken
+        discovery: build the effective catalogue now."""
+        if self.signatures or self.drop:
+            from prodgate.discovery.catalogue import CatalogueError, build
+
+            try:
+                build(self.signatures, self.drop)
+            except CatalogueError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+
+class Policy(_Strict):
+    api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
+    name: str
+    version: str = ""
+    extends: Literal["builtin"] | None = None
+    placeholders: list[Placeholder] = Field(default_factory=list)
+    artifacts: dict[str, ArtifactKind]
+    requirements: dict[str, Requirement]
+    risk_floors: dict[str, RiskFloor] = Field(default_factory=dict)
+    risk_requirements: dict[str, RiskRequirement] = Field(default_factory=dict)
+    evals: EvalRules = Field(default_factory=EvalRules)
+    review_cadence_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
+    rules: dict[str, RuleOverride] = Field(default_factory=dict)
+    discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        """Requirements may only name artifact kinds that exist, and rule overrides
+        only rules that exist: a typo in a policy must not switch a control off."""
+        from prodgate.rules.registry import RULES
+
+        for rid, req in self.requirements.items():
+            if req.artifact is not None and req.artifact not in self.artifacts:
+                raise ValueError(f"requirements.{rid}.artifact: unknown artifact kind {req.artifact!r}")
+        for rid, rreq in self.risk_requirements.items():
+            if rreq.artifact not in self.artifacts:
+                raise ValueError(f"risk_requirements.{rid}.artifact: unknown artifact kind {rreq.artifact!r}")
+        for rule_id in self.rules:
+            if rule_id not in RULES:
+                raise ValueError(f"rules.{rule_id}: no such rule")
+        return self
