@@ -182,6 +182,22 @@ def test_check_of_valid_declarations_never_imports_pydantic(tmp_path: Path) -> N
     heavy = {"git", "requests", "jsonschema", "importlib.metadata", "email"}
     assert not heavy & modules
     assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+    # Discovery found no file to read: its source detectors were never loaded.
+    assert "prodgate.discovery.scan" in modules
+    assert "prodgate.discovery.code" not in modules
+
+
+def test_catalogue_compiles_its_patterns_only_when_a_file_is_read(tmp_path: Path) -> None:
+    from prodgate.discovery.run import discover
+
+    (tmp_path / "ai-asset.yaml").write_text(FULL)
+    (tmp_path / "README.md").write_text("Uses openai.\n")
+    quiet = discover(tmp_path).catalogue
+    assert not {"prefilter", "host_re", "model_re"} & set(vars(quiet))
+    (tmp_path / "app.py").write_text("import openai\n")
+    found = discover(tmp_path)
+    assert [d.path for d in found.detections] == ["app.py"]
+    assert "prefilter" in vars(found.catalogue)
 
 
 def test_check_of_an_invalid_declaration_explains_with_pydantic(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ catalogue or a policy can make a scan slow.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -183,23 +184,58 @@ class Catalogue:
                     literal[key].setdefault(name, sig)
                     tokens.add(name)
         self._hosts = hosts
-        self._host_res = [(compile_safe(_host_body(h)), s) for h, s in hosts]
         self._urls, self._env, self._models, self._constants = (
             literal["urls"], literal["env"], literal["models"], literal["constants"]
         )
-        self.host_re = _alternation([_host_body(h) for h, _ in hosts], r"(?<![A-Za-z0-9.-])", r"(?![A-Za-z0-9-])")
-        self.url_re = _alternation([re.escape(u) for u in self._urls], "", r"(?![A-Za-z0-9_/-])")
-        self.env_re = _alternation([re.escape(e) for e in self._env], r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])")
-        self.model_re = _alternation(
-            [re.escape(m) for m in self._models], r"(?<![A-Za-z0-9_-])", r"[A-Za-z0-9_.:@/-]{0,80}"
-        )
-        self.constant_re = _alternation(
-            [re.escape(c) for c in self._constants], r"(?<![A-Za-z0-9_.])", r"[A-Za-z0-9_]{1,60}"
-        )
         self.tokens = tuple(sorted(t for t in tokens if t))
-        self.grep_pattern = "|".join(_ere_escape(t) for t in _minimal(self.tokens))
+
+    # The patterns are compiled on first use: a scan that finds no file to read (most
+    # runs of the gate on a small change) never needs them, and compiling and bounding
+    # them is most of the time of building a catalogue.
+    @functools.cached_property
+    def _host_res(self) -> list[tuple[re.Pattern[str], Signature]]:
+        return [(compile_safe(_host_body(h)), s) for h, s in self._hosts]
+
+    @functools.cached_property
+    def host_re(self) -> Any:
+        return _alternation([_host_body(h) for h, _ in self._hosts], r"(?<![A-Za-z0-9.-])", r"(?![A-Za-z0-9-])")
+
+    @functools.cached_property
+    def url_re(self) -> Any:
+        return _alternation([re.escape(u) for u in self._urls], "", r"(?![A-Za-z0-9_/-])")
+
+    @functools.cached_property
+    def env_re(self) -> Any:
+        return _alternation([re.escape(e) for e in self._env], r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])")
+
+    @functools.cached_property
+    def model_re(self) -> Any:
+        return _alternation([re.escape(m) for m in self._models], r"(?<![A-Za-z0-9_-])", r"[A-Za-z0-9_.:@/-]{0,80}")
+
+    @functools.cached_property
+    def constant_re(self) -> Any:
+        return _alternation([re.escape(c) for c in self._constants], r"(?<![A-Za-z0-9_.])", r"[A-Za-z0-9_]{1,60}")
+
+    @functools.cached_property
+    def _minimal_tokens(self) -> list[str]:
+        return _minimal(self.tokens)
+
+    @functools.cached_property
+    def grep_pattern(self) -> str:
         """The tokens as one POSIX extended regular expression, for ``git grep -E``."""
-        self.prefilter = _alternation([re.escape(t) for t in _minimal(self.tokens)], "", "", binary=True)
+        return "|".join(_ere_escape(t) for t in self._minimal_tokens)
+
+    @functools.cached_property
+    def prefilter(self) -> Any:
+        return _alternation([re.escape(t) for t in self._minimal_tokens], "", "", binary=True)
+
+    def compile_all(self) -> Catalogue:
+        """Compile every pattern now: what checking a policy's signatures needs, so
+        that one making a pattern unsafe is refused with the policy, not mid-scan."""
+        for pattern in (self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter):
+            assert pattern is not None
+        assert self._host_res is not None
+        return self
 
     # -- lookups of matched text -------------------------------------------------------
     def host(self, text: str) -> Signature | None:

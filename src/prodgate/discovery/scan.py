@@ -17,9 +17,8 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from prodgate.discovery import code, manifests, weights
+from prodgate.discovery import manifests, weights
 from prodgate.discovery.catalogue import Catalogue
-from prodgate.discovery.lexer import C_STYLE, HASH, NONE
 from prodgate.discovery.model import Detection, ScanResult, Skipped
 
 DECLARATION_NAMES = ("ai-asset.yaml", "ai-asset.yml")
@@ -291,6 +290,10 @@ def _read(path: Path, rel: str, cat: Catalogue, result: ScanResult) -> str | Non
 
 
 def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detection]:
+    # The source detectors and their patterns are loaded with the first file to read.
+    from prodgate.discovery import code
+    from prodgate.discovery.lexer import C_STYLE, HASH, NONE
+
     if kind.startswith("manifest:"):
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":

@@ -178,7 +178,7 @@ class DiscoveryRules(_Strict):
             from prodgate.discovery.catalogue import CatalogueError, build
 
             try:
-                build(self.signatures, self.drop)
+                build(self.signatures, self.drop).compile_all()
             except CatalogueError as exc:
                 raise ValueError(str(exc)) from None
         return self
