@@ -74,7 +74,7 @@ def test_foreign_or_malformed_files_are_refused(tmp_path: Path, run, content: by
     bad.write_bytes(content)
     good = _inventory_file(tmp_path)
     code, out, err = run("register", "--db", db, "add", str(bad), str(good))
-    assert code == 1
+    assert code == 2
     assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
     assert f"prodgate: refused {bad}: {message}" in err
     assert "Traceback" not in err
@@ -87,7 +87,7 @@ def test_a_file_bad_half_way_writes_nothing(tmp_path: Path, run) -> None:  # typ
     doc["assets"][2]["stage"] = "launched"
     f.write_text(json.dumps(doc))
     code, _out, err = run("register", "--db", db, "add", str(f))
-    assert code == 1
+    assert code == 2
     assert "$.assets[2].stage 'launched' is not one of sandbox, pilot, production, retired" in err
     assert (_count(db, "snapshots"), _count(db, "assets")) == (0, 0)
 

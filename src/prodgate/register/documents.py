@@ -7,12 +7,14 @@ message naming the file and the field. A refused file writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+_fromisoformat = dt.date.fromisoformat
 MAX_BYTES = 256 * 1024 * 1024
 TIERS = ("team", "departmental", "enterprise")
 STAGES = ("sandbox", "pilot", "production", "retired")
@@ -62,9 +64,12 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
     if not isinstance(data, dict):
         raise Refused(f"{source}: not a prodgate report or inventory: the document is not a JSON object")
     digest = hashlib.sha256(raw).hexdigest()
+    if b"\\u0000" in raw:  # PostgreSQL stores no NUL in text; SQLite would, and differ
+        raise Refused(f"{source}: {_nul_at(data, '$')} contains a NUL character (\\u0000)")
     try:
         if "inventory_version" in data:
-            return _inventory(data, source, digest, repository)
+            quick = _quick_inventory(data, source, digest, repository)
+            return quick if quick is not None else _inventory(data, source, digest, repository)
         if "report_version" in data:
             return _report(data, source, digest, repository)
     except _Bad as exc:
@@ -77,6 +82,167 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
 
 class _Bad(Exception):
     pass
+
+
+def _nul_at(value: Any, where: str) -> str:
+    """The JSON path of the first string (or key) holding a NUL, ``$`` if none."""
+    if isinstance(value, str):
+        return where if "\x00" in value else ""
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            if found := _nul_at(v, f"{where}[{i}]"):
+                return found
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if "\x00" in k:
+                return f"a key of {where}"
+            if found := _nul_at(v, f"{where}.{k}"):
+                return found
+    return "" if where != "$" else "$"
+
+
+class _Slow(Exception):
+    """The quick reading met something it does not check precisely."""
+
+
+def _s(obj: dict[str, Any], key: str, limit: int = 4096) -> str:
+    value = obj[key]
+    if type(value) is not str or len(value) > limit:
+        raise _Slow
+    return value
+
+
+def _os(obj: dict[str, Any], key: str, limit: int = 4096) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if type(value) is not str or len(value) > limit:
+        raise _Slow
+    return value
+
+
+def _b(obj: dict[str, Any], key: str) -> bool:
+    value = obj[key]
+    if type(value) is not bool:
+        raise _Slow
+    return value
+
+
+def _i(obj: dict[str, Any], key: str) -> int:
+    value = obj[key]
+    if type(value) is not int:
+        raise _Slow
+    return value
+
+
+def _d(value: Any) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise _Slow
+    return value
+
+
+def _l(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise _Slow
+    return value
+
+
+def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository: str | None) -> Document | None:
+    """The inventory read with plain checks of exactly the rules :func:`_inventory`
+    applies, and no message built: most files are well formed, and naming the field
+    of every value read cost more than reading the file. None at the first thing it
+    does not accept; :func:`_inventory` then reads the document again and says
+    precisely what is wrong (or accepts it: the precise reading has the last word).
+    """
+    try:
+        if _i(data, "inventory_version") != 1:
+            return None
+        tool = _d(data["tool"])
+        repo = _d(data["repository"])
+        if _s(tool, "name") != "prodgate":
+            return None
+        name = repository or _os(repo, "name", 512)
+        if not name:
+            return None
+        gate = _s(data, "gate")
+        if gate not in ("merge", "deploy"):
+            return None
+        doc = Document(
+            repository=name, commit=_os(repo, "commit", 64) or "", kind="inventory", digest=digest,
+            generated_at=_s(data, "generated_at", 40), gate=gate, tool_version=_s(tool, "version", 40), source=source,
+        )
+        for a in _l(data["assets"]):
+            a = _d(a)
+            owner = a.get("owner")
+            owner_name = owner_email = business = None
+            if owner is not None:
+                owner_name, owner_email = _s(_d(owner), "name"), _os(owner, "email")
+            bo = a.get("business_owner")
+            if bo is not None:
+                business = _s(_d(bo), "name")
+                _os(bo, "email")
+            models = []
+            for m in _l(a["models"]):
+                version = _os(_d(m), "version")
+                provider, model = _s(m, "provider"), _s(m, "name")
+                models.append(f"{provider}/{model}@{version}" if version else f"{provider}/{model}")
+            sources, personal = [], False
+            for d in _l(a["data_sources"]):
+                sources.append(f"{_s(_d(d), 'name')} ({_s(d, 'classification')})")
+                personal = _b(d, "personal_data") or personal
+            gate_of, review = _d(a["gate"]), _d(a["review"])
+            tier, effective, stage = _s(a, "tier"), _s(a, "effective_tier"), _s(a, "stage")
+            if tier not in TIERS or effective not in TIERS or stage not in STAGES:
+                return None
+            asset_name = _s(a, "name", 128)
+            doc.assets.append(
+                {
+                    "name": asset_name,
+                    "path": _s(a, "path"),
+                    "tier": tier,
+                    "effective_tier": effective,
+                    "stage": stage,
+                    "owner": owner_name,
+                    "owner_email": owner_email,
+                    "business_owner": business,
+                    "models": "; ".join(models),
+                    "data_sources": "; ".join(sources),
+                    "personal_data": personal,
+                    "passed": _b(gate_of, "passed"),
+                    "errors": _i(gate_of, "errors"),
+                    "warnings": _i(gate_of, "warnings"),
+                    "next_review": _quick_date(_os(review, "next_due", 10)),
+                    "review_overdue": _b(review, "overdue"),
+                }
+            )
+            for e in _l(a["exceptions"]):
+                e = _d(e)
+                doc.exceptions.append(
+                    {
+                        "asset": asset_name,
+                        "requirement": _s(e, "requirement"),
+                        "ticket": _s(e, "ticket"),
+                        "expires": _quick_date(_s(e, "expires", 10)),
+                        "active": _b(e, "active"),
+                    }
+                )
+        found = data.get("undeclared")
+        if found is None:
+            return doc
+        rows = [
+            {"path": _s(_d(u), "path"), "line": _i(u, "line"), "kind": _s(u, "kind"),
+             "provider": _os(u, "provider"), "model": _os(u, "model")}
+            for u in _l(found)
+        ]
+        return _with_undeclared(doc, rows)
+    except (_Slow, KeyError, ValueError):
+        return None
+
+
+def _quick_date(value: str | None) -> str | None:
+    if value is not None:
+        _fromisoformat(value)  # ValueError: the precise reading names the field
+    return value
 
 
 def _get(obj: Any, where: str, key: str, kind: type | tuple[type, ...], *, optional: bool = False) -> Any:
@@ -275,13 +441,11 @@ def _with_undeclared(doc: Document, rows: list[dict[str, Any]]) -> Document:
 
 
 def _date(obj: Any, where: str, key: str, *, optional: bool = False) -> str | None:
-    import datetime as dt
-
     value = _text(obj, where, key, optional=optional, limit=10)
     if value is None:
         return None
     try:
-        dt.date.fromisoformat(value)
+        _fromisoformat(value)
     except ValueError:
         raise _Bad(f"{where}.{key} {value!r} is not a date (YYYY-MM-DD)") from None
     return value

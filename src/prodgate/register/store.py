@@ -11,13 +11,14 @@ first jobs to reach a new database do not all create its tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from prodgate.register.documents import Document
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
@@ -118,15 +119,17 @@ def upgrade(engine: Engine) -> None:
 @dataclass(frozen=True)
 class Outcome:
     """What ingesting one document did: ``added``, ``unchanged``, ``replaced`` (a
-    different document for the same repository and commit, newer) or ``kept`` (an
-    older or poorer one: the stored one stays)."""
+    different document for the same repository and commit, newer), ``kept`` (an
+    older or poorer one: the stored one stays) or ``refused`` (by the database, which
+    ``problem`` quotes; nothing of the document was written)."""
 
     action: str
     document: Document
+    problem: str = ""
 
 
 def ingest(engine: Engine, doc: Document) -> Outcome:
-    """Store ``doc`` in one transaction, keyed by repository and commit.
+    """Store ``doc`` in a transaction of its own, keyed by repository and commit.
 
     Two writers of the same key race on the unique constraint; the loser retries and
     then sees the winner's row, so each key is stored exactly once.
@@ -134,11 +137,39 @@ def ingest(engine: Engine, doc: Document) -> Outcome:
     for attempt in range(5):
         try:
             with engine.begin() as conn:
-                return _ingest(conn, doc)
+                return _ingest_batch(conn, [doc])[0]
         except IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def ingest_many(engine: Engine, docs: Sequence[Document]) -> list[Outcome]:
+    """Store checked documents of distinct (repository, commit) keys, in one transaction.
+
+    A transaction costs more than the rows of one document (on SQLite the commit is
+    most of an ingest), so a batch shares one. Only checked documents reach it: a
+    refused file is never part of a batch, so it leaves nothing of itself. Should the
+    database still refuse the batch (a deadlock between concurrent writers, a row it
+    will not take), the batch is rolled back whole and each document is stored again
+    in a transaction of its own, so one document's failure costs no other its place.
+    """
+    if not docs:
+        return []
+    if len({(d.repository, d.commit) for d in docs}) != len(docs):
+        raise ValueError("a batch holds each repository and commit once")
+    try:
+        with engine.begin() as conn:
+            return _ingest_batch(conn, docs)
+    except DBAPIError:
+        pass
+    out = []
+    for doc in docs:
+        try:
+            out.append(ingest(engine, doc))
+        except DBAPIError as exc:
+            out.append(Outcome("refused", doc, f"the database refused it: {exc.orig}"))
+    return out
 
 
 def _better(doc: Document, kind: str, generated_at: str) -> bool:
@@ -155,11 +186,38 @@ class _Statements:
     than running it, and these run tens of thousands of times in a large ingest."""
 
     claim: Any
+    stored: Any
     insert_snapshot: Any
-    insert_assets: Any
-    insert_exceptions: Any
-    insert_undeclared: Any
+    insert_assets: _Bulk
+    insert_exceptions: _Bulk
+    insert_undeclared: _Bulk
     point_latest: Any
+
+
+class _Bulk:
+    """An INSERT of many child rows, compiled once and run as one ``executemany``
+    through the driver: SQLAlchemy's per-row parameter processing cost as much as the
+    database's work for the assets of a large ingest. The columns are plain strings,
+    integers and booleans, which sqlite3 and psycopg take as they are."""
+
+    def __init__(self, table: sa.Table, dialect: sa.engine.Dialect) -> None:
+        names = [c.name for c in table.columns if c.name != "id"]
+        compiled = table.insert().compile(dialect=dialect, column_keys=names)
+        self.sql = str(compiled)
+        self.positional = compiled.positiontup is not None
+        self.names = list(compiled.positiontup or names)
+        if self.names[0] != "snapshot_id":
+            raise AssertionError(f"{table.name}: snapshot_id must come first")  # pragma: no cover
+        self.rest = self.names[1:]
+
+    def run(self, conn: Connection, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        if not rows:
+            return
+        rest = self.rest
+        if self.positional:
+            conn.exec_driver_sql(self.sql, [(sid, *[row[n] for n in rest]) for sid, row in rows])
+        else:
+            conn.exec_driver_sql(self.sql, [{"snapshot_id": sid, **{n: row[n] for n in rest}} for sid, row in rows])
 
 
 _STATEMENTS: dict[str, _Statements] = {}
@@ -172,11 +230,16 @@ def _statements(conn: Connection) -> _Statements:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        # One statement claims every key of a batch; a key already stored returns no row.
         claim = (
             insert(snapshots)
             .on_conflict_do_nothing(index_elements=[snapshots.c.repository, snapshots.c.commit])
-            .returning(snapshots.c.id)
+            .returning(snapshots.c.id, snapshots.c.repository, snapshots.c.commit)
         )
+        key = (snapshots.c.repository == sa.bindparam("r")) & (snapshots.c.commit == sa.bindparam("c"))
+        stored = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
+        if name == "postgresql":
+            stored = stored.with_for_update()
         upsert = insert(repositories)
         upsert = upsert.on_conflict_do_update(
             index_elements=[repositories.c.name],
@@ -188,20 +251,18 @@ def _statements(conn: Connection) -> _Statements:
         )
         _STATEMENTS[name] = _Statements(
             claim=claim,
+            stored=stored,
             insert_snapshot=snapshots.insert().returning(snapshots.c.id),
-            insert_assets=assets.insert(),
-            insert_exceptions=exceptions.insert(),
-            insert_undeclared=undeclared.insert(),
+            insert_assets=_Bulk(assets, conn.dialect),
+            insert_exceptions=_Bulk(exceptions, conn.dialect),
+            insert_undeclared=_Bulk(undeclared, conn.dialect),
             point_latest=upsert,
         )
     return _STATEMENTS[name]
 
 
-def _ingest(conn: Connection, doc: Document) -> Outcome:
-    """The common case, a commit not stored yet, is one INSERT that claims the key;
-    only when the key is taken is the stored snapshot read and compared."""
-    st = _statements(conn)
-    row = {
+def _snapshot_row(doc: Document, now: str) -> dict[str, Any]:
+    return {
         "repository": doc.repository,
         "commit": doc.commit,
         "kind": doc.kind,
@@ -210,56 +271,82 @@ def _ingest(conn: Connection, doc: Document) -> Outcome:
         "gate": doc.gate,
         "tool_version": doc.tool_version,
         "source": doc.source,
-        "ingested_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "ingested_at": now,
         "assets": len(doc.assets),
         "failed": sum(1 for a in doc.assets if not a["passed"]),
         "undeclared": None if doc.undeclared is None else len(doc.undeclared),
     }
-    snapshot_id = conn.execute(st.claim, row).scalar()
-    action, replaced = "added", None
-    if snapshot_id is None:
-        key = (snapshots.c.repository == doc.repository) & (snapshots.c.commit == doc.commit)
-        query = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        old = conn.execute(query).one()
+
+
+def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
+    """Every document's rows with one statement per table, in four phases whose locks
+    are taken in one order by every writer, so that concurrent batches on PostgreSQL
+    wait for each other instead of deadlocking: claim the snapshot keys (sorted), read
+    and lock the stored snapshots of the keys already taken (sorted), insert the rows,
+    then move each repository's latest pointer (sorted by repository).
+
+    The common case, a commit not stored yet, needs no read at all: the claim is an
+    ``INSERT ... ON CONFLICT DO NOTHING`` and only a key it could not take is compared.
+    """
+    st = _statements(conn)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].commit))
+    rows = {i: _snapshot_row(docs[i], now) for i in order}
+    claimed = {(r.repository, r.commit): r.id for r in conn.execute(st.claim, [rows[i] for i in order])}
+    actions: dict[int, str] = {}
+    written: dict[int, int] = {}  # document index -> its new snapshot id
+    replaced: dict[int, int] = {}  # document index -> the snapshot id it replaced
+    for i in order:
+        doc = docs[i]
+        sid = claimed.get((doc.repository, doc.commit))
+        if sid is not None:
+            actions[i], written[i] = "added", sid
+            continue
+        old = conn.execute(st.stored, {"r": doc.repository, "c": doc.commit}).one()
         if old.digest == doc.digest:
-            return Outcome("unchanged", doc)
-        if not _better(doc, old.kind, old.generated_at):
-            return Outcome("kept", doc)
-        conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
-        snapshot_id = conn.execute(st.insert_snapshot, row).scalar_one()
-        action, replaced = "replaced", old.id
-    if doc.assets:
-        conn.execute(st.insert_assets, [{**a, "snapshot_id": snapshot_id} for a in doc.assets])
-    if doc.exceptions:
-        conn.execute(st.insert_exceptions, [{**e, "snapshot_id": snapshot_id} for e in doc.exceptions])
-    if doc.undeclared:
-        conn.execute(st.insert_undeclared, [{**u, "snapshot_id": snapshot_id} for u in doc.undeclared])
-    _point_latest(conn, doc, snapshot_id, replaced)
-    return Outcome(action, doc)
+            actions[i] = "unchanged"
+        elif not _better(doc, old.kind, old.generated_at):
+            actions[i] = "kept"
+        else:
+            conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
+            actions[i], replaced[i] = "replaced", old.id
+            written[i] = conn.execute(st.insert_snapshot, rows[i]).scalar_one()
+    for bulk, part in ((st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared")):
+        bulk.run(conn, [(sid, row) for i, sid in written.items() for row in (getattr(docs[i], part) or ())])
+    _point_latest(conn, [(docs[i], written[i], replaced.get(i)) for i in order if i in written])
+    return [Outcome(actions[i], docs[i]) for i in range(len(docs))]
 
 
-def _point_latest(conn: Connection, doc: Document, snapshot_id: int, replaced: int | None) -> None:
-    """Make ``snapshot_id`` the repository's latest unless a newer one is stored.
+def _point_latest(conn: Connection, written: list[tuple[Document, int, int | None]]) -> None:
+    """Make each written snapshot its repository's latest unless a newer one is stored.
 
     The conditional upsert is atomic on PostgreSQL (the row lock makes a concurrent
     writer re-check the condition against the committed row) and on SQLite (one writer).
+    Of a batch's snapshots of one repository only the newest is offered (the latest
+    offered on a tie, as one after the other would leave it): PostgreSQL refuses to
+    touch one row twice in one statement.
     """
-    if replaced is not None:
-        # The pointer may name the snapshot just deleted: point at the newest left.
-        newest = conn.execute(
-            sa.select(snapshots.c.id, snapshots.c.generated_at)
-            .where(snapshots.c.repository == doc.repository)
-            .order_by(snapshots.c.generated_at.desc(), snapshots.c.id.desc())
-            .limit(1)
-        ).one()
+    best: dict[str, tuple[Document, int]] = {}
+    for doc, sid, old in sorted(written, key=lambda w: w[0].repository):
+        if old is not None:
+            # The pointer may name the snapshot just deleted: point at the newest left.
+            newest = conn.execute(
+                sa.select(snapshots.c.id, snapshots.c.generated_at)
+                .where(snapshots.c.repository == doc.repository)
+                .order_by(snapshots.c.generated_at.desc(), snapshots.c.id.desc())
+                .limit(1)
+            ).one()
+            conn.execute(
+                repositories.update()
+                .where((repositories.c.name == doc.repository) & (repositories.c.latest_snapshot_id == old))
+                .values(latest_snapshot_id=newest.id, latest_generated_at=newest.generated_at)
+            )
+        held = best.get(doc.repository)
+        if held is None or doc.generated_at >= held[0].generated_at:
+            best[doc.repository] = (doc, sid)
+    if best:
         conn.execute(
-            repositories.update()
-            .where((repositories.c.name == doc.repository) & (repositories.c.latest_snapshot_id == replaced))
-            .values(latest_snapshot_id=newest.id, latest_generated_at=newest.generated_at)
+            _statements(conn).point_latest,
+            [{"name": name, "latest_snapshot_id": sid, "latest_generated_at": doc.generated_at}
+             for name, (doc, sid) in sorted(best.items())],
         )
-    conn.execute(
-        _statements(conn).point_latest,
-        {"name": doc.repository, "latest_snapshot_id": snapshot_id, "latest_generated_at": doc.generated_at},
-    )

@@ -25,8 +25,10 @@ TOP_OWNERS = 20
 ASSET_COLUMNS = (
     "repository", "commit", "name", "path", "tier", "effective_tier", "stage", "owner",
     "business_owner", "models", "data_sources", "personal_data", "gate", "errors",
-    "next_review", "review_overdue",
+    "next_review", "review_overdue", "evidence", "evidence_sha256",
 )
+"""``evidence`` is the file each row was read from, as it was given to ``register add``,
+and ``evidence_sha256`` the sha256 of its bytes: which record a row came from."""
 
 
 @dataclass
@@ -66,7 +68,7 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
                 snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier,
                 assets.c.effective_tier, assets.c.stage, assets.c.owner, assets.c.business_owner,
                 assets.c.models, assets.c.data_sources, assets.c.personal_data, assets.c.passed,
-                assets.c.errors, assets.c.next_review, assets.c.review_overdue,
+                assets.c.errors, assets.c.next_review, assets.c.review_overdue, snapshots.c.source, snapshots.c.digest,
             )
             .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
             .order_by(snapshots.c.repository, assets.c.path, assets.c.name)
@@ -107,6 +109,7 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
             "business_owner": r.business_owner or "", "models": r.models, "data_sources": r.data_sources,
             "personal_data": bool(r.personal_data), "gate": "passed" if r.passed else "failed", "errors": r.errors,
             "next_review": r.next_review or "", "review_overdue": bool(overdue),
+            "evidence": r.source, "evidence_sha256": r.digest,
         }
         view.assets.append(asset)
         if overdue:

@@ -1,0 +1,184 @@
+"""``register add`` in batches: the quick reading agrees with the precise one, a refused
+file leaves nothing while the files beside it are kept, documents of the same commit in
+one run compare as if added one by one, a database refusing one document of a batch
+costs the others nothing, and every row names the file it came from."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prodgate.commands import register as register_command
+from prodgate.register import documents
+
+import registerdocs
+from conftest import REPO, TODAY
+
+
+def _db(tmp_path: Path) -> str:
+    return str(tmp_path / "reg" / "register.sqlite")
+
+
+def _count(db: str, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _write(path: Path, doc: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _doc(repo: str = "acme/app", commit: str = "a" * 40, at: str = "2026-11-20T10:00:00+00:00", assets: int = 3,
+         seed: int = 1) -> dict[str, Any]:
+    return registerdocs.inventory(repo, commit, at, assets, random.Random(seed), undeclared=1)
+
+
+def _precise(data: dict[str, Any]) -> documents.Document | str:
+    try:
+        return documents._inventory(data, "f.json", "0" * 64, None)
+    except documents._Bad as exc:
+        return str(exc)
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.extend(_leaves(v, (*path, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_leaves(v, (*path, i)))
+    return out
+
+
+_REPLACEMENTS: list[Any] = [None, True, False, 0, 1, 2.5, "", "x" * 5000, "launched", "2026-13-45", "2026-11-20", [], {}, "prodgate"]
+
+
+def test_the_quick_reading_accepts_only_what_the_precise_one_accepts_and_reads_it_alike(run) -> None:  # type: ignore[no-untyped-def]
+    """Every value of real and generated inventories replaced by values of every JSON
+    type, or removed: where the quick reading accepts, the precise one gives the same
+    document; where the precise one refuses, the quick one has refused too."""
+    code, out, _ = run("inventory", str(REPO / "examples"), "--today", TODAY, "--repository", "acme/examples")
+    assert code == 0
+    bases = [_doc(seed=s, assets=2) for s in range(3)] + [json.loads(out)]
+    tried = refused = 0
+    for base in bases:
+        quick = documents._quick_inventory(base, "f.json", "0" * 64, None)
+        assert quick is not None  # the common case takes the quick way
+        assert quick == _precise(base)
+        for path in _leaves(base):
+            if not path:
+                continue
+            for replacement in [*_REPLACEMENTS, "<delete>"]:
+                data = copy.deepcopy(base)
+                parent = data
+                for step in path[:-1]:
+                    parent = parent[step]
+                if replacement == "<delete>":
+                    if isinstance(parent, list):
+                        continue
+                    del parent[path[-1]]
+                else:
+                    parent[path[-1]] = replacement
+                quick = documents._quick_inventory(data, "f.json", "0" * 64, None)
+                precise = _precise(data)
+                tried += 1
+                refused += isinstance(precise, str)
+                if quick is not None:
+                    assert quick == precise, (path, replacement)
+                if isinstance(precise, str):
+                    assert quick is None, (path, replacement, precise)
+    assert tried > 2000 and refused > 500  # the mutations did reach the checks
+
+
+def test_a_nul_character_is_refused_with_its_place(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    doc = _doc()
+    doc["assets"][1]["owner"]["name"] = "Ada\u0000Lovelace"
+    bad = _write(tmp_path / "nul.json", doc)
+    good = _write(tmp_path / "good.json", _doc(repo="acme/other"))
+    code, out, err = run("register", "--db", db, "add", str(bad), str(good))
+    assert code == 2
+    assert f"prodgate: refused {bad}: $.assets[1].owner.name contains a NUL character (\\u0000)" in err
+    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+
+
+def test_one_run_mixing_refused_repeated_and_newer_files(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Batches of 3 over 9 files: a refused file in the middle of a batch, the same file
+    twice, and an older and a newer document of one commit in the same batch."""
+    monkeypatch.setattr(register_command, "BATCH_FILES", 3)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    files = [_write(folder / f"{i}.json", _doc(repo=f"acme/r{i}", seed=i)) for i in range(5)]
+    broken = _doc(repo="acme/broken")
+    broken["assets"][2]["tier"] = "galactic"
+    bad = _write(folder / "5-bad.json", broken)
+    old = _write(folder / "6-old.json", _doc(repo="acme/same", assets=2, at="2026-11-20T10:00:00+00:00"))
+    new = _write(folder / "7-new.json", _doc(repo="acme/same", assets=4, at="2026-11-21T10:00:00+00:00", seed=9))
+    db = _db(tmp_path)
+    args = [str(files[0]), str(files[1]), str(bad), str(files[0]), str(files[2]), str(old), str(new), str(files[3]), str(files[4])]
+    code, out, err = run("register", "--db", db, "add", "-v", *args)
+    assert code == 2
+    assert f"prodgate: refused {bad}: $.assets[2].tier 'galactic' is not one of team, departmental, enterprise" in err
+    assert out.splitlines()[-1] == "register: 6 added, 1 replaced, 1 unchanged, 0 kept, 1 refused"
+    lines = out.splitlines()[:-1]
+    assert lines[:3] == [f"added: {files[0]} (acme/r0 aaaaaaaaaaaa)", f"added: {files[1]} (acme/r1 aaaaaaaaaaaa)",
+                         f"unchanged: {files[0]} (acme/r0 aaaaaaaaaaaa)"]
+    assert f"replaced: {new} (acme/same aaaaaaaaaaaa)" in lines
+    with sqlite3.connect(db) as conn:
+        stored = dict(conn.execute("SELECT repository, assets FROM snapshots").fetchall())
+    assert stored == {**{f"acme/r{i}": 3 for i in range(5)}, "acme/same": 4}  # nothing of acme/broken
+    assert _count(db, "assets") == 5 * 3 + 4
+    # the same run again: nothing changes
+    code, out, _ = run("register", "--db", db, "add", *[a for a in args if a != str(bad)])
+    assert (code, out) == (0, "register: 0 added, 0 replaced, 7 unchanged, 1 kept, 0 refused\n")
+
+
+def test_a_document_the_database_refuses_costs_the_batch_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A real refusal by SQLite (a trigger) half-way through a batch: the batch is rolled
+    back and stored again file by file, so only the refused document is missing."""
+    db = _db(tmp_path)
+    assert run("register", "--db", db, "report", "--format", "json")[0] == 0  # create the register
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TRIGGER no_poison BEFORE INSERT ON assets WHEN NEW.name = 'poison' "
+            "BEGIN SELECT RAISE(ABORT, 'poison is not welcome'); END"
+        )
+    files = [_write(tmp_path / f"{i}.json", _doc(repo=f"acme/r{i}", seed=i)) for i in range(4)]
+    poisoned = _doc(repo="acme/poisoned")
+    poisoned["assets"][1]["name"] = "poison"
+    files.insert(2, _write(tmp_path / "poisoned.json", poisoned))
+    code, out, err = run("register", "--db", db, "add", *map(str, files))
+    assert code == 2
+    assert f"prodgate: refused {files[2]}: the database refused it: poison is not welcome" in err
+    assert "Traceback" not in err
+    assert out == "register: 4 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    with sqlite3.connect(db) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT repository FROM snapshots")) == [f"acme/r{i}" for i in range(4)]
+        assert conn.execute("SELECT count(*) FROM assets").fetchone()[0] == 4 * 3
+        assert sorted(r[0] for r in conn.execute("SELECT name FROM repositories")) == [f"acme/r{i}" for i in range(4)]
+
+
+def test_every_row_names_the_file_it_came_from(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    first = _write(tmp_path / "first.json", _doc(at="2026-11-20T10:00:00+00:00"))
+    newer = _write(tmp_path / "newer.json", _doc(at="2026-11-21T10:00:00+00:00", seed=2))
+    assert run("register", "--db", db, "add", str(first))[0] == 0
+    code, out, _ = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
+    assert code == 0
+    rows = json.loads(out)["assets"]
+    assert {(r["evidence"], r["evidence_sha256"]) for r in rows} == {(str(first), hashlib.sha256(first.read_bytes()).hexdigest())}
+    assert run("register", "--db", db, "add", str(newer))[0] == 0  # replaces the commit's snapshot
+    code, out, _ = run("register", "--db", db, "report", "--format", "csv", "--today", TODAY)
+    assert code == 0
+    header, *lines = out.splitlines()
+    assert header.endswith(",evidence,evidence_sha256")
+    assert {tuple(line.rsplit(",", 2)[1:]) for line in lines} == {(str(newer), hashlib.sha256(newer.read_bytes()).hexdigest())}
