@@ -29,7 +29,7 @@ from prodgate.policy import pydantic_model as pydantic_policy
 from prodgate.policy.model import Policy
 from prodgate.quickschema import certainly_valid
 from prodgate.templates import read_template
-from prodgate.yamlio.loader import load_yaml
+from prodgate.yamlio.loader import load_shipped, load_yaml
 
 from conftest import REPO, TEAM_SANDBOX
 
@@ -213,3 +213,11 @@ def test_check_of_an_invalid_declaration_explains_with_pydantic(tmp_path: Path) 
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["1", "True", "True"]
+
+
+@pytest.mark.parametrize("name", ["policy.yaml", "signatures.yaml"])
+def test_shipped_yaml_reads_the_same_without_positions(name: str) -> None:
+    """The built-in policy and catalogue are read by the fast loader; the values (and so
+    the policy's digest in every report) are those the loader with positions gives."""
+    text = read_template(name)
+    assert load_shipped(text) == _data(text)

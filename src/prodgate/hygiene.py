@@ -53,7 +53,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from collections.abc import Iterator, Mapping
 from typing import TextIO
 
@@ -133,6 +132,8 @@ def under_actions(env: Mapping[str, str] | None = None) -> bool:
 
 def stop_token() -> str:
     """A token nobody can guess (and long enough for the runner to mask it)."""
+    import secrets  # only under Actions: keeps start-up lean
+
     return "prodgate-" + secrets.token_hex(16)
 
 

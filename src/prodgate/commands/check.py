@@ -115,12 +115,18 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         changed_files=tuple(changed) if changed is not None else None,
     )
     from prodgate.engine import BaseError
-    from prodgate.github.reviews import ReviewError
 
     try:
         return run(paths, root, policy, options, targets), policy
-    except (BaseError, ReviewError) as exc:
+    except BaseError as exc:
         return error(str(exc))
+    except Exception as exc:
+        # Imported here: a run that reads no reviews never loads the module.
+        from prodgate.github.reviews import ReviewError
+
+        if isinstance(exc, ReviewError):
+            return error(str(exc))
+        raise
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -295,15 +295,10 @@ def _minimal(tokens: Iterable[str]) -> list[str]:
 def builtin_data() -> dict[str, Any]:
     """The built-in catalogue as plain data. It ships with prodgate, so the fast
     loader without positions reads it (repository YAML goes through ``yamlio``)."""
-    import yaml
-
     from prodgate.templates import read_template
+    from prodgate.yamlio.loader import load_shipped
 
-    try:
-        loader: Any = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - PyYAML without libyaml
-        loader = yaml.SafeLoader
-    data = yaml.load(read_template("signatures.yaml"), Loader=loader)
+    data = load_shipped(read_template("signatures.yaml"))
     if not isinstance(data, dict):  # pragma: no cover - shipped file
         raise CatalogueError("the built-in signatures.yaml does not load")
     return data

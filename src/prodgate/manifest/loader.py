@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,9 @@ class Declaration:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of ``ai-asset.yaml`` as shipped in the package (the same file as
     ``schema/ai-asset.schema.json``; a test fails when either drifts from the models)."""
-    text = (resources.files("prodgate.manifest") / "ai-asset.schema.json").read_text(encoding="utf-8")
+    from prodgate.templates import shipped_text
+
+    text = shipped_text("prodgate.manifest", "ai-asset.schema.json")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from prodgate.fsutil import FileProblem, decode_text
 from prodgate.policy.model import Policy
 from prodgate.templates import read_template
-from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
+from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_shipped, load_yaml
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -44,16 +44,18 @@ def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePol
     """The built-in policy, or the policy at ``path`` (a file or an http(s) URL) merged
     over it. ``pin`` is the expected sha256 of the policy file's bytes."""
     builtin_text = read_template("policy.yaml")
-    builtin_doc = _parse(builtin_text, "builtin policy.yaml")
     if path is None or path == BUILTIN:
         raw = builtin_text.encode()
         _check_pin(raw, pin, BUILTIN)
-        # The built-in policy ships with prodgate and a test validates it: build it
-        # without pydantic, whose import and models are most of a small run's start-up.
+        # The built-in policy ships with prodgate and a test validates it: read it
+        # without positions (only a policy file's errors need them) and build it
+        # without pydantic, whose import and models were most of a small run's start-up.
         from prodgate.construct import construct
 
-        policy = _effective(construct(Policy, builtin_doc.data), builtin_doc.data, BUILTIN)
+        data = load_shipped(builtin_text)
+        policy = _effective(construct(Policy, data), data, BUILTIN)
         return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
+    builtin_doc = _parse(builtin_text, "builtin policy.yaml")
     raw = _read_source(path, pinned=pin is not None)
     _check_pin(raw, pin, path)
     text = decode_text(raw)

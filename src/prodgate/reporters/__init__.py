@@ -7,6 +7,7 @@ terminal never pays for the SARIF or GitHub code.
 from __future__ import annotations
 
 import importlib
+import re
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:  # keeps `prodgate validate`, which imports the text reporter, light
@@ -32,3 +33,9 @@ def get_reporter(name: str) -> Reporter:
     module, func = REPORTERS[name].split(":")
     render: Reporter = getattr(importlib.import_module(module), func)
     return render
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """``svc-2`` before ``svc-10``: digit runs compare as numbers (every reporter lists
+    assets in this order)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)

@@ -29,6 +29,7 @@ from typing import TextIO
 from prodgate.findings import Finding, Location, Severity
 from prodgate.hygiene import clean, visible
 from prodgate.report import AssetResult, EvalSummary, MetricResult, Report, RequirementResult, State
+from prodgate.reporters import natural_key
 from prodgate.reporters.links import Links, links_from_env
 
 SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
@@ -124,11 +125,6 @@ def fix_markdown(fix: str, indent: str = "") -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """``svc-2`` before ``svc-10``: digit runs compare as numbers."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part)
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from prodgate.findings import Finding, Severity
 from prodgate.hygiene import clean
+from prodgate.reporters import natural_key
 
 if TYPE_CHECKING:  # `prodgate validate` uses finding_line and never builds a report
     from prodgate.report import Report
@@ -72,8 +73,6 @@ def render_text(report: Report, out: TextIO, *, color: bool = False, width: int 
         rest = "" if report.findings else "; nothing to check"
         out.write(f"prodgate: no ai-asset.yaml found{rest}.\n")
     groups: list[tuple[str, list[Finding]]] = []
-    from prodgate.reporters.markdown import natural_key
-
     for asset in sorted(report.assets, key=lambda a: (natural_key(a.name), a.path)):
         if asset.findings:
             tier = asset.tier if asset.tier == asset.effective_tier else f"{asset.tier}->{asset.effective_tier}"

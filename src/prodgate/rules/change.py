@@ -13,10 +13,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from prodgate import gitobjects
-from prodgate.change.base import BaseDeclaration, BaseSnapshot
 from prodgate.context import AssetContext
 from prodgate.evals.thresholds import Threshold
 from prodgate.evals.thresholds import parse as parse_threshold
@@ -28,6 +27,9 @@ from prodgate.manifest.loader import Declaration
 from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset
 from prodgate.report import Weakening
 from prodgate.rules.registry import RULES
+
+if TYPE_CHECKING:  # the base commit is read only when a run compares with one
+    from prodgate.change.base import BaseDeclaration, BaseSnapshot
 
 _AUTONOMY = ("human-in-the-loop", "human-on-the-loop", "autonomous")
 _ACTIVE_STAGES = STAGES[:3]  # sandbox < pilot < production; retired is not a step back

@@ -257,6 +257,13 @@ def _tab_indent(text: str, line: int) -> int | None:
     return None
 
 
+def load_shipped(text: str) -> Any:
+    """Plain values of a YAML file shipped with prodgate (the built-in policy, the
+    signature catalogue): tested files, so the fast loader without positions reads
+    them; what a repository holds goes through :func:`load_yaml`."""
+    return yaml.load(text, Loader=_Loader)
+
+
 def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProblem:
     """Load one YAML document from ``text``; problems come back as values."""
     deep = _nesting_problem(text)
