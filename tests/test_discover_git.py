@@ -4,6 +4,7 @@ git and to untracked files."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -117,3 +118,60 @@ def test_names_with_odd_characters(git_repo: Path) -> None:
     write(git_repo, f"{folder}/ai-asset.yaml", PILOT)
     _git(git_repo, "add", "-A")
     assert scan([git_repo]).declarations == [git_repo.resolve() / folder / "ai-asset.yaml"]
+
+
+# -- discovery: the same rule for AI use -------------------------------------------------
+BOT = "import json\n\nimport openai\n"
+
+
+@pytest.mark.parametrize("folder", ["vendor", "third_party", "node_modules/bot", "venv/lib", ".tox/py311"])
+def test_tracked_ai_use_in_a_skipped_folder_is_found(
+    git_repo: Path, folder: str, run: Callable[..., tuple[int, str, str]],
+    check_json: Callable[..., tuple[int, dict[str, Any]]],
+) -> None:
+    write(git_repo, f"{folder}/bot.py", BOT)
+    _git(git_repo, "add", "-A")
+    code, out, _ = run("discover", "--format", "json", str(git_repo))
+    found = [(d["path"], d["line"], d["kind"]) for d in json.loads(out)["detections"]]
+    assert (code, found) == (1, [(f"{folder}/bot.py", 3, "import")])
+    code, report = check_json(str(git_repo), "--today", TODAY)
+    assert code == 1
+    assert [(f["rule_id"], f["path"], f["line"]) for f in report["findings"]] == [("PG801", f"{folder}/bot.py", 3)]
+
+
+def test_a_pyvenv_cfg_does_not_hide_tracked_ai_use(git_repo: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    write(git_repo, "tools/pyvenv.cfg", "home = /usr\n")
+    write(git_repo, "tools/lib/bot.py", BOT)
+    _git(git_repo, "add", "-A")
+    code, out, _ = run("discover", "--format", "json", str(git_repo))
+    assert (code, [d["path"] for d in json.loads(out)["detections"]]) == (1, ["tools/lib/bot.py"])
+
+
+def test_untracked_ai_use_follows_the_skip_lists(git_repo: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    write(git_repo, "app/main.py", BOT)  # untracked, ordinary folder: found
+    write(git_repo, "vendor/bot.py", BOT)  # untracked, skipped folder
+    write(git_repo, "env2/pyvenv.cfg", "home = /usr\n")
+    write(git_repo, "env2/lib/site.py", BOT)  # untracked, in a virtual environment
+    code, out, _ = run("discover", "--format", "json", str(git_repo))
+    assert (code, [d["path"] for d in json.loads(out)["detections"]]) == (1, ["app/main.py"])
+
+
+def test_a_change_in_a_skipped_folder_is_scanned(
+    git_repo: Path, run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(git_repo, "vendor/bot.py", BOT)
+    _git(git_repo, "add", "-A")
+    monkeypatch.chdir(git_repo)
+    code, out, _ = run("discover", "--changed", "--format", "json", "vendor/bot.py")
+    assert (code, [(d["path"], d["line"]) for d in json.loads(out)["detections"]]) == (1, [("vendor/bot.py", 3)])
+
+
+def test_a_tracked_symlink_is_not_followed_out_of_the_repository(
+    git_repo: Path, tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+) -> None:
+    outside = write(tmp_path, "outside/secret.py", BOT)
+    (git_repo / "link.py").symlink_to(outside)
+    write(git_repo, "app.py", "print(1)\n")
+    _git(git_repo, "add", "-A")
+    code, out, _ = run("discover", "--format", "json", str(git_repo))
+    assert (code, json.loads(out)["detections"]) == (0, [])

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 def find_root(start: Path) -> Path | None:
@@ -134,32 +138,93 @@ def _owner_name(url: str) -> str | None:
     return parts[0] if parts else None
 
 
-def git_ls_files(directory: Path, pathspecs: tuple[str, ...], *, untracked: bool = False) -> list[str] | None:
+def start_git(directory: Path, args: list[str], *, alone: bool = False) -> subprocess.Popen[bytes] | None:
+    """A ``git`` process reading the repository at ``directory``, started (not waited
+    for), or None when git cannot start. Its output is read with :func:`git_output`.
+
+    Only the repository's own configuration and files are read: ``GIT_*`` variables
+    (a hook's ``GIT_DIR``, ``GIT_INDEX_FILE``) are dropped, ``core.fsmonitor`` (which
+    runs a command) is switched off, and ``safe.directory`` is opened so that a checkout
+    owned by another user (a container job) is still listed rather than silently
+    walked with skip-lists. ``alone`` keeps git from adopting a repository above
+    ``directory`` when ``directory`` itself is not one.
+    """
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    if alone:
+        env["GIT_CEILING_DIRECTORIES"] = str(directory.parent)
+    argv = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args]
+    try:
+        return subprocess.Popen(
+            argv, cwd=directory, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+
+
+def git_output(proc: subprocess.Popen[bytes] | None, *, ok: tuple[int, ...] = (0,)) -> str | None:
+    """The output of a process from :func:`start_git` (waiting for it), or None when it
+    did not start or failed (an exit code outside ``ok``)."""
+    import subprocess
+
+    if proc is None:
+        return None
+    try:
+        out, _ = proc.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return None
+    if proc.returncode not in ok:
+        return None
+    return os.fsdecode(out)
+
+
+def start_ls_files(
+    directory: Path, pathspecs: tuple[str, ...] = (), *, untracked: bool = False, alone: bool = False
+) -> subprocess.Popen[bytes] | None:
+    """``git ls-files`` started: tracked files with their modes (``-s``), or with
+    ``untracked`` the untracked files that are not ignored. Read with :func:`ls_files_result`."""
+    args = ["ls-files", "-z", *(["--others", "--exclude-standard"] if untracked else ["--cached", "-s"])]
+    return start_git(directory, [*args, "--", *pathspecs], alone=alone)
+
+
+def ls_files_result(
+    proc: subprocess.Popen[bytes] | None, *, untracked: bool = False, regular: bool = False
+) -> list[str] | None:
+    """The paths a :func:`start_ls_files` process listed (relative, ``/``-separated),
+    once each; with ``regular`` without tracked symlinks and submodules (what they
+    point to is not this repository's file). None when git could not list them."""
+    out = git_output(proc)
+    if out is None:
+        return None
+    if untracked:
+        return [p for p in out.split("\0") if p]
+    files: list[str] = []
+    for entry in out.split("\0"):
+        mode, _, path = entry.partition("\t")
+        if not path or (regular and mode.startswith(("120000", "160000"))):
+            continue
+        if not files or files[-1] != path:
+            files.append(path)  # one entry per path, whatever its merge stages
+    return files
+
+
+def git_ls_files(
+    directory: Path, pathspecs: tuple[str, ...], *, untracked: bool = False, regular: bool = False, alone: bool = False
+) -> list[str] | None:
     """Files under ``directory`` (relative to it) that git tracks, or with ``untracked``
     the untracked files that are not ignored; None when ``directory`` is not in a work
     tree git can read (no repository, no git, a fake ``.git``).
 
     One ``git ls-files`` process, which reads the index instead of walking the tree: in
-    a monorepo it is far faster than any walk. Only the repository's own configuration
-    and files are read; ``core.fsmonitor`` (which runs a command) is switched off, and
-    ``safe.directory`` is opened so that a checkout owned by another user (a container
-    job) is still listed rather than silently walked with skip-lists.
+    a monorepo it is far faster than any walk. ``regular`` leaves out tracked symlinks
+    and submodules; the process runs as :func:`start_git` says.
     """
-    import os
-    import subprocess
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    args = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "ls-files", "-z"]
-    args += ["--others", "--exclude-standard"] if untracked else ["--cached"]
-    try:
-        proc = subprocess.run(
-            [*args, "--", *pathspecs], cwd=directory, env=env, capture_output=True, check=False, timeout=300
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    return [p for p in os.fsdecode(proc.stdout).split("\0") if p]
+    proc = start_ls_files(directory, pathspecs, untracked=untracked, alone=alone)
+    return ls_files_result(proc, untracked=untracked, regular=regular)
 
 
 def detect_repository(root: Path) -> str:

@@ -1,9 +1,9 @@
 """Select the files to scan and run the detector each one needs.
 
-Files: those git tracks plus untracked ones that ``.gitignore`` does not exclude (``git
-ls-files``), or outside a git checkout the working tree; either way without the
-catalogue's ``skip_dirs`` (dependencies, virtual environments) and without
-declarations. Only files that contain one of the catalogue's literal tokens are
+Files: every file git tracks, wherever it is, plus untracked ones that ``.gitignore``
+does not exclude and that are outside the catalogue's ``skip_dirs`` (dependencies,
+virtual environments), listed by :func:`prodgate.repo.git_ls_files`; or outside a git
+checkout the working tree without those folders. Declarations are never use. Only files that contain one of the catalogue's literal tokens are
 parsed: ``git grep -F`` (or, outside git, one compiled pattern) picks them, so the time
 of a scan is that of a grep plus the parsing of the few files that matter. Weights are
 picked by name and confirmed by their header. A file that should be read but is too
@@ -13,13 +13,16 @@ large or binary is reported as skipped, never silently dropped.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodgate.discovery import manifests, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, ScanResult, Skipped
+
+if TYPE_CHECKING:
+    import subprocess
 
 DECLARATION_NAMES = ("ai-asset.yaml", "ai-asset.yml")
 
@@ -104,7 +107,9 @@ class _Listing:
         """The files git grep found a token in (waiting for it the first time), or
         None when it did not run: then every file is tested in Python."""
         if self._grep is not None:
-            out = _finish(self._grep)
+            from prodgate.repo import git_output
+
+            out = git_output(self._grep, ok=(0, 1))
             self._grep = None
             self._hits = {f for f in out.split("\0") if f} if out is not None else None
         return self._hits
@@ -112,8 +117,16 @@ class _Listing:
 
 def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listing:
     """Tracked files (without symlinks and submodules), untracked files that
-    ``.gitignore`` does not exclude, and ``git grep -F`` over the tracked ones, the three
-    git processes run at once. Outside git (or without git) the tree is walked."""
+    ``.gitignore`` does not exclude, and ``git grep`` over the tracked ones, the three
+    git processes run at once. Outside git (or without git) the tree is walked.
+
+    In a git checkout a tracked file is never skipped, whatever folder it is in: a
+    change must not hide ``vendor/bot.py`` from the gate by its folder's name. The
+    catalogue's ``skip_dirs`` (and virtual environments) apply to untracked files and
+    to the walk outside git only, as for the declaration search.
+    """
+    from prodgate.repo import git_output, ls_files_result, start_git, start_ls_files
+
     scope = [r for r in (_rel(p, root) for p in paths) if r is not None]
     scope = [r for r in scope if r != "."]
     if (root / ".git").exists():
@@ -122,29 +135,26 @@ def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listin
         grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", cat.grep_pattern]
         # git grep searches while the listing is read and classified; prose and
         # images, never read, are left out of its search.
-        procs = [
-            _start(root, ["ls-files", "-z", "-s", "--cached", "--", *scope]),
-            _start(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", *scope]),
-        ]
-        pending = _start(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED]) if cat.tokens else None
-        outs = [_finish(p) for p in procs]
-        if outs[0] is not None and outs[1] is not None:
-            files: set[str] = set()
-            for entry in outs[0].split("\0"):
-                mode, _, path = entry.partition("\t")
-                if path and not mode.startswith(("120000", "160000")):  # symlinks, submodules
-                    files.add(path)
-            untracked = {f for f in outs[1].split("\0") if f and not (root / f).is_symlink()}
-            listed = sorted(f for f in files | untracked if not _skipped(f, cat.skip_dirs))
-            return _Listing(listed, pending, frozenset(untracked))
-        _finish(pending)
-    listed = sorted(f for f in _walk(root, scope or ["."], cat.skip_dirs) if not _skipped(f, cat.skip_dirs))
+        pending = start_git(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED], alone=True) if cat.tokens else None
+        procs = (start_ls_files(root, tuple(scope), alone=True), start_ls_files(root, tuple(scope), untracked=True, alone=True))
+        tracked = ls_files_result(procs[0], regular=True)
+        others = ls_files_result(procs[1], untracked=True)
+        if tracked is not None and others is not None:
+            venvs: dict[str, bool] = {}
+            untracked = {
+                f for f in others
+                if not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs) and not _in_venv(root, f, venvs)
+            }
+            return _Listing(sorted({*tracked, *untracked}), pending, frozenset(untracked))
+        git_output(pending, ok=(0, 1))
+    listed = sorted(_walk(root, scope or ["."], cat.skip_dirs))
     return _Listing(listed)
 
 
 def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> list[str]:
     """Repository-relative paths of the files under ``paths`` (default: the root),
-    sorted, without skipped folders."""
+    sorted: in a git checkout every tracked file and the untracked ones outside skipped
+    folders, elsewhere the tree without skipped folders."""
     from prodgate.discovery.catalogue import Catalogue as _Cat
 
     return _list_and_grep(root, paths, _Cat([], max_file_bytes=1, skip_dirs=skip_dirs)).files
@@ -156,31 +166,6 @@ def _rel(path: Path, root: Path) -> str | None:
     except (ValueError, OSError):
         return None
     return rel or "."
-
-
-def _start(root: Path, args: list[str]) -> subprocess.Popen[bytes] | None:
-    # The ceiling keeps git from adopting a repository above ``root`` when ``root``
-    # itself is not one; as for the declaration search (``repo.git_ls_files``),
-    # ``core.fsmonitor`` (which runs a command) is off and a checkout owned by another
-    # user is still listed rather than silently walked.
-    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
-    try:
-        return subprocess.Popen(
-            ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args],
-            cwd=root, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
-
-
-def _finish(proc: subprocess.Popen[bytes] | None) -> str | None:
-    if proc is None:
-        return None
-    out, _ = proc.communicate()
-    if proc.returncode not in (0, 1):
-        return None
-    return out.decode("utf-8", errors="surrogateescape")
 
 
 def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[str]:
@@ -201,6 +186,18 @@ def _skipped(rel: str, skip_dirs: frozenset[str]) -> bool:
     return "/" in rel and any(part in skip_dirs for part in rel.split("/")[:-1])
 
 
+def _in_venv(root: Path, rel: str, cache: dict[str, bool]) -> bool:
+    """Whether a folder above ``rel`` is a virtual environment (holds ``pyvenv.cfg``)."""
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts)):
+        folder = "/".join(parts[: i + 1])
+        if folder not in cache:
+            cache[folder] = (root / folder / "pyvenv.cfg").is_file()
+        if cache[folder]:
+            return True
+    return False
+
+
 def scan(
     root: Path,
     cat: Catalogue,
@@ -212,9 +209,9 @@ def scan(
     repository-relative ``files`` given (a change being committed)."""
     root = root.resolve()
     if files is not None:
-        listing = _Listing(
-            sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs)})
-        )
+        # The files of a change (or named on the command line) are scanned wherever
+        # they are: no folder name hides what a change adds.
+        listing = _Listing(sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink()}))
     else:
         listing = _list_and_grep(root, paths, cat)
     listed = listing.files
