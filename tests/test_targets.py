@@ -89,12 +89,47 @@ def test_check_a_file_named_by_paths_glob(repo: Path, run: Run) -> None:
     assert "svc/ai-asset.yaml:3:7 PG103" in out
 
 
-def test_check_a_file_no_asset_covers_is_a_usage_error(repo: Path, run: Run) -> None:
+def test_check_a_file_no_asset_covers_is_scanned_for_undeclared_ai(repo: Path, run: Run) -> None:
+    """A file outside every asset is judged by discovery: AI use in it is PG801 at its
+    line (exit 1); a file without AI use passes."""
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    write(repo, "README.md", "hello, this mentions openai in prose\n")
+    write(repo, "tools/bot.py", '"""Helper."""\nimport json\n\nimport anthropic\n')
+    write(repo, "tools/plain.py", "import json\n")
+    code, out, err = run("check", str(repo / "tools/bot.py"), "--today", TODAY, "--format", "json")
+    report = json.loads(out)
+    assert code == 1, err
+    assert [(f["rule_id"], f["path"], f["line"]) for f in report["findings"]] == [("PG801", "tools/bot.py", 4)]
+    assert report["summary"]["declarations"] == 0
+    for clean in ("README.md", "tools/plain.py"):
+        code, out, err = run("check", str(repo / clean), "--today", TODAY)
+        assert (code, err) == (0, "")
+        assert out.splitlines()[0] == "prodgate: no ai-asset.yaml found; nothing to check."
+
+
+def test_check_a_file_no_asset_covers_without_discovery_is_a_usage_error(repo: Path, run: Run) -> None:
     write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX)
     write(repo, "README.md", "hello\n")
-    code, out, err = run("check", str(repo / "README.md"), "--today", TODAY)
+    code, out, err = run("check", "--no-discover", str(repo / "README.md"), "--today", TODAY)
     assert (code, out) == (2, "")
-    assert err.startswith("prodgate: error: README.md: not an ai-asset.yaml, and no asset covers it")
+    assert err == (
+        "prodgate: error: README.md: not an ai-asset.yaml, and no asset covers it; give a declaration, a directory, "
+        "or a file inside an asset (its folder, artifacts:, evals[].results or paths:), or leave discovery on to "
+        "scan it for undeclared AI use\n"
+    )
+
+
+def test_check_a_covered_and_an_uncovered_file_together(repo: Path, run: Run) -> None:
+    write(repo, "svc/ai-asset.yaml", BROKEN)
+    write(repo, "svc/docs/model-card.md", "# Model card\n")
+    write(repo, "tools/bot.py", "import openai\n")
+    code, out, _ = run("check", str(repo / "svc/docs/model-card.md"), str(repo / "tools/bot.py"),
+                       "--today", TODAY, "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert [(f["rule_id"], f["path"]) for f in report["findings"]] == [
+        ("PG103", "svc/ai-asset.yaml"), ("PG801", "tools/bot.py"),
+    ]
 
 
 def test_check_inside_docs_checks_the_asset(repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

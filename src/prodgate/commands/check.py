@@ -78,12 +78,6 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     from prodgate.manifest.targets import resolve
 
     targets = resolve(paths, root)
-    if targets.uncovered:
-        names = ", ".join(_shown(p, root) for p in targets.uncovered)
-        return error(
-            f"{names}: not an ai-asset.yaml, and no asset covers it; give a declaration, "
-            "a directory, or a file inside an asset (its folder, artifacts:, evals[].results or paths:)"
-        )
     import_quickly(("prodgate.engine", "prodgate.policy.loader"))
     from prodgate.engine import Options, run
     from prodgate.policy.loader import PolicyError, load_policy
@@ -105,13 +99,23 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         return error(str(exc))
     if label is not None:
         policy = dataclasses.replace(policy, source=label)
+    discover = bool(getattr(args, "discover", False))
+    if targets.uncovered and not (discover and policy.policy.discovery.enabled):
+        # A file no asset covers is judged by discovery alone (undeclared AI use in it
+        # is PG801); without discovery there is nothing to judge it by.
+        names = ", ".join(_shown(p, root) for p in targets.uncovered)
+        return error(
+            f"{names}: not an ai-asset.yaml, and no asset covers it; give a declaration, "
+            "a directory, or a file inside an asset (its folder, artifacts:, evals[].results or paths:)"
+            + ("" if discover else ", or leave discovery on to scan it for undeclared AI use")
+        )
     reviews = _reviews(args)
     if isinstance(reviews, Refusal):
         return error(reviews.message)
     options = Options(
         gate=args.gate, fail_on=fail_on, today=today, base=base or None,
         policy_file=policy_file, reviews=reviews,
-        discover=getattr(args, "discover", False),
+        discover=discover,
         changed_files=tuple(changed) if changed is not None else None,
     )
     from prodgate.engine import BaseError
