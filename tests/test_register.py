@@ -342,3 +342,57 @@ def test_scan_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert out == "register: 2 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
     assert b"scan: 100%" in seen
     assert b"2/2" in seen
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://github.com/acme/app/blob/HEAD/ai-asset.yaml", True),
+        ("HTTP://example.com/x", True),
+        ("acme/app/ai-asset.yaml", True),
+        ("/repos/acme%2Fapp", True),
+        ("javascript%3Aalert%281%29", True),  # percent-encoded: a relative file name
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("\x01javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox", False),
+        ("file:///etc/passwd", False),
+        ("\\\\evil.example/x", False),
+        ("", False),
+    ],
+)
+def test_links_are_http_or_relative(url: str, kept: bool) -> None:
+    from prodgate.register.render import safe_href
+
+    assert safe_href(url) == (url if kept else "")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("javascript:alert('{repository}')", "links must be http(s) URLs or relative ones"),
+        ("data:text/html,{path}", "links must be http(s) URLs or relative ones"),
+        ("https://x/{owner}", "only {repository}, {commit} and {path} can be filled in"),
+    ],
+)
+def test_a_link_template_that_is_no_web_link_is_a_usage_error(tmp_path: Path, run, template: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    db = _db(tmp_path)
+    run("register", "--db", db, "add", str(_inventory_file(tmp_path)))
+    code, _out, err = run("register", "--db", db, "report", "--html", str(tmp_path / "r.html"), "--link-template", template)
+    assert code == 2
+    assert message in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_generated_at_must_be_a_date_and_time(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """It orders snapshots and labels the trend chart: ``$\\frac`` there would reach matplotlib."""
+    f = _inventory_file(tmp_path)
+    doc = json.loads(f.read_text())
+    doc["generated_at"] = "$\\frac{1}{0}$"
+    f.write_text(json.dumps(doc))
+    code, _out, err = run("register", "--db", _db(tmp_path), "add", str(f))
+    assert code == 2
+    assert "$.generated_at '$\\\\frac{1}{0}$' is not a date and time (ISO 8601)" in err

@@ -152,3 +152,84 @@ def test_screenshot_for_the_readme(browser: webdriver.Chrome, tmp_path: Path) ->
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "run with PRODGATE_UPDATE_SCREENSHOT=1"
+
+
+HOSTILE = {
+    "repository": 'acme/"><img src=x onerror="window.pwned=3">',
+    "name": "</script><script>window.pwned=4</script><!--",
+    "owner": '"><img src=x onerror=window.pwned=5>',
+    "path": "javascript:window.pwned=6//ai-asset.yaml",
+    "model": "<svg onload=window.pwned=7>",
+    "bidi": "invoice\u202egpj.exe",
+    "link_repository": "javascript:window.pwned=8",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Names, owners, paths and models from repositories that try to break out of the
+    page, and a repository named like a ``javascript:`` URL; once with the default
+    links, once with ``--link-template {repository}`` (links relative to the page)."""
+    from prodgate.cli import main
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    rng = random.Random(11)
+    docs = [
+        registerdocs.inventory(HOSTILE["repository"], "1" * 40, "2026-11-20T10:00:00+00:00", 3, rng),
+        registerdocs.inventory(HOSTILE["link_repository"], "2" * 40, "2026-11-20T10:00:00+00:00", 1, rng),
+    ]
+    a0, a1, a2 = docs[0]["assets"]
+    a0.update(name=HOSTILE["name"], path=HOSTILE["path"])
+    a0["owner"]["name"] = HOSTILE["owner"]
+    a0["models"][0]["name"] = HOSTILE["model"]
+    a1["name"] = HOSTILE["bidi"]
+    a2["path"] = "data:text/html,<script>window.pwned=9</script>"
+    for i, d in enumerate(docs):
+        (tmp / f"{i}.json").write_text(json.dumps(d))
+    db = str(tmp / "register.sqlite")
+    assert main(["register", "--db", db, "add", str(tmp)]) == 0
+    default, relative = tmp / "default.html", tmp / "relative.html"
+    assert main(["register", "--db", db, "report", "--html", str(default), "--today", TODAY]) == 0
+    assert main(["register", "--db", db, "report", "--html", str(relative), "--today", TODAY,
+                 "--link-template", "{repository}"]) == 0
+    return default, relative
+
+
+def _cells(browser: webdriver.Chrome, column: int) -> list[str]:
+    return [r.find_elements(By.TAG_NAME, "td")[column].text for r in browser.find_elements(By.CSS_SELECTOR, "#assets tbody tr")]
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_hostile_names_run_nothing_and_read_as_they_are(browser: webdriver.Chrome, hostile_pages: tuple[Path, Path], which: int) -> None:
+    browser.get(hostile_pages[which].as_uri())
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.execute_script("return document.scripts.length") == 1  # the page's own, nothing injected
+    own = (REPO / "src/prodgate/register/templates/register.js").read_text()
+    assert browser.execute_script("return document.scripts[0].textContent") == own  # no data rides in a script
+    assert browser.find_elements(By.CSS_SELECTOR, "#assets img, #assets svg, #assets script") == []
+    repos, names, owners, models = _cells(browser, 0), _cells(browser, 1), _cells(browser, 4), _cells(browser, 5)
+    assert HOSTILE["repository"] in repos and HOSTILE["link_repository"] in repos
+    assert HOSTILE["name"] + "\n" + HOSTILE["path"] in names  # the name, the path under it: as text
+    assert "invoice\\u202egpj.exe" in [n.split("\n")[0] for n in names]  # the override shown, not obeyed
+    assert HOSTILE["owner"] in owners
+    assert any(HOSTILE["model"] in m for m in models)
+    # the filter (the page's own script) still works over the hostile text
+    browser.find_element(By.ID, "filter").send_keys("pwned=4</script>")
+    assert browser.find_element(By.ID, "shown").text == "1 of 4 shown"
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_only_http_or_relative_links_are_clickable(browser: webdriver.Chrome, hostile_pages: tuple[Path, Path], which: int) -> None:
+    page = hostile_pages[which]
+    browser.get(page.as_uri())
+    anchors = browser.find_elements(By.CSS_SELECTOR, "a")
+    assert len(anchors) == 4  # every asset keeps its link: the hostile parts are percent-encoded
+    for a in anchors:
+        href = a.get_attribute("href") or ""  # as the browser resolved it
+        assert href.startswith("https://github.com/" if which == 0 else page.parent.as_uri() + "/"), href
+    if which == 1:
+        # the repository named "javascript:…" is a file beside the page, not a script
+        [evil] = [a for a in anchors if "pwned%3D8" in (a.get_attribute("href") or "")]
+        evil.click()
+        assert browser.execute_script("return window.pwned === undefined")
+        assert browser.current_url.startswith("file:")

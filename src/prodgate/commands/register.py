@@ -199,6 +199,12 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
         return error(today)
     if args.html and args.format:
         return error("--html writes the page; --format exports tables: give one of them")
+    if args.html:
+        from prodgate.register.render import link_template_problem
+
+        problem = link_template_problem(args.link_template)
+        if problem:
+            return error(problem)
     view = collect(engine, today)
     target = args.html or args.output
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 _fromisoformat = dt.date.fromisoformat
+_datetime = dt.datetime.fromisoformat
 MAX_BYTES = 256 * 1024 * 1024
 TIERS = ("team", "departmental", "enterprise")
 STAGES = ("sandbox", "pilot", "production", "retired")
@@ -167,9 +168,11 @@ def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository:
         gate = _s(data, "gate")
         if gate not in ("merge", "deploy"):
             return None
+        generated = _s(data, "generated_at", 40)
+        _datetime(generated)
         doc = Document(
             repository=name, commit=_os(repo, "commit", 64) or "", kind="inventory", digest=digest,
-            generated_at=_s(data, "generated_at", 40), gate=gate, tool_version=_s(tool, "version", 40), source=source,
+            generated_at=generated, gate=gate, tool_version=_s(tool, "version", 40), source=source,
         )
         for a in _l(data["assets"]):
             a = _d(a)
@@ -294,6 +297,11 @@ def _header(data: dict[str, Any], version_key: str, source: str, repository: str
         raise _Bad("names no repository ($.repository.name); pass --repository NAME")
     commit = _text(repo, "$.repository", "commit", optional=True, limit=64) or ""
     generated = _text(data, "$", "generated_at", limit=40)
+    assert generated is not None
+    try:  # it orders snapshots and dates the trend chart: a real date and time only
+        _datetime(generated)
+    except ValueError:
+        raise _Bad(f"$.generated_at {generated!r} is not a date and time (ISO 8601)") from None
     return {
         "repository": name,
         "commit": commit,

@@ -4,8 +4,14 @@ Every name, path and owner on the page came from a repository, so the page is re
 by a Jinja2 environment that autoescapes everything, and its Content-Security-Policy
 lets only the page's own script run (by hash) and loads nothing from anywhere: a
 ``<script>`` in a repository name is shown as text and could not run even if an
-escape were missed. Charts are drawn by matplotlib as SVG with text as paths, from
-counts and the gate's fixed tier and stage names only, never from repository text.
+escape were missed. Every value printed also passes :func:`prodgate.hygiene.visible`,
+so a bidirectional override or a zero-width character shows as its escape (``\\u202e``)
+instead of making a name read as another. A link is written only when it is http(s)
+or relative (:func:`safe_href`); anything else (``javascript:``, ``data:``) is shown
+as text. The page embeds no data in a script: its one script is the fixed
+``register.js``, which reads the table's text. Charts are drawn by matplotlib as SVG
+with text as paths, from counts, the gate's fixed tier and stage names and checked
+dates only, never from repository text.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TextIO
@@ -46,8 +53,11 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=False,
+        finalize=_shown,
     )
     script = (folder / "register.js").read_text(encoding="utf-8")
+    if "</script" in script.lower() or "<!--" in script:  # pragma: no cover - a fixed file
+        raise AssertionError("register.js would end its <script> element early")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     for a in view.assets:
         a["link"] = _link(link_template, a)
@@ -66,13 +76,52 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
     out.write(page)
 
 
+def _shown(value: Any) -> Any:
+    """Jinja2's ``finalize``: every printed string made visible (our own markup kept)."""
+    from markupsafe import Markup
+
+    from prodgate.hygiene import visible
+
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def safe_href(url: str) -> str:
+    """``url`` when a browser would follow it to an http(s) page (absolute, or relative
+    to the page), else "". Whitespace and control characters anywhere refuse it:
+    browsers drop them, so ``java<TAB>script:`` is ``javascript:`` to them."""
+    if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return ""
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return "" if url.startswith("\\") else url  # relative; a leading backslash is "/" to a browser
+    return url if scheme.group(1).lower() in ("http", "https") else ""
+
+
+def link_template_problem(template: str) -> str | None:
+    """Why ``--link-template`` cannot make links, or None (empty means no links)."""
+    if not template:
+        return None
+    try:
+        sample = template.format(repository="acme/app", commit="0" * 40, path="ai-asset.yaml")
+    except (KeyError, IndexError, ValueError) as exc:
+        return f"--link-template {template!r}: only {{repository}}, {{commit}} and {{path}} can be filled in ({exc})"
+    if not safe_href(sample):
+        return f"--link-template {template!r}: links must be http(s) URLs or relative ones"
+    return None
+
+
 def _link(template: str, a: dict[str, Any]) -> str:
     if not template:
         return ""
-    return template.format(
-        repository=quote(a["repository"], safe="/"),
-        commit=quote(a["commit"] or "HEAD", safe=""),
-        path=quote(a["path"], safe="/"),
+    return safe_href(
+        template.format(
+            repository=quote(a["repository"], safe="/"),
+            commit=quote(a["commit"] or "HEAD", safe=""),
+            path=quote(a["path"], safe="/"),
+        )
     )
 
 
