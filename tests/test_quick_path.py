@@ -8,7 +8,6 @@ those classes must hold the fields of the pydantic models, the instances what
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from prodgate.policy import model as plain_policy
 from prodgate.policy import pydantic_model as pydantic_policy
 from prodgate.policy.model import Policy
 from prodgate.quickschema import certainly_valid
+from prodgate.record import Record, as_dict, fields
 from prodgate.templates import read_template
 from prodgate.yamlio.loader import load_shipped, load_yaml
 
@@ -78,7 +78,7 @@ def test_constructed_asset_equals_validated(text: str) -> None:
     assert certainly_valid(data, json_schema())
     built = construct(Asset, data)
     assert isinstance(built, Asset)
-    assert dataclasses.asdict(built) == pydantic_manifest.Asset.model_validate(data).model_dump()
+    assert as_dict(built) == pydantic_manifest.Asset.model_validate(data).model_dump()
     assert build_asset(data) == built
 
 
@@ -116,7 +116,7 @@ def test_quoted_date_still_valid_through_pydantic() -> None:
 def test_builtin_policy_constructed_equals_validated() -> None:
     data = _data(read_template("policy.yaml"))
     built = construct(Policy, data)
-    assert dataclasses.asdict(built) == pydantic_policy.Policy.model_validate(data).model_dump()
+    assert as_dict(built) == pydantic_policy.Policy.model_validate(data).model_dump()
 
 
 def _pairs(plain: Any, validating: Any) -> list[tuple[type[Any], type[BaseModel]]]:
@@ -132,20 +132,21 @@ def _pairs(plain: Any, validating: Any) -> list[tuple[type[Any], type[BaseModel]
     ids=lambda c: f"{c.__module__.rsplit('.', 2)[-2]}.{c.__name__}",
 )
 def test_plain_classes_hold_the_fields_of_the_models(plain: type[Any], model: type[BaseModel]) -> None:
-    """Every pydantic model has its plain class, with the same fields in the same order,
-    the same YAML names and the same defaults."""
-    fields = dataclasses.fields(plain)
-    assert [f.name for f in fields] == list(model.model_fields)
-    for f in fields:
+    """Every pydantic model has its record, with the same fields in the same order, the
+    same YAML names and the same defaults."""
+    assert issubclass(plain, Record)
+    declared = fields(plain)
+    assert [f.name for f in declared] == list(model.model_fields)
+    for f in declared:
         info = model.model_fields[f.name]
         assert f.metadata.get(ALIAS) == info.alias, f.name
-        if f.default is not dataclasses.MISSING:
-            assert not info.is_required() and f.default == info.default, f.name
-        elif f.default_factory is not dataclasses.MISSING:
+        if f.default_factory is not None:
             assert info.default_factory is not None, f.name
             made = info.default_factory()  # type: ignore[call-arg]
-            expected = dataclasses.asdict(f.default_factory()) if isinstance(made, BaseModel) else f.default_factory()
-            assert (made.model_dump() if isinstance(made, BaseModel) else made) == expected, f.name
+            expected = f.default_factory()
+            assert (made.model_dump() if isinstance(made, BaseModel) else made) == as_dict(expected), f.name
+        elif not f.required:
+            assert not info.is_required() and f.default == info.default, f.name
         else:
             assert info.is_required(), f.name
 
@@ -221,3 +222,24 @@ def test_shipped_yaml_reads_the_same_without_positions(name: str) -> None:
     the policy's digest in every report) are those the loader with positions gives."""
     text = read_template(name)
     assert load_shipped(text) == _data(text)
+
+
+def test_records_behave_as_frozen_dataclasses() -> None:
+    owner = plain_manifest.Owner(name="Ada Lovelace", email="ada@example.com")
+    assert owner == plain_manifest.Owner(name="Ada Lovelace", email="ada@example.com", team=None)
+    assert owner != plain_manifest.Person(name="Ada Lovelace", email="ada@example.com")
+    assert hash(owner) == hash(plain_manifest.Owner(name="Ada Lovelace", email="ada@example.com"))
+    assert repr(owner) == "Owner(name='Ada Lovelace', email='ada@example.com', team=None, github=None)"
+    with pytest.raises(AttributeError):
+        owner.name = "Someone Else"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="missing keyword argument 'email'"):
+        plain_manifest.Person(name="Ada Lovelace")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'phone'"):
+        plain_manifest.Person(name="Ada Lovelace", email="ada@example.com", phone="1")  # type: ignore[call-arg]
+    first, second = Asset(api_version="prodgate/v1", name="a", tier="team", stage="sandbox"), Asset(
+        api_version="prodgate/v1", name="a", tier="team", stage="sandbox"
+    )
+    assert first.models is not second.models  # each record its own list
+    assert as_dict(first.risk) == {
+        "customer_facing": False, "regulated": False, "autonomy": "human-in-the-loop", "decisions_about_people": False,
+    }

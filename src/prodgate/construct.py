@@ -1,56 +1,48 @@
-"""Build the gate's plain classes (:mod:`prodgate.manifest.model`,
-:mod:`prodgate.policy.model`) from data already known to be valid.
+"""Build the gate's records (:mod:`prodgate.manifest.model`, :mod:`prodgate.policy.model`)
+from data already known to be valid.
 
 Data that :mod:`prodgate.quickschema` accepted, the shipped and tested built-in policy,
 or what a pydantic model validated (:func:`from_validated`) is turned into instances by
-walking the classes' field types: a mapping becomes the class a field names, a list or
+walking the records' field types: a mapping becomes the record a field names, a list or
 mapping of them their instances. Nothing is checked here; a test compares the result
 with what pydantic builds on every declaration and policy the project ships.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import types
 import typing
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from prodgate.manifest.model import ALIAS
+from prodgate.record import Record, fields
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-T = TypeVar("T", bound="DataclassInstance")
+R = TypeVar("R", bound=Record)
 
 
-def construct(cls: type[T], data: dict[str, Any]) -> T:
-    """``cls`` from valid ``data`` (keys by name or by alias), nested classes included."""
+def construct(cls: type[R], data: dict[str, Any]) -> R:
+    """``cls`` from valid ``data`` (keys by name or by alias), nested records included."""
     values: dict[str, Any] = {}
-    for name, key, tp in _fields(cls):
+    for f in fields(cls):
+        key = f.metadata.get(ALIAS, f.name)
         if key in data:
-            values[name] = _value(tp, data[key])
-        elif name in data:
-            values[name] = _value(tp, data[name])
+            values[f.name] = _value(f.type, data[key])
+        elif f.name in data:
+            values[f.name] = _value(f.type, data[f.name])
     return cls(**values)
 
 
-def from_validated(cls: type[T], model: Any) -> T:
+def from_validated(cls: type[R], model: Any) -> R:
     """``cls`` from a pydantic model instance that validated the same data."""
     return construct(cls, model.model_dump())
 
 
-@cache
-def _fields(cls: type[Any]) -> tuple[tuple[str, str, Any], ...]:
-    """(name, key in the data, resolved type) of each field of a dataclass."""
-    hints = typing.get_type_hints(cls)
-    return tuple(
-        (f.name, f.metadata.get(ALIAS, f.name), hints[f.name]) for f in dataclasses.fields(cls)
-    )
+def _is_record(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Record)
 
 
 def _value(tp: Any, value: Any) -> Any:
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+    if _is_record(tp):
         return construct(tp, value)
     origin = typing.get_origin(tp)
     if origin is list:
@@ -67,8 +59,8 @@ def _value(tp: Any, value: Any) -> Any:
 
 
 def _fits(tp: Any, value: Any) -> bool:
-    """Which branch of a union valid ``value`` belongs to (classes take mappings)."""
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+    """Which branch of a union valid ``value`` belongs to (records take mappings)."""
+    if _is_record(tp):
         return isinstance(value, dict)
     origin = typing.get_origin(tp)
     if origin is list:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prodgate.findings import Severity
+from prodgate.record import as_dict
 from prodgate.report import AssetResult, EvalSummary, Report
 
 INVENTORY_VERSION = 1
@@ -258,7 +259,7 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         stage=a.stage,
         owner=owner,
         business_owner=business,
-        risk=asdict(d.risk) if d is not None else {},
+        risk=as_dict(d.risk) if d is not None else {},
         models=tuple(Model(m.provider, m.name, m.version) for m in d.models) if d is not None else (),
         data_sources=tuple(DataSource(s.name, s.classification, s.personal_data) for s in d.data_sources)
         if d is not None

@@ -1,4 +1,4 @@
-"""What the gate works with of one ``ai-asset.yaml`` (schema v1): plain, frozen classes.
+"""What the gate works with of one ``ai-asset.yaml`` (schema v1): plain, frozen records.
 
 The contract itself (types, patterns, enumerations, unknown keys) is stated once, in the
 pydantic models of :mod:`prodgate.manifest.pydantic_model`, from which the JSON Schema is
@@ -7,13 +7,15 @@ nearly every declaration is valid; so the rules see these plain classes instead,
 by :func:`prodgate.construct.construct` from data the quick check of
 :mod:`prodgate.quickschema` accepted, or from what pydantic validated when it was not
 sure. A test keeps the fields here and there the same.
+
+Annotations are not postponed here: :mod:`prodgate.record` reads the field types as
+declared (see there why these are records, not dataclasses).
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Literal
+
+from prodgate.record import Record, field
 
 API_VERSION = "prodgate/v1"
 
@@ -43,42 +45,36 @@ ALIAS = "alias"
 
 
 
-@dataclass(frozen=True, kw_only=True)
-class Person:
+class Person(Record):
     name: str
     email: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class Owner(Person):
     team: str | None = None
     github: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Risk:
+class Risk(Record):
     customer_facing: bool = False
     regulated: bool = False
     autonomy: Autonomy = "human-in-the-loop"
     decisions_about_people: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelRef:
+class ModelRef(Record):
     provider: str
     name: str
     version: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class DataSource:
+class DataSource(Record):
     name: str
     classification: Classification
     personal_data: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Eval:
+class Eval(Record):
     name: str
     results: str
     format: EvalFormat = "auto"
@@ -88,8 +84,7 @@ class Eval:
     inputs: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Approver:
+class Approver(Record):
     """An approver named with the GitHub account whose review on the pull request
     proves the approval (the policy may require that: ``exceptions.verify``)."""
 
@@ -111,8 +106,7 @@ def approver_login(value: str | Approver) -> str | None:
     return value.login if isinstance(value, Approver) else None
 
 
-@dataclass(frozen=True, kw_only=True)
-class AssetException:
+class AssetException(Record):
     requirement: str
     reason: str
     ticket: str
@@ -122,13 +116,11 @@ class AssetException:
     owners: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Review:
+class Review(Record):
     last_reviewed: dt.date
 
 
-@dataclass(frozen=True, kw_only=True)
-class Asset:
+class Asset(Record):
     """One AI system: the root of ``ai-asset.yaml``."""
 
     api_version: Literal["prodgate/v1"] = field(metadata={ALIAS: "apiVersion"})

@@ -1,5 +1,5 @@
 """What the gate works with of a policy (``apiVersion: prodgate/policy/v1``): plain,
-frozen classes.
+frozen records (:mod:`prodgate.record`; annotations are not postponed here).
 
 Policy facts are data: which artifacts exist and what they must contain, which
 requirement applies to which (tier, stage, gate), which risk facts raise the tier or add
@@ -13,13 +13,11 @@ pydantic: it is built straight into these classes (:func:`prodgate.construct.con
 A test keeps the fields here and there the same.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
 from typing import Literal
 
 from prodgate.linear import Lines, compile_pattern
 from prodgate.manifest.model import ALIAS, STAGES, Tier
+from prodgate.record import Record, field
 
 StageSpec = Literal["sandbox", "pilot", "production", "retired", "active", "all"]
 ACTIVE: tuple[str, ...] = ("sandbox", "pilot", "production")
@@ -52,8 +50,7 @@ def expand_stages(specs: list[StageSpec] | StageSpec) -> frozenset[str]:
 Cells = dict[Tier, list[StageSpec] | StageSpec]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Placeholder:
+class Placeholder(Record):
     text: str | None = None
     regex: str | None = None
     word: bool = False
@@ -72,8 +69,7 @@ class Placeholder:
         return self.label or (f'"{self.text}"' if self.text is not None else f"/{self.regex}/")
 
 
-@dataclass(frozen=True, kw_only=True)
-class HeadingSpec:
+class HeadingSpec(Record):
     """A required heading and the other titles that count as it (model cards written
     with the Hugging Face template say "Uses" where the policy says "Intended use")."""
 
@@ -85,8 +81,7 @@ def heading_specs(items: list[str | HeadingSpec]) -> list[HeadingSpec]:
     return [HeadingSpec(heading=i) if isinstance(i, str) else i for i in items]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ArtifactKind:
+class ArtifactKind(Record):
     title: str
     template: str | None = None
     required_headings: list[str | HeadingSpec] = field(default_factory=list)
@@ -94,8 +89,7 @@ class ArtifactKind:
     references: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Requirement:
+class Requirement(Record):
     title: str
     artifact: str | None = None
     check: Literal["owner", "business_owner", "evals", "review"] | None = None
@@ -107,15 +101,13 @@ class Requirement:
         return any(stage in expand_stages(c[tier]) for c in cells if tier in c)
 
 
-@dataclass(frozen=True, kw_only=True)
-class RiskFloor:
+class RiskFloor(Record):
     when: dict[str, FactValue]
     min_tier: Tier
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class RiskRequirement:
+class RiskRequirement(Record):
     title: str
     artifact: str
     when: dict[str, FactValue]
@@ -124,16 +116,14 @@ class RiskRequirement:
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvalRules:
+class EvalRules(Record):
     max_age_days: dict[Tier, int] = field(default_factory=dict)
     min_count: dict[Tier, int] = field(default_factory=dict)
     required_categories: dict[Tier, list[str]] = field(default_factory=dict)
     minimum_thresholds: dict[Tier, dict[str, str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExceptionRules:
+class ExceptionRules(Record):
     required_approvals: list[str] = field(default_factory=list)
     required_owners: list[str] = field(default_factory=list)
     max_days: dict[Tier, int] = field(default_factory=dict)
@@ -143,20 +133,17 @@ class ExceptionRules:
     verify: Literal["pull-request-reviews"] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class RuleOverride:
+class RuleOverride(Record):
     severity: Literal["error", "warning", "note"] | None = None
     enabled: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiscoveryExemption:
+class DiscoveryExemption(Record):
     path: str
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiscoveryRules:
+class DiscoveryRules(Record):
     """What ``prodgate discover`` and the check's discovery look for, and where not."""
 
     enabled: bool = True
@@ -165,8 +152,7 @@ class DiscoveryRules:
     exempt: list[DiscoveryExemption] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Policy:
+class Policy(Record):
     api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
     version: str = ""
