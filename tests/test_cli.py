@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from prodgate.manifest.schema import schema_json
 from prodgate.rules.doc import BEGIN, END, rules_markdown
 
@@ -200,3 +202,38 @@ def test_help_lists_every_check_format_and_the_default_stage() -> None:
     listed = _help("check").split("repeatable:")[1].split(";")[0]
     assert [n.strip() for n in listed.split(",")] == list(REPORTERS)
     assert "default: sandbox" in _help("init")
+
+
+@pytest.mark.parametrize(
+    ("argv", "written", "next_line"),
+    [
+        (["--tier", "team"], [], "next: fill in ai-asset.yaml (the merge gate asks for no document at tier team, "
+         "stage sandbox), then run `prodgate check {dir}`"),
+        (["--tier", "team", "--stage", "pilot"], ["model-card.md"], "next: fill in the stub, then run `prodgate check {dir}`"),
+        (["--tier", "departmental", "--stage", "production"], ["fallback-plan.md", "model-card.md", "monitoring-plan.md", "runbook.md", "security-review.md"],
+         "next: fill in the stubs, then run `prodgate check {dir}`"),
+    ],
+)
+def test_init_closing_hint_matches_what_was_written(  # type: ignore[no-untyped-def]
+    tmp_path: Path, run, argv: list[str], written: list[str], next_line: str
+) -> None:
+    target = tmp_path / "x"
+    code, out, _ = run("init", "--name", "x", *argv, "--owner", "Ada Lovelace <ada@example.com>", str(target))
+    assert code == 0
+    docs = target / "docs"
+    assert (sorted(p.name for p in docs.iterdir()) if docs.exists() else []) == written
+    assert out.splitlines()[-1] == next_line.format(dir=target)
+
+
+def test_init_closing_hint_when_every_stub_was_kept(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "x"
+    write(target, "docs/model-card.md", "# Model card\n\nOurs.\n")
+    code, out, _ = run("init", "--name", "x", "--tier", "team", "--stage", "pilot",
+                       "--owner", "Ada Lovelace <ada@example.com>", str(target))
+    assert code == 0
+    assert f"kept    {target / 'docs' / 'model-card.md'} (exists)" in out
+    assert "stub" not in out.splitlines()[-1]
+    assert out.splitlines()[-1] == (
+        "next: make sure the existing documents kept above say what the policy asks, "
+        f"then run `prodgate check {target}`"
+    )

@@ -78,11 +78,13 @@ def run_init(args: argparse.Namespace) -> int:
     target.write_text(text, encoding="utf-8")
     out = sys.stdout
     out.write(clean(f"created {target}") + "\n")
+    created = 0
     for kind, rel in artifacts.items():
         path = directory / rel
         if path.exists():
             out.write(clean(f"kept    {path} (exists)") + "\n")
             continue
+        created += 1
         spec = policy.policy.artifacts[kind]
         body = read_template(spec.template) if spec.template else f"# {spec.title}\n\n<fill in>\n"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +98,17 @@ def run_init(args: argparse.Namespace) -> int:
         out.write(clean(f"later: the deploy gate also requires {named}; add it under `artifacts:` before the first release") + "\n")
     if owner is None:
         out.write("note: no owner given and none in git config; fill in `owner:` in ai-asset.yaml\n")
-    out.write(clean(f"next: fill in the stubs, then run `prodgate check {directory}`") + "\n")
+    out.write(clean(f"next: {_next_step(created, len(artifacts), args)}, then run `prodgate check {directory}`") + "\n")
     return ec.PASSED
+
+
+def _next_step(created: int, required: int, args: argparse.Namespace) -> str:
+    """What to do before the first check, true to what was written."""
+    if created:
+        return "fill in the stub" if created == 1 else "fill in the stubs"
+    if required:
+        return "make sure the existing documents kept above say what the policy asks"
+    return f"fill in ai-asset.yaml (the merge gate asks for no document at tier {args.tier}, stage {args.stage})"
 
 
 def _required_kinds(args: argparse.Namespace, policy: object, gate: str) -> list[str]:
