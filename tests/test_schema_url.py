@@ -9,7 +9,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from prodgate import HOME, __version__
 from prodgate.manifest.schema import REPOSITORY, schema_dict, schema_url
+from prodgate.reporters.links import DOCS_URL, links_from_env
 
 from conftest import REPO
 
@@ -40,3 +42,19 @@ def test_schemastore_catalogue_entry() -> None:
     assert set(entry) == {"name", "description", "fileMatch", "url"}
     assert entry["fileMatch"] == ["ai-asset.yaml", "ai-asset.yml"]
     assert entry["url"] == schema_url()
+
+
+def test_schema_address_and_rule_links_derive_from_the_one_home() -> None:
+    """The schema's address and the reports' rule links name the same repository, the
+    project's home, at the installed version's tag."""
+    assert HOME == "https://github.com/prodgate/prodgate"
+    assert REPOSITORY == "prodgate/prodgate"
+    assert schema_url() == f"https://raw.githubusercontent.com/prodgate/prodgate/v{__version__}/schema/ai-asset.schema.json"
+    assert f"{HOME}/blob/v{__version__}/README.md" == DOCS_URL
+    assert links_from_env({}, None).rule("PG301") == f"{HOME}/blob/v{__version__}/README.md#pg301"
+    other = "https://ghe.example/platform/prodgate/blob/v1/README.md"
+    assert links_from_env({"PRODGATE_DOCS_URL": other}, None).rule("PG301") == f"{other}#pg301"
+    # The committed copies (schema/, the packaged schema, the catalogue entry) say the same.
+    for committed in ("schema/ai-asset.schema.json", "src/prodgate/manifest/ai-asset.schema.json"):
+        assert json.loads((REPO / committed).read_text())["$id"] == schema_url(), committed
+    assert "acme/prodgate" not in (REPO / "README.md").read_text()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prodgate import __version__
+from prodgate import HOME, __version__
 
-REPOSITORY = "acme/prodgate"
-"""Where prodgate is published (the README's pre-commit example names the same)."""
+REPOSITORY = HOME.removeprefix("https://github.com/")
+"""``owner/name`` of the project's repository (:data:`prodgate.HOME`)."""
 
 
 def schema_url(version: str = __version__) -> str:

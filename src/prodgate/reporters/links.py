@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from prodgate import __version__
+from prodgate import HOME, __version__
 from prodgate.findings import Location
 
-PROJECT_URL = "https://github.com/prodgate/prodgate"
-DOCS_URL = f"{PROJECT_URL}/blob/v{__version__}/README.md"
+DOCS_URL = f"{HOME}/blob/v{__version__}/README.md"
 """The README whose rule table has an anchor per rule id (``#pg301``)."""
 
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
