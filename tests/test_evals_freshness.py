@@ -469,3 +469,24 @@ def test_last_change_across_merges_is_what_git_log_finds(tmp_path: Path) -> None
         expected = git(root, "log", "-1", "--format=%H", "--", name)
         found = history.last_change(name)
         assert found is not None and found.sha == expected, name
+
+
+def test_history_is_read_without_gitpython(tmp_path: Path) -> None:
+    """Freshness is judged with plain git processes: GitPython's import alone cost more
+    than the rest of a one-asset run."""
+    import sys
+
+    root = checkout(tmp_path)
+    write(root, "prompts/reply.txt", "Draft a short, polite reply to: {{ticket}}\n")
+    commit(root, "Shorter replies", when="2026-11-21T09:00:00+00:00")
+    code = (
+        "import io, json, sys, contextlib\n"
+        "from prodgate.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    rc = main(['check', '.', '--format', 'json', '--today', {TODAY!r}, '--no-discover'])\n"
+        "rules = [f['rule_id'] for f in json.loads(out.getvalue())['findings']]\n"
+        "print(rc, rules, 'git' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "1 ['PG309'] False"

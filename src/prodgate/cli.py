@@ -2,7 +2,7 @@
 
 Parsing is kept apart from execution (each command is a function taking the parsed
 namespace), and each command imports what it needs when it runs, so ``prodgate
-explain`` never loads pydantic and ``check`` never loads GitPython or requests.
+explain`` never loads pydantic and ``check`` never loads requests unless it fetches.
 """
 
 from __future__ import annotations

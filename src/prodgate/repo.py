@@ -1,9 +1,9 @@
 """The repository: its root and its HEAD commit, found without starting git, and the
 files git tracks.
 
-Starting ``git`` or importing GitPython costs more than a whole check of a small
-repository, so the common facts are read from ``.git`` directly; GitPython is only
-imported by features that need history. Listing the tracked files is the one question
+Starting ``git`` costs more than a whole check of a small repository, so the common
+facts are read from ``.git`` directly; only features that need history start ``git``
+(:mod:`prodgate.evals.freshness`, :mod:`prodgate.gitobjects`). Listing the tracked files is the one question
 answered by a ``git`` process (:func:`git_ls_files`): the index knows, a walk does not.
 """
 

@@ -2,8 +2,9 @@
 what the eval measured (prompts, code, model settings, the declared models) changed
 after it.
 
-GitPython is imported here, inside :func:`open_history`, and only when a check
-actually needs history; nothing on the import path of the gate pulls it in.
+History is read with plain ``git`` processes, and only when a check actually needs
+it: one ``git log`` indexes the recent commits for every eval of a run (importing
+GitPython cost more than the whole rest of a one-asset run, so it is not used here).
 Everything degrades to "unknown" rather than failing: no checkout, no git binary, an
 untracked file.
 
@@ -23,6 +24,7 @@ import datetime as dt
 import heapq
 import os
 import posixpath
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +71,16 @@ class Change:
         return self.sha[:12]
 
 
-class History:
-    """The history of one checkout, queried with ``git log`` through GitPython."""
+class GitError(Exception):
+    """A git command failed; the message is what git said."""
 
-    def __init__(self, repo: Any) -> None:
-        self._repo = repo
-        self.top = Path(repo.working_tree_dir).resolve()
+
+class History:
+    """The history of one checkout, queried with ``git log``."""
+
+    def __init__(self, top: Path, common_dir: Path) -> None:
+        self.top = top.resolve()
+        self._common_dir = common_dir
         self._index: list[Change] | None = None
         self._complete = False
         self._position: dict[str, int] = {}
@@ -110,7 +116,7 @@ class History:
         """Commits whose parents a shallow clone lacks (empty for a full clone)."""
         if self._boundary is None:
             try:
-                text = (Path(self._repo.common_dir) / "shallow").read_text(encoding="utf-8")
+                text = (self._common_dir / "shallow").read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
             self._boundary = frozenset(line.strip() for line in text.splitlines() if line.strip())
@@ -197,7 +203,7 @@ class History:
 
         The run's index answers in memory (one ``git log`` for all evals); a range that
         reaches past the index is asked of git. The declaration's content at a commit
-        is read through GitPython's persistent object reader, not a new process.
+        is read (``git cat-file``) only for a commit that changed it after the results.
         """
         includes = [s for s in specs if not s.startswith(":(exclude")]
         if decl_rel is not None:
@@ -244,7 +250,7 @@ class History:
             if (
                 decl_rel is not None
                 and decl_rel in change.files
-                and self._models_changed(change.sha, decl_rel)
+                and self._models_changed(change, decl_rel)
             ):
                 return Staleness(Change(change.sha, change.when, decl_rel), partial)
         return Staleness(None, partial)
@@ -336,24 +342,44 @@ class History:
         inside = set(self._git("rev-list", f"{sha}..HEAD").split())
         return not boundary.isdisjoint(inside)
 
-    def _models_changed(self, sha: str, decl_rel: str) -> bool:
-        commit = self._repo.commit(sha)
-        if not commit.parents:
+    def _models_changed(self, change: Change, decl_rel: str) -> bool:
+        if not change.parents:
             return False
-        after = _models_at(commit, decl_rel)
-        before = _models_at(commit.parents[0], decl_rel)
+        after = self._models_at(change.sha, decl_rel)
+        before = self._models_at(change.parents[0], decl_rel)
         return after is not _UNKNOWN and before is not _UNKNOWN and after != before
 
+    def _models_at(self, sha: str, rel: str) -> Any:
+        """The ``models:`` of the declaration ``rel`` as committed in ``sha`` (its
+        stored bytes: ``cat-file`` applies no filter), or _UNKNOWN."""
+        try:
+            raw = self._run("cat-file", "blob", f"{sha}:{rel}")
+        except GitError:
+            return _UNKNOWN
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _UNKNOWN
+        loaded = load_yaml(text)
+        if isinstance(loaded, YamlProblem) or not isinstance(loaded.data, dict):
+            return _UNKNOWN
+        return loaded.data.get("models")
+
+    def _run(self, *args: str) -> bytes:
+        proc = subprocess.run(["git", *args], cwd=self.top, capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+        return proc.stdout
+
     def _git(self, *args: str) -> str:
-        out: str = self._repo.git.execute(["git", *args])
-        return out
+        """The output of ``git args`` as text, without its final newline."""
+        out = self._run(*args).decode("utf-8", "surrogateescape")
+        return out[:-1] if out.endswith("\n") else out
 
     def _log(self, *args: str) -> list[Change]:
-        from git.exc import GitCommandError
-
         try:
             out = self._git("log", "--format=%x00%H %ct %P", *args)
-        except GitCommandError:
+        except GitError:
             return []
         changes = []
         for block in out.split("\x00")[1:]:
@@ -402,22 +428,6 @@ def _coarse(includes: list[str]) -> list[str]:
 _UNKNOWN: Any = object()
 
 
-def _models_at(commit: Any, rel: str) -> Any:
-    try:
-        blob = commit.tree / rel
-        raw = blob.data_stream.read()
-    except (KeyError, ValueError, OSError):
-        return _UNKNOWN
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _UNKNOWN
-    loaded = load_yaml(text)
-    if isinstance(loaded, YamlProblem) or not isinstance(loaded.data, dict):
-        return _UNKNOWN
-    return loaded.data.get("models")
-
-
 def _literal(rel: str) -> str:
     return f":(literal){rel}"
 
@@ -444,23 +454,21 @@ def input_specs(
 
 def open_history(root: Path) -> History | None:
     """The history of the checkout at ``root``; None when there is none to read
-    (not a checkout, no git binary, a ``.git`` that is not a repository)."""
+    (not a checkout, no git binary, a ``.git`` that is not a repository, a bare
+    repository, a branch without commits)."""
     if not (root / ".git").exists():
         return None
     try:
-        import git
-    except ImportError:  # GitPython refuses to import without a git executable
+        # One process: the top level, where the repository keeps what its worktrees
+        # share (``shallow``), and the commit HEAD is on (which fails while unborn).
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel", "--git-common-dir", "--verify", "HEAD^{commit}"],
+            cwd=root, capture_output=True, check=False,
+        )
+    except OSError:
         return None
-    try:
-        repo = git.Repo(root)
-        if repo.bare or repo.working_tree_dir is None:
-            return None
-        repo.head.commit  # noqa: B018 - an unborn branch has no history to read
-    except (
-        git.exc.InvalidGitRepositoryError,
-        git.exc.NoSuchPathError,
-        git.exc.GitCommandError,
-        ValueError,
-    ):
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if proc.returncode != 0 or len(lines) != 3:
         return None
-    return History(repo)
+    top = Path(lines[0])
+    return History(top, (root / lines[1]).resolve())

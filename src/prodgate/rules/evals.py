@@ -292,7 +292,7 @@ def _model(judge: _Judge, item: _Read) -> None:
 
 
 class _History:
-    """The checkout's history, opened on first need (GitPython is imported then)."""
+    """The checkout's history, opened on first need (a run without evals starts no git)."""
 
     _KEY = "evals.history"
 
