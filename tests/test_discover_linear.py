@@ -14,13 +14,21 @@ import re
 import pytest
 
 from prodgate.discovery import catalogue, code, lexer, manifests
-from prodgate.discovery.safe_regex import MAX_PATHS, UnsafePattern, compile_safe, paths_bound
+from prodgate.discovery.safe_regex import (
+    MAX_PATHS,
+    LazyPattern,
+    UnsafePattern,
+    compile_safe,
+    paths_bound,
+)
 
 
 def _module_patterns() -> list[re.Pattern[str]]:
     out = []
     for module in (code, lexer, manifests):
         for value in vars(module).values():
+            if isinstance(value, LazyPattern):
+                value = value.compiled
             if isinstance(value, re.Pattern):
                 out.append(value)
             elif isinstance(value, dict):
@@ -63,3 +71,49 @@ def test_hostile_text_is_lexed_and_scanned_in_one_pass() -> None:
         assert len(lexed.code) == len(text)
         list(code.javascript("x.ts", text, cat))
         list(code.python("x.py", text, cat))
+
+
+# -- which Python files are parsed ------------------------------------------------------
+FULLWIDTH_OPENAI = "".join(chr(ord(c) + 0xFEE0) for c in "openai")
+MAY_USE = {
+    "import openai\n": True,
+    "import os, openai\n": True,
+    "import os, \\\n    openai\n": True,
+    "import os \\\r\n  ,openai\n": True,
+    "import a, \\\n b, \\\n torch\n": True,
+    "from google import genai\n": True,
+    "from \\\n openai import OpenAI\n": True,
+    "x = 1; import torch\n": True,
+    "if x:\n    import torch\n": True,
+    "import langchain_core.messages\n": True,
+    "import " + FULLWIDTH_OPENAI + "\n": True,  # NFKC: Python reads it as openai
+    "import importlib\nimportlib.import_module(\n    'openai')\n": True,
+    "m = __import__(\"torch\")\n": True,
+    'URL = "https://api.openai.com/v1"\n': True,
+    "x = together, openai\n": False,
+    '"""Merged together from the parts."""\n': False,
+    "from .openai import helper\n": False,
+    "import openai_helpers\n": False,
+    'name = "openai"\n': False,
+    "import json\nfoo(together=1)  # openai\n": False,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), MAY_USE.items())
+def test_python_files_are_parsed_only_when_they_can_show_use(text: str, expected: bool) -> None:
+    cat = catalogue.build()
+    assert code.python_may_use(text, cat) is expected
+    # Never a detection missed: whatever a parse would find, the file is parsed for.
+    assert bool(list(code.python("x.py", text, cat))) <= expected
+
+
+def test_the_parse_decision_is_linear_on_hostile_text() -> None:
+    import time
+
+    cat = catalogue.build()
+    n = 200_000
+    for text in ("openai, " * n, "x " + "\\\n openai," * n, "openai\\\n" * n, "import " + "\\\n" * n + "x",
+                 (FULLWIDTH_OPENAI + ", ") * n, "import x, openai_h\n" * n):
+        start = time.perf_counter()
+        assert code.python_may_use(text, cat) is False
+        assert time.perf_counter() - start < 1.0

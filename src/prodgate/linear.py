@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 MAX_PATTERN_MEMORY = 32 << 20
@@ -43,6 +43,8 @@ class Pattern(Protocol):
     def match(self, text: str | bytes) -> Match | None: ...
 
     def fullmatch(self, text: str | bytes) -> Match | None: ...
+
+    def finditer(self, text: str | bytes) -> Iterator[Match]: ...
 
 
 class PatternError(ValueError):

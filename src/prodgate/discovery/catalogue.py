@@ -13,9 +13,12 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery.safe_regex import compile_safe
+
+if TYPE_CHECKING:
+    from prodgate.linear import Pattern
 
 FIELDS = (
     "python", "npm", "pypi", "go", "maven", "jvm", "nuget", "dotnet", "cargo", "rust",
@@ -229,10 +232,52 @@ class Catalogue:
     def prefilter(self) -> Any:
         return _alternation([re.escape(t) for t in self._minimal_tokens], "", "", binary=True)
 
+    # The searches that decide whether a file is parsed or lexed run on every
+    # candidate file, so they use RE2 (linear time, and a DFA that is far faster than
+    # ``re`` on an alternation of many words).
+    @functools.cached_property
+    def literals(self) -> Pattern:
+        """Any literal that strings, code or configuration show use by (hosts, URL
+        paths, credential variables, model prefixes, SDK constants, boto3 services):
+        without one, only an import can make a source file use AI, and configuration
+        shows none."""
+        from prodgate.linear import compile_pattern
+
+        found: set[str] = set()
+        for sig in self.signatures.values():
+            v = sig.values
+            for key in ("urls", "env", "models", "constants", "boto3"):
+                found.update(v[key])
+            found.update(max(h.split("*"), key=len) for h in v["hosts"])
+        literals = _minimal(t for t in found if t)
+        return compile_pattern("|".join(re.escape(t) for t in literals) if literals else "[^\\x00-\\x{10FFFF}]")
+
+    @functools.cached_property
+    def python_imports(self) -> tuple[Pattern, Pattern]:
+        """Where a Python file can import a catalogue module: its top-level package
+        right after ``import`` or ``from`` (blanks and backslash continuations between),
+        or after a comma on a line that an ``import`` starts (``import os, openai``);
+        and, for files that import dynamically, a string starting with one."""
+        from prodgate.linear import compile_pattern
+
+        names = [name.split(".", 1)[0] for sig in self.signatures.values() for name in sig.values["python"]]
+        # "openai" is a whole name ("openai_helpers" is another package); "langchain_*" a prefix.
+        whole = sorted({n for n in names if n and "*" not in n}, key=lambda r: (-len(r), r))
+        prefixes = sorted({n.rstrip("*") for n in names if n.endswith("*") and n.rstrip("*")})
+        body = "|".join([*(re.escape(r) + r"\b" for r in whole), *(re.escape(p) for p in prefixes)]) or "[^\\x00-\\x{10FFFF}]"
+        gap = r"(?:[ \t\f\r]|\\\r?\n)"
+        imported = compile_pattern(
+            rf"\b(?:import|from){gap}+(?:{body})|\bimport\b(?:[^\n]|\\\r?\n)*,{gap}*(?:{body})"
+        )
+        return imported, compile_pattern(f"[\"'](?:{body})")
+
     def compile_all(self) -> Catalogue:
         """Compile every pattern now: what checking a policy's signatures needs, so
         that one making a pattern unsafe is refused with the policy, not mid-scan."""
-        for pattern in (self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter):
+        for pattern in (
+            self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter,
+            self.literals, self.python_imports,
+        ):
             assert pattern is not None
         assert self._host_res is not None
         return self

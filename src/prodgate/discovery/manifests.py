@@ -19,7 +19,7 @@ from typing import Any
 
 from prodgate.discovery.catalogue import Catalogue, Signature, _Prefixes, normalise_pypi
 from prodgate.discovery.model import Detection
-from prodgate.discovery.safe_regex import compile_safe
+from prodgate.discovery.safe_regex import LazyPattern, compile_safe
 
 tomllib: Any
 try:  # Python 3.11+
@@ -27,9 +27,9 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - Python 3.10: the lexical fallback reads TOML
     tomllib = None
 
-_REQ_NAME = compile_safe(r"^[ \t]{0,40}([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
-_EGG = compile_safe(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
-_WORD = compile_safe(r"@?[A-Za-z0-9][A-Za-z0-9._/-]{0,300}")
+_REQ_NAME = LazyPattern(r"^[ \t]{0,40}([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
+_EGG = LazyPattern(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
+_WORD = LazyPattern(r"@?[A-Za-z0-9][A-Za-z0-9._/-]{0,300}")
 
 
 def kind_of(rel: str) -> str | None:
@@ -308,7 +308,7 @@ def _packagelock(text: str, cat: Catalogue) -> Iterator[Entry]:
     yield from _entries(dict.fromkeys(names), cat.npm.find, lambda name: lines.of(name, quoted=True))
 
 
-_QUOTED = compile_safe(r"[\"']((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})[\"'@]")
+_QUOTED = LazyPattern(r"[\"']((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})[\"'@]")
 
 
 def _fallback_quoted(text: str, cat: Catalogue) -> Iterator[Entry]:
@@ -319,7 +319,7 @@ def _fallback_quoted(text: str, cat: Catalogue) -> Iterator[Entry]:
                 yield sig, m.group(1), n
 
 
-_YARN_KEY = compile_safe(r"^\"?((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})@")
+_YARN_KEY = LazyPattern(r"^\"?((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})@")
 
 
 def _yarnlock(text: str, cat: Catalogue) -> Iterator[Entry]:
@@ -332,7 +332,7 @@ def _yarnlock(text: str, cat: Catalogue) -> Iterator[Entry]:
                 yield sig, m.group(1), n
 
 
-_PNPM_KEY = compile_safe(r"^[ \t]{1,16}['\"]?/?((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})(?:@|['\"]?:)")
+_PNPM_KEY = LazyPattern(r"^[ \t]{1,16}['\"]?/?((?:@[A-Za-z0-9._-]{1,100}/)?[A-Za-z0-9._-]{1,200})(?:@|['\"]?:)")
 
 
 def _pnpmlock(text: str, cat: Catalogue) -> Iterator[Entry]:
@@ -343,7 +343,7 @@ def _pnpmlock(text: str, cat: Catalogue) -> Iterator[Entry]:
 
 
 # -- Go -----------------------------------------------------------------------------------
-_GOMOD = compile_safe(r"^[ \t]{0,20}(?:require[ \t]{1,20})?([A-Za-z0-9._~/-]{1,300})[ \t]{1,20}v[0-9]")
+_GOMOD = LazyPattern(r"^[ \t]{0,20}(?:require[ \t]{1,20})?([A-Za-z0-9._~/-]{1,300})[ \t]{1,20}v[0-9]")
 
 
 def _gomod(text: str, cat: Catalogue) -> Iterator[Entry]:
@@ -362,12 +362,12 @@ def _gosum(text: str, cat: Catalogue) -> Iterator[Entry]:
 
 
 # -- JVM and .NET ---------------------------------------------------------------------------
-_XML_TAG = compile_safe(r"<(groupId|artifactId)>[ \t]{0,10}([A-Za-z0-9._-]{1,200})[ \t]{0,10}</")
-_GRADLE = compile_safe(r"[\"']([A-Za-z0-9._-]{1,200}):([A-Za-z0-9._-]{1,200})(?::[^\"'\n]{0,100})?[\"']")
-_GRADLE_MAP = compile_safe(
+_XML_TAG = LazyPattern(r"<(groupId|artifactId)>[ \t]{0,10}([A-Za-z0-9._-]{1,200})[ \t]{0,10}</")
+_GRADLE = LazyPattern(r"[\"']([A-Za-z0-9._-]{1,200}):([A-Za-z0-9._-]{1,200})(?::[^\"'\n]{0,100})?[\"']")
+_GRADLE_MAP = LazyPattern(
     r"group[ \t]{0,5}[:=][ \t]{0,5}[\"']([A-Za-z0-9._-]{1,200})[\"'][ \t]{0,5},[ \t]{0,5}(?:name|module)[ \t]{0,5}[:=][ \t]{0,5}[\"']([A-Za-z0-9._-]{1,200})[\"']"
 )
-_NUGET = compile_safe(r"<[Pp]ackage(?:Reference|Version)?[ \t][^>\n]{0,300}?(?:Include|Update|id)[ \t]{0,5}=[ \t]{0,5}\"([A-Za-z0-9._-]{1,200})\"")
+_NUGET = LazyPattern(r"<[Pp]ackage(?:Reference|Version)?[ \t][^>\n]{0,300}?(?:Include|Update|id)[ \t]{0,5}=[ \t]{0,5}\"([A-Za-z0-9._-]{1,200})\"")
 
 
 def _maven(cat: Catalogue, group: str, artifact: str) -> Signature | None:

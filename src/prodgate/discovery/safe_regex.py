@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from typing import Any, AnyStr
+import sys
+from collections.abc import Iterator
+from typing import Any, AnyStr, Generic
 
 MAX_PATHS = 1_000_000
 """The largest per-position bound a pattern may have."""
@@ -46,6 +48,40 @@ def compile_safe(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     if bound > MAX_PATHS:
         raise UnsafePattern(f"pattern may try {bound:,} paths per position (limit {MAX_PATHS:,})")
     return re.compile(pattern, flags)
+
+
+class LazyPattern(Generic[AnyStr]):
+    """A pattern checked and compiled by :func:`compile_safe` when it is first used.
+
+    Detectors keep their patterns at module level; a scan that meets no Go file never
+    pays for the Go patterns, and the command starts sooner. A pattern without a bound
+    fails on first use, and the test suite uses every one.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, pattern: AnyStr, flags: int = 0) -> None:
+        self._source: AnyStr = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[AnyStr] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[AnyStr]:
+        if self._compiled is None:
+            self._compiled = compile_safe(self._source, self._flags)
+        return self._compiled
+
+    def finditer(self, string: AnyStr, pos: int = 0) -> Iterator[re.Match[AnyStr]]:
+        return self.compiled.finditer(string, pos)
+
+    def search(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[AnyStr] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def match(self, string: AnyStr, pos: int = 0) -> re.Match[AnyStr] | None:
+        return self.compiled.match(string, pos)
+
+    def fullmatch(self, string: AnyStr, pos: int = 0) -> re.Match[AnyStr] | None:
+        return self.compiled.fullmatch(string, pos)
 
 
 _SAMPLE = "".join(chr(c) for c in range(128)) + "\u00e9\u00a0\u0663\u4e00"

@@ -294,7 +294,8 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     if kind.startswith("manifest:"):
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
-        yield from code.python(rel, text, cat)
+        if code.python_may_use(text, cat):
+            yield from code.python(rel, text, cat)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
     elif kind == "javascript":
@@ -307,6 +308,8 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
         yield from code.dotnet(rel, text, cat)
     elif kind == "rust":
         yield from code.rust(rel, text, cat)
+    elif kind.startswith(("code-", "config-")) and cat.literals.search(text) is None:
+        return  # strings, credentials, constants and values: none of the catalogue's literals
     elif kind == "code-c":
         yield from code.generic(rel, text, cat, C_STYLE)
     elif kind == "code-hash":
