@@ -53,11 +53,14 @@ def run_register(args: argparse.Namespace) -> int:
 
 
 def _files(targets: list[str]) -> list[Path] | str:
+    """The files named, and the ``*.json`` files in the folders named (not following
+    links to folders), each folder's in path order."""
     out: list[Path] = []
     for t in targets:
         p = Path(t)
         if p.is_dir():
-            out.extend(sorted((f for f in p.rglob("*.json") if f.is_file()), key=lambda f: f.parts))
+            found = [Path(root, name) for root, _dirs, names in os.walk(p) for name in names if name.endswith(".json")]
+            out.extend(sorted((f for f in found if f.is_file()), key=lambda f: f.parts))
         elif p.is_file():
             out.append(p)
         else:

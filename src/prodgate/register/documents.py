@@ -46,12 +46,12 @@ class Refused(Exception):
 def read(path: Path, repository: str | None = None) -> Document:
     """Read and check one file. Raises :class:`Refused`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise Refused(f"{path}: {size} bytes is more than the {MAX_BYTES} a report or inventory may have")
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # one open, and a file growing while read is still capped
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise Refused(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_BYTES:
+        raise Refused(f"{path}: more than the {MAX_BYTES} bytes a report or inventory may have")
     return parse(raw, str(path), repository)
 
 
@@ -193,15 +193,23 @@ def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository:
             for d in _l(a["data_sources"]):
                 sources.append(f"{_s(_d(d), 'name')} ({_s(d, 'classification')})")
                 personal = _b(d, "personal_data") or personal
-            gate_of, review = _d(a["gate"]), _d(a["review"])
-            tier, effective, stage = _s(a, "tier"), _s(a, "effective_tier"), _s(a, "stage")
+            # inline checks: this runs for every asset of every file
+            tier, effective, stage = a["tier"], a["effective_tier"], a["stage"]
             if tier not in TIERS or effective not in TIERS or stage not in STAGES:
                 return None
-            asset_name = _s(a, "name", 128)
+            asset_name, path = a["name"], a["path"]
+            if type(asset_name) is not str or len(asset_name) > 128 or type(path) is not str or len(path) > 4096:
+                return None
+            gate_of, review = a["gate"], a["review"]
+            if type(gate_of) is not dict or type(review) is not dict:
+                return None
+            passed, errors, warnings, overdue = gate_of["passed"], gate_of["errors"], gate_of["warnings"], review["overdue"]
+            if type(passed) is not bool or type(errors) is not int or type(warnings) is not int or type(overdue) is not bool:
+                return None
             doc.assets.append(
                 {
                     "name": asset_name,
-                    "path": _s(a, "path"),
+                    "path": path,
                     "tier": tier,
                     "effective_tier": effective,
                     "stage": stage,
@@ -211,11 +219,11 @@ def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository:
                     "models": "; ".join(models),
                     "data_sources": "; ".join(sources),
                     "personal_data": personal,
-                    "passed": _b(gate_of, "passed"),
-                    "errors": _i(gate_of, "errors"),
-                    "warnings": _i(gate_of, "warnings"),
+                    "passed": passed,
+                    "errors": errors,
+                    "warnings": warnings,
                     "next_review": _quick_date(_os(review, "next_due", 10)),
-                    "review_overdue": _b(review, "overdue"),
+                    "review_overdue": overdue,
                 }
             )
             for e in _l(a["exceptions"]):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -27,7 +28,10 @@ from importlib import resources
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from prodgate import __version__
+from prodgate.hygiene import visible
 from prodgate.register.documents import STAGES, TIERS
 from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView
 
@@ -46,7 +50,6 @@ class Chart:
 
 def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LINK) -> None:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
 
     folder = resources.files("prodgate.register") / "templates"
     env = Environment(
@@ -59,11 +62,11 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
     if "</script" in script.lower() or "<!--" in script:  # pragma: no cover - a fixed file
         raise AssertionError("register.js would end its <script> element early")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    for a in view.assets:
-        a["link"] = _link(link_template, a)
     charts = [Chart(title, Markup(svg)) for title, svg in _charts(view)]
+    link = _Links(link_template)
     page = env.get_template("register.html.j2").render(
         view=view,
+        asset_rows=Markup("".join(_asset_row(a, link(a)) for a in view.assets)),
         charts=charts,
         script=Markup(script),
         script_hash=f"sha256-{digest}",
@@ -76,23 +79,48 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
     out.write(page)
 
 
+def _asset_row(a: dict[str, Any], link: str) -> str:
+    """One row of the asset table, which has a row per asset of every repository (50,000
+    in a large register): written here rather than in the template, where Jinja2's
+    attribute lookups took most of the page's time. Every value goes through
+    :func:`_text`, as every value printed by the template goes through ``finalize``
+    and autoescape."""
+    name = _text(a["name"])
+    gate = "passed" if a["gate"] == "passed" else "failed"
+    overdue = bool(a["review_overdue"])
+    shown_name = f'<a href="{_text(link)}" rel="noopener noreferrer">{name}</a>' if link else name
+    declared = f' <span class="muted">(declared {_text(a["tier"])})</span>' if a["tier"] != a["effective_tier"] else ""
+    return (
+        f'<tr data-tier="{_text(a["effective_tier"])}" data-stage="{_text(a["stage"])}" '
+        f'data-gate="{gate}{" overdue" if overdue else ""}"><td>{_text(a["repository"])}</td>'
+        f"<td>{shown_name}"
+        f'<br><code class="muted">{_text(a["path"])}</code></td>'
+        f'<td>{_text(a["effective_tier"])}{declared}</td><td>{_text(a["stage"])}</td><td>{_text(a["owner"])}</td>'
+        f'<td>{_text(a["models"])}</td><td class="{gate}">{gate}</td>'
+        f'<td class="{"overdue" if overdue else ""}">{_text(a["next_review"]) or ("overdue" if overdue else "")}</td></tr>\n'
+    )
+
+
+def _text(value: Any) -> str:
+    """Text for HTML: made visible, then escaped for an element or a quoted attribute
+    (``&<>"'``, as autoescape does)."""
+    return html.escape(visible(value if isinstance(value, str) else str(value)), quote=True)
+
+
 def _shown(value: Any) -> Any:
     """Jinja2's ``finalize``: every printed string made visible (our own markup kept)."""
-    from markupsafe import Markup
-
-    from prodgate.hygiene import visible
-
     return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BLANK_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 def safe_href(url: str) -> str:
     """``url`` when a browser would follow it to an http(s) page (absolute, or relative
     to the page), else "". Whitespace and control characters anywhere refuse it:
     browsers drop them, so ``java<TAB>script:`` is ``javascript:`` to them."""
-    if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+    if not url or _BLANK_OR_CONTROL.search(url):
         return ""
     scheme = _SCHEME.match(url)
     if scheme is None:
@@ -113,16 +141,22 @@ def link_template_problem(template: str) -> str | None:
     return None
 
 
-def _link(template: str, a: dict[str, Any]) -> str:
-    if not template:
-        return ""
-    return safe_href(
-        template.format(
-            repository=quote(a["repository"], safe="/"),
-            commit=quote(a["commit"] or "HEAD", safe=""),
-            path=quote(a["path"], safe="/"),
-        )
-    )
+class _Links:
+    """Each asset's link from the template; a snapshot's repository and commit are
+    encoded once for all its assets."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.encoded: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def __call__(self, a: dict[str, Any]) -> str:
+        if not self.template:
+            return ""
+        key = (a["repository"], a["commit"])
+        if key not in self.encoded:
+            self.encoded[key] = (quote(a["repository"], safe="/"), quote(a["commit"] or "HEAD", safe=""))
+        repository, commit = self.encoded[key]
+        return safe_href(self.template.format(repository=repository, commit=commit, path=quote(a["path"], safe="/")))
 
 
 def _charts(view: RegisterView) -> list[tuple[str, str]]:
