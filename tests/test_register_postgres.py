@@ -133,3 +133,33 @@ def _check_exactly_once(files: list[Path], rows: list[tuple[object, ...]], n_ass
         name = d["repository"]["name"]
         newest[name] = max(newest.get(name, ""), d["generated_at"])
     assert {str(n): str(g) for n, g in latest} == newest  # each repository points at its newest
+
+
+def test_a_document_postgresql_refuses_costs_the_batch_nothing(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    """A real refusal by PostgreSQL (a trigger) in the middle of a batch: the batch is
+    rolled back and stored again file by file; only the refused document is missing, and
+    it is named with the database's reason."""
+    assert run("register", "--db", pg_url, "report", "--format", "json")[0] == 0  # create the register
+    schema = pg_url.rsplit("%3D", 1)[1]
+    with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}", autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION no_poison() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN IF NEW.name = 'poison' THEN RAISE EXCEPTION 'poison is not welcome'; END IF; RETURN NEW; END $$"
+        )
+        conn.execute("CREATE TRIGGER no_poison BEFORE INSERT ON assets FOR EACH ROW EXECUTE FUNCTION no_poison()")
+    files = registerdocs.write_many(tmp_path / "docs", 6)
+    poisoned = json.loads(files[3].read_text())
+    poisoned["assets"][0]["name"] = "poison"
+    files[3].write_text(json.dumps(poisoned))
+    code, out, err = run("register", "--db", pg_url, "add", str(tmp_path / "docs"))
+    assert code == 2
+    [line] = err.splitlines()  # the server's message and its context, on one line
+    assert line.startswith(f"prodgate: refused {files[3]}: the database refused it: poison is not welcome")
+    assert out == "register: 5 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}") as conn:
+        stored = {r[0] for r in conn.execute("SELECT source FROM snapshots")}
+        n_assets = conn.execute("SELECT count(*) FROM assets").fetchone()
+        n_repos = conn.execute("SELECT count(*) FROM repositories").fetchone()
+    assert stored == {str(f) for i, f in enumerate(files) if i != 3}
+    assert n_assets is not None and n_assets[0] == sum(len(json.loads(f.read_text())["assets"]) for i, f in enumerate(files) if i != 3)
+    assert n_repos is not None and n_repos[0] == 5

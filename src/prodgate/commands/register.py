@@ -89,7 +89,7 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
         nonlocal refused
         for (f, _doc), outcome in zip(batch, ingest_many(engine, [d for _f, d in batch]), strict=True):
             if outcome.action == "refused":
-                sys.stderr.write(f"prodgate: refused {f}: {outcome.problem}\n")
+                _say(f"refused {f}: {outcome.problem}")
                 refused += 1
                 continue
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
@@ -103,7 +103,7 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
         try:  # every file is checked before any of its rows is written
             doc = read(f, args.repository)
         except Refused as exc:
-            sys.stderr.write(f"prodgate: refused {exc}\n")
+            _say(f"refused {exc}")
             refused += 1
             continue
         if (doc.repository, doc.commit) in keys:
@@ -125,11 +125,20 @@ def _ingest(engine: Engine, load: Callable[[], Document], counts: dict[str, int]
     try:
         doc = load()
     except Refused as exc:
-        sys.stderr.write(f"prodgate: refused {exc}\n")
+        _say(f"refused {exc}")
         return None
     outcome = ingest(engine, doc)
     counts[outcome.action] = counts.get(outcome.action, 0) + 1
     return outcome
+
+
+def _say(text: str) -> None:
+    """One line on stderr per file not ingested. It quotes a file name, a value from the
+    file or the database's own words (several lines, for PostgreSQL): one neutralised
+    line each, so the next file's line cannot be forged and the runner acts on none."""
+    from prodgate.hygiene import message
+
+    sys.stderr.write(f"prodgate: {message(text)}\n")
 
 
 def _summary(counts: dict[str, int], refused: int) -> None:
@@ -178,7 +187,7 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
         if bar is not None:
             bar.update(1)
         if payload is None:
-            sys.stderr.write(f"prodgate: {path}: {problem}\n")
+            _say(f"{path}: {problem}")
             refused += 1
             continue
         if _ingest(engine, functools.partial(parse, payload, f"scan of {path}"), counts) is None:
