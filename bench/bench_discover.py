@@ -242,6 +242,59 @@ def bench(label: str, root: Path, reps: int, peer: bool, peer_timeout: float) ->
         print(f"  ai-bom / prodgate   = {more}{peer_time / med['prodgate']:.1f}x  (target >= {TARGET_PEER}x)", flush=True)
 
 
+def hostile_cases() -> dict[str, dict[str, str | bytes]]:
+    """The worst inputs of tests/test_discover_hostile.py, each a tree of its own."""
+    cell = {"cell_type": "code", "source": ["import openai\n", "x = 1\n" * 100]}
+    cells = [{"cell_type": "code", "source": [f"x{i} = {i}\n"]} for i in range(50_000)]
+    return {
+        "1 MB minified line": {"bundle.min.js": "var a=require('./x'),b=a.openai_like+'gpt-',c=OPENAI_API;" * 18_000
+                               + 'require("openai");'},
+        "1 MB Python list line": {"models.py": "MODELS = [" + '"gpt-4o", ' * 100_000 + "]\n"},
+        "100,000 imports": {"imports.py": "".join(f"import module_{i}\n" for i in range(100_000)) + "import openai\n"},
+        "nesting: MemoryError": {"deep.py": "x = " + "-" * 100_000 + "1\nimport openai\n"},
+        "nesting: RecursionError": {"deep.py": "x = a" + ".b" * 200_000 + "\nimport openai\n"},
+        "notebook nested 100,000 deep": {"bomb.ipynb": '{"cells": ' + "[" * 100_000 + "]" * 100_000 + ', "x": "openai"}'},
+        "notebook over 4 MiB": {"huge.ipynb": json.dumps({"cells": [cell] * 8_000})},
+        "notebook of 50,000 cells": {"many.ipynb": json.dumps({"cells": [*cells, cell]}, indent=1)},
+        "binary .py and .json": {"model.py": b"\x01" * 2048 + b"\x00\nimport openai\n",
+                                 "data.json": b'{"model": "gpt-4o"}\x00' + bytes(range(256)) * 40},
+    }
+
+
+def bench_hostile(reps: int) -> None:
+    """``prodgate discover`` on each hostile tree (median wall time, start-up included),
+    and on weights that are symlinks to /dev/zero and FIFOs (never read, never waited on)."""
+    print("\nhostile inputs (prodgate discover, median of", reps, "runs, start-up included):", flush=True)
+    with tempfile.TemporaryDirectory(prefix="prodgate-hostile-") as tmp:
+        cases = hostile_cases()
+        for n, (label, files) in enumerate(cases.items()):
+            root = Path(tmp) / f"case{n}"
+            root.mkdir()
+            for rel, content in files.items():
+                (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode())
+            _commit(root)
+            _time_case(label, root, reps)
+        links = Path(tmp) / "links"
+        links.mkdir()
+        (links / "model.safetensors").symlink_to("/dev/zero")
+        (links / "app.py").write_text("print(1)\n", encoding="utf-8")
+        _commit(links)
+        _time_case("weights linked to /dev/zero", links, reps)
+        fifos = Path(tmp) / "fifos"
+        fifos.mkdir()
+        for name in ("model.gguf", "weights.pt", "bot.py"):
+            os.mkfifo(fifos / name)
+        _time_case("FIFOs (outside git)", fifos, reps)
+
+
+def _time_case(label: str, root: Path, reps: int) -> None:
+    cmd = [str(BIN / "prodgate"), "discover", "--format", "json", "."]
+    times = [timed(cmd, root, timeout=60) for _ in range(reps)]
+    med = statistics.median(times)
+    flag = "" if med < 1.0 else "  (over 1 s)"
+    print(f"  {label:<32} {med:6.3f} s{flag}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=20_000, help="files in the generated tree")
@@ -250,7 +303,11 @@ def main() -> int:
                         help="a real source tree to copy (default: this environment's site-packages)")
     parser.add_argument("--no-peer", action="store_true", help="skip ai-bom")
     parser.add_argument("--peer-timeout", type=float, default=300.0, help="stop ai-bom after this many seconds")
+    parser.add_argument("--hostile", action="store_true", help="only time the hostile inputs")
     args = parser.parse_args()
+    if args.hostile:
+        bench_hostile(args.reps)
+        return 0
     peer = not args.no_peer and (BIN / "ai-bom").exists()
     if not peer and not args.no_peer:
         print("ai-bom is not installed (pip install -e '.[dev]'); timing prodgate and git grep only")

@@ -88,6 +88,43 @@ def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:
     return decode_text(raw)
 
 
+def read_regular(path: Path, limit: int, *, head: bool = False) -> tuple[int, bytes] | FileProblem:
+    """The size of a regular file and its bytes: all of them when the size is within
+    ``limit`` (none when it is over), or with ``head`` its first ``limit`` bytes.
+
+    Never follows a symlink (a link swapped in for a scanned file could point at
+    ``/dev/zero`` or out of the repository) and never waits: the file is opened
+    without blocking and anything but a regular file (a FIFO, a device, a socket) is
+    refused before a byte is read.
+    """
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            return FileProblem("not_file", "is a symlink")
+        return FileProblem("unreadable", f"cannot read: {exc.strerror or exc}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return FileProblem("not_file", "is not a regular file (a FIFO, a device or a socket)")
+        want = min(st.st_size, limit) if head else (st.st_size if st.st_size <= limit else 0)
+        chunks: list[bytes] = []
+        while want > 0:
+            chunk = os.read(fd, min(want, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        return st.st_size, b"".join(chunks)
+    except OSError as exc:
+        return FileProblem("unreadable", f"cannot read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+
+
 def decode_text(raw: bytes) -> str | FileProblem:
     """Decode bytes as UTF-8 text, refusing binary content."""
     if b"\x00" in raw[:8192]:

@@ -39,13 +39,14 @@ def run_discover(args: argparse.Namespace) -> int:
         return error(settings)
 
     from prodgate.discovery.catalogue import CatalogueError
-    from prodgate.discovery.render import render_json, render_sarif, render_text
     from prodgate.discovery.run import discover
 
     try:
         found = discover(root, paths, files, settings, _progress() if sys.stderr.isatty() else None)
     except CatalogueError as exc:
         return error(str(exc))
+    from prodgate.discovery.render import render_json, render_sarif, render_text
+
     try:
         target = Path(args.output).open("w", encoding="utf-8", newline="\n") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:

@@ -31,7 +31,8 @@ def _det(rel: str, line: int, kind: str, sig: Signature, match: str, model: str 
 def strings(rel: str, items: Iterable[tuple[int, str]], cat: Catalogue, *, env: bool) -> Iterator[Detection]:
     """Endpoints, model identifiers (and credentials when ``env``) in string literals,
     each given with the line it starts on."""
-    for line, value in items:
+    # The same string twice on a line (a generated list, a minified bundle) is one use.
+    for line, value in dict.fromkeys(items):
         yield from _in_text(rel, value, _offset_lines(line, value), cat, env=env, models=_model_like(value))
 
 
@@ -258,8 +259,9 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         if cell.get("cell_type") != "code" or not body:
             continue
         # IPython magics and shell escapes are not Python; blank them.
-        cleaned = ["" if b.lstrip().startswith(("%", "!", "?")) else b for b in body]
-        yield from python(rel, "\n".join(cleaned), cat, _cell_lines(lines))
+        cleaned = "\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body)
+        if python_may_use(cleaned, cat):  # as for a .py file: only cells that can show use are parsed
+            yield from python(rel, cleaned, cat, _cell_lines(lines))
 
 
 def _cell_lines(lines: list[int]) -> Callable[[int], int]:
@@ -271,7 +273,8 @@ def _locate(text: str, starts: tuple[int, ...], piece: str, cursor: int) -> tupl
     """Where the JSON string holding ``piece`` starts in the notebook, from ``cursor``."""
     import bisect
 
-    for encoded in (json.dumps(piece, ensure_ascii=False), json.dumps(piece)):
+    for ascii_only in (False, True):  # as written, then with \uXXXX escapes
+        encoded = json.dumps(piece, ensure_ascii=ascii_only)
         at = text.find(encoded, cursor)
         if at != -1:
             return at + len(encoded), bisect.bisect_right(starts, at)

@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prodgate.discovery import catalogue, judge, reconcile, scan
+from prodgate.discovery import catalogue, scan
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, Skipped
-from prodgate.discovery.reconcile import Coverage
-from prodgate.findings import Finding
+
+if TYPE_CHECKING:
+    # Attribution and judging are imported once the scan's git processes run.
+    from prodgate.discovery import judge
+    from prodgate.discovery.reconcile import Coverage
+    from prodgate.findings import Finding
 
 
 @dataclass
@@ -61,6 +65,8 @@ def discover(
     root = root.resolve()
     cat = load_catalogue(settings)
     result = scan.scan(root, cat, paths, files, progress)
+    from prodgate.discovery import judge, reconcile
+
     whole = files is None and (not paths or all(p.resolve() == root for p in paths))
     if whole:
         coverage = [reconcile.coverage_of(root, rel) for rel in result.declarations]
@@ -86,6 +92,8 @@ def findings(found: Discovery, checked: Iterable[str], *, unused_for: Iterable[s
     """PG801-PG804 for a gate run. ``checked`` are the declarations (repository-relative)
     the run checks, the only ones PG802 speaks about; ``unused_for`` those whose whole
     folder was scanned, the only ones PG803 can judge."""
+    from prodgate.discovery import judge
+
     checked = set(checked)
     mine = [c for c in found.coverage if c.declaration in checked]
     out = list(judge.undeclared(found.detections, found.exemptions))

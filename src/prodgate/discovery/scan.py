@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from prodgate.discovery import manifests, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, ScanResult, Skipped
+from prodgate.fsutil import FileProblem, read_regular
 
 if TYPE_CHECKING:
     import subprocess
@@ -224,7 +225,9 @@ def scan(
             continue
         if kind.startswith("weights:"):
             det = weights.detect(rel, root / rel, kind.split(":", 1)[1])
-            if det is not None:
+            if isinstance(det, FileProblem):
+                result.skipped.append(Skipped(rel, det.message))
+            elif det is not None:
                 result.detections.append(det)
             continue
         readers[rel] = kind
@@ -257,28 +260,24 @@ def _candidates(root: Path, readers: dict[str, str], cat: Catalogue, listing: _L
             continue
         if hits is not None and rel not in listing.untested:
             continue
-        full = root / rel
-        try:
-            if full.stat().st_size > cat.max_file_bytes:
-                found.append(rel)
-                continue
-            data = full.read_bytes()
-        except OSError:
+        read = read_regular(root / rel, cat.max_file_bytes)
+        if isinstance(read, FileProblem):
+            found.append(rel)  # reported as skipped when read
             continue
-        if cat.prefilter.search(data):
+        size, data = read
+        if size > cat.max_file_bytes or cat.prefilter.search(data):
             found.append(rel)
     return found
 
 
 def _read(path: Path, rel: str, cat: Catalogue, result: ScanResult) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > cat.max_file_bytes:
-            result.skipped.append(Skipped(rel, f"{size:,} bytes, over the scan limit of {cat.max_file_bytes:,}"))
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        result.skipped.append(Skipped(rel, f"cannot read: {exc.strerror or exc}"))
+    read = read_regular(path, cat.max_file_bytes)
+    if isinstance(read, FileProblem):
+        result.skipped.append(Skipped(rel, read.message))
+        return None
+    size, data = read
+    if size > cat.max_file_bytes:
+        result.skipped.append(Skipped(rel, f"{size:,} bytes, over the scan limit of {cat.max_file_bytes:,}"))
         return None
     if b"\x00" in data[:8192]:
         result.skipped.append(Skipped(rel, "binary content (NUL bytes) in a text format"))

@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 
 from prodgate.discovery.model import Detection
+from prodgate.fsutil import FileProblem, read_regular
 
 HEADER_BYTES = 4096
 
@@ -48,13 +49,14 @@ def kind_of(rel: str) -> str | None:
     return EXTENSIONS.get(posixpath.splitext(name)[1])
 
 
-def detect(rel: str, path: Path, fmt: str) -> Detection | None:
-    """A detection when the header confirms the format the name suggests."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(HEADER_BYTES)
-    except OSError:
-        return None
+def detect(rel: str, path: Path, fmt: str) -> Detection | FileProblem | None:
+    """A detection when the header confirms the format the name suggests; why the
+    header could not be read (a FIFO, a device, a symlink: never followed, never
+    waited on); None when it is not weights."""
+    read = read_regular(path, HEADER_BYTES, head=True)
+    if isinstance(read, FileProblem):
+        return None if read.kind == "unreadable" and not path.exists() else read
+    head = read[1]
     if head.startswith(_LFS):
         return Detection(rel, 1, "weights", f"weights-{fmt}", None, None, f"{fmt} (Git LFS pointer)")
     if not _confirms(fmt, head):
