@@ -194,6 +194,25 @@ def _time(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     return wall, cpu, proc.returncode
 
 
+def bytecode_note() -> str | None:
+    """A line to print when prodgate's modules have no compiled bytecode.
+
+    pip compiles every module of what it installs (check-jsonschema's included); an
+    editable checkout writes the bytecode on its first run, unless
+    PYTHONDONTWRITEBYTECODE is set: then every run compiles prodgate's modules again,
+    and the figures are not those of an install. Nothing is changed here: the reader
+    is told."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("prodgate.cli")
+    if spec is None or spec.origin is None or Path(importlib.util.cache_from_source(spec.origin)).exists():
+        return None
+    return (
+        "note: prodgate's modules have no compiled bytecode (PYTHONDONTWRITEBYTECODE?), so every run "
+        "compiles them; `python -m compileall -q src` does once what pip does on install"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,100,1000,10000")
@@ -212,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     prodgate = [str(BIN / "prodgate"), "check", ".", "--root", ".", "--today", "2026-11-22", "--gate", "deploy", "--no-color"]
     if args.base:
         prodgate += ["--base", "HEAD"]
+    note = bytecode_note()
+    if note:
+        print(note)
     print(f"repositories are {'git checkouts (eval freshness from history)' if args.git else 'plain folders'}"
           + (", every declaration compared with the base commit" if args.base else ""))
     schema = str(REPO / "schema" / "ai-asset.schema.json")

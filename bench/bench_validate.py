@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_check import bytecode_note
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = REPO / "examples" / "departmental-pilot-failing" / "ai-asset.yaml"
 SCHEMA = REPO / "schema" / "ai-asset.schema.json"
@@ -74,6 +76,9 @@ def main() -> int:
             cpu[name].append(used)
     medians = {name: statistics.median(ts) for name, ts in times.items()}
     cpu_medians = {name: statistics.median(ts) for name, ts in cpu.items()}
+    note = bytecode_note()
+    if note:
+        print(note)
     print(f"file: {args.file}  runs: {args.runs} each, interleaved")
     for name, ts in times.items():
         print(
