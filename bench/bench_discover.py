@@ -10,13 +10,16 @@ Times, side by side and interleaved in one run, on the same trees:
   existing AI-BOM scanner, run offline with its cache off.
 
 Trees: a generated git repository of ``--files`` files (default 20,000) in several
-languages, about 2% of them using AI; and a real project's sources, by default the
-Python sources of the packages installed beside prodgate (site-packages), committed to a
-fresh git repository so that ``git grep`` can read it too.
+languages, about 2% of them using AI; the Python sources of the packages installed
+beside prodgate (site-packages, full of AI libraries: the extreme case, where hundreds
+of files hold a catalogue word); and a real project that does not use AI, by default
+Django's source distribution (``pip download --no-binary :all: --no-deps django``).
+Each is committed to a fresh git repository so that ``git grep`` can read it too.
 
-    python bench/bench_discover.py                 # both trees, 3 repetitions
+    python bench/bench_discover.py                 # the three trees, 3 repetitions
     python bench/bench_discover.py --files 50000 --reps 5
-    python bench/bench_discover.py --real /path/to/checkout
+    python bench/bench_discover.py --real /path/to/checkout --sdist flask
+    python bench/bench_discover.py --hostile       # the hostile inputs of the tests, timed
 
 Targets: prodgate at most 2x the wall time of git grep, and at least 20x faster than
 ai-bom. Prints medians and ratios.
@@ -177,6 +180,23 @@ def copy_real(source: Path, root: Path) -> int:
     return count
 
 
+def fetch_sdist(name: str, into: Path) -> Path | None:
+    """The source distribution of ``name`` from the package index (``pip download
+    --no-binary :all: --no-deps``), unpacked under ``into``; None when it cannot be had."""
+    import tarfile
+
+    into.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([str(BIN / "pip"), "download", "-q", "--no-binary", ":all:", "--no-deps", "-d", str(into), name],
+                          capture_output=True, text=True, check=False, timeout=600)
+    archives = sorted(into.glob("*.tar.gz"))
+    if done.returncode != 0 or not archives:
+        print(f"cannot download {name}: {done.stderr.strip()[-300:]}", flush=True)
+        return None
+    with tarfile.open(archives[0]) as tar:
+        tar.extractall(into / "src", filter="data")
+    return into / "src"
+
+
 def _commit(root: Path) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
@@ -301,6 +321,8 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--real", type=Path, default=Path(sysconfig.get_paths()["purelib"]),
                         help="a real source tree to copy (default: this environment's site-packages)")
+    parser.add_argument("--sdist", default="django",
+                        help="a project whose source distribution is a third tree (default: django); '' for none")
     parser.add_argument("--no-peer", action="store_true", help="skip ai-bom")
     parser.add_argument("--peer-timeout", type=float, default=300.0, help="stop ai-bom after this many seconds")
     parser.add_argument("--hostile", action="store_true", help="only time the hostile inputs")
@@ -319,6 +341,14 @@ def main() -> int:
         real.mkdir()
         copied = copy_real(args.real, real)
         bench(f"real sources ({args.real}, {copied:,} files copied)", real, args.reps, peer, args.peer_timeout)
+        if args.sdist:
+            source = fetch_sdist(args.sdist, Path(tmp) / "sdist")
+            if source is not None:
+                project = Path(tmp) / "project"
+                project.mkdir()
+                copied = copy_real(source, project)
+                bench(f"{args.sdist} sources ({next(source.iterdir()).name}, {copied:,} files)", project, args.reps,
+                      peer, args.peer_timeout)
     return 0
 
 
