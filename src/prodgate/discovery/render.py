@@ -72,7 +72,10 @@ def render_text(found: Discovery, out: TextIO, *, color: bool = False) -> None:
         out.write((f"{_DIM}{line}{_RESET}" if color else line) + "\n")
     undeclared = len(found.undeclared)
     files = len(by_file)
-    verdict = f"{undeclared} undeclared" if undeclared else "all declared"
+    n_exempt = sum(1 for d in found.detections if d.asset is None and found.exempt(d.path) is not None)
+    verdict = ", ".join(
+        part for part in (f"{undeclared} undeclared" if undeclared else "", f"{n_exempt} exempt" if n_exempt else "") if part
+    ) or "all declared"
     out.write(
         f"prodgate discover: {len(found.detections)} detection{'s' if len(found.detections) != 1 else ''} "
         f"in {files} file{'s' if files != 1 else ''} ({verdict}); {found.files} files considered\n"
