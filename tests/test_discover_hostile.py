@@ -191,3 +191,24 @@ def test_binary_files_with_text_extensions(tmp_path: Path, run: Run) -> None:
     assert found(report) == [("web/latin1.ts", 2, "import", "openai")]
     assert skipped(report) == [("app/weights.gguf.py", binary), ("bin/data.json", binary), ("bin/model.py", binary)]
     assert (code, took < BOUND) == (1, True)
+
+
+# -- a policy hides only what it names ------------------------------------------------------------
+def test_a_policy_hides_only_its_discovery_section(tmp_path: Path, run: Run) -> None:
+    """Naming the policy version in a comment hides nothing; in a real policy only the
+    signatures its discovery section names are set aside."""
+    disguised = "# prodgate/policy/v1\nllm:\n  model: gpt-4o\n  key: ${OPENAI_API_KEY}\n"
+    policy = (
+        "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n"
+        "discovery:\n  signatures:\n    gateway: {provider: acme, env: [ACME_KEY], models: [gpt-4o]}\n"
+        "  exempt:\n    - {path: x/**, reason: hosts api.openai.com}\n"
+        "rules: {PG802: {severity: error}}\n"
+        "notes: {fallback: claude-3-5-haiku-latest}\n"
+    )
+    root = committed(tmp_path, {"config/llm.yaml": disguised, "policy/acme.yaml": policy})
+    code, report, took = discover(run, root)
+    assert found(report) == [
+        ("config/llm.yaml", 3, "model", "openai"), ("config/llm.yaml", 4, "credential", "openai"),
+        ("policy/acme.yaml", 10, "model", "anthropic"),
+    ]
+    assert (code, took < BOUND) == (1, True)

@@ -78,6 +78,31 @@ def config(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detectio
     yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
 
 
+_POLICY = LazyPattern(r"(?m)^apiVersion:[ \t]{0,20}[\"']?prodgate/policy/v1[\"']?[ \t]{0,20}\r?$")
+_TOP_KEY = LazyPattern(r"(?m)^[^ \t\r\n#-][^\n]{0,200}")
+
+
+def policy_signatures(text: str) -> tuple[int, int] | None:
+    """The lines (first, last) of a prodgate policy's top-level ``discovery:`` section,
+    where it names signatures to look for: what it names there is not use. Only a
+    file whose top level says ``apiVersion: prodgate/policy/v1`` is a policy, and only
+    that section is set aside; a comment naming the version hides nothing."""
+    if _POLICY.search(text) is None:
+        return None
+    first = last = 0
+    line, seen = 1, 0
+    for m in _TOP_KEY.finditer(text):
+        line += text.count("\n", seen, m.start())  # counted once over the whole text
+        seen = m.start()
+        if first and not last:
+            last = line - 1
+        if m.group().rstrip().startswith("discovery:"):
+            first, last = line, 0
+    if not first:
+        return None
+    return first, last or text.count("\n") + 1
+
+
 def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""

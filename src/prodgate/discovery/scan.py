@@ -314,7 +314,10 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     elif kind == "code-hash":
         yield from code.generic(rel, text, cat, HASH)
     elif kind == "config-hash":
-        if "prodgate/policy/v1" not in text:  # a prodgate policy names signatures, it does not use them
-            yield from code.config(rel, text, cat, HASH)
+        # A prodgate policy's discovery section names signatures; it does not use them.
+        section = code.policy_signatures(text)
+        for det in code.config(rel, text, cat, HASH):
+            if section is None or not section[0] <= det.line <= section[1]:
+                yield det
     elif kind == "config-json":
         yield from code.config(rel, text, cat, NONE)
