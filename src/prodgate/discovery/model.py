@@ -51,7 +51,7 @@ class ScanResult:
     skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
     """Files considered (after skip-lists), for the summary line."""
-    readable: list[str] = field(default_factory=list)
-    """Source, configuration and manifest files in scope (read when they hold a token)."""
+    listed: list[str] = field(default_factory=list)
+    """Every file in scope (after skip-lists), sorted."""
     declarations: list[str] = field(default_factory=list)
     """Declarations met while listing files (complete only for a whole-repository scan)."""

@@ -8,6 +8,7 @@ given), so ``discover`` without a policy never loads pydantic.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ class Discovery:
     detections: list[Detection]
     skipped: list[Skipped]
     coverage: list[Coverage]
-    readable: list[str]
+    listed: list[str]
     catalogue: Catalogue
     exemptions: list[judge.Exemption] = field(default_factory=list)
     files: int = 0
@@ -37,6 +38,12 @@ class Discovery:
     @property
     def undeclared(self) -> list[Detection]:
         return [d for d in self.detections if d.asset is None and not self.exempt(d.path)]
+
+    @functools.cached_property
+    def readable(self) -> list[str]:
+        """Source, configuration and manifest files in scope (what PG803 judges by);
+        classified only when a run asks."""
+        return scan.readable(self.listed)
 
     def exempt(self, rel: str) -> judge.Exemption | None:
         return next((e for e in self.exemptions if e.covers(rel)), None)
@@ -81,7 +88,7 @@ def discover(
         detections=reconcile.attribute(result.detections, coverage),
         skipped=result.skipped,
         coverage=coverage,
-        readable=result.readable,
+        listed=result.listed,
         catalogue=cat,
         exemptions=exemptions,
         files=result.files,

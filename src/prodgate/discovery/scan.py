@@ -216,22 +216,24 @@ def scan(
     else:
         listing = _list_and_grep(root, paths, cat)
     listed = listing.files
-    result = ScanResult(files=len(listed))
-    readers: dict[str, str] = {}
+    result = ScanResult(files=len(listed), listed=listed)
     result.declarations = [f for f in listed if f.rsplit("/", 1)[-1] in DECLARATION_NAMES]
     for rel in listed:
+        low = rel.lower()
+        if not low.endswith(_WEIGHTS_SUFFIXES) and not ("pytorch_model" in low and low.endswith(".bin")):
+            continue  # most files: not weights by name, classified below only if grep found a token
         kind = classify(rel)
-        if kind is None:
-            continue
-        if kind.startswith("weights:"):
+        if kind is not None and kind.startswith("weights:"):
             det = weights.detect(rel, root / rel, kind.split(":", 1)[1])
             if isinstance(det, FileProblem):
                 result.skipped.append(Skipped(rel, det.message))
             elif det is not None:
                 result.detections.append(det)
-            continue
-        readers[rel] = kind
-    result.readable = sorted(readers)
+    # Only the files that can hold a token are classified: those git grep found one in,
+    # and those it did not search (untracked files, or every file outside git).
+    hits = listing.hits
+    pool = listed if hits is None else sorted(hits.intersection(listed) | listing.untested)
+    readers = {rel: kind for rel in pool if (kind := classify(rel)) is not None and not kind.startswith("weights:")}
     candidates = _candidates(root, readers, cat, listing)
     total = len(candidates)
     for done, rel in enumerate(candidates, start=1):
@@ -244,6 +246,15 @@ def scan(
     result.detections = sorted(set(result.detections))
     result.skipped.sort()
     return result
+
+
+_WEIGHTS_SUFFIXES = tuple(weights.EXTENSIONS)
+
+
+def readable(listed: Iterable[str]) -> list[str]:
+    """The files among ``listed`` that a detector reads (source, configuration and
+    manifests; not weights, prose or data)."""
+    return [rel for rel in listed if (kind := classify(rel)) is not None and not kind.startswith("weights:")]
 
 
 def _candidates(root: Path, readers: dict[str, str], cat: Catalogue, listing: _Listing) -> list[str]:
