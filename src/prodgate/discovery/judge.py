@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from prodgate.discovery.catalogue import Catalogue
-from prodgate.discovery.model import Detection, Skipped
+from prodgate.discovery.model import Detection, Exemption, Skipped
 from prodgate.discovery.reconcile import Coverage, DeclaredModel
 from prodgate.findings import Finding, Location, Waiver
-from prodgate.globs import GlobError, compile_glob
 from prodgate.rules.registry import RULES
 
 _WHAT = {
@@ -27,20 +25,6 @@ _WHAT = {
     "model": "names the model",
     "weights": "is model weights",
 }
-
-
-@dataclass(frozen=True)
-class Exemption:
-    """A path the policy exempts from PG801, with the reason the report shows."""
-
-    path: str
-    reason: str
-
-    def covers(self, rel: str) -> bool:
-        try:
-            return compile_glob(self.path).match(rel)
-        except GlobError:
-            return False
 
 
 def describe(det: Detection) -> str:

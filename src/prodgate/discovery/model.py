@@ -55,3 +55,19 @@ class ScanResult:
     """Every file in scope (after skip-lists), sorted."""
     declarations: list[str] = field(default_factory=list)
     """Declarations met while listing files (complete only for a whole-repository scan)."""
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A path the policy exempts from PG801, with the reason the report shows."""
+
+    path: str
+    reason: str
+
+    def covers(self, rel: str) -> bool:
+        from prodgate.globs import GlobError, compile_glob
+
+        try:
+            return compile_glob(self.path).match(rel)
+        except GlobError:
+            return False

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery import catalogue, scan
 from prodgate.discovery.catalogue import Catalogue
-from prodgate.discovery.model import Detection, Skipped
+from prodgate.discovery.model import Detection, Exemption, Skipped
 
 if TYPE_CHECKING:
-    # Attribution and judging are imported once the scan's git processes run.
-    from prodgate.discovery import judge
+    # Attribution is imported once the scan's git processes run; judging only by check.
     from prodgate.discovery.reconcile import Coverage
     from prodgate.findings import Finding
 
@@ -32,7 +31,7 @@ class Discovery:
     coverage: list[Coverage]
     listed: list[str]
     catalogue: Catalogue
-    exemptions: list[judge.Exemption] = field(default_factory=list)
+    exemptions: list[Exemption] = field(default_factory=list)
     files: int = 0
 
     @property
@@ -45,7 +44,7 @@ class Discovery:
         classified only when a run asks."""
         return scan.readable(self.listed)
 
-    def exempt(self, rel: str) -> judge.Exemption | None:
+    def exempt(self, rel: str) -> Exemption | None:
         return next((e for e in self.exemptions if e.covers(rel)), None)
 
 
@@ -72,7 +71,7 @@ def discover(
     root = root.resolve()
     cat = load_catalogue(settings)
     result = scan.scan(root, cat, paths, files, progress)
-    from prodgate.discovery import judge, reconcile
+    from prodgate.discovery import reconcile
 
     whole = files is None and (not paths or all(p.resolve() == root for p in paths))
     if whole:
@@ -80,7 +79,7 @@ def discover(
     else:
         coverage = reconcile.load_coverage(root)
     exemptions = [
-        judge.Exemption(str(e["path"]), str(e["reason"]))
+        Exemption(str(e["path"]), str(e["reason"]))
         for e in (settings or {}).get("exempt") or []
         if isinstance(e, Mapping) and e.get("path") and e.get("reason")
     ]
