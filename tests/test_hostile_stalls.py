@@ -75,7 +75,18 @@ HOSTILE_ARTIFACTS: dict[str, Callable[[int], str]] = {
     "nested-headings": lambda n: "".join("#" * (i % 6 + 1) + " Intended use\n" for i in range(n)),
     "placeholder-lines": lambda n: "{{x}} TODO\n" * n,
     "setext-headings": lambda n: "Title\n-----\n" * n,
+    "distinct-headings": lambda n: "".join(f"## {i}. Intended use {i}\n" for i in range(n)),
+    "fenced-headings": lambda n: "```\n" + "## a\n" * n + "```\n## b\n",
+    "comment-runs": lambda n: "<!--\n# a\n--> # b\n## c\n" * n,
 }
+
+
+def test_headings_hidden_by_blocks_are_not_headings() -> None:
+    doc = markdown_doc.parse("<!--\n# a\n--> # b\n## c\n```\n# d\n```\nT\n---\n~~~\n# e\n")
+    assert [(h.level, h.title, h.line) for h in doc.headings] == [(2, "c", 4), (2, "T", 8)]
+    assert doc.prose == [False, False, True, True, False, False, False, True, True, False, False, False]
+    assert doc.titled({"c", "t"}) == doc.headings
+    assert [n for n, _t in doc.section_body(doc.headings[0])] == []
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_ARTIFACTS))

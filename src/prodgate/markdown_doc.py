@@ -11,10 +11,16 @@ no backtracking pattern meets a line of it (a heading of 40,000 spaces, 160 KB o
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from prodgate import gcpause
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -40,18 +46,52 @@ class MarkdownDoc:
     heading_lines: set[int] = field(default_factory=set)
     """Lines (1-based) that are part of a heading: its text, and a setext underline."""
     _section_end: dict[int, int] = field(default_factory=dict)
+    _normalised: dict[str, str] | None = None
 
     def section_body(self, heading: Heading) -> list[tuple[int, str]]:
         """Prose lines under ``heading`` up to the next heading of the same or a higher
         level (subsections are part of the body)."""
-        if not self._section_end:
-            self._section_end = _section_ends(self.headings, len(self.lines))
-        end = self._section_end[heading.line]
+        end = self._end_of(heading)
         return [
             (n + 1, self.lines[n])
             for n in range(heading.line, end)  # heading.line is 1-based: this skips it
             if self.prose[n] and n + 1 not in self.heading_lines
         ]
+
+    def _end_of(self, heading: Heading) -> int:
+        """The number of lines before the next heading of the same or a higher level
+        (all lines when there is none).
+
+        Found by walking on from ``heading``, once per heading asked about: the walks
+        from the headings of one level never overlap (each stops at the next heading
+        of that level), so all of them together visit each heading at most six times,
+        and a document of 400,000 headings asked about one pays for one walk.
+        """
+        end = self._section_end.get(heading.line)
+        if end is None:
+            end = len(self.lines)
+            at = bisect.bisect_right(self.headings, heading.line, key=_line_of)
+            for later in itertools.islice(self.headings, at, None):
+                if later.level <= heading.level:
+                    end = later.line - 1
+                    break
+            self._section_end[heading.line] = end
+        return end
+
+    def titled(self, names: Collection[str]) -> list[Heading]:
+        """The headings whose title, normalised (:func:`normalise_heading`), is one of
+        ``names`` (normalised), in document order.
+
+        Each distinct title is normalised once per document, however many headings
+        bear it and however many names are asked for; the headings are then picked
+        by C-level lookups rather than a Python loop over all of them.
+        """
+        if self._normalised is None:
+            self._normalised = {t: normalise_heading(t) for t in set(map(_title_of, self.headings))}
+        wanted = {t for t, n in self._normalised.items() if n in names}
+        if not wanted:
+            return []
+        return list(itertools.compress(self.headings, map(wanted.__contains__, map(_title_of, self.headings))))
 
     def has_content(self) -> bool:
         return any(
@@ -60,99 +100,144 @@ class MarkdownDoc:
         )
 
 
-def _section_ends(headings: list[Heading], total: int) -> dict[int, int]:
-    """For each heading's line, the number of lines before the next heading of the same
-    or a higher level (``total`` when there is none): one pass with a stack."""
-    ends: dict[int, int] = {}
-    open_: list[Heading] = []
-    for h in headings:
-        while open_ and open_[-1].level >= h.level:
-            ends[open_.pop().line] = h.line - 1
-        open_.append(h)
-    for h in open_:
-        ends[h.line] = total
-    return ends
-
-
-def _atx(line: str) -> tuple[int, str] | None:
-    """(level, title) of an ATX heading line (``## Title ##``), else None.
-
-    String operations, not a regular expression: the pattern this replaces
-    backtracked quadratically on a heading with a long run of spaces inside it.
-    """
-    body = line.lstrip(" ")
-    if len(line) - len(body) > 3 or not body.startswith("#"):
-        return None
-    title = body.lstrip("#")
-    level = len(body) - len(title)
-    if level > 6 or (title and title[0] not in " \t"):
-        return None
-    return level, title.rstrip(" \t#").strip()
-
-
 def parse(text: str) -> MarkdownDoc:
+    """The structure of ``text`` in one linear pass that looks at a line only when its
+    first character can make it matter.
+
+    Most lines of an artifact are prose; the rest start with one of a few characters.
+    Each line's first character is taken once; the blocks that hide text (front
+    matter, code fences, HTML comments) are found among the lines that can open them,
+    and their bodies skipped by searching for the closing line; headings are then taken
+    from the remaining lines that start with ``#``, ``=`` or ``-``. An artifact that is
+    headings from top to bottom (2 MB of ``## a``) costs a few string operations per
+    heading, and no per-line lookup walks anything.
+    """
+    with gcpause.paused():
+        return _parse(text)
+
+
+def _parse(text: str) -> MarkdownDoc:
     lines = text.split("\n")
-    doc = MarkdownDoc(lines=lines, prose=[True] * len(lines))
-    start = 0
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                doc.front_matter = "\n".join(lines[1:i])
-                doc.front_matter_end = i + 1
-                start = i + 1
-                break
-    prose, headings, heading_lines = doc.prose, doc.headings, doc.heading_lines  # hot loop
-    for i in range(start):
-        prose[i] = False
-    fence: str | None = None
-    in_comment = False
-    for i in range(start, len(lines)):
+    count = len(lines)
+    doc = MarkdownDoc(lines=lines, prose=[True] * count)
+    # Each line's first character ("" for a blank line), and the lines that start with
+    # the characters that matter, picked by C-level maps: no Python step per line.
+    leads = list(map(_FIRST, map(str.lstrip, lines)))
+    start = _front_matter(doc, leads)
+    consumed = _hide_blocks(doc, _lines_led(leads, start, _BLOCK_LEADS), start)
+    prose, heading_lines = doc.prose, doc.heading_lines
+    headings = _atx_headings(lines, prose, _lines_led(leads, start, _ATX_LEADS), consumed)
+    heading_lines.update(map(_line_of, headings))
+    setext: list[Heading] = []
+    for i in _lines_led(leads, start + 1, _SETEXT_LEADS):
         line = lines[i]
-        if fence is not None:
-            prose[i] = False
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if in_comment:
-            prose[i] = False
-            if "-->" in line:
-                in_comment = False
-                rest = line.split("-->", 1)[1]
-                prose[i] = bool(rest.strip())
-            continue
         stripped = line.strip()
-        if not stripped:
-            continue
-        lead = stripped[0]  # most lines are prose: one look at the first character
-        if lead in "`~" and (m := _FENCE.match(line)):
-            fence = m.group(1)[0] * 3
-            prose[i] = False
-            continue
-        if lead == "<" and stripped.startswith("<!--"):
-            if "-->" not in stripped:
-                in_comment = True
-                prose[i] = False
-                continue
-            if stripped.endswith("-->") and stripped.count("<!--") == 1:
-                prose[i] = False
-                continue
-        if lead == "#" and (atx := _atx(line)):
-            headings.append(Heading(atx[0], atx[1], i + 1))
-            heading_lines.add(i + 1)
-            continue
         if (
-            lead in "=-"
-            and i > start
+            prose[i]
+            and i not in consumed
             and _SETEXT.match(line)
             and lines[i - 1].strip()
             and prose[i - 1]
             and i not in heading_lines
             and not (stripped.startswith("-") and len(stripped) < 3)
         ):
-            level = 1 if stripped[0] == "=" else 2
-            headings.append(Heading(level, lines[i - 1].strip(), i))
+            setext.append(Heading(1 if stripped[0] == "=" else 2, lines[i - 1].strip(), i))
             heading_lines.update((i, i + 1))
+    doc.headings = sorted(headings + setext, key=_line_of) if setext else headings
     return doc
+
+
+def _lines_led(leads: list[str], start: int, by: frozenset[str]) -> list[int]:
+    """The indexes from ``start`` on of the lines whose first character is in ``by``."""
+    return list(itertools.compress(range(start, len(leads)), map(by.__contains__, itertools.islice(leads, start, None))))
+
+
+_FIRST = operator.itemgetter(slice(0, 1))
+_ATX_LEADS = frozenset("#")
+_SETEXT_LEADS = frozenset("=-")
+_BLOCK_LEADS = frozenset("`~<")
+
+
+_line_of = operator.attrgetter("line")
+_title_of = operator.attrgetter("title")
+
+
+def _front_matter(doc: MarkdownDoc, leads: list[str]) -> int:
+    """Record the front matter (``---`` first line to the next ``---`` or ``...``) and
+    return the number of lines it takes (0 when there is none)."""
+    lines = doc.lines
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for i in range(1, len(lines)):
+        if leads[i] in ("-", ".") and lines[i].strip() in ("---", "..."):
+            doc.front_matter = "\n".join(lines[1:i])
+            doc.front_matter_end = i + 1
+            doc.prose[: i + 1] = [False] * (i + 1)
+            return i + 1
+    return 0
+
+
+def _hide_blocks(doc: MarkdownDoc, openers: list[int], start: int) -> set[int]:
+    """Mark code fences and HTML comments as not prose, in document order: a fence
+    inside a comment opens nothing, nor a comment inside a fence.
+
+    Returns the lines that close a comment and still hold prose after its ``-->``:
+    they are no heading either.
+    """
+    lines, prose = doc.lines, doc.prose
+    count = len(lines)
+    closers: set[int] = set()
+    resume = start  # the first line not inside a block already handled
+    for i in openers:  # the lines that start with one of _BLOCK_LEADS
+        if i < resume:
+            continue
+        line = lines[i]
+        if line.lstrip()[0] == "<":
+            stripped = line.strip()
+            if not stripped.startswith("<!--"):
+                continue
+            if "-->" in stripped:
+                if stripped.endswith("-->") and stripped.count("<!--") == 1:
+                    prose[i] = False
+                continue
+            end = next((j for j in range(i + 1, count) if "-->" in lines[j]), count)
+            prose[i:end] = [False] * (end - i)
+            if end < count:
+                prose[end] = bool(lines[end].split("-->", 1)[1].strip())
+                if prose[end]:
+                    closers.add(end)
+            resume = end + 1
+            continue
+        m = _FENCE.match(line)
+        if m is None:
+            continue
+        fence = m.group(1)[0] * 3
+        end = next((j for j in range(i + 1, count) if lines[j].strip().startswith(fence)), count - 1)
+        prose[i : end + 1] = [False] * (end + 1 - i)
+        resume = end + 1
+    return closers
+
+
+def _atx_headings(lines: list[str], prose: list[bool], candidates: list[int], consumed: set[int]) -> list[Heading]:
+    """The ATX headings (``## Title ##``) among the prose lines ``candidates`` (0-based)
+    that no comment's closing line ``consumed``.
+
+    String operations, not a regular expression: the pattern this replaces
+    backtracked quadratically on a heading with a long run of spaces inside it.
+    """
+    found: list[Heading] = []
+    append = found.append
+    for i in candidates:
+        line = lines[i]
+        body = line.lstrip(" ")
+        if len(line) - len(body) > 3 or body[:1] != "#":
+            continue
+        title = body.lstrip("#")
+        level = len(body) - len(title)
+        if level > 6 or (title and title[0] not in " \t") or not prose[i] or i in consumed:
+            continue
+        append(Heading(level, title.rstrip(" \t#").strip(), i + 1))
+    return found
 
 
 _OPTIONAL = re.compile(r"\[optional\]", re.I)
@@ -188,6 +273,13 @@ def normalise_heading(title: str) -> str:
 
     Cached: a monorepo's artifacts repeat the same few dozen headings thousands of times.
     """
-    title = _OPTIONAL.sub("", title)
-    title = _NUMBERING.sub("", title.lower())
+    if "[" in title:
+        title = _OPTIONAL.sub("", title)
+    title = title.lower()
+    lead = title.lstrip()[:1]
+    if lead.isdecimal() or lead in _ROMAN:  # what a numbering prefix can start with
+        title = _NUMBERING.sub("", title)
     return _NORMALISE.sub(" ", title).strip()
+
+
+_ROMAN = frozenset("ivx")

@@ -191,7 +191,7 @@ def _heading(
 ) -> Iterator[Finding]:
     names = {markdown_doc.normalise_heading(n) for n in (spec.heading, *spec.aliases)}
     declared = ctx.asset.artifacts[group.kind]
-    matches = [h for h in doc.headings if markdown_doc.normalise_heading(h.title) in names]
+    matches = doc.titled(names)
     if not matches:
         also = f" (or one of: {', '.join(spec.aliases)})" if spec.aliases else ""
         yield RULES["PG206"].finding(
@@ -217,13 +217,13 @@ def find_placeholders(
     """(line, column, label) of the first placeholder in each line outside code and
     HTML comments, for the first ``limit`` such lines; the front matter is searched too
     (an unrendered ``{{ card_data }}`` is unfilled)."""
-    searched = []
-    for i, line in enumerate(doc.lines):
-        in_front = i < doc.front_matter_end
-        text = markdown_doc.prose_text(line) if doc.prose[i] or in_front else ""
-        if in_front and text.lstrip().startswith("#"):
-            text = ""  # YAML comments in front matter
-        searched.append(text)
+    searched = [
+        (markdown_doc.prose_text(line) if "<!--" in line else line) if prose else ""
+        for line, prose in zip(doc.lines, doc.prose, strict=True)
+    ]
+    for i in range(doc.front_matter_end):
+        text = markdown_doc.prose_text(doc.lines[i])
+        searched[i] = "" if text.lstrip().startswith("#") else text  # YAML comments in front matter
     lines = Lines(searched)
     first: dict[int, tuple[int, str]] = {}
     for placeholder in placeholders:
