@@ -10,6 +10,7 @@ run's results cache. The end-to-end runs at the size limit are bounded in CPU se
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -256,6 +257,41 @@ def test_a_thousand_references_to_one_results_file(repo: Path, check_json) -> No
     write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + evals + evals.replace("name: e", "name: f"))
     large = _executed(lambda: check_json(str(repo)))
     assert large <= 2.5 * small, (small, large)
+
+
+_OPENED: list[str] | None = None
+
+
+def _count_opens(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and _OPENED is not None and isinstance(args[0], (str, os.PathLike)):
+        _OPENED.append(os.fspath(args[0]))
+
+
+sys.addaudithook(_count_opens)  # counts only while a test sets _OPENED
+
+
+def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """Read once for its metrics and its digest in the evidence record, by 1,000 evals
+    of two assets; the model card once for its content and its digest too."""
+    global _OPENED
+    _results(repo / "evals" / "r.json")
+    evals = "".join(f"  - name: e{i}\n    results: ../evals/r.json\n" for i in range(500))
+    write(repo, "a/ai-asset.yaml", TEAM_SANDBOX + "artifacts:\n  model_card: card.md\nevals:\n" + evals)
+    write(repo, "a/card.md", CARD_HEAD)
+    write(repo, "b/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "other") + "evals:\n" + evals)
+    _OPENED = []
+    try:
+        code, report = check_json("--no-discover", str(repo))
+    finally:
+        opened, _OPENED = _OPENED, None
+    assert code == 0
+    assert {(f["rule_id"], f["severity"]) for f in report["findings"]} == {("PG206", "warning")}
+    names = [Path(p).name for p in opened]
+    assert (names.count("r.json"), names.count("card.md")) == (1, 1)
+    files = report["assets"][0]["files"]
+    assert [f["path"] for f in files][:3] == ["a/ai-asset.yaml", "a/card.md", "evals/r.json"]
+    digest = hashlib.sha256((repo / "evals" / "r.json").read_bytes()).hexdigest()
+    assert {f["sha256"] for a in report["assets"] for f in a["files"] if f["path"] == "evals/r.json"} == {digest}
 
 
 # -- end to end, at the size limit, in CPU seconds --------------------------------

@@ -17,7 +17,7 @@ from prodgate import __version__
 from prodgate.codeowners import CodeOwners
 from prodgate.codeowners import load as load_codeowners
 from prodgate.context import AssetContext, build_context
-from prodgate.evidence import judged_files
+from prodgate.evidence import judged_files, run_digests
 from prodgate.findings import Finding, Location, Severity
 from prodgate.fsutil import FileProblem
 from prodgate.fsutil import resolve as follow_links
@@ -272,7 +272,10 @@ def check_asset(
         evals=tuple(ctx.evals),
         findings=tuple(sorted(all_findings, key=Finding.sort_key)),
         declaration=decl,
-        files=judged_files(decl, root, options.policy_file or policy.source, policy.source_sha256 or policy.sha256),
+        files=judged_files(
+            decl, root, options.policy_file or policy.source, policy.source_sha256 or policy.sha256,
+            run_digests(ctx.run_cache),
+        ),
         weakened=tuple(weakened),
     )
 

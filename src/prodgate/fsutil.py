@@ -69,6 +69,12 @@ def resolve(path: Path) -> Path | FileProblem:
 def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:
     """Read a UTF-8 text file within the size bound; strip a BOM; keep line endings
     normalised to ``\\n`` so line numbers match what editors show."""
+    raw = read_bytes(path, max_bytes)
+    return raw if isinstance(raw, FileProblem) else decode_text(raw)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes | FileProblem:
+    """The bytes of a regular file within the size bound, or why they cannot be had."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -82,10 +88,9 @@ def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:
             "too_large", f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes"
         )
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return FileProblem("unreadable", f"cannot read file: {exc.strerror or exc}")
-    return decode_text(raw)
 
 
 def read_regular(path: Path, limit: int, *, head: bool = False) -> tuple[int, bytes] | FileProblem:

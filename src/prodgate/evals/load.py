@@ -7,13 +7,14 @@ promptfoo never imports the XML parser, and a gate run without evals imports non
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from prodgate.evals.base import EvalResults, Reader, ReadProblem, Source
-from prodgate.fsutil import FileProblem, read_text
+from prodgate.fsutil import FileProblem, decode_text, read_bytes
 
 MAX_RESULTS_BYTES = 50 * 1024 * 1024
 """Larger results files are refused: a file this size is an export of raw outputs,
@@ -38,10 +39,23 @@ def reader(fmt: str) -> Reader:
 
 
 def read_results(
-    path: Path, declared: str, max_bytes: int = MAX_RESULTS_BYTES
+    path: Path,
+    declared: str,
+    max_bytes: int = MAX_RESULTS_BYTES,
+    digests: dict[Path, str | None] | None = None,
 ) -> EvalResults | ReadProblem:
-    """The metrics of the results file at ``path``, or why it is no evidence."""
-    text = read_text(path, max_bytes)
+    """The metrics of the results file at ``path``, or why it is no evidence.
+
+    With ``digests``, the sha256 of the bytes read is recorded there under ``path``:
+    the evidence record names the file by the digest of what was judged, without
+    reading it again.
+    """
+    raw = read_bytes(path, max_bytes)
+    if isinstance(raw, FileProblem):
+        return ReadProblem("unreadable", raw.message)
+    if digests is not None:
+        digests[path] = hashlib.sha256(raw).hexdigest()
+    text = decode_text(raw)
     if isinstance(text, FileProblem):
         return ReadProblem("unreadable", text.message)
     if not text.strip():
@@ -87,12 +101,14 @@ class ResultsCache:
     run's reading bounded by ``budget`` bytes.
 
     A thousand evals naming one 50 MB file used to parse it a thousand times, each
-    parse's result kept; now they share one result.
+    parse's result kept; now they share one result. ``digests`` receives the sha256
+    of each file read (see :func:`read_results`).
     """
 
     budget: int = MAX_RUN_RESULTS_BYTES
     spent: int = 0
     files_read: int = 0
+    digests: dict[Path, str | None] = field(default_factory=dict)
     _results: dict[tuple[Path, str], EvalResults | ReadProblem] = field(default_factory=dict)
 
     def read(self, path: Path, declared: str) -> EvalResults | ReadProblem:
@@ -116,4 +132,4 @@ class ResultsCache:
         if size <= MAX_RESULTS_BYTES:  # a larger one is refused before it is read
             self.spent += size
         self.files_read += 1
-        return read_results(path, declared)
+        return read_results(path, declared, digests=self.digests)

@@ -21,6 +21,7 @@ from prodgate.evals import models as model_match
 from prodgate.evals.base import EvalResults, ReadProblem
 from prodgate.evals.load import ResultsCache
 from prodgate.evals.thresholds import Threshold, parse, show
+from prodgate.evidence import run_digests
 from prodgate.findings import Finding, Location, Severity
 from prodgate.fsutil import FileProblem, relpath, resolve_inside
 from prodgate.manifest.model import Eval
@@ -48,6 +49,7 @@ class _Judge:
     ctx: AssetContext
     demand: Demand | None
     findings: list[Finding] = field(default_factory=list)
+    places: dict[str, _Place] = field(default_factory=dict)
 
     def add(
         self,
@@ -112,14 +114,42 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
     yield from judge.findings
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where an eval's ``results:`` leads: the file (or why there is none), its path as
+    reports show it, and whether something other than a regular file is there."""
+
+    resolved: Path | FileProblem
+    rel: str
+    is_file: bool
+    exists: bool
+
+
+def _place(judge: _Judge, declared: str) -> _Place:
+    """Resolved and looked at once per distinct ``results:`` of the asset, however many
+    evals name it."""
+    place = judge.places.get(declared)
+    if place is None:
+        ctx = judge.ctx
+        resolved = resolve_inside(ctx.repo_root, ctx.decl.root, declared)
+        if isinstance(resolved, FileProblem):
+            place = _Place(resolved, declared, False, False)
+        else:
+            is_file = resolved.is_file()
+            place = _Place(resolved, relpath(resolved, ctx.repo_root), is_file, is_file or resolved.exists())
+        judge.places[declared] = place
+    return place
+
+
 def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
     ctx, decl = judge.ctx, judge.ctx.decl
     item = _Read(i, ev, rel=ev.results)
-    resolved = resolve_inside(ctx.repo_root, decl.root, ev.results)
-    if isinstance(resolved, FileProblem) or not resolved.is_file():
-        if isinstance(resolved, Path) and resolved.exists():
+    place = _place(judge, ev.results)
+    resolved = place.resolved
+    if isinstance(resolved, FileProblem) or not place.is_file:
+        if place.exists:
             # A directory or a device: there, but no results file.
-            item.rel = relpath(resolved, ctx.repo_root)
+            item.rel = place.rel
             judge.add(
                 "PG303",
                 f"eval {ev.name!r}: {item.rel}: is not a regular file",
@@ -136,7 +166,7 @@ def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
         )
         return item
     item.path = resolved
-    item.rel = relpath(resolved, ctx.repo_root)
+    item.rel = place.rel
     loaded = _results_cache(ctx).read(resolved, ev.format)
     if isinstance(loaded, ReadProblem):
         where = decl.loc("evals", i, "results")
@@ -159,7 +189,7 @@ def _results_cache(ctx: AssetContext) -> ResultsCache:
     """The run's cache of results files, shared by every asset."""
     cache = ctx.run_cache.get("evals.results")
     if not isinstance(cache, ResultsCache):
-        cache = ctx.run_cache["evals.results"] = ResultsCache()
+        cache = ctx.run_cache["evals.results"] = ResultsCache(digests=run_digests(ctx.run_cache))
     return cache
 
 
