@@ -90,6 +90,7 @@ class History:
         self._topo: list[Change] | None = None
         self._dirty: frozenset[str] | None = None
         self._boundary: frozenset[str] | None = None
+        self._rels: dict[Path, str] = {}
 
     def _load_index(self) -> list[Change]:
         """HEAD's last INDEX_COMMITS commits in git's default order (newest first, read
@@ -109,8 +110,12 @@ class History:
         return self._index
 
     def rel(self, path: Path) -> str:
-        """``path`` relative to the top of the checkout, with ``/``."""
-        return Path(os.path.relpath(path.resolve(), self.top)).as_posix()
+        """``path`` relative to the top of the checkout, with ``/`` (resolved once per
+        run: every eval of an asset names the same results files and documents)."""
+        found = self._rels.get(path)
+        if found is None:
+            found = self._rels[path] = Path(os.path.relpath(path.resolve(), self.top)).as_posix()
+        return found
 
     def shallow_boundary(self) -> frozenset[str]:
         """Commits whose parents a shallow clone lacks (empty for a full clone)."""
