@@ -99,28 +99,28 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
     gate = {t: {"passed": 0, "failed": 0} for t in TIERS}
     owners: Counter[str] = Counter()
     owners_failing: Counter[str] = Counter()
-    for r in rows:
-        tier_stage[r.effective_tier][r.stage] += 1
-        gate[r.effective_tier]["passed" if r.passed else "failed"] += 1
-        overdue = (r.next_review is not None and r.next_review < today_s) or (r.next_review is None and r.review_overdue)
-        asset = {
-            "repository": r.repository, "commit": r.commit, "name": r.name, "path": r.path, "tier": r.tier,
-            "effective_tier": r.effective_tier, "stage": r.stage, "owner": r.owner or "",
-            "business_owner": r.business_owner or "", "models": r.models, "data_sources": r.data_sources,
-            "personal_data": bool(r.personal_data), "gate": "passed" if r.passed else "failed", "errors": r.errors,
-            "next_review": r.next_review or "", "review_overdue": bool(overdue),
-            "evidence": r.source, "evidence_sha256": r.digest,
-        }
-        view.assets.append(asset)
+    for (repository, commit, name, path, tier, effective, stage, owner, business, models, sources, personal,
+         passed, errors, next_review, review_overdue, source, digest) in rows:  # one pass over every asset: unpacked
+        tier_stage[effective][stage] += 1
+        gate[effective]["passed" if passed else "failed"] += 1
+        overdue = (next_review is not None and next_review < today_s) or (next_review is None and review_overdue)
+        view.assets.append({
+            "repository": repository, "commit": commit, "name": name, "path": path, "tier": tier,
+            "effective_tier": effective, "stage": stage, "owner": owner or "",
+            "business_owner": business or "", "models": models, "data_sources": sources,
+            "personal_data": bool(personal), "gate": "passed" if passed else "failed", "errors": errors,
+            "next_review": next_review or "", "review_overdue": bool(overdue),
+            "evidence": source, "evidence_sha256": digest,
+        })
         if overdue:
             view.overdue.append(
-                {"repository": r.repository, "asset": r.name, "path": r.path, "owner": r.owner or "",
-                 "tier": r.effective_tier, "next_review": r.next_review or "never reviewed"}
+                {"repository": repository, "asset": name, "path": path, "owner": owner or "",
+                 "tier": effective, "next_review": next_review or "never reviewed"}
             )
-        if r.owner:
-            owners[r.owner] += 1
-            if not r.passed:
-                owners_failing[r.owner] += 1
+        if owner:
+            owners[owner] += 1
+            if not passed:
+                owners_failing[owner] += 1
     view.overdue.sort(key=lambda o: (o["next_review"] != "never reviewed", o["next_review"], o["repository"]))
     view.tier_stage = tier_stage
     view.gate_by_tier = gate
