@@ -122,13 +122,6 @@ def _os(obj: dict[str, Any], key: str, limit: int = 4096) -> str | None:
     return value
 
 
-def _b(obj: dict[str, Any], key: str) -> bool:
-    value = obj[key]
-    if type(value) is not bool:
-        raise _Slow
-    return value
-
-
 def _i(obj: dict[str, Any], key: str) -> int:
     value = obj[key]
     if type(value) is not int:
@@ -170,43 +163,87 @@ def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository:
             return None
         generated = _s(data, "generated_at", 40)
         _datetime(generated)
-        doc = Document(
-            repository=name, commit=_os(repo, "commit", 64) or "", kind="inventory", digest=digest,
-            generated_at=generated, gate=gate, tool_version=_s(tool, "version", 40), source=source,
-        )
+        commit, tool_version = _os(repo, "commit", 64) or "", _s(tool, "version", 40)
+        assets: list[dict[str, Any]] = []
+        exceptions: list[dict[str, Any]] = []
         for a in _l(data["assets"]):
-            a = _d(a)
-            owner = a.get("owner")
+            # Checks written out, not called: this runs for every asset of every file.
+            # ``need`` collects the strings (of at most 4096 characters) to check at the
+            # end, ``maybe`` the same or None; nothing read is used before the checks pass.
+            if type(a) is not dict:
+                return None
+            need: list[Any] = []
+            maybe: list[Any] = []
+            owner, bo = a.get("owner"), a.get("business_owner")
             owner_name = owner_email = business = None
             if owner is not None:
-                owner_name, owner_email = _s(_d(owner), "name"), _os(owner, "email")
-            bo = a.get("business_owner")
+                if type(owner) is not dict:
+                    return None
+                owner_name, owner_email = owner["name"], owner.get("email")
+                need.append(owner_name)
+                maybe.append(owner_email)
             if bo is not None:
-                business = _s(_d(bo), "name")
-                _os(bo, "email")
+                if type(bo) is not dict:
+                    return None
+                business = bo["name"]
+                need.append(business)
+                maybe.append(bo.get("email"))
             models = []
             for m in _l(a["models"]):
-                version = _os(_d(m), "version")
-                provider, model = _s(m, "provider"), _s(m, "name")
+                if type(m) is not dict:
+                    return None
+                provider, model, version = m["provider"], m["name"], m.get("version")
+                if type(provider) is not str or type(model) is not str or (version is not None and type(version) is not str):
+                    return None  # checked before they are formatted
+                need += (provider, model)
+                maybe.append(version)
                 models.append(f"{provider}/{model}@{version}" if version else f"{provider}/{model}")
             sources, personal = [], False
             for d in _l(a["data_sources"]):
-                sources.append(f"{_s(_d(d), 'name')} ({_s(d, 'classification')})")
-                personal = _b(d, "personal_data") or personal
-            # inline checks: this runs for every asset of every file
+                if type(d) is not dict:
+                    return None
+                source_name, classification, personal_data = d["name"], d["classification"], d["personal_data"]
+                if type(source_name) is not str or type(classification) is not str or type(personal_data) is not bool:
+                    return None
+                need += (source_name, classification)
+                sources.append(f"{source_name} ({classification})")
+                personal = personal or personal_data
             tier, effective, stage = a["tier"], a["effective_tier"], a["stage"]
             if tier not in TIERS or effective not in TIERS or stage not in STAGES:
                 return None
             asset_name, path = a["name"], a["path"]
-            if type(asset_name) is not str or len(asset_name) > 128 or type(path) is not str or len(path) > 4096:
+            if type(asset_name) is not str or len(asset_name) > 128:
                 return None
+            need.append(path)
             gate_of, review = a["gate"], a["review"]
             if type(gate_of) is not dict or type(review) is not dict:
                 return None
             passed, errors, warnings, overdue = gate_of["passed"], gate_of["errors"], gate_of["warnings"], review["overdue"]
             if type(passed) is not bool or type(errors) is not int or type(warnings) is not int or type(overdue) is not bool:
                 return None
-            doc.assets.append(
+            due = review.get("next_due")
+            if due is not None:
+                if type(due) is not str or len(due) > 10:
+                    return None
+                _fromisoformat(due)
+            for e in _l(a["exceptions"]):
+                if type(e) is not dict:
+                    return None
+                requirement, ticket, expires, active = e["requirement"], e["ticket"], e["expires"], e["active"]
+                if type(expires) is not str or len(expires) > 10 or type(active) is not bool:
+                    return None
+                _fromisoformat(expires)
+                need += (requirement, ticket)
+                exceptions.append(
+                    {"asset": asset_name, "requirement": requirement, "ticket": ticket, "expires": expires, "active": active}
+                )
+            for v in need:
+                if type(v) is not str or len(v) > 4096:
+                    return None
+            for v in maybe:
+                if v is not None and (type(v) is not str or len(v) > 4096):
+                    return None
+            assets.append(
                 {
                     "name": asset_name,
                     "path": path,
@@ -222,38 +259,22 @@ def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository:
                     "passed": passed,
                     "errors": errors,
                     "warnings": warnings,
-                    "next_review": _quick_date(_os(review, "next_due", 10)),
+                    "next_review": due,
                     "review_overdue": overdue,
                 }
             )
-            for e in _l(a["exceptions"]):
-                e = _d(e)
-                doc.exceptions.append(
-                    {
-                        "asset": asset_name,
-                        "requirement": _s(e, "requirement"),
-                        "ticket": _s(e, "ticket"),
-                        "expires": _quick_date(_s(e, "expires", 10)),
-                        "active": _b(e, "active"),
-                    }
-                )
         found = data.get("undeclared")
-        if found is None:
-            return doc
-        rows = [
+        undeclared = None if found is None else [
             {"path": _s(_d(u), "path"), "line": _i(u, "line"), "kind": _s(u, "kind"),
              "provider": _os(u, "provider"), "model": _os(u, "model")}
             for u in _l(found)
         ]
-        return _with_undeclared(doc, rows)
-    except (_Slow, KeyError, ValueError):
+        return Document(
+            repository=name, commit=commit, kind="inventory", digest=digest, generated_at=generated, gate=gate,
+            tool_version=tool_version, source=source, assets=assets, exceptions=exceptions, undeclared=undeclared,
+        )
+    except (_Slow, KeyError, ValueError, TypeError, RecursionError):
         return None
-
-
-def _quick_date(value: str | None) -> str | None:
-    if value is not None:
-        _fromisoformat(value)  # ValueError: the precise reading names the field
-    return value
 
 
 def _get(obj: Any, where: str, key: str, kind: type | tuple[type, ...], *, optional: bool = False) -> Any:
