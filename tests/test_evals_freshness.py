@@ -490,3 +490,14 @@ def test_history_is_read_without_gitpython(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "1 ['PG309'] False"
+
+
+def test_input_with_a_non_ascii_name_changed_after_results_is_stale(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """git quotes such names unless told not to; a quoted name matched no input."""
+    root = checkout(tmp_path)
+    write(root, "prompts/réponse.txt", "Rédige une réponse polie à : {{ticket}}\n")
+    commit(root, "Prompt en français", when="2026-11-21T09:00:00+00:00")
+    code, report = check_json(str(root))
+    assert code == 1
+    assert pg3(report) == [("PG309", RESULTS_LINE)]
+    assert "but prompts/réponse.txt changed after it" in message(report, "PG309")

@@ -371,7 +371,11 @@ class History:
         return loaded.data.get("models")
 
     def _run(self, *args: str) -> bytes:
-        proc = subprocess.run(["git", *args], cwd=self.top, capture_output=True, check=False)
+        # core.quotePath=false: git names a file ``prompts/réponse.txt`` as it is, not as
+        # ``"prompts/r\303\251ponse.txt"``, which no input glob or path would match.
+        proc = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args], cwd=self.top, capture_output=True, check=False
+        )
         if proc.returncode != 0:
             raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
         return proc.stdout
