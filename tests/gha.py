@@ -196,9 +196,11 @@ class FakeGitHub:
     """A tiny GitHub REST API on 127.0.0.1 for issue comments, with page-based
     pagination and ``Link`` headers; ``forbid`` answers every call with 403.
 
-    ``token_login`` is who the token is: None for the Actions ``GITHUB_TOKEN``, for which
-    ``GET /user`` is 403 and comments are written by ``github-actions[bot]``; a login
-    for a personal token, which ``GET /user`` returns."""
+    ``token_login`` is who the token is: None for an installation token (the Actions
+    ``GITHUB_TOKEN``, or a GitHub App's), for which ``GET /user`` is 403 and GraphQL's
+    ``viewer`` is ``app_login`` (``github-actions[bot]`` unless set; None: GraphQL is
+    not there), the author of the comments it writes; a login for a personal token,
+    which ``GET /user`` returns."""
 
     def __init__(self, per_page_cap: int = 100) -> None:
         import threading
@@ -208,6 +210,7 @@ class FakeGitHub:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.forbid = False
         self.token_login: str | None = None
+        self.app_login: str | None = "github-actions[bot]"
         self.per_page_cap = per_page_cap
         self.pull: dict[str, Any] = {"number": 7, "head": {"sha": "0" * 40}, "user": {"login": "alice"}}
         self.reviews: list[dict[str, Any]] = []
@@ -283,10 +286,15 @@ class FakeGitHub:
                 return self._send(200, items, headers)
 
             def do_POST(self) -> None:
-                self._record()
+                path, _ = self._record()
                 if fake.forbid:
                     return self._send(403, {"message": "Resource not accessible by integration"})
-                login = fake.token_login or "github-actions[bot]"
+                viewer = fake.token_login or fake.app_login
+                if path == "/api/graphql":
+                    if viewer is None or self._body().get("query") != "query { viewer { login } }":
+                        return self._send(404, {"message": "Not Found"})
+                    return self._send(200, {"data": {"viewer": {"login": viewer}}})
+                login = viewer or "ghost-app[bot]"
                 comment = fake.add(self._body()["body"], "Bot" if login.endswith("[bot]") else "User", login)
                 return self._send(201, comment)
 

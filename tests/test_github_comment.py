@@ -79,6 +79,46 @@ def test_a_personal_token_edits_its_own_user_comment(api: FakeGitHub) -> None:
     assert ("GET", "/api/v3/user") in [(m, p) for m, p, _ in api.requests]
 
 
+def test_an_app_installation_token_edits_only_its_own_bot_comment(api: FakeGitHub) -> None:
+    """A GitHub App's token: ``GET /user`` refuses it, GraphQL's viewer names its bot,
+    and the Actions bot's comment (another identity) is left alone."""
+    api.app_login = "acme-gate[bot]"
+    mark = marker("merge")
+    actions = api.add(f"{mark}\nactions bot's", user_type="Bot", login="github-actions[bot]")
+    ours = api.add(f"{mark}\nold", user_type="Bot", login="acme-gate[bot]")
+    result = upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark)
+    assert (result.ok, result.message) == (True, "updated the pull request comment")
+    assert (actions["body"], ours["body"]) == (f"{mark}\nactions bot's", f"{mark}\nnew")
+    calls = [(m, p.split("?")[0]) for m, p, _ in api.requests]
+    assert calls[:3] == [
+        ("GET", "/api/v3/user"), ("POST", "/api/graphql"), ("GET", "/api/v3/repos/acme/app/issues/7/comments"),
+    ]
+
+
+def test_an_app_token_without_a_comment_of_its_own_writes_a_new_one(api: FakeGitHub) -> None:
+    api.app_login = "acme-gate[bot]"
+    mark = marker("merge")
+    actions = api.add(f"{mark}\nactions bot's", user_type="Bot", login="github-actions[bot]")
+    result = upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark)
+    assert (result.ok, result.message) == (True, "created the pull request comment")
+    assert actions["body"] == f"{mark}\nactions bot's"
+    assert api.comments[1]["user"]["login"] == "acme-gate[bot]"
+
+
+def test_an_identity_that_cannot_be_told_edits_nothing(api: FakeGitHub) -> None:
+    api.app_login = None  # GET /user is 403 and there is no GraphQL to ask
+    mark = marker("merge")
+    bot = api.add(f"{mark}\nold", user_type="Bot", login="github-actions[bot]")
+    result = upsert_comment(_target(api), TOKEN, f"{mark}\nnew", mark)
+    assert result.ok
+    assert result.message == (
+        "created the pull request comment; who the token is could not be told (neither GET /user "
+        "nor GraphQL's viewer answered), so no earlier comment was edited"
+    )
+    assert bot["body"] == f"{mark}\nold" and len(api.comments) == 2
+    assert not [m for m, p, _ in api.requests if m == "GET" and p.startswith("/api/v3/repos")]
+
+
 def test_marker_in_the_content_is_escaped() -> None:
     mark = marker("merge")
     body = comment_body(f"asset `{mark}` and {marker('deploy')}", mark)
@@ -96,8 +136,9 @@ def test_forbidden_is_a_message_without_the_token(api: FakeGitHub) -> None:
     api.forbid = True
     result = upsert_comment(_target(api), TOKEN, "body", marker("merge"))
     assert not result.ok
+    # Who the token is cannot be told either (403 everywhere): nothing is listed to edit.
     assert result.message.startswith(
-        "cannot list the pull request comments: HTTP 403: Resource not accessible by integration"
+        "cannot create the pull request comment: HTTP 403: Resource not accessible by integration"
     )
     assert "read-only token" in result.message
     assert TOKEN not in result.message

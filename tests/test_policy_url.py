@@ -254,6 +254,30 @@ def test_a_trickling_server_cannot_hold_the_run(where: str) -> None:
     assert elapsed < 5
 
 
+@pytest.mark.parametrize("where", ["body", "header"])
+def test_the_deadline_cuts_the_download_and_leaves_no_thread(  # type: ignore[no-untyped-def]
+    where: str, repo: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prodgate.policy import fetch as fetching
+
+    monkeypatch.setattr(fetching, "DEADLINE_SECONDS", 1.0)
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    trickler = _Trickler(where)
+    before = threading.active_count()  # the trickler's own thread included
+    try:
+        start = time.monotonic()
+        code, out, err = run("check", str(repo), "--policy", trickler.url, "--policy-sha256", "0" * 64)
+        elapsed = time.monotonic() - start
+        after = threading.active_count()
+        left = [t.name for t in threading.enumerate() if t.name == "prodgate-policy-fetch"]
+    finally:
+        trickler.close()
+    assert (code, out) == (2, "")
+    assert err == f"prodgate: error: cannot fetch policy: {trickler.url}: the download did not finish within 1 s\n"
+    assert (after, left) == (before, [])
+    assert elapsed < 5
+
+
 def test_the_default_deadline_is_short() -> None:
     from prodgate.policy.fetch import DEADLINE_SECONDS, TIMEOUT_SECONDS
 

@@ -3,10 +3,12 @@
 The comment is found again by a hidden marker at the start of its body, and only among
 the comments the token's own identity wrote: anyone can post a comment that starts with
 the marker, and editing theirs would hand them the visible gate result. The identity is
-the login ``GET /user`` answers (a personal or user token), else ``github-actions[bot]``,
-the author of everything the Actions ``GITHUB_TOKEN`` writes (``GET /user`` refuses that
-token). User logins cannot contain ``[``, so no person can pose as the bot. The marker
-is also escaped wherever it occurs in the content.
+the login ``GET /user`` answers for a personal or user token. An installation token -
+the Actions ``GITHUB_TOKEN``, or a GitHub App's - is refused there (403), and ``GET
+/app`` wants the app's own JWT; GraphQL's ``viewer`` names it: ``github-actions[bot]``
+or ``<app-slug>[bot]``, the author of what the token writes. User logins cannot contain
+``[``, so no person can pose as a bot. When neither answers, no comment is edited: a
+new one is written. The marker is also escaped wherever it occurs in the content.
 
 Only the REST API is used (``GITHUB_API_URL``, so GitHub Enterprise Server works), and
 ``requests`` is imported only when a comment is written (:mod:`prodgate.github.api`).
@@ -41,8 +43,10 @@ _FORBIDDEN = (
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
-ACTIONS_BOT = "github-actions[bot]"
-"""Who writes a comment made with the Actions ``GITHUB_TOKEN``."""
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
+"""A GitHub login: a user's, or an app's bot (``<app-slug>[bot]``)."""
+
+_VIEWER = "query { viewer { login } }"
 
 _MARKER_START = "<!-- prodgate:comment"
 
@@ -93,7 +97,8 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
     session = open_session(token)
     try:
         with session:
-            found = _find(session, api, target, mark, _identity(session, api, timeout), timeout)
+            author = _identity(session, api, timeout)
+            found = None if author is None else _find(session, api, target, mark, author, timeout)
             if found is not None:
                 resp = session.patch(
                     f"{api}/repos/{target.repository}/issues/comments/{found}", json={"body": body}, timeout=timeout
@@ -104,25 +109,45 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
                 f"{api}/repos/{target.repository}/issues/{target.number}/comments", json={"body": body}, timeout=timeout
             )
             data = answer(resp, "create the pull request comment", _FORBIDDEN)
-            return Outcome(True, "created the pull request comment", _url(data))
+            unknown = (
+                "; who the token is could not be told (neither GET /user nor GraphQL's viewer answered), "
+                "so no earlier comment was edited"
+                if author is None else ""
+            )
+            return Outcome(True, f"created the pull request comment{unknown}", _url(data))
     except ApiError as exc:
         return Outcome(False, redact(str(exc), token))
     except requests.RequestException as exc:
         return Outcome(False, redact(f"cannot reach the GitHub API: {type(exc).__name__}: {exc}", token))
 
 
-def _identity(session: requests.Session, api: str, timeout: float) -> str:
-    """The login the token writes as: ``GET /user``, else the Actions bot."""
+def _identity(session: requests.Session, api: str, timeout: float) -> str | None:
+    """The login the token writes as: ``GET /user`` for a user's token, GraphQL's
+    ``viewer`` for an installation token; None when neither tells."""
     resp = session.get(f"{api}/user", timeout=timeout)
     if resp.status_code == 200:
-        try:
-            data = resp.json()
-        except ValueError:
-            data = None
-        login = data.get("login") if isinstance(data, dict) else None
-        if isinstance(login, str) and login:
+        login = _dig(resp, "login")
+        if login is not None:
             return login
-    return ACTIONS_BOT
+    resp = session.post(_graphql_url(api), json={"query": _VIEWER}, timeout=timeout)
+    return _dig(resp, "data", "viewer", "login") if resp.status_code == 200 else None
+
+
+def _graphql_url(api: str) -> str:
+    """GraphQL's address on the REST API's host: ``https://api.github.com/graphql``, or
+    ``https://HOST/api/graphql`` beside GitHub Enterprise Server's ``/api/v3``."""
+    return f"{api.removesuffix('/v3')}/graphql"
+
+
+def _dig(resp: requests.Response, *keys: str) -> str | None:
+    """The login at ``keys`` in a JSON answer, if it is one."""
+    try:
+        data: Any = resp.json()
+    except ValueError:
+        return None
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, str) and _LOGIN.match(data) else None
 
 
 def _find(

@@ -16,13 +16,17 @@ What a hostile network or server cannot do:
 * hold the run: one deadline covers the whole download, from name resolution to the
   last byte. Per-read timeouts alone let a server that trickles a byte every few
   seconds keep the run alive for ever, so the download runs in a worker thread that
-  the caller stops waiting for at the deadline.
+  the caller stops waiting for at the deadline. Then it cuts the download: every
+  socket the worker opened is shut down, which ends the worker's blocked read at
+  once, and the worker is joined - no thread is left reading after the deadline.
 * flood it: the body is cut at :data:`MAX_POLICY_BYTES`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -49,9 +53,10 @@ def _plain_http(url: str) -> bool:
     return url.lower().startswith("http://")
 
 
-def fetch(url: str, *, pinned: bool = False, deadline: float = DEADLINE_SECONDS) -> bytes:
+def fetch(url: str, *, pinned: bool = False, deadline: float | None = None) -> bytes:
     """The policy's bytes, or :class:`FetchError`. ``pinned`` says that the caller will
-    check the bytes against a sha256, which plain http requires."""
+    check the bytes against a sha256, which plain http requires; ``deadline`` (seconds)
+    is :data:`DEADLINE_SECONDS` unless given."""
     token = os.environ.get(TOKEN_ENV)
     if _plain_http(url):
         if token:
@@ -66,10 +71,11 @@ def fetch(url: str, *, pinned: bool = False, deadline: float = DEADLINE_SECONDS)
             )
     box: dict[str, Any] = {}
     done = threading.Event()
+    sockets = _Sockets()
 
     def work() -> None:
         try:
-            box["body"] = _download(url, token, pinned)
+            box["body"] = _download(url, token, pinned, sockets)
         except FetchError as exc:
             box["error"] = exc
         except Exception as exc:  # reported below, in the caller's thread
@@ -77,12 +83,16 @@ def fetch(url: str, *, pinned: bool = False, deadline: float = DEADLINE_SECONDS)
         finally:
             done.set()
 
-    # A daemon thread: when the deadline passes the run goes on (and ends) without it.
-    threading.Thread(target=work, name="prodgate-policy-fetch", daemon=True).start()
-    if not done.wait(deadline):
-        # The worker is left to its socket: closing the response from here would wait
-        # for the lock its blocked read holds. The process ends without it (daemon).
-        raise FetchError(f"{url}: the download did not finish within {deadline:g} s")
+    limit = DEADLINE_SECONDS if deadline is None else deadline
+    # A daemon thread still: name resolution cannot be cut, and the process must not
+    # wait for a resolver at exit. Every later step reads a socket that can be.
+    worker = threading.Thread(target=work, name="prodgate-policy-fetch", daemon=True)
+    worker.start()
+    if not done.wait(limit):
+        sockets.cut()
+        worker.join(CUT_SECONDS)
+        raise FetchError(f"{url}: the download did not finish within {limit:g} s")
+    worker.join()
     error = box.get("error")
     if isinstance(error, FetchError):
         raise error
@@ -90,14 +100,102 @@ def fetch(url: str, *, pinned: bool = False, deadline: float = DEADLINE_SECONDS)
     return body
 
 
-def _download(url: str, token: str | None, pinned: bool) -> bytes:
+CUT_SECONDS = 5.0
+"""Longest wait for the worker to end once its sockets are shut down (it ends at once
+unless it is still resolving the host name)."""
+
+
+class _Sockets:
+    """The sockets one download opened, so that another thread can cut them.
+
+    ``socket.shutdown`` on the file descriptor wakes a read blocked in another thread
+    (it returns end of file or fails); closing the response instead would wait for the
+    lock that very read holds. A socket opened after the cut is shut down at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self._cut = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.append(sock)
+            if self._cut:
+                _shutdown(sock)
+
+    def cut(self) -> None:
+        with self._lock:
+            self._cut = True
+            for sock in self._open:
+                _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    # The plain socket's method, also for a TLS socket: it acts on the descriptor and
+    # leaves the TLS state, which the worker's read is using, alone. OSError: closed
+    # already, or never connected.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _session(sockets: _Sockets) -> requests.Session:
+    """A session whose every connection (redirects and proxies included) reports its
+    socket to ``sockets`` as soon as it is connected, before TLS and the request."""
+    import requests
+    import urllib3.poolmanager
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Http(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            sockets.add(sock)
+            return sock
+
+    class Https(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            sockets.add(sock)
+            return sock
+
+    class HttpPool(HTTPConnectionPool):
+        ConnectionCls = Http
+
+    class HttpsPool(HTTPSConnectionPool):
+        ConnectionCls = Https
+
+    pools = {"http": HttpPool, "https": HttpsPool}
+
+    def tracked(manager: Any) -> Any:
+        # A SOCKS proxy brings its own connection classes: left as they are.
+        if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
+            manager.pool_classes_by_scheme = pools
+        return manager
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            tracked(self.poolmanager)
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            return tracked(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+    session = requests.Session()
+    session.mount("http://", Adapter())
+    session.mount("https://", Adapter())
+    return session
+
+
+def _download(url: str, token: str | None, pinned: bool, sockets: _Sockets) -> bytes:
     import requests
 
     headers = {"Accept": "application/yaml, text/yaml, text/plain, */*", "User-Agent": "prodgate"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        with requests.Session() as session, session.get(
+        with _session(sockets) as session, session.get(
             url, headers=headers, timeout=TIMEOUT_SECONDS, stream=True
         ) as resp:
             hops = [r.url for r in resp.history] + [resp.url or url]
