@@ -185,12 +185,19 @@ exceptions:
     assert code == 1 and [r for r, _l, _m in _pg7(report)] == ["PG701", "PG701"]
 
 
-def test_removed_declaration_with_remaining_files(gitroot: Path, run: Run) -> None:
-    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX)
+def _remove_declaration(gitroot: Path, declaration: str) -> str:
+    """A base with svc/ai-asset.yaml (``declaration``), svc/app.py using AI and another
+    asset; the change deletes svc/ai-asset.yaml. Returns the base commit."""
+    write(gitroot, "svc/ai-asset.yaml", declaration)
     write(gitroot, "svc/app.py", "import openai\n")
     write(gitroot, "other/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "other-bot"))
     base = commit(gitroot)
     (gitroot / "svc/ai-asset.yaml").unlink()
+    return base
+
+
+def test_removed_declaration_with_remaining_files(gitroot: Path, run: Run) -> None:
+    base = _remove_declaration(gitroot, TEAM_SANDBOX)
     code, report, _ = _check(run, gitroot, "--base", base)
     assert code == 1
     [f] = [f for f in report["findings"] if f["rule_id"] == "PG703"]
@@ -398,3 +405,67 @@ def test_with_base_a_policy_the_change_adds_is_refused(gitroot: Path, run: Run) 
     code, out, err = run("check", str(gitroot), "--base", base, "--policy", str(gitroot / "gov/policy.yaml"))
     assert code == 2 and out == ""
     assert "gov/policy.yaml does not exist in the base commit" in err and "cannot bring the policy" in err
+
+
+# -- bases that cannot be compared field by field, and renamed assets ----------------
+
+UNREADABLE = "the declaration could not be read at the base commit ({why}), so this change to it cannot be compared with it: a tier, stage, risk fact, artifact, eval or threshold it lowers or drops would go unseen"
+
+
+@pytest.mark.parametrize(
+    ("broken", "why"),
+    [
+        (BASE.replace("tier: enterprise", "tier: [enterprise"), "line 4: while parsing a flow sequence"),
+        (BASE.replace("tier: enterprise", "tier: platinum"), "tier: "),
+        (BASE + "unknown_field: 1\n", "unknown_field: "),
+    ],
+    ids=["not-yaml", "bad-value", "unknown-field"],
+)
+def test_a_base_that_cannot_be_read_does_not_hide_a_downgrade(gitroot: Path, run: Run, broken: str, why: str) -> None:
+    write(gitroot, "ai-asset.yaml", broken)
+    base = commit(gitroot, "base")
+    write(gitroot, "ai-asset.yaml", WEAKENED)
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    [(rule, line, msg)] = _pg7(report)
+    assert (rule, line) == ("PG701", 1)
+    reason = msg.split("base commit (", 1)[1].split("), so this", 1)[0]
+    assert reason.startswith(why)
+    assert msg == UNREADABLE.format(why=reason)
+    [finding] = [f for f in report["findings"] if f["rule_id"] == "PG701"]
+    assert (finding["asset"], finding["severity"], finding["waived_by"]) == ("claims-triage", "error", None)
+
+
+def test_a_base_that_cannot_be_read_is_no_finding_while_unchanged(gitroot: Path, run: Run) -> None:
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX + "unknown_field: 1\n")
+    base = commit(gitroot, "base")
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1  # the declaration's own schema finding
+    assert _pg7(report) == []
+    assert [f["rule_id"] for f in report["findings"]] == ["PG104"]
+
+
+def test_a_removed_base_declaration_that_cannot_be_read_is_still_a_removal(gitroot: Path, run: Run) -> None:
+    base = _remove_declaration(gitroot, TEAM_SANDBOX + "risk: {customer_facing: maybe}\n")
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    [(rule, line, msg)] = _pg7(report)
+    assert (rule, line) == ("PG703", 0)
+    assert msg.startswith("the declaration svc/ai-asset.yaml at the base commit, which could not be read (risk.customer_facing: ")
+    assert msg.endswith("), was removed, but 1 file in its folder remain: svc/app.py:1 (openai); they still show AI use")
+    assert report["change"]["removed"][0]["rule_id"] == "PG703"
+
+
+def test_a_renamed_asset_is_compared_with_its_base_at_the_same_path(gitroot: Path, run: Run) -> None:
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: departmental"))
+    write(gitroot, "svc/app.py", "from anthropic import Anthropic\n")
+    base = commit(gitroot)
+    write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "notes-helper"))
+    code, report, _ = _check(run, gitroot, "--base", base)
+    assert code == 1
+    found = sorted(_pg7(report))
+    assert [(rule, line) for rule, line, _m in found] == [("PG701", 3), ("PG703", 2)]
+    assert found[0][2] == "tier weakened: departmental at the base commit, now team"
+    assert "asset 'notes-summariser' (departmental, sandbox) is now named 'notes-helper'" in found[1][2]
+    [asset] = report["assets"]
+    assert [(w["field"], w["base"], w["head"]) for w in asset["weakened"]] == [("tier", "departmental", "team")]

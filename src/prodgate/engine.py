@@ -104,12 +104,15 @@ def run(
             decls.append(loaded)
     snapshot: BaseSnapshot | None = None
     removed: list[Finding] = []
+    unreadable: list[Finding] = []  # PG701 on changed declarations the base cannot be compared with
     if options.base:
         snapshot, report.change, found = _compare(root, options)
         findings += found
         if snapshot is not None:
             ai_use = _ai_use(root, policy) if options.discover and policy.policy.discovery.enabled else None
-            removed = list(change.removed(snapshot, decls, [_rel(p, root) for p in paths], ai_use))
+            scope = [_rel(p, root) for p in paths]
+            removed = list(change.removed(snapshot, decls, scope, ai_use))
+            unreadable = change.unreadable_changed(snapshot, decls, scope)
     names = {d.asset.name for d in decls}
     findings += [f for f in removed if f.asset not in names]
     if report.change is not None and removed:
@@ -130,8 +133,9 @@ def run(
             if f.asset is not None:
                 per_asset.setdefault(f.asset, []).append(f)
     for decl in decls:
-        base = snapshot.by_name(decl.asset.name) if snapshot is not None else None
-        extra = [f for f in removed if f.asset == decl.asset.name] + per_asset.pop(decl.asset.name, [])
+        base = snapshot.at(decl.rel, decl.asset.name) if snapshot is not None else None
+        extra = [f for f in (*removed, *unreadable) if f.asset == decl.asset.name]
+        extra += per_asset.pop(decl.asset.name, [])
         result = check_asset(
             decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()),
             base=base, extra=extra, compared=snapshot is not None,

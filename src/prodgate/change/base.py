@@ -44,6 +44,15 @@ class BaseSnapshot:
     """Root-relative path -> blob id of every file of the base commit under the root."""
     declarations: dict[str, BaseDeclaration] = field(default_factory=dict)
     """Root-relative path -> the declaration, for those that parse and validate."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Root-relative path -> why, for the declarations that do not: they cannot be
+    compared field by field, so a change to one is a finding of its own."""
+
+    def at(self, rel: str, name: str) -> BaseDeclaration | None:
+        """The base of the head declaration at ``rel`` named ``name``: the one at the
+        same path (whatever it was called), else one of that name (it moved)."""
+        found = self.declarations.get(rel)
+        return found if found is not None else self.by_name(name)
 
     def by_name(self, name: str) -> BaseDeclaration | None:
         return next((d for d in self.declarations.values() if d.asset.name == name), None)
@@ -94,22 +103,35 @@ def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
     contents = gitobjects.read_blobs(top, list(wanted.values()), MAX_DECLARATION_BYTES)
     for rel, blob in wanted.items():
         raw = contents.get(blob)
-        parsed = _parse(raw, rel) if raw is not None else None
-        if parsed is not None:
+        parsed = (
+            _parse(raw, rel) if raw is not None
+            else f"it is larger than {MAX_DECLARATION_BYTES:,} bytes or cannot be read from git"
+        )
+        if isinstance(parsed, BaseDeclaration):
             snapshot.declarations[rel] = parsed
+        else:
+            snapshot.unreadable[rel] = parsed
     return snapshot
 
 
-def _parse(raw: bytes, rel: str) -> BaseDeclaration | None:
-    """A base declaration that parses and validates; one that did not cannot have
-    been weakened (the gate refused it then), so it is left out of the comparison."""
+def _parse(raw: bytes, rel: str) -> BaseDeclaration | str:
+    """A base declaration that parses and validates, or why it does not.
+
+    One that does not is not left out of the comparison as if it did not exist: it
+    may have been merged past a gate that was not required, or be refused only by this
+    version of the schema, and a change could then lower its tier unseen.
+    """
     text = decode_text(raw)
     if not isinstance(text, str):
-        return None
+        return text.message
     doc = load_yaml(text)
-    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
-        return None
+    if isinstance(doc, YamlProblem):
+        return f"line {doc.line}: {doc.message}"
+    if not isinstance(doc.data, dict):
+        return "it is not a mapping of fields"
     asset = build_asset(doc.data)
     if not isinstance(asset, Asset):
-        return None
+        first = asset.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the document"
+        return f"{where}: {first['msg']}"
     return BaseDeclaration(rel, asset, doc)

@@ -161,6 +161,28 @@ def removed(
     names = {d.asset.name for d in decls}
     at_path = {d.rel: d for d in decls}
     head_files: list[str] | None = None
+    for rel, why in sorted(snapshot.unreadable.items()):
+        if rel in at_path or not _in_scope(rel, scope):
+            continue  # one still there is judged by unreadable_changed
+        if head_files is None:
+            head_files = _head_files(snapshot)
+        folder = posixpath.dirname(rel)
+        covered = [
+            f for f in head_files
+            if (not folder or f.startswith(folder + "/")) and posixpath.basename(f) not in DECLARATION_NAMES
+        ]
+        uses = ai_use(covered) if ai_use is not None and covered else None
+        if not covered or (uses is not None and not uses):
+            continue
+        owner = _covering(covered, decls)
+        yield RULES["PG703"].finding(
+            f"the declaration {rel} at the base commit, which could not be read ({why}), was removed, but "
+            f"{len(covered)} file{'s' if len(covered) != 1 else ''} in its folder remain: {_listed(uses or covered, uses)}",
+            Location(rel),
+            asset=owner.asset.name if owner is not None else None,
+            fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
+            "an exception with `requirement: PG703` that the policy's approvers approve.",
+        )
     for rel, old in sorted(snapshot.declarations.items()):
         if old.asset.name in names or not _in_scope(rel, scope):
             continue
@@ -173,10 +195,7 @@ def removed(
         if uses is not None and not uses:
             continue
         owner = at_path.get(rel) or _covering(covered, decls)
-        listed = uses if uses is not None else covered
-        shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
-        if uses is not None:
-            shown = f"{shown}; they still show AI use"
+        shown = _listed(uses if uses is not None else covered, uses)
         what = (
             f"is now named {owner.asset.name!r}" if owner is not None and owner.rel == rel
             else f"was removed ({rel} at the base commit)"
@@ -189,6 +208,40 @@ def removed(
             fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
             "an exception with `requirement: PG703` that the policy's approvers approve.",
         )
+
+
+def _listed(listed: list[str], uses: list[str] | None) -> str:
+    shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
+    return f"{shown}; they still show AI use" if uses is not None else shown
+
+
+def unreadable_changed(snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str]) -> list[Finding]:
+    """PG701 for each declaration the change edits whose base version could not be read
+    (not YAML, or not valid): what it was cannot be compared field by field, so a lower
+    tier, stage or threshold would pass unseen. Unchanged, it is no finding (the
+    declaration's own findings say what is wrong with it). An exception for ``PG701``
+    approved as the policy requires waives it, as for any weakening."""
+    out = []
+    for decl in decls:
+        why = snapshot.unreadable.get(decl.rel)
+        if why is None or not _in_scope(decl.rel, scope):
+            continue
+        try:
+            now: bytes | None = decl.path.read_bytes()
+        except OSError:
+            now = None
+        if now is not None and now == snapshot.read(decl.rel):
+            continue
+        out.append(RULES["PG701"].finding(
+            f"the declaration could not be read at the base commit ({why}), so this change to it cannot be "
+            "compared with it: a tier, stage, risk fact, artifact, eval or threshold it lowers or drops "
+            "would go unseen",
+            decl.loc(),
+            asset=decl.asset.name,
+            fix="Have the change approved with an exception with `requirement: PG701` that the policy's "
+            "approvers approve; after it is merged, later changes are compared again.",
+        ))
+    return out
 
 
 def policy_changed(snapshot: BaseSnapshot, policy_file: str, root: Path) -> Finding | None:

@@ -296,7 +296,10 @@ _ALL = [
          "decisions_about_people, personal_data), autonomy moved towards more human "
          "control, a data classification was lowered, an artifact or an eval was removed, "
          "or a threshold was loosened. The gate would otherwise judge the weakened asset "
-         "as if it had always been so. Restore the field, or add an exception with "
+         "as if it had always been so. A declaration the change edits whose base version "
+         "is not valid YAML or not a valid declaration cannot be compared, so the edit "
+         "itself is the finding. The declaration is compared with its base at the same "
+         "path, whatever its name now. Restore the field, or add an exception with "
          "`requirement: PG701` approved as the policy requires.",
          (NIST_GOVERN, ISO42001)),
     Rule("PG702", "policy-changed", "The change edits the gate's policy", N,
@@ -304,7 +307,8 @@ _ALL = [
          "of the base commit: the edit takes effect after merge. The policy's code owners "
          "(CODEOWNERS) should review it."),
     Rule("PG703", "declaration-removed", "Declaration removed while its files remain", E,
-         "An ai-asset.yaml was deleted, or its asset renamed, while files it covered are "
+         "An ai-asset.yaml was deleted (valid at the base commit or not), or its asset "
+         "renamed, while files it covered are "
          "still in the repository and, when discovery runs (the default), still show AI "
          "use: the AI system would leave the inventory and the gate "
          "without being retired. Set `stage: retired` instead, remove the files too, or "
