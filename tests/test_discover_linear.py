@@ -117,3 +117,53 @@ def test_the_parse_decision_is_linear_on_hostile_text() -> None:
         start = time.perf_counter()
         assert code.python_may_use(text, cat) is False
         assert time.perf_counter() - start < 1.0
+
+
+NESTED_IMPORTS = '''\
+"""Imports at every depth a statement can be."""
+import json, openai
+from google import genai
+
+
+class A:
+    import torch
+
+    def f(self):
+        try:
+            import anthropic
+        except ImportError:
+            from mistralai import Mistral
+        else:
+            import cohere
+        finally:
+            import groq
+        with open("x") as fh:
+            import ollama
+        for _ in range(1):
+            import replicate
+        else:
+            import together
+        while False:
+            import litellm
+        match fh:
+            case 1:
+                import langchain_core
+            case _:
+                from llama_index.core import Settings
+        if True:
+            import transformers
+        else:
+            import vllm
+        return lambda: __name__
+'''
+
+
+def test_a_file_without_literals_is_read_for_its_imports_alone_and_misses_none() -> None:
+    cat = catalogue.build()
+    assert code.python_reading(NESTED_IMPORTS, cat) == "imports"
+    full = sorted(code.python("x.py", NESTED_IMPORTS, cat))
+    assert sorted(code.python("x.py", NESTED_IMPORTS, cat, imports_only=True)) == full
+    assert len(full) == 15 and {d.kind for d in full} == {"import"}
+    assert code.python_reading(NESTED_IMPORTS + 'MODEL = "gpt-4o"\n', cat) == "all"
+    assert code.python_reading(NESTED_IMPORTS + "importlib.import_module(name)\n", cat) == "all"
+    assert code.python_reading("import json\n", cat) is None

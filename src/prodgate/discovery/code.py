@@ -138,23 +138,44 @@ def python_may_use(text: str, cat: Catalogue) -> bool:
     (NFKC), so text that is not ASCII is folded the same way before it is searched.
     Three RE2 searches: linear time, whatever the file holds.
     """
+    return python_reading(text, cat) is not None
+
+
+def python_reading(text: str, cat: Catalogue) -> str | None:
+    """How much of a Python file to read (see :func:`python_may_use`): None, nothing;
+    ``"imports"``, its import statements only (it holds no catalogue literal and
+    imports nothing dynamically, so no string or call in it can show use); ``"all"``."""
     if not text.isascii():
         import unicodedata
 
         text = unicodedata.normalize("NFKC", text)
+    if cat.literals.search(text) is not None:
+        return "all"
     imported, quoted = cat.python_imports
-    if cat.literals.search(text) is not None or imported.search(text) is not None:
-        return True
-    return ("import_module" in text or "__import__" in text) and quoted.search(text) is not None
+    dynamic = "import_module" in text or "__import__" in text
+    if dynamic and quoted.search(text) is not None:
+        return "all"
+    if imported.search(text) is not None:
+        return "all" if dynamic else "imports"
+    return None
 
 
-def python(rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None) -> Iterator[Detection]:
-    """Imports and strings of a Python module; the lexer's fallback if it does not parse."""
+def python(
+    rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None, *, imports_only: bool = False
+) -> Iterator[Detection]:
+    """Imports and strings of a Python module; the lexer's fallback if it does not parse.
+    ``imports_only``: the file holds no catalogue literal (:func:`python_reading`), so
+    only its statements are visited, not every expression."""
     where = line_map or (lambda n: n)
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         yield from _python_fallback(rel, text, cat, where)
+        return
+    if imports_only:
+        for node in _statements(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                yield from _py_imports(rel, node, cat, where)
         return
     prose: set[int] = set()
     found: list[tuple[int, str]] = []
@@ -169,18 +190,42 @@ def python(rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] |
                 found.append((node.lineno, node.value))
         elif isinstance(node, ast.Call):
             yield from _py_call(rel, node, cat, where)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                yield from _py_module(rel, where(getattr(alias, "lineno", node.lineno)), alias.name, cat)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            sig = cat.python.find(node.module)
-            if sig is not None:
-                yield _det(rel, where(node.lineno), "import", sig, node.module)
-            else:  # from google import genai
-                for alias in node.names:
-                    yield from _py_module(rel, where(node.lineno), f"{node.module}.{alias.name}", cat)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield from _py_imports(rel, node, cat, where)
     for det in strings(rel, found, cat, env=True):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+
+
+def _py_imports(
+    rel: str, node: ast.Import | ast.ImportFrom, cat: Catalogue, where: Callable[[int], int]
+) -> Iterator[Detection]:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield from _py_module(rel, where(getattr(alias, "lineno", node.lineno)), alias.name, cat)
+    elif node.level == 0 and node.module:
+        sig = cat.python.find(node.module)
+        if sig is not None:
+            yield _det(rel, where(node.lineno), "import", sig, node.module)
+        else:  # from google import genai
+            for alias in node.names:
+                yield from _py_module(rel, where(node.lineno), f"{node.module}.{alias.name}", cat)
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement of ``tree``, at any depth (in functions, classes, branches,
+    handlers, match cases): imports are statements, so this finds them all."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _BODIES:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(v for v in value if isinstance(v, _BLOCKS))
 
 
 _LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
@@ -285,8 +330,9 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             continue
         # IPython magics and shell escapes are not Python; blank them.
         cleaned = "\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body)
-        if python_may_use(cleaned, cat):  # as for a .py file: only cells that can show use are parsed
-            yield from python(rel, cleaned, cat, _cell_lines(lines))
+        reading = python_reading(cleaned, cat)  # as for a .py file: only cells that can show use are parsed
+        if reading is not None:
+            yield from python(rel, cleaned, cat, _cell_lines(lines), imports_only=reading == "imports")
 
 
 def _cell_lines(lines: list[int]) -> Callable[[int], int]:

@@ -304,8 +304,9 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     if kind.startswith("manifest:"):
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
-        if code.python_may_use(text, cat):
-            yield from code.python(rel, text, cat)
+        reading = code.python_reading(text, cat)
+        if reading is not None:
+            yield from code.python(rel, text, cat, imports_only=reading == "imports")
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
     elif kind == "javascript":
