@@ -34,6 +34,7 @@ from prodgate.manifest.touched import touched_declarations
 from prodgate.policy import pydantic_model
 from prodgate.policy.loader import load_policy
 from prodgate.policy.model import Placeholder
+from prodgate.reporters import indented_json
 from prodgate.rules.artifacts import MAX_PLACEHOLDER_LINES, find_placeholders
 
 from conftest import TEAM_SANDBOX, TODAY, ids_at, write
@@ -292,6 +293,32 @@ def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(repo: 
     assert [f["path"] for f in files][:3] == ["a/ai-asset.yaml", "a/card.md", "evals/r.json"]
     digest = hashlib.sha256((repo / "evals" / "r.json").read_bytes()).hexdigest()
     assert {f["sha256"] for a in report["assets"] for f in a["files"] if f["path"] == "evals/r.json"} == {digest}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {}, [], "", {"a": []}, [{}], (1, (2,)), {"x": {"y": {"z": [1, [2, [3, {}]]]}}},
+        {"é\u2028\x00\"\\\n<!--##[": "\x1f\u0085\ud800\u200b"},
+        [1.5, -0.0, 1e-7, 1e16, float("nan"), float("inf"), -float("inf"), 10**30, True, False, None],
+        {1: "int key"}, {"enum-like": Path("not JSON")},
+    ],
+)
+def test_the_report_writer_writes_what_json_dumps_writes(value: Any) -> None:
+    try:
+        expected = json.dumps(value, indent=2, ensure_ascii=False)
+    except TypeError as exc:
+        with pytest.raises(TypeError, match=str(exc)):
+            indented_json.dumps(value)
+        return
+    assert indented_json.dumps(value) == expected
+
+
+def test_the_report_of_a_thousand_evals_is_written_as_json_dumps_writes_it(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    _results(repo / "evals" / "r.json")
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + "".join(f"  - name: e{i}\n    results: evals/r.json\n" for i in range(1000)))
+    _code, report = check_json(str(repo))
+    assert indented_json.dumps(report) == json.dumps(report, indent=2, ensure_ascii=False)
 
 
 # -- end to end, at the size limit, in CPU seconds --------------------------------

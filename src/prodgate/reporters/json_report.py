@@ -8,12 +8,12 @@ every asset with the state of every requirement. The shape is documented in the 
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from prodgate.findings import Finding, Location
 from prodgate.hygiene import json_text
 from prodgate.report import AssetResult, ChangeRecord, Report
+from prodgate.reporters import indented_json
 
 REPORT_VERSION = 1
 
@@ -135,5 +135,5 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     # Inert in a log or terminal, yet the same data for a JSON reader.
-    out.write(json_text(json.dumps(to_dict(report), indent=2, ensure_ascii=False)))
+    out.write(json_text(indented_json.dumps(to_dict(report))))
     out.write("\n")

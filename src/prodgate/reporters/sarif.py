@@ -11,7 +11,6 @@ exception lives outside the code scanning tool, in the declaration.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,6 +19,7 @@ from urllib.parse import quote
 from prodgate.findings import Finding, Location, Severity
 from prodgate.hygiene import json_text
 from prodgate.report import Report
+from prodgate.reporters import indented_json
 from prodgate.rules.registry import RULES, Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -160,5 +160,5 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     # Inert in a log or terminal, yet the same data for a JSON reader.
-    out.write(json_text(json.dumps(to_sarif(report), indent=2, ensure_ascii=False)))
+    out.write(json_text(indented_json.dumps(to_sarif(report))))
     out.write("\n")

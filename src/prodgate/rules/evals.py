@@ -50,6 +50,8 @@ class _Judge:
     demand: Demand | None
     findings: list[Finding] = field(default_factory=list)
     places: dict[str, _Place] = field(default_factory=dict)
+    unmatched: dict[int, list[tuple[str, str, Location | None]]] = field(default_factory=dict)
+    """By ``id()`` of a results file's (shared, cached) results: see :func:`_model`."""
 
     def add(
         self,
@@ -303,15 +305,13 @@ def _listing(results: EvalResults) -> str:
 
 
 def _model(judge: _Judge, item: _Read) -> None:
-    results, asset, decl = item.results, judge.ctx.asset, judge.ctx.decl
+    results, decl = item.results, judge.ctx.decl
     assert results is not None
-    for identifier in model_match.unmatched(results.models, asset.models):
-        if asset.models:
-            why = f"which matches no model in `models:` ({model_match.describe(asset.models)})"
-            related: Location | None = decl.loc("models")
-        else:
-            why = "but `models:` declares none"
-            related = None
+    unmatched = judge.unmatched.get(id(results))
+    if unmatched is None:
+        # Once per results file: the evals that share one share its models.
+        unmatched = judge.unmatched[id(results)] = _unmatched(judge, results)
+    for identifier, why, related in unmatched:
         judge.add(
             "PG311",
             f"eval {item.spec.name!r}: {item.rel} ran against {identifier!r}, {why}",
@@ -319,6 +319,20 @@ def _model(judge: _Judge, item: _Read) -> None:
             "Re-run the eval against the declared model, or correct `models:`.",
             related=related,
         )
+
+
+def _unmatched(judge: _Judge, results: EvalResults) -> list[tuple[str, str, Location | None]]:
+    """The models ``results`` ran against that no declared model matches, each with why
+    and where the declared models are."""
+    asset = judge.ctx.asset
+    out: list[tuple[str, str, Location | None]] = []
+    for identifier in model_match.unmatched(results.models, asset.models):
+        if asset.models:
+            why = f"which matches no model in `models:` ({model_match.describe(asset.models)})"
+            out.append((identifier, why, judge.ctx.decl.loc("models")))
+        else:
+            out.append((identifier, "but `models:` declares none", None))
+    return out
 
 
 class _History:
