@@ -34,20 +34,11 @@ class _Unknown(Exception):
 
 
 def _write(value: Any, out: list[str], newline: str) -> None:
+    """Append ``value`` at the nesting whose line break and indent is ``newline``.
+    Strings and numbers inside a container are written by the container's loop, not by
+    a call each: most of a report is leaves."""
     kind = type(value)
-    if kind is str:
-        out.append(encode_basestring(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    elif kind is float:
-        out.append(_float(value))
-    elif kind is dict:
+    if kind is dict:
         if not value:
             out.append("{}")
             return
@@ -56,11 +47,16 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unknown
-            out.append(sep)
-            out.append(encode_basestring(key))
-            out.append(": ")
-            _write(item, out, inner)
+            head = sep + encode_basestring(key) + ": "
             sep = "," + inner
+            kind = type(item)
+            if kind is str:
+                out.append(head + encode_basestring(item))
+            elif kind is dict or kind is list or kind is tuple:
+                out.append(head)
+                _write(item, out, inner)
+            else:
+                out.append(head + _scalar(item))
         out.append(newline + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -69,19 +65,42 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         inner = newline + _INDENT
         sep = "[" + inner
         for item in value:
-            out.append(sep)
-            _write(item, out, inner)
+            kind = type(item)
+            if kind is str:
+                out.append(sep + encode_basestring(item))
+            elif kind is dict or kind is list or kind is tuple:
+                out.append(sep)
+                _write(item, out, inner)
+            else:
+                out.append(sep + _scalar(item))
             sep = "," + inner
         out.append(newline + "]")
+    elif kind is str:
+        out.append(encode_basestring(value))
     else:
-        raise _Unknown
+        out.append(_scalar(value))
 
 
-def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value == float("inf"):
-        return "Infinity"
-    if value == -float("inf"):
-        return "-Infinity"
-    return float.__repr__(value)
+def _scalar(value: Any) -> str:
+    """A number, true, false or null; anything else is :class:`_Unknown`."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value:
+            return "NaN"
+        if value == _INF:
+            return "Infinity"
+        if value == -_INF:
+            return "-Infinity"
+        return float.__repr__(value)
+    raise _Unknown
+
+
+_INF = float("inf")
