@@ -175,3 +175,23 @@ def test_a_tracked_symlink_is_not_followed_out_of_the_repository(
     _git(git_repo, "add", "-A")
     code, out, _ = run("discover", "--format", "json", str(git_repo))
     assert (code, json.loads(out)["detections"]) == (0, [])
+
+
+def test_files_are_parsed_as_git_grep_reports_them_and_untracked_ones_after(git_repo: Path) -> None:
+    """The tracked files git grep finds are parsed while it searches (the total is not
+    known yet: 0), then the untracked ones; the last report gives the full count."""
+    from prodgate.discovery import catalogue
+    from prodgate.discovery import scan as discovery_scan
+
+    for i in range(30):
+        write(git_repo, f"svc/m{i}.py", BOT if i % 3 == 0 else "import json\n")
+    _git(git_repo, "add", "-A")
+    write(git_repo, "new/untracked.py", BOT)
+    write(git_repo, "vendor/untracked.py", BOT)  # untracked, skipped folder
+    calls: list[tuple[int, int]] = []
+    result = discovery_scan.scan(git_repo, catalogue.build(), progress=lambda done, total: calls.append((done, total)))
+    paths = sorted({d.path for d in result.detections})
+    assert paths == sorted(["new/untracked.py", *(f"svc/m{i}.py" for i in range(0, 30, 3))])
+    assert [c[0] for c in calls] == list(range(1, 12))
+    assert {total for _, total in calls[:10]} == {0} and calls[-1] == (11, 11)
+    assert result.files == 31  # vendor/untracked.py is not listed

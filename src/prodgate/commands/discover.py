@@ -96,7 +96,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any] | str | None:
 
 
 def _progress() -> Callable[[int, int], None]:
-    """A callback that shows ``scanned n/m files`` on stderr once a second has passed."""
+    """A callback that shows ``scanning n/m files`` on stderr once a second has passed
+    (``scanning n files`` while git grep still searches: the total is not known yet)."""
     start = time.monotonic()
     last = [0.0]
 
@@ -105,7 +106,7 @@ def _progress() -> Callable[[int, int], None]:
         if now - start < 1.0 or (now - last[0] < 0.2 and done != total):
             return
         last[0] = now
-        sys.stderr.write(f"\rprodgate: scanning {done}/{total} files")
+        sys.stderr.write(f"\rprodgate: scanning {done}/{total} files" if total else f"\rprodgate: scanning {done} files")
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()

@@ -89,31 +89,73 @@ _MAYBE_MANIFEST = frozenset({".toml", ".json", ".yaml", ".kts", ".cfg", ".txt", 
 
 class _Listing:
     """The files to scan and, in a git checkout, the ones among them that git grep
-    found a token in (None: not known, test each file in Python)."""
+    found a token in (None: not known, test each file in Python).
+
+    In a git checkout the tracked files are known first; git grep's findings are read
+    as it reports them (:meth:`stream`), so files are parsed while it still searches,
+    and the untracked files are listed meanwhile (:meth:`complete`)."""
 
     def __init__(
         self,
-        files: list[str],
+        files: list[str] | None,
         grep: subprocess.Popen[bytes] | None = None,
-        untested: frozenset[str] = frozenset(),
+        *,
+        tracked: frozenset[str] = frozenset(),
+        others: subprocess.Popen[bytes] | None = None,
+        finish: Callable[[list[str] | None], list[str]] | None = None,
     ) -> None:
-        self.files = files
+        self._files = files
         self._grep = grep
         self._hits: set[str] | None = None
-        self.untested = untested
+        self.tracked = tracked
+        """Tracked regular files (in a git checkout): what git grep searches."""
+        self._others = others
+        self._finish = finish
+        self.untested: frozenset[str] = frozenset()
         """Files git grep did not search (untracked): tested in Python."""
+
+    def stream(self) -> Iterator[str]:
+        """The tracked files git grep finds a token in, as it reports them; once it is
+        done, :attr:`hits` holds them all (None when it failed: then every file is
+        tested in Python)."""
+        proc, self._grep = self._grep, None
+        if proc is None or proc.stdout is None:
+            return
+        found: set[str] = set()
+        rest = b""
+        fd = proc.stdout.fileno()  # read as it comes, not when the pipe is full or closed
+        while chunk := os.read(fd, 1 << 16):
+            *names, rest = (rest + chunk).split(b"\0")
+            for raw in names:
+                rel = os.fsdecode(raw)
+                if rel and rel not in found:
+                    found.add(rel)
+                    yield rel
+        proc.stdout.close()
+        proc.wait()
+        self._hits = found if proc.returncode in (0, 1) else None
 
     @property
     def hits(self) -> set[str] | None:
-        """The files git grep found a token in (waiting for it the first time), or
-        None when it did not run: then every file is tested in Python."""
         if self._grep is not None:
-            from prodgate.repo import git_output
-
-            out = git_output(self._grep, ok=(0, 1))
-            self._grep = None
-            self._hits = {f for f in out.split("\0") if f} if out is not None else None
+            for _ in self.stream():
+                pass
         return self._hits
+
+    def complete(self) -> list[str]:
+        """Every file to scan, sorted (waiting for the untracked listing)."""
+        if self._files is None:
+            from prodgate.repo import ls_files_result
+
+            assert self._finish is not None
+            others = ls_files_result(self._others, untracked=True)
+            self._files = self._finish(others)
+            self.untested = frozenset(f for f in self._files if f not in self.tracked)
+        return self._files
+
+    @property
+    def files(self) -> list[str]:
+        return self.complete()
 
 
 def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listing:
@@ -130,26 +172,36 @@ def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listin
 
     scope = [r for r in (_rel(p, root) for p in paths) if r is not None]
     scope = [r for r in scope if r != "."]
+
+    def walk() -> list[str]:
+        return sorted(_walk(root, scope or ["."], cat.skip_dirs))
+
     if (root / ".git").exists():
         # One extended pattern of escaped literals (an alternation of fixed strings,
         # which git's matcher runs in linear time), faster than as many -F patterns.
         grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", cat.grep_pattern]
-        # git grep searches while the listing is read and classified; prose and
-        # images, never read, are left out of its search.
+        # git grep searches while the listing is read and the files it finds are
+        # parsed; prose and images, never read, are left out of its search.
         pending = start_git(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED], alone=True) if cat.tokens else None
         procs = (start_ls_files(root, tuple(scope), alone=True), start_ls_files(root, tuple(scope), untracked=True, alone=True))
         tracked = ls_files_result(procs[0], regular=True)
-        others = ls_files_result(procs[1], untracked=True)
-        if tracked is not None and others is not None:
-            venvs: dict[str, bool] = {}
-            untracked = {
-                f for f in others
-                if not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs) and not _in_venv(root, f, venvs)
-            }
-            return _Listing(sorted({*tracked, *untracked}), pending, frozenset(untracked))
+        if tracked is not None:
+            regular = frozenset(tracked)
+
+            def finish(others: list[str] | None) -> list[str]:
+                if others is None:  # git listed the tracked files, not the others: walk
+                    return walk()
+                venvs: dict[str, bool] = {}
+                untracked = {
+                    f for f in others
+                    if not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs) and not _in_venv(root, f, venvs)
+                }
+                return sorted(regular | untracked)
+
+            return _Listing(None, pending, tracked=regular, others=procs[1], finish=finish)
+        git_output(procs[1])
         git_output(pending, ok=(0, 1))
-    listed = sorted(_walk(root, scope or ["."], cat.skip_dirs))
-    return _Listing(listed)
+    return _Listing(walk())
 
 
 def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> list[str]:
@@ -215,13 +267,28 @@ def scan(
         listing = _Listing(sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink()}))
     else:
         listing = _list_and_grep(root, paths, cat)
-    listed = listing.files
-    result = ScanResult(files=len(listed), listed=listed)
+    result = ScanResult()
+    parsed: set[str] = set()
+
+    def parse(rel: str, kind: str, total: int) -> None:
+        parsed.add(rel)
+        if progress is not None:
+            progress(len(parsed), total)
+        text = _read(root / rel, rel, cat, result)
+        if text is not None:
+            result.detections.extend(_detect(rel, text, kind, cat))
+
+    # While git grep searches: the tracked files it reports are parsed at once.
+    for rel in listing.stream():
+        if rel in listing.tracked and (kind := classify(rel)) is not None and not kind.startswith("weights:"):
+            parse(rel, kind, 0)
+    listed = listing.complete()
+    result.files, result.listed = len(listed), listed
     result.declarations = [f for f in listed if f.rsplit("/", 1)[-1] in DECLARATION_NAMES]
     for rel in listed:
         low = rel.lower()
         if not low.endswith(_WEIGHTS_SUFFIXES) and not ("pytorch_model" in low and low.endswith(".bin")):
-            continue  # most files: not weights by name, classified below only if grep found a token
+            continue  # most files: not weights by name
         kind = classify(rel)
         if kind is not None and kind.startswith("weights:"):
             det = weights.detect(rel, root / rel, kind.split(":", 1)[1])
@@ -229,20 +296,20 @@ def scan(
                 result.skipped.append(Skipped(rel, det.message))
             elif det is not None:
                 result.detections.append(det)
-    # Only the files that can hold a token are classified: those git grep found one in,
-    # and those it did not search (untracked files, or every file outside git).
+    # Then the files git grep did not search (untracked files, or every file outside
+    # git or when it failed), tested in Python.
     hits = listing.hits
-    pool = listed if hits is None else sorted(hits.intersection(listed) | listing.untested)
-    readers = {rel: kind for rel in pool if (kind := classify(rel)) is not None and not kind.startswith("weights:")}
-    candidates = _candidates(root, readers, cat, listing)
-    total = len(candidates)
-    for done, rel in enumerate(candidates, start=1):
-        if progress is not None:
-            progress(done, total)
-        text = _read(root / rel, rel, cat, result)
-        if text is None:
-            continue
-        result.detections.extend(_detect(rel, text, readers[rel], cat))
+    pool = listed if hits is None else sorted(listing.untested)
+    readers = {
+        rel: kind for rel in pool
+        if rel not in parsed and (kind := classify(rel)) is not None and not kind.startswith("weights:")
+    }
+    candidates = _candidates(root, readers, cat)
+    total = len(parsed) + len(candidates)
+    for rel in candidates:
+        parse(rel, readers[rel], total)
+    if progress is not None and parsed and not candidates:
+        progress(total, total)  # the count is complete
     result.detections = sorted(set(result.detections))
     result.skipped.sort()
     return result
@@ -257,20 +324,14 @@ def readable(listed: Iterable[str]) -> list[str]:
     return [rel for rel in listed if (kind := classify(rel)) is not None and not kind.startswith("weights:")]
 
 
-def _candidates(root: Path, readers: dict[str, str], cat: Catalogue, listing: _Listing) -> list[str]:
-    """The files among ``readers`` that contain a catalogue token: those git grep
-    found, and (untracked files, or outside git) those the compiled prefilter finds.
-    Files over the size limit are kept, to be reported as skipped when read."""
+def _candidates(root: Path, readers: dict[str, str], cat: Catalogue) -> list[str]:
+    """The files among ``readers`` that contain a catalogue token, by the compiled
+    prefilter. Files over the size limit, or that cannot be read, are kept, to be
+    reported as skipped when read."""
     if not readers or not cat.tokens:
         return []
-    hits = listing.hits
     found = []
     for rel in sorted(readers):
-        if hits is not None and rel in hits:
-            found.append(rel)
-            continue
-        if hits is not None and rel not in listing.untested:
-            continue
         read = read_regular(root / rel, cat.max_file_bytes)
         if isinstance(read, FileProblem):
             found.append(rel)  # reported as skipped when read
