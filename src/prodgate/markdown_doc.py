@@ -225,18 +225,24 @@ def _atx_headings(lines: list[str], prose: list[bool], candidates: list[int], co
     String operations, not a regular expression: the pattern this replaces
     backtracked quadratically on a heading with a long run of spaces inside it.
     """
+    candidates = list(itertools.compress(candidates, map(prose.__getitem__, candidates)))
+    if consumed:
+        candidates = [i for i in candidates if i not in consumed]
     found: list[Heading] = []
     append = found.append
+    new = tuple.__new__  # Heading(...) would run a Python frame per heading
     for i in candidates:
         line = lines[i]
-        body = line.lstrip(" ")
-        if len(line) - len(body) > 3 or body[:1] != "#":
+        if line[0] != "#":  # indented (the candidates' first non-blank is "#")
+            body = line.lstrip(" ")
+            if len(line) - len(body) > 3 or body[:1] != "#":
+                continue
+            line = body
+        title = line.lstrip("#")
+        level = len(line) - len(title)
+        if level > 6 or (title and title[0] not in " \t"):
             continue
-        title = body.lstrip("#")
-        level = len(body) - len(title)
-        if level > 6 or (title and title[0] not in " \t") or not prose[i] or i in consumed:
-            continue
-        append(Heading(level, title.rstrip(" \t#").strip(), i + 1))
+        append(new(Heading, (level, title.rstrip(" \t#").strip(), i + 1)))
     return found
 
 
