@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from gitrepo import commit, init
 from prodgate import markdown_doc
 from prodgate.codeowners import load as load_codeowners
 from prodgate.evals.base import EvalResults
@@ -319,6 +320,39 @@ def test_the_report_of_a_thousand_evals_is_written_as_json_dumps_writes_it(repo:
     write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + "".join(f"  - name: e{i}\n    results: evals/r.json\n" for i in range(1000)))
     _code, report = check_json(str(repo))
     assert indented_json.dumps(report) == json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def _history_of_many_files(root: Path, files_per_commit: int) -> None:
+    """svc/ with a results file, then later commits that change other files only."""
+    init(root)
+    _results(root / "svc" / "evals" / "r.json")
+    write(root, "svc/ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + "".join(
+        f"  - name: e{i}\n    results: evals/r.json\n" for i in range(1000)
+    ))
+    commit(root, "results")
+    for n in range(4):
+        for f in range(files_per_commit):
+            write(root, f"other/{f}.txt", f"{n}\n")
+        commit(root, f"other {n}")
+
+
+def test_a_thousand_evals_in_a_git_checkout_ask_history_once(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """Whether the inputs changed after the results is one question for all the evals
+    that name one results file: the work of matching later commits' files against the
+    inputs does not grow with the evals."""
+    few, many = tmp_path / "few", tmp_path / "many"
+    _history_of_many_files(few, 1)
+    _history_of_many_files(many, 300)
+    reports = {}
+    work = {}
+    for root in (few, many):
+        work[root] = _executed(lambda root=root: reports.__setitem__(root, check_json("--no-discover", str(root))))
+    for root in (few, many):
+        code, report = reports[root]
+        assert (code, ids_at(report)) == (0, [])
+        assert len(report["assets"][0]["evals"]) == 1000
+    # 4 commits x 299 more files, matched once: tens of thousands of lines, not millions.
+    assert work[many] - work[few] < 300_000, (work[few], work[many])
 
 
 # -- end to end, at the size limit, in CPU seconds --------------------------------

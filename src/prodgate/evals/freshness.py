@@ -91,6 +91,10 @@ class History:
         self._dirty: frozenset[str] | None = None
         self._boundary: frozenset[str] | None = None
         self._rels: dict[Path, str] = {}
+        self._stale: dict[tuple[str, tuple[str, ...], str | None], Staleness] = {}
+        self.stale_computed = 0
+        """How many distinct questions :meth:`stale_since` answered (the rest were
+        repeats, answered from memory)."""
 
     def _load_index(self) -> list[Change]:
         """HEAD's last INDEX_COMMITS commits in git's default order (newest first, read
@@ -201,6 +205,17 @@ class History:
         return rel in self._dirty
 
     def stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Staleness:
+        """:meth:`_stale_since`, answered once per run for each question: a thousand
+        evals that name one results file and the same inputs ask the same one, and
+        each answer matches every file of every later commit against the inputs."""
+        key = (sha, tuple(specs), decl_rel)
+        found = self._stale.get(key)
+        if found is None:
+            self.stale_computed += 1
+            found = self._stale[key] = self._stale_since(sha, specs, decl_rel)
+        return found
+
+    def _stale_since(self, sha: str, specs: list[str], decl_rel: str | None) -> Staleness:
         """The newest commit in ``sha..HEAD`` (not an ancestor of ``sha``) that changed
         an input: a file matching ``specs``, or - when ``decl_rel`` is given - the
         ``models:`` of that declaration. Other edits of ai-asset.yaml (an owner, a

@@ -51,6 +51,8 @@ class _Judge:
     findings: list[Finding] = field(default_factory=list)
     places: dict[str, _Place] = field(default_factory=dict)
     unmatched: dict[int, list[tuple[str, str, Location | None]]] = field(default_factory=dict)
+    artifacts: list[Path] | None = None
+    """The asset's resolved artifact paths, once needed: see :func:`_artifact_paths`."""
     """By ``id()`` of a results file's (shared, cached) results: see :func:`_model`."""
 
     def add(
@@ -502,10 +504,7 @@ def _inputs_changed(
     if not (item.spec.inputs or ctx.asset.paths):
         # The asset's folder by default: its documents (model card, runbook) describe
         # the system rather than change what the eval measured.
-        for declared in ctx.asset.artifacts.values():
-            artifact = resolve_inside(ctx.repo_root, ctx.decl.root, declared)
-            if isinstance(artifact, Path):
-                skip.append(artifact)
+        skip += _artifact_paths(judge)
     specs = input_specs(history, ctx.decl.root, patterns, skip)
     decl_rel = history.rel(ctx.decl.path)
     found = history.stale_since(change.sha, specs, decl_rel if ctx.asset.models else None)
@@ -525,6 +524,15 @@ def _inputs_changed(
         related=Location(newest.path) if newest.path else None,
     )
     return False
+
+
+def _artifact_paths(judge: _Judge) -> list[Path]:
+    """The asset's artifacts, resolved once per asset rather than once per eval."""
+    if judge.artifacts is None:
+        ctx = judge.ctx
+        resolved = (resolve_inside(ctx.repo_root, ctx.decl.root, p) for p in ctx.asset.artifacts.values())
+        judge.artifacts = [p for p in resolved if isinstance(p, Path)]
+    return judge.artifacts
 
 
 def _policy(judge: _Judge, reads: list[_Read], minimums: dict[str, Threshold]) -> None:
