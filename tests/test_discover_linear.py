@@ -167,3 +167,11 @@ def test_a_file_without_literals_is_read_for_its_imports_alone_and_misses_none()
     assert code.python_reading(NESTED_IMPORTS + 'MODEL = "gpt-4o"\n', cat) == "all"
     assert code.python_reading(NESTED_IMPORTS + "importlib.import_module(name)\n", cat) == "all"
     assert code.python_reading("import json\n", cat) is None
+
+
+def test_the_shipped_grep_pattern_is_the_built_in_catalogues() -> None:
+    """discover starts git grep with the written-out pattern before it loads the
+    catalogue; the two must agree (regenerate builtin_pattern.py when this fails)."""
+    from prodgate.discovery.builtin_pattern import GREP_PATTERN
+
+    assert catalogue.build().grep_pattern == GREP_PATTERN, catalogue.build().grep_pattern

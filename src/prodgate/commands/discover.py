@@ -37,13 +37,24 @@ def run_discover(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if isinstance(settings, str):
         return error(settings)
+    grep = None
+    if settings is None and files is None:
+        # The built-in catalogue's pattern is known without loading the catalogue:
+        # git grep starts searching while the rest of discovery is imported.
+        from prodgate.discovery.builtin_pattern import GREP_PATTERN
+        from prodgate.discovery.grep import start_grep
+
+        grep = start_grep(root.resolve(), paths, GREP_PATTERN)
 
     from prodgate.discovery.catalogue import CatalogueError
     from prodgate.discovery.run import discover
 
     try:
-        found = discover(root, paths, files, settings, _progress() if sys.stderr.isatty() else None)
+        found = discover(root, paths, files, settings, _progress() if sys.stderr.isatty() else None, grep)
     except CatalogueError as exc:
+        if grep is not None:
+            grep.kill()
+            grep.wait()
         return error(str(exc))
     from prodgate.discovery.render import render_json, render_sarif, render_text
 

@@ -331,7 +331,7 @@ def _alternation(bodies: list[str], before: str, after: str, *, binary: bool = F
 def _minimal(tokens: Iterable[str]) -> list[str]:
     """Tokens without those that contain a shorter one: the shorter finds them too."""
     out: list[str] = []
-    for token in sorted(set(tokens), key=len):
+    for token in sorted(set(tokens), key=lambda t: (len(t), t)):  # the same order in every run
         if not any(t in token for t in out):
             out.append(token)
     return out

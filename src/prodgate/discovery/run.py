@@ -19,6 +19,8 @@ from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, Exemption, Skipped
 
 if TYPE_CHECKING:
+    import subprocess
+
     # Attribution is imported once the scan's git processes run; judging only by check.
     from prodgate.discovery.reconcile import Coverage
     from prodgate.findings import Finding
@@ -65,12 +67,14 @@ def discover(
     files: Iterable[str] | None = None,
     settings: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    grep: subprocess.Popen[bytes] | None = None,
 ) -> Discovery:
     """Scan ``paths`` (or exactly ``files``) under ``root`` and attribute every
-    detection to the asset covering it."""
+    detection to the asset covering it. ``grep``: git grep of the built-in catalogue's
+    pattern over ``paths``, started by the caller (only when ``settings`` is None)."""
     root = root.resolve()
     cat = load_catalogue(settings)
-    result = scan.scan(root, cat, paths, files, progress)
+    result = scan.scan(root, cat, paths, files, progress, grep)
     from prodgate.discovery import reconcile
 
     whole = files is None and (not paths or all(p.resolve() == root for p in paths))

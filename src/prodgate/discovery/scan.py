@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from prodgate.discovery import manifests, weights
 from prodgate.discovery.catalogue import Catalogue
+from prodgate.discovery.grep import scope_of, start_grep
 from prodgate.discovery.model import Detection, ScanResult, Skipped
 from prodgate.fsutil import FileProblem, read_regular
 
@@ -76,12 +77,6 @@ def classify(rel: str) -> str | None:
         return "config-hash"
     return source
 
-
-# Pathspecs git grep leaves out: files no detector reads.
-_NOT_SEARCHED = tuple(
-    f":(exclude,glob)**/*.{ext}"
-    for ext in ("md", "rst", "adoc", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "csv", "tsv", "html", "css", "map", "woff", "woff2")
-)
 
 # Extensions a manifest can have: these names are looked up as manifests first.
 _MAYBE_MANIFEST = frozenset({".toml", ".json", ".yaml", ".kts", ".cfg", ".txt", ".in", ".xml", ".lock", ".gradle"})
@@ -158,7 +153,9 @@ class _Listing:
         return self.complete()
 
 
-def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listing:
+def _list_and_grep(
+    root: Path, paths: Sequence[Path], cat: Catalogue, grep: subprocess.Popen[bytes] | None = None
+) -> _Listing:
     """Tracked files (without symlinks and submodules), untracked files that
     ``.gitignore`` does not exclude, and ``git grep`` over the tracked ones, the three
     git processes run at once. Outside git (or without git) the tree is walked.
@@ -166,23 +163,19 @@ def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listin
     In a git checkout a tracked file is never skipped, whatever folder it is in: a
     change must not hide ``vendor/bot.py`` from the gate by its folder's name. The
     catalogue's ``skip_dirs`` (and virtual environments) apply to untracked files and
-    to the walk outside git only, as for the declaration search.
+    to the walk outside git only, as for the declaration search. ``grep``: git grep
+    already started by the caller, over the same paths with the catalogue's pattern.
     """
-    from prodgate.repo import git_output, ls_files_result, start_git, start_ls_files
+    from prodgate.repo import git_output, ls_files_result, start_ls_files
 
-    scope = [r for r in (_rel(p, root) for p in paths) if r is not None]
-    scope = [r for r in scope if r != "."]
+    scope = scope_of(root, paths)
 
     def walk() -> list[str]:
         return sorted(_walk(root, scope or ["."], cat.skip_dirs))
 
     if (root / ".git").exists():
-        # One extended pattern of escaped literals (an alternation of fixed strings,
-        # which git's matcher runs in linear time), faster than as many -F patterns.
-        grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", cat.grep_pattern]
-        # git grep searches while the listing is read and the files it finds are
-        # parsed; prose and images, never read, are left out of its search.
-        pending = start_git(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED], alone=True) if cat.tokens else None
+        # git grep searches while the listing is read and the files it finds are parsed.
+        pending = grep if grep is not None else start_grep(root, paths, cat.grep_pattern if cat.tokens else "")
         procs = (start_ls_files(root, tuple(scope), alone=True), start_ls_files(root, tuple(scope), untracked=True, alone=True))
         tracked = ls_files_result(procs[0], regular=True)
         if tracked is not None:
@@ -201,6 +194,8 @@ def _list_and_grep(root: Path, paths: Sequence[Path], cat: Catalogue) -> _Listin
             return _Listing(None, pending, tracked=regular, others=procs[1], finish=finish)
         git_output(procs[1])
         git_output(pending, ok=(0, 1))
+    else:
+        git_output(grep, ok=(0, 1))
     return _Listing(walk())
 
 
@@ -211,14 +206,6 @@ def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> 
     from prodgate.discovery.catalogue import Catalogue as _Cat
 
     return _list_and_grep(root, paths, _Cat([], max_file_bytes=1, skip_dirs=skip_dirs)).files
-
-
-def _rel(path: Path, root: Path) -> str | None:
-    try:
-        rel = path.resolve().relative_to(root).as_posix()
-    except (ValueError, OSError):
-        return None
-    return rel or "."
 
 
 def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[str]:
@@ -257,16 +244,18 @@ def scan(
     paths: Sequence[Path] = (),
     files: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    grep: subprocess.Popen[bytes] | None = None,
 ) -> ScanResult:
     """Scan the files under ``paths`` (default: the whole repository), or exactly the
-    repository-relative ``files`` given (a change being committed)."""
+    repository-relative ``files`` given (a change being committed). ``grep``: git grep
+    of the catalogue's pattern over ``paths``, already started (:func:`start_grep`)."""
     root = root.resolve()
     if files is not None:
         # The files of a change (or named on the command line) are scanned wherever
         # they are: no folder name hides what a change adds.
         listing = _Listing(sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink()}))
     else:
-        listing = _list_and_grep(root, paths, cat)
+        listing = _list_and_grep(root, paths, cat, grep)
     result = ScanResult()
     parsed: set[str] = set()
 
