@@ -189,6 +189,7 @@ def test_hf_eval_results_yaml(tmp_path: Path) -> None:
 
 
 def test_junit_from_real_pytest_run(tmp_path: Path) -> None:
+    # The suite below runs in a subprocess: its skipped case is data for the reader.
     write(
         tmp_path,
         "suite/test_sample.py",
@@ -204,7 +205,7 @@ def test_junit_from_real_pytest_run(tmp_path: Path) -> None:
         def test_three():
             assert 1 == 2
 
-        @pytest.mark.skip(reason="not today")
+        @pytest.mark.skip(reason="a skipped case the JUnit reader must count")
         def test_four():
             pass
         """,
@@ -403,7 +404,11 @@ def test_promptfoo_nan_named_score_is_not_a_number(tmp_path: Path) -> None:
 
 
 def _pytest_junit(tmp_path: Path, tests: str) -> Path:
-    """JUnit XML from a real pytest run of ``tests``."""
+    """JUnit XML from a real pytest run of ``tests``.
+
+    A ``@pytest.mark.skip`` in ``tests`` is data, not a skipped test of this suite: it
+    runs in the subprocess, where the real pytest records the case as ``<skipped>`` in
+    the XML, which is what the JUnit reader must count."""
     write(tmp_path, "suite/test_sample.py", tests)
     out = tmp_path / "junit.xml"
     subprocess.run(
@@ -451,14 +456,15 @@ def test_junit_all_skipped_has_no_pass_rate(tmp_path: Path) -> None:
     out = _pytest_junit(tmp_path, """\
         import pytest
 
-        @pytest.mark.skip(reason="no model access")
+        @pytest.mark.skip(reason="a skipped case the JUnit reader must count")
         def test_one():
             pass
 
-        @pytest.mark.skip(reason="no model access")
+        @pytest.mark.skip(reason="a skipped case the JUnit reader must count")
         def test_two():
             pass
         """)
+    assert out.read_text(encoding="utf-8").count('message="a skipped case the JUnit reader must count"') == 2
     result = ok(out)
     assert "pass_rate" not in result.metrics
     assert result.not_numbers == {"pass_rate": "undefined: no test ran (all 2 skipped)"}
