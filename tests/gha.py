@@ -194,7 +194,8 @@ def copy_example(dest: Path, waived: bool = False) -> Path:
 
 class FakeGitHub:
     """A tiny GitHub REST API on 127.0.0.1 for issue comments, with page-based
-    pagination and ``Link`` headers; ``forbid`` answers every call with 403.
+    pagination and ``Link`` headers; ``forbid`` answers every call with 403, and a
+    ``status`` other than 200 every call with that status and ``headers``.
 
     ``token_login`` is who the token is: None for an installation token (the Actions
     ``GITHUB_TOKEN``, or a GitHub App's), for which ``GET /user`` is 403 and GraphQL's
@@ -209,6 +210,8 @@ class FakeGitHub:
         self.comments: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.forbid = False
+        self.status = 200
+        self.headers: dict[str, str] = {}
         self.token_login: str | None = None
         self.app_login: str | None = "github-actions[bot]"
         self.per_page_cap = per_page_cap
@@ -252,6 +255,13 @@ class FakeGitHub:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _refused(self) -> bool:
+                if fake.forbid:
+                    self._send(403, {"message": "Resource not accessible by integration"})
+                elif fake.status != 200:
+                    self._send(fake.status, {"message": "Server says no"}, fake.headers)
+                return fake.forbid or fake.status != 200
+
             def _record(self) -> tuple[str, dict[str, list[str]]]:
                 parts = urlsplit(self.path)
                 fake.requests.append((self.command, self.path, dict(self.headers.items())))
@@ -264,8 +274,8 @@ class FakeGitHub:
 
             def do_GET(self) -> None:
                 path, query = self._record()
-                if fake.forbid:
-                    return self._send(403, {"message": "Resource not accessible by integration"})
+                if self._refused():
+                    return None
                 if path.endswith("/pulls/7"):
                     return self._send(200, fake.pull)
                 if path.endswith("/api/v3/user"):
@@ -287,8 +297,8 @@ class FakeGitHub:
 
             def do_POST(self) -> None:
                 path, _ = self._record()
-                if fake.forbid:
-                    return self._send(403, {"message": "Resource not accessible by integration"})
+                if self._refused():
+                    return None
                 viewer = fake.token_login or fake.app_login
                 if path == "/api/graphql":
                     if viewer is None or self._body().get("query") != "query { viewer { login } }":
@@ -300,8 +310,8 @@ class FakeGitHub:
 
             def do_PATCH(self) -> None:
                 path, _ = self._record()
-                if fake.forbid:
-                    return self._send(403, {"message": "Resource not accessible by integration"})
+                if self._refused():
+                    return None
                 cid = int(path.rsplit("/", 1)[1])
                 for comment in fake.comments:
                     if comment["id"] == cid:

@@ -8,16 +8,13 @@ GitHub's documented shape: ``GET /repos/{owner}/{repo}/pulls/{number}`` and
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from gha import FakeGitHub as GitHub
 from gitrepo import commit, init
 
 from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, TODAY, write
@@ -58,18 +55,6 @@ def exception(it: str = "{name: Samuel Osei, github: sosei}", ticket: str = "GOV
     )
 
 
-@dataclass
-class GitHub:
-    """A fake of the two endpoints, recording what it was asked."""
-
-    author: str = "alice"
-    reviews: list[dict[str, Any]] = field(default_factory=list)
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    requests: list[tuple[str, str]] = field(default_factory=list)
-    url: str = ""
-
-
 def review(login: str, state: str = "APPROVED", commit_id: str = HEAD) -> dict[str, Any]:
     return {"id": len(login), "user": {"login": login, "type": "User"}, "state": state, "commit_id": commit_id,
             "body": "", "submitted_at": "2026-11-20T10:00:00Z"}
@@ -77,47 +62,10 @@ def review(login: str, state: str = "APPROVED", commit_id: str = HEAD) -> dict[s
 
 @pytest.fixture
 def github() -> Iterator[GitHub]:
-    state = GitHub()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            state.requests.append((self.path, self.headers.get("Authorization", "")))
-            parts = urlsplit(self.path)
-            if state.status != 200:
-                self._send(state.status, {"message": "Server says no"}, state.headers)
-            elif parts.path == "/repos/acme/app/pulls/7":
-                self._send(200, {"number": 7, "head": {"sha": HEAD}, "user": {"login": state.author}})
-            elif parts.path == "/repos/acme/app/pulls/7/reviews":
-                page = int(parse_qs(parts.query).get("page", ["1"])[0])
-                size = 2  # small pages, so that pagination is exercised
-                chunk = state.reviews[(page - 1) * size : page * size]
-                headers = {}
-                if page * size < len(state.reviews):
-                    headers["Link"] = f'<{state.url}/repos/acme/app/pulls/7/reviews?per_page=100&page={page + 1}>; rel="next"'
-                self._send(200, chunk, headers)
-            else:
-                self._send(404, {"message": "Not Found"})
-
-        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    fake = GitHub(per_page_cap=2)  # small pages, so that pagination is exercised
+    fake.pull["head"]["sha"] = HEAD
+    yield fake
+    fake.close()
 
 
 @pytest.fixture
@@ -165,10 +113,10 @@ def test_approved_on_the_head_passes(pr_repo: tuple[Path, str, Path], github: Gi
     assert approvals_of(report) == {"business_executive": "approved", "it_executive": "approved", "process_owner": "approved"}
     assert [f["waived_by"]["ticket"] for f in report["findings"] if f["rule_id"] == "PG701"] == ["GOV-77"] * 2
     # Two pages of reviews were read, each with the token, and nothing else was asked.
-    paths = [p for p, _auth in github.requests]
-    assert paths == ["/repos/acme/app/pulls/7", "/repos/acme/app/pulls/7/reviews?per_page=100",
-                     "/repos/acme/app/pulls/7/reviews?per_page=100&page=2"]
-    assert {auth for _p, auth in github.requests} == {f"Bearer {TOKEN}"}
+    paths = [(method, p) for method, p, _headers in github.requests]
+    assert paths == [("GET", "/api/v3/repos/acme/app/pulls/7"), ("GET", "/api/v3/repos/acme/app/pulls/7/reviews?per_page=100"),
+                     ("GET", "/api/v3/repos/acme/app/pulls/7/reviews?per_page=2&page=2")]
+    assert {headers.get("Authorization") for _m, _p, headers in github.requests} == {f"Bearer {TOKEN}"}
     assert report["change"]["verification"] == "pull request acme/app#7"
 
 
@@ -198,7 +146,7 @@ def test_missing_and_withdrawn_reviews(pr_repo: tuple[Path, str, Path], github: 
 
 
 def test_author_cannot_approve_their_own_exception(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
-    github.author = "PRaman"
+    github.pull["user"]["login"] = "PRaman"
     github.reviews = ALL_APPROVE
     code, report, _ = gate(run, *pr_repo)
     assert code == 1
@@ -291,7 +239,7 @@ def test_api_errors_are_configuration_errors(
 
 def test_link_to_another_host_is_not_followed(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
     github.reviews = ALL_APPROVE
-    github.url = "http://localhost:1"  # the Link header now points elsewhere
+    github.url = "http://localhost:1/api/v3"  # the Link header now points elsewhere
     code, report, _ = gate(run, *pr_repo)
     # Only the first page was read: the token never went to the other host, and the
     # reviews on the unread page count as missing.

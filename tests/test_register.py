@@ -396,3 +396,20 @@ def test_generated_at_must_be_a_date_and_time(tmp_path: Path, run) -> None:  # t
     code, _out, err = run("register", "--db", _db(tmp_path), "add", str(f))
     assert code == 2
     assert "$.generated_at '$\\\\frac{1}{0}$' is not a date and time (ISO 8601)" in err
+
+
+def test_add_verbose_lines_carry_no_workflow_command(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """``add --verbose`` names each file and the repository the file claims: both come
+    from a pull request's author, on stdout, where the Actions runner acts on ``::`` at
+    a line start and ``##[`` anywhere. Each file gets one inert line."""
+    from gha import commands
+
+    folder = tmp_path / "in\n::error::forged"
+    folder.mkdir()
+    f = _inventory_file(folder, name="##[add-mask]x.json", repo="acme/app\n::warning::forged ##[stop-commands]t")
+    code, out, err = run("register", "--db", _db(tmp_path), "add", "--verbose", str(f))
+    assert code == 0, err
+    assert commands(out) == []
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("added: ") and "\\n::error::forged" in lines[0]
+    assert "##\\[add-mask]" in lines[0] and "acme/app\\n::warning::forged ##\\[stop-commands]t" in lines[0]

@@ -111,6 +111,19 @@ def test_a_nul_character_is_refused_with_its_place(tmp_path: Path, run) -> None:
     assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
 
 
+def test_a_written_out_backslash_u0000_is_not_a_nul(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The text ``C:\\u0000`` (a backslash, then ``u0000``) is six ordinary characters;
+    its JSON bytes hold ``\\u0000`` all the same, which must not refuse the file."""
+    db = _db(tmp_path)
+    doc = _doc()
+    doc["assets"][1]["owner"]["name"] = "C:\\u0000"
+    f = _write(tmp_path / "backslash.json", doc)
+    assert b"\\u0000" in f.read_bytes()
+    code, out, err = run("register", "--db", db, "add", str(f))
+    assert (code, err) == (0, "")
+    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+
+
 def test_one_run_mixing_refused_repeated_and_newer_files(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Batches of 3 over 9 files: a refused file in the middle of a batch, the same file
     twice, and an older and a newer document of one commit in the same batch."""

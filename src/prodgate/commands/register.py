@@ -95,7 +95,7 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
             counts[outcome.action] = counts.get(outcome.action, 0) + 1
             if args.verbose:
                 doc = outcome.document
-                sys.stdout.write(f"{outcome.action}: {f} ({doc.repository} {doc.commit[:12] or 'no commit'})\n")
+                _say(f"{outcome.action}: {f} ({doc.repository} {doc.commit[:12] or 'no commit'})", sys.stdout)
         batch.clear()
         keys.clear()
 
@@ -132,13 +132,17 @@ def _ingest(engine: Engine, load: Callable[[], Document], counts: dict[str, int]
     return outcome
 
 
-def _say(text: str) -> None:
-    """One line on stderr per file not ingested. It quotes a file name, a value from the
-    file or the database's own words (several lines, for PostgreSQL): one neutralised
-    line each, so the next file's line cannot be forged and the runner acts on none."""
+def _say(text: str, out: TextIO | None = None) -> None:
+    """One line per file: on stderr for a file not ingested, on stdout (``--verbose``)
+    for one stored. It quotes a file name, a value from the file or the database's own
+    words (several lines, for PostgreSQL): one neutralised line each, so the next
+    file's line cannot be forged and the runner acts on none."""
     from prodgate.hygiene import message
 
-    sys.stderr.write(f"prodgate: {message(text)}\n")
+    if out is None:
+        sys.stderr.write(f"prodgate: {message(text)}\n")
+    else:
+        out.write(f"{message(text)}\n")
 
 
 def _summary(counts: dict[str, int], refused: int) -> None:

@@ -21,9 +21,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodgate.github.api import COMMIT
 from prodgate.gitobjects import has_commit, toplevel
-
-_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def resolve_policy(
                 "policy in the repository itself or in a separate checkout"
             )
         return policy  # a separate checkout nested in the workspace
-    if not base_sha or not _SHA.match(base_sha):
+    if not base_sha or not COMMIT.match(base_sha):
         return Refused(f"{where}: the event payload has no pull_request.base.sha to read the policy from")
     rel = target.relative_to(repo).as_posix()
     if not has_commit(repo, base_sha):

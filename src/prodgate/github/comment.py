@@ -23,9 +23,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from prodgate.github.api import TIMEOUT, ApiError, answer, open_session, redact
+from prodgate.github.api import (
+    REPO,
+    TIMEOUT,
+    ApiError,
+    TooManyPages,
+    answer,
+    open_session,
+    pages,
+    redact,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -33,15 +41,10 @@ if TYPE_CHECKING:
 COMMENT_LIMIT = 65536
 """GitHub refuses comment bodies longer than this many characters."""
 
-MAX_PAGES = 50
-"""Pages of 100 comments read at most while looking for the earlier comment."""
-
 _FORBIDDEN = (
     "the token cannot write to the pull request: pull requests from forks get a read-only token; "
     "grant `pull-requests: write` to the job otherwise"
 )
-
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 """A GitHub login: a user's, or an app's bot (``<app-slug>[bot]``)."""
@@ -89,7 +92,7 @@ def upsert_comment(target: Target, token: str, body: str, mark: str, *, timeout:
     or create it; never raises."""
     if not token:
         return Outcome(False, "no GitHub token given; the pull request comment was skipped")
-    if not _REPO.match(target.repository):
+    if not REPO.match(target.repository):
         return Outcome(False, f"repository {target.repository!r} is not owner/name")
     import requests
 
@@ -154,29 +157,16 @@ def _find(
     session: requests.Session, api: str, target: Target, mark: str, author: str, timeout: float
 ) -> int | None:
     """The id of the earlier comment: it starts with ``mark`` and ``author`` wrote it."""
-    url: str | None = f"{api}/repos/{target.repository}/issues/{target.number}/comments"
-    params: dict[str, Any] | None = {"per_page": 100, "page": 1}
-    origin = urlsplit(api)[:2]
-    matches: list[dict[str, Any]] = []
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
-        resp = session.get(url, params=params, timeout=timeout)
-        page = answer(resp, "list the pull request comments", _FORBIDDEN)
-        if not isinstance(page, list):
-            raise ApiError("cannot list the pull request comments: unexpected answer")
-        matches += [
-            c for c in page
-            if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark) and _login(c) == author
-        ]
-        nxt = resp.links.get("next", {}).get("url")
-        # The token goes only to the API's own host, whatever a Link header says.
-        url = nxt if nxt and urlsplit(nxt)[:2] == origin else None
-        params = None
-    if not matches:
-        return None
-    cid = matches[0].get("id")
-    return cid if isinstance(cid, int) else None
+    url = f"{api}/repos/{target.repository}/issues/{target.number}/comments"
+    try:
+        for page in pages(session, url, "list the pull request comments", _FORBIDDEN, timeout):
+            for c in page:
+                if isinstance(c, dict) and str(c.get("body", "")).lstrip().startswith(mark) and _login(c) == author:
+                    cid = c.get("id")
+                    return cid if isinstance(cid, int) else None
+    except TooManyPages:
+        pass  # not among the first pages read: a new comment is written
+    return None
 
 
 def _login(comment: dict[str, Any]) -> str | None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+from prodgate.github.api import COMMIT
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
 """Events about one pull request: its base commit is what the change is judged against.
@@ -59,5 +58,5 @@ def pull_request(event: dict[str, Any]) -> PullRequest | None:
         number=number,
         base_sha=sha if isinstance(sha, str) and sha else None,
         repository=full_name if isinstance(full_name, str) and full_name else None,
-        head_sha=head_sha if isinstance(head_sha, str) and _SHA.match(head_sha) else None,
+        head_sha=head_sha if isinstance(head_sha, str) and COMMIT.match(head_sha) else None,
     )

@@ -16,18 +16,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from prodgate.github.api import TIMEOUT, ApiError, answer, open_session, redact
+from prodgate.github.api import (
+    MAX_PAGES,
+    REPO,
+    TIMEOUT,
+    ApiError,
+    TooManyPages,
+    answer,
+    open_session,
+    pages,
+    redact,
+)
 
 if TYPE_CHECKING:
     import requests
 
 _FORBIDDEN = "the token cannot read the pull request: give the job `pull-requests: read`"
-MAX_PAGES = 50
-"""Pages of 100 reviews read at most (5,000 reviews)."""
-
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _PR = re.compile(
     r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>[1-9][0-9]{0,9})(?:@(?P<sha>[0-9a-f]{40}|[0-9a-f]{64}))?$"
 )
@@ -124,7 +129,7 @@ class ReviewSource:
         return self._cached
 
     def _fetch(self) -> PullRequestReviews:
-        if not _REPO.match(self.ref.repository):
+        if not REPO.match(self.ref.repository):
             raise ReviewError(f"repository {self.ref.repository!r} is not owner/name")
         import requests
 
@@ -136,7 +141,7 @@ class ReviewSource:
                 pr = answer(session.get(base, timeout=TIMEOUT), f"read pull request {self.ref}", _FORBIDDEN)
                 head, author = _head_and_author(pr)
                 head = self.ref.head_sha or head
-                reviews = _reviews(session, f"{base}/reviews", urlsplit(api)[:2], str(self.ref))
+                reviews = _reviews(session, f"{base}/reviews", str(self.ref))
         except ApiError as exc:
             raise ReviewError(str(exc)) from None
         except requests.RequestException as exc:
@@ -144,26 +149,12 @@ class ReviewSource:
         return PullRequestReviews(head, author, reviews)
 
 
-def _reviews(session: requests.Session, url: str, origin: tuple[str, str], what: str) -> tuple[Review, ...]:
-    out: list[Review] = []
-    next_url: str | None = url
-    params: dict[str, Any] | None = {"per_page": 100}
-    for _ in range(MAX_PAGES):
-        if next_url is None:
-            break
-        resp = session.get(next_url, params=params, timeout=TIMEOUT)
-        page = answer(resp, f"list the reviews of pull request {what}", _FORBIDDEN)
-        if not isinstance(page, list):
-            raise ReviewError(f"cannot list the reviews of pull request {what}: unexpected answer")
-        out += [r for r in map(_review, page) if r is not None]
-        nxt = resp.links.get("next", {}).get("url")
-        # The token goes only to the API's own host, whatever a Link header says.
-        next_url = nxt if nxt and urlsplit(nxt)[:2] == origin else None
-        params = None
-    else:
-        if next_url is not None:
-            raise ReviewError(f"pull request {what} has more than {MAX_PAGES * 100} reviews; refusing to guess")
-    return tuple(out)
+def _reviews(session: requests.Session, url: str, what: str) -> tuple[Review, ...]:
+    try:
+        listed = [item for page in pages(session, url, f"list the reviews of pull request {what}", _FORBIDDEN) for item in page]
+    except TooManyPages:
+        raise ReviewError(f"pull request {what} has more than {MAX_PAGES * 100} reviews; refusing to guess") from None
+    return tuple(r for r in map(_review, listed) if r is not None)
 
 
 def _review(item: Any) -> Review | None:

@@ -65,8 +65,10 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
     if not isinstance(data, dict):
         raise Refused(f"{source}: not a prodgate report or inventory: the document is not a JSON object")
     digest = hashlib.sha256(raw).hexdigest()
-    if b"\\u0000" in raw:  # PostgreSQL stores no NUL in text; SQLite would, and differ
-        raise Refused(f"{source}: {_nul_at(data, '$')} contains a NUL character (\\u0000)")
+    # PostgreSQL stores no NUL in text; SQLite would, and differ. The bytes only say
+    # where to look: ``\\u0000`` is also a backslash written out before ``u0000``.
+    if b"\\u0000" in raw and (where := _nul_at(data, "$")):
+        raise Refused(f"{source}: {where} contains a NUL character (\\u0000)")
     try:
         if "inventory_version" in data:
             quick = _quick_inventory(data, source, digest, repository)
@@ -86,7 +88,7 @@ class _Bad(Exception):
 
 
 def _nul_at(value: Any, where: str) -> str:
-    """The JSON path of the first string (or key) holding a NUL, ``$`` if none."""
+    """The JSON path of the first string (or key) holding a NUL, "" if none."""
     if isinstance(value, str):
         return where if "\x00" in value else ""
     if isinstance(value, list):
@@ -99,7 +101,7 @@ def _nul_at(value: Any, where: str) -> str:
                 return f"a key of {where}"
             if found := _nul_at(v, f"{where}.{k}"):
                 return found
-    return "" if where != "$" else "$"
+    return ""
 
 
 class _Slow(Exception):

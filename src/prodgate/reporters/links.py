@@ -15,12 +15,11 @@ from urllib.parse import quote
 
 from prodgate import HOME, __version__
 from prodgate.findings import Location
+from prodgate.github.api import COMMIT, REPO
 
 DOCS_URL = f"{HOME}/blob/v{__version__}/README.md"
 """The README whose rule table has an anchor per rule id (``#pg301``)."""
 
-_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SERVER = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*$")
 _URL = re.compile(r"^https://[^\s()<>\[\]\"'`\\]+$")
 
@@ -50,6 +49,6 @@ def links_from_env(env: Mapping[str, str], commit: str | None) -> Links:
     server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
     repo = env.get("GITHUB_REPOSITORY", "")
     sha = (commit or env.get("GITHUB_SHA", "")).lower()
-    if env.get("GITHUB_ACTIONS") != "true" or not (_SERVER.match(server) and _REPO.match(repo) and _SHA.match(sha)):
+    if env.get("GITHUB_ACTIONS") != "true" or not (_SERVER.match(server) and REPO.match(repo) and COMMIT.match(sha)):
         return Links(None, docs)
     return Links(f"{server}/{repo}/blob/{sha}", docs)
