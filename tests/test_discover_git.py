@@ -195,3 +195,26 @@ def test_files_are_parsed_as_git_grep_reports_them_and_untracked_ones_after(git_
     assert [c[0] for c in calls] == list(range(1, 12))
     assert {total for _, total in calls[:10]} == {0} and calls[-1] == (11, 11)
     assert result.files == 31  # vendor/untracked.py is not listed
+
+
+def test_each_file_tested_in_python_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside git every file is tested by the prefilter in Python; the bytes it searched
+    are the ones parsed, not read a second time (the real reader, counted)."""
+    from prodgate.discovery import catalogue
+    from prodgate.discovery import scan as discovery_scan
+
+    write(tmp_path, "svc/bot.py", BOT)
+    write(tmp_path, "svc/plain.py", "import json\n")
+    reads: list[str] = []
+    real = discovery_scan.read_regular
+
+    def counted(path: Path, limit: int, *, head: bool = False) -> object:
+        reads.append(path.relative_to(tmp_path).as_posix())
+        return real(path, limit, head=head)
+
+    monkeypatch.setattr(discovery_scan, "read_regular", counted)
+    calls: list[tuple[int, int]] = []
+    result = discovery_scan.scan(tmp_path, catalogue.build(), progress=lambda done, total: calls.append((done, total)))
+    assert sorted({d.path for d in result.detections}) == ["svc/bot.py"]
+    assert sorted(reads) == ["svc/bot.py", "svc/plain.py"]
+    assert calls == [(1, 1)]

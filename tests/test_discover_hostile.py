@@ -212,3 +212,20 @@ def test_a_policy_hides_only_its_discovery_section(tmp_path: Path, run: Run) -> 
         ("policy/acme.yaml", 10, "model", "anthropic"),
     ]
     assert (code, took < BOUND) == (1, True)
+
+
+def test_a_yaml_that_only_claims_to_be_a_policy_hides_nothing(tmp_path: Path, run: Run) -> None:
+    """Any YAML can say ``apiVersion: prodgate/policy/v1``; a ``discovery:`` section
+    with keys no policy has (the policy loader refuses them), block or flow style, is
+    the application's own configuration, and what it names there is use."""
+    block = (
+        "apiVersion: prodgate/policy/v1\nname: app\n"
+        "discovery:\n  llm_url: https://api.openai.com/v1/chat/completions\n  key_var: OPENAI_API_KEY\n"
+    )
+    flow = "apiVersion: prodgate/policy/v1\nname: app\ndiscovery: {key_var: OPENAI_API_KEY}\n"
+    root = committed(tmp_path, {"config/block.yaml": block, "config/flow.yaml": flow})
+    code, report, took = discover(run, root)
+    assert ("config/block.yaml", 5, "credential", "openai") in found(report)
+    assert ("config/flow.yaml", 3, "credential", "openai") in found(report)
+    assert any(f[0] == "config/block.yaml" and f[1] == 4 for f in found(report))
+    assert (code, took < BOUND) == (1, True)

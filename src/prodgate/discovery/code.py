@@ -98,9 +98,27 @@ def policy_signatures(text: str) -> tuple[int, int] | None:
             last = line - 1
         if m.group().rstrip().startswith("discovery:"):
             first, last = line, 0
-    if not first:
+    if not first or not _is_policy_discovery(text):
         return None
     return first, last or text.count("\n") + 1
+
+
+def _is_policy_discovery(text: str) -> bool:
+    """Whether ``text`` loads (bounded, as any repository YAML) to a mapping whose
+    ``discovery`` holds only the keys a policy's discovery section has. Any YAML can
+    say ``apiVersion: prodgate/policy/v1``; one whose ``discovery:`` holds other keys
+    (``llm_url: https://api.openai.com/...``) is no policy (the policy loader refuses
+    it), and what it names there is use, not a signature."""
+    from prodgate.policy.model import DiscoveryRules
+    from prodgate.record import fields
+    from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+    doc = load_yaml(text)
+    if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
+        return False
+    section = doc.data.get("discovery")
+    allowed = {f.name for f in fields(DiscoveryRules)}
+    return isinstance(section, dict) and all(isinstance(k, str) and k in allowed for k in section)
 
 
 def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:

@@ -166,6 +166,7 @@ def _list_and_grep(
     to the walk outside git only, as for the declaration search. ``grep``: git grep
     already started by the caller, over the same paths with the catalogue's pattern.
     """
+    from prodgate.manifest.discover import in_skipped_folder
     from prodgate.repo import git_output, ls_files_result, start_ls_files
 
     scope = scope_of(root, paths)
@@ -187,7 +188,7 @@ def _list_and_grep(
                 venvs: dict[str, bool] = {}
                 untracked = {
                     f for f in others
-                    if not (root / f).is_symlink() and not _skipped(f, cat.skip_dirs) and not _in_venv(root, f, venvs)
+                    if not (root / f).is_symlink() and not in_skipped_folder(root, f, cat.skip_dirs, venvs)
                 }
                 return sorted(regular | untracked)
 
@@ -222,22 +223,6 @@ def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[st
                     yield name if base == "." else f"{base}/{name}"
 
 
-def _skipped(rel: str, skip_dirs: frozenset[str]) -> bool:
-    return "/" in rel and any(part in skip_dirs for part in rel.split("/")[:-1])
-
-
-def _in_venv(root: Path, rel: str, cache: dict[str, bool]) -> bool:
-    """Whether a folder above ``rel`` is a virtual environment (holds ``pyvenv.cfg``)."""
-    parts = rel.split("/")[:-1]
-    for i in range(len(parts)):
-        folder = "/".join(parts[: i + 1])
-        if folder not in cache:
-            cache[folder] = (root / folder / "pyvenv.cfg").is_file()
-        if cache[folder]:
-            return True
-    return False
-
-
 def scan(
     root: Path,
     cat: Catalogue,
@@ -259,11 +244,11 @@ def scan(
     result = ScanResult()
     parsed: set[str] = set()
 
-    def parse(rel: str, kind: str, total: int) -> None:
+    def parse(rel: str, kind: str, total: int, read: tuple[int, bytes] | FileProblem | None = None) -> None:
         parsed.add(rel)
         if progress is not None:
             progress(len(parsed), total)
-        text = _read(root / rel, rel, cat, result)
+        text = _read(rel, read_regular(root / rel, cat.max_file_bytes) if read is None else read, cat, result)
         if text is not None:
             result.detections.extend(_detect(rel, text, kind, cat))
 
@@ -293,12 +278,17 @@ def scan(
         rel: kind for rel in pool
         if rel not in parsed and (kind := classify(rel)) is not None and not kind.startswith("weights:")
     }
-    candidates = _candidates(root, readers, cat)
-    total = len(parsed) + len(candidates)
-    for rel in candidates:
-        parse(rel, readers[rel], total)
-    if progress is not None and parsed and not candidates:
-        progress(total, total)  # the count is complete
+    # Each is read once: the bytes the prefilter searched are the ones parsed. The
+    # count is known once the last is found, so it is parsed with the total.
+    last: tuple[str, tuple[int, bytes] | FileProblem] | None = None
+    for found in _candidates(root, readers, cat):
+        if last is not None:
+            parse(last[0], readers[last[0]], 0, last[1])
+        last = found
+    if last is not None:
+        parse(last[0], readers[last[0]], len(parsed) + 1, last[1])
+    elif progress is not None and parsed:
+        progress(len(parsed), len(parsed))  # the count is complete
     result.detections = sorted(set(result.detections))
     result.skipped.sort()
     return result
@@ -313,26 +303,24 @@ def readable(listed: Iterable[str]) -> list[str]:
     return [rel for rel in listed if (kind := classify(rel)) is not None and not kind.startswith("weights:")]
 
 
-def _candidates(root: Path, readers: dict[str, str], cat: Catalogue) -> list[str]:
+def _candidates(
+    root: Path, readers: dict[str, str], cat: Catalogue
+) -> Iterator[tuple[str, tuple[int, bytes] | FileProblem]]:
     """The files among ``readers`` that contain a catalogue token, by the compiled
-    prefilter. Files over the size limit, or that cannot be read, are kept, to be
-    reported as skipped when read."""
+    prefilter, each with what reading it gave (parsed from those bytes, not read
+    again). Files over the size limit, or that cannot be read, are kept, to be
+    reported as skipped."""
     if not readers or not cat.tokens:
-        return []
-    found = []
+        return
     for rel in sorted(readers):
         read = read_regular(root / rel, cat.max_file_bytes)
-        if isinstance(read, FileProblem):
-            found.append(rel)  # reported as skipped when read
-            continue
-        size, data = read
-        if size > cat.max_file_bytes or cat.prefilter.search(data):
-            found.append(rel)
-    return found
+        if isinstance(read, FileProblem) or read[0] > cat.max_file_bytes or cat.prefilter.search(read[1]):
+            yield rel, read
 
 
-def _read(path: Path, rel: str, cat: Catalogue, result: ScanResult) -> str | None:
-    read = read_regular(path, cat.max_file_bytes)
+def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, result: ScanResult) -> str | None:
+    """The text of a file to parse, from what :func:`read_regular` gave; why not, in
+    ``result.skipped``."""
     if isinstance(read, FileProblem):
         result.skipped.append(Skipped(rel, read.message))
         return None

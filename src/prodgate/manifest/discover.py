@@ -186,9 +186,16 @@ def _walked(base: Path) -> list[str]:
 
 def _skipped(base: Path, rel: str, venv_cache: dict[str, bool]) -> bool:
     """Whether an untracked file lies in a folder the walk would skip."""
+    return in_skipped_folder(base, rel, SKIP_DIRS, venv_cache)
+
+
+def in_skipped_folder(base: Path, rel: str, skip_dirs: frozenset[str], venv_cache: dict[str, bool]) -> bool:
+    """Whether a folder above ``rel`` (relative to ``base``) is named in ``skip_dirs`` or
+    is a virtual environment (holds ``pyvenv.cfg``); ``venv_cache`` remembers each
+    folder's answer across calls. Also what discovery skips untracked files by."""
     parts = rel.split("/")[:-1]
     for i, part in enumerate(parts):
-        if part in SKIP_DIRS:
+        if part in skip_dirs:
             return True
         folder = "/".join(parts[: i + 1])
         if folder not in venv_cache:
