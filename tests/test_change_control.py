@@ -333,6 +333,24 @@ def test_evidence_lists_every_judged_file_with_its_digest(gitroot: Path, run: Ru
     assert report["change"]["base"] == base and report["change"]["head"] == base
 
 
+def test_the_declaration_is_named_by_the_bytes_it_was_read_from(tmp_path: Path) -> None:
+    """The evidence record's digest of the declaration is of the bytes the loader judged
+    (BOM and CRLF included), not of a second read: an edit after loading changes nothing."""
+    import hashlib
+
+    from prodgate.evidence import judged_files
+    from prodgate.manifest.loader import Declaration, load_declaration
+
+    raw = ("\ufeff" + TEAM_SANDBOX).replace("\n", "\r\n").encode()
+    (tmp_path / "ai-asset.yaml").write_bytes(raw)
+    decl = load_declaration(tmp_path / "ai-asset.yaml", tmp_path)
+    assert isinstance(decl, Declaration)
+    (tmp_path / "ai-asset.yaml").write_text(TEAM_SANDBOX.replace("tier: team", "tier: enterprise"))
+    [declaration, policy] = judged_files(decl, tmp_path, "builtin", "0" * 64)
+    assert declaration.role == "declaration" and declaration.sha256 == hashlib.sha256(raw).hexdigest()
+    assert policy.sha256 == "0" * 64
+
+
 def test_pre_commit_hook_compares_with_base(gitroot: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     write(gitroot, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: enterprise"))
     base = commit(gitroot)
@@ -469,3 +487,22 @@ def test_a_renamed_asset_is_compared_with_its_base_at_the_same_path(gitroot: Pat
     assert "asset 'notes-summariser' (departmental, sandbox) is now named 'notes-helper'" in found[1][2]
     [asset] = report["assets"]
     assert [(w["field"], w["base"], w["head"]) for w in asset["weakened"]] == [("tier", "departmental", "team")]
+
+
+def test_why_a_base_cannot_be_read_prints_inert_under_actions(
+    gitroot: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reason a base declaration could not be read quotes what the base holds (here
+    a key made of workflow commands): it reaches the log as text, never as a command."""
+    from gha import annotations, commands
+
+    write(gitroot, "ai-asset.yaml", BASE + '"x\\n::error::forged ##[stop-commands]pwned\\r::add-mask::k": 1\n')
+    base = commit(gitroot, "base")
+    write(gitroot, "ai-asset.yaml", WEAKENED)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, err = run("check", str(gitroot), "--base", base, "--today", TODAY, "--format", "github")
+    assert code == 1 and "##[" not in out + err and "\r" not in out + err
+    assert {c[0] for c in commands(out + "\n" + err)} <= {"group", "endgroup", "error", "warning", "notice"}
+    [(_, props, text)] = [a for a in annotations(out) if a[0] == "error" and a[1].get("title", "").startswith("PG701")]
+    assert props["file"] == "ai-asset.yaml"
+    assert text.startswith("the declaration could not be read at the base commit (x\n\\::error::forged ##\\[stop-commands]pwned\\x0d::add-mask::k: ")

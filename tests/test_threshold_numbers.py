@@ -39,6 +39,32 @@ def test_not_numbers(spec: str) -> None:
     assert parse(spec) is None
 
 
+def test_the_parser_s_whitespace_is_python_s() -> None:
+    """RE2 reads the form with a class of exactly the characters Python's ``\\s`` (and so
+    the schema's) takes as whitespace: the same thresholds are read as before."""
+    import sys
+
+    from prodgate.evals.thresholds import WHITESPACE
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(WHITESPACE, every) == re.findall(r"\s", every)
+    assert parse("\u00a0>=\u3000 1e-4\u2029") == parse(">= 1e-4") and parse("\x1c90%\x1f") == parse(">= 0.9")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [" " * 50_000 + ">=" + " " * 50_000 + "x", "0.9" + " " * 50_000 + "%" + " " * 50_000 + "x", "1" + "_1" * 50_000 + "x"],
+    ids=["spaces-operator-spaces", "spaces-percent-spaces", "digit-runs"],
+)
+def test_a_threshold_built_to_backtrack_is_refused_at_once(spec: str) -> None:
+    """Python's ``re`` took 100 s on the first of these (quadratic in the spaces)."""
+    from prodgate.evals.thresholds import _FORM
+    from prodgate.linear import compile_pattern
+
+    assert type(compile_pattern(_FORM)).__module__ == "re2"
+    assert parse(spec) is None
+
+
 def test_schema_pattern_is_the_parser_s() -> None:
     pattern = schema_dict()["$defs"]["Eval"]["properties"]["thresholds"]["additionalProperties"]["anyOf"][0]["pattern"]
     assert pattern == DECLARATION_THRESHOLD

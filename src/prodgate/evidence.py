@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from prodgate.fsutil import FileProblem, decode_text, read_bytes, relpath, resolve_inside
+from prodgate.fsutil import FileProblem, relpath, resolve_inside
 from prodgate.manifest.loader import Declaration
 from prodgate.report import JudgedFile
 
@@ -38,7 +38,7 @@ def judged_files(
             known[path] = file_sha256(path)
         return known[path]
 
-    files = [JudgedFile("declaration", decl.rel, digest(decl.path))]
+    files = [JudgedFile("declaration", decl.rel, decl.sha256)]
     declared = [(f"artifact:{kind}", path) for kind, path in decl.asset.artifacts.items()]
     declared += [(f"eval:{ev.name}", ev.results) for ev in decl.asset.evals]
     judged: dict[str, tuple[str, str | None]] = {}
@@ -65,16 +65,6 @@ def run_digests(run_cache: dict[str, object]) -> dict[Path, str | None]:
     if not isinstance(digests, dict):
         digests = run_cache[RUN_DIGESTS] = {}
     return digests
-
-
-def read_judged(path: Path, digests: dict[Path, str | None]) -> str | FileProblem:
-    """:func:`~prodgate.fsutil.read_text` of a file the evidence record lists, with the
-    digest of the bytes read recorded in ``digests``: read once for both."""
-    raw = read_bytes(path)
-    if isinstance(raw, FileProblem):
-        return raw
-    digests[path] = hashlib.sha256(raw).hexdigest()
-    return decode_text(raw)
 
 
 def file_sha256(path: Path) -> str | None:

@@ -66,11 +66,23 @@ def resolve(path: Path) -> Path | FileProblem:
         return FileProblem("unreadable", "is a symlink loop (or a chain of symlinks too long to follow)")
 
 
-def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str | FileProblem:
+def read_text(
+    path: Path, max_bytes: int = MAX_TEXT_BYTES, digests: dict[Path, str | None] | None = None
+) -> str | FileProblem:
     """Read a UTF-8 text file within the size bound; strip a BOM; keep line endings
-    normalised to ``\\n`` so line numbers match what editors show."""
+    normalised to ``\\n`` so line numbers match what editors show.
+
+    With ``digests``, the sha256 of the bytes read is recorded there under ``path``
+    (whether they decode or not): a file the evidence record names is read once for
+    both (see :func:`prodgate.evidence.run_digests`)."""
     raw = read_bytes(path, max_bytes)
-    return raw if isinstance(raw, FileProblem) else decode_text(raw)
+    if isinstance(raw, FileProblem):
+        return raw
+    if digests is not None:
+        import hashlib  # not at the top: only a run that keeps evidence hashes
+
+        digests[path] = hashlib.sha256(raw).hexdigest()
+    return decode_text(raw)
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes | FileProblem:

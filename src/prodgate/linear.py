@@ -16,7 +16,7 @@ import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 MAX_PATTERN_MEMORY = 32 << 20
 """RE2's budget for one compiled pattern (bytes); a pattern that needs more is refused,
@@ -29,6 +29,10 @@ class Match(Protocol):
     def start(self, group: int = 0) -> int: ...
 
     def end(self, group: int = 0) -> int: ...
+
+    def group(self, group: int = 0) -> Any:
+        """The text of ``group`` (``str`` on text, ``bytes`` on bytes; None when the
+        group took no part in the match)."""
 
 
 class Pattern(Protocol):

@@ -7,14 +7,13 @@ promptfoo never imports the XML parser, and a gate run without evals imports non
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from prodgate.evals.base import EvalResults, Reader, ReadProblem, Source
-from prodgate.fsutil import FileProblem, decode_text, read_bytes
+from prodgate.fsutil import FileProblem, read_text
 
 MAX_RESULTS_BYTES = 50 * 1024 * 1024
 """Larger results files are refused: a file this size is an export of raw outputs,
@@ -50,12 +49,7 @@ def read_results(
     the evidence record names the file by the digest of what was judged, without
     reading it again.
     """
-    raw = read_bytes(path, max_bytes)
-    if isinstance(raw, FileProblem):
-        return ReadProblem("unreadable", raw.message)
-    if digests is not None:
-        digests[path] = hashlib.sha256(raw).hexdigest()
-    text = decode_text(raw)
+    text = read_text(path, max_bytes, digests)
     if isinstance(text, FileProblem):
         return ReadProblem("unreadable", text.message)
     if not text.strip():

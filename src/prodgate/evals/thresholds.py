@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prodgate.linear import compile_pattern
 from prodgate.threshold_syntax import PARSE
 
-_FORM = re.compile(PARSE)
+WHITESPACE = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+"""The characters Python's ``\\s`` matches in text (those ``str.isspace`` accepts; a
+test says so), as a class RE2 reads: RE2's own ``\\s`` is ASCII only.
+
+The form is matched with RE2 (:mod:`prodgate.linear`), not Python's ``re``: with
+``re``, a threshold of spaces, an operator, more spaces and a wrong character took
+100 s (the two runs of ``\\s*`` share every split). The schema refuses such a value
+before it comes here, but the parser takes text a pull request wrote all the same."""
+_FORM = PARSE.replace(r"\s", WHITESPACE)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -55,7 +63,7 @@ def parse(spec: str | float) -> Threshold | None:
         return None
     if isinstance(spec, (int, float)):
         return Threshold(">=", float(spec), f">= {_fmt(float(spec))}")
-    found = _FORM.match(spec)
+    found = compile_pattern(_FORM).match(spec)
     if found is None:
         return None
     op = found.group(1) or ">="

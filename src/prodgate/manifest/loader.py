@@ -40,6 +40,9 @@ class Declaration:
     root: Path
     """The asset root: the directory of ai-asset.yaml; declared paths are relative to it."""
     doc: YamlDocument
+    sha256: str
+    """The digest of the bytes the declaration was read from: what the evidence record
+    names it by, and what a change is compared with, without reading the file again."""
 
     def loc(self, *path: str | int) -> Location:
         line, col = self.doc.position(path)
@@ -63,7 +66,8 @@ def json_schema() -> dict[str, Any]:
 
 def load_declaration(path: Path, repo_root: Path) -> Declaration | list[Finding]:
     rel = relpath(path, repo_root)
-    loaded = _read(path, rel)
+    digests: dict[Path, str | None] = {}
+    loaded = _read(path, rel, digests)
     if isinstance(loaded, list):
         return loaded
     data: dict[str, Any] = loaded.data
@@ -72,7 +76,9 @@ def load_declaration(path: Path, repo_root: Path) -> Declaration | list[Finding]
         from prodgate.manifest.schema_errors import schema_findings
 
         return schema_findings(asset, loaded, rel, data.get("name"))
-    return Declaration(asset=asset, path=path, rel=rel, root=path.parent, doc=loaded)
+    sha256 = digests[path]
+    assert sha256 is not None  # recorded when the bytes were read
+    return Declaration(asset=asset, path=path, rel=rel, root=path.parent, doc=loaded, sha256=sha256)
 
 
 def build_asset(data: dict[str, Any]) -> Asset | ValidationError:
@@ -109,8 +115,10 @@ def declaration_findings(path: Path, repo_root: Path) -> list[Finding]:
     return found if isinstance(found, list) else []
 
 
-def _read(path: Path, rel: str) -> YamlDocument | list[Finding]:
-    text = read_text(path, MAX_DECLARATION_BYTES)
+def _read(path: Path, rel: str, digests: dict[Path, str | None] | None = None) -> YamlDocument | list[Finding]:
+    """The declaration's document; with ``digests``, the sha256 of the bytes it was read
+    from is recorded there (``prodgate validate`` needs none)."""
+    text = read_text(path, MAX_DECLARATION_BYTES, digests)
     if isinstance(text, FileProblem):
         return [RULES["PG102"].finding(f"{text.message}", Location(rel), fix="Make ai-asset.yaml a small UTF-8 YAML file.")]
     if not text.strip():

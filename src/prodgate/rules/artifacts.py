@@ -13,9 +13,9 @@ from pathlib import Path
 
 from prodgate import markdown_doc
 from prodgate.context import AssetContext, Demand
-from prodgate.evidence import read_judged, run_digests
+from prodgate.evidence import run_digests
 from prodgate.findings import Finding, Location, Severity
-from prodgate.fsutil import FileProblem, relpath, resolve_inside
+from prodgate.fsutil import FileProblem, read_text, relpath, resolve_inside
 from prodgate.linear import Lines
 from prodgate.policy.model import HeadingSpec, Placeholder, heading_specs
 from prodgate.rules.registry import RULES
@@ -100,7 +100,7 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
             requirement=requirement, severity=severity,
         )
         return
-    text = read_judged(resolved, run_digests(ctx.run_cache))
+    text = read_text(resolved, digests=run_digests(ctx.run_cache))
     if isinstance(text, FileProblem):
         if text.kind == "missing":
             yield RULES["PG202"].finding(

@@ -226,12 +226,8 @@ def unreadable_changed(snapshot: BaseSnapshot, decls: list[Declaration], scope: 
         why = snapshot.unreadable.get(decl.rel)
         if why is None or not _in_scope(decl.rel, scope):
             continue
-        try:
-            now: bytes | None = decl.path.read_bytes()
-        except OSError:
-            now = None
-        if now is not None and now == snapshot.read(decl.rel):
-            continue
+        if snapshot.sha256(decl.rel) == decl.sha256:
+            continue  # the bytes the declaration was read from are the base's
         out.append(RULES["PG701"].finding(
             f"the declaration could not be read at the base commit ({why}), so this change to it cannot be "
             "compared with it: a tier, stage, risk fact, artifact, eval or threshold it lowers or drops "
