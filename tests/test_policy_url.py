@@ -263,18 +263,20 @@ def test_the_deadline_cuts_the_download_and_leaves_no_thread(  # type: ignore[no
     monkeypatch.setattr(fetching, "DEADLINE_SECONDS", 1.0)
     write(repo, "ai-asset.yaml", TEAM_SANDBOX)
     trickler = _Trickler(where)
-    before = threading.active_count()  # the trickler's own thread included
+    # Threads alive before (the trickler's, and any an earlier test left to finish on
+    # its own) are not this run's: only a thread started during the run may not outlive it.
+    before = set(threading.enumerate())
     try:
         start = time.monotonic()
         code, out, err = run("check", str(repo), "--policy", trickler.url, "--policy-sha256", "0" * 64)
         elapsed = time.monotonic() - start
-        after = threading.active_count()
+        started = [t.name for t in threading.enumerate() if t not in before]
         left = [t.name for t in threading.enumerate() if t.name == "prodgate-policy-fetch"]
     finally:
         trickler.close()
     assert (code, out) == (2, "")
     assert err == f"prodgate: error: cannot fetch policy: {trickler.url}: the download did not finish within 1 s\n"
-    assert (after, left) == (before, [])
+    assert (started, left) == ([], [])
     assert elapsed < 5
 
 
