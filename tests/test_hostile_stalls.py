@@ -296,6 +296,29 @@ def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(repo: 
     assert {f["sha256"] for a in report["assets"] for f in a["files"] if f["path"] == "evals/r.json"} == {digest}
 
 
+def test_discovery_reads_no_declaration_or_evidence_the_gate_has_read(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """A results file names its model on every row: what discovery would find there is
+    evidence, left out of its detections, so it is not parsed (20,000 rows took longer
+    than the rest of the gate), and the declaration the gate loaded is not loaded again."""
+    global _OPENED
+    rows = [{"success": True, "score": 1, "provider": {"id": "openai:gpt-4o-mini"}} for _ in range(20_000)]
+    write(repo, "evals/r.json", json.dumps({"results": {"version": 3, "results": rows}}))
+    write(repo, "a/ai-asset.yaml", TEAM_SANDBOX + "evals:\n  - name: e\n    results: ../evals/r.json\n")
+    write(repo, "a/app.py", "import openai\n")
+    _OPENED = []
+    try:
+        _code, report = check_json(str(repo))
+    finally:
+        opened, _OPENED = _OPENED, None
+    names = [Path(p).relative_to(repo).as_posix() for p in opened if Path(p).is_relative_to(repo)]
+    assert (names.count("evals/r.json"), names.count("a/ai-asset.yaml"), names.count("a/app.py")) == (1, 1, 1)
+    assert not [f for f in report["findings"] if f["rule_id"] == "PG801"]
+
+
+class _Mapping(dict[str, Any]):
+    """A dict subclass: nested, it must be laid out as a container, not as a leaf."""
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -303,6 +326,8 @@ def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(repo: 
         {"é\u2028\x00\"\\\n<!--##[": "\x1f\u0085\ud800\u200b"},
         [1.5, -0.0, 1e-7, 1e16, float("nan"), float("inf"), -float("inf"), 10**30, True, False, None],
         {1: "int key"}, {"enum-like": Path("not JSON")},
+        {"a": 1, "b": "x", "c": None, "d": {"e": [1, "2", 3.5], "f": {"g": True}}},
+        [{"leaf": 1}, ["x", "y"], {"sub": _Mapping(k=[1, {"v": 2}])}, _Mapping(k="v")],
     ],
 )
 def test_the_report_writer_writes_what_json_dumps_writes(value: Any) -> None:

@@ -71,6 +71,17 @@ def test_visible_leaves_markdown_syntax_alone() -> None:
     assert visible("[x](y) ##[\u202e") == "[x](y) ##[\\u202e"
 
 
+@pytest.mark.parametrize("code", range(128))
+def test_ascii_text_takes_the_quick_path_only_when_the_pattern_has_nothing_to_escape(code: int) -> None:
+    """Each ASCII character, alone and inside plain text: the same result as the
+    character class that the quick test lets pure-ASCII text skip."""
+    from prodgate.hygiene import _HIDDEN, _escape, _json_escape
+
+    for text in (chr(code), f"name {chr(code)} in a long line\n\tof text"):
+        assert visible(text) == _HIDDEN.sub(_escape, text)
+        assert json_text(text) == _HIDDEN.sub(_json_escape, text).replace("##[", "##\\u005b")
+
+
 def test_json_text_decodes_to_the_same_data() -> None:
     data = {"k": RAW_ARTIFACT + "\x85\u2028\U000e0041"}
     serialized = json_text(json.dumps(data, ensure_ascii=False))

@@ -317,7 +317,8 @@ def _discovery(
     from prodgate.discovery.run import discover, findings
 
     settings = policy.data.get("discovery")
-    found = discover(root, paths, options.changed_files, settings if isinstance(settings, dict) else None)
+    known = {d.rel: d.doc.data for d in decls}
+    found = discover(root, paths, options.changed_files, settings if isinstance(settings, dict) else None, known=known)
     scopes = [p.resolve() for p in paths if p.is_dir()]
     whole = [
         d.rel for d in decls

@@ -17,7 +17,8 @@ from pathlib import Path
 from prodgate import gitobjects
 from prodgate.fsutil import decode_text
 from prodgate.manifest.discover import DECLARATION_NAMES
-from prodgate.manifest.loader import MAX_DECLARATION_BYTES, build_asset
+from prodgate.manifest.limits import MAX_DECLARATION_BYTES
+from prodgate.manifest.loader import build_asset
 from prodgate.manifest.model import Asset
 from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
 

@@ -293,12 +293,37 @@ class Catalogue:
         return self._env.get(text)
 
     def model(self, text: str) -> Signature | None:
-        best = max((m for m in self._models if text.startswith(m)), key=len, default=None)
-        return self._models[best] if best is not None else None
+        return _longest_prefix(text, self._models, self._model_memo)
 
     def constant(self, text: str) -> Signature | None:
-        best = max((c for c in self._constants if text.startswith(c)), key=len, default=None)
-        return self._constants[best] if best is not None else None
+        return _longest_prefix(text, self._constants, self._constant_memo)
+
+    # A data file repeats one model id thousands of times (eval results name the model
+    # on every row): each distinct match is looked up once, not once per occurrence.
+    @functools.cached_property
+    def _model_memo(self) -> dict[str, Signature | None]:
+        return {}
+
+    @functools.cached_property
+    def _constant_memo(self) -> dict[str, Signature | None]:
+        return {}
+
+
+_MEMO_LIMIT = 4096
+
+
+def _longest_prefix(text: str, table: dict[str, Signature], memo: dict[str, Signature | None]) -> Signature | None:
+    """The signature of the longest key of ``table`` that ``text`` starts with. Each
+    match is at most a key and 80 characters, so trying its prefixes longest first is
+    bounded; the answers are kept (up to a limit, so that a file of distinct ids cannot
+    grow the memo without end)."""
+    if text in memo:
+        return memo[text]
+    found = next((table[text[:n]] for n in range(len(text), 0, -1) if text[:n] in table), None)
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[text] = found
+    return found
 
 
 def _ere_escape(token: str) -> str:

@@ -11,7 +11,7 @@ covers its code and ``prodgate discover`` stays fast.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from prodgate.discovery.model import Detection
 from prodgate.fsutil import FileProblem, read_text, relpath
 from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import find_declarations
+from prodgate.manifest.limits import MAX_DECLARATION_BYTES
 from prodgate.manifest.touched import _join
 from prodgate.yamlio.loader import YamlProblem, load_yaml
 
@@ -51,26 +52,29 @@ class Coverage:
         return not self.folder or rel.startswith(self.folder + "/")
 
 
-def load_coverage(root: Path) -> list[Coverage]:
+def load_coverage(root: Path, known: Mapping[str, Any] | None = None) -> list[Coverage]:
     """Every declaration of the repository, as coverage (declarations that are not
-    YAML mappings cover their folder, under their file name)."""
+    YAML mappings cover their folder, under their file name). ``known``: declarations
+    already loaded, by repository-relative path, not read again."""
     root = root.resolve()
     out = []
     for path in find_declarations([root]):
         rel = relpath(path, root)
         if rel.startswith("../"):
             continue
-        out.append(_coverage(rel, _data(path)))
+        out.append(coverage_of(root, rel, known))
     return out
 
 
-def coverage_of(root: Path, rel: str) -> Coverage:
-    """The coverage of the declaration at ``rel`` (repository-relative)."""
-    return _coverage(rel, _data(root / rel))
+def coverage_of(root: Path, rel: str, known: Mapping[str, Any] | None = None) -> Coverage:
+    """The coverage of the declaration at ``rel`` (repository-relative). The gate has
+    loaded its declarations already (``known``): one is not parsed twice."""
+    data = known.get(rel) if known is not None else None
+    return _coverage(rel, data if isinstance(data, dict) else _data(root / rel))
 
 
 def _data(path: Path) -> dict[str, Any]:
-    text = read_text(path, 256 * 1024)
+    text = read_text(path, MAX_DECLARATION_BYTES)
     if isinstance(text, FileProblem):
         return {}
     doc = load_yaml(text)

@@ -68,20 +68,28 @@ def discover(
     settings: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
     grep: subprocess.Popen[bytes] | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> Discovery:
     """Scan ``paths`` (or exactly ``files``) under ``root`` and attribute every
     detection to the asset covering it. ``grep``: git grep of the built-in catalogue's
-    pattern over ``paths``, started by the caller (only when ``settings`` is None)."""
+    pattern over ``paths``, started by the caller (only when ``settings`` is None).
+    ``known``: the data of declarations the caller has loaded, by repository-relative
+    path."""
     root = root.resolve()
     cat = load_catalogue(settings)
-    result = scan.scan(root, cat, paths, files, progress, grep)
     from prodgate.discovery import reconcile
 
+    # The declarations the caller loaded cover what they declare whatever the scan
+    # lists, so their evidence, left out of the detections anyway, is not parsed.
+    given = [reconcile.coverage_of(root, rel, known) for rel in sorted(known or {})]
+    evidence = frozenset().union(*(c.evidence for c in given))
+    result = scan.scan(root, cat, paths, files, progress, grep, evidence)
     whole = files is None and (not paths or all(p.resolve() == root for p in paths))
     if whole:
-        coverage = [reconcile.coverage_of(root, rel) for rel in result.declarations]
+        coverage = [reconcile.coverage_of(root, rel, known) for rel in result.declarations if rel not in (known or {})]
     else:
-        coverage = reconcile.load_coverage(root)
+        coverage = [c for c in reconcile.load_coverage(root, known) if c.declaration not in (known or {})]
+    coverage = sorted(given + coverage, key=lambda c: c.declaration)
     exemptions = [
         Exemption(str(e["path"]), str(e["reason"]))
         for e in (settings or {}).get("exempt") or []

@@ -230,10 +230,15 @@ def scan(
     files: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     grep: subprocess.Popen[bytes] | None = None,
+    evidence: frozenset[str] = frozenset(),
 ) -> ScanResult:
     """Scan the files under ``paths`` (default: the whole repository), or exactly the
     repository-relative ``files`` given (a change being committed). ``grep``: git grep
-    of the catalogue's pattern over ``paths``, already started (:func:`start_grep`)."""
+    of the catalogue's pattern over ``paths``, already started (:func:`start_grep`).
+    ``evidence``: files not parsed, being a declaration's own evidence (what
+    :func:`prodgate.discovery.reconcile.attribute` leaves out): an eval results file
+    names its model on every row, and 20,000 detections nobody reports cost more than
+    the rest of the gate."""
     root = root.resolve()
     if files is not None:
         # The files of a change (or named on the command line) are scanned wherever
@@ -246,6 +251,8 @@ def scan(
 
     def parse(rel: str, kind: str, total: int, read: tuple[int, bytes] | FileProblem | None = None) -> None:
         parsed.add(rel)
+        if rel in evidence:
+            return  # tracked, and streamed while git grep searches
         if progress is not None:
             progress(len(parsed), total)
         text = _read(rel, read_regular(root / rel, cat.max_file_bytes) if read is None else read, cat, result)
@@ -276,7 +283,8 @@ def scan(
     pool = listed if hits is None else sorted(listing.untested)
     readers = {
         rel: kind for rel in pool
-        if rel not in parsed and (kind := classify(rel)) is not None and not kind.startswith("weights:")
+        if rel not in parsed and rel not in evidence and (kind := classify(rel)) is not None
+        and not kind.startswith("weights:")
     }
     # Each is read once: the bytes the prefilter searched are the ones parsed. The
     # count is known once the last is found, so it is parsed with the total.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodgate.findings import Finding, Location
 from prodgate.fsutil import FileProblem, read_text, relpath
+from prodgate.manifest.limits import MAX_DECLARATION_BYTES
 from prodgate.manifest.model import Asset
 from prodgate.quickschema import certainly_valid
 from prodgate.rules.registry import RULES
@@ -26,8 +27,6 @@ from prodgate.yamlio.loader import YamlDocument, YamlProblem, load_yaml
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
-
-MAX_DECLARATION_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ handed to ``json.dumps``, which then says what is wrong with it.
 
 from __future__ import annotations
 
+import functools
 import json
 from json.encoder import encode_basestring
 from typing import Any
@@ -43,6 +44,12 @@ def _write(value: Any, out: list[str], newline: str) -> None:
             out.append("{}")
             return
         inner = newline + _INDENT
+        if _LEAVES.issuperset(map(type, value.values())):
+            # Only leaves (a finding, a metric): without nesting, one line break and
+            # indent between items is all the layout, and the C encoder writes that.
+            flat = _flat(inner).encode(value)
+            out.append("{" + inner + flat[1:-1] + newline + "}")
+            return
         sep = "{" + inner
         for key, item in value.items():
             if type(key) is not str:
@@ -63,6 +70,10 @@ def _write(value: Any, out: list[str], newline: str) -> None:
             out.append("[]")
             return
         inner = newline + _INDENT
+        if _LEAVES.issuperset(map(type, value)):
+            flat = _flat(inner).encode(value)
+            out.append("[" + inner + flat[1:-1] + newline + "]")
+            return
         sep = "[" + inner
         for item in value:
             kind = type(item)
@@ -79,6 +90,17 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         out.append(encode_basestring(value))
     else:
         out.append(_scalar(value))
+
+
+_LEAVES = frozenset((str, int, float, bool, type(None)))
+
+
+@functools.cache
+def _flat(inner: str) -> json.JSONEncoder:
+    """The standard library's C encoder with the item separator of one nesting: for a
+    container of leaves it writes exactly what ``indent=2`` writes, between the
+    brackets."""
+    return json.JSONEncoder(ensure_ascii=False, separators=("," + inner, ": "))
 
 
 def _scalar(value: Any) -> str:
