@@ -434,8 +434,8 @@ UNREADABLE = "the declaration could not be read at the base commit ({why}), so t
     ("broken", "why"),
     [
         (BASE.replace("tier: enterprise", "tier: [enterprise"), "line 4: while parsing a flow sequence"),
-        (BASE.replace("tier: enterprise", "tier: platinum"), "tier: "),
-        (BASE + "unknown_field: 1\n", "unknown_field: "),
+        (BASE.replace("tier: enterprise", "tier: platinum"), "line 3: tier: 'platinum' is not one of team, departmental, enterprise"),
+        (BASE + "unknown_field: 1\n", "line 29: unknown key 'unknown_field' in the top level"),
     ],
     ids=["not-yaml", "bad-value", "unknown-field"],
 )
@@ -469,7 +469,7 @@ def test_a_removed_base_declaration_that_cannot_be_read_is_still_a_removal(gitro
     assert code == 1
     [(rule, line, msg)] = _pg7(report)
     assert (rule, line) == ("PG703", 0)
-    assert msg.startswith("the declaration svc/ai-asset.yaml at the base commit, which could not be read (risk.customer_facing: ")
+    assert msg.startswith("the declaration svc/ai-asset.yaml at the base commit, which could not be read (line 8: risk.customer_facing: ")
     assert msg.endswith("), was removed, but 1 file in its folder remain: svc/app.py:1 (openai); they still show AI use")
     assert report["change"]["removed"][0]["rule_id"] == "PG703"
 
@@ -505,4 +505,7 @@ def test_why_a_base_cannot_be_read_prints_inert_under_actions(
     assert {c[0] for c in commands(out + "\n" + err)} <= {"group", "endgroup", "error", "warning", "notice"}
     [(_, props, text)] = [a for a in annotations(out) if a[0] == "error" and a[1].get("title", "").startswith("PG701")]
     assert props["file"] == "ai-asset.yaml"
-    assert text.startswith("the declaration could not be read at the base commit (x\n\\::error::forged ##\\[stop-commands]pwned\\x0d::add-mask::k: ")
+    assert text.startswith(
+        "the declaration could not be read at the base commit "
+        "(line 29: unknown key 'x\\n::error::forged ##\\[stop-commands]pwned\\r::add-mask::k' in the top level), "
+    )

@@ -132,7 +132,9 @@ def _parse(raw: bytes, rel: str) -> BaseDeclaration | str:
         return "it is not a mapping of fields"
     asset = build_asset(doc.data)
     if not isinstance(asset, Asset):
-        first = asset.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the document"
-        return f"{where}: {first['msg']}"
+        # Said as the gate says it of a declaration in the work tree, at its line.
+        from prodgate.manifest.schema_errors import schema_findings
+
+        first = schema_findings(asset, doc, rel)[0]
+        return f"line {first.location.line}: {first.message}"
     return BaseDeclaration(rel, asset, doc)
