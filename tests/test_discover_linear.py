@@ -175,3 +175,61 @@ def test_the_shipped_grep_pattern_is_the_built_in_catalogues() -> None:
     from prodgate.discovery.builtin_pattern import GREP_PATTERN
 
     assert catalogue.build().grep_pattern == GREP_PATTERN, catalogue.build().grep_pattern
+
+
+def test_the_shipped_catalogue_data_is_signatures_yaml() -> None:
+    """discover reads the built-in catalogue from its JSON copy, not from the YAML a
+    platform team reads and edits; the two must hold the same data (regenerate
+    builtin_pattern.py when this fails: the message holds its CATALOGUE_JSON)."""
+    import json
+
+    from prodgate.discovery.builtin_pattern import CATALOGUE_JSON
+    from prodgate.templates import read_template
+    from prodgate.yamlio.loader import load_shipped
+
+    source = load_shipped(read_template("signatures.yaml"))
+    assert catalogue.builtin_data() == source, json.dumps(source, separators=(",", ":"))
+    assert json.loads(CATALOGUE_JSON) == source
+
+
+# -- only the strings and lines that hold a literal are searched ------------------------
+def _every_line(text: str, style: str, cat: catalogue.Catalogue) -> list[tuple[int, str, str]]:
+    """What the patterns find when every line of ``text`` is searched on its own."""
+    found = []
+    for n, line in enumerate(text.split("\n"), 1):
+        found += [(n, d.kind, d.match) for d in code.config("x", line, cat, style)]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("style", [lexer.HASH, lexer.NONE])
+def test_configuration_is_searched_in_its_lines_with_a_literal_and_misses_none(style: str) -> None:
+    """Lines that are not ASCII before and between the literals keep their numbers, and
+    every use in a line is found, however many lines and literals there are."""
+    cat = catalogue.build()
+    text = "\n".join([
+        "name: café ☕ service",
+        "url: https://api.openai.com/v1/chat/completions  # é",
+        "nothing: here",
+        "key: ${OPENAI_API_KEY} ${ANTHROPIC_API_KEY} model: gpt-4o-mini, claude-3-5-haiku-latest",
+        "ünïcödé: x",
+        "host: my-res.openai.azure.com",
+        "last: gpt-4o",
+    ])
+    found = sorted((d.line, d.kind, d.match) for d in code.config("x", text, cat, style))
+    assert found == _every_line(text, style, cat)
+    assert found == [
+        (2, "endpoint", "/v1/chat/completions"), (2, "endpoint", "api.openai.com"),
+        (4, "credential", "ANTHROPIC_API_KEY"), (4, "credential", "OPENAI_API_KEY"),
+        (4, "model", "claude-3-5-haiku-latest"), (4, "model", "gpt-4o-mini"),
+        (6, "endpoint", "my-res.openai.azure.com"), (7, "model", "gpt-4o"),
+    ]
+
+
+def test_strings_are_searched_only_when_they_hold_a_literal_and_none_is_missed() -> None:
+    cat = catalogue.build()
+    items = [(1, "plain"), (2, "café https://api.openai.com/v1"), (3, "a\nb\nsee https://api.anthropic.com"),
+             (4, "no literal\nat all"), (6, "gpt-4o"), (6, "gpt-4o")]
+    found = sorted((d.line, d.kind, d.match) for d in code.strings("x", items, cat, env=True))
+    one_by_one = sorted({(d.line, d.kind, d.match) for item in items for d in code.strings("x", [item], cat, env=True)})
+    assert found == one_by_one
+    assert found == [(2, "endpoint", "api.openai.com"), (5, "endpoint", "api.anthropic.com"), (6, "model", "gpt-4o")]

@@ -363,12 +363,13 @@ def _minimal(tokens: Iterable[str]) -> list[str]:
 
 
 def builtin_data() -> dict[str, Any]:
-    """The built-in catalogue as plain data. It ships with prodgate, so the fast
-    loader without positions reads it (repository YAML goes through ``yamlio``)."""
-    from prodgate.templates import read_template
-    from prodgate.yamlio.loader import load_shipped
+    """The built-in catalogue as plain data: ``gate_templates/signatures.yaml`` as
+    written out in JSON beside its grep pattern (a test keeps the two the same)."""
+    import json
 
-    data = load_shipped(read_template("signatures.yaml"))
+    from prodgate.discovery.builtin_pattern import CATALOGUE_JSON
+
+    data = json.loads(CATALOGUE_JSON)
     if not isinstance(data, dict):  # pragma: no cover - shipped file
         raise CatalogueError("the built-in signatures.yaml does not load")
     return data

@@ -11,6 +11,8 @@ lexer, so a syntax error hides nothing.
 from __future__ import annotations
 
 import ast
+import bisect
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 
@@ -28,12 +30,55 @@ def _det(rel: str, line: int, kind: str, sig: Signature, match: str, model: str 
 
 
 # -- strings and configuration ----------------------------------------------------------
+# Every pattern below matches within one line and contains one of the catalogue's
+# literals (a host's longest fixed part, a URL path, a credential variable, a model or
+# constant prefix): text without a literal yields nothing, and one RE2 scan (a DFA, far
+# faster than the patterns) finds the few strings and lines that hold one.
 def strings(rel: str, items: Iterable[tuple[int, str]], cat: Catalogue, *, env: bool) -> Iterator[Detection]:
     """Endpoints, model identifiers (and credentials when ``env``) in string literals,
     each given with the line it starts on."""
     # The same string twice on a line (a generated list, a minified bundle) is one use.
-    for line, value in dict.fromkeys(items):
-        yield from _in_text(rel, value, _offset_lines(line, value), cat, env=env, models=_model_like(value))
+    unique = list(dict.fromkeys(items))
+    for k in _with_literals([value for _line, value in unique], cat):
+        line, value = unique[k]
+        yield from _matches(rel, value, _offset_lines(line, value), cat, env=env, models=_model_like(value))
+
+
+def _with_literals(values: list[str], cat: Catalogue) -> Iterator[int]:
+    """The indexes of the ``values`` that hold a catalogue literal, in order: one
+    search of them all, joined, resumed after each value found."""
+    if not values:
+        return
+    parts = [v.encode("utf-8", "surrogatepass") for v in values]
+    data = b"\n".join(parts)  # a literal holds no line break: none spans two values
+    ends = list(itertools.accumulate(len(p) + 1 for p in parts))
+    search, pos = cat.literals.search, 0
+    while (m := search(data, pos)) is not None:
+        k = bisect.bisect_right(ends, m.start())
+        yield k
+        pos = ends[k]
+
+
+def _literal_lines(text: str, cat: Catalogue) -> Iterator[tuple[int, int]]:
+    """The (start, end) offsets of the lines of ``text`` that hold a catalogue literal,
+    in order; the search resumes at the next line, so each character is seen a bounded
+    number of times however many literals a line holds."""
+    data = text.encode("utf-8", "surrogatepass")
+    same = len(data) == len(text)  # ASCII: byte and character offsets agree
+    search, pos, size = cat.literals.search, 0, len(data)
+    done_bytes = done_chars = 0
+    while (m := search(data, pos)) is not None:
+        start = data.rfind(b"\n", 0, m.start()) + 1
+        end = data.find(b"\n", m.end())
+        end = size if end == -1 else end
+        pos = end + 1
+        if same:
+            yield start, end
+            continue
+        # Character offsets, counted from the last line found: linear in the text.
+        first = done_chars + len(data[done_bytes:start].decode("utf-8", "surrogatepass"))
+        done_bytes, done_chars = end, first + len(data[start:end].decode("utf-8", "surrogatepass"))
+        yield first, done_chars
 
 
 def _offset_lines(first: int, value: str) -> Callable[[int], int]:
@@ -46,6 +91,18 @@ def _model_like(value: str) -> bool:
 
 
 def _in_text(
+    rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
+) -> Iterator[Detection]:
+    """What :func:`_matches` finds in ``text``, searched in its lines that hold a literal."""
+    for start, end in _literal_lines(text, cat):
+        yield from _matches(rel, text[start:end], _shifted(line_of, start), cat, env=env, models=models)
+
+
+def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
+    return lambda offset: line_of(start + offset)
+
+
+def _matches(
     rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
 ) -> Iterator[Detection]:
     for m in cat.host_re.finditer(text):
@@ -125,14 +182,16 @@ def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""
     yield from strings(rel, ((lexed.line_of(s.offset), s.value) for s in lexed.strings), cat, env=False)
-    for m in cat.env_re.finditer(lexed.code):
-        sig = cat.env(m.group())
-        if sig is not None:
-            yield _det(rel, lexed.line_of(m.start()), "credential", sig, m.group())
-    for m in cat.constant_re.finditer(lexed.code):
-        sig = cat.constant(m.group())
-        if sig is not None:
-            yield _det(rel, lexed.line_of(m.start()), "model", sig, m.group(), model=m.group().split(".", 1)[-1])
+    for start, end in _literal_lines(lexed.code, cat):
+        part = lexed.code[start:end]
+        for m in cat.env_re.finditer(part):
+            sig = cat.env(m.group())
+            if sig is not None:
+                yield _det(rel, lexed.line_of(start + m.start()), "credential", sig, m.group())
+        for m in cat.constant_re.finditer(part):
+            sig = cat.constant(m.group())
+            if sig is not None:
+                yield _det(rel, lexed.line_of(start + m.start()), "model", sig, m.group(), model=m.group().split(".", 1)[-1])
 
 
 def generic(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
@@ -360,8 +419,6 @@ def _cell_lines(lines: list[int]) -> Callable[[int], int]:
 
 def _locate(text: str, starts: tuple[int, ...], piece: str, cursor: int) -> tuple[int, int]:
     """Where the JSON string holding ``piece`` starts in the notebook, from ``cursor``."""
-    import bisect
-
     for ascii_only in (False, True):  # as written, then with \uXXXX escapes
         encoded = json.dumps(piece, ensure_ascii=ascii_only)
         at = text.find(encoded, cursor)

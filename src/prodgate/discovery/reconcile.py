@@ -14,15 +14,15 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery.model import Detection
 from prodgate.fsutil import FileProblem, read_text, relpath
-from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import find_declarations
 from prodgate.manifest.limits import MAX_DECLARATION_BYTES
-from prodgate.manifest.touched import _join
-from prodgate.yamlio.loader import YamlProblem, load_yaml
+
+if TYPE_CHECKING:
+    from prodgate.globs import Glob
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ def _data(path: Path) -> dict[str, Any]:
     text = read_text(path, MAX_DECLARATION_BYTES)
     if isinstance(text, FileProblem):
         return {}
+    # The YAML loader is imported by the first declaration found: a scan of a
+    # repository without one (and discover's start-up) does without it.
+    from prodgate.yamlio.loader import YamlProblem, load_yaml
+
     doc = load_yaml(text)
     if isinstance(doc, YamlProblem) or not isinstance(doc.data, dict):
         return {}
@@ -85,6 +89,10 @@ def _data(path: Path) -> dict[str, Any]:
 
 
 def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
+    # Globs and path joining are loaded with the first declaration, as YAML is.
+    from prodgate.globs import GlobError, compile_glob
+    from prodgate.manifest.touched import _join
+
     folder = posixpath.dirname(rel)
     name = data.get("name") if isinstance(data.get("name"), str) else rel
     patterns = []
