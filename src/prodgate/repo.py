@@ -202,6 +202,13 @@ def ls_files_result(
         return None
     if untracked:
         return [p for p in out.split("\0") if p]
+    import re
+
+    special = regular and ("120000 " in out or "160000 " in out)
+    if not special and re.search(r" [1-3]\t", out) is None:
+        # The common case, one regular entry per path (no symlink, submodule or merge
+        # stage): the path after each entry's tab, found by one search of the output.
+        return re.findall(r"\t([^\0]*)", out)
     files: list[str] = []
     for entry in out.split("\0"):
         mode, _, path = entry.partition("\t")

@@ -92,14 +92,32 @@ class _Prefixes:
 
     def add(self, value: str, sig: Signature) -> None:
         key = value.lower() if self.fold else value
+        self.__dict__.pop("_heads", None)
         if key.endswith("*"):
             self.stars.append((key[:-1], sig))
             self.stars.sort(key=lambda item: -len(item[0]))
         else:
             self.exact.setdefault(key, sig)
 
+    @functools.cached_property
+    def _heads(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The first parts (up to ``sep``) of the entries, and the star prefixes with no
+        ``sep`` in them: a name whose first part is neither can match no entry."""
+        firsts = {k.split(self.sep, 1)[0] for k in self.exact}
+        starts = []
+        for prefix, _sig in self.stars:
+            if self.sep in prefix:
+                firsts.add(prefix.split(self.sep, 1)[0])
+            else:
+                starts.append(prefix)
+        return frozenset(firsts), tuple(starts)
+
     def find(self, name: str) -> Signature | None:
         key = name.lower() if self.fold else name
+        if self.sep:  # most names looked up (every import of a file) match nothing
+            firsts, starts = self._heads
+            if key.split(self.sep, 1)[0] not in firsts and not key.startswith(starts):
+                return None
         probe = key
         while probe:
             sig = self.exact.get(probe)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import configparser
 import importlib
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prodgate.discovery.catalogue import Catalogue, Signature, _Prefixes, normalise_pypi
+from prodgate.discovery.manifest_names import kind_of as kind_of
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern, compile_safe
 
@@ -30,41 +30,6 @@ except ImportError:  # pragma: no cover - Python 3.10: the lexical fallback read
 _REQ_NAME = LazyPattern(r"^[ \t]{0,40}([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
 _EGG = LazyPattern(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
 _WORD = LazyPattern(r"@?[A-Za-z0-9][A-Za-z0-9._/-]{0,300}")
-
-
-def kind_of(rel: str) -> str | None:
-    """The manifest format of a file, by its name, or None."""
-    name = posixpath.basename(rel)
-    low = name.lower()
-    if low.endswith((".txt", ".in")) and (low.startswith("requirements") or "/requirements/" in f"/{rel.lower()}"):
-        return "requirements"
-    if low.endswith((".csproj", ".fsproj", ".vbproj")) or low in ("packages.config", "directory.packages.props"):
-        return "nuget"
-    if low.endswith(".versions.toml"):
-        return "gradle"
-    return _BY_NAME.get(name)
-
-
-_BY_NAME = {
-    "pyproject.toml": "pyproject",
-    "setup.cfg": "setupcfg",
-    "Pipfile": "pipfile",
-    "poetry.lock": "tomllock",
-    "uv.lock": "tomllock",
-    "pdm.lock": "tomllock",
-    "package.json": "packagejson",
-    "package-lock.json": "packagelock",
-    "npm-shrinkwrap.json": "packagelock",
-    "yarn.lock": "yarnlock",
-    "pnpm-lock.yaml": "pnpmlock",
-    "go.mod": "gomod",
-    "go.sum": "gosum",
-    "pom.xml": "pom",
-    "build.gradle": "gradle",
-    "build.gradle.kts": "gradle",
-    "Cargo.toml": "cargo",
-    "Cargo.lock": "cargolock",
-}
 
 
 def detect(rel: str, text: str, cat: Catalogue, kind: str) -> Iterator[Detection]:

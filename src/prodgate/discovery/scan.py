@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodgate.discovery import manifests, weights
+from prodgate.discovery import manifest_names, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
 from prodgate.discovery.model import Detection, ScanResult, Skipped
@@ -65,7 +65,7 @@ def classify(rel: str) -> str | None:
     source = _SOURCE.get(ext)
     if source is not None and ext not in _MAYBE_MANIFEST:
         return source
-    manifest = manifests.kind_of(rel)
+    manifest = manifest_names.kind_of(rel)
     if manifest is not None:
         return f"manifest:{manifest}"
     fmt = weights.kind_of(rel)
@@ -166,7 +166,6 @@ def _list_and_grep(
     to the walk outside git only, as for the declaration search. ``grep``: git grep
     already started by the caller, over the same paths with the catalogue's pattern.
     """
-    from prodgate.manifest.discover import in_skipped_folder
     from prodgate.repo import git_output, ls_files_result, start_ls_files
 
     scope = scope_of(root, paths)
@@ -185,6 +184,10 @@ def _list_and_grep(
             def finish(others: list[str] | None) -> list[str]:
                 if others is None:  # git listed the tracked files, not the others: walk
                     return walk()
+                if not others:
+                    return sorted(tracked)  # as git sorts it, nearly always: one pass
+                from prodgate.manifest.discover import in_skipped_folder
+
                 venvs: dict[str, bool] = {}
                 untracked = {
                     f for f in others
@@ -368,6 +371,8 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     from prodgate.discovery.lexer import C_STYLE, HASH, NONE
 
     if kind.startswith("manifest:"):
+        from prodgate.discovery import manifests
+
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
         reading = code.python_reading(text, cat)
