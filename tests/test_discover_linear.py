@@ -233,3 +233,44 @@ def test_strings_are_searched_only_when_they_hold_a_literal_and_none_is_missed()
     one_by_one = sorted({(d.line, d.kind, d.match) for item in items for d in code.strings("x", [item], cat, env=True)})
     assert found == one_by_one
     assert found == [(2, "endpoint", "api.openai.com"), (5, "endpoint", "api.anthropic.com"), (6, "model", "gpt-4o")]
+
+
+# -- lookups of matched names -------------------------------------------------------------
+def _probe_every_entry(table: catalogue._Prefixes, name: str) -> catalogue.Signature | None:
+    """The lookup by its definition: the longest entry that is ``name`` or a prefix of it
+    ending at a separator, else the longest star prefix ``name`` starts with."""
+    key = name.lower() if table.fold else name
+    exact = [e for e in table.exact if key == e or (table.sep and key.startswith(e + table.sep))]
+    if exact:
+        return table.exact[max(exact, key=len)]
+    stars = [(p, s) for p, s in table.stars if key.startswith(p)]
+    return max(stars, key=lambda item: len(item[0]))[1] if stars else None
+
+
+@pytest.mark.parametrize("sep", [".", "/", ""])
+def test_prefix_lookups_find_what_probing_every_entry_finds(sep: str) -> None:
+    sigs = {n: catalogue.Signature(n, None, (), {}) for n in "abcdef"}
+    table = catalogue._Prefixes(sep, fold=sep == "")
+    entries = {"openai": "a", "google.genai": "b", "langchain_*": "c", "google.gen*": "d", "azure.ai.inference": "e",
+               ".hidden": "f", "github.com/x/y": "a", "@ai-sdk/*": "b", "Google_GenerativeAI": "c"}
+    for value, sig in entries.items():
+        table.add(value.replace(".", sep) if sep == "/" else value, sigs[sig])
+    names = ["openai", "openai.types", "openaix", "google", "google.genai.types", "google.generativeai",
+             "langchain_core.messages", "langchain", "azure.ai.inference.models", "azure.ai", ".hidden.x", "",
+             "github.com/x/y/z", "@ai-sdk/openai", "google_generativeai", "GOOGLE_GENERATIVEAI", "x.openai"]
+    for name in names:
+        for probe in (name, name.replace(".", "/")):
+            assert table.find(probe) == _probe_every_entry(table, probe), probe
+    assert table.find("openaix") is None
+    assert (table.find("openai.types") is sigs["a"]) is (sep == ".")
+
+
+def test_model_and_constant_lookups_take_the_longest_prefix() -> None:
+    cat = catalogue.build()
+    for text in ("gpt-4o-mini-2024", "gpt-4o", "gpt-4", "gpt-", "claude-3-5-sonnet-latest", "o3-mini-high", "o3",
+                 "openai.GPT4o", "anthropic.ModelClaude", "x", ""):
+        models = [m for m in cat._models if text.startswith(m)]
+        assert cat.model(text) == (cat._models[max(models, key=len)] if models else None), text
+        constants = [c for c in cat._constants if text.startswith(c)]
+        assert cat.constant(text) == (cat._constants[max(constants, key=len)] if constants else None), text
+    assert cat.model("gpt-4o-mini") is not None and cat.model("gpt") is None

@@ -250,8 +250,14 @@ def python(
         yield from _python_fallback(rel, text, cat, where)
         return
     if imports_only:
+        find = cat.python.find
         for node in _statements(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.Import):  # most often many, none of them AI: no generator each
+                for alias in node.names:
+                    sig = find(alias.name)
+                    if sig is not None:
+                        yield _det(rel, where(getattr(alias, "lineno", node.lineno)), "import", sig, alias.name)
+            elif isinstance(node, ast.ImportFrom):
                 yield from _py_imports(rel, node, cat, where)
         return
     prose: set[int] = set()
@@ -295,11 +301,16 @@ _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:
     """Every statement of ``tree``, at any depth (in functions, classes, branches,
     handlers, match cases): imports are statements, so this finds them all."""
+    bodies: dict[type, tuple[str, ...]] = {}  # the body fields of each node kind, looked up once
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
         yield node
-        for name in _BODIES:
+        kind = type(node)
+        names = bodies.get(kind)
+        if names is None:
+            names = bodies[kind] = tuple(n for n in _BODIES if n in kind._fields)
+        for name in names:
             value = getattr(node, name, None)
             if type(value) is list:
                 stack.extend(v for v in value if isinstance(v, _BLOCKS))

@@ -142,5 +142,6 @@ def attribute(detections: Iterable[Detection], coverage: Sequence[Coverage]) -> 
         if det.path not in cache:
             cache[det.path] = covering(det.path, coverage)
         cov = cache[det.path]
-        out.append(replace(det, asset=cov.name if cov is not None else None))
+        asset = cov.name if cov is not None else None
+        out.append(det if det.asset == asset else replace(det, asset=asset))
     return out
