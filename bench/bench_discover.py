@@ -327,6 +327,11 @@ def main() -> int:
     parser.add_argument("--peer-timeout", type=float, default=300.0, help="stop ai-bom after this many seconds")
     parser.add_argument("--hostile", action="store_true", help="only time the hostile inputs")
     args = parser.parse_args()
+    from bench_check import bytecode_note
+
+    note = bytecode_note()
+    if note:
+        print(note, flush=True)
     if args.hostile:
         bench_hostile(args.reps)
         return 0
