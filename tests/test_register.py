@@ -413,3 +413,28 @@ def test_add_verbose_lines_carry_no_workflow_command(tmp_path: Path, run) -> Non
     lines = out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("added: ") and "\\n::error::forged" in lines[0]
     assert "##\\[add-mask]" in lines[0] and "acme/app\\n::warning::forged ##\\[stop-commands]t" in lines[0]
+
+
+@pytest.mark.parametrize("template", [
+    "https://github.com/{repository}/blob/{commit}/{path}", "HTTP://x.example/{path}?r={repository}&c={commit}",
+    "{repository}", "{repository}:{path}", "../{path}", "https://a b/{path}", "https://x/\u202e{path}", "http{path}",
+    "javascript:{path}", "",
+])
+def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
+    """Links made by filling in a template whose scheme it names itself are what
+    checking each filled-in link gives (:func:`safe_href`, then the text for HTML),
+    for names that try every trick a link can be made to play."""
+    from urllib.parse import quote
+
+    from prodgate.register import render
+
+    names = ["acme/app", "javascript:alert(1)", 'a"b<c>&d\'', " spaced\tout\n", "\u202eevil", "..", "\\\\host", "{path}", ""]
+    links = render._Links(template)
+    for repository in names:
+        for path in names:
+            for commit in ("", "a" * 40, "x y"):
+                filled = template.format(repository=quote(repository, safe="/"), commit=quote(commit or "HEAD", safe=""),
+                                         path=quote(path, safe="/"))
+                assert links(repository, commit, path) == (render._text(render.safe_href(filled)) if template else "")
+    if template.startswith(("https://github", "HTTP://")):
+        assert links.filled is not None  # filled in without a check per link

@@ -1,4 +1,4 @@
-"""``register add`` in batches: the quick reading agrees with the precise one, a refused
+"""``register add`` in batches: the one-pass reading agrees with the precise one, a refused
 file leaves nothing while the files beside it are kept, documents of the same commit in
 one run compare as if added one by one, a database refusing one document of a batch
 costs the others nothing, and every row names the file it came from."""
@@ -9,6 +9,7 @@ import copy
 import hashlib
 import json
 import random
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -62,18 +63,22 @@ def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 _REPLACEMENTS: list[Any] = [None, True, False, 0, 1, 2.5, "", "x" * 5000, "launched", "2026-13-45", "2026-11-20", [], {}, "prodgate"]
 
 
-def test_the_quick_reading_accepts_only_what_the_precise_one_accepts_and_reads_it_alike(run) -> None:  # type: ignore[no-untyped-def]
+def _fast(data: Any) -> documents.Document | None:
+    return documents._fast_inventory(json.dumps(data).encode("utf-8"), "f.json", "0" * 64, None)
+
+
+def test_the_one_pass_reading_accepts_only_what_the_precise_one_accepts_and_reads_it_alike(run) -> None:  # type: ignore[no-untyped-def]
     """Every value of real and generated inventories replaced by values of every JSON
-    type, or removed: where the quick reading accepts, the precise one gives the same
-    document; where the precise one refuses, the quick one has refused too."""
+    type, or removed: where the one-pass reading accepts, the precise one gives the same
+    document; where the precise one refuses, the one-pass one has refused too."""
     code, out, _ = run("inventory", str(REPO / "examples"), "--today", TODAY, "--repository", "acme/examples")
     assert code == 0
     bases = [_doc(seed=s, assets=2) for s in range(3)] + [json.loads(out)]
     tried = refused = 0
     for base in bases:
-        quick = documents._quick_inventory(base, "f.json", "0" * 64, None)
-        assert quick is not None  # the common case takes the quick way
-        assert quick == _precise(base)
+        fast = _fast(base)
+        assert fast is not None  # the common case takes the one pass
+        assert fast == _precise(base)
         for path in _leaves(base):
             if not path:
                 continue
@@ -88,15 +93,84 @@ def test_the_quick_reading_accepts_only_what_the_precise_one_accepts_and_reads_i
                     del parent[path[-1]]
                 else:
                     parent[path[-1]] = replacement
-                quick = documents._quick_inventory(data, "f.json", "0" * 64, None)
+                fast = _fast(data)
                 precise = _precise(data)
                 tried += 1
                 refused += isinstance(precise, str)
-                if quick is not None:
-                    assert quick == precise, (path, replacement)
+                if fast is not None:
+                    assert fast == precise, (path, replacement)
                 if isinstance(precise, str):
-                    assert quick is None, (path, replacement, precise)
+                    assert fast is None, (path, replacement, precise)
     assert tried > 2000 and refused > 500  # the mutations did reach the checks
+
+
+def _spellings() -> dict[str, bytes]:
+    """One inventory written in ways JSON allows, Python's reader allows, or neither."""
+    text = json.dumps(_doc(assets=2))
+    head, rest = text[:-1], "}"
+    return {
+        "as written": text.encode(),
+        "a byte order mark": b"\xef\xbb\xbf" + text.encode(),
+        "NaN in a field not kept": (head + ', "score": NaN' + rest).encode(),
+        "Infinity where a count is": text.replace('"errors": 0', '"errors": Infinity', 1).encode(),
+        "a lone surrogate in a field not kept": (head + ', "note": "\\ud800"' + rest).encode(),
+        "a lone surrogate in a name": text.replace('"asset-0"', '"asset-\\udc00"', 1).encode(),
+        "bytes not UTF-8 in a field not kept": (head + ', "note": "').encode() + b"\xff\xfe" + b'"}',
+        "bytes not UTF-8 in a name": text.replace('"asset-0"', '"asset-*"', 1).encode().replace(b"*", b"\xc3"),
+        "a key written with an escape": text.replace('"stage"', '"st\\u0061ge"').encode(),
+        "a key twice, the last one wrong": text.replace('"stage": "', '"stage": "pilot", "stage": "x', 1).encode(),
+        "a key twice, the first one wrong": text.replace('"stage": ', '"stage": 7, "stage": ', 1).encode(),
+        "a count written 1e0": re.sub(r'"warnings": \d+', '"warnings": 1e0', text, count=1).encode(),
+        "a count written 1.0": text.replace('"inventory_version": 1', '"inventory_version": 1.0', 1).encode(),
+        "a count beyond 64 bits": text.replace('"line": 3', '"line": 123456789012345678901234567890', 1).encode(),
+        "a NUL written as \\u0000": text.replace('"asset-1"', '"asset\\u00001"', 1).encode(),
+        "a control character in a name": text.replace('"asset-1"', '"asset\t1"', 1).encode(),
+        "trailing text": text.encode() + b" x",
+        "nested 900 deep where not kept": (head + ', "deep": ' + "[" * 900 + "]" * 900 + rest).encode(),
+        "nested too deep where not kept": (head + ', "deep": ' + "[" * 5000 + "]" * 5000 + rest).encode(),
+    }
+
+
+@pytest.mark.parametrize("name", list(_spellings()))
+def test_each_spelling_is_read_as_the_precise_reading_alone_reads_it(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole of :func:`documents.parse` with the one-pass reading and without it
+    gives the same document or the same refusal, for JSON spelled in ways only one of
+    the two readers may take (a byte order mark, ``NaN``, escapes, repeated keys)."""
+    raw = _spellings()[name]
+
+    def outcome() -> documents.Document | str:
+        try:
+            return documents.parse(raw, "f.json")
+        except documents.Refused as exc:
+            return str(exc)
+
+    with_fast = outcome()
+    fast = documents._fast_inventory(raw, "f.json", hashlib.sha256(raw).hexdigest(), None)
+    monkeypatch.setattr(documents, "_fast_inventory", lambda *_args: None)
+    assert with_fast == outcome()
+    if name in ("as written", "a key written with an escape", "nested 900 deep where not kept"):
+        assert fast == with_fast  # read in one pass
+    if name in ("a byte order mark", "NaN in a field not kept", "a lone surrogate in a name"):
+        assert isinstance(with_fast, documents.Document)  # the precise reading took what the one pass did not
+    if name.startswith("bytes not UTF-8"):
+        assert isinstance(with_fast, str) and with_fast.startswith("f.json: not UTF-8 text: ")
+
+
+def test_a_number_too_long_for_python_in_a_field_not_kept_is_skipped() -> None:
+    """The one place the two readings differ, on purpose: an integer of more than 4,300
+    digits is valid JSON, which Python's reader refuses to convert (its guard against
+    slow conversions) while the one pass skips it unconverted, as it skips every field
+    the register does not keep. The document is stored; the same integer where a count
+    is kept is refused by both."""
+    text = json.dumps(_doc(assets=2))
+    long = "9" * 5000
+    raw = (text[:-1] + f', "serial": {long}}}').encode()
+    with pytest.raises(ValueError):
+        json.loads(raw)
+    doc = documents.parse(raw, "f.json")
+    assert doc.assets and doc.digest == hashlib.sha256(raw).hexdigest()
+    with pytest.raises(documents.Refused, match="not JSON"):
+        documents.parse(re.sub(r'"warnings": \d+', f'"warnings": {long}', text, count=1).encode(), "f.json")
 
 
 def test_a_nul_character_is_refused_with_its_place(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]

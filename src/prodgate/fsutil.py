@@ -105,22 +105,25 @@ def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes | FileProbl
         return FileProblem("unreadable", f"cannot read file: {exc.strerror or exc}")
 
 
-def read_regular(path: Path, limit: int, *, head: bool = False) -> tuple[int, bytes] | FileProblem:
+def read_regular(
+    path: Path | str, limit: int, *, head: bool = False, follow: bool = False
+) -> tuple[int, bytes] | FileProblem:
     """The size of a regular file and its bytes: all of them when the size is within
     ``limit`` (none when it is over), or with ``head`` its first ``limit`` bytes.
 
     Never follows a symlink (a link swapped in for a scanned file could point at
-    ``/dev/zero`` or out of the repository) and never waits: the file is opened
-    without blocking and anything but a regular file (a FIFO, a device, a socket) is
-    refused before a byte is read.
+    ``/dev/zero`` or out of the repository; ``follow`` allows it where the user named
+    the file) and never waits: the file is opened without blocking and anything but a
+    regular file (a FIFO, a device, a socket) is refused before a byte is read.
     """
     import stat
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | nofollow | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if path.is_symlink():
+        if not follow and Path(path).is_symlink():
             return FileProblem("not_file", "is a symlink")
         return FileProblem("unreadable", f"cannot read: {exc.strerror or exc}")
     try:

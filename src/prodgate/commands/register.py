@@ -31,6 +31,7 @@ EXTRA_HINT = "pip install 'prodgate[register]'"
 def run_register(args: argparse.Namespace) -> int:
     try:
         import jinja2  # noqa: F401
+        import msgspec  # noqa: F401
         import sqlalchemy  # noqa: F401
     except ImportError as exc:
         return error(f"prodgate register needs its extra ({exc.name} is missing): {EXTRA_HINT}")
@@ -52,20 +53,48 @@ def run_register(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _files(targets: list[str]) -> list[Path] | str:
+def _files(targets: list[str]) -> list[str] | str:
     """The files named, and the ``*.json`` files in the folders named (not following
-    links to folders), each folder's in path order."""
-    out: list[Path] = []
+    links to folders), each folder's in path order; each as ``str(Path(...))`` of it."""
+    out: list[str] = []
     for t in targets:
         p = Path(t)
         if p.is_dir():
-            found = [Path(root, name) for root, _dirs, names in os.walk(p) for name in names if name.endswith(".json")]
-            out.extend(sorted((f for f in found if f.is_file()), key=lambda f: f.parts))
+            out.extend(_json_files(str(p)))
         elif p.is_file():
-            out.append(p)
+            out.append(str(p))
         else:
             return f"{t}: no such file or directory"
     return out
+
+
+def _json_files(top: str) -> list[str]:
+    """The regular files (or links to one) named ``*.json`` below ``top``, sorted by
+    their path's parts; links to folders are not followed and a folder that cannot be
+    listed is passed over, as :func:`os.walk` does. One ``scandir`` per folder tells
+    a file from a folder without a ``stat`` of each, and a path is joined as a string:
+    a ``Path`` and a ``stat`` per file cost more than reading a small inventory."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[str, tuple[str, ...]]] = [(top, ())]
+    while folders:
+        folder, parts = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+                if is_dir and not entry.is_symlink():
+                    folders.append((entry.path, (*parts, entry.name)))
+                elif not is_dir and entry.name.endswith(".json") and entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
+            except OSError:
+                continue
+    found.sort()
+    # Path(".", "a.json") is "a.json": the prefix scandir joined is not part of the name.
+    return [path[2:] for _parts, path in found] if top == "." else [path for _parts, path in found]
 
 
 BATCH_FILES = 200
@@ -82,7 +111,7 @@ def _add(args: argparse.Namespace, engine: Engine) -> int:
         return error(files)
     counts: dict[str, int] = {}
     refused = 0
-    batch: list[tuple[Path, Document]] = []
+    batch: list[tuple[str, Document]] = []
     keys: set[tuple[str, str]] = set()
 
     def flush() -> None:

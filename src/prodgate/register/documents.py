@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prodgate.fsutil import FileProblem, read_regular
+
 _fromisoformat = dt.date.fromisoformat
 _datetime = dt.datetime.fromisoformat
 MAX_BYTES = 256 * 1024 * 1024
@@ -43,19 +45,31 @@ class Refused(Exception):
     """The file is not something the register can ingest; the message says why."""
 
 
-def read(path: Path, repository: str | None = None) -> Document:
-    """Read and check one file. Raises :class:`Refused`."""
-    try:
-        with path.open("rb") as fh:  # one open, and a file growing while read is still capped
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise Refused(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_BYTES:
+def read(path: Path | str, repository: str | None = None) -> Document:
+    """Read and check one file. Raises :class:`Refused`.
+
+    One open and one read of a regular file (a FIFO or a device named in a folder of
+    reports is refused, never waited on); a file growing while read is still capped.
+    """
+    got = read_regular(path, MAX_BYTES, follow=True)
+    if isinstance(got, FileProblem):
+        raise Refused(f"{path}: {got.message}")
+    size, raw = got
+    if size > MAX_BYTES:
         raise Refused(f"{path}: more than the {MAX_BYTES} bytes a report or inventory may have")
     return parse(raw, str(path), repository)
 
 
 def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
+    digest = hashlib.sha256(raw).hexdigest()
+    # The common case, a well-formed inventory, is read and checked in one pass by
+    # :func:`_fast_inventory`; anything it does not accept is read again below, where
+    # every rule is written out and a refusal names its field. Text holding ``\u0000``
+    # is left to that reading, which says where a NUL is.
+    if b"\\u0000" not in raw and (raw.isascii() or _utf8(raw)):
+        fast = _fast_inventory(raw, source, digest, repository)
+        if fast is not None:
+            return fast
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -64,15 +78,13 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
         raise Refused(f"{source}: not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise Refused(f"{source}: not a prodgate report or inventory: the document is not a JSON object")
-    digest = hashlib.sha256(raw).hexdigest()
     # PostgreSQL stores no NUL in text; SQLite would, and differ. The bytes only say
     # where to look: ``\\u0000`` is also a backslash written out before ``u0000``.
     if b"\\u0000" in raw and (where := _nul_at(data, "$")):
         raise Refused(f"{source}: {where} contains a NUL character (\\u0000)")
     try:
         if "inventory_version" in data:
-            quick = _quick_inventory(data, source, digest, repository)
-            return quick if quick is not None else _inventory(data, source, digest, repository)
+            return _inventory(data, source, digest, repository)
         if "report_version" in data:
             return _report(data, source, digest, repository)
     except _Bad as exc:
@@ -81,6 +93,16 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
         f"{source}: not a prodgate report or inventory (no report_version or inventory_version); "
         "write one with `prodgate check --format json` or `prodgate inventory`"
     )
+
+
+def _utf8(raw: bytes) -> bool:
+    """Whether all of ``raw`` is UTF-8: the one-pass reading checks only the strings it
+    keeps, and a file is refused for bytes anywhere that are not UTF-8 text."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Bad(Exception):
@@ -104,179 +126,72 @@ def _nul_at(value: Any, where: str) -> str:
     return ""
 
 
-class _Slow(Exception):
-    """The quick reading met something it does not check precisely."""
-
-
-def _s(obj: dict[str, Any], key: str, limit: int = 4096) -> str:
-    value = obj[key]
-    if type(value) is not str or len(value) > limit:
-        raise _Slow
-    return value
-
-
-def _os(obj: dict[str, Any], key: str, limit: int = 4096) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if type(value) is not str or len(value) > limit:
-        raise _Slow
-    return value
-
-
-def _i(obj: dict[str, Any], key: str) -> int:
-    value = obj[key]
-    if type(value) is not int:
-        raise _Slow
-    return value
-
-
-def _d(value: Any) -> dict[str, Any]:
-    if type(value) is not dict:
-        raise _Slow
-    return value
-
-
-def _l(value: Any) -> list[Any]:
-    if type(value) is not list:
-        raise _Slow
-    return value
-
-
-def _quick_inventory(data: dict[str, Any], source: str, digest: str, repository: str | None) -> Document | None:
-    """The inventory read with plain checks of exactly the rules :func:`_inventory`
-    applies, and no message built: most files are well formed, and naming the field
-    of every value read cost more than reading the file. None at the first thing it
-    does not accept; :func:`_inventory` then reads the document again and says
-    precisely what is wrong (or accepts it: the precise reading has the last word).
+def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None) -> Document | None:
+    """The inventory decoded straight into the typed shape of :mod:`._shape`, which
+    states the rules of :func:`_inventory` as types, so that parsing the JSON and
+    checking every field is one pass in C and fields the register does not keep are
+    skipped, never built. The few rules a type cannot say (a version, a tool name, a
+    real date) follow. None at the first thing not accepted: the precise reading then
+    reads the document again and says what is wrong (or accepts it: it accepts a few
+    spellings of JSON this one does not, such as ``NaN``, a byte order mark or a lone
+    surrogate, and has the last word on them).
     """
+    from prodgate.register._shape import decode
+
     try:
-        if _i(data, "inventory_version") != 1:
+        inv = decode(raw)
+        if inv.inventory_version != 1 or inv.tool.name != "prodgate":
             return None
-        tool = _d(data["tool"])
-        repo = _d(data["repository"])
-        if _s(tool, "name") != "prodgate":
-            return None
-        name = repository or _os(repo, "name", 512)
+        name = repository or inv.repository.name
         if not name:
             return None
-        gate = _s(data, "gate")
-        if gate not in ("merge", "deploy"):
-            return None
-        generated = _s(data, "generated_at", 40)
-        _datetime(generated)
-        commit, tool_version = _os(repo, "commit", 64) or "", _s(tool, "version", 40)
+        _datetime(inv.generated_at)
         assets: list[dict[str, Any]] = []
         exceptions: list[dict[str, Any]] = []
-        for a in _l(data["assets"]):
-            # Checks written out, not called: this runs for every asset of every file.
-            # ``need`` collects the strings (of at most 4096 characters) to check at the
-            # end, ``maybe`` the same or None; nothing read is used before the checks pass.
-            if type(a) is not dict:
-                return None
-            need: list[Any] = []
-            maybe: list[Any] = []
-            owner, bo = a.get("owner"), a.get("business_owner")
-            owner_name = owner_email = business = None
-            if owner is not None:
-                if type(owner) is not dict:
-                    return None
-                owner_name, owner_email = owner["name"], owner.get("email")
-                need.append(owner_name)
-                maybe.append(owner_email)
-            if bo is not None:
-                if type(bo) is not dict:
-                    return None
-                business = bo["name"]
-                need.append(business)
-                maybe.append(bo.get("email"))
-            models = []
-            for m in _l(a["models"]):
-                if type(m) is not dict:
-                    return None
-                provider, model, version = m["provider"], m["name"], m.get("version")
-                if type(provider) is not str or type(model) is not str or (version is not None and type(version) is not str):
-                    return None  # checked before they are formatted
-                need += (provider, model)
-                maybe.append(version)
-                models.append(f"{provider}/{model}@{version}" if version else f"{provider}/{model}")
-            sources, personal = [], False
-            for d in _l(a["data_sources"]):
-                if type(d) is not dict:
-                    return None
-                source_name, classification, personal_data = d["name"], d["classification"], d["personal_data"]
-                if type(source_name) is not str or type(classification) is not str or type(personal_data) is not bool:
-                    return None
-                need += (source_name, classification)
-                sources.append(f"{source_name} ({classification})")
-                personal = personal or personal_data
-            tier, effective, stage = a["tier"], a["effective_tier"], a["stage"]
-            if tier not in TIERS or effective not in TIERS or stage not in STAGES:
-                return None
-            asset_name, path = a["name"], a["path"]
-            if type(asset_name) is not str or len(asset_name) > 128:
-                return None
-            need.append(path)
-            gate_of, review = a["gate"], a["review"]
-            if type(gate_of) is not dict or type(review) is not dict:
-                return None
-            passed, errors, warnings, overdue = gate_of["passed"], gate_of["errors"], gate_of["warnings"], review["overdue"]
-            if type(passed) is not bool or type(errors) is not int or type(warnings) is not int or type(overdue) is not bool:
-                return None
-            due = review.get("next_due")
+        for a in inv.assets:
+            owner, due, sources = a.owner, a.review.next_due, a.data_sources
+            personal = False
+            for d in sources:
+                personal = personal or d.personal_data
             if due is not None:
-                if type(due) is not str or len(due) > 10:
-                    return None
                 _fromisoformat(due)
-            for e in _l(a["exceptions"]):
-                if type(e) is not dict:
-                    return None
-                requirement, ticket, expires, active = e["requirement"], e["ticket"], e["expires"], e["active"]
-                if type(expires) is not str or len(expires) > 10 or type(active) is not bool:
-                    return None
-                _fromisoformat(expires)
-                need += (requirement, ticket)
+            for e in a.exceptions:
+                _fromisoformat(e.expires)
                 exceptions.append(
-                    {"asset": asset_name, "requirement": requirement, "ticket": ticket, "expires": expires, "active": active}
+                    {"asset": a.name, "requirement": e.requirement, "ticket": e.ticket, "expires": e.expires, "active": e.active}
                 )
-            for v in need:
-                if type(v) is not str or len(v) > 4096:
-                    return None
-            for v in maybe:
-                if v is not None and (type(v) is not str or len(v) > 4096):
-                    return None
             assets.append(
                 {
-                    "name": asset_name,
-                    "path": path,
-                    "tier": tier,
-                    "effective_tier": effective,
-                    "stage": stage,
-                    "owner": owner_name,
-                    "owner_email": owner_email,
-                    "business_owner": business,
-                    "models": "; ".join(models),
-                    "data_sources": "; ".join(sources),
+                    "name": a.name,
+                    "path": a.path,
+                    "tier": a.tier,
+                    "effective_tier": a.effective_tier,
+                    "stage": a.stage,
+                    "owner": None if owner is None else owner.name,
+                    "owner_email": None if owner is None else owner.email,
+                    "business_owner": None if a.business_owner is None else a.business_owner.name,
+                    "models": "; ".join([f"{m.provider}/{m.name}@{m.version}" if m.version else f"{m.provider}/{m.name}"
+                                         for m in a.models]),
+                    "data_sources": "; ".join([f"{d.name} ({d.classification})" for d in sources]),
                     "personal_data": personal,
-                    "passed": passed,
-                    "errors": errors,
-                    "warnings": warnings,
+                    "passed": a.gate.passed,
+                    "errors": a.gate.errors,
+                    "warnings": a.gate.warnings,
                     "next_review": due,
-                    "review_overdue": overdue,
+                    "review_overdue": a.review.overdue,
                 }
             )
-        found = data.get("undeclared")
-        undeclared = None if found is None else [
-            {"path": _s(_d(u), "path"), "line": _i(u, "line"), "kind": _s(u, "kind"),
-             "provider": _os(u, "provider"), "model": _os(u, "model")}
-            for u in _l(found)
-        ]
-        return Document(
-            repository=name, commit=commit, kind="inventory", digest=digest, generated_at=generated, gate=gate,
-            tool_version=tool_version, source=source, assets=assets, exceptions=exceptions, undeclared=undeclared,
-        )
-    except (_Slow, KeyError, ValueError, TypeError, RecursionError):
+    except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
         return None
+    return Document(
+        repository=name, commit=inv.repository.commit or "", kind="inventory", digest=digest,
+        generated_at=inv.generated_at, gate=inv.gate, tool_version=inv.tool.version, source=source,
+        assets=assets, exceptions=exceptions,
+        undeclared=None if inv.undeclared is None else [
+            {"path": u.path, "line": u.line, "kind": u.kind, "provider": u.provider, "model": u.model}
+            for u in inv.undeclared
+        ],
+    )
 
 
 def _get(obj: Any, where: str, key: str, kind: type | tuple[type, ...], *, optional: bool = False) -> Any:

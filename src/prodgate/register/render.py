@@ -21,8 +21,10 @@ import csv
 import hashlib
 import html
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TextIO
@@ -33,7 +35,7 @@ from markupsafe import Markup
 from prodgate import __version__
 from prodgate.hygiene import visible
 from prodgate.register.documents import STAGES, TIERS
-from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView
+from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, overdue
 
 DEFAULT_LINK = "https://github.com/{repository}/blob/{commit}/{path}"
 MAX_ROWS = 25
@@ -62,12 +64,10 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
     if "</script" in script.lower() or "<!--" in script:  # pragma: no cover - a fixed file
         raise AssertionError("register.js would end its <script> element early")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    charts = [Chart(title, Markup(svg)) for title, svg in _charts(view)]
-    link = _Links(link_template)
     page = env.get_template("register.html.j2").render(
         view=view,
-        asset_rows=Markup("".join(_asset_row(a, link(a)) for a in view.assets)),
-        charts=charts,
+        asset_rows=Markup(_ROWS),
+        charts=[Chart(title, Markup(svg)) for title, svg in _charts(view)],
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         window=EXPIRY_WINDOW_DAYS,
@@ -76,29 +76,54 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
         stages=STAGES,
         version=__version__,
     )
-    out.write(page)
+    head, marker, tail = page.partition(_ROWS)
+    if not marker or _ROWS in tail:  # pragma: no cover - the template holds one
+        raise AssertionError("the page has no single place for the asset rows")
+    out.write(head)
+    rows = _asset_rows(view, _Links(link_template))
+    while chunk := "".join(itertools.islice(rows, 2000)):
+        out.write(chunk)
+    out.write(tail)
 
 
-def _asset_row(a: dict[str, Any], link: str) -> str:
-    """One row of the asset table, which has a row per asset of every repository (50,000
-    in a large register): written here rather than in the template, where Jinja2's
-    attribute lookups took most of the page's time. Every value goes through
-    :func:`_text`, as every value printed by the template goes through ``finalize``
-    and autoescape."""
-    name = _text(a["name"])
-    gate = "passed" if a["gate"] == "passed" else "failed"
-    overdue = bool(a["review_overdue"])
-    shown_name = f'<a href="{_text(link)}" rel="noopener noreferrer">{name}</a>' if link else name
-    declared = f' <span class="muted">(declared {_text(a["tier"])})</span>' if a["tier"] != a["effective_tier"] else ""
-    return (
-        f'<tr data-tier="{_text(a["effective_tier"])}" data-stage="{_text(a["stage"])}" '
-        f'data-gate="{gate}{" overdue" if overdue else ""}"><td>{_text(a["repository"])}</td>'
-        f"<td>{shown_name}"
-        f'<br><code class="muted">{_text(a["path"])}</code></td>'
-        f'<td>{_text(a["effective_tier"])}{declared}</td><td>{_text(a["stage"])}</td><td>{_text(a["owner"])}</td>'
-        f'<td>{_text(a["models"])}</td><td class="{gate}">{gate}</td>'
-        f'<td class="{"overdue" if overdue else ""}">{_text(a["next_review"]) or ("overdue" if overdue else "")}</td></tr>\n'
-    )
+_ROWS = "\x00asset rows\x00"
+"""Where the asset table's rows go in the page, which is written around them: no text
+from the register can hold a NUL (:func:`_text` shows it as ``\\x00``), our markup holds none."""
+
+
+def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
+    """The asset table's rows, one per asset of every repository (50,000 in a large
+    register): written here rather than in the template, where Jinja2's attribute
+    lookups took most of the page's time. Every value goes through :func:`_text`, as
+    every value printed by the template goes through ``finalize`` and autoescape, once
+    per distinct value: a register repeats its repositories, tiers, owners, models and
+    paths across thousands of rows."""
+    text = _Texts()
+    today = view.today
+    for (repository, commit, name, path, tier, effective, stage, owner, _business, models, _sources, _personal,
+         passed, _errors, next_review, review_overdue, _evidence, _sha256) in view.rows:
+        href = link(repository, commit, path)
+        shown_name = f'<a href="{href}" rel="noopener noreferrer">{text[name]}</a>' if href else text[name]
+        declared = f' <span class="muted">(declared {text[tier]})</span>' if tier != effective else ""
+        gate = "passed" if passed else "failed"
+        late = overdue(next_review, review_overdue, today)
+        yield (
+            f'<tr data-tier="{text[effective]}" data-stage="{text[stage]}" '
+            f'data-gate="{gate}{" overdue" if late else ""}"><td>{text[repository]}</td>'
+            f"<td>{shown_name}"
+            f'<br><code class="muted">{text[path]}</code></td>'
+            f'<td>{text[effective]}{declared}</td><td>{text[stage]}</td><td>{text[owner or ""]}</td>'
+            f'<td>{text[models]}</td><td class="{gate}">{gate}</td>'
+            f'<td class="{"overdue" if late else ""}">{text[next_review or ""] or ("overdue" if late else "")}</td></tr>\n'
+        )
+
+
+class _Texts(dict[Any, str]):
+    """:func:`_text` of each value, computed the first time the value is met."""
+
+    def __missing__(self, value: Any) -> str:
+        shown = self[value] = _text(value)
+        return shown
 
 
 def _text(value: Any) -> str:
@@ -142,21 +167,39 @@ def link_template_problem(template: str) -> str | None:
 
 
 class _Links:
-    """Each asset's link from the template; a snapshot's repository and commit are
-    encoded once for all its assets."""
+    """Each asset's link from the template, as text for an attribute (:func:`_text`);
+    a repository and commit, and a path, are percent-encoded once however many assets
+    share them.
+
+    Percent-encoded values hold no blank, control, quote or markup character, so when
+    the template itself names an http(s) scheme before its first field (as the default
+    does) and its text is a safe link, every link made from it is a safe link (what
+    :func:`safe_href` would keep) and its text for HTML is the template's text filled
+    in. Any other template is filled in and checked link by link.
+    """
 
     def __init__(self, template: str) -> None:
         self.template = template
         self.encoded: dict[tuple[str, str], tuple[str, str]] = {}
+        self.paths: dict[str, str] = {}
+        scheme = _SCHEME.match(template.split("{", 1)[0])
+        sample = template.format(repository="r", commit="c", path="p") if template else ""
+        fixed = scheme is not None and scheme.group(1).lower() in ("http", "https") and safe_href(sample) == sample
+        self.filled = _text(template) if fixed else None
 
-    def __call__(self, a: dict[str, Any]) -> str:
+    def __call__(self, repository: str, commit: str, path: str) -> str:
         if not self.template:
             return ""
-        key = (a["repository"], a["commit"])
+        key = (repository, commit)
         if key not in self.encoded:
-            self.encoded[key] = (quote(a["repository"], safe="/"), quote(a["commit"] or "HEAD", safe=""))
-        repository, commit = self.encoded[key]
-        return safe_href(self.template.format(repository=repository, commit=commit, path=quote(a["path"], safe="/")))
+            self.encoded[key] = (quote(repository, safe="/"), quote(commit or "HEAD", safe=""))
+        encoded_path = self.paths.get(path)
+        if encoded_path is None:
+            encoded_path = self.paths[path] = quote(path, safe="/")
+        repo, at = self.encoded[key]
+        if self.filled is not None:
+            return self.filled.format(repository=repo, commit=at, path=encoded_path)
+        return _text(safe_href(self.template.format(repository=repo, commit=at, path=encoded_path)))
 
 
 def _charts(view: RegisterView) -> list[tuple[str, str]]:

@@ -8,13 +8,14 @@ tables.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from prodgate.register.documents import STAGES, TIERS
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
@@ -42,7 +43,23 @@ class RegisterView:
     undeclared: list[dict[str, Any]] = field(default_factory=list)
     owners: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
-    assets: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    """Every asset as the database returns it (:data:`ASSET_COLUMNS`, ``None`` where a
+    value is missing, a boolean as the database stores it): a large register has
+    50,000, which the page writes straight from these, with no dict each."""
+
+    def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
+        (repository, commit, name, path, tier, effective, stage, owner, business, models, sources, personal,
+         passed, errors, next_review, review_overdue, source, digest) = row
+        return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
+                bool(personal), "passed" if passed else "failed", errors, next_review or "",
+                overdue(next_review, review_overdue, self.today), source, digest)
+
+    @property
+    def assets(self) -> list[dict[str, Any]]:
+        """The asset table by column name, as ``--format csv|json`` export it."""
+        return [dict(zip(ASSET_COLUMNS, self.asset(row), strict=True)) for row in self.rows]
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table by name, as ``--format csv|json`` export them."""
@@ -59,19 +76,65 @@ class RegisterView:
         }
 
 
+def overdue(next_review: str | None, review_overdue: Any, today: str) -> bool:
+    """A review is overdue when its date is past, or, never reviewed, when the
+    inventory said so."""
+    return next_review < today if next_review is not None else bool(review_overdue)
+
+
+def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query without parameters as the driver returns them, plain tuples:
+    SQLAlchemy's result rows cost more than the query for the 50,000 assets of a large
+    register, and these are shown as they are."""
+    sql = str(query.compile(dialect=conn.dialect))
+    cursor = conn.connection.cursor()  # inside the connection's transaction, begun before
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def collect(engine: Engine, today: dt.date) -> RegisterView:
+    """Every table of the register as of ``today``: the counts by SQL, the assets as
+    the database returns them (see :attr:`RegisterView.rows`)."""
     view = RegisterView(today=today.isoformat())
+    today_s = view.today
     latest = repositories.c.latest_snapshot_id
-    with engine.connect() as conn:
-        rows = conn.execute(
+    current = assets.join(repositories, assets.c.snapshot_id == latest)
+    failed = sa.func.sum(sa.case((assets.c.passed, 0), else_=1))
+    with engine.connect() as conn, conn.begin():  # one transaction: every table of the same register
+        by_tier = conn.execute(
+            sa.select(assets.c.effective_tier, assets.c.stage, sa.func.count(), failed)
+            .select_from(current)
+            .group_by(assets.c.effective_tier, assets.c.stage)
+        ).all()
+        history = _driver_rows(
+            conn,
+            sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
+        )
+        view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
+        view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
+        for tier, stage, n, n_failed in by_tier:
+            view.tier_stage[tier][stage] += n
+            view.gate_by_tier[tier]["passed"] += n - n_failed
+            view.gate_by_tier[tier]["failed"] += n_failed
+        view.trend = _trend(history)
+        view.rows = _driver_rows(
+            conn,
             sa.select(
                 snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier,
                 assets.c.effective_tier, assets.c.stage, assets.c.owner, assets.c.business_owner,
                 assets.c.models, assets.c.data_sources, assets.c.personal_data, assets.c.passed,
                 assets.c.errors, assets.c.next_review, assets.c.review_overdue, snapshots.c.source, snapshots.c.digest,
             )
-            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
-            .order_by(snapshots.c.repository, assets.c.path, assets.c.name)
+            .select_from(current.join(snapshots, snapshots.c.id == latest))
+            .order_by(snapshots.c.repository, assets.c.path, assets.c.name),
+        )
+        by_owner = conn.execute(
+            sa.select(assets.c.owner, sa.func.count(), failed).select_from(current)
+            .where(assets.c.owner.is_not(None), assets.c.owner != "")
+            .group_by(assets.c.owner)
         ).all()
         exc_rows = conn.execute(
             sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.ticket, exceptions.c.requirement, exceptions.c.expires)
@@ -89,54 +152,28 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
             .group_by(snapshots.c.repository)
             .order_by(sa.func.count(undeclared.c.id).desc(), snapshots.c.repository)
         ).all()
-        history = conn.execute(
-            sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared)
-        ).all()
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
 
-    today_s = today.isoformat()
-    tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
-    gate = {t: {"passed": 0, "failed": 0} for t in TIERS}
-    owners: Counter[str] = Counter()
-    owners_failing: Counter[str] = Counter()
-    for (repository, commit, name, path, tier, effective, stage, owner, business, models, sources, personal,
-         passed, errors, next_review, review_overdue, source, digest) in rows:  # one pass over every asset: unpacked
-        tier_stage[effective][stage] += 1
-        gate[effective]["passed" if passed else "failed"] += 1
-        overdue = (next_review is not None and next_review < today_s) or (next_review is None and review_overdue)
-        view.assets.append({
-            "repository": repository, "commit": commit, "name": name, "path": path, "tier": tier,
-            "effective_tier": effective, "stage": stage, "owner": owner or "",
-            "business_owner": business or "", "models": models, "data_sources": sources,
-            "personal_data": bool(personal), "gate": "passed" if passed else "failed", "errors": errors,
-            "next_review": next_review or "", "review_overdue": bool(overdue),
-            "evidence": source, "evidence_sha256": digest,
-        })
-        if overdue:
-            view.overdue.append(
-                {"repository": repository, "asset": name, "path": path, "owner": owner or "",
-                 "tier": effective, "next_review": next_review or "never reviewed"}
-            )
-        if owner:
-            owners[owner] += 1
-            if not passed:
-                owners_failing[owner] += 1
-    view.overdue.sort(key=lambda o: (o["next_review"] != "never reviewed", o["next_review"], o["repository"]))
-    view.tier_stage = tier_stage
-    view.gate_by_tier = gate
+    # The rule of the asset table's column; never reviewed first, then by date and
+    # repository, each in the table's order.
+    late = [r for r in view.rows if overdue(r[14], r[15], today_s)]
+    late = [r for r in late if r[14] is None] + sorted((r for r in late if r[14] is not None), key=itemgetter(14, 0))
+    view.overdue = [
+        {"repository": r[0], "asset": r[2], "path": r[3], "owner": r[7] or "", "tier": r[5], "next_review": r[14] or "never reviewed"}
+        for r in late
+    ]
     view.expiring = [
         {"repository": e.repository, "asset": e.asset, "ticket": e.ticket, "requirement": e.requirement, "expires": e.expires}
         for e in exc_rows
     ]
     view.undeclared = [{"repository": u[0], "undeclared": u[1], "first_path": u[2]} for u in und_rows]
     view.owners = [
-        {"owner": o, "assets": n, "failing": owners_failing[o]} for o, n in sorted(owners.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_OWNERS]
+        {"owner": o, "assets": n, "failing": f} for o, n, f in sorted(by_owner, key=lambda r: (-r[1], r[0]))[:TOP_OWNERS]
     ]
-    view.trend = _trend(history)
     view.totals = {
         "repositories": n_repos,
-        "assets": len(view.assets),
-        "failing": sum(1 for a in view.assets if a["gate"] == "failed"),
+        "assets": len(view.rows),
+        "failing": sum(g["failed"] for g in view.gate_by_tier.values()),
         "undeclared": sum(u["undeclared"] for u in view.undeclared),
         "expiring_exceptions": len(view.expiring),
         "overdue_reviews": len(view.overdue),
@@ -147,20 +184,20 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
 def _trend(history: Sequence[Any]) -> list[dict[str, Any]]:
     """Per day with a snapshot: totals over each repository's latest snapshot that day."""
     by_day: dict[str, list[Any]] = defaultdict(list)
-    for h in history:
-        by_day[h.generated_at[:10]].append(h)
+    for h in history:  # (repository, generated_at, assets, failed, undeclared)
+        by_day[h[1][:10]].append(h)
     current: dict[str, Any] = {}
     out = []
     for day in sorted(by_day):
-        for h in sorted(by_day[day], key=lambda h: h.generated_at):
-            current[h.repository] = h
+        for h in sorted(by_day[day], key=lambda h: h[1]):
+            current[h[0]] = h
         out.append(
             {
                 "date": day,
                 "repositories": len(current),
-                "assets": sum(h.assets for h in current.values()),
-                "failing": sum(h.failed for h in current.values()),
-                "undeclared": sum(h.undeclared or 0 for h in current.values()),
+                "assets": sum(h[2] for h in current.values()),
+                "failing": sum(h[3] for h in current.values()),
+                "undeclared": sum(h[4] or 0 for h in current.values()),
             }
         )
     return out

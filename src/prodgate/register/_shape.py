@@ -1,0 +1,106 @@
+"""The inventory's fields the register keeps, as types: the rules of
+:func:`prodgate.register.documents._inventory` (type, presence, length, allowed
+values) stated once more, in a form msgspec checks while it parses.
+
+A field with a default may be missing or null, as ``optional=True`` there; every
+other field must be present and of its type (a boolean is not an integer, as there).
+Fields not named here are skipped unbuilt. The structs are not tracked by the
+garbage collector: decoded JSON holds no cycles, and a large ingest makes millions.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+import msgspec
+from msgspec import Meta, Struct
+
+from prodgate.register.documents import STAGES, TIERS
+
+Text = Annotated[str, Meta(max_length=4096)]
+Date = Annotated[str, Meta(max_length=10)]
+Tier = Literal["team", "departmental", "enterprise"]
+Stage = Literal["sandbox", "pilot", "production", "retired"]
+if get_args(Tier) != TIERS or get_args(Stage) != STAGES:  # pragma: no cover - a fixed list
+    raise AssertionError("the inventory's tiers and stages are the gate's")
+
+
+class Contact(Struct, gc=False):
+    name: Text
+    email: Text | None = None
+
+
+class Model(Struct, gc=False):
+    provider: Text
+    name: Text
+    version: Text | None = None
+
+
+class Source(Struct, gc=False):
+    name: Text
+    classification: Text
+    personal_data: bool
+
+
+class Gate(Struct, gc=False):
+    passed: bool
+    errors: int
+    warnings: int
+
+
+class Review(Struct, gc=False):
+    overdue: bool
+    next_due: Date | None = None
+
+
+class Exception_(Struct, gc=False):
+    requirement: Text
+    ticket: Text
+    expires: Date
+    active: bool
+
+
+class Asset(Struct, gc=False):
+    name: Annotated[str, Meta(max_length=128)]
+    path: Text
+    tier: Tier
+    effective_tier: Tier
+    stage: Stage
+    models: list[Model]
+    data_sources: list[Source]
+    gate: Gate
+    review: Review
+    exceptions: list[Exception_]
+    owner: Contact | None = None
+    business_owner: Contact | None = None
+
+
+class Tool(Struct, gc=False):
+    name: Text
+    version: Annotated[str, Meta(max_length=40)]
+
+
+class Repository(Struct, gc=False):
+    name: Annotated[str, Meta(max_length=512)] | None = None
+    commit: Annotated[str, Meta(max_length=64)] | None = None
+
+
+class Undeclared(Struct, gc=False):
+    path: Text
+    line: int
+    kind: Text
+    provider: Text | None = None
+    model: Text | None = None
+
+
+class Inventory(Struct, gc=False):
+    inventory_version: int
+    tool: Tool
+    repository: Repository
+    generated_at: Annotated[str, Meta(max_length=40)]
+    gate: Literal["merge", "deploy"]
+    assets: list[Asset]
+    undeclared: list[Undeclared] | None = None
+
+
+decode = msgspec.json.Decoder(Inventory).decode
