@@ -250,7 +250,7 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
         problem = link_template_problem(args.link_template)
         if problem:
             return error(problem)
-    view = collect(engine, today)
+    view = collect(engine, today, page_only=bool(args.html))
     target = args.html or args.output
     try:
         if target:

@@ -100,8 +100,7 @@ def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
     paths across thousands of rows."""
     text = _Texts()
     today = view.today
-    for (repository, commit, name, path, tier, effective, stage, owner, _business, models, _sources, _personal,
-         passed, _errors, next_review, review_overdue, _evidence, _sha256) in view.rows:
+    for repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue, *_ in view.rows:
         href = link(repository, commit, path)
         shown_name = f'<a href="{href}" rel="noopener noreferrer">{text[name]}</a>' if href else text[name]
         declared = f' <span class="muted">(declared {text[tier]})</span>' if tier != effective else ""
@@ -220,7 +219,7 @@ def _charts(view: RegisterView) -> list[tuple[str, str]]:
     ax.set_title("Assets by effective tier and stage", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     _tidy(ax)
-    out.append(("Assets by effective tier and stage", _svg(fig)))
+    out.append(("Assets by effective tier and stage", _svg(fig, left=0.15)))
 
     fig = Figure(figsize=(4.2, 2.8))
     ax = fig.add_subplot()
@@ -231,7 +230,7 @@ def _charts(view: RegisterView) -> list[tuple[str, str]]:
     ax.set_title("Gate status by effective tier", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     _tidy(ax)
-    out.append(("Gate status by effective tier", _svg(fig)))
+    out.append(("Gate status by effective tier", _svg(fig, left=0.25, right=0.93)))
 
     fig = Figure(figsize=(4.2, 2.8))
     ax = fig.add_subplot()
@@ -246,7 +245,7 @@ def _charts(view: RegisterView) -> list[tuple[str, str]]:
     ax.tick_params(axis="x", labelrotation=30, labelsize=7)
     ax.legend(fontsize=8, frameon=False)
     _tidy(ax)
-    out.append(("Trend over time", _svg(fig)))
+    out.append(("Trend over time", _svg(fig, left=0.16, bottom=0.24)))
     return out
 
 
@@ -255,8 +254,10 @@ def _tidy(ax: Any) -> None:
     ax.tick_params(labelsize=8)
 
 
-def _svg(fig: Any) -> str:
-    fig.tight_layout()
+def _svg(fig: Any, left: float, right: float = 0.96, bottom: float = 0.13) -> str:
+    # Margins fixed for tick labels of up to six digits, the tier names and dates
+    # turned 30 degrees: fitting them to the labels drew each chart twice.
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=0.88)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()

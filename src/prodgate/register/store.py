@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ class _Statements:
     insert_assets: _Bulk
     insert_exceptions: _Bulk
     insert_undeclared: _Bulk
-    point_latest: Any
+    point_latest: _Upsert
 
 
 class _Bulk:
@@ -209,15 +210,30 @@ class _Bulk:
         if self.names[0] != "snapshot_id":
             raise AssertionError(f"{table.name}: snapshot_id must come first")  # pragma: no cover
         self.rest = self.names[1:]
+        self.values = itemgetter(*self.rest)  # a row's values in the statement's order, in C
 
     def run(self, conn: Connection, rows: list[tuple[int, dict[str, Any]]]) -> None:
         if not rows:
             return
-        rest = self.rest
+        rest, values = self.rest, self.values
         if self.positional:
-            conn.exec_driver_sql(self.sql, [(sid, *[row[n] for n in rest]) for sid, row in rows])
+            conn.exec_driver_sql(self.sql, [(sid, *values(row)) for sid, row in rows])
         else:
             conn.exec_driver_sql(self.sql, [{"snapshot_id": sid, **{n: row[n] for n in rest}} for sid, row in rows])
+
+
+class _Upsert:
+    """The repositories' latest pointers, moved by one ``executemany`` through the
+    driver, as :class:`_Bulk` inserts rows."""
+
+    def __init__(self, statement: Any, dialect: sa.engine.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.names = list(compiled.positiontup) if compiled.positiontup is not None else None
+
+    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        names = self.names
+        conn.exec_driver_sql(self.sql, [tuple(row[n] for n in names) for row in rows] if names is not None else rows)
 
 
 _STATEMENTS: dict[str, _Statements] = {}
@@ -256,7 +272,7 @@ def _statements(conn: Connection) -> _Statements:
             insert_assets=_Bulk(assets, conn.dialect),
             insert_exceptions=_Bulk(exceptions, conn.dialect),
             insert_undeclared=_Bulk(undeclared, conn.dialect),
-            point_latest=upsert,
+            point_latest=_Upsert(upsert, conn.dialect),
         )
     return _STATEMENTS[name]
 
@@ -345,8 +361,8 @@ def _point_latest(conn: Connection, written: list[tuple[Document, int, int | Non
         if held is None or doc.generated_at >= held[0].generated_at:
             best[doc.repository] = (doc, sid)
     if best:
-        conn.execute(
-            _statements(conn).point_latest,
+        _statements(conn).point_latest.run(
+            conn,
             [{"name": name, "latest_snapshot_id": sid, "latest_generated_at": doc.generated_at}
              for name, (doc, sid) in sorted(best.items())],
         )

@@ -8,7 +8,7 @@ tables.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -44,14 +44,15 @@ class RegisterView:
     owners: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    """Every asset as the database returns it (:data:`ASSET_COLUMNS`, ``None`` where a
-    value is missing, a boolean as the database stores it): a large register has
-    50,000, which the page writes straight from these, with no dict each."""
+    """Every asset as the database returns it (``None`` where a value is missing, a
+    boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
+    the page was asked for, of :data:`_DETAIL`: a large register has 50,000, which the
+    page writes straight from these, with no dict each."""
 
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
-        (repository, commit, name, path, tier, effective, stage, owner, business, models, sources, personal,
-         passed, errors, next_review, review_overdue, source, digest) = row
+        (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
+         business, sources, personal, errors, source, digest) = row
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
                 bool(personal), "passed" if passed else "failed", errors, next_review or "",
                 overdue(next_review, review_overdue, self.today), source, digest)
@@ -95,47 +96,28 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
         cursor.close()
 
 
-def collect(engine: Engine, today: dt.date) -> RegisterView:
-    """Every table of the register as of ``today``: the counts by SQL, the assets as
-    the database returns them (see :attr:`RegisterView.rows`)."""
+_PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
+         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue)
+"""The asset columns the HTML page shows or counts."""
+_DETAIL = (assets.c.business_owner, assets.c.data_sources, assets.c.personal_data, assets.c.errors, snapshots.c.source,
+           snapshots.c.digest)
+"""The asset columns only the exported table has: the page reads a third less without them."""
+
+
+def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> RegisterView:
+    """Every table of the register as of ``today``, the assets as the database returns
+    them (see :attr:`RegisterView.rows`); with ``page_only``, only the asset columns the
+    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for)."""
     view = RegisterView(today=today.isoformat())
     today_s = view.today
     latest = repositories.c.latest_snapshot_id
-    current = assets.join(repositories, assets.c.snapshot_id == latest)
-    failed = sa.func.sum(sa.case((assets.c.passed, 0), else_=1))
     with engine.connect() as conn, conn.begin():  # one transaction: every table of the same register
-        by_tier = conn.execute(
-            sa.select(assets.c.effective_tier, assets.c.stage, sa.func.count(), failed)
-            .select_from(current)
-            .group_by(assets.c.effective_tier, assets.c.stage)
-        ).all()
-        history = _driver_rows(
-            conn,
-            sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
-        )
-        view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
-        view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
-        for tier, stage, n, n_failed in by_tier:
-            view.tier_stage[tier][stage] += n
-            view.gate_by_tier[tier]["passed"] += n - n_failed
-            view.gate_by_tier[tier]["failed"] += n_failed
-        view.trend = _trend(history)
         view.rows = _driver_rows(
             conn,
-            sa.select(
-                snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier,
-                assets.c.effective_tier, assets.c.stage, assets.c.owner, assets.c.business_owner,
-                assets.c.models, assets.c.data_sources, assets.c.personal_data, assets.c.passed,
-                assets.c.errors, assets.c.next_review, assets.c.review_overdue, snapshots.c.source, snapshots.c.digest,
-            )
-            .select_from(current.join(snapshots, snapshots.c.id == latest))
+            sa.select(*_PAGE, *(() if page_only else _DETAIL))
+            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
             .order_by(snapshots.c.repository, assets.c.path, assets.c.name),
         )
-        by_owner = conn.execute(
-            sa.select(assets.c.owner, sa.func.count(), failed).select_from(current)
-            .where(assets.c.owner.is_not(None), assets.c.owner != "")
-            .group_by(assets.c.owner)
-        ).all()
         exc_rows = conn.execute(
             sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.ticket, exceptions.c.requirement, exceptions.c.expires)
             .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
@@ -152,14 +134,31 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
             .group_by(snapshots.c.repository)
             .order_by(sa.func.count(undeclared.c.id).desc(), snapshots.c.repository)
         ).all()
+        history = _driver_rows(
+            conn,
+            sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
+        )
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
+
+    # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
+    rows = view.rows
+    view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
+    view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
+    for (tier, stage, passed), n in Counter((r[5], r[6], bool(r[9])) for r in rows).items():
+        view.tier_stage[tier][stage] += n
+        view.gate_by_tier[tier]["passed" if passed else "failed"] += n
+    owners: dict[str, list[int]] = {}
+    for (owner, passed), n in Counter((r[7], bool(r[9])) for r in rows if r[7]).items():
+        counts = owners.setdefault(owner, [0, 0])
+        counts[0] += n
+        counts[1] += 0 if passed else n
 
     # The rule of the asset table's column; never reviewed first, then by date and
     # repository, each in the table's order.
-    late = [r for r in view.rows if overdue(r[14], r[15], today_s)]
-    late = [r for r in late if r[14] is None] + sorted((r for r in late if r[14] is not None), key=itemgetter(14, 0))
+    late = [r for r in rows if overdue(r[10], r[11], today_s)]
+    late = [r for r in late if r[10] is None] + sorted((r for r in late if r[10] is not None), key=itemgetter(10, 0))
     view.overdue = [
-        {"repository": r[0], "asset": r[2], "path": r[3], "owner": r[7] or "", "tier": r[5], "next_review": r[14] or "never reviewed"}
+        {"repository": r[0], "asset": r[2], "path": r[3], "owner": r[7] or "", "tier": r[5], "next_review": r[10] or "never reviewed"}
         for r in late
     ]
     view.expiring = [
@@ -168,8 +167,9 @@ def collect(engine: Engine, today: dt.date) -> RegisterView:
     ]
     view.undeclared = [{"repository": u[0], "undeclared": u[1], "first_path": u[2]} for u in und_rows]
     view.owners = [
-        {"owner": o, "assets": n, "failing": f} for o, n, f in sorted(by_owner, key=lambda r: (-r[1], r[0]))[:TOP_OWNERS]
+        {"owner": o, "assets": n, "failing": f} for o, (n, f) in sorted(owners.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TOP_OWNERS]
     ]
+    view.trend = _trend(history)
     view.totals = {
         "repositories": n_repos,
         "assets": len(view.rows),
