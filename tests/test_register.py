@@ -234,6 +234,25 @@ def test_scan_bad_policy_is_a_usage_error(tmp_path: Path, run) -> None:  # type:
     assert "nope.yaml" in err
 
 
+def test_scan_exits_2_when_a_checkout_is_refused_and_stores_the_others(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A checkout whose remote names a repository longer than the register keeps (512
+    characters): its inventory is refused, said on stderr, and the exit code is 2; the
+    other checkout of the same scan is stored."""
+    farm = tmp_path / "farm"
+    declaration = (REPO / "examples/team-sandbox-passing/ai-asset.yaml").read_text()
+    for name, remote in (("good", "git@github.com:acme/good.git"), ("long", f"git@github.com:acme/{'x' * 600}.git")):
+        root = farm / name
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "remote", "add", "origin", remote], check=True)
+        write(root, "ai-asset.yaml", declaration)
+    db = _db(tmp_path)
+    code, out, err = run("register", "--db", db, "scan", str(farm), "--jobs", "1", "--today", TODAY)
+    assert code == 2
+    assert err == f"prodgate: refused scan of {farm / 'long'}: $.repository.name is longer than 512 characters\n"
+    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert [r["repository"] for r in _report(run, db)["assets"]] == ["acme/good"]
+
+
 def test_migrations_create_exactly_the_tables(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from prodgate.register.documents import Document
-    from prodgate.register.store import Outcome
     from prodgate.register.views import RegisterView
 
 EXTRA_HINT = "pip install 'prodgate[register]'"
@@ -103,62 +102,66 @@ few enough that concurrent writers wait for each other only briefly."""
 
 
 def _add(args: argparse.Namespace, engine: Engine) -> int:
-    from prodgate.register.documents import Refused, read
-    from prodgate.register.store import ingest_many
+    from prodgate.register.documents import read
 
     files = _files(args.targets)
     if isinstance(files, str):
         return error(files)
-    counts: dict[str, int] = {}
-    refused = 0
-    batch: list[tuple[str, Document]] = []
-    keys: set[tuple[str, str]] = set()
-
-    def flush() -> None:
-        nonlocal refused
-        for (f, _doc), outcome in zip(batch, ingest_many(engine, [d for _f, d in batch]), strict=True):
-            if outcome.action == "refused":
-                _say(f"refused {f}: {outcome.problem}")
-                refused += 1
-                continue
-            counts[outcome.action] = counts.get(outcome.action, 0) + 1
-            if args.verbose:
-                doc = outcome.document
-                _say(f"{outcome.action}: {f} ({doc.repository} {doc.commit[:12] or 'no commit'})", sys.stdout)
-        batch.clear()
-        keys.clear()
-
+    ingest = _Ingest(engine, args.verbose)
     for f in files:
-        try:  # every file is checked before any of its rows is written
-            doc = read(f, args.repository)
+        ingest.add(f, functools.partial(read, f, args.repository))
+    return ingest.finish()
+
+
+class _Ingest:
+    """Documents checked one by one, then stored :data:`BATCH_FILES` to a transaction
+    (``add`` and ``scan`` alike); each document not stored is said on stderr, and any
+    makes the exit code 2."""
+
+    def __init__(self, engine: Engine, verbose: bool) -> None:
+        self.engine, self.verbose = engine, verbose
+        self.counts: dict[str, int] = {}
+        self.refused = 0
+        self.batch: list[tuple[str, Document]] = []
+        self.keys: set[tuple[str, str]] = set()
+
+    def add(self, label: str, load: Callable[[], Document]) -> None:
+        from prodgate.register.documents import Refused
+
+        try:  # every document is checked before any of its rows is written
+            doc = load()
         except Refused as exc:
-            _say(f"refused {exc}")
-            refused += 1
-            continue
-        if (doc.repository, doc.commit) in keys:
-            flush()  # a second document of a commit is compared with the first one stored
-        batch.append((f, doc))
-        keys.add((doc.repository, doc.commit))
-        if len(batch) >= BATCH_FILES:
-            flush()
-    flush()
-    _summary(counts, refused)
-    return ec.USAGE if refused else ec.PASSED
+            self.refuse(f"refused {exc}")
+            return
+        if (doc.repository, doc.commit) in self.keys:
+            self.flush()  # a second document of a commit is compared with the first one stored
+        self.batch.append((label, doc))
+        self.keys.add((doc.repository, doc.commit))
+        if len(self.batch) >= BATCH_FILES:
+            self.flush()
 
+    def refuse(self, message: str) -> None:
+        _say(message)
+        self.refused += 1
 
-def _ingest(engine: Engine, load: Callable[[], Document], counts: dict[str, int]) -> Outcome | None:
-    """Load and store one document, counting what happened; None when it was refused."""
-    from prodgate.register.documents import Refused
-    from prodgate.register.store import ingest
+    def flush(self) -> None:
+        from prodgate.register.store import ingest_many
 
-    try:
-        doc = load()
-    except Refused as exc:
-        _say(f"refused {exc}")
-        return None
-    outcome = ingest(engine, doc)
-    counts[outcome.action] = counts.get(outcome.action, 0) + 1
-    return outcome
+        for (label, _doc), outcome in zip(self.batch, ingest_many(self.engine, [d for _l, d in self.batch]), strict=True):
+            if outcome.action == "refused":
+                self.refuse(f"refused {label}: {outcome.problem}")
+                continue
+            self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
+            if self.verbose:
+                doc = outcome.document
+                _say(f"{outcome.action}: {label} ({doc.repository} {doc.commit[:12] or 'no commit'})", sys.stdout)
+        self.batch.clear()
+        self.keys.clear()
+
+    def finish(self) -> int:
+        self.flush()
+        _summary(self.counts, self.refused)
+        return ec.USAGE if self.refused else ec.PASSED
 
 
 def _say(text: str, out: TextIO | None = None) -> None:
@@ -214,21 +217,17 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
         size = shutil.get_terminal_size()
         bar = tqdm(total=len(jobs), unit="repo", desc="scan", file=sys.stderr, ncols=size.columns or 80,
                    nrows=size.lines or 24)
-    counts: dict[str, int] = {}
-    refused = 0
+    ingest = _Ingest(engine, False)
     for path, payload, problem in results:
         if bar is not None:
             bar.update(1)
         if payload is None:
-            _say(f"{path}: {problem}")
-            refused += 1
-            continue
-        if _ingest(engine, functools.partial(parse, payload, f"scan of {path}"), counts) is None:
-            refused += 1
+            ingest.refuse(f"{path}: {problem}")
+        else:
+            ingest.add(f"scan of {path}", functools.partial(parse, payload, f"scan of {path}"))
     if bar is not None:
         bar.close()
-    _summary(counts, refused)
-    return ec.USAGE if refused else ec.PASSED
+    return ingest.finish()
 
 
 TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
