@@ -1,7 +1,7 @@
 """The register: inventories and gate reports of many repositories, over time.
 
 A package of its own floor with its own dependencies (``pip install
-'prodgate[register]'``: SQLAlchemy, Alembic, Jinja2, matplotlib, psycopg); the gate
+'prodgate[register]'``: SQLAlchemy, Alembic, Jinja2, msgspec, matplotlib, psycopg); the gate
 never imports it. ``documents`` reads and checks what is ingested, ``store`` keeps it
 (SQLAlchemy Core, schema versioned by the Alembic migrations in ``migrations/``),
 ``scan`` runs the inventory over many checkouts, ``views`` asks the questions an AI

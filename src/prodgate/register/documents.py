@@ -48,8 +48,8 @@ class Refused(Exception):
 def read(path: Path | str, repository: str | None = None) -> Document:
     """Read and check one file. Raises :class:`Refused`.
 
-    One open and one read of a regular file (a FIFO or a device named in a folder of
-    reports is refused, never waited on); a file growing while read is still capped.
+    One open and one read of a regular file (anything else, a FIFO or a device, is
+    refused, never waited on); a file growing while read is still capped.
     """
     got = read_regular(path, MAX_BYTES, follow=True)
     if isinstance(got, FileProblem):
