@@ -51,6 +51,26 @@ def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_ds
     assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared"}
 
 
+def test_a_bulk_load_leaves_postgresql_statistics_of_the_new_size(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    """200 inventories in one run: the tables are analyzed (a planner sizing them as
+    empty joined the report's tables with a nested loop); one more file is not."""
+    from prodgate.commands.register import BATCH_FILES
+
+    files = registerdocs.write_many(tmp_path / "docs", BATCH_FILES, assets_per_repo=2)
+    n_assets = sum(len(json.loads(f.read_text())["assets"]) for f in files)
+    code, out, err = run("register", "--db", pg_url, "add", str(tmp_path / "docs"))
+    assert (code, out) == (0, f"register: {BATCH_FILES} added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), err
+    schema = pg_url.rsplit("%3D", 1)[1]
+    query = ("SELECT relname, reltuples FROM pg_class JOIN pg_namespace n ON n.oid = relnamespace "
+             "WHERE nspname = %s AND relname IN ('snapshots', 'assets')")
+    with psycopg.connect(pg_dsn) as conn:
+        assert dict(conn.execute(query, (schema,)).fetchall()) == {"snapshots": BATCH_FILES, "assets": n_assets}
+    one = registerdocs.write_many(tmp_path / "one", 1, seed=99)
+    assert run("register", "--db", pg_url, "add", str(one[0]))[0] == 0
+    with psycopg.connect(pg_dsn) as conn:  # not analyzed again for one file
+        assert dict(conn.execute(query, (schema,)).fetchall())["snapshots"] == BATCH_FILES
+
+
 def test_postgresql_migrations_match_the_tables(pg_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

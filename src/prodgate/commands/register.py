@@ -159,7 +159,11 @@ class _Ingest:
         self.keys.clear()
 
     def finish(self) -> int:
+        from prodgate.register.store import refresh_statistics
+
         self.flush()
+        if self.counts.get("added", 0) + self.counts.get("replaced", 0) >= BATCH_FILES:
+            refresh_statistics(self.engine)  # a bulk load: the report's plans need the new sizes
         _summary(self.counts, self.refused)
         return ec.USAGE if self.refused else ec.PASSED
 
