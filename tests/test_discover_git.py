@@ -218,3 +218,21 @@ def test_each_file_tested_in_python_is_read_once(tmp_path: Path, monkeypatch: py
     assert sorted({d.path for d in result.detections}) == ["svc/bot.py"]
     assert sorted(reads) == ["svc/bot.py", "svc/plain.py"]
     assert calls == [(1, 1)]
+
+
+@pytest.mark.parametrize("extra", [[], ["é/ai-asset.yaml", "x/\u212aeras.keras", "\uff38.pt"]])
+def test_declarations_and_weights_are_picked_from_the_listing_by_their_names(extra: list[str]) -> None:
+    """One search of the joined listing finds what testing each name finds: every
+    declaration (one right after another included) and every name weights can have."""
+    from prodgate.discovery import scan as discovery_scan
+
+    names = sorted([
+        "a/ai-asset.yaml", "ai-asset.yaml", "ai-asset.yml", "b/ai-asset.yml", "c/ai-asset.yaml", "AI-Asset.yaml",
+        "x/my-ai-asset.yaml", "d/ai-asset.yaml.bak", "m/model.SafeTensors", "pytorch_model-00001-of-2.bin",
+        "w.bin", "x.py", "e.PT", "f.ptx", "g.gguf", "h.onnx", "weights.pkl", "notes.md", *extra,
+    ])
+    declarations, maybe_weights = discovery_scan._by_name(names)
+    assert declarations == [n for n in names if n.rsplit("/", 1)[-1] in discovery_scan.DECLARATION_NAMES]
+    weights_by_name = [n for n in names if (k := discovery_scan.classify(n)) is not None and k.startswith("weights:")]
+    assert [n for n in maybe_weights if n in weights_by_name] == weights_by_name
+    assert "c/ai-asset.yaml" in declarations and "ai-asset.yaml" in declarations

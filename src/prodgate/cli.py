@@ -213,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # them and the scan is a measurable share of a pre-commit hook's run time.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
+    program = argv is None  # the console script: the process exits when this returns
     argv = sys.argv[1:] if argv is None else list(argv)
     clash = _option_naming_a_file(argv)
     if clash is not None:
@@ -239,7 +240,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "discover":
             from prodgate.commands.discover import run_discover
 
-            return run_discover(args)
+            code = run_discover(args)
+            if program:
+                # The last collection at exit walks every object still alive (the
+                # listing, the detections, the modules): frozen, they are freed
+                # without it, some 20 ms of a run on 20,000 files.
+                import gc
+
+                gc.freeze()
+            return code
         if args.command == "init" and args.add_missing:
             from prodgate.commands.init_missing import run_add_missing
 

@@ -260,20 +260,11 @@ def python(
             elif isinstance(node, ast.ImportFrom):
                 yield from _py_imports(rel, node, cat, where)
         return
-    prose: set[int] = set()
     found: list[tuple[int, str]] = []
-    for node in _nodes(tree):
-        if isinstance(node, ast.Expr):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                # A string that is a statement on its own: a docstring or a string
-                # block used as a comment. What it says is not use.
-                prose.add(id(node.value))
-        elif isinstance(node, ast.Constant):
-            if isinstance(node.value, str) and id(node) not in prose:
-                found.append((node.lineno, node.value))
-        elif isinstance(node, ast.Call):
+    for node in _uses(tree, found):
+        if isinstance(node, ast.Call):
             yield from _py_call(rel, node, cat, where)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        else:
             yield from _py_imports(rel, node, cat, where)
     for det in strings(rel, found, cat, env=True):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
@@ -316,30 +307,45 @@ def _statements(tree: ast.AST) -> Iterator[ast.AST]:
                 stack.extend(v for v in value if isinstance(v, _BLOCKS))
 
 
-_LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
-"""Node kinds with nothing below them that matters (``Load``, ``Add``, ``Eq`` ...)."""
+_NOT_NODES = frozenset({
+    "ctx", "op", "ops",  # Load, Add, Eq ...: nothing below them matters
+    "id", "attr", "name", "asname", "arg", "kind", "module", "level", "conversion", "is_async", "simple",
+    "type_comment", "tag", "rest", "kwd_attrs",  # names, numbers and flags
+    "names", "type_ignores",  # aliases of an import (read from the import), type: ignore comments
+})
+"""Fields that hold no node a scan reads, in every node kind that has them."""
 
 
-def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree``, each parent before its children: what ``ast.walk``
-    gives, in another order and at a fraction of its cost (no generator per node, and
-    the fields of each node kind looked up once)."""
+def _uses(tree: ast.AST, strings: list[tuple[int, str]]) -> Iterator[ast.Call | ast.Import | ast.ImportFrom]:
+    """Every call and import of ``tree``, each parent before its children, with its
+    string constants (line, value) appended to ``strings`` on the way: what a walk of
+    every node (``ast.walk``) finds, at a fraction of its cost (no generator per node,
+    the fields of each node kind looked up once, and none that never holds a node). A
+    string that is a statement on its own (a docstring, a string block used as a
+    comment) is prose: what it says is not use."""
     fields: dict[type, tuple[str, ...]] = {}
     stack: list[ast.AST] = [tree]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    AST = ast.AST
+    pop, push, extend, keep = stack.pop, stack.append, stack.extend, strings.append
+    AST, Constant, Expr, Call, Import, ImportFrom = ast.AST, ast.Constant, ast.Expr, ast.Call, ast.Import, ast.ImportFrom
     while stack:
         node = pop()
-        yield node
         kind = type(node)
+        if kind is Constant:
+            if type(node.value) is str:  # type: ignore[attr-defined]
+                keep((node.lineno, node.value))  # type: ignore[attr-defined]
+            continue
+        if kind is Expr and type(node.value) is Constant and type(node.value.value) is str:  # type: ignore[attr-defined]
+            continue  # prose
+        if kind is Call or kind is Import or kind is ImportFrom:
+            yield node  # type: ignore[misc]
         names = fields.get(kind)
         if names is None:
-            names = fields[kind] = tuple(kind._fields)
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
         for name in names:
             value = getattr(node, name, None)
             if type(value) is list:
-                extend([v for v in value if isinstance(v, AST) and not isinstance(v, _LEAVES)])
-            elif isinstance(value, AST) and not isinstance(value, _LEAVES):
+                extend([v for v in value if isinstance(v, AST)])
+            elif isinstance(value, AST):
                 push(value)
 
 

@@ -7,7 +7,6 @@ Actions log and JSON readers.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any, TextIO
 
@@ -39,7 +38,9 @@ def as_json(found: Discovery) -> dict[str, Any]:
 
 
 def render_json(found: Discovery, out: TextIO) -> None:
-    out.write(json_text(json.dumps(as_json(found), indent=2, ensure_ascii=False)) + "\n")
+    from prodgate.reporters import indented_json
+
+    out.write(json_text(indented_json.dumps(as_json(found))) + "\n")
 
 
 def _clean(text: str) -> str:
@@ -93,6 +94,7 @@ def render_sarif(found: Discovery, out: TextIO, root: str) -> None:
     from prodgate.discovery import judge
     from prodgate.findings import Finding, Severity
     from prodgate.report import Report
+    from prodgate.reporters import indented_json
     from prodgate.reporters.sarif import to_sarif
 
     findings = [*judge.undeclared(found.detections, found.exemptions), *judge.skipped(found.skipped)]
@@ -101,4 +103,4 @@ def render_sarif(found: Discovery, out: TextIO, root: str) -> None:
         root=root, commit=None, generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         today=dt.date.today().isoformat(), findings=sorted(findings, key=Finding.sort_key),
     )
-    out.write(json_text(json.dumps(to_sarif(report), indent=2, ensure_ascii=False)) + "\n")
+    out.write(json_text(indented_json.dumps(to_sarif(report))) + "\n")
