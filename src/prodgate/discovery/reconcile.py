@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery.model import Detection
 from prodgate.fsutil import FileProblem, read_text, relpath
-from prodgate.manifest.discover import find_declarations
 from prodgate.manifest.limits import MAX_DECLARATION_BYTES
 
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ def load_coverage(root: Path, known: Mapping[str, Any] | None = None) -> list[Co
     already loaded, by repository-relative path, not read again."""
     root = root.resolve()
     out = []
+    from prodgate.manifest.discover import find_declarations  # a scan of part of the tree only
+
     for path in find_declarations([root]):
         rel = relpath(path, root)
         if rel.startswith("../"):
