@@ -352,3 +352,15 @@ def test_the_import_lines_of_a_plain_file_give_what_parsing_it_whole_gives() -> 
     assert code._import_lines(hostile, cat) is not None
     assert code._import_lines("import openai\n" * 1001, cat) is None  # too many lines: one parse of the whole
     assert code._import_lines("x = (1\nimport openai\n", cat) is None  # unbalanced: not Python
+
+
+def test_notebook_cells_that_can_show_use_are_all_found_by_searching_them_joined() -> None:
+    cat = catalogue.build()
+    rng = random.Random(11)
+    pool = [*MAY_USE, "x = 1", "", "import os, \\", "openai", "print('a')", "%pip install openai", "y = 2\n"]
+    for _ in range(200):
+        texts = [rng.choice(pool) for _ in range(rng.randint(1, 30))]
+        wanted = {k for k, t in enumerate(texts) if code.python_reading(t, cat) is not None}
+        found = code._may_show_use(texts, cat)
+        assert wanted <= set(found), texts
+    assert code._may_show_use(["x = 1"] * 1000 + ["import openai"], cat) == [1000]

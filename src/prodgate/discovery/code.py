@@ -485,6 +485,7 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         return
     starts = line_starts(text)
     cursor = 0
+    code_cells: list[tuple[str, list[int]]] = []
     for cell in cells:
         if not isinstance(cell, dict):
             continue
@@ -503,10 +504,34 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         if cell.get("cell_type") != "code" or not body:
             continue
         # IPython magics and shell escapes are not Python; blank them.
-        cleaned = "\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body)
-        reading = python_reading(cleaned, cat)  # as for a .py file: only cells that can show use are parsed
+        code_cells.append(("\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body), lines))
+    # As for a .py file, only cells that can show use are parsed; which those are, the
+    # cells' texts joined tell in a few searches, not a few searches of each cell.
+    for k in _may_show_use([cleaned for cleaned, _lines in code_cells], cat):
+        cleaned, lines = code_cells[k]
+        reading = python_reading(cleaned, cat)
         if reading is not None:
             yield from python(rel, cleaned, cat, _cell_lines(lines), imports_only=reading == "imports")
+
+
+def _may_show_use(texts: list[str], cat: Catalogue) -> list[int]:
+    """The indexes of the ``texts`` for which :func:`python_reading` can be other than
+    None: those that are not ASCII (it folds them first), and those that one of its
+    patterns matches in, or across the line break that joins them to the next (a
+    search resumes after the last text a match reaches, so every text holding a
+    match is among them)."""
+    out = {k for k, t in enumerate(texts) if not t.isascii()}
+    parts = [t.encode("utf-8", "surrogatepass") for t in texts]
+    data = b"\n".join(parts)
+    ends = list(itertools.accumulate(len(p) + 1 for p in parts))
+    for pattern in (cat.literals, *cat.python_imports):
+        pos = 0
+        while pos < len(data) and (m := pattern.search(data, pos)) is not None:
+            first = bisect.bisect_right(ends, m.start())
+            last = min(bisect.bisect_right(ends, max(m.start(), m.end() - 1)), len(parts) - 1)
+            out.update(range(first, last + 1))
+            pos = ends[last]
+    return sorted(out)
 
 
 def _cell_lines(lines: list[int]) -> Callable[[int], int]:
