@@ -237,3 +237,30 @@ def test_init_closing_hint_when_every_stub_was_kept(tmp_path: Path, run) -> None
         "next: make sure the existing documents kept above say what the policy asks, "
         f"then run `prodgate check {target}`"
     )
+
+
+def test_a_run_declares_only_its_commands_options_and_they_are_all_of_them() -> None:
+    """The parser of a run declares its command's options only; they are the options
+    the full parser (help, documentation) declares for it, and every command is listed."""
+    import argparse
+
+    from prodgate import cli
+
+    def commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return dict(action.choices)
+
+    def options(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
+        found = [(*a.option_strings, a.dest, str(a.default)) for a in parser._actions]
+        for name, sub in (commands(parser).items() if any(isinstance(a, argparse._SubParsersAction) for a in parser._actions) else ()):
+            found += [(name, *o) for o in options(sub)]
+        return found
+
+    full = commands(cli._parser())
+    assert tuple(full) == cli.COMMANDS
+    for name in cli.COMMANDS:
+        alone = commands(cli._parser(name))
+        assert options(alone[name]) == options(full[name])
+        assert all(len(options(p)) == 1 for other, p in alone.items() if other != name)  # -h only
+    assert cli._command_named(["--version"]) is None and cli._command_named(["chek"]) is None
+    assert cli._command_named(["discover", "--format", "json", "check"]) == "discover"

@@ -22,6 +22,7 @@ from prodgate import exitcodes as ec
 from prodgate.reporters import REPORTERS
 
 GATES = ("merge", "deploy")
+COMMANDS = ("check", "discover", "init", "explain", "validate", "inventory", "register", "schema", "policy")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +51,14 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With ``command``, only that command's options are declared (the
+    others are listed, for help and for "did you mean"): declaring every option of every
+    command costs more than the rest of a small run's start-up before git grep starts."""
+
+    def full(name: str) -> bool:
+        return command is None or command == name
+
     parser = _Parser(
         prog="prodgate",
         description="Production gate for AI systems: checks ai-asset.yaml declarations "
@@ -61,149 +69,157 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="run the gate on the declarations under PATH")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    check.add_argument("--gate", choices=GATES, default="merge", help="merge (pull request) or deploy (stricter)")
-    check.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
-    check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
-    check.add_argument(
-        "--format", "-f", action="append", metavar="FORMAT[=FILE]",
-        help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file "
-        "(default: github under GitHub Actions, else text)",
-    )
-    check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
-    check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
-    check.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
-    check.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
-    check.add_argument(
-        "--base", metavar="REF",
-        help="compare with this commit (a pull request's base): weakened or removed declarations "
-        "fail (PG701, PG703); the default on a GitHub pull request is its base commit",
-    )
-    check.add_argument(
-        "--pull-request", metavar="OWNER/REPO#NUMBER[@SHA]",
-        help="verify exception approvals against this pull request's reviews of its head commit, "
-        "or of commit SHA when given (the Action passes the event's head); "
-        "token from GITHUB_TOKEN, API from GITHUB_API_URL",
-    )
-    check.add_argument("--policy-origin", metavar="PATH", help=argparse.SUPPRESS)
-    check.add_argument(
-        "--changed", action="store_true",
-        help="PATHs are changed files: check only the assets they touch (the pre-commit hook)",
-    )
-    check.add_argument(
-        "--no-discover", dest="discover", action="store_false",
-        help="skip the discovery of undeclared AI use (PG801-PG804)",
-    )
-    color = check.add_mutually_exclusive_group()
-    color.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
-    color.add_argument("--no-color", dest="color", action="store_false", help="no colour")
+    if full("check"):
+        check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+        check.add_argument("--gate", choices=GATES, default="merge", help="merge (pull request) or deploy (stricter)")
+        check.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
+        check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        check.add_argument(
+            "--format", "-f", action="append", metavar="FORMAT[=FILE]",
+            help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file "
+            "(default: github under GitHub Actions, else text)",
+        )
+        check.add_argument("--output", "-o", metavar="FILE", help="write the (single) format to FILE instead of stdout")
+        check.add_argument("--fail-on", choices=("error", "warning"), default="error", help="lowest severity that fails the gate")
+        check.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
+        check.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+        check.add_argument(
+            "--base", metavar="REF",
+            help="compare with this commit (a pull request's base): weakened or removed declarations "
+            "fail (PG701, PG703); the default on a GitHub pull request is its base commit",
+        )
+        check.add_argument(
+            "--pull-request", metavar="OWNER/REPO#NUMBER[@SHA]",
+            help="verify exception approvals against this pull request's reviews of its head commit, "
+            "or of commit SHA when given (the Action passes the event's head); "
+            "token from GITHUB_TOKEN, API from GITHUB_API_URL",
+        )
+        check.add_argument("--policy-origin", metavar="PATH", help=argparse.SUPPRESS)
+        check.add_argument(
+            "--changed", action="store_true",
+            help="PATHs are changed files: check only the assets they touch (the pre-commit hook)",
+        )
+        check.add_argument(
+            "--no-discover", dest="discover", action="store_false",
+            help="skip the discovery of undeclared AI use (PG801-PG804)",
+        )
+        color = check.add_mutually_exclusive_group()
+        color.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+        color.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
     disc = sub.add_parser("discover", help="find AI use in the repository and the asset covering each")
-    disc.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    disc.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
-    disc.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    disc.add_argument("--policy", metavar="FILE|URL", help="organisation policy: its discovery signatures and exemptions")
-    disc.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
-    disc.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
-    disc.add_argument(
-        "--changed", action="store_true",
-        help="PATHs are changed files: scan exactly these (the pre-commit hook)",
-    )
-    dcolor = disc.add_mutually_exclusive_group()
-    dcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
-    dcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
+    if full("discover"):
+        disc.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+        disc.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
+        disc.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+        disc.add_argument("--policy", metavar="FILE|URL", help="organisation policy: its discovery signatures and exemptions")
+        disc.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        disc.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+        disc.add_argument(
+            "--changed", action="store_true",
+            help="PATHs are changed files: scan exactly these (the pre-commit hook)",
+        )
+        dcolor = disc.add_mutually_exclusive_group()
+        dcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+        dcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
     init = sub.add_parser("init", help="scaffold ai-asset.yaml and the artifact stubs its tier needs")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
-    init.add_argument("--name", help="asset name: lowercase letters, digits, dashes (required for a new asset)")
-    init.add_argument(
-        "--tier", choices=("team", "departmental", "enterprise"), help="required for a new asset"
-    )
-    init.add_argument(
-        "--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"),
-        help="lifecycle stage (default: sandbox)",
-    )
-    init.add_argument(
-        "--add-missing", action="store_true",
-        help="the asset in DIR exists: write the stubs its policy requires that are missing "
-        "(never overwriting) and declare them under artifacts:",
-    )
-    init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
-    init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
+    if full("init"):
+        init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+        init.add_argument("--name", help="asset name: lowercase letters, digits, dashes (required for a new asset)")
+        init.add_argument(
+            "--tier", choices=("team", "departmental", "enterprise"), help="required for a new asset"
+        )
+        init.add_argument(
+            "--stage", default="sandbox", choices=("sandbox", "pilot", "production", "retired"),
+            help="lifecycle stage (default: sandbox)",
+        )
+        init.add_argument(
+            "--add-missing", action="store_true",
+            help="the asset in DIR exists: write the stubs its policy requires that are missing "
+            "(never overwriting) and declare them under artifacts:",
+        )
+        init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
+        init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
 
     explain = sub.add_parser("explain", help="explain a rule (no argument: list all rules)")
-    explain.add_argument("rule", nargs="?", metavar="RULE", help="rule id (PG204) or name")
-    explain.add_argument("--markdown", action="store_true", help="print the rule table as Markdown")
+    if full("explain"):
+        explain.add_argument("rule", nargs="?", metavar="RULE", help="rule id (PG204) or name")
+        explain.add_argument("--markdown", action="store_true", help="print the rule table as Markdown")
 
     validate = sub.add_parser("validate", help="check only the YAML and schema of declarations (fast)")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="ai-asset.yaml files")
-    vcolor = validate.add_mutually_exclusive_group()
-    vcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
-    vcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
+    if full("validate"):
+        validate.add_argument("files", nargs="+", metavar="FILE", help="ai-asset.yaml files")
+        vcolor = validate.add_mutually_exclusive_group()
+        vcolor.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
+        vcolor.add_argument("--no-color", dest="color", action="store_false", help="no colour")
 
     inv = sub.add_parser("inventory", help="list every declared asset of a repository and how it stands")
-    inv.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    inv.add_argument(
-        "--format", "-f", choices=("json", "csv", "markdown", "cyclonedx"), default="json",
-        help="json (default; what the register ingests), csv, markdown or cyclonedx (CycloneDX 1.6 ML-BOM)",
-    )
-    inv.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
-    inv.add_argument("--repository", metavar="NAME", help="repository name (default: origin remote, else folder name)")
-    inv.add_argument("--gate", choices=GATES, default="merge", help="gate whose status is reported")
-    inv.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
-    inv.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
-    inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
-    inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
-    inv.add_argument(
-        "--no-discover", dest="discover", action="store_false",
-        help="skip the discovery of undeclared AI use (listed under undeclared)",
-    )
+    if full("inventory"):
+        inv.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+        inv.add_argument(
+            "--format", "-f", choices=("json", "csv", "markdown", "cyclonedx"), default="json",
+            help="json (default; what the register ingests), csv, markdown or cyclonedx (CycloneDX 1.6 ML-BOM)",
+        )
+        inv.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+        inv.add_argument("--repository", metavar="NAME", help="repository name (default: origin remote, else folder name)")
+        inv.add_argument("--gate", choices=GATES, default="merge", help="gate whose status is reported")
+        inv.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
+        inv.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
+        inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
+        inv.add_argument(
+            "--no-discover", dest="discover", action="store_false",
+            help="skip the discovery of undeclared AI use (listed under undeclared)",
+        )
 
     reg = sub.add_parser(
         "register", help="the cross-repository register of inventories (needs the register extra)",
         description="A database of inventories and gate reports over time, keyed by repository and commit.",
     )
-    reg.add_argument(
-        "--db", default=os.environ.get("PRODGATE_REGISTER_DB", "register.sqlite"), metavar="FILE|URL",
-        help="SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
-        "or $PRODGATE_REGISTER_DB)",
-    )
-    rsub = reg.add_subparsers(dest="register_command", metavar="COMMAND")
-    radd = rsub.add_parser("add", help="ingest JSON reports or inventories (files, or folders of *.json)")
-    radd.add_argument("targets", nargs="+", metavar="FILE_OR_DIR")
-    radd.add_argument("--repository", metavar="NAME", help="file them under NAME (for documents that name none)")
-    radd.add_argument("--verbose", "-v", action="store_true", help="one line per file")
-    rscan = rsub.add_parser("scan", help="run the inventory over local checkouts in parallel and ingest it")
-    rscan.add_argument("dirs", nargs="+", metavar="DIR", help="a checkout, or a folder of checkouts")
-    rscan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
-    rscan.add_argument("--gate", choices=GATES, default="merge")
-    rscan.add_argument("--policy", metavar="FILE|URL", help="organisation policy; default: built-in")
-    rscan.add_argument("--policy-sha256", metavar="HEX")
-    rscan.add_argument("--today", metavar="YYYY-MM-DD")
-    rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
-    rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
-    rrep = rsub.add_parser("report", help="the register as one offline HTML page, or its tables as CSV or JSON")
-    rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
-    rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
-    rrep.add_argument(
-        "--table", default="assets",
-        choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
-                 "undeclared_by_repository", "owners", "trend"),
-        help="the table --format csv writes (default: assets)",
-    )
-    rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")
-    rrep.add_argument("--today", metavar="YYYY-MM-DD", help="date for expiring exceptions and overdue reviews")
-    rrep.add_argument(
-        "--link-template", default="https://github.com/{repository}/blob/{commit}/{path}", metavar="URL",
-        help="link of each asset; {repository}, {commit}, {path}; empty for none",
-    )
+    if full("register"):
+        reg.add_argument(
+            "--db", default=os.environ.get("PRODGATE_REGISTER_DB", "register.sqlite"), metavar="FILE|URL",
+            help="SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
+            "or $PRODGATE_REGISTER_DB)",
+        )
+        rsub = reg.add_subparsers(dest="register_command", metavar="COMMAND")
+        radd = rsub.add_parser("add", help="ingest JSON reports or inventories (files, or folders of *.json)")
+        radd.add_argument("targets", nargs="+", metavar="FILE_OR_DIR")
+        radd.add_argument("--repository", metavar="NAME", help="file them under NAME (for documents that name none)")
+        radd.add_argument("--verbose", "-v", action="store_true", help="one line per file")
+        rscan = rsub.add_parser("scan", help="run the inventory over local checkouts in parallel and ingest it")
+        rscan.add_argument("dirs", nargs="+", metavar="DIR", help="a checkout, or a folder of checkouts")
+        rscan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
+        rscan.add_argument("--gate", choices=GATES, default="merge")
+        rscan.add_argument("--policy", metavar="FILE|URL", help="organisation policy; default: built-in")
+        rscan.add_argument("--policy-sha256", metavar="HEX")
+        rscan.add_argument("--today", metavar="YYYY-MM-DD")
+        rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+        rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
+        rrep = rsub.add_parser("report", help="the register as one offline HTML page, or its tables as CSV or JSON")
+        rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
+        rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
+        rrep.add_argument(
+            "--table", default="assets",
+            choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
+                     "undeclared_by_repository", "owners", "trend"),
+            help="the table --format csv writes (default: assets)",
+        )
+        rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")
+        rrep.add_argument("--today", metavar="YYYY-MM-DD", help="date for expiring exceptions and overdue reviews")
+        rrep.add_argument(
+            "--link-template", default="https://github.com/{repository}/blob/{commit}/{path}", metavar="URL",
+            help="link of each asset; {repository}, {commit}, {path}; empty for none",
+        )
 
     sub.add_parser("schema", help="print the JSON Schema of ai-asset.yaml")
 
     pol = sub.add_parser("policy", help="print the effective policy")
-    pol.add_argument("--policy", metavar="FILE|URL", help="organisation policy (default: built-in)")
-    pol.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
-    pol.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    if full("policy"):
+        pol.add_argument("--policy", metavar="FILE|URL", help="organisation policy (default: built-in)")
+        pol.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        pol.add_argument("--format", choices=("yaml", "json"), default="yaml")
     return parser
 
 
@@ -212,9 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # installed distribution when the first model is built; prodgate has no use for
     # them and the scan is a measurable share of a pre-commit hook's run time.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    parser = _parser()
     program = argv is None  # the console script: the process exits when this returns
     argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_command_named(argv))
     clash = _option_naming_a_file(argv)
     if clash is not None:
         return error(
@@ -298,6 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return ec.INTERNAL
     parser.error(f"unknown command {args.command}")  # pragma: no cover
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` names (its first word that is not an option: the top level
+    has no option taking a value), or None when that is not a command (the parser then
+    declares everything, and says what is wrong as it always has)."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
 
 
 def _option_naming_a_file(argv: list[str]) -> str | None:

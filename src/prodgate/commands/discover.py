@@ -56,7 +56,9 @@ def _run(args: argparse.Namespace) -> int:
 
         grep = start_grep(root.resolve(), paths, GREP_PATTERN)
 
+    # The writers too are imported while git grep searches, not once it is done.
     from prodgate.discovery.catalogue import CatalogueError
+    from prodgate.discovery.render import render_json, render_sarif, render_text
     from prodgate.discovery.run import discover
 
     try:
@@ -66,8 +68,6 @@ def _run(args: argparse.Namespace) -> int:
             grep.kill()
             grep.wait()
         return error(str(exc))
-    from prodgate.discovery.render import render_json, render_sarif, render_text
-
     try:
         target = Path(args.output).open("w", encoding="utf-8", newline="\n") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from prodgate.discovery.model import Detection
 from prodgate.discovery.run import Discovery
 from prodgate.hygiene import clean, json_text
+from prodgate.reporters import indented_json
 
 _BOLD, _RED, _DIM, _RESET = "\033[1m", "\033[31m", "\033[2m", "\033[0m"
 
@@ -38,8 +39,6 @@ def as_json(found: Discovery) -> dict[str, Any]:
 
 
 def render_json(found: Discovery, out: TextIO) -> None:
-    from prodgate.reporters import indented_json
-
     out.write(json_text(indented_json.dumps(as_json(found))) + "\n")
 
 
@@ -94,7 +93,6 @@ def render_sarif(found: Discovery, out: TextIO, root: str) -> None:
     from prodgate.discovery import judge
     from prodgate.findings import Finding, Severity
     from prodgate.report import Report
-    from prodgate.reporters import indented_json
     from prodgate.reporters.sarif import to_sarif
 
     findings = [*judge.undeclared(found.detections, found.exemptions), *judge.skipped(found.skipped)]
