@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import TODAY, write
 
 APP = """\
@@ -240,7 +242,28 @@ def test_changed_files_only_in_check_and_discover(tmp_path: Path, run, monkeypat
 
 def test_declarations_and_their_evidence_are_not_use(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = checkout(tmp_path)
-    write(root, "bot/ai-asset.yaml", DECLARED + "evals:\n  - {name: q, results: ../results/q.json}\n")
+    write(root, "bot/ai-asset.yaml", DECLARED + "evals:\n  - {name: q, results: results/q.json}\n")
+    write(root, "bot/results/q.json", '{"results": {"results": [{"provider": {"id": "openai:gpt-4o-mini"}}]}}\n')
+    code, report = discover_json(run, str(root))
+    assert (code, report["detections"]) == (0, [])
+
+
+@pytest.mark.parametrize("named", ["../other/app.py", "../results/q.json"])
+def test_evidence_outside_the_asset_hides_nothing(tmp_path: Path, run, named: str) -> None:  # type: ignore[no-untyped-def]
+    """A declaration naming another folder's file as its eval results does not set that
+    file's AI use aside: only what the asset covers is its evidence."""
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + f"evals:\n  - {{name: q, results: '{named}'}}\n")
+    write(root, "other/app.py", "import openai\n")
+    write(root, "results/q.json", '{"results": {"results": [{"provider": {"id": "openai:gpt-4o-mini"}}]}}\n')
+    code, report = discover_json(run, str(root))
+    assert code == 1
+    assert [(d["path"], d["asset"]) for d in report["detections"]] == [("other/app.py", None), ("results/q.json", None)]
+
+
+def test_a_shared_results_file_claimed_with_paths_is_evidence(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + "paths: [app.py, ../results/q.json]\nevals:\n  - {name: q, results: ../results/q.json}\n")
     write(root, "results/q.json", '{"results": {"results": [{"provider": {"id": "openai:gpt-4o-mini"}}]}}\n')
     code, report = discover_json(run, str(root))
     assert (code, report["detections"]) == (0, [])

@@ -302,8 +302,8 @@ def test_discovery_reads_no_declaration_or_evidence_the_gate_has_read(repo: Path
     than the rest of the gate), and the declaration the gate loaded is not loaded again."""
     global _OPENED
     rows = [{"success": True, "score": 1, "provider": {"id": "openai:gpt-4o-mini"}} for _ in range(20_000)]
-    write(repo, "evals/r.json", json.dumps({"results": {"version": 3, "results": rows}}))
-    write(repo, "a/ai-asset.yaml", TEAM_SANDBOX + "evals:\n  - name: e\n    results: ../evals/r.json\n")
+    write(repo, "a/evals/r.json", json.dumps({"results": {"version": 3, "results": rows}}))
+    write(repo, "a/ai-asset.yaml", TEAM_SANDBOX + "evals:\n  - name: e\n    results: evals/r.json\n")
     write(repo, "a/app.py", "import openai\n")
     _OPENED = []
     try:
@@ -311,7 +311,7 @@ def test_discovery_reads_no_declaration_or_evidence_the_gate_has_read(repo: Path
     finally:
         opened, _OPENED = _OPENED, None
     names = [Path(p).relative_to(repo).as_posix() for p in opened if Path(p).is_relative_to(repo)]
-    assert (names.count("evals/r.json"), names.count("a/ai-asset.yaml"), names.count("a/app.py")) == (1, 1, 1)
+    assert (names.count("a/evals/r.json"), names.count("a/ai-asset.yaml"), names.count("a/app.py")) == (1, 1, 1)
     assert not [f for f in report["findings"] if f["rule_id"] == "PG801"]
 
 

@@ -209,6 +209,10 @@ class Catalogue:
             literal["urls"], literal["env"], literal["models"], literal["constants"]
         )
         self.tokens = tuple(sorted(t for t in tokens if t))
+        # A data file repeats one model id thousands of times (eval results name the
+        # model on every row): each distinct match is looked up once, not per occurrence.
+        self._model_memo: dict[str, Signature | None] = {}
+        self._constant_memo: dict[str, Signature | None] = {}
 
     # The patterns are compiled on first use: a scan that finds no file to read (most
     # runs of the gate on a small change) never needs them, and compiling and bounding
@@ -315,16 +319,6 @@ class Catalogue:
 
     def constant(self, text: str) -> Signature | None:
         return _longest_prefix(text, self._constants, self._constant_memo)
-
-    # A data file repeats one model id thousands of times (eval results name the model
-    # on every row): each distinct match is looked up once, not once per occurrence.
-    @functools.cached_property
-    def _model_memo(self) -> dict[str, Signature | None]:
-        return {}
-
-    @functools.cached_property
-    def _constant_memo(self) -> dict[str, Signature | None]:
-        return {}
 
 
 _MEMO_LIMIT = 4096

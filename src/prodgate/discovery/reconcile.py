@@ -3,7 +3,7 @@
 An asset covers the files its ``paths:`` globs name (relative to its folder), or, when
 it has none, every file under its folder; where several assets cover a file, the one
 nearest to it wins. Files a declaration names as its evidence (artifacts, eval
-results) are evidence, not use, and are set aside. Declarations are read as plain
+results) are evidence, not use, and are set aside, when the asset covers them. Declarations are read as plain
 YAML, without the schema, so a declaration broken enough to fail the gate still
 covers its code and ``prodgate discover`` stays fast.
 """
@@ -120,7 +120,10 @@ def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
         evidence.update(
             j for e in evals if isinstance(e, dict) and (j := _join(folder, e.get("results"))) is not None
         )
-    return Coverage(str(name), rel, folder, tuple(patterns), tuple(models), frozenset(evidence))
+    cov = Coverage(str(name), rel, folder, tuple(patterns), tuple(models))
+    # Only what the asset covers is set aside as its evidence: naming a file elsewhere
+    # (``results: ../other/app.py``) would otherwise hide the AI use in it.
+    return replace(cov, evidence=frozenset(e for e in evidence if e == rel or cov.covers(e)))
 
 
 def covering(rel: str, coverage: Sequence[Coverage]) -> Coverage | None:

@@ -81,15 +81,16 @@ def discover(
 
     # The declarations the caller loaded cover what they declare whatever the scan
     # lists, so their evidence, left out of the detections anyway, is not parsed.
-    given = [reconcile.coverage_of(root, rel, known) for rel in sorted(known or {})]
+    known = known or {}
+    given = [reconcile.coverage_of(root, rel, known) for rel in sorted(known)]
     evidence = frozenset().union(*(c.evidence for c in given))
     result = scan.scan(root, cat, paths, files, progress, grep, evidence)
     whole = files is None and (not paths or all(p.resolve() == root for p in paths))
     if whole:
-        coverage = [reconcile.coverage_of(root, rel, known) for rel in result.declarations if rel not in (known or {})]
+        others = [reconcile.coverage_of(root, rel, known) for rel in result.declarations if rel not in known]
     else:
-        coverage = [c for c in reconcile.load_coverage(root, known) if c.declaration not in (known or {})]
-    coverage = sorted(given + coverage, key=lambda c: c.declaration)
+        others = [c for c in reconcile.load_coverage(root, known) if c.declaration not in known]
+    coverage = sorted(given + others, key=lambda c: c.declaration)
     exemptions = [
         Exemption(str(e["path"]), str(e["reason"]))
         for e in (settings or {}).get("exempt") or []
