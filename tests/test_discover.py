@@ -261,6 +261,15 @@ def test_evidence_outside_the_asset_hides_nothing(tmp_path: Path, run, named: st
     assert [(d["path"], d["asset"]) for d in report["detections"]] == [("other/app.py", None), ("results/q.json", None)]
 
 
+def test_source_code_named_as_evidence_is_still_scanned(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """``results: app.py`` in the asset's own folder: its models still count for PG802."""
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + "evals:\n  - {name: q, results: app.py}\n")
+    write(root, "bot/app.py", "import anthropic\n")
+    _code, report = discover_json(run, str(root))
+    assert [(d["path"], d["asset"]) for d in report["detections"]] == [("bot/app.py", "bot")]
+
+
 def test_a_shared_results_file_claimed_with_paths_is_evidence(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = checkout(tmp_path)
     write(root, "bot/ai-asset.yaml", DECLARED + "paths: [app.py, ../results/q.json]\nevals:\n  - {name: q, results: ../results/q.json}\n")

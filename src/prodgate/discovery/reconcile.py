@@ -3,7 +3,8 @@
 An asset covers the files its ``paths:`` globs name (relative to its folder), or, when
 it has none, every file under its folder; where several assets cover a file, the one
 nearest to it wins. Files a declaration names as its evidence (artifacts, eval
-results) are evidence, not use, and are set aside, when the asset covers them. Declarations are read as plain
+results) are evidence, not use, and are set aside, when the asset covers them and
+they are documents or data. Declarations are read as plain
 YAML, without the schema, so a declaration broken enough to fail the gate still
 covers its code and ``prodgate discover`` stays fast.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery.model import Detection
+from prodgate.discovery.scan import classify
 from prodgate.fsutil import FileProblem, read_text, relpath
 from prodgate.manifest.limits import MAX_DECLARATION_BYTES
 
@@ -121,9 +123,18 @@ def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
             j for e in evals if isinstance(e, dict) and (j := _join(folder, e.get("results"))) is not None
         )
     cov = Coverage(str(name), rel, folder, tuple(patterns), tuple(models))
-    # Only what the asset covers is set aside as its evidence: naming a file elsewhere
-    # (``results: ../other/app.py``) would otherwise hide the AI use in it.
-    return replace(cov, evidence=frozenset(e for e in evidence if e == rel or cov.covers(e)))
+    return replace(cov, evidence=frozenset(e for e in evidence if e == rel or _is_evidence(e, cov)))
+
+
+def _is_evidence(rel: str, cov: Coverage) -> bool:
+    """Whether a file a declaration names as evidence is set aside as such: only one
+    the asset covers (naming another folder's file, ``results: ../other/app.py``, would
+    hide the AI use in it), and only a document or data file, never source code or a
+    manifest (``results: app.py`` would hide its models from PG802)."""
+    if not cov.covers(rel):
+        return False
+    kind = classify(rel)
+    return kind is None or kind.startswith("config-")
 
 
 def covering(rel: str, coverage: Sequence[Coverage]) -> Coverage | None:
