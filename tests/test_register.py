@@ -295,15 +295,19 @@ def test_bad_db_url_is_a_usage_error(tmp_path: Path, run) -> None:  # type: igno
     assert "secret" not in err
 
 
-def test_without_the_extra_it_says_what_to_install(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["sqlalchemy", "matplotlib"])
+def test_without_the_extra_it_says_what_to_install(tmp_path: Path, module: str) -> None:
+    """Each module of the extra is looked for before anything starts, matplotlib too,
+    which the report imports only in its chart process."""
     code = (
-        "import sys; sys.modules['sqlalchemy'] = None\n"
+        f"import sys; sys.modules[{module!r}] = None\n"
         "from prodgate.cli import main\n"
-        f"sys.exit(main(['register', '--db', {str(tmp_path / 'x.sqlite')!r}, 'report']))\n"
+        f"sys.exit(main(['register', '--db', {str(tmp_path / 'x.sqlite')!r}, 'report', '--html', {str(tmp_path / 'r.html')!r}]))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 2
-    assert "prodgate register needs its extra (sqlalchemy is missing): pip install 'prodgate[register]'" in proc.stderr
+    assert f"prodgate register needs its extra ({module} is missing): pip install 'prodgate[register]'" in proc.stderr
+    assert not (tmp_path / "x.sqlite").exists() and not (tmp_path / "r.html").exists()
 
 
 def test_the_gate_never_imports_the_register(tmp_path: Path) -> None:

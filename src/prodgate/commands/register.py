@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Engine
 
+    from prodgate.register.charts import ChartProcess
     from prodgate.register.documents import Document
     from prodgate.register.views import RegisterView
 
@@ -28,16 +29,28 @@ EXTRA_HINT = "pip install 'prodgate[register]'"
 
 
 def run_register(args: argparse.Namespace) -> int:
-    try:
-        import jinja2  # noqa: F401
-        import msgspec  # noqa: F401
-        import sqlalchemy  # noqa: F401
-    except ImportError as exc:
-        return error(f"prodgate register needs its extra ({exc.name} is missing): {EXTRA_HINT}")
-    from prodgate.register.store import StoreError, open_store
+    from importlib.util import find_spec
 
+    for module in ("sqlalchemy", "alembic", "jinja2", "msgspec", "matplotlib"):  # found, not imported: no cost
+        if find_spec(module) is None:
+            return error(f"prodgate register needs its extra ({module} is missing): {EXTRA_HINT}")
     if args.register_command is None:
         return error("register needs a command: add, scan or report")
+    charts = None
+    if args.register_command == "report" and args.html:
+        from prodgate.register.charts import ChartProcess
+
+        charts = ChartProcess()  # first: it imports matplotlib while this process opens and reads the register
+    try:
+        return _run(args, charts)
+    finally:
+        if charts is not None:
+            charts.close()
+
+
+def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
+    from prodgate.register.store import StoreError, open_store
+
     try:
         engine = open_store(args.db)
     except StoreError as exc:
@@ -47,7 +60,7 @@ def run_register(args: argparse.Namespace) -> int:
             return _add(args, engine)
         if args.register_command == "scan":
             return _scan(args, engine)
-        return _report(args, engine)
+        return _report(args, engine, charts)
     finally:
         engine.dispose()
 
@@ -238,7 +251,7 @@ TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions
           "undeclared_by_repository", "owners", "trend")
 
 
-def _report(args: argparse.Namespace, engine: Engine) -> int:
+def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | None) -> int:
     from prodgate.commands.check import parse_today
     from prodgate.register.views import collect
 
@@ -253,15 +266,15 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
         problem = link_template_problem(args.link_template)
         if problem:
             return error(problem)
-    view = collect(engine, today, page_only=bool(args.html))
     target = args.html or args.output
     try:
+        view = collect(engine, today, page_only=bool(args.html))
         if target:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
-                _write_view(args, view, fh)
+                _write_view(args, view, fh, charts)
         else:
-            _write_view(args, view, sys.stdout)
+            _write_view(args, view, sys.stdout, charts)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -275,11 +288,11 @@ def _report(args: argparse.Namespace, engine: Engine) -> int:
     return ec.PASSED
 
 
-def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO) -> None:
+def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO, charts: ChartProcess | None) -> None:
     from prodgate.register.render import render_html, write_csv, write_json
 
     if args.html:
-        render_html(view, out, args.link_template)
+        render_html(view, out, args.link_template, charts)
     elif args.format == "csv":
         write_csv(view, out, args.table)
     else:

@@ -11,7 +11,7 @@ or relative (:func:`safe_href`); anything else (``javascript:``, ``data:``) is s
 as text. The page embeds no data in a script: its one script is the fixed
 ``register.js``, which reads the table's text. Charts are drawn by matplotlib as SVG
 with text as paths, from counts, the gate's fixed tier and stage names and checked
-dates only, never from repository text.
+dates only, never from repository text (:mod:`prodgate.register.charts`).
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ import base64
 import csv
 import hashlib
 import html
-import io
 import itertools
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -37,11 +36,12 @@ from prodgate.hygiene import visible
 from prodgate.register.documents import STAGES, TIERS
 from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, overdue
 
+if TYPE_CHECKING:
+    from prodgate.register.charts import ChartProcess
+
 DEFAULT_LINK = "https://github.com/{repository}/blob/{commit}/{path}"
 MAX_ROWS = 25
 """Rows of the side tables; the asset table always shows every asset."""
-
-_TIER_COLOURS = {"team": "#8fb8de", "departmental": "#3c78b4", "enterprise": "#1b3f66"}
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,22 @@ class Chart:
     svg: Any  # markupsafe.Markup: our own SVG
 
 
-def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LINK) -> None:
+def render_html(
+    view: RegisterView, out: TextIO, link_template: str = DEFAULT_LINK, charts: ChartProcess | None = None
+) -> None:
+    """The page of ``view``. With ``charts``, a chart process started before the view
+    was read, the charts are drawn there while the asset rows are written here."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from prodgate.register.charts import TITLES, draw
+
+    counts = {"tier_stage": view.tier_stage, "gate_by_tier": view.gate_by_tier, "trend": view.trend}
+    if charts is not None:
+        charts.send(counts)
+    rows = _asset_rows(view, _Links(link_template))
+    body = []  # in memory (25 MB for 50,000 assets): the charts come before the rows
+    while chunk := "".join(itertools.islice(rows, 2000)):
+        body.append(chunk)
 
     folder = resources.files("prodgate.register") / "templates"
     env = Environment(
@@ -64,10 +78,11 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
     if "</script" in script.lower() or "<!--" in script:  # pragma: no cover - a fixed file
         raise AssertionError("register.js would end its <script> element early")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    places = [f"\x00chart {i}\x00" for i in range(len(TITLES))]  # laid out while the charts are drawn
     page = env.get_template("register.html.j2").render(
         view=view,
         asset_rows=Markup(_ROWS),
-        charts=[Chart(title, Markup(svg)) for title, svg in _charts(view)],
+        charts=[Chart(title, Markup(place)) for title, place in zip(TITLES, places, strict=True)],
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         window=EXPIRY_WINDOW_DAYS,
@@ -76,19 +91,20 @@ def render_html(view: RegisterView, out: TextIO, link_template: str = DEFAULT_LI
         stages=STAGES,
         version=__version__,
     )
+    for place, svg in zip(places, charts.result() if charts is not None else draw(counts), strict=True):
+        page = page.replace(place, svg, 1)
     head, marker, tail = page.partition(_ROWS)
     if not marker or _ROWS in tail:  # pragma: no cover - the template holds one
         raise AssertionError("the page has no single place for the asset rows")
     out.write(head)
-    rows = _asset_rows(view, _Links(link_template))
-    while chunk := "".join(itertools.islice(rows, 2000)):
-        out.write(chunk)
+    out.writelines(body)
     out.write(tail)
 
 
 _ROWS = "\x00asset rows\x00"
 """Where the asset table's rows go in the page, which is written around them: no text
-from the register can hold a NUL (:func:`_text` shows it as ``\\x00``), our markup holds none."""
+from the register can hold a NUL (:func:`_text` shows it as ``\\x00``), our markup holds
+none. The charts' places are marked alike."""
 
 
 def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
@@ -199,73 +215,6 @@ class _Links:
         if self.filled is not None:
             return self.filled.format(repository=repo, commit=at, path=encoded_path)
         return _text(safe_href(self.template.format(repository=repo, commit=at, path=encoded_path)))
-
-
-def _charts(view: RegisterView) -> list[tuple[str, str]]:
-    import matplotlib
-
-    matplotlib.rcParams["svg.fonttype"] = "path"  # text as outlines: no text nodes at all
-    matplotlib.rcParams["svg.hashsalt"] = "prodgate"  # stable ids: the same data, the same page
-    from matplotlib.figure import Figure
-
-    out = []
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.add_subplot()
-    width = 0.8 / len(TIERS)
-    for i, tier in enumerate(TIERS):
-        xs = [s + (i - 1) * width for s in range(len(STAGES))]
-        ax.bar(xs, [view.tier_stage[tier][s] for s in STAGES], width, label=tier, color=_TIER_COLOURS[tier])
-    ax.set_xticks(range(len(STAGES)), STAGES)
-    ax.set_title("Assets by effective tier and stage", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
-    _tidy(ax)
-    out.append(("Assets by effective tier and stage", _svg(fig, left=0.15)))
-
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.add_subplot()
-    passed = [view.gate_by_tier[t]["passed"] for t in TIERS]
-    failed = [view.gate_by_tier[t]["failed"] for t in TIERS]
-    ax.barh(list(TIERS), passed, color="#1a7f37", label="passed")
-    ax.barh(list(TIERS), failed, left=passed, color="#cf222e", label="failed")
-    ax.set_title("Gate status by effective tier", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
-    _tidy(ax)
-    out.append(("Gate status by effective tier", _svg(fig, left=0.25, right=0.93)))
-
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.add_subplot()
-    days = [t["date"] for t in view.trend]
-    ax.plot(days, [t["assets"] for t in view.trend], marker="o", label="assets", color="#3c78b4")
-    ax.plot(days, [t["failing"] for t in view.trend], marker="o", label="failing", color="#cf222e")
-    ax.plot(days, [t["undeclared"] for t in view.trend], marker="o", label="undeclared", color="#9a6700")
-    ax.set_title("Trend over time", fontsize=10)
-    if len(days) > 6:
-        step = max(1, len(days) // 6)
-        ax.set_xticks(days[::step])
-    ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    ax.legend(fontsize=8, frameon=False)
-    _tidy(ax)
-    out.append(("Trend over time", _svg(fig, left=0.16, bottom=0.24)))
-    return out
-
-
-def _tidy(ax: Any) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(labelsize=8)
-
-
-def _svg(fig: Any, left: float, right: float = 0.96, bottom: float = 0.13) -> str:
-    # Margins fixed for tick labels of up to six digits, the tier names and dates
-    # turned 30 degrees: fitting them to the labels drew each chart twice.
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=0.88)
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]  # drop the XML declaration and DOCTYPE
-    start, end = text.find("<metadata>"), text.find("</metadata>")
-    if 0 <= start < end:  # the RDF block names the creator tool, nothing a reader needs
-        text = text[:start] + text[end + len("</metadata>") :]
-    return text
 
 
 def write_json(view: RegisterView, out: TextIO) -> None:
