@@ -441,7 +441,8 @@ def test_add_verbose_lines_carry_no_workflow_command(tmp_path: Path, run) -> Non
 @pytest.mark.parametrize("template", [
     "https://github.com/{repository}/blob/{commit}/{path}", "HTTP://x.example/{path}?r={repository}&c={commit}",
     "{repository}", "{repository}:{path}", "../{path}", "https://a b/{path}", "https://x/\u202e{path}", "http{path}",
-    "javascript:{path}", "",
+    "javascript:{path}", "", "https://x.example/{path}#{path}", "https://x.example/{commit:.7}/{path}",
+    "https://x.example/{path!r}", "https://x.example/{path:.5}", "https://x.example/{repository!s}{path}",
 ])
 def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
     """Links made by filling in a template whose scheme it names itself are what
@@ -459,5 +460,5 @@ def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
                 filled = template.format(repository=quote(repository, safe="/"), commit=quote(commit or "HEAD", safe=""),
                                          path=quote(path, safe="/"))
                 assert links(repository, commit, path) == (render._text(render.safe_href(filled)) if template else "")
-    if template.startswith(("https://github", "HTTP://")):
-        assert links.filled is not None  # filled in without a check per link
+    if template.startswith(("https://github", "HTTP://")) or template.endswith("#{path}"):
+        assert links.filled is not None and links.around  # filled in without a check per link

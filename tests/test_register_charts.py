@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import registerdocs
 
 from prodgate.register import charts
+
+import registerdocs
 
 COUNTS: dict[str, Any] = {
     "tier_stage": {t: {s: 10 * i + j for j, s in enumerate(charts.STAGES)} for i, t in enumerate(charts.TIERS)},

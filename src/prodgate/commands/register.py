@@ -48,7 +48,20 @@ def run_register(args: argparse.Namespace) -> int:
             charts.close()
 
 
+_HEAVY_IMPORTS = {
+    "add": ("prodgate.register.store", "prodgate.register._shape"),
+    "scan": ("prodgate.register.store", "prodgate.register._shape", "prodgate.register.scan"),
+    "report": ("prodgate.register.store", "prodgate.register.views", "prodgate.register.render", "jinja2"),
+}
+"""What each command imports (SQLAlchemy with the store): imported with the collector
+paused and then frozen, so that the collections a large ingest or report triggers do
+not walk SQLAlchemy's objects again each time."""
+
+
 def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
+    from prodgate.startup import import_quickly
+
+    import_quickly(_HEAVY_IMPORTS[args.register_command])
     from prodgate.register.store import StoreError, open_store
 
     try:

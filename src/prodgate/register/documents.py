@@ -23,9 +23,24 @@ TIERS = ("team", "departmental", "enterprise")
 STAGES = ("sandbox", "pilot", "production", "retired")
 
 
+ASSET_FIELDS = (
+    "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
+    "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue",
+)
+"""An asset row's values, in this order: the columns of the register's ``assets`` table
+after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
+them, and the database takes a tuple as it is."""
+EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active")
+UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
+PASSED = ASSET_FIELDS.index("passed")
+
+Row = tuple[Any, ...]
+
+
 @dataclass(frozen=True)
 class Document:
-    """One repository at one commit, as the register stores it."""
+    """One repository at one commit, as the register stores it: its rows in the order
+    of :data:`ASSET_FIELDS`, :data:`EXCEPTION_FIELDS` and :data:`UNDECLARED_FIELDS`."""
 
     repository: str
     commit: str
@@ -35,9 +50,9 @@ class Document:
     gate: str
     tool_version: str
     source: str
-    assets: list[dict[str, Any]] = field(default_factory=list)
-    exceptions: list[dict[str, Any]] = field(default_factory=list)
-    undeclared: list[dict[str, Any]] | None = None
+    assets: list[Row] = field(default_factory=list)
+    exceptions: list[Row] = field(default_factory=list)
+    undeclared: list[Row] | None = None
     """None when discovery did not run: no news is not good news."""
 
 
@@ -146,8 +161,8 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         if not name:
             return None
         _datetime(inv.generated_at)
-        assets: list[dict[str, Any]] = []
-        exceptions: list[dict[str, Any]] = []
+        assets: list[Row] = []
+        exceptions: list[Row] = []
         for a in inv.assets:  # 50,000 in a large ingest: fields read once, one model or source formatted alone
             owner, business, gate, review, models, sources = a.owner, a.business_owner, a.gate, a.review, a.models, a.data_sources
             due = review.next_due
@@ -155,33 +170,21 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                 _fromisoformat(due)
             for e in a.exceptions:
                 _fromisoformat(e.expires)
-                exceptions.append(
-                    {"asset": a.name, "requirement": e.requirement, "ticket": e.ticket, "expires": e.expires, "active": e.active}
-                )
+                exceptions.append((a.name, e.requirement, e.ticket, e.expires, e.active))
             if len(sources) == 1:
                 source_text, personal = f"{sources[0].name} ({sources[0].classification})", sources[0].personal_data
             else:
                 source_text = "; ".join([f"{d.name} ({d.classification})" for d in sources])
                 personal = any(d.personal_data for d in sources)
             assets.append(
-                {
-                    "name": a.name,
-                    "path": a.path,
-                    "tier": a.tier,
-                    "effective_tier": a.effective_tier,
-                    "stage": a.stage,
-                    "owner": None if owner is None else owner.name,
-                    "owner_email": None if owner is None else owner.email,
-                    "business_owner": None if business is None else business.name,
-                    "models": _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
-                    "data_sources": source_text,
-                    "personal_data": personal,
-                    "passed": gate.passed,
-                    "errors": gate.errors,
-                    "warnings": gate.warnings,
-                    "next_review": due,
-                    "review_overdue": review.overdue,
-                }
+                (
+                    a.name, a.path, a.tier, a.effective_tier, a.stage,
+                    None if owner is None else owner.name,
+                    None if owner is None else owner.email,
+                    None if business is None else business.name,
+                    _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
+                    source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
+                )
             )
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
         return None
@@ -189,10 +192,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         repository=name, commit=inv.repository.commit or "", kind="inventory", digest=digest,
         generated_at=inv.generated_at, gate=inv.gate, tool_version=inv.tool.version, source=source,
         assets=assets, exceptions=exceptions,
-        undeclared=None if inv.undeclared is None else [
-            {"path": u.path, "line": u.line, "kind": u.kind, "provider": u.provider, "model": u.model}
-            for u in inv.undeclared
-        ],
+        undeclared=None if inv.undeclared is None else [(u.path, u.line, u.kind, u.provider, u.model) for u in inv.undeclared],
     )
 
 
@@ -293,24 +293,24 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
         gate = _get(a, w, "gate", dict)
         review = _get(a, w, "review", dict)
         doc.assets.append(
-            {
-                "name": name,
-                "path": _text(a, w, "path"),
-                "tier": _enum(a, w, "tier", TIERS),
-                "effective_tier": _enum(a, w, "effective_tier", TIERS),
-                "stage": _enum(a, w, "stage", STAGES),
-                "owner": owner,
-                "owner_email": owner_email,
-                "business_owner": business,
-                "models": "; ".join(models),
-                "data_sources": "; ".join(sources),
-                "personal_data": personal,
-                "passed": _get(gate, f"{w}.gate", "passed", bool),
-                "errors": _get(gate, f"{w}.gate", "errors", int),
-                "warnings": _get(gate, f"{w}.gate", "warnings", int),
-                "next_review": _date(review, f"{w}.review", "next_due", optional=True),
-                "review_overdue": _get(review, f"{w}.review", "overdue", bool),
-            }
+            (
+                name,
+                _text(a, w, "path"),
+                _enum(a, w, "tier", TIERS),
+                _enum(a, w, "effective_tier", TIERS),
+                _enum(a, w, "stage", STAGES),
+                owner,
+                owner_email,
+                business,
+                "; ".join(models),
+                "; ".join(sources),
+                personal,
+                _get(gate, f"{w}.gate", "passed", bool),
+                _get(gate, f"{w}.gate", "errors", int),
+                _get(gate, f"{w}.gate", "warnings", int),
+                _date(review, f"{w}.review", "next_due", optional=True),
+                _get(review, f"{w}.review", "overdue", bool),
+            )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
     found = _get(data, "$", "undeclared", list, optional=True)
@@ -319,13 +319,13 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
         for i, d in enumerate(found):
             w = f"$.undeclared[{i}]"
             rows.append(
-                {
-                    "path": _text(d, w, "path"),
-                    "line": _get(d, w, "line", int),
-                    "kind": _text(d, w, "kind"),
-                    "provider": _text(d, w, "provider", optional=True),
-                    "model": _text(d, w, "model", optional=True),
-                }
+                (
+                    _text(d, w, "path"),
+                    _get(d, w, "line", int),
+                    _text(d, w, "kind"),
+                    _text(d, w, "provider", optional=True),
+                    _text(d, w, "model", optional=True),
+                )
             )
         return _with_undeclared(doc, rows)
     return doc
@@ -346,57 +346,47 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
         if rule in ("PG603", "PG604") and asset and not _get(f, w, "waived_by", dict, optional=True):
             overdue.add(asset)
         if rule == "PG801":
-            undeclared.append(
-                {"path": _text(f, w, "path"), "line": _get(f, w, "line", int), "kind": "undeclared", "provider": None, "model": None}
-            )
+            undeclared.append((_text(f, w, "path"), _get(f, w, "line", int), "undeclared", None, None))
     for i, a in enumerate(_get(data, "$", "assets", list)):
         w = f"$.assets[{i}]"
         name = _text(a, w, "name", limit=128)
         assert name is not None
         mine = [f for f in findings if isinstance(f, dict) and f.get("asset") == name and not f.get("waived_by")]
         doc.assets.append(
-            {
-                "name": name,
-                "path": _text(a, w, "path"),
-                "tier": _enum(a, w, "tier", TIERS),
-                "effective_tier": _enum(a, w, "effective_tier", TIERS),
-                "stage": _enum(a, w, "stage", STAGES),
-                "owner": _text(a, w, "owner", optional=True),
-                "owner_email": None,
-                "business_owner": None,
-                "models": "",
-                "data_sources": "",
-                "personal_data": False,
-                "passed": _get(a, w, "passed", bool),
-                "errors": sum(1 for f in mine if f.get("severity") == "error"),
-                "warnings": sum(1 for f in mine if f.get("severity") == "warning"),
-                "next_review": None,
-                "review_overdue": name in overdue,
-            }
+            (
+                name,
+                _text(a, w, "path"),
+                _enum(a, w, "tier", TIERS),
+                _enum(a, w, "effective_tier", TIERS),
+                _enum(a, w, "stage", STAGES),
+                _text(a, w, "owner", optional=True),
+                None,  # owner_email
+                None,  # business_owner
+                "",  # models
+                "",  # data_sources
+                False,  # personal_data
+                _get(a, w, "passed", bool),
+                sum(1 for f in mine if f.get("severity") == "error"),
+                sum(1 for f in mine if f.get("severity") == "warning"),
+                None,  # next_review
+                name in overdue,
+            )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
 
 
-def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[dict[str, Any]]:
+def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]:
     """An asset's exceptions; ``active_key`` is the field that says it waives today
     (``active`` in an inventory, ``valid`` in a gate report)."""
     out = []
     for j, e in enumerate(_get(a, w, "exceptions", list)):
         we = f"{w}.exceptions[{j}]"
-        out.append(
-            {
-                "asset": asset,
-                "requirement": _text(e, we, "requirement"),
-                "ticket": _text(e, we, "ticket"),
-                "expires": _date(e, we, "expires"),
-                "active": _get(e, we, active_key, bool),
-            }
-        )
+        out.append((asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool)))
     return out
 
 
-def _with_undeclared(doc: Document, rows: list[dict[str, Any]]) -> Document:
+def _with_undeclared(doc: Document, rows: list[Row]) -> Document:
     return Document(**{**doc.__dict__, "undeclared": rows})
 
 

@@ -182,38 +182,49 @@ def link_template_problem(template: str) -> str | None:
 
 
 class _Links:
-    """Each asset's link from the template, as text for an attribute (:func:`_text`);
-    a repository and commit, and a path, are percent-encoded once however many assets
-    share them.
+    """Each asset's link from the template, as text for an attribute (:func:`_text`).
 
     Percent-encoded values hold no blank, control, quote or markup character, so when
     the template itself names an http(s) scheme before its first field (as the default
-    does) and its text is a safe link, every link made from it is a safe link (what
+    does), its text is a safe link and it fills its fields in as they are (no
+    conversion, no format), every link made from it is a safe link (what
     :func:`safe_href` would keep) and its text for HTML is the template's text filled
-    in. Any other template is filled in and checked link by link.
+    in. Filled in with a NUL for the path, it splits into the text around the path,
+    the same for every asset of a repository's commit: a link is then one join. Any
+    other template is filled in and checked link by link. Either way a repository
+    and commit, and a path, are percent-encoded once however many assets share them.
     """
 
     def __init__(self, template: str) -> None:
+        from string import Formatter
+
         self.template = template
         self.encoded: dict[tuple[str, str], tuple[str, str]] = {}
         self.paths: dict[str, str] = {}
         scheme = _SCHEME.match(template.split("{", 1)[0])
         sample = template.format(repository="r", commit="c", path="p") if template else ""
-        fixed = scheme is not None and scheme.group(1).lower() in ("http", "https") and safe_href(sample) == sample
+        plain = all(spec == "" and conversion is None for _, name, spec, conversion in Formatter().parse(template) if name)
+        fixed = plain and scheme is not None and scheme.group(1).lower() in ("http", "https") and safe_href(sample) == sample
         self.filled = _text(template) if fixed else None
+        self.around: dict[tuple[str, str], list[str]] = {}
 
     def __call__(self, repository: str, commit: str, path: str) -> str:
         if not self.template:
             return ""
         key = (repository, commit)
-        if key not in self.encoded:
-            self.encoded[key] = (quote(repository, safe="/"), quote(commit or "HEAD", safe=""))
         encoded_path = self.paths.get(path)
         if encoded_path is None:
             encoded_path = self.paths[path] = quote(path, safe="/")
-        repo, at = self.encoded[key]
         if self.filled is not None:
-            return self.filled.format(repository=repo, commit=at, path=encoded_path)
+            around = self.around.get(key)
+            if around is None:
+                # No NUL in the template (an argument) nor in a percent-encoded value.
+                repo, at = quote(repository, safe="/"), quote(commit or "HEAD", safe="")
+                around = self.around[key] = self.filled.format(repository=repo, commit=at, path="\x00").split("\x00")
+            return encoded_path.join(around)
+        if key not in self.encoded:
+            self.encoded[key] = (quote(repository, safe="/"), quote(commit or "HEAD", safe=""))
+        repo, at = self.encoded[key]
         return _text(safe_href(self.template.format(repository=repo, commit=at, path=encoded_path)))
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from prodgate.register.documents import Document
+from prodgate.register.documents import (
+    ASSET_FIELDS,
+    EXCEPTION_FIELDS,
+    PASSED,
+    UNDECLARED_FIELDS,
+    Document,
+)
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
 
 HEAD = "0001"
@@ -196,50 +201,68 @@ def _better(doc: Document, kind: str, generated_at: str) -> bool:
     return doc.generated_at > generated_at
 
 
+SNAPSHOT_FIELDS = (
+    "repository", "commit", "kind", "digest", "generated_at", "gate", "tool_version", "source", "ingested_at",
+    "assets", "failed", "undeclared",
+)
+"""A new snapshot row's values, in this order (its id is the database's)."""
+
+
 @dataclass(frozen=True)
 class _Statements:
     """The ingest's statements, built once per dialect: building a statement costs more
-    than running it, and these run tens of thousands of times in a large ingest."""
+    than running it, and these run tens of thousands of times in a large ingest.
 
-    claim: Any
+    The rows go to the driver as they are (``exec_driver_sql``), tuples in the columns'
+    order: SQLAlchemy's per-row parameter processing cost as much as the database's
+    work for the 50,000 assets of a large ingest. The values are plain strings,
+    integers, booleans and None, which sqlite3 and psycopg take as they are."""
+
+    mark: str  # the driver's placeholder
+    quote: Any  # the dialect's identifier quoting
     stored: Any
     insert_snapshot: Any
-    insert_assets: _Bulk
-    insert_exceptions: _Bulk
-    insert_undeclared: _Bulk
+    insert_assets: str
+    insert_exceptions: str
+    insert_undeclared: str
     point_latest: _Upsert
+    claims: dict[int, str] = field(default_factory=dict)
+
+    def claim(self, n: int) -> str:
+        """One statement claiming ``n`` snapshot keys: an ``INSERT`` of ``n`` rows that
+        skips a key already stored and returns the id of each row it wrote."""
+        sql = self.claims.get(n)
+        if sql is None:
+            one = f"({', '.join([self.mark] * len(SNAPSHOT_FIELDS))})"
+            sql = self.claims[n] = (
+                f"{_insert_head(self.quote, 'snapshots', SNAPSHOT_FIELDS)} VALUES {', '.join([one] * n)} "
+                f"ON CONFLICT ({self.quote('repository')}, {self.quote('commit')}) DO NOTHING "
+                f"RETURNING id, {self.quote('repository')}, {self.quote('commit')}"
+            )
+        return sql
 
 
-class _Bulk:
-    """An INSERT of many child rows, compiled once and run as one ``executemany``
-    through the driver: SQLAlchemy's per-row parameter processing cost as much as the
-    database's work for the assets of a large ingest. The columns are plain strings,
-    integers and booleans, which sqlite3 and psycopg take as they are."""
+MAX_PARAMETERS = 32766
+"""Bound values one statement may carry: SQLite's limit since 3.32 (PostgreSQL's is
+65,535). A batch's claim is split to stay within it."""
 
-    def __init__(self, table: sa.Table, dialect: sa.engine.Dialect) -> None:
-        names = [c.name for c in table.columns if c.name != "id"]
-        compiled = table.insert().compile(dialect=dialect, column_keys=names)
-        self.sql = str(compiled)
-        self.positional = compiled.positiontup is not None
-        self.names = list(compiled.positiontup or names)
-        if self.names[0] != "snapshot_id":
-            raise AssertionError(f"{table.name}: snapshot_id must come first")  # pragma: no cover
-        self.rest = self.names[1:]
-        self.values = itemgetter(*self.rest)  # a row's values in the statement's order, in C
 
-    def run(self, conn: Connection, rows: list[tuple[int, dict[str, Any]]]) -> None:
-        if not rows:
-            return
-        rest, values = self.rest, self.values
-        if self.positional:
-            conn.exec_driver_sql(self.sql, [(sid, *values(row)) for sid, row in rows])
-        else:
-            conn.exec_driver_sql(self.sql, [{"snapshot_id": sid, **{n: row[n] for n in rest}} for sid, row in rows])
+def _insert_head(quote: Any, table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)})"
+
+
+def _insert_one(mark: str, quote: Any, table: sa.Table, fields: Sequence[str]) -> str:
+    """``INSERT`` of one row of ``table``: ``snapshot_id``, then ``fields``, which must
+    be the table's other columns in its order (a test of the rows' shape, once)."""
+    names = [c.name for c in table.columns if c.name != "id"]
+    if names != ["snapshot_id", *fields]:  # pragma: no cover - fixed lists
+        raise AssertionError(f"{table.name}: rows of {fields} do not match the columns {names}")
+    return f"{_insert_head(quote, table.name, names)} VALUES ({', '.join([mark] * len(names))})"
 
 
 class _Upsert:
     """The repositories' latest pointers, moved by one ``executemany`` through the
-    driver, as :class:`_Bulk` inserts rows."""
+    driver."""
 
     def __init__(self, statement: Any, dialect: sa.engine.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -261,12 +284,11 @@ def _statements(conn: Connection) -> _Statements:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        # One statement claims every key of a batch; a key already stored returns no row.
-        claim = (
-            insert(snapshots)
-            .on_conflict_do_nothing(index_elements=[snapshots.c.repository, snapshots.c.commit])
-            .returning(snapshots.c.id, snapshots.c.repository, snapshots.c.commit)
-        )
+        style = conn.dialect.paramstyle
+        if style not in ("qmark", "format", "pyformat"):  # pragma: no cover - sqlite3 and psycopg
+            raise StoreError(f"{name}: the register needs a driver taking ? or %s parameters, not {style}")
+        mark = "?" if style == "qmark" else "%s"
+        quote = conn.dialect.identifier_preparer.quote
         key = (snapshots.c.repository == sa.bindparam("r")) & (snapshots.c.commit == sa.bindparam("c"))
         stored = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
         if name == "postgresql":
@@ -281,32 +303,25 @@ def _statements(conn: Connection) -> _Statements:
             where=repositories.c.latest_generated_at <= upsert.excluded.latest_generated_at,
         )
         _STATEMENTS[name] = _Statements(
-            claim=claim,
+            mark=mark,
+            quote=quote,
             stored=stored,
             insert_snapshot=snapshots.insert().returning(snapshots.c.id),
-            insert_assets=_Bulk(assets, conn.dialect),
-            insert_exceptions=_Bulk(exceptions, conn.dialect),
-            insert_undeclared=_Bulk(undeclared, conn.dialect),
+            insert_assets=_insert_one(mark, quote, assets, ASSET_FIELDS),
+            insert_exceptions=_insert_one(mark, quote, exceptions, EXCEPTION_FIELDS),
+            insert_undeclared=_insert_one(mark, quote, undeclared, UNDECLARED_FIELDS),
             point_latest=_Upsert(upsert, conn.dialect),
         )
     return _STATEMENTS[name]
 
 
-def _snapshot_row(doc: Document, now: str) -> dict[str, Any]:
-    return {
-        "repository": doc.repository,
-        "commit": doc.commit,
-        "kind": doc.kind,
-        "digest": doc.digest,
-        "generated_at": doc.generated_at,
-        "gate": doc.gate,
-        "tool_version": doc.tool_version,
-        "source": doc.source,
-        "ingested_at": now,
-        "assets": len(doc.assets),
-        "failed": sum(1 for a in doc.assets if not a["passed"]),
-        "undeclared": None if doc.undeclared is None else len(doc.undeclared),
-    }
+def _snapshot_row(doc: Document, now: str) -> tuple[Any, ...]:
+    """The snapshot of ``doc``, in the order of :data:`SNAPSHOT_FIELDS`."""
+    return (
+        doc.repository, doc.commit, doc.kind, doc.digest, doc.generated_at, doc.gate, doc.tool_version, doc.source,
+        now, len(doc.assets), sum(1 for a in doc.assets if not a[PASSED]),
+        None if doc.undeclared is None else len(doc.undeclared),
+    )
 
 
 def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
@@ -323,7 +338,12 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].commit))
     rows = {i: _snapshot_row(docs[i], now) for i in order}
-    claimed = {(r.repository, r.commit): r.id for r in conn.execute(st.claim, [rows[i] for i in order])}
+    claimed: dict[tuple[str, str], int] = {}
+    per = MAX_PARAMETERS // len(SNAPSHOT_FIELDS)
+    for start in range(0, len(order), per):
+        keys = order[start : start + per]
+        values = tuple(v for i in keys for v in rows[i])
+        claimed.update(((r[1], r[2]), r[0]) for r in conn.exec_driver_sql(st.claim(len(keys)), values))
     actions: dict[int, str] = {}
     written: dict[int, int] = {}  # document index -> its new snapshot id
     replaced: dict[int, int] = {}  # document index -> the snapshot id it replaced
@@ -341,9 +361,11 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
         else:
             conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
             actions[i], replaced[i] = "replaced", old.id
-            written[i] = conn.execute(st.insert_snapshot, rows[i]).scalar_one()
-    for bulk, part in ((st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared")):
-        bulk.run(conn, [(sid, row) for i, sid in written.items() for row in (getattr(docs[i], part) or ())])
+            written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, rows[i], strict=True))).scalar_one()
+    for sql, kind in ((st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared")):
+        children = [(sid, *row) for i, sid in written.items() for row in (getattr(docs[i], kind) or ())]
+        if children:
+            conn.exec_driver_sql(sql, children)
     _point_latest(conn, [(docs[i], written[i], replaced.get(i)) for i in order if i in written])
     return [Outcome(actions[i], docs[i]) for i in range(len(docs))]
 
