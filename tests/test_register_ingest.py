@@ -269,3 +269,26 @@ def test_every_row_names_the_file_it_came_from(tmp_path: Path, run) -> None:  # 
     header, *lines = out.splitlines()
     assert header.endswith(",evidence,evidence_sha256")
     assert {tuple(line.rsplit(",", 2)[1:]) for line in lines} == {(str(newer), hashlib.sha256(newer.read_bytes()).hexdigest())}
+
+
+def test_a_claim_over_the_parameter_limit_is_split_and_each_key_keeps_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch's snapshot keys are claimed by multi-row INSERTs within the database's
+    limit of bound values: with room for two rows a statement, seven documents (one
+    already stored) take four statements, and every asset row hangs off the snapshot
+    of its own repository."""
+    from prodgate.register import store
+
+    monkeypatch.setattr(store, "MAX_PARAMETERS", 2 * len(store.SNAPSHOT_FIELDS) + 1)
+    engine = store.open_store(_db(tmp_path))
+    docs = [documents.parse(json.dumps(_doc(repo=f"acme/r{i}", assets=1 + i % 3, seed=i)).encode(), f"{i}.json") for i in range(7)]
+    assert [o.action for o in store.ingest_many(engine, docs[3:4])] == ["added"]
+    statements: list[str] = []
+    monkeypatch.setattr(store._Statements, "claim", lambda self, n, real=store._Statements.claim: statements.append(n) or real(self, n))
+    assert [o.action for o in store.ingest_many(engine, docs)] == ["added"] * 3 + ["unchanged"] + ["added"] * 3
+    assert statements == [2, 2, 2, 1]
+    with engine.connect() as conn:
+        got = conn.exec_driver_sql(
+            "SELECT s.repository, a.name FROM assets a JOIN snapshots s ON s.id = a.snapshot_id ORDER BY s.repository, a.name"
+        ).all()
+    assert [tuple(r) for r in got] == sorted((d.repository, a[0]) for d in docs for a in d.assets)
+    engine.dispose()
