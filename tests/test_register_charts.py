@@ -4,6 +4,7 @@ that process cannot start, fails, says something else or hangs."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -126,3 +127,31 @@ def test_the_chart_process_imports_nothing_from_the_checkout_or_the_environment(
     assert not marker.exists()
     svgs = re.findall(r"<figure class=\"chart\" aria-label=\"([^\"]+)\"><svg", page.read_text())
     assert tuple(svgs) == charts.TITLES
+
+
+def test_a_matplotlibrc_in_the_working_directory_changes_no_chart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout's ``matplotlibrc`` (text as text nodes, red axes, another salt) reaches
+    neither the chart process, which runs in prodgate's folder, nor drawing here, which
+    uses matplotlib's defaults; matplotlib reads the file, as this test checks first."""
+    import subprocess
+    import sys
+
+    (tmp_path / "matplotlibrc").write_text("svg.fonttype: none\naxes.facecolor: red\nsvg.hashsalt: other\nlines.linewidth: 9\n")
+    monkeypatch.chdir(tmp_path)
+    probe = subprocess.run([sys.executable, "-c", "import matplotlib; print(matplotlib.rcParams['svg.fonttype'])"],
+                           capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == "none"  # matplotlib does read it from here
+
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    expected = subprocess.run(
+        [sys.executable, "-c", "import json, sys; from prodgate.register.charts import draw; print(json.dumps(draw(json.loads(sys.argv[1]))))",
+         json.dumps(COUNTS)], capture_output=True, text=True, check=True, cwd=clean).stdout
+    process = charts.ChartProcess()
+    process.send(COUNTS)
+    assert process.result() == json.loads(expected)
+    code = ("import json, sys; from prodgate.register.charts import draw; "
+            "print(json.dumps(draw(json.loads(sys.argv[1]))))")
+    here = subprocess.run([sys.executable, "-c", code, json.dumps(COUNTS)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(here) == json.loads(expected)
+    assert "<text" not in here and "#ff0000" not in here  # no text nodes, no red axes

@@ -7,11 +7,11 @@ reads the register and writes the asset rows, then draws from the counts it is s
 On two cores the charts cost the report nothing but the wait for the slower side.
 
 The chart process is given counts, the gate's fixed tier and stage names and checked
-dates, never a word from a repository, and it runs isolated (``python -I``): neither
-the working directory, which may be a repository's checkout, nor ``PYTHON*``
-variables can put a module in its way. Should it fail to start, fail or say anything
-but the charts, they are drawn here instead: the page comes out either way, with the
-same bytes.
+dates, never a word from a repository, and it runs isolated (``python -I``) in
+prodgate's own folder: neither the working directory, which may be a repository's
+checkout, nor ``PYTHON*`` variables can put a module or a ``matplotlibrc`` in its
+way. Should it fail to start, fail or say anything but the charts, they are drawn
+here instead: the page comes out either way, with the same bytes.
 """
 
 from __future__ import annotations
@@ -41,11 +41,19 @@ Counts = dict[str, Any]
 
 
 def draw(counts: Counts) -> list[str]:
-    """Each chart's SVG, in the order of :data:`TITLES`."""
+    """Each chart's SVG, in the order of :data:`TITLES`, drawn with matplotlib's own
+    defaults: a ``matplotlibrc`` in the working directory (a repository's checkout) or
+    the user's changes nothing on the page."""
     import matplotlib
 
-    matplotlib.rcParams["svg.fonttype"] = "path"  # text as outlines: no text nodes at all
-    matplotlib.rcParams["svg.hashsalt"] = "prodgate"  # stable ids: the same data, the same page
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams["svg.fonttype"] = "path"  # text as outlines: no text nodes at all
+        matplotlib.rcParams["svg.hashsalt"] = "prodgate"  # stable ids: the same data, the same page
+        return _draw(counts)
+
+
+def _draw(counts: Counts) -> list[str]:
     from matplotlib.figure import Figure
 
     tier_stage, gate_by_tier, trend = counts["tier_stage"], counts["gate_by_tier"], counts["trend"]
@@ -129,6 +137,7 @@ class ChartProcess:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-c", _SERVE, root],
+                cwd=Path(__file__).parent,  # not a checkout: matplotlib reads a matplotlibrc there
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

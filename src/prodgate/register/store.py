@@ -289,6 +289,8 @@ def _statements(conn: Connection) -> _Statements:
             raise StoreError(f"{name}: the register needs a driver taking ? or %s parameters, not {style}")
         mark = "?" if style == "qmark" else "%s"
         quote = conn.dialect.identifier_preparer.quote
+        if {c.name for c in snapshots.columns} != {"id", *SNAPSHOT_FIELDS}:  # pragma: no cover - fixed lists
+            raise AssertionError(f"snapshots: rows of {SNAPSHOT_FIELDS} do not match the table's columns")
         key = (snapshots.c.repository == sa.bindparam("r")) & (snapshots.c.commit == sa.bindparam("c"))
         stored = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
         if name == "postgresql":
