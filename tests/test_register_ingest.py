@@ -292,3 +292,25 @@ def test_a_claim_over_the_parameter_limit_is_split_and_each_key_keeps_its_rows(t
         ).all()
     assert [tuple(r) for r in got] == sorted((d.repository, a[0]) for d in docs for a in d.assets)
     engine.dispose()
+
+
+def test_a_repository_points_at_its_newest_snapshot_whatever_order_they_arrive_in(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Commits of one repository ingested newest first, in runs of their own and in one
+    batch: the pointer moves forward only, so the report shows the newest commit."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    newest = _write(folder / "c.json", _doc(commit="c" * 40, at="2026-11-21T10:00:00+00:00", assets=4, seed=3))
+    older = [_write(folder / f"{x}.json", _doc(commit=x * 40, at=f"2026-11-{d}T10:00:00+00:00", assets=2, seed=i))
+             for i, (x, d) in enumerate((("b", 20), ("a", 19)))]
+    for sequence in ([newest, *older], [newest], [*older]):
+        db = str(tmp_path / f"{len(sequence)}-{sequence[0].stem}" / "r.sqlite")
+        if sequence == [*older]:  # the newest alone first, the older ones in a later run
+            assert run("register", "--db", db, "add", str(newest))[0] == 0
+        assert run("register", "--db", db, "add", *map(str, sequence))[0] == 0
+        with sqlite3.connect(db) as conn:
+            latest = conn.execute(
+                "SELECT s.\"commit\", r.latest_generated_at FROM repositories r JOIN snapshots s ON s.id = r.latest_snapshot_id"
+            ).fetchall()
+        assert latest == [("c" * 40, "2026-11-21T10:00:00+00:00")], sequence
+        code, out, _ = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
+        assert code == 0 and {a["commit"] for a in json.loads(out)["assets"]} == {"c" * 40}

@@ -225,7 +225,7 @@ class _Statements:
     insert_assets: str
     insert_exceptions: str
     insert_undeclared: str
-    point_latest: _Upsert
+    point_latest: str
     claims: dict[int, str] = field(default_factory=dict)
 
     def claim(self, n: int) -> str:
@@ -260,18 +260,18 @@ def _insert_one(mark: str, quote: Any, table: sa.Table, fields: Sequence[str]) -
     return f"{_insert_head(quote, table.name, names)} VALUES ({', '.join([mark] * len(names))})"
 
 
-class _Upsert:
-    """The repositories' latest pointers, moved by one ``executemany`` through the
-    driver."""
-
-    def __init__(self, statement: Any, dialect: sa.engine.Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        self.names = list(compiled.positiontup) if compiled.positiontup is not None else None
-
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        names = self.names
-        conn.exec_driver_sql(self.sql, [tuple(row[n] for n in names) for row in rows] if names is not None else rows)
+def _point_latest_sql(mark: str, quote: Any) -> str:
+    """Move a repository's latest pointer to a snapshot unless a newer one is stored:
+    ``INSERT … ON CONFLICT DO UPDATE … WHERE``, spelled alike by SQLite and PostgreSQL."""
+    name, sid, at = (quote(c) for c in ("name", "latest_snapshot_id", "latest_generated_at"))
+    if [c.name for c in repositories.columns] != ["name", "latest_snapshot_id", "latest_generated_at"]:  # pragma: no cover
+        raise AssertionError("repositories: the pointer's columns changed")
+    table = quote("repositories")
+    return (
+        f"{_insert_head(quote, 'repositories', ('name', 'latest_snapshot_id', 'latest_generated_at'))} "
+        f"VALUES ({mark}, {mark}, {mark}) ON CONFLICT ({name}) DO UPDATE SET {sid} = excluded.{sid}, {at} = excluded.{at} "
+        f"WHERE {table}.{at} <= excluded.{at}"
+    )
 
 
 _STATEMENTS: dict[str, _Statements] = {}
@@ -280,10 +280,6 @@ _STATEMENTS: dict[str, _Statements] = {}
 def _statements(conn: Connection) -> _Statements:
     name = conn.dialect.name
     if name not in _STATEMENTS:
-        if name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
         style = conn.dialect.paramstyle
         if style not in ("qmark", "format", "pyformat"):  # pragma: no cover - sqlite3 and psycopg
             raise StoreError(f"{name}: the register needs a driver taking ? or %s parameters, not {style}")
@@ -295,15 +291,6 @@ def _statements(conn: Connection) -> _Statements:
         stored = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
         if name == "postgresql":
             stored = stored.with_for_update()
-        upsert = insert(repositories)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[repositories.c.name],
-            set_={
-                "latest_snapshot_id": upsert.excluded.latest_snapshot_id,
-                "latest_generated_at": upsert.excluded.latest_generated_at,
-            },
-            where=repositories.c.latest_generated_at <= upsert.excluded.latest_generated_at,
-        )
         _STATEMENTS[name] = _Statements(
             mark=mark,
             quote=quote,
@@ -312,7 +299,7 @@ def _statements(conn: Connection) -> _Statements:
             insert_assets=_insert_one(mark, quote, assets, ASSET_FIELDS),
             insert_exceptions=_insert_one(mark, quote, exceptions, EXCEPTION_FIELDS),
             insert_undeclared=_insert_one(mark, quote, undeclared, UNDECLARED_FIELDS),
-            point_latest=_Upsert(upsert, conn.dialect),
+            point_latest=_point_latest_sql(mark, quote),
         )
     return _STATEMENTS[name]
 
@@ -400,8 +387,6 @@ def _point_latest(conn: Connection, written: list[tuple[Document, int, int | Non
         if held is None or doc.generated_at >= held[0].generated_at:
             best[doc.repository] = (doc, sid)
     if best:
-        _statements(conn).point_latest.run(
-            conn,
-            [{"name": name, "latest_snapshot_id": sid, "latest_generated_at": doc.generated_at}
-             for name, (doc, sid) in sorted(best.items())],
+        conn.exec_driver_sql(
+            _statements(conn).point_latest, [(name, sid, doc.generated_at) for name, (doc, sid) in sorted(best.items())]
         )
