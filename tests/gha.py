@@ -156,7 +156,7 @@ def report(findings: list[Finding], name: str = "bot", **kw: Any) -> Report:
     r = Report(
         version="0.1.0", gate=kw.get("gate", "merge"), fail_on=Severity.ERROR, policy_source="builtin",
         policy_sha256="0" * 64, root=str(kw.get("root", "/tmp/repo")), commit=None,
-        generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc).isoformat(),
+        generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.UTC).isoformat(),
         today="2026-11-22", assets=[asset], findings=sorted(findings, key=Finding.sort_key),
         declarations=1,
     )

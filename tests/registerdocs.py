@@ -82,7 +82,7 @@ def write_many(folder: Path, n: int, seed: int = 7, assets_per_repo: int = 5, da
     out = []
     for i in range(n):
         day, r = divmod(i, repos)
-        stamp = (dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=day, seconds=r)).isoformat()
+        stamp = (dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=day, seconds=r)).isoformat()
         doc = inventory(f"acme/repo-{r:05d}", f"{i:040x}", stamp, rng.randint(1, 2 * assets_per_repo - 1), rng,
                         undeclared=rng.choice((0, 0, 0, 1, 2)))
         path = folder / f"inventory-{i:05d}.json"

@@ -87,15 +87,22 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     blocks = [b.split("```", 1)[0].strip() for b in readme.split("```bash\n")[1:3]]
     install_and_run, test_command = blocks
     assert "prodgate check examples/" in install_and_run
+    assert test_command == "bash scripts/test"
     ci = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line.strip()]
-    # The last thing CI does is the README's command, verbatim ...
-    assert ci[-1] == test_command
-    # ... inside a fresh clone in an empty temporary folder, never in this checkout.
-    before = ci[:-1]
+    code = [line for line in ci if not line.lstrip().startswith("#")]
+    # CI runs the README's command, verbatim ...
+    assert test_command in code
+    at = code.index(test_command)
+    # ... inside a fresh clone in an empty temporary folder, never in this checkout ...
+    before = code[:at]
     assert 'alone="$(mktemp -d)"' in before
     clone = next(i for i, line in enumerate(before) if line.startswith("git clone "))
     assert before[clone].endswith(' "$alone/prodgate"')
     assert [line for line in before[clone:] if line.startswith("cd ")] == ['cd "$alone/prodgate"']
+    # ... then the same script again on the other end of the supported range.
+    after = "\n".join(code[at + 1 :])
+    assert 'PRODGATE_PYTHON="$python" bash scripts/test' in after
+    assert "bash scripts/pythons" in after
 
 
 def test_python_m_prodgate(repo: Path) -> None:

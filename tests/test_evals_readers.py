@@ -63,7 +63,7 @@ def test_promptfoo_red_team_metrics(fmt: str) -> None:
     assert result.metrics["latency_ms_mean"].value == 57761.5
     assert result.metrics["cost"].higher_is_better is False
     assert result.models == ("azure:chat:gpt-4o-with-guardrails",)
-    assert result.run_at == dt.datetime(2025, 8, 19, 3, 31, 48, 732000, tzinfo=dt.timezone.utc)
+    assert result.run_at == dt.datetime(2025, 8, 19, 3, 31, 48, 732000, tzinfo=dt.UTC)
     assert result.cases == 6
 
 
@@ -124,7 +124,7 @@ def test_lm_eval_model_args_and_date(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = ok(path)
     assert result.models == ("EleutherAI/pythia-70m",)
-    assert result.run_at == dt.datetime.fromtimestamp(1793000000.5, dt.timezone.utc)
+    assert result.run_at == dt.datetime.fromtimestamp(1793000000.5, dt.UTC)
     doc["config"] = {"model": "openai-chat-completions", "model_args": {"model": "gpt-4o-mini"}}
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert ok(path).models == ("openai:gpt-4o-mini",)
@@ -230,7 +230,7 @@ def test_junit_from_real_pytest_run(tmp_path: Path) -> None:
         "pass_rate": 2 / 3,
     }
     assert result.run_at is not None
-    assert abs((dt.datetime.now(dt.timezone.utc) - result.run_at).total_seconds()) < 600
+    assert abs((dt.datetime.now(dt.UTC) - result.run_at).total_seconds()) < 600
 
 
 def test_junit_counts_test_cases_without_attributes(tmp_path: Path) -> None:
@@ -274,7 +274,7 @@ def test_native_yaml_with_all_fields(tmp_path: Path) -> None:
     assert values(result) == {"pass_rate": 0.93, "cost": 0.004}
     assert result.metrics["cost"].higher_is_better is False
     assert result.models == ("openai:gpt-4o-mini",)
-    assert result.run_at == dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.timezone.utc)
+    assert result.run_at == dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
     assert result.cases == 200
 
 

@@ -1,5 +1,19 @@
 """prodgate: the production gate for AI systems."""
 
+import sys
+
+if sys.version_info < (3, 11):  # pragma: no cover - run by tests under an older Python
+    # The package says ``requires-python >= 3.11``, so pip refuses to install it on an
+    # older interpreter; this is for a checkout put on ``PYTHONPATH`` by hand. One line
+    # and the configuration exit code, instead of a SyntaxError or ImportError deep in
+    # a module (3.10 lacks ``tomllib`` and ``re._parser``, and its ``ast.parse`` can
+    # crash the process on deeply nested input).
+    sys.stderr.write(
+        f"prodgate: needs Python 3.11 or newer; {sys.executable} is Python "
+        f"{sys.version.split()[0]}\n"
+    )
+    raise SystemExit(2)
+
 __version__ = "0.1.0"
 
 HOME = "https://github.com/prodgate/prodgate"

@@ -90,7 +90,7 @@ def run(
         root=str(root),
         commit=head_commit(root),
         repository=detect_repository(root),
-        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         today=options.today.isoformat(),
         declarations=len(files),
     )

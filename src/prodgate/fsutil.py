@@ -57,13 +57,26 @@ def resolve_inside(root: Path, base: Path, declared: str) -> Path | FileProblem:
     return resolved
 
 
+_LOOP = "is a symlink loop (or a chain of symlinks too long to follow)"
+
+
 def resolve(path: Path) -> Path | FileProblem:
     """``path`` with symlinks followed, or why it cannot be: a symlink loop (or a
     chain too long to follow) is a problem with the file, not an exception."""
+    # ``strict=True`` first, because only it reports a loop on every Python: 3.13's
+    # lenient ``resolve()`` returns a looping path as it is, and the error surfaced
+    # later as the operating system's "Too many levels of symbolic links". A path
+    # that does not exist (yet) is resolved leniently, as before.
+    try:
+        return path.resolve(strict=True)
+    except FileNotFoundError:
+        pass
+    except (OSError, RuntimeError):  # 3.11-3.12 raise RuntimeError on a loop, 3.13 ELOOP
+        return FileProblem("unreadable", _LOOP)
     try:
         return path.resolve()
-    except (OSError, RuntimeError):  # Python 3.11-3.12 raise RuntimeError on a loop
-        return FileProblem("unreadable", "is a symlink loop (or a chain of symlinks too long to follow)")
+    except (OSError, RuntimeError):
+        return FileProblem("unreadable", _LOOP)
 
 
 def read_text(

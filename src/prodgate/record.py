@@ -16,14 +16,8 @@ annotations), so :func:`fields` gives each field's type without ``get_type_hints
 from __future__ import annotations
 
 import inspect
-import sys
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
-
-if sys.version_info >= (3, 11):
-    from typing import dataclass_transform
-else:  # pragma: no cover - Python 3.10 (pydantic brings typing_extensions)
-    from typing_extensions import dataclass_transform
+from typing import Any, ClassVar, dataclass_transform
 
 _MISSING: Any = object()
 

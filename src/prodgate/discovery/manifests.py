@@ -10,9 +10,9 @@ names, so breaking a file's syntax cannot hide a dependency.
 from __future__ import annotations
 
 import configparser
-import importlib
 import json
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -20,12 +20,6 @@ from prodgate.discovery.catalogue import Catalogue, Signature, _Prefixes, normal
 from prodgate.discovery.manifest_names import kind_of as kind_of
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern, compile_safe
-
-tomllib: Any
-try:  # Python 3.11+
-    tomllib = importlib.import_module("tomllib")
-except ImportError:  # pragma: no cover - Python 3.10: the lexical fallback reads TOML
-    tomllib = None
 
 _REQ_NAME = LazyPattern(r"^[ \t]{0,40}([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
 _EGG = LazyPattern(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
@@ -124,8 +118,6 @@ def _requirements(text: str, cat: Catalogue) -> Iterator[Entry]:
 
 
 def _toml(text: str) -> dict[str, Any] | None:
-    if tomllib is None:
-        return None
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError):

@@ -98,7 +98,7 @@ def render_sarif(found: Discovery, out: TextIO, root: str) -> None:
     findings = [*judge.undeclared(found.detections, found.exemptions), *judge.skipped(found.skipped)]
     report = Report(
         version=__version__, gate="discover", fail_on=Severity.ERROR, policy_source="", policy_sha256="",
-        root=root, commit=None, generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        root=root, commit=None, generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         today=dt.date.today().isoformat(), findings=sorted(findings, key=Finding.sort_key),
     )
     out.write(json_text(indented_json.dumps(to_sarif(report))) + "\n")

@@ -22,13 +22,10 @@ from typing import Any, AnyStr, Generic
 MAX_PATHS = 1_000_000
 """The largest per-position bound a pattern may have."""
 
-_parser: Any
-try:  # Python 3.11+
-    _parser = importlib.import_module("re._parser")
-    _consts: Any = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover - Python 3.10
-    _parser = importlib.import_module("sre_parse")
-    _consts = importlib.import_module("sre_constants")
+# Python's own regular-expression parser: the bound is computed on the same tree the
+# pattern will be compiled from. Private, but stable in name since 3.11.
+_parser: Any = importlib.import_module("re._parser")
+_consts: Any = importlib.import_module("re._constants")
 
 
 class UnsafePattern(ValueError):

@@ -162,7 +162,7 @@ def parse_time(value: Any) -> dt.datetime | None:
     if when is None or when.tzinfo is None:
         return when
     try:
-        when.astimezone(dt.timezone.utc)
+        when.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         return None
     return when
@@ -172,13 +172,13 @@ def _parse_time(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     seconds = number(value)
     if seconds is not None:
         if seconds > 1e11:  # milliseconds, as JavaScript tools write them
             seconds /= 1000
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+            return dt.datetime.fromtimestamp(seconds, dt.UTC)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str) and value.strip():

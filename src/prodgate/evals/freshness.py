@@ -411,7 +411,7 @@ class History:
             if not lines:
                 continue
             sha, stamp, *parents = lines[0].split()
-            when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
             files = [line for line in lines[1:] if line.strip()]
             changes.append(Change(sha, when, files[0] if files else "", tuple(files), tuple(parents)))
         return changes

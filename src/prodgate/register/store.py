@@ -324,7 +324,7 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
     ``INSERT ... ON CONFLICT DO NOTHING`` and only a key it could not take is compared.
     """
     st = _statements(conn)
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].commit))
     rows = {i: _snapshot_row(docs[i], now) for i in order}
     claimed: dict[tuple[str, str], int] = {}

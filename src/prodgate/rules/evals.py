@@ -383,7 +383,7 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
     from_commit = source.startswith("last committed")
     unknown_age = False
     if limit is not None and limit_at is not None and run_at is not None:
-        day = run_at.astimezone(dt.timezone.utc).date() if run_at.tzinfo else run_at.date()
+        day = run_at.astimezone(dt.UTC).date() if run_at.tzinfo else run_at.date()
         age = (ctx.today - day).days
         # From a shallow clone's oldest commit the age is a lower bound: the results
         # may have been committed earlier, in history the clone lacks.
@@ -445,7 +445,7 @@ def _run_time(
     if stated is None:
         return from_commit
     skew = FUTURE_SKEW if stated.tzinfo else NAIVE_SKEW
-    utc = stated.astimezone(dt.timezone.utc) if stated.tzinfo else stated.replace(tzinfo=dt.timezone.utc)
+    utc = stated.astimezone(dt.UTC) if stated.tzinfo else stated.replace(tzinfo=dt.UTC)
     # A file regenerated since its last commit is newer than that commit: only today bounds it.
     if change is not None and utc > change.when + skew and not regenerated():
         after = f"after the commit that added it ({change.short}, {_when(change.when)})"
