@@ -76,9 +76,9 @@ def test_committed_schema_matches_models() -> None:
     assert committed == schema_json(), "run: prodgate schema > schema/ai-asset.schema.json"
 
 
-def test_readme_rule_table_matches_registry() -> None:
-    readme = (REPO / "README.md").read_text()
-    table = readme.split(BEGIN, 1)[1].split(END, 1)[0]
+def test_rules_page_table_matches_registry() -> None:
+    page = (REPO / "docs" / "rules.md").read_text()
+    table = page.split(BEGIN, 1)[1].split(END, 1)[0]
     assert table.strip() == rules_markdown().strip(), "run: prodgate explain --markdown"
 
 

@@ -312,7 +312,7 @@ def test_readers_and_git_are_not_imported_with_the_rules() -> None:
 
 
 def test_readme_examples_are_read(tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "evals.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:evals -->", 1)[1].split("<!-- /section:evals -->", 1)[0]
     blocks = [b.split("```", 1)[0] for b in section.split("\n```")[1::2]]
     suffixes = {"json": ".json", "markdown": ".md", "xml": ".xml", "yaml": ".yaml"}

@@ -1,4 +1,5 @@
-"""The README's GitHub Action section agrees with action.yml."""
+"""The GitHub Action's page (docs/action.md) and the README's short workflow agree with
+action.yml."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ ACTION = load_action(REPO / "action.yml")
 
 
 def _section() -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "action.md").read_text(encoding="utf-8")
     start, end = text.index("<!-- section:action -->"), text.index("<!-- /section:action -->")
     return text[start:end]
 
 
 def _table(heading: str) -> list[str]:
-    part = _section().split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
+    part = _section().split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^\| `([a-z-]+)` \|", part, flags=re.MULTILINE)
 
 
@@ -30,8 +31,24 @@ def _workflows() -> list[str]:
     return [b for b in blocks if "\njobs:\n" in b]
 
 
-def test_section_starts_with_its_heading() -> None:
-    assert _section().split("\n", 2)[1] == "## GitHub Action"
+def test_page_starts_with_its_title() -> None:
+    assert (REPO / "docs" / "action.md").read_text(encoding="utf-8").startswith("# GitHub Action and workflows\n")
+
+
+def test_readme_short_workflow_is_a_valid_pinned_merge_gate() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    short = readme.split("<!-- section:action-short -->", 1)[1].split("<!-- /section:action-short -->", 1)[0]
+    (block,) = re.findall(r"```yaml\n(.*?)```", short, flags=re.DOTALL)
+    assert block.count("\n") <= 14
+    workflow = yaml.safe_load(block)
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    checkout, gate = job["steps"]
+    assert re.fullmatch(r"actions/checkout@[0-9a-f]{40}", checkout["uses"])
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert gate["uses"].startswith("your-org/prodgate@")
+    assert set(gate["with"]) <= set(ACTION["inputs"])
+    assert "docs/action.md" in short
 
 
 def test_inputs_and_outputs_tables_match_action_yml() -> None:

@@ -231,7 +231,7 @@ _COMMIT = re.compile(r" at `[0-9a-f]{12}`")
 
 
 def test_readme_shows_the_inventory_of_the_examples(run) -> None:  # type: ignore[no-untyped-def]
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "inventory-and-register.md").read_text(encoding="utf-8")
     block = readme.split("<!-- inventory:begin -->\n", 1)[1].split("<!-- inventory:end -->", 1)[0]
     code, out, _err = run(
         "inventory", str(REPO / "examples"), "--format", "markdown", "--today", TODAY, "--repository", "acme/examples"

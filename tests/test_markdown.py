@@ -245,7 +245,7 @@ def test_links_to_the_commit_and_the_rule_docs(repo: Path, run: Run, actions_env
     copy_example(repo / "app")
     _, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
     assert f"[`app/ai-asset.yaml:28:1`](https://github.com/acme/monorepo/blob/{SHA}/app/ai-asset.yaml#L28)" in out
-    assert "[`PG403`](https://github.com/prodgate/prodgate/blob/v0.1.0/README.md#pg403)" in out
+    assert "[`PG403`](https://github.com/prodgate/prodgate/blob/v0.1.0/docs/rules.md#pg403)" in out
 
 
 def test_links_only_from_well_formed_actions_values() -> None:
@@ -259,12 +259,12 @@ def test_links_only_from_well_formed_actions_values() -> None:
     assert docs.rule("PG301") == "https://ghe.example/acme/prodgate/blob/v1/README.md#pg301"
 
 
-def test_rule_anchors_exist_in_the_readme() -> None:
+def test_rule_anchors_exist_in_the_rules_page() -> None:
     from prodgate.rules.registry import RULES
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule_id in RULES:
-        assert f'<a id="{rule_id.lower()}"></a>' in readme, rule_id
+        assert f'<a id="{rule_id.lower()}"></a>' in page, rule_id
 
 
 # --- size limits ---------------------------------------------------------------------

@@ -50,8 +50,8 @@ def test_schema_address_and_rule_links_derive_from_the_one_home() -> None:
     assert HOME == "https://github.com/prodgate/prodgate"
     assert REPOSITORY == "prodgate/prodgate"
     assert schema_url() == f"https://raw.githubusercontent.com/prodgate/prodgate/v{__version__}/schema/ai-asset.schema.json"
-    assert f"{HOME}/blob/v{__version__}/README.md" == DOCS_URL
-    assert links_from_env({}, None).rule("PG301") == f"{HOME}/blob/v{__version__}/README.md#pg301"
+    assert f"{HOME}/blob/v{__version__}/docs/rules.md" == DOCS_URL
+    assert links_from_env({}, None).rule("PG301") == f"{HOME}/blob/v{__version__}/docs/rules.md#pg301"
     other = "https://ghe.example/platform/prodgate/blob/v1/README.md"
     assert links_from_env({"PRODGATE_DOCS_URL": other}, None).rule("PG301") == f"{other}#pg301"
     # The committed copies (schema/, the packaged schema, the catalogue entry) say the same.

@@ -2,7 +2,7 @@
 
 A location links to the file at its line in the commit that was checked
 (``{server}/{repo}/blob/{sha}/{path}#L{line}``), so the link still shows what the gate
-saw after the branch moves on. A rule id links to its row in the README's rule table.
+saw after the branch moves on. A rule id links to its row in the rule table of ``docs/rules.md``.
 Outside GitHub Actions, or when the commit is unknown, locations stay plain text.
 """
 
@@ -17,8 +17,8 @@ from prodgate import HOME, __version__
 from prodgate.findings import Location
 from prodgate.github.api import COMMIT, REPO
 
-DOCS_URL = f"{HOME}/blob/v{__version__}/README.md"
-"""The README whose rule table has an anchor per rule id (``#pg301``)."""
+DOCS_URL = f"{HOME}/blob/v{__version__}/docs/rules.md"
+"""The rules page, whose table has an anchor per rule id (``#pg301``)."""
 
 _SERVER = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*$")
 _URL = re.compile(r"^https://[^\s()<>\[\]\"'`\\]+$")

@@ -1,4 +1,4 @@
-"""The rule table in the README, generated from the registry (a test fails on drift)."""
+"""The rule table of ``docs/rules.md``, generated from the registry (a test fails on drift)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,6 @@ END = "<!-- rules:end -->"
 def rules_markdown() -> str:
     rows = ["| id | name | default | title |", "|---|---|---|---|"]
     for rule in RULES.values():
-        # The anchor is what the job summary's rule links point at (README.md#pg301).
+        # The anchor is what the job summary's rule links point at (docs/rules.md#pg301).
         rows.append(f'| <a id="{rule.id.lower()}"></a>{rule.id} | `{rule.name}` | {rule.severity.value} | {rule.title} |')
     return "\n".join(rows) + "\n"
