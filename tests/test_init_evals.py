@@ -109,3 +109,24 @@ def test_pg302_says_how_to_produce_the_missing_file(tmp_path: Path, run: Run) ->
     assert code == 1
     fix = _fix(json.loads(out), "PG302")
     assert "lm_eval --model hf" in fix and "(format: lm-eval)" in fix and "promptfoo" not in fix
+
+
+@pytest.mark.parametrize(
+    ("stage", "argv", "said"),
+    [
+        ("pilot", (), "later: the deploy gate also requires eval results (PG301)"),
+        ("production", (), "later: the merge gate also requires eval results (PG301)"),
+        ("sandbox", (), None),
+        ("pilot", ("--eval", "q=junit:junit.xml"), None),
+    ],
+)
+def test_init_says_which_gate_will_ask_for_eval_results(
+    tmp_path: Path, run: Run, stage: str, argv: tuple[str, ...], said: str | None
+) -> None:
+    code, out, _ = init(run, tmp_path / "bot", *argv, stage=stage)
+    assert code == 0
+    lines = [line for line in out.splitlines() if "requires eval results" in line]
+    if said is None:
+        assert lines == [], out
+    else:
+        assert len(lines) == 1 and lines[0].startswith(said), out

@@ -98,6 +98,9 @@ def run_init(args: argparse.Namespace) -> int:
         out.write(clean(f"created {path}") + "\n")
     for line in init_evals.notes(evals, directory):
         out.write(clean(line) + "\n")
+    hint = init_evals.missing(policy.policy, args.tier, args.stage, evals)
+    if hint:
+        out.write(clean(hint) + "\n")
     if later:
         # Not scaffolded: a stub nothing checks yet would only be warned about as unfilled.
         named = ", ".join(

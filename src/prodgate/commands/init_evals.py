@@ -15,10 +15,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from prodgate.evals.produce import how_to_produce, threshold_yaml
 from prodgate.manifest.model import EvalFormat
+
+if TYPE_CHECKING:
+    from prodgate.policy.model import Policy
 
 FORMATS: tuple[str, ...] = get_args(EvalFormat)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -89,3 +92,17 @@ def notes(evals: Sequence[EvalArg], directory: Path) -> list[str]:
         )
         out += how_to_produce(ev.path, ev.format).splitlines()
     return out
+
+
+def missing(policy: Policy, tier: str, stage: str, evals: Sequence[EvalArg]) -> str | None:
+    """Without ``--eval``, the line that says which gate will ask for eval results
+    (PG301) for this tier and stage, so that the first deploy is not a surprise."""
+    if evals:
+        return None
+    for gate in ("merge", "deploy"):
+        if any(r.check == "evals" and r.applies(tier, stage, gate) for r in policy.requirements.values()):
+            return (
+                f"later: the {gate} gate also requires eval results (PG301); declare them under "
+                "`evals:` (`prodgate explain PG301` shows the entry and the smallest results file)"
+            )
+    return None
