@@ -278,6 +278,82 @@ def test_a_shared_results_file_claimed_with_paths_is_evidence(tmp_path: Path, ru
     assert (code, report["detections"]) == (0, [])
 
 
+PROMPTFOO = '{"results": {"results": [{"provider": {"id": "openai:gpt-4o-mini"}}]}}\n'
+
+
+def test_eval_results_in_the_folder_are_evidence_when_paths_are_narrower(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """``paths: [src/**]`` names the code; the promptfoo output the asset names in
+    ``evals:`` lies in its folder beside it, names the model it ran against, and is
+    the asset's evidence: no PG801."""
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED + "paths: ['src/**']\nevals:\n  - {name: q, results: evals/output.json}\n")
+    write(root, "bot/src/app.py", APP)
+    write(root, "bot/evals/output.json", PROMPTFOO)
+    code, report = discover_json(run, str(root))
+    assert code == 0
+    assert {(d["path"], d["asset"]) for d in report["detections"]} == {("bot/src/app.py", "bot")}
+    code, out, _ = run("check", str(root), "--today", TODAY, "--format", "json")
+    assert "PG801" not in {f["rule_id"] for f in json.loads(out)["findings"]}
+
+
+def test_evidence_in_a_nested_assets_folder_stays_that_assets(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The outer asset naming a file in a folder with its own declaration hides
+    nothing from that asset: the file is attributed to it, and its model counts."""
+    root = checkout(tmp_path)
+    write(root, "ai-asset.yaml", DECLARED.replace("name: bot", "name: outer") + "evals:\n  - {name: q, results: inner/out.json}\n")
+    write(root, "inner/ai-asset.yaml", DECLARED.replace("name: bot", "name: inner"))
+    write(root, "inner/out.json", PROMPTFOO.replace("gpt-4o-mini", "gpt-4.1"))
+    _code, report = discover_json(run, str(root))
+    assert [(d["path"], d["asset"], d["model"]) for d in report["detections"]] == [("inner/out.json", "inner", "gpt-4.1")]
+
+
+LOCKED = {
+    "npm": {
+        "bot/package.json": '{"name": "bot", "dependencies": {"openai": "^4.0.0", "@langchain/core": "^0.3.0"}}\n',
+        "bot/package-lock.json": """{
+  "name": "bot", "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "bot", "dependencies": {"openai": "^4.0.0", "@langchain/core": "^0.3.0"}},
+    "node_modules/@langchain/core": {"version": "0.3.0", "peerDependencies": {"@anthropic-ai/sdk": "*"}},
+    "node_modules/@anthropic-ai/sdk": {"version": "0.30.0", "peer": true},
+    "node_modules/openai": {"version": "4.0.0"}
+  }
+}
+""",
+    },
+    "poetry": {
+        "bot/pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nopenai = "^1.0"\nlangchain = "^0.3"\n',
+        "bot/poetry.lock": (
+            '[[package]]\nname = "anthropic"\nversion = "0.40.0"\n\n'
+            '[[package]]\nname = "langchain"\nversion = "0.3.0"\n\n[package.dependencies]\nanthropic = "*"\n\n'
+            '[[package]]\nname = "openai"\nversion = "1.50.0"\n'
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("ecosystem", sorted(LOCKED))
+def test_pg802_asks_nothing_of_what_only_a_lock_file_lists(tmp_path: Path, run, ecosystem: str) -> None:  # type: ignore[no-untyped-def]
+    """``anthropic``, a peer or transitive dependency in the lock file only, is not a
+    provider the asset uses; the manifest's direct dependencies still count."""
+    root = checkout(tmp_path)
+    write(root, "bot/ai-asset.yaml", DECLARED)
+    write(root, "bot/app.py", APP)
+    for rel, text in LOCKED[ecosystem].items():
+        (root / rel).write_text(text, encoding="utf-8")
+    code, out, _ = run("check", str(root), "--today", TODAY, "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    assert [f["rule_id"] for f in report["findings"] if f["rule_id"].startswith("PG80")] == [], out
+    manifest = next(rel for rel in LOCKED[ecosystem] if "lock" not in rel)
+    text = LOCKED[ecosystem][manifest]
+    direct = text.replace('"openai": "^4.0.0"', '"openai": "^4.0.0", "@anthropic-ai/sdk": "^0.30.0"', 1)
+    direct = direct.replace('openai = "^1.0"', 'openai = "^1.0"\nanthropic = "^0.40"', 1)
+    (root / manifest).write_text(direct, encoding="utf-8")
+    _code, out, _ = run("check", str(root), "--today", TODAY, "--format", "json")
+    assert [(f["rule_id"], f["path"]) for f in json.loads(out)["findings"]] == [("PG802", manifest)]
+
+
 def test_outside_git_the_working_tree_without_skipped_folders(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path / "plain"
     write(root, "app/main.py", "import openai\n")

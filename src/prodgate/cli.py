@@ -141,6 +141,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         )
         init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
         init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
+        init.add_argument(
+            "--eval", action="append", default=[], metavar="NAME=FORMAT:PATH",
+            help="declare an eval whose results the tool writes at PATH (repeatable); never writes the results",
+        )
 
     explain = sub.add_parser("explain", help="explain a rule (no argument: list all rules)")
     if full("explain"):

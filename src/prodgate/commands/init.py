@@ -65,6 +65,11 @@ def run_init(args: argparse.Namespace) -> int:
         owner: tuple[str, str] | None = (m["name"], m["email"])
     else:
         owner = _git_owner(directory if directory.is_dir() else Path.cwd())
+    from prodgate.commands import init_evals
+
+    evals = init_evals.parse(args.eval)
+    if isinstance(evals, str):
+        return error(evals)
     try:
         policy = load_policy(args.policy)
     except PolicyError as exc:
@@ -74,6 +79,7 @@ def run_init(args: argparse.Namespace) -> int:
     later = [k for k in _required_kinds(args, policy.policy, "deploy") if k not in kinds]
     artifacts = {kind: f"docs/{kind.replace('_', '-')}.md" for kind in kinds}
     text = _declaration(args, owner, artifacts)
+    text += init_evals.declaration(evals, policy.policy.evals.minimum_thresholds.get(args.tier, {}), args.tier)
     directory.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     out = sys.stdout
@@ -90,6 +96,11 @@ def run_init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_render(body, args.name, owner), encoding="utf-8")
         out.write(clean(f"created {path}") + "\n")
+    for line in init_evals.notes(evals, directory):
+        out.write(clean(line) + "\n")
+    hint = init_evals.missing(policy.policy, args.tier, args.stage, evals)
+    if hint:
+        out.write(clean(hint) + "\n")
     if later:
         # Not scaffolded: a stub nothing checks yet would only be warned about as unfilled.
         named = ", ".join(

@@ -9,7 +9,8 @@ use; PG804 for a file that should have been scanned and could not be.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+import shlex
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.model import Detection, Exemption, Skipped
@@ -35,21 +36,39 @@ def describe(det: Detection) -> str:
     return f"{_WHAT.get(det.kind, det.kind)} {det.match} ({who})"
 
 
-def undeclared(detections: Iterable[Detection], exemptions: Sequence[Exemption]) -> Iterator[Finding]:
-    """PG801 for each detection without an asset."""
-    for det in detections:
-        if det.asset is not None:
-            continue
-        folder = posixpath.dirname(det.path) or "."
-        name = _suggest_name(det.path)
+def undeclared(
+    detections: Iterable[Detection],
+    exemptions: Sequence[Exemption],
+    coverage: Sequence[Coverage] = (),
+    repository: Callable[[], str] = lambda: "",
+) -> Iterator[Finding]:
+    """PG801 for each detection without an asset. Its fix declares one asset per
+    folder, named as :mod:`prodgate.discovery.suggest` says (unique against
+    ``coverage``, the repository's declarations; ``repository`` names the root), or,
+    where the folder has a declaration already, names that declaration's ``paths:``."""
+    from prodgate.discovery import suggest
+
+    dets = [d for d in detections if d.asset is None]
+    declared = {c.folder or suggest.ROOT: c.declaration for c in coverage}
+    folders = {posixpath.dirname(d.path) or suggest.ROOT for d in dets}
+    names = suggest.names((f for f in folders if f not in declared), {c.name for c in coverage}, repository)
+    for det in dets:
+        folder = posixpath.dirname(det.path) or suggest.ROOT
+        if folder in declared:
+            fix = (
+                f"Add the file to `paths:` in {declared[folder]} (its `paths:` leave it out), "
+                "or to another declaration's `paths:`."
+            )
+        else:
+            fix = (
+                f"Declare the asset: `prodgate init --name {names[folder]} --tier team {shlex.quote(folder)}` "
+                f"writes {folder}/ai-asset.yaml (then fill in its artifacts), or add the file to an existing "
+                "declaration's `paths:`."
+            )
         finding = RULES["PG801"].finding(
             f"undeclared AI use: {describe(det)}; no ai-asset.yaml covers this file",
             Location(det.path, det.line),
-            fix=(
-                f"Declare the asset: `prodgate init --name {name} --tier team {folder}` writes "
-                f"{folder}/ai-asset.yaml (then fill in its artifacts), or add the file to an existing "
-                "declaration's `paths:`."
-            ),
+            fix=fix,
             requirement="discovery",
         )
         exempt = next((e for e in exemptions if e.covers(det.path)), None)
@@ -60,20 +79,20 @@ def undeclared(detections: Iterable[Detection], exemptions: Sequence[Exemption])
         yield finding
 
 
-def _suggest_name(rel: str) -> str:
-    parts = [p for p in posixpath.dirname(rel).split("/") if p]
-    base = parts[-1] if parts else posixpath.splitext(posixpath.basename(rel))[0]
-    cleaned = "".join(c if c.isalnum() else "-" for c in base.lower()).strip("-")
-    return "-".join(filter(None, cleaned.split("-"))) or "my-ai-asset"
-
-
 def undeclared_models(detections: Iterable[Detection], coverage: Sequence[Coverage], cat: Catalogue) -> Iterator[Finding]:
-    """PG802, once per asset and provider or model, at its first place."""
+    """PG802, once per asset and provider or model, at its first place.
+
+    A lock file's entries are not asked about: it lists what the project's
+    dependencies pull in (``openai`` as a peer of ``@langchain/core``), which the
+    asset does not call. The project's own manifest lists its direct dependencies,
+    and those, being detected there, still count."""
+    from prodgate.discovery.manifest_names import is_lock
+
     by_name = {c.name: c for c in coverage}
     seen: set[tuple[str, str]] = set()
     for det in sorted(detections):
         cov = by_name.get(det.asset or "")
-        if cov is None:
+        if cov is None or (det.kind == "dependency" and is_lock(det.path)):
             continue
         sig = cat.signatures.get(det.signature)
         if sig is not None and det.provider is not None and not sig.declared_by(m.provider for m in cov.models):

@@ -22,6 +22,16 @@ def kind_of(rel: str) -> str | None:
     return _BY_NAME.get(name)
 
 
+LOCKS = frozenset({"tomllock", "packagelock", "yarnlock", "pnpmlock", "gosum", "cargolock"})
+"""Lock file formats: they list every package installed, the project's dependencies'
+dependencies (and their peers) among them."""
+
+
+def is_lock(rel: str) -> bool:
+    """Whether a file is a lock file (by its name)."""
+    return kind_of(rel) in LOCKS
+
+
 _BY_NAME = {
     "pyproject.toml": "pyproject",
     "setup.cfg": "setupcfg",

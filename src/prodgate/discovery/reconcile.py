@@ -73,7 +73,7 @@ def coverage_of(root: Path, rel: str, known: Mapping[str, Any] | None = None) ->
     """The coverage of the declaration at ``rel`` (repository-relative). The gate has
     loaded its declarations already (``known``): one is not parsed twice."""
     data = known.get(rel) if known is not None else None
-    return _coverage(rel, data if isinstance(data, dict) else _data(root / rel))
+    return _coverage(rel, data if isinstance(data, dict) else _data(root / rel), root)
 
 
 def _data(path: Path) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _data(path: Path) -> dict[str, Any]:
     return data
 
 
-def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
+def _coverage(rel: str, data: dict[str, Any], root: Path) -> Coverage:
     # Globs and path joining are loaded with the first declaration, as YAML is.
     from prodgate.globs import GlobError, compile_glob
     from prodgate.manifest.touched import _join
@@ -123,18 +123,38 @@ def _coverage(rel: str, data: dict[str, Any]) -> Coverage:
             j for e in evals if isinstance(e, dict) and (j := _join(folder, e.get("results"))) is not None
         )
     cov = Coverage(str(name), rel, folder, tuple(patterns), tuple(models))
-    return replace(cov, evidence=frozenset(e for e in evidence if e == rel or _is_evidence(e, cov)))
+    return replace(cov, evidence=frozenset(e for e in evidence if e == rel or _is_evidence(e, cov, root)))
 
 
-def _is_evidence(rel: str, cov: Coverage) -> bool:
+def _is_evidence(rel: str, cov: Coverage, root: Path) -> bool:
     """Whether a file a declaration names as evidence is set aside as such: only one
-    the asset covers (naming another folder's file, ``results: ../other/app.py``, would
-    hide the AI use in it), and only a document or data file, never source code or a
-    manifest (``results: app.py`` would hide its models from PG802)."""
-    if not cov.covers(rel):
+    the asset covers or that lies in its folder, and in no nested asset's folder
+    (naming another folder's file, ``results: ../other/app.py`` or
+    ``results: inner/q.json`` with a declaration in ``inner/``, would hide the AI use
+    in it from its own asset), and only a document or data file, never source code or
+    a manifest (``results: app.py`` would hide its models from PG802).
+
+    The folder counts, not only ``paths:``: an asset whose ``paths:`` name its code
+    (``paths: [src/**]``) keeps its promptfoo output in ``evals/``, and that output
+    names the model it ran against; it is the asset's evidence, not undeclared use."""
+    inside = not cov.folder or rel.startswith(cov.folder + "/")
+    if not (inside or cov.covers(rel)) or _in_nested_asset(root, cov.folder, rel):
         return False
     kind = classify(rel)
     return kind is None or kind.startswith("config-")
+
+
+def _in_nested_asset(root: Path, folder: str, rel: str) -> bool:
+    """Whether a folder between ``rel`` and ``folder`` (the declaring asset's; not
+    itself) holds a declaration: then ``rel`` belongs to that asset."""
+    from prodgate.discovery.scan import DECLARATION_NAMES
+
+    here = posixpath.dirname(rel)
+    while here and here != folder:
+        if any((root / here / n).is_file() for n in DECLARATION_NAMES):
+            return True
+        here = posixpath.dirname(here)
+    return False
 
 
 def covering(rel: str, coverage: Sequence[Coverage]) -> Coverage | None:

@@ -95,7 +95,7 @@ def render_sarif(found: Discovery, out: TextIO, root: str) -> None:
     from prodgate.report import Report
     from prodgate.reporters.sarif import to_sarif
 
-    findings = [*judge.undeclared(found.detections, found.exemptions), *judge.skipped(found.skipped)]
+    findings = [*found.undeclared_findings(), *judge.skipped(found.skipped)]
     report = Report(
         version=__version__, gate="discover", fail_on=Severity.ERROR, policy_source="", policy_sha256="",
         root=root, commit=None, generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

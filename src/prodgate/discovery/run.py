@@ -35,6 +35,20 @@ class Discovery:
     catalogue: Catalogue
     exemptions: list[Exemption] = field(default_factory=list)
     files: int = 0
+    root: Path | None = None
+
+    def repository(self) -> str:
+        """The repository's name, as the JSON report gives it (PG801 names a
+        declaration at the root after it)."""
+        from prodgate.repo import detect_repository
+
+        return detect_repository(self.root) if self.root is not None else ""
+
+    def undeclared_findings(self) -> list[Finding]:
+        """PG801 for each detection no asset covers."""
+        from prodgate.discovery import judge
+
+        return list(judge.undeclared(self.detections, self.exemptions, self.coverage, self.repository))
 
     @property
     def undeclared(self) -> list[Detection]:
@@ -104,6 +118,7 @@ def discover(
         catalogue=cat,
         exemptions=exemptions,
         files=result.files,
+        root=root,
     )
 
 
@@ -115,7 +130,7 @@ def findings(found: Discovery, checked: Iterable[str], *, unused_for: Iterable[s
 
     checked = set(checked)
     mine = [c for c in found.coverage if c.declaration in checked]
-    out = list(judge.undeclared(found.detections, found.exemptions))
+    out = found.undeclared_findings()
     out += judge.undeclared_models(found.detections, mine, found.catalogue)
     out += judge.unused_declarations(mine, set(unused_for), found.readable, found.detections)
     out += judge.skipped(found.skipped)

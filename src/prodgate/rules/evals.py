@@ -20,6 +20,7 @@ from prodgate.context import AssetContext, Demand
 from prodgate.evals import models as model_match
 from prodgate.evals.base import EvalResults, ReadProblem
 from prodgate.evals.load import ResultsCache
+from prodgate.evals.produce import how_to_produce, threshold_yaml
 from prodgate.evals.thresholds import Threshold, parse, show
 from prodgate.evidence import run_digests
 from prodgate.findings import Finding, Location, Severity
@@ -97,7 +98,7 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
             "but `evals:` declares none",
             decl.loc(),
             asset=asset.name,
-            fix='evals:\n  - name: quality\n    results: evals/results.json\n    thresholds: { pass_rate: ">= 0.9" }',
+            fix=_pg301_fix(ctx),
             requirement=demand.id,
         )
         return
@@ -166,7 +167,10 @@ def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
             "PG302",
             f"eval {ev.name!r}: results {ev.results}: {why}",
             decl.loc("evals", i, "results"),
-            "Commit the results file your eval tool wrote, at a path relative to ai-asset.yaml.",
+            "\n".join(filter(None, (
+                "Commit the results file your eval tool wrote, at a path relative to ai-asset.yaml.",
+                how_to_produce(ev.results, ev.format) if not isinstance(resolved, FileProblem) else "",
+            ))),
         )
         return item
     item.path = resolved
@@ -199,6 +203,19 @@ def _results_cache(ctx: AssetContext) -> ResultsCache:
 
 def _declared(judge: _Judge, *path: str | int) -> bool:
     return ("evals", *path) in judge.ctx.decl.doc.positions
+
+
+def _pg301_fix(ctx: AssetContext) -> str:
+    """The ``evals:`` entry to add, with the policy's minimums for the tier as its
+    thresholds (an example one where it sets none), and how to produce its results."""
+    minimums = ctx.policy.evals.minimum_thresholds.get(ctx.effective_tier, {})  # type: ignore[call-overload]
+    thresholds = threshold_yaml(minimums or {"pass_rate": ">= 0.9"})
+    return (
+        "evals:\n  - name: quality\n    results: evals/results.json\n"
+        f"    thresholds: {thresholds}\n"
+        f"{how_to_produce()}\n"
+        "A new asset can declare it at once: `prodgate init ... --eval quality=prodgate:evals/results.json DIR`."
+    )
 
 
 def _policy_minimums(ctx: AssetContext) -> dict[str, Threshold]:

@@ -122,7 +122,12 @@ _ALL = [
     # -- evals ---------------------------------------------------------------------
     Rule("PG301", "evals-missing", "Required eval results are not declared", E,
          "The policy requires evaluation evidence for this tier and stage: declare at "
-         "least one entry under `evals:` with a results file and thresholds.",
+         "least one entry under `evals:` with a results file and thresholds "
+         "(`prodgate init --eval NAME=FORMAT:PATH` declares one with the policy's minimums). "
+         "The results are the evidence that the eval ran, so prodgate never writes them: "
+         "the smallest file it reads is `format: prodgate/eval/v1` with "
+         "`metrics: { pass_rate: 0.93 }`, or the tool's own output (promptfoo `-o`, "
+         "lm-eval `--output_path`, pytest `--junitxml`).",
          ("NIST AI RMF MEASURE 2.3", "EU AI Act Art. 15")),
     Rule("PG302", "eval-results-missing", "Eval results file does not exist", E,
          "The `results:` path of an eval entry must point at the results file the eval "
