@@ -311,7 +311,7 @@ def test_readers_and_git_are_not_imported_with_the_rules() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_readme_examples_are_read(tmp_path: Path) -> None:
+def test_documented_examples_are_read(tmp_path: Path) -> None:
     readme = (REPO / "docs" / "evals.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:evals -->", 1)[1].split("<!-- /section:evals -->", 1)[0]
     blocks = [b.split("```", 1)[0] for b in section.split("\n```")[1::2]]
@@ -324,7 +324,7 @@ def test_readme_examples_are_read(tmp_path: Path) -> None:
         path = tmp_path / f"example{len(read)}{suffixes[lang]}"
         path.write_text(body, encoding="utf-8")
         read.append(ok(path).format)
-    assert read == ["promptfoo", "lm-eval", "hf-model-index", "hf-model-index", "junit", "prodgate"]
+    assert read == ["prodgate", "promptfoo", "lm-eval", "hf-model-index", "hf-model-index", "junit", "prodgate"]
 
 
 # -- promptfoo: providers that share an id -------------------------------------------
