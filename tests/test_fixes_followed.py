@@ -169,3 +169,31 @@ def test_validate_of_a_missing_file_is_a_usage_error(tmp_path: Path, run: Run) -
     code, out, err = run("validate", str(tmp_path / "nope" / "ai-asset.yaml"))
     assert (code, out) == (2, "")
     assert err == f"prodgate: error: {tmp_path / 'nope' / 'ai-asset.yaml'}: no such file or directory\n"
+
+
+EVALS = TEAM_SANDBOX + """\
+evals:
+  - name: written
+    results: evals/written.yaml
+  - name: tool
+    results: evals/tool.json
+    format: promptfoo
+"""
+
+
+def test_eval_fixes_name_the_real_cause(repo: Path, run: Run) -> None:
+    """A hand-written prodgate file without `metrics:` is not mended by re-running an
+    eval; a file that is not what the `format:` already set names is not mended by
+    setting `format:`."""
+    write(repo, "ai-asset.yaml", EVALS)
+    write(repo, "evals/written.yaml", "format: prodgate/eval/v1\nrun_at: 2026-11-01\n")
+    write(repo, "evals/tool.json", '{"foo": 1}\n')
+    _code, report = _check(run, repo, "--no-discover")
+    (pg304,) = _findings(report, "PG304")
+    assert pg304["message"] == "eval 'written': evals/written.yaml: `metrics` must be a non-empty mapping of metric name to number"
+    assert "Re-run" not in pg304["fix"]
+    assert pg304["fix"].startswith("Correct the file as the message says: prodgate results are written by hand")
+    (pg305,) = _findings(report, "PG305")
+    assert pg305["line"] == 13  # at `format:`
+    assert pg305["fix"].startswith("`format: promptfoo` is set, and the file is not what promptfoo writes")
+    assert "Set `format:`" not in pg305["fix"]
