@@ -197,3 +197,18 @@ def test_eval_fixes_name_the_real_cause(repo: Path, run: Run) -> None:
     assert pg305["line"] == 13  # at `format:`
     assert pg305["fix"].startswith("`format: promptfoo` is set, and the file is not what promptfoo writes")
     assert "Set `format:`" not in pg305["fix"]
+
+
+def test_every_output_into_a_missing_folder_is_the_same(repo: Path, tmp_path: Path, run: Run) -> None:
+    """check, inventory and discover write into a missing folder alike: made, and said
+    (discover refused it before)."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    for argv, target in (
+        (("check", "--format", f"json={tmp_path / 'a' / 'r.json'}"), tmp_path / "a" / "r.json"),
+        (("inventory", "--output", str(tmp_path / "b" / "i.json")), tmp_path / "b" / "i.json"),
+        (("discover", "--output", str(tmp_path / "c" / "d.txt")), tmp_path / "c" / "d.txt"),
+    ):
+        code, _out, err = run(*argv, str(repo))
+        assert code == 0, err
+        assert err == f"prodgate: created the folder {target.parent} for {target}\n"
+        assert target.is_file()

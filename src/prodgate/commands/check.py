@@ -15,6 +15,7 @@ from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
 from prodgate.findings import Severity
 from prodgate.hygiene import commands_stopped, under_actions
+from prodgate.outfile import open_output
 from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
 
@@ -152,8 +153,7 @@ def run_check(args: argparse.Namespace) -> int:
                 render(report, sys.stdout, color=color)
             continue
         try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
+            with open_output(target) as fh:
                 render(report, fh, color=False)
         except OSError as exc:
             return error(f"cannot write {target}: {exc.strerror or exc}")
