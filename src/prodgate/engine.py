@@ -102,6 +102,7 @@ def run(
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         today=options.today.isoformat(),
         declarations=len(files),
+        changed_only=options.changed_files is not None,
     )
     findings: list[Finding] = [_misnamed(path, root) for path in targets.misnamed]
     decls: list[Declaration] = []
