@@ -183,7 +183,7 @@ STRICT = "extends: builtin\nrules:\n  PG204: {severity: error}\n"
 WEAK = "extends: builtin\nrules:\n  PG403: {enabled: false}\n  PG204: {enabled: false}\n  PG207: {enabled: false}\n"
 
 
-def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspace: Path) -> None:
+def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspace: Path, api: FakeGitHub) -> None:
     copy_example(workspace / "app")
     (workspace / ".github").mkdir()
     (workspace / ".github" / "prodgate.yaml").write_text(STRICT, encoding="utf-8")
@@ -191,10 +191,19 @@ def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspa
     (workspace / ".github" / "prodgate.yaml").write_text(WEAK, encoding="utf-8")
     _commit(workspace, "weaken the gate")
 
-    result = _run(installed, workspace, base, policy=".github/prodgate.yaml")
+    result = _run(installed, workspace, base, policy=".github/prodgate.yaml", comment="true", api=api.url)
     assert result.code == 1
     assert f"policy: .github/prodgate.yaml as of the base commit {base[:12]}" in result.log
     assert (result.outputs["errors"], result.outputs["warnings"]) == ("2", "1")
+    # The summary and the evidence name the policy by its path in the repository and the
+    # commit it was read from, not by the runner's temporary copy of it.
+    shown = f".github/prodgate.yaml at {base[:12]}"
+    report = json.loads(Path(result.outputs["report"]).read_text(encoding="utf-8"))
+    assert report["policy"]["source"] == shown
+    assert f"policy `{shown}`" in result.summary
+    assert "base-" not in result.summary and str(installed.runner.runner_temp) not in result.summary
+    [comment] = [c["body"] for c in api.comments if c["body"].startswith("<!-- prodgate:comment")]
+    assert f"policy `{shown}`" in comment and str(installed.runner.runner_temp) not in comment
 
     # On a push there is no base to protect: the checked-out policy applies.
     pushed = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml")

@@ -501,3 +501,33 @@ def test_input_with_a_non_ascii_name_changed_after_results_is_stale(tmp_path: Pa
     assert code == 1
     assert pg3(report) == [("PG309", RESULTS_LINE)]
     assert "but prompts/réponse.txt changed after it" in message(report, "PG309")
+
+
+def test_an_undeclared_runbook_is_named_as_the_cause(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """With no `inputs:` and no `paths:`, every file of the folder is an input, so a
+    runbook the declaration does not list made the results stale with "re-run the
+    eval" as the only advice; the message names why it counted, and the fix, followed,
+    ends the finding."""
+    root = checkout(tmp_path)
+    write(root, "ai-asset.yaml", ASSET.replace('paths: ["prompts/**", "config/model.yaml"]\n', ""))
+    write(root, "docs/runbook.md", "# Runbook\n\nRestart the worker.\n")
+    commit(root, "Runbook, without paths")
+    write(root, "docs/runbook.md", "# Runbook\n\nRestart the worker, then page the owner.\n")
+    commit(root, "Runbook: paging", when="2026-11-21T09:00:00+00:00")
+    code, report = check_json(str(root))
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule_id"] == "PG309"]
+    assert finding["message"].endswith(
+        "the results no longer describe the system (docs/runbook.md counts as an input because it is not "
+        "declared under `artifacts:`, and the eval names no `inputs:` nor the asset `paths:`: then every "
+        "file in the asset's folder does, except results files and declared artifacts)"
+    )
+    assert finding["fix"].startswith(
+        "If docs/runbook.md is the asset's runbook, declare it: under `artifacts:` add `runbook: docs/runbook.md`"
+    )
+    declaration = root / "ai-asset.yaml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(text.replace("artifacts:\n", "artifacts:\n  runbook: docs/runbook.md\n"), encoding="utf-8")
+    commit(root, "Declare the runbook", when="2026-11-21T10:00:00+00:00")
+    code, report = check_json(str(root))
+    assert [f["rule_id"] for f in report["findings"] if f["rule_id"].startswith("PG3")] == []

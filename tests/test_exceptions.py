@@ -286,3 +286,23 @@ def test_owner_requirements_are_not_waivable(  # type: ignore[no-untyped-def]
     [unused] = _messages(report, "PG506")
     if requirement != "PG601":
         assert unused.endswith(f"{requirement!r} cannot be waived: the owners are who an exception answers to")
+
+
+def test_unknown_requirement_is_said_whatever_else_is_wrong(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    """An exception for a misspelt requirement that also lacks approvals: fixing the
+    approvals alone would still waive nothing, so both are said."""
+    incomplete = APPROVALS.replace("      it_executive: Samuel Osei\n", "")
+    write(repo, "ai-asset.yaml", _asset(requirement="model_crad", approvals=incomplete))
+    _code, report = check_json(str(repo))
+    assert [(f["rule_id"], f["line"]) for f in report["findings"] if f["rule_id"].startswith("PG5")] == [
+        ("PG501", 14), ("PG506", 9),
+    ]
+    assert next(f["message"] for f in report["findings"] if f["rule_id"] == "PG506") == (
+        "exception GOV-7 waives nothing: 'model_crad' is not a requirement of the policy nor a rule id; "
+        "did you mean 'model_card'?"
+    )
+    # A rule id and a rule's own requirement are known: no PG506 for them.
+    for requirement in ("PG204", "discovery"):
+        write(repo, "ai-asset.yaml", _asset(requirement=requirement, approvals=incomplete))
+        _code, report = check_json(str(repo))
+        assert "PG506" not in [f["rule_id"] for f in report["findings"]]

@@ -148,15 +148,35 @@ def test_readme_hook_table_matches_the_manifest() -> None:
     assert documented == shipped
 
 
-def test_readme_snippet_installs_every_hook_at_this_version() -> None:
-    snippet = re.search(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)
-    assert snippet is not None
-    config = yaml.safe_load(snippet.group(1))
-    (repo,) = config["repos"]
-    assert repo["rev"] == f"v{__version__}"
-    assert [h["id"] for h in repo["hooks"]] == list(hooks())
-    stages = {s for hook in hooks().values() for s in hook["stages"]} - {"manual"}
-    assert set(config["default_install_hook_types"]) == stages
+def readme_snippets() -> list[dict[str, Any]]:
+    """The configurations the README shows, parsed: the plain one, then the one with a policy."""
+    return [yaml.safe_load(s) for s in re.findall(r"```yaml\n(.*?)```", _section(), flags=re.DOTALL)]
+
+
+def test_readme_snippets_install_every_hook_from_a_commit() -> None:
+    """No tag exists yet: `rev:` is a commit's full SHA, and the tag is named for later."""
+    configs = readme_snippets()
+    assert len(configs) == 2
+    for config in configs:
+        (repo,) = config["repos"]
+        assert repo["rev"] == "<full commit SHA>"
+        assert [h["id"] for h in repo["hooks"]] == list(hooks())
+        stages = {s for hook in hooks().values() for s in hook["stages"]} - {"manual"}
+        assert set(config["default_install_hook_types"]) == stages
+    # The tag is named once, in the prose: for when it exists.
+    assert _section().count(f"`rev: v{__version__}`") == 1
+    assert "full 40-character SHA" in _section()
+
+
+def test_readme_policy_snippet_ends_its_args() -> None:
+    """The policy goes to the hooks that read one, each ending its options with `--`."""
+    (repo,) = readme_snippets()[1]["repos"]
+    given = {h["id"]: h.get("args") for h in repo["hooks"]}
+    assert given == {
+        "prodgate-validate": None,
+        "prodgate-check": ["--policy=.github/prodgate-policy.yaml", "--"],
+        "prodgate-discover": ["--policy=.github/prodgate-policy.yaml", "--"],
+    }
 
 
 def test_readme_manual_command_names_a_shipped_hook() -> None:
@@ -165,10 +185,40 @@ def test_readme_manual_command_names_a_shipped_hook() -> None:
     assert "manual" in hooks()[command]["stages"]
 
 
-@pytest.mark.parametrize("hook_id", ["prodgate-validate", "prodgate-check"])
+@pytest.mark.parametrize("hook_id", ["prodgate-validate", "prodgate-check", "prodgate-discover"])
 def test_hooks_end_their_options(hook_id: str) -> None:
-    """Whatever the file names, they come after ``--``."""
+    """Whatever the file names, they come after ``--``, which is in ``args`` for every
+    hook and in no ``entry``: a configuration's own ``args`` replace it the same way."""
     assert hooks()[hook_id]["args"] == ["--"]
+    assert "--" not in shlex.split(hooks()[hook_id]["entry"])
+
+
+EXEMPTING_POLICY = """\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: acme
+discovery:
+  exempt:
+    - path: tools/**
+      reason: one-off scripts, reviewed by the platform team
+"""
+
+
+@pytest.mark.parametrize("hook_id", ["prodgate-check", "prodgate-discover"])
+def test_readme_policy_args_reach_each_hook(
+    hook_id: str, repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
+    """The README's `args: [--policy=..., --]`: the policy exempts tools/, so the hook
+    passes; with the discover hook's `--` in its entry the policy was a file name."""
+    write(repo, ".github/prodgate-policy.yaml", EXEMPTING_POLICY)
+    write(repo, "tools/scrape.py", "import openai\n")
+    monkeypatch.chdir(repo)
+    (config,) = readme_snippets()[1]["repos"]
+    args = next(h["args"] for h in config["hooks"] if h["id"] == hook_id)
+    code, out, err = _as_pre_commit_runs(hooks()[hook_id], ["tools/scrape.py"], run, args=args)
+    assert (code, err) == (0, ""), out
+    # Without the policy the same file fails: the pass above is the policy's doing.
+    assert _as_pre_commit_runs(hooks()[hook_id], ["tools/scrape.py"], run)[0] == 1
 
 
 def test_file_names_that_look_like_options(repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
@@ -190,3 +240,19 @@ def test_file_names_that_look_like_options(repo: Path, monkeypatch: pytest.Monke
         "before file names (`prodgate check -- FILE...`); the shipped pre-commit hooks do\n"
     )
     assert (repo / "README.md").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_check_hook_on_files_of_no_asset_in_a_repository_with_one(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
+    """The repository has a declaration; the changed file belongs to none. "no
+    ai-asset.yaml found" would send the author looking for a file that is there."""
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    write(repo, "tools/scrape.py", "import openai\n")
+    monkeypatch.chdir(repo)
+    code, out, _ = _as_pre_commit_runs(hooks()["prodgate-check"], ["tools/scrape.py"], run)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "prodgate: no changed file belongs to an asset.",
+        "tools/scrape.py (AI use no declaration covers)",
+    ]

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import FILLED_MODEL_CARD, TEAM_SANDBOX, write
 
@@ -145,3 +146,44 @@ def test_discover_hook_fails_on_undeclared_ai(tmp_path: Path, pre_commit_home: P
     assert "tools/scrape.py (undeclared)\n  tools/scrape.py:3 import openai (openai)\n" in out
     assert "README.md" not in out.split("Failed", 1)[1]
     assert "prodgate discover: 2 detections in 2 files (1 undeclared)" in out
+
+
+@pytest.mark.e2e
+def test_readme_policy_configuration_as_written(tmp_path: Path, pre_commit_home: Path) -> None:
+    """The README's configuration with `args: [--policy=..., --]`, run by real
+    pre-commit: only `repo:` and `rev:` are replaced, by the clone try-repo makes of
+    this checkout (its commit plus the uncommitted changes). The policy exempts tools/,
+    so every hook passes; the plain configuration, same files, fails on tools/."""
+    from pre_commit.commands.try_repo import _repo_ref
+
+    from test_hooks import EXEMPTING_POLICY, readme_snippets
+
+    project = _project(tmp_path, {
+        ".github/prodgate-policy.yaml": EXEMPTING_POLICY,
+        "tools/scrape.py": "import openai\n",
+    })
+    # The pilot asset of _project needs its model card to pass the merge gate.
+    write(project, "services/notes/ai-asset.yaml", TEAM_SANDBOX)
+    _git(project, "add", "-A")
+    plain, with_policy = readme_snippets()
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    repo, ref = _repo_ref(str(shadow), str(REPO_ROOT), None)
+
+    def run(config: dict[str, object], name: str) -> subprocess.CompletedProcess[str]:
+        (entry,) = config["repos"]  # type: ignore[index]
+        entry.update(repo=repo, rev=ref)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--config", str(path), "--all-files"],
+            cwd=project, env=_env(pre_commit_home), capture_output=True, text=True, check=False, timeout=600,
+        )
+
+    done = run(with_policy, "with-policy.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _verdicts(done.stdout) == ["prodgate validate Passed", "prodgate check Passed", "prodgate discover Passed"]
+    done = run(plain, "plain.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert _verdicts(done.stdout) == ["prodgate validate Passed", "prodgate check Failed", "prodgate discover Failed"]
+    assert "tools/scrape.py:1 PG801 error: undeclared AI use" in done.stdout

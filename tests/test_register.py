@@ -462,3 +462,33 @@ def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
                 assert links(repository, commit, path) == (render._text(render.safe_href(filled)) if template else "")
     if template.startswith(("https://github", "HTTP://")) or template.endswith("#{path}"):
         assert links.filled is not None and links.around  # filled in without a check per link
+
+
+def test_db_is_accepted_after_the_command(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """`register add FILE --db X` as well as `register --db X add FILE`; given in both
+    places, the one after the command wins, and one given before is not reset."""
+    f = _inventory_file(tmp_path)
+    after, before = str(tmp_path / "after.sqlite"), str(tmp_path / "before.sqlite")
+    code, out, err = run("register", "add", str(f), "--db", after)
+    assert (code, out, err) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n", "")
+    assert _count(after, "assets") == 3
+    assert run("register", "--db", before, "add", str(f))[0] == 0
+    assert _count(before, "assets") == 3
+    code, out, err = run("register", "report", "--format", "json", "--today", TODAY, "--db", after)
+    assert code == 0, err
+    assert json.loads(out)["totals"][0]["assets"] == 3
+
+
+def test_html_into_a_missing_folder_says_it_created_it(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The same as every --output: the folder is made (a fresh runner lacks it), and
+    said, so a mistyped folder does not hide the page."""
+    db = _db(tmp_path)
+    run("register", "--db", db, "add", str(_inventory_file(tmp_path)))
+    page = tmp_path / "out" / "sub" / "register.html"
+    code, out, err = run("register", "--db", db, "report", "--html", str(page), "--today", TODAY)
+    assert code == 0
+    assert out.startswith(f"register: wrote {page}: 3 assets")
+    assert err == f"prodgate: created the folder {page.parent} for {page}\n"
+    assert page.is_file()
+    code, _out, err = run("register", "--db", db, "report", "--html", str(page), "--today", TODAY)
+    assert (code, err) == (0, "")

@@ -65,14 +65,13 @@ def test_every_file_is_checked_and_counted(in_repo: Path, run: Run) -> None:
     write(in_repo, "a/ai-asset.yaml", TEAM_SANDBOX)
     write(in_repo, "b/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox\n", ""))
     write(in_repo, "c/ai-asset.yaml", "")
-    code, out, _ = run("validate", "a/ai-asset.yaml", "b/ai-asset.yaml", "c/ai-asset.yaml", "d/ai-asset.yaml")
+    code, out, _ = run("validate", "a/ai-asset.yaml", "b/ai-asset.yaml", "c/ai-asset.yaml")
     assert code == 1
     lines = [line for line in out.splitlines() if not line.startswith(("  fix:", "See "))]
     assert lines == [
         "b/ai-asset.yaml:1:1 PG103 error: missing required key 'stage' in the top level",
         "c/ai-asset.yaml PG102 error: declaration is empty",
-        "d/ai-asset.yaml PG102 error: file does not exist",
-        "prodgate validate FAILED: 3 errors in 3 of 4 files",
+        "prodgate validate FAILED: 2 errors in 2 of 3 files",
     ]
 
 

@@ -182,17 +182,21 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         description="A database of inventories and gate reports over time, keyed by repository and commit.",
     )
     if full("register"):
+        db_help = ("SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
+                   "or $PRODGATE_REGISTER_DB)")
         reg.add_argument(
-            "--db", default=os.environ.get("PRODGATE_REGISTER_DB", "register.sqlite"), metavar="FILE|URL",
-            help="SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
-            "or $PRODGATE_REGISTER_DB)",
+            "--db", default=os.environ.get("PRODGATE_REGISTER_DB", "register.sqlite"), metavar="FILE|URL", help=db_help,
         )
+        # --db after the command too (`register add FILE --db X`): declared on each command
+        # without a default, so that given before the command it is not overwritten.
+        db = _Parser(add_help=False)
+        db.add_argument("--db", default=argparse.SUPPRESS, metavar="FILE|URL", help=db_help)
         rsub = reg.add_subparsers(dest="register_command", metavar="COMMAND")
-        radd = rsub.add_parser("add", help="ingest JSON reports or inventories (files, or folders of *.json)")
+        radd = rsub.add_parser("add", parents=[db], help="ingest JSON reports or inventories (files, or folders of *.json)")
         radd.add_argument("targets", nargs="+", metavar="FILE_OR_DIR")
         radd.add_argument("--repository", metavar="NAME", help="file them under NAME (for documents that name none)")
         radd.add_argument("--verbose", "-v", action="store_true", help="one line per file")
-        rscan = rsub.add_parser("scan", help="run the inventory over local checkouts in parallel and ingest it")
+        rscan = rsub.add_parser("scan", parents=[db], help="run the inventory over local checkouts in parallel and ingest it")
         rscan.add_argument("dirs", nargs="+", metavar="DIR", help="a checkout, or a folder of checkouts")
         rscan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
         rscan.add_argument("--gate", choices=GATES, default="merge")
@@ -201,7 +205,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rscan.add_argument("--today", metavar="YYYY-MM-DD")
         rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
         rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
-        rrep = rsub.add_parser("report", help="the register as one offline HTML page, or its tables as CSV or JSON")
+        rrep = rsub.add_parser("report", parents=[db], help="the register as one offline HTML page, or its tables as CSV or JSON")
         rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
         rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
         rrep.add_argument(

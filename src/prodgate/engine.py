@@ -36,7 +36,16 @@ from prodgate.report import (
     RequirementResult,
     State,
 )
-from prodgate.rules import approvals, artifacts, change, evals, exceptions, ownership, risk
+from prodgate.rules import (
+    approvals,
+    artifacts,
+    change,
+    evals,
+    exceptions,
+    filled_in,
+    ownership,
+    risk,
+)
 from prodgate.rules.registry import RULES
 
 if TYPE_CHECKING:
@@ -46,7 +55,7 @@ if TYPE_CHECKING:
 
 Check = Callable[[AssetContext], Iterator[Finding]]
 
-CHECKS: tuple[Check, ...] = (ownership.check, risk.check, artifacts.check, evals.check)
+CHECKS: tuple[Check, ...] = (filled_in.check, ownership.check, risk.check, artifacts.check, evals.check)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +102,7 @@ def run(
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         today=options.today.isoformat(),
         declarations=len(files),
+        changed_only=options.changed_files is not None,
     )
     findings: list[Finding] = [_misnamed(path, root) for path in targets.misnamed]
     decls: list[Declaration] = []

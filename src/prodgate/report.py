@@ -171,6 +171,10 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     """Every finding, sorted; includes those of declarations that did not load."""
     declarations: int = 0
+    changed_only: bool = False
+    """The run judged the assets that some changed files touch (the pre-commit hook), not
+    every declaration under its paths: no declaration then means that no changed file
+    belongs to an asset, not that the repository has none."""
     change: ChangeRecord | None = None
     """Set when the run compared with a base commit (``--base``, or on a pull request)."""
     undeclared: list[Detection] | None = None

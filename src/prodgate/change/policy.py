@@ -55,4 +55,11 @@ def policy_at_base(policy: str | None, base: str, root: Path) -> BasePolicy | st
         )
     out = Path(tempfile.mkdtemp(prefix="prodgate-base-")) / Path(rel).name
     out.write_bytes(data)
-    return BasePolicy(out, f"{rel} at {sha[:12]}", rel)
+    return BasePolicy(out, label(rel, sha), rel)
+
+
+def label(rel: str, commit: str) -> str:
+    """How reports name a policy read from a commit: its path in the repository and the
+    commit (``.github/prodgate-policy.yaml at 1a2b3c4d5e6f``), never the temporary copy
+    it was read into, which names a runner's folder and nothing a reader can open."""
+    return f"{rel} at {commit[:12]}"

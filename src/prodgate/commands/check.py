@@ -15,6 +15,7 @@ from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
 from prodgate.findings import Severity
 from prodgate.hygiene import commands_stopped, under_actions
+from prodgate.outfile import open_output
 from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
 
@@ -83,9 +84,10 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     from prodgate.policy.loader import PolicyError, load_policy
 
     base = getattr(args, "base", None)
-    policy_file = getattr(args, "policy_origin", None) or _in_repo(args.policy, root)
+    origin = getattr(args, "policy_origin", None)
+    policy_file = origin or _in_repo(args.policy, root)
     policy_arg, label = args.policy, None
-    if base and policy_file and not getattr(args, "policy_origin", None):
+    if base and policy_file and not origin:
         from prodgate.change.policy import policy_at_base
 
         at_base = policy_at_base(args.policy, base, root)
@@ -93,6 +95,13 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
             return error(at_base)
         if at_base is not None:
             policy_arg, label = str(at_base.path), at_base.label
+    elif base and origin:
+        # The Action read the policy from the base commit into a file of its own: the
+        # reports name where it lives in the repository and that commit.
+        from prodgate import gitobjects
+        from prodgate.change.policy import label as policy_label
+
+        label = policy_label(origin, gitobjects.resolve_commit(root, base) or base)
     try:
         policy = load_policy(policy_arg, args.policy_sha256)
     except PolicyError as exc:
@@ -152,8 +161,7 @@ def run_check(args: argparse.Namespace) -> int:
                 render(report, sys.stdout, color=color)
             continue
         try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
+            with open_output(target) as fh:
                 render(report, fh, color=False)
         except OSError as exc:
             return error(f"cannot write {target}: {exc.strerror or exc}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error, resolve_paths
+from prodgate.outfile import open_output
 from prodgate.startup import wants_color
 
 
@@ -69,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
             grep.wait()
         return error(str(exc))
     try:
-        target = Path(args.output).open("w", encoding="utf-8", newline="\n") if args.output else sys.stdout  # noqa: SIM115
+        target = open_output(args.output) if args.output else sys.stdout
     except OSError as exc:
         return error(f"cannot write {args.output}: {exc.strerror or exc}")
     try:

@@ -149,7 +149,7 @@ def _declaration(args: argparse.Namespace, owner: tuple[str, str] | None, artifa
     if owner:
         lines += ["owner:", f"  name: {owner[0]}", f"  email: {owner[1]}"]
     else:
-        lines += ["# owner:", "#   name: Jane Doe", "#   email: jane.doe@example.com"]
+        lines += ["# owner:", "#   name: <name>", "#   email: <email>"]
     lines += [
         "risk:",
         "  customer_facing: false",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error
 from prodgate.commands.check import run_gate
 from prodgate.findings import Severity
+from prodgate.outfile import open_output
 
 
 def run_inventory(args: argparse.Namespace) -> int:
@@ -33,9 +33,7 @@ def run_inventory(args: argparse.Namespace) -> int:
     write = get_writer(args.format)
     try:
         if args.output:
-            target = Path(args.output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("w", encoding="utf-8", newline="\n") as fh:
+            with open_output(args.output) as fh:
                 write(inventory, fh)
         else:
             write(inventory, sys.stdout)

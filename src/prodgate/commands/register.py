@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from prodgate import exitcodes as ec
 from prodgate.cli import error
+from prodgate.outfile import open_output
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -283,8 +284,7 @@ def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | Non
     try:
         view = collect(engine, today, page_only=bool(args.html))
         if target:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            with Path(target).open("w", encoding="utf-8", newline="\n") as fh:
+            with open_output(target) as fh:
                 _write_view(args, view, fh, charts)
         else:
             _write_view(args, view, sys.stdout, charts)

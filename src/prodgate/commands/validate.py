@@ -11,11 +11,13 @@ whole repository (duplicate names, artifacts, evals) belong to ``prodgate check`
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from prodgate import exitcodes as ec
+from prodgate.cli import error
 from prodgate.findings import Finding
 from prodgate.hygiene import clean, commands_stopped, under_actions
 from prodgate.startup import import_quickly, wants_color
@@ -29,6 +31,10 @@ def run_validate(args: argparse.Namespace) -> int:
     from prodgate.repo import find_root
     from prodgate.reporters.text import finding_line
 
+    missing = next((raw for raw in args.files if not os.path.lexists(raw)), None)
+    if missing is not None:
+        # A path that names nothing is a mistake in the command, not a broken declaration.
+        return error(f"{missing}: no such file or directory")
     out = sys.stdout
     color = args.color if args.color is not None else wants_color(out)
     cwd = Path.cwd()

@@ -114,10 +114,20 @@ def _pg802(cov: Coverage, det: Detection, what: str, snippet: str) -> Finding:
         f"({cov.declaration}; declared: {declared})",
         Location(det.path, det.line),
         asset=cov.name,
-        fix=f"Add it under `models:` in {cov.declaration}:\n{snippet}",
+        fix=_models_fix(cov, snippet),
         requirement="discovery",
         related=Location(cov.declaration),
     )
+
+
+def _models_fix(cov: Coverage, item: str) -> str:
+    """The YAML to paste: with no model declared yet the declaration says ``models: []``
+    (as ``prodgate init`` writes it) or nothing, and an item put under ``[]`` is a YAML
+    error, so the whole key is given to replace it."""
+    if cov.models:
+        return f"Add it under `models:` in {cov.declaration}:\n{item}"
+    block = "\n".join("  " + line for line in item.splitlines())
+    return f"Replace `models: []` in {cov.declaration} (or add, if it has no `models:`) with:\nmodels:\n{block}"
 
 
 def _same_model(found: str, declared: DeclaredModel) -> bool:

@@ -31,6 +31,9 @@ class ReadProblem:
     kind: ProblemKind
     message: str
     line: int = 0
+    fix: str = ""
+    """How to fix it, when the reader knows better than its kind does: re-running the
+    eval mends a truncated tool output, not a file someone wrote by hand."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ silently drop the run time that freshness checks rely on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -56,7 +57,30 @@ def load(source: Source) -> Any | ReadProblem:
     return loaded.data
 
 
+WRITTEN_FIX = (
+    "Correct the file as the message says: prodgate results are written by hand or by your "
+    "own script, so re-running the eval does not mend them. The form: `format: prodgate/eval/v1`, "
+    "`metrics:` with each metric's name and the number measured, and optionally `run_at`, "
+    "`model`, `cases` (`prodgate explain PG304`)."
+)
+"""The fix for a broken prodgate results file, which no tool wrote."""
+
+
 def read(source: Source) -> EvalResults | ReadProblem:
+    result = _read(source)
+    if isinstance(result, ReadProblem) and result.kind == "corrupt" and looks_like(_loaded(source)):
+        return dataclasses.replace(result, fix=WRITTEN_FIX)
+    return result
+
+
+def _loaded(source: Source) -> Any:
+    """The document again, only on a problem: what decides whether the file was meant
+    as prodgate results (its ``format`` says so) or is something else entirely."""
+    data = load(source)
+    return None if isinstance(data, ReadProblem) else data
+
+
+def _read(source: Source) -> EvalResults | ReadProblem:
     data = shaped(
         load(source), looks_like, f'not a prodgate results file: expected an object with `format: "{TAG}"`'
     )

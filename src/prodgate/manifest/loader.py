@@ -142,6 +142,9 @@ def _yaml_finding(problem: YamlProblem, rel: str) -> Finding:
         "duplicate_key": "Keep one of the two keys.",
         "alias_bomb": "Write the values out; do not nest aliases.",
         "bad_tag": "Remove the tag: declarations are plain YAML.",
+        "bad_value": "Write a day that exists, as YYYY-MM-DD."
+        if problem.message.startswith("invalid value: date")
+        else "Correct the number, or quote the value if it is text.",
         "tab": f"Replace the tabs at the start of line {problem.line} with spaces (set your editor to indent YAML with spaces).",
     }
     return RULES["PG101"].finding(

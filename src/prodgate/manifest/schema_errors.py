@@ -13,16 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from prodgate.findings import Finding, Location
 from prodgate.manifest.pydantic_model import Asset
+from prodgate.placeholders import fill_in, is_placeholder
 from prodgate.rules.registry import RULES
-from prodgate.yamlio.loader import PathKey, YamlDocument
-
-
-def render_loc(loc: PathKey) -> str:
-    """``("evals", 0, "results")`` -> ``evals[0].results``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the top level"
+from prodgate.yamlio.loader import PathKey, YamlDocument, render_loc
 
 
 def schema_findings(
@@ -82,6 +75,11 @@ def _schema_finding(
         if hint:
             msg += f"; did you mean {hint[0]!r}?"
         return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=f"Use one of: {', '.join(choices)}.")
+    if isinstance(value, str) and value and is_placeholder(value):
+        # A fix message's example pasted as is (``email: <email>``): what to do is fill it in.
+        return RULES["PG103"].finding(
+            fill_in(where, value, "the real value"), Location(rel, line, col), asset=asset, fix=_fix_for(loc)
+        )
     msg = f"{where}: {_describe(error)}"
     fix = _INVISIBLE_FIX if "invisible character" in msg else _fix_for(loc)
     return RULES["PG103"].finding(msg, Location(rel, line, col), asset=asset, fix=fix)
@@ -91,19 +89,37 @@ _INVISIBLE_FIX = "Delete the value and type it again: text copied from a web pag
 
 
 def _fix_for(loc: PathKey) -> str:
+    """The fix for the value at ``loc``: by the key's place (``name`` at the top is the
+    asset's name, under ``owner`` a person's), else by the key alone."""
+    shape = ".".join("[]" if isinstance(p, int) else p for p in loc).replace(".[]", "[]")
+    if shape in _PLACE_FIXES:
+        return _PLACE_FIXES[shape]
     for part in reversed(loc):
         if isinstance(part, str) and part in _FIXES:
             return _FIXES[part]
     return "See `prodgate schema` for the allowed values."
 
 
+_PERSON = "Write the person's full name (a named, accountable person, not a team alias)."
+_PLACE_FIXES = {
+    "name": "Use lowercase letters, digits and dashes, e.g. support-reply-drafter.",
+    "owner.name": _PERSON,
+    "business_owner.name": _PERSON,
+    "models[].name": "Write the model's name as the provider spells it.",
+    "models[].provider": "Write the provider: openai, anthropic, azure-openai, bedrock, vertex, huggingface, self-hosted ...",
+    "data_sources[].name": "Write the data source's name.",
+    "evals[].name": "Write the eval's name.",
+}
+"""Fixes that depend on where a key is: ``name`` means four different things."""
+
 _FIXES = {
     "thresholds": 'Write a comparison such as ">= 0.9" or "<= 0.01".',
     "granted": "Use a date as YYYY-MM-DD.",
     "expires": "Use a date as YYYY-MM-DD.",
     "last_reviewed": "Use a date as YYYY-MM-DD.",
-    "name": "Use lowercase letters, digits and dashes, e.g. support-reply-drafter.",
-    "email": "Use a full address such as jane.doe@example.com.",
+    "email": "Use the person's full address, such as <name>@<your domain>.",
+    "approvals": _PERSON,
+    "owners": _PERSON,
     "apiVersion": "Use `apiVersion: prodgate/v1`.",
 }
 
@@ -112,6 +128,8 @@ def _describe(error: Any) -> str:
     kind = error["type"]
     if kind == "string_pattern_mismatch":
         return f"{error.get('input')!r} does not have the expected form"
+    if kind == "string_too_short" and error.get("input") == "":
+        return "is empty"
     msg = str(error["msg"])
     if kind == "value_error":
         return msg.removeprefix("Value error, ")

@@ -71,7 +71,8 @@ def _fix_lines(fix: str, color: bool, width: int | None) -> str:
 def render_text(report: Report, out: TextIO, *, color: bool = False, width: int | None = None) -> None:
     if report.declarations == 0:
         rest = "" if report.findings else "; nothing to check"
-        out.write(f"prodgate: no ai-asset.yaml found{rest}.\n")
+        what = "no changed file belongs to an asset" if report.changed_only else "no ai-asset.yaml found"
+        out.write(f"prodgate: {what}{rest}.\n")
     groups: list[tuple[str, list[Finding]]] = []
     for asset in sorted(report.assets, key=lambda a: (natural_key(a.name), a.path)):
         if asset.findings:

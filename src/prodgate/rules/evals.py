@@ -11,6 +11,7 @@ declared evals are still checked, at warning severity.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,11 +182,19 @@ def _read_one(judge: _Judge, i: int, ev: Eval) -> _Read:
         if loaded.kind == "format" and _declared(judge, i, "format"):
             where = decl.loc("evals", i, "format")
         at = f"{item.rel}:{loaded.line}" if loaded.line else item.rel
+        fix = loaded.fix or _FIXES[loaded.kind]
+        if loaded.kind == "format" and ev.format != "auto":
+            # `format:` is set already: saying "set it" again sends the author in a circle.
+            fix = (
+                f"`format: {ev.format}` is set, and the file is not what {ev.format} writes: commit the "
+                f"file {ev.format} wrote, or set `format:` to the tool that did write it (or remove it: "
+                "prodgate recognises each format by its content)."
+            )
         judge.add(
             _PROBLEM_RULES[loaded.kind],
             f"eval {ev.name!r}: {at}: {loaded.message}",
             where,
-            _FIXES[loaded.kind],
+            fix,
             related=Location(item.rel, loaded.line),
         )
         return item
@@ -531,16 +540,43 @@ def _inputs_changed(
     if newest is None:
         return True
     what = "`models:` in " + ctx.decl.rel if newest.path == decl_rel else newest.path
+    why, fix = "", "Re-run the eval and commit the new results."
+    if newest.path != decl_rel and not (item.spec.inputs or ctx.asset.paths):
+        why, fix = _default_input(ctx, newest.path)
     judge.add(
         "PG309",
         f"eval {item.spec.name!r}: {item.rel} was last committed in {change.short} "
         f"({change.when.date().isoformat()}), but {what} changed after it in {newest.short} "
-        f"({newest.when.date().isoformat()}); the results no longer describe the system",
+        f"({newest.when.date().isoformat()}); the results no longer describe the system{why}",
         ctx.decl.loc("evals", item.index, "results"),
-        "Re-run the eval and commit the new results.",
+        fix,
         related=Location(newest.path) if newest.path else None,
     )
     return False
+
+
+def _default_input(ctx: AssetContext, path: str) -> tuple[str, str]:
+    """Why ``path`` counted as an input, and the fix, when it looks like a document the
+    policy knows (``docs/runbook.md``) that the declaration does not list: with neither
+    ``inputs:`` nor ``paths:`` every file of the asset's folder is an input except the
+    results and the declared artifacts, and "re-run the eval" would be no answer."""
+    rerun = "Re-run the eval and commit the new results."
+    folder = posixpath.dirname(ctx.decl.rel)
+    stem = posixpath.splitext(posixpath.basename(path))[0].lower().replace("-", "_")
+    kind = ctx.policy.artifacts.get(stem)
+    if kind is None or stem in ctx.asset.artifacts:
+        return "", rerun
+    rel = posixpath.relpath(path, folder) if folder else path
+    why = (
+        f" ({path} counts as an input because it is not declared under `artifacts:`, and the eval "
+        "names no `inputs:` nor the asset `paths:`: then every file in the asset's folder does, "
+        "except results files and declared artifacts)"
+    )
+    return why, (
+        f"If {path} is the asset's {kind.title.lower()}, declare it: under `artifacts:` add `{stem}: {rel}` "
+        f"(a declared document is no input). Otherwise re-run the eval and commit the new results, or "
+        "name what the eval depends on in `inputs:`."
+    )
 
 
 def _artifact_paths(judge: _Judge) -> list[Path]:

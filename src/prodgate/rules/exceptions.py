@@ -33,14 +33,44 @@ def validate(ctx: AssetContext) -> tuple[list[Finding], list[int]]:
     """Findings about the exceptions, and the indices of the valid ones."""
     findings: list[Finding] = []
     valid: list[int] = []
+    known = _waivable(ctx)
     for i, exc in enumerate(ctx.asset.exceptions):
         problems = list(_problems(ctx, i, exc))
         findings += problems
-        if not problems:
+        if exc.requirement not in known:
+            # Said whatever else is wrong with it: fixing the approvals of an exception
+            # for a misspelt requirement would still waive nothing.
+            findings.append(_unknown(ctx, i, exc, known))
+        elif not problems:
             valid.append(i)
         if not any(p.rule_id == "PG503" for p in problems):
             findings += _expiring(ctx, i, exc)
     return findings, valid
+
+
+_RULE_REQUIREMENTS = ("tier", "data_classification", "discovery")
+"""Requirements that rules name besides the policy's (the risk floor, data
+classification, discovery): an exception may waive their findings too."""
+
+
+def _waivable(ctx: AssetContext) -> set[str]:
+    """What an exception's ``requirement`` may name: a requirement of the policy, a
+    rule's requirement, or a rule id."""
+    return {*ctx.policy.requirements, *ctx.policy.risk_requirements, *_RULE_REQUIREMENTS, *RULES}
+
+
+def _unknown(ctx: AssetContext, i: int, exc: AssetException, known: set[str]) -> Finding:
+    import difflib
+
+    close = difflib.get_close_matches(exc.requirement, sorted(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return RULES["PG506"].finding(
+        f"exception {exc.ticket} waives nothing: {exc.requirement!r} is not a requirement of the policy "
+        f"nor a rule id{hint}",
+        ctx.decl.loc("exceptions", i, "requirement"),
+        asset=ctx.asset.name,
+        fix="Name the requirement the exception is for (`prodgate policy` lists them), or remove the exception.",
+    )
 
 
 def _problems(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:
@@ -160,12 +190,11 @@ def waive(
                     break
         out.append(finding.with_waiver(waiver) if waiver else finding)
     unused: list[Finding] = []
-    known = set(ctx.policy.requirements) | set(ctx.policy.risk_requirements)
     for i in valid:
         if i in used:
             continue
         exc = ctx.asset.exceptions[i]
-        hint = "" if exc.requirement in known else f"; {exc.requirement!r} is not a requirement of the policy"
+        hint = ""
         if exc.requirement in fixed:
             hint = f"; {exc.requirement!r} cannot be waived: the owners are who an exception answers to"
         unused.append(

@@ -17,7 +17,7 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
             "no named owner: add `owner:` with the accountable person's name and email",
             decl.loc(),
             asset=asset.name,
-            fix="owner:\n  name: Jane Doe\n  email: jane.doe@example.com",
+            fix="owner:\n  name: <name>\n  email: <email>",
             requirement="owner",
         )
     if ctx.checks("business_owner") and asset.business_owner is None:
@@ -25,7 +25,7 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
             f"tier {ctx.effective_tier!r} needs a business owner: add `business_owner:` with name and email",
             decl.loc(),
             asset=asset.name,
-            fix="business_owner: { name: Raj Patel, email: raj.patel@example.com }",
+            fix="business_owner: { name: <name>, email: <email> }",
             requirement="business_owner",
         )
     yield from _review(ctx)

@@ -11,22 +11,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from prodgate.linear import Lines
+from prodgate.placeholders import is_placeholder
 from prodgate.policy.model import Placeholder
-
-PLACEHOLDER_NAMES = frozenset({
-    "n/a", "na", "n.a.", "tbd", "tba", "tbc", "todo", "fixme", "none", "null", "nil", "nobody",
-    "unknown", "unassigned", "pending", "vacant", "xxx", "xx", "name", "approver", "owner",
-    "someone", "anyone", "somebody", "placeholder",
-})
-"""Text people type for a name they do not have (compared without case)."""
 
 
 def not_a_name(value: str, placeholders: Sequence[Placeholder] = ()) -> str | None:
     """Why ``value`` is no one's name (``""``: it is empty), or None when it may be one.
 
-    A name has at least two letters and is not a placeholder: a dash, ``n/a``, ``TBD``,
-    ``<name>``, or text one of the policy's ``placeholders`` matches. Invisible
+    A name has at least two letters and is not a placeholder (``n/a``, ``TBD``,
+    ``<name>``: :func:`prodgate.placeholders.is_placeholder` decides). Invisible
     characters are refused by the schema already.
     """
     text = " ".join(value.split())
@@ -34,10 +27,7 @@ def not_a_name(value: str, placeholders: Sequence[Placeholder] = ()) -> str | No
         return ""
     if sum(ch.isalpha() for ch in text) < 2:
         return f"{text!r} is not a name"
-    if text.casefold() in PLACEHOLDER_NAMES or (text.startswith("<") and text.endswith(">")):
-        return f"{text!r} is a placeholder, not a name"
-    lines = Lines([text])
-    if any(p.first_in_lines(lines, 1) for p in placeholders):
+    if is_placeholder(text, placeholders):
         return f"{text!r} is a placeholder, not a name"
     return None
 

@@ -75,8 +75,14 @@ _ALL = [
          "The declaration is empty, too large, binary or not UTF-8. Declarations are "
          "small text files; keep them so."),
     Rule("PG103", "schema-invalid", "ai-asset.yaml does not match the schema", E,
-         "A key is missing, a value has the wrong type, or a value is not one of the "
-         "allowed ones. The message names the key path; `prodgate schema` prints the "
+         "A key is missing, a value has the wrong type, a value is not one of the "
+         "allowed ones, or a value is still a placeholder: a person, e-mail address, "
+         "team, model, provider, data source, ticket or reason written as `<name>`, "
+         "`<email>`, `<model>`, `TBD`, `n/a` or text the policy's `placeholders` match. "
+         "The examples in prodgate's fix messages are such placeholders on purpose: "
+         "pasted without editing they still fail, with \"fill in\". An exception's "
+         "approvers and owners are judged the same way (PG501, PG502). "
+         "The message names the key path; `prodgate schema` prints the "
          "full JSON Schema, and the `yaml-language-server` comment gives editors "
          "completion and checks while typing."),
     Rule("PG104", "unknown-key", "ai-asset.yaml has an unknown key", E,

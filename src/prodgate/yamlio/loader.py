@@ -26,6 +26,15 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 PathKey = tuple[str | int, ...]
 
+
+def render_loc(loc: PathKey) -> str:
+    """``("evals", 0, "results")`` -> ``evals[0].results``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the top level"
+
+
 _BINARY = "tag:yaml.org,2002:binary"
 
 MAX_NODES = 50_000
@@ -91,7 +100,7 @@ def _nesting_problem(text: str) -> YamlProblem | None:
 class YamlProblem:
     """Why a document could not be loaded, with where."""
 
-    kind: str  # syntax | duplicate_key | alias_bomb | bad_tag | bad_key | empty
+    kind: str  # syntax | duplicate_key | alias_bomb | bad_tag | bad_value | bad_key | empty | tab
     message: str
     line: int = 1
     column: int = 1
@@ -232,6 +241,9 @@ def _scalar_problem(node: yaml.ScalarNode, exc: Exception) -> str:
     kind = _KINDS.get(node.tag, "value")
     if kind == "integer" and "digits" in str(exc):
         return f"integer {shown!r} has {len(text):,} digits; numbers this long are refused"
+    if kind == "date":
+        # The syntax is right and the day does not exist (2026-02-30): say so, not "syntax".
+        return f"date {shown!r} does not exist ({exc})"
     return f"{kind} {shown!r} is out of range or malformed ({exc})"
 
 
@@ -303,7 +315,7 @@ def load_yaml(text: str, max_nodes: int = MAX_NODES) -> YamlDocument | YamlProbl
     except ConstructorError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "cannot construct value"
-        kind = "syntax" if problem.startswith("invalid value") else "bad_tag"
+        kind = "bad_value" if problem.startswith("invalid value") else "bad_tag"
         if mark is None:
             return YamlProblem(kind, problem)
         return YamlProblem(kind, problem, mark.line + 1, mark.column + 1)
