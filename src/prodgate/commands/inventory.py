@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
 from prodgate.commands.check import run_gate
+from prodgate.commands.common import error
 from prodgate.findings import Severity
 
 
