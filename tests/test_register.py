@@ -462,3 +462,16 @@ def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
                 assert links(repository, commit, path) == (render._text(render.safe_href(filled)) if template else "")
     if template.startswith(("https://github", "HTTP://")) or template.endswith("#{path}"):
         assert links.filled is not None and links.around  # filled in without a check per link
+
+
+def test_register_vocabulary_is_the_gates() -> None:
+    """The register checks and lays out tiers and stages by its own copy of the words
+    (kept apart so that its readers import no gate module for them): they are the
+    gate's, in the gate's order, and the typed shapes' too."""
+    from typing import get_args
+
+    from prodgate.manifest.model import STAGES, TIERS
+    from prodgate.register import _shape, vocabulary
+
+    assert (vocabulary.TIERS, vocabulary.STAGES) == (TIERS, STAGES)
+    assert (get_args(_shape.Tier), get_args(_shape.Stage)) == (TIERS, STAGES)

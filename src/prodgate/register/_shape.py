@@ -15,7 +15,7 @@ from typing import Annotated, Literal, get_args
 import msgspec
 from msgspec import Meta, Struct
 
-from prodgate.register.documents import STAGES, TIERS
+from prodgate.register.vocabulary import STAGES, TIERS
 
 Text = Annotated[str, Meta(max_length=4096)]
 Date = Annotated[str, Meta(max_length=10)]
