@@ -178,21 +178,6 @@ def test_the_shipped_grep_pattern_is_the_built_in_catalogues() -> None:
     assert catalogue.build().grep_pattern == GREP_PATTERN, catalogue.build().grep_pattern
 
 
-def test_the_shipped_catalogue_data_is_signatures_yaml() -> None:
-    """discover reads the built-in catalogue from its JSON copy, not from the YAML a
-    platform team reads and edits; the two must hold the same data (regenerate
-    builtin_pattern.py when this fails: the message holds its CATALOGUE_JSON)."""
-    import json
-
-    from prodgate.discovery.builtin_pattern import CATALOGUE_JSON
-    from prodgate.templates import read_template
-    from prodgate.yamlio.loader import load_shipped
-
-    source = load_shipped(read_template("signatures.yaml"))
-    assert catalogue.builtin_data() == source, json.dumps(source, separators=(",", ":"))
-    assert json.loads(CATALOGUE_JSON) == source
-
-
 # -- only the strings and lines that hold a literal are searched ------------------------
 def _every_line(text: str, style: str, cat: catalogue.Catalogue) -> list[tuple[int, str, str]]:
     """What the patterns find when every line of ``text`` is searched on its own."""
