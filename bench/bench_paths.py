@@ -14,7 +14,8 @@ Figures (the inputs are those of the other benchmarks here):
 - ``precommit``: the ``prodgate-check`` hook's command on the one asset of a
   repository made by ``bench_check.generate`` (``check --changed -- FILES``);
 - ``precommit-discover``: the ``prodgate-discover`` hook's command on those files and
-  a Python module that uses AI (``bench_discover.AI_PY``);
+  a Python module that uses AI (``bench_discover.AI_PY``); ``discover-code``: the same
+  hook on that module alone, in a repository with no declaration;
 - ``validate``: the ``prodgate-validate`` hook's command on that declaration;
 - ``check``: ``check`` of 1,000 assets (``bench_check.generate``); ``--format json``
   with ``--json``;
@@ -49,12 +50,18 @@ SAVES = 0.2
 Setup = Callable[[Path], list[tuple[str, list[str], Path, Callable[[], None]]]]
 
 
+_MAIN = "import sys; del sys.path[0]; from prodgate.cli import main; sys.exit(main())"
+"""What the console script runs. Not ``python -m prodgate``: that puts the working
+directory first on the module path, and a tree holding ``re2/`` or ``yaml/`` (a copy of
+site-packages) would be imported in place of the installed packages."""
+
+
 def _python(src: Path, argv: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Wall and CPU time and exit code of ``python -m prodgate ARGV`` with ``src`` first."""
+    """Wall and CPU time and exit code of ``prodgate ARGV`` with ``src`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "prodgate", *argv], cwd=cwd, env=env,
+    done = subprocess.run([sys.executable, "-c", _MAIN, *argv], cwd=cwd, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -96,6 +103,19 @@ def precommit_discover(tmp: Path) -> list[tuple[str, list[str], Path, Callable[[
     files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
     return [("pre-commit prodgate-discover, 1 asset", ["discover", "--changed", "--format=text", "--", *files], root,
              _nothing)]
+
+
+def discover_code(tmp: Path) -> list[tuple[str, list[str], Path, Callable[[], None]]]:
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_check import _commit
+    from bench_discover import AI_PY
+
+    root = tmp / "code"
+    root.mkdir()
+    (root / "app.py").write_text(AI_PY.format(n=1), encoding="utf-8")
+    _commit(root)
+    return [("pre-commit prodgate-discover, 1 Python file, no declaration",
+             ["discover", "--changed", "--format=text", "--", "app.py"], root, _nothing)]
 
 
 def validate(tmp: Path) -> list[tuple[str, list[str], Path, Callable[[], None]]]:
@@ -146,7 +166,8 @@ def register(tmp: Path) -> list[tuple[str, list[str], Path, Callable[[], None]]]
 
 
 FIGURES: dict[str, Setup] = {
-    "precommit": precommit, "precommit-discover": precommit_discover, "validate": validate, "check": check, "check-json": check_json,
+    "precommit": precommit, "precommit-discover": precommit_discover, "discover-code": discover_code,
+    "validate": validate, "check": check, "check-json": check_json,
     "discover": discover, "register": register,
 }
 
