@@ -16,6 +16,8 @@ A second path beside pydantic, kept because it pays: the ``prodgate-check`` hook
 asset took 0.28 s with it and 0.51 s without (pydantic building its models and the
 built-in policy: 44% of the run), the ``prodgate-validate`` hook 0.14 s and 0.27 s
 (47%); medians of three interleaved pairs, ``bench/bench_paths.py precommit validate``.
+On ``check`` of 1,000 assets, where start-up matters less, it saves a tenth of the CPU
+time (5.3 s against 5.9 s).
 """
 
 from __future__ import annotations
