@@ -403,3 +403,47 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
         texts += [Path(run.outputs[k]).read_text(encoding="utf-8") for k in ("report", "sarif") if run.outputs.get(k)]
     assert len(texts) >= 8
     assert not [t for t in texts if TOKEN in t]
+
+
+# -- the pull request's files are never code the action runs ------------------------
+
+_TRAPS = {
+    # What `python -m X` or `python -c 'import X'` would import from the working
+    # directory (the pull request's checkout) without -I.
+    "prodgate/__init__.py": "",
+    "prodgate/github/__init__.py": "",
+    "prodgate/github/action.py": "TRAP",
+    "pip/__init__.py": "TRAP",
+    "pip/__main__.py": "TRAP",
+    "venv/__init__.py": "TRAP",
+    "venv/__main__.py": "TRAP",
+    "platform.py": "TRAP",
+    "sitecustomize.py": "TRAP",
+}
+
+
+def _lay_traps(ws: Path, marker: Path) -> None:
+    code = f"import pathlib; pathlib.Path({str(marker)!r}).write_text('pull request code ran')\n"
+    for rel, body in _TRAPS.items():
+        path = ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code if body == "TRAP" else body, encoding="utf-8")
+
+
+def test_no_step_imports_a_module_from_the_pull_request(installed: Installed, workspace: Path, tmp_path: Path) -> None:
+    """Every Python the action starts runs isolated (-I): a pull request that adds
+    prodgate/github/action.py, pip/, venv/ or platform.py at its root runs nothing."""
+    marker = tmp_path / "ran"
+    copy_example(workspace / "apps" / "support")
+    _lay_traps(workspace, marker)
+    base = _commit(workspace, "base")
+    # The install steps, again, in this workspace (a venv of their own under a new RUNNER_TEMP).
+    runner = CompositeRunner(installed.runner.action_dir, tmp_path / "runner-temp")
+    result, ctx = runner.run(workspace, {}, only=(0, installed.first - 1))
+    assert result.code == 0, result.stderr
+    assert not marker.exists(), "the install steps ran the pull request's code"
+    # The gate's step, with the installed Python.
+    gate = _run(installed, workspace, base)
+    assert not marker.exists(), "the gate step ran the pull request's code"
+    assert gate.outputs["passed"] in {"true", "false"}
+    assert ctx.steps["install"]["outputs"]["python"].startswith(str(tmp_path / "runner-temp"))

@@ -178,21 +178,6 @@ def test_the_shipped_grep_pattern_is_the_built_in_catalogues() -> None:
     assert catalogue.build().grep_pattern == GREP_PATTERN, catalogue.build().grep_pattern
 
 
-def test_the_shipped_catalogue_data_is_signatures_yaml() -> None:
-    """discover reads the built-in catalogue from its JSON copy, not from the YAML a
-    platform team reads and edits; the two must hold the same data (regenerate
-    builtin_pattern.py when this fails: the message holds its CATALOGUE_JSON)."""
-    import json
-
-    from prodgate.discovery.builtin_pattern import CATALOGUE_JSON
-    from prodgate.templates import read_template
-    from prodgate.yamlio.loader import load_shipped
-
-    source = load_shipped(read_template("signatures.yaml"))
-    assert catalogue.builtin_data() == source, json.dumps(source, separators=(",", ":"))
-    assert json.loads(CATALOGUE_JSON) == source
-
-
 # -- only the strings and lines that hold a literal are searched ------------------------
 def _every_line(text: str, style: str, cat: catalogue.Catalogue) -> list[tuple[int, str, str]]:
     """What the patterns find when every line of ``text`` is searched on its own."""
@@ -307,51 +292,6 @@ def test_one_pass_over_a_syntax_tree_finds_what_walking_every_node_finds() -> No
         assert sorted(found) == expected
         checked += 1
     assert checked > 100
-
-
-# -- the import lines of a plain file, parsed on their own ------------------------------
-_PLAIN_STATEMENTS = (
-    "import os", "import os, openai", "import openai as oa, sys", "from google import genai",
-    "from google import (\n    genai,  # the client\n    types,\n)", "from openai.types import (Model)",
-    "x = [1,\n     2]; import torch", "if x: import transformers", "while x: import vllm; break",
-    "def f(a,\n      b): import anthropic", "class A:\n    import langchain_core.messages as m",
-    "with ctx() as c: import ollama", "# import openai", "x = 1  # import torch",
-    "try:\n    import openai\nexcept ImportError:\n    openai = None",
-    "if x:\n    pass\nelse: import cohere", "for i in range(3): import groq", "y = {1: (2, [3])}",
-    "from . import openai", "from .openai import x", "import openai_helpers", "async def g(): import litellm",
-    "match x:\n    case 1: import mistralai\n    case _: pass", "foo(\n    import_x,\n    openai)",
-    "lambda: (openai, torch)", "import a.b.c, \\\n    torch",
-)
-
-
-def _plain_program(rng: random.Random) -> str:
-    parts = []
-    for _ in range(rng.randint(1, 12)):
-        stmt = rng.choice(_PLAIN_STATEMENTS)
-        if rng.random() < 0.3:
-            stmt = "def h():\n    pass\n" + "\n".join("    " + line for line in stmt.split("\n"))
-        parts.append(stmt)
-    return "\n".join(parts) + "\n"
-
-
-def test_the_import_lines_of_a_plain_file_give_what_parsing_it_whole_gives() -> None:
-    import ast
-
-    cat = catalogue.build()
-    rng = random.Random(7)
-    quick = 0
-    for _ in range(400):
-        text = _plain_program(rng)
-        tree = ast.parse(text)
-        whole = sorted(code._imports_in("x.py", tree, cat, lambda n: n))
-        assert sorted(code.python("x.py", text, cat, imports_only=True)) == whole, text
-        quick += code._import_lines(text, cat) is not None
-    assert 100 < quick < 400  # both ways taken: quotes, backslashes and `else: import` parse the whole file
-    hostile = "".join(f"import module_{i}\n" for i in range(20_000)) + "if x: import openai\n"
-    assert [(d.line, d.match) for d in code.python("x.py", hostile, cat, imports_only=True)] == [(20_001, "openai")]
-    assert code._import_lines(hostile, cat) is not None
-    assert code._import_lines("import openai\n" * 1001, cat) is None  # too many lines: one parse of the whole
-    assert code._import_lines("x = (1\nimport openai\n", cat) is None  # unbalanced: not Python
 
 
 def test_notebook_cells_that_can_show_use_are_all_found_by_searching_them_joined() -> None:

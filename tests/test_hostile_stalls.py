@@ -323,11 +323,12 @@ class _Mapping(dict[str, Any]):
     "value",
     [
         {}, [], "", {"a": []}, [{}], (1, (2,)), {"x": {"y": {"z": [1, [2, [3, {}]]]}}},
-        {"é\u2028\x00\"\\\n<!--##[": "\x1f\u0085\ud800\u200b"},
-        [1.5, -0.0, 1e-7, 1e16, float("nan"), float("inf"), -float("inf"), 10**30, True, False, None],
-        {1: "int key"}, {"enum-like": Path("not JSON")},
+        {"é\u2028\x00\"\\\n<!--##[": "\x1f\u0085\u200b\x7f"},
+        [1.5, -0.0, 0.1, 1e16, 1e22, 2**63 - 1, -(2**63), True, False, None],
         {"a": 1, "b": "x", "c": None, "d": {"e": [1, "2", 3.5], "f": {"g": True}}},
         [{"leaf": 1}, ["x", "y"], {"sub": _Mapping(k=[1, {"v": 2}])}, _Mapping(k="v")],
+        # What orjson refuses, the standard library writes (or refuses with its message).
+        {"lone surrogate": "\ud800"}, [10**30], {1: "int key"}, {"enum-like": Path("not JSON")},
     ],
 )
 def test_the_report_writer_writes_what_json_dumps_writes(value: Any) -> None:
@@ -338,6 +339,12 @@ def test_the_report_writer_writes_what_json_dumps_writes(value: Any) -> None:
             indented_json.dumps(value)
         return
     assert indented_json.dumps(value) == expected
+
+
+def test_the_report_writer_writes_json_where_the_standard_library_does_not() -> None:
+    """The two documented differences: no ``NaN`` (not JSON) and the shortest exponent."""
+    assert json.loads(indented_json.dumps([float("nan"), float("inf"), -float("inf")])) == [None, None, None]
+    assert indented_json.dumps([1e-7]) == "[\n  1e-7\n]"
 
 
 def test_the_report_of_a_thousand_evals_is_written_as_json_dumps_writes_it(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]

@@ -24,17 +24,14 @@ from prodgate.findings import Severity
 from prodgate.report import EvalSummary, ExceptionView, MetricResult
 from prodgate.reporters.links import Links, links_from_env
 from prodgate.reporters.markdown import (
-    code,
     fit,
-    is_yaml_fix,
     natural_key,
     number,
     readable_threshold,
     render_comment,
     render_markdown,
-    rich,
-    text,
 )
+from prodgate.reporters.markdown_text import code, is_yaml_fix, rich, text
 
 from conftest import TODAY
 

@@ -188,14 +188,14 @@ def test_check_of_valid_declarations_never_imports_pydantic(tmp_path: Path) -> N
     assert "prodgate.discovery.code" not in modules
 
 
-def test_discover_without_a_declaration_reads_no_yaml(tmp_path: Path) -> None:
-    """The built-in catalogue is read from its JSON copy and declarations' YAML only
-    when there is one: discover of code alone never imports a YAML parser."""
+def test_discover_without_a_declaration_builds_no_model(tmp_path: Path) -> None:
+    """Discover of code alone reads the built-in catalogue and no declaration: no
+    pydantic, no declaration loader."""
     (tmp_path / "app.py").write_text('import openai\nMODEL = "gpt-4o"\n')
     modules = _imported("discover", ".", cwd=tmp_path)
     assert "prodgate.discovery.code" in modules  # it did parse the file
-    assert not {m for m in modules if m.split(".")[0] in ("yaml", "pydantic", "pydantic_core")}
-    assert "prodgate.yamlio.loader" not in modules
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core", "git", "requests")}
+    assert "prodgate.manifest.loader" not in modules
 
 
 def test_discover_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:

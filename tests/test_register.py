@@ -492,3 +492,16 @@ def test_html_into_a_missing_folder_says_it_created_it(tmp_path: Path, run) -> N
     assert page.is_file()
     code, _out, err = run("register", "--db", db, "report", "--html", str(page), "--today", TODAY)
     assert (code, err) == (0, "")
+
+
+def test_register_vocabulary_is_the_gates() -> None:
+    """The register checks and lays out tiers and stages by its own copy of the words
+    (kept apart so that its readers import no gate module for them): they are the
+    gate's, in the gate's order, and the typed shapes' too."""
+    from typing import get_args
+
+    from prodgate.manifest.model import STAGES, TIERS
+    from prodgate.register import _shape, vocabulary
+
+    assert (vocabulary.TIERS, vocabulary.STAGES) == (TIERS, STAGES)
+    assert (get_args(_shape.Tier), get_args(_shape.Stage)) == (TIERS, STAGES)

@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
 
 from prodgate import __version__
 from prodgate import exitcodes as ec
+from prodgate.commands.common import error
 from prodgate.reporters import REPORTERS
 
 GATES = ("merge", "deploy")
@@ -343,34 +343,3 @@ def _option_naming_a_file(argv: list[str]) -> str | None:
         if arg.startswith("-") and len(arg) > 1 and os.path.lexists(arg):
             return arg
     return None
-
-
-def error(message: str) -> int:
-    """A usage or configuration error on stderr, exit 2.
-
-    The message often quotes a path or value from the pull request, so it goes through
-    :func:`prodgate.hygiene.clean`: its lines (a policy error lists one per problem)
-    carry nothing the runner or a terminal acts on.
-    """
-    from prodgate.hygiene import clean
-
-    sys.stderr.write(f"prodgate: error: {clean(message)}\n")
-    return ec.USAGE
-
-
-def resolve_paths(raw: Sequence[str], root_arg: str | None) -> tuple[list[Path], Path] | str:
-    """The paths to check and the repository root, or an error message."""
-    from prodgate.repo import find_root
-
-    paths = [Path(p) for p in (raw or ["."])]
-    for p in paths:
-        if not p.exists():
-            return f"{p}: no such file or directory"
-    if root_arg:
-        root = Path(root_arg)
-        if not root.is_dir():
-            return f"--root {root_arg}: not a directory"
-    else:
-        first = paths[0] if paths[0].is_dir() else paths[0].parent
-        root = find_root(first) or first
-    return paths, root.resolve()

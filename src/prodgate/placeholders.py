@@ -14,12 +14,17 @@ It sits below the declaration loader and the rules: the schema's messages
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prodgate.linear import Lines
 
-if TYPE_CHECKING:
-    from prodgate.policy.model import Placeholder
+
+class Placeholder(Protocol):
+    """What this module needs of a policy's placeholder
+    (:class:`prodgate.policy.model.Placeholder`): said as a protocol, so that this
+    module stays below the declaration loader and the policy alike."""
+
+    def first_in_lines(self, lines: Lines, limit: int | None = None) -> dict[int, int]: ...
 
 PLACEHOLDER_WORDS = frozenset({
     "n/a", "na", "n.a.", "tbd", "tba", "tbc", "todo", "fixme", "none", "null", "nil", "nobody",

@@ -11,6 +11,13 @@ integer, no ``true`` for a number), dates only as YAML dates, no newline in a va
 matched by a pattern (Python's ``$`` would accept one before it), and any keyword it
 does not know means "not certain". Stricter only costs time, never a verdict: whatever
 it does not accept goes to pydantic.
+
+A second path beside pydantic, kept because it pays: the ``prodgate-check`` hook on one
+asset took 0.28 s with it and 0.51 s without (pydantic building its models and the
+built-in policy: 44% of the run), the ``prodgate-validate`` hook 0.14 s and 0.27 s
+(47%); medians of three interleaved pairs, ``bench/bench_paths.py precommit validate``.
+On ``check`` of 1,000 assets, where start-up matters less, it saves a tenth of the CPU
+time (5.3 s against 5.9 s).
 """
 
 from __future__ import annotations

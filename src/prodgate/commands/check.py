@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error, resolve_paths
+from prodgate.commands.common import error, resolve_paths
 from prodgate.findings import Severity
 from prodgate.hygiene import commands_stopped, under_actions
 from prodgate.outfile import open_output

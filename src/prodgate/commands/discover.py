@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error, resolve_paths
+from prodgate.commands.common import error, resolve_paths
 from prodgate.outfile import open_output
 from prodgate.startup import wants_color
 

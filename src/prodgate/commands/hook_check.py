@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
+from prodgate.commands.common import error
 
 
 def run_changed(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
+from prodgate.commands.common import error
 from prodgate.hygiene import clean
 
 

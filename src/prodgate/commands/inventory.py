@@ -11,8 +11,8 @@ import argparse
 import sys
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
 from prodgate.commands.check import run_gate
+from prodgate.commands.common import error
 from prodgate.findings import Severity
 from prodgate.outfile import open_output
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
+from prodgate.commands.common import error
 from prodgate.policy.loader import PolicyError, load_policy
 
 

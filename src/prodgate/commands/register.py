@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
+from prodgate.commands.common import error
 from prodgate.outfile import open_output
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from prodgate import exitcodes as ec
-from prodgate.cli import error
+from prodgate.commands.common import error
 from prodgate.findings import Finding
 from prodgate.hygiene import clean, commands_stopped, under_actions
 from prodgate.startup import import_quickly, wants_color

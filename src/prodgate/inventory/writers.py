@@ -101,7 +101,7 @@ def write_markdown(inv: Inventory, out: TextIO) -> None:
 
 
 def markdown_lines(inv: Inventory) -> Iterable[str]:
-    from prodgate.reporters.markdown import code, text
+    from prodgate.reporters.markdown_text import code, text
 
     def t(value: str | None) -> str:
         return text(value) if value else "—"

@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from typing import Any, NoReturn
 
-from prodgate.register.documents import STAGES, TIERS
+from prodgate.register.vocabulary import STAGES, TIERS
 
 _TIER_COLOURS = {"team": "#8fb8de", "departmental": "#3c78b4", "enterprise": "#1b3f66"}
 TIMEOUT = 120.0

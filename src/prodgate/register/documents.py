@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from prodgate.fsutil import FileProblem, read_regular
+from prodgate.register.vocabulary import STAGES, TIERS
 
 _fromisoformat = dt.date.fromisoformat
 _datetime = dt.datetime.fromisoformat
 MAX_BYTES = 256 * 1024 * 1024
-TIERS = ("team", "departmental", "enterprise")
-STAGES = ("sandbox", "pilot", "production", "retired")
 
 
 ASSET_FIELDS = (

@@ -33,8 +33,8 @@ from markupsafe import Markup
 
 from prodgate import __version__
 from prodgate.hygiene import visible
-from prodgate.register.documents import STAGES, TIERS
 from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, overdue
+from prodgate.register.vocabulary import STAGES, TIERS
 
 if TYPE_CHECKING:
     from prodgate.register.charts import ChartProcess

@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from prodgate.register.documents import STAGES, TIERS
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
+from prodgate.register.vocabulary import STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
 TOP_OWNERS = 20

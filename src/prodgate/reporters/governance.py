@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from prodgate.findings import Finding
 from prodgate.report import AssetResult, ExceptionView, Report
-from prodgate.reporters.markdown import code, finding_item, text
+from prodgate.reporters.markdown_text import code, finding_item, text
 
 _STATE_ICON = {
     "approved": "✅",

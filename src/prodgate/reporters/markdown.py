@@ -12,10 +12,8 @@ what they would cost to leave out; :func:`fit` cuts details first, then the grou
 fixes, then (only for thousands of assets) overview rows, and says exactly how many
 assets and findings were left out and where the rest is.
 
-Everything from a declaration is escaped (no HTML, links, table cells or ``@``
-mentions); code spans and fenced blocks hold text literally, except that the hygiene
-layer (:mod:`prodgate.hygiene`) shows invisible and bidi characters as escapes
-(``\\u200b``), so nothing hides inside what a reader copies.
+Everything from a declaration is escaped by :mod:`prodgate.reporters.markdown_text`,
+which the sections with modules of their own (governance, undeclared AI) share.
 """
 
 from __future__ import annotations
@@ -27,10 +25,21 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from prodgate.findings import Finding, Location, Severity
-from prodgate.hygiene import clean, visible
 from prodgate.report import AssetResult, EvalSummary, MetricResult, Report, RequirementResult, State
 from prodgate.reporters import natural_key
+from prodgate.reporters.governance import governance_section
 from prodgate.reporters.links import Links, links_from_env
+from prodgate.reporters.markdown_text import (
+    SEVERITY_ICON,
+    code,
+    finding_item,
+    fix_markdown,
+    place,
+    rule_link,
+    text,
+)
+from prodgate.reporters.undeclared import RULES as UNDECLARED_RULES
+from prodgate.reporters.undeclared import undeclared_section
 
 SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
 """The default budget: GitHub's 1 MiB step-summary cap, less room for other writers."""
@@ -38,90 +47,11 @@ SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
 COMMENT_CHARS = 65536 - 200
 """GitHub's comment limit in characters, less room for the comment's hidden marker."""
 
-MAX_FIELD = 2000
-"""Longest single text (message, fix) shown; longer ones are cut with an ellipsis."""
-
 OPEN_DETAILS = 3
 """Per-asset details start open when at most this many assets fail."""
 
 GROUP_NAMES = 6
 """Asset names listed in a grouped fix before "…"."""
-
-# ---------------------------------------------------------------------------------------
-# Escaping
-
-
-_SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")
-_SPAN = re.compile(r"`([^`\n]+)`")
-_YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
-
-
-def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def text(value: str, *, limit: int = MAX_FIELD) -> str:
-    """Plain text safe in Markdown: one line, HTML and Markdown syntax escaped, no pings."""
-    return _escape(_clip(" ".join(visible(value).split()), limit))
-
-
-def _escape(value: str) -> str:
-    value = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m[1], "\\" + m[1]), value)
-    # "@org/team" in prose would notify the team; a zero-width space stops the mention.
-    # It is never put inside code, so no fix or path a reader copies carries it.
-    return value.replace("@", "@\u200b")
-
-
-def code(value: str, *, in_table: bool = True) -> str:
-    """An inline code span holding ``value`` literally (paths, rule ids, tickets, YAML)."""
-    value = clean(_clip(" ".join(value.split()), MAX_FIELD))
-    fence = "`"
-    while fence in value:
-        fence += "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    if in_table:
-        value = value.replace("|", "\\|")
-    return f"{fence}{pad}{value}{pad}{fence}"
-
-
-def code_block(value: str, lang: str = "yaml", indent: str = "") -> str:
-    """A fenced block for multi-line text such as the YAML of a fix."""
-    value = clean(value.strip("\n")[: MAX_FIELD * 2])
-    fence = "```"
-    while fence in value:
-        fence += "`"
-    body = "\n".join(indent + line for line in value.splitlines())
-    return f"{indent}{fence}{lang}\n{body}\n{indent}{fence}\n"
-
-
-def rich(value: str, *, in_table: bool = False, limit: int = MAX_FIELD) -> str:
-    """A message: text escaped, and what it quotes in backticks shown as code."""
-    value = _clip(" ".join(visible(value).split()), limit)
-    out: list[str] = []
-    pos = 0
-    for m in _SPAN.finditer(value):
-        out.append(_escape(value[pos : m.start()]))
-        out.append(code(m[1], in_table=in_table))
-        pos = m.end()
-    out.append(_escape(value[pos:]))
-    return "".join(out)
-
-
-def is_yaml_fix(fix: str) -> bool:
-    """A fix that is YAML to paste (``business_owner: {…}``), not a sentence."""
-    lines = [ln for ln in fix.strip("\n").splitlines() if ln.strip()]
-    return bool(lines) and bool(_YAML_START.match(lines[0])) and not lines[0].rstrip().endswith(".")
-
-
-def fix_markdown(fix: str, indent: str = "") -> str:
-    """What follows a list item's text: YAML in a fenced ``yaml`` block (GitHub gives it
-    a copy button), other text on its own line with what it quotes as code."""
-    if is_yaml_fix(fix):
-        return "\n\n" + code_block(fix, "yaml", indent)
-    if "\n" in fix.strip():
-        return "\n\n" + code_block(fix, "text", indent)
-    return f"\\\n{indent}Fix: {rich(fix)}\n"
-
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -190,8 +120,6 @@ class Group:
 
 
 def build_view(report: Report, links: Links) -> View:
-    from prodgate.reporters.undeclared import RULES as UNDECLARED_RULES
-
     rows: list[Row] = [
         Row(a.path, a.name, a.path, a.findings, report.asset_passed(a), a, a.owner) for a in report.assets
     ]
@@ -383,14 +311,14 @@ def grouped_fixes(view: View) -> Iterator[Block]:
 
 
 def _group_item(g: Group, links: Links) -> str:
-    icon = "⏸️" if g.waived else _SEVERITY[g.severity]
+    icon = "⏸️" if g.waived else SEVERITY_ICON[g.severity]
     names = ", ".join(text(n) if not n.endswith((".yaml", ".yml")) else code(n, in_table=False)
                       for n in g.names[:GROUP_NAMES])
     if len(g.names) > GROUP_NAMES:
         names += ", …"
     count = f" ({len(g.names)})" if len(g.names) > 1 else ""
     repeated = f", {len(g.findings)} places" if len(g.findings) > len(g.names) else ""
-    head = f"- {icon} {_rule_link(g.rule_id, links)} {text(g.title)} — {names}{count}{repeated}"
+    head = f"- {icon} {rule_link(g.rule_id, links)} {text(g.title)} — {names}{count}{repeated}"
     if g.waived:
         w = g.findings[0].waived_by
         assert w is not None
@@ -425,7 +353,7 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
     out = [f"<details{' open' if open_ else ''}>\n<summary>{summary}</summary>\n\n"]
     if a is not None:
         owner = f"owner {text(a.owner)}" if a.owner else "no owner"
-        out.append(f"{_place(Location(a.path), view.links)} · {owner}\n\n")
+        out.append(f"{place(Location(a.path), view.links)} · {owner}\n\n")
         out += _requirements(a, report, view.links)
         out += _exceptions(a)
         out += _evals(a.evals, view.links)
@@ -437,7 +365,6 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
     yield Block("\n</details>\n\n", KEEP, row.key, closes=True)
 
 
-_SEVERITY = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NOTE: "ℹ️"}  # noqa: RUF001
 _STATE_WORD = {
     State.MET: "met",
     State.MISSING: "missing",
@@ -482,7 +409,7 @@ def _requirements(asset: AssetResult, report: Report, links: Links) -> list[str]
             w = next((f.waived_by for f in _requirement_findings(r, asset) if f.waived_by), None)
             if w is not None:
                 state += f" by {code(w.ticket)} until {text(w.expires)}"
-        rules = ", ".join(_rule_link(rid, links) for rid in r.rule_ids)
+        rules = ", ".join(rule_link(rid, links) for rid in r.rule_ids)
         rows.append(f"| {title} | {state} | {rules} |\n")
     return [*rows, "\n"]
 
@@ -566,8 +493,8 @@ def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
         judged = [m for m in e.metrics if m.threshold]
         failed = any(m.passed is False for m in judged)
         icon = "❌" if failed else ("✅" if judged else "")
-        place = _place(e.location, links) if e.location else code(e.results)
-        name = f"{icon} {text(e.name)}".strip() + f"<br>{place}"
+        where = place(e.location, links) if e.location else code(e.results)
+        name = f"{icon} {text(e.name)}".strip() + f"<br>{where}"
         counts = _eval_counts(e)
         if counts is None:
             shown = [m for m in e.metrics if not m.threshold and m.name not in _COUNT_METRICS][:3]
@@ -581,29 +508,6 @@ def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
     return [*rows, "\n"]
 
 
-def _rule_link(rule_id: str, links: Links) -> str:
-    return f"[{code(rule_id, in_table=False)}]({links.rule(rule_id)})"
-
-
-def _place(loc: Location, links: Links) -> str:
-    label = code(str(loc), in_table=False)
-    url = links.location(loc)
-    return f"[{label}]({url})" if url else label
-
-
-def finding_item(f: Finding, links: Links | None = None, *, with_fix: bool = True) -> str:
-    """One finding as a list item: icon, rule, place, message, and its fix."""
-    links = links or Links()
-    icon = "⏸️" if f.waived else _SEVERITY[f.severity]
-    item = f"- {icon} {_rule_link(f.rule_id, links)} {_place(f.location, links)} {rich(f.message)}"
-    if f.waived_by is not None:
-        w = f.waived_by
-        return item + f" — *waived: exception {code(w.ticket, in_table=False)}, expires {text(w.expires)}*\n"
-    if not f.fix or not with_fix:
-        return item + "\n"
-    return item + fix_markdown(f.fix, indent="  ")
-
-
 def _finding_item(f: Finding, view: View) -> str:
     """In the details, a finding's fix is left out when the list of fixes has it."""
     return finding_item(f, view.links, with_fix=not view.grouped)
@@ -611,8 +515,6 @@ def _finding_item(f: Finding, view: View) -> str:
 
 def governance(view: View) -> Iterator[Block]:
     """Changes to governance: what the change does to the controls that judge it."""
-    from prodgate.reporters.governance import governance_section
-
     section = governance_section(view.report)
     if section:
         yield Block(section + "\n")
@@ -620,8 +522,6 @@ def governance(view: View) -> Iterator[Block]:
 
 def undeclared(view: View) -> Iterator[Block]:
     """Undeclared AI: discovery's findings that no declaration covers, one table."""
-    from prodgate.reporters.undeclared import undeclared_section
-
     section = undeclared_section(view.report)
     if section:
         yield Block(section, KEEP)

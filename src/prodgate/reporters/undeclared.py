@@ -9,7 +9,7 @@ full of undeclared use cannot push the rest of the summary out.
 from __future__ import annotations
 
 from prodgate.report import Report
-from prodgate.reporters.markdown import code, text
+from prodgate.reporters.markdown_text import code, text
 
 MAX_ROWS = 100
 RULES = ("PG801", "PG804")
