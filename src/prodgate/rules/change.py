@@ -217,8 +217,7 @@ def removed(
             f"{len(covered)} file{'s' if len(covered) != 1 else ''} in its folder remain: {_listed(uses or covered, uses)}",
             Location(rel),
             asset=owner.asset.name if owner is not None else None,
-            fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
-            "an exception with `requirement: PG703` that the policy's approvers approve.",
+            fix=_PG703_FIX,
         )
     for rel, old in sorted(snapshot.declarations.items()):
         if old.asset.name in names or not _in_scope(rel, scope):
@@ -242,9 +241,15 @@ def removed(
             f"{len(covered)} file{'s' if len(covered) != 1 else ''} it covered remain: {shown}",
             owner.loc("name") if owner is not None and owner.rel == rel else Location(rel),
             asset=owner.asset.name if owner is not None else None,
-            fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
-            "an exception with `requirement: PG703` that the policy's approvers approve.",
+            fix=_PG703_FIX,
         )
+
+
+_PG703_FIX = (
+    "Keep the declaration, retire it (`stage: retired`) and remove the AI use from the files it covered "
+    "(a retired asset whose files still show AI use fails as PG805); or remove those files too; or add an "
+    "exception with `requirement: PG703` that the policy's approvers approve."
+)
 
 
 def _listed(listed: list[str], uses: list[str] | None) -> str:

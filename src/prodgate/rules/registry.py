@@ -313,7 +313,8 @@ _ALL = [
          "renamed, while files it covered are "
          "still in the repository and, when discovery runs (the default), still show AI "
          "use: the AI system would leave the inventory and the gate "
-         "without being retired. Set `stage: retired` instead, remove the files too, or "
+         "without being retired. Remove the AI use with the declaration (or set `stage: "
+         "retired` and remove the AI use: a retired asset that still shows it is PG805), or "
          "add an exception with `requirement: PG703` (in the declaration that now covers "
          "the files) approved as the policy requires.",
          (NIST_GOVERN,)),
@@ -351,6 +352,14 @@ _ALL = [
          "Discovery reads files of a known kind up to a size limit and as text; this "
          "one was too large, binary where text was expected, or unreadable, so it was "
          "not scanned. Review it by hand, or raise `max_file_bytes` in the catalogue."),
+    Rule("PG805", "retired-asset-in-use", "Retired asset still shows AI use", E,
+         "The asset is declared `stage: retired`, but discovery still finds AI use (an "
+         "SDK import, a dependency, an API endpoint or credential, a model identifier or "
+         "model weights) in the files it covers. Retiring takes an asset out of the "
+         "stage requirements, so it must mean the AI system is gone: remove the AI use "
+         "from the code, or declare the stage it is really at. Reported at the merge and "
+         "the deploy gate, whenever discovery runs (the default).",
+         (NIST_GOVERN,)),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
