@@ -371,7 +371,8 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     base = _downgrade(workspace)
     head = "0" * 40
     api.reviews = [
-        {"user": {"login": login}, "state": "APPROVED", "commit_id": head} for login in ("hnovak", "praman")
+        {"user": {"login": login}, "state": "APPROVED", "commit_id": head, "author_association": "MEMBER"}
+        for login in ("hnovak", "praman")
     ]
     pending = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
                    policy=".github/prodgate.yaml", **{"github-token": TOKEN})
@@ -381,7 +382,8 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     assert "❌ it\\_executive: Samuel Osei (@\u200bsosei) — no review" in pending.summary
 
     # The IT executive approves: the review event re-runs the gate, which now passes.
-    api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head})
+    api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head,
+                        "author_association": "COLLABORATOR"})
     approved = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
                     policy=".github/prodgate.yaml", **{"github-token": TOKEN})
     assert approved.code == 0, approved.log

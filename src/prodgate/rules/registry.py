@@ -247,7 +247,9 @@ _ALL = [
     Rule("PG507", "exception-approval-unverified", "Exception approval is not proven by a pull request review", E,
          "The policy sets `exceptions.verify: pull-request-reviews`, so an exception that "
          "the change adds or edits counts only when every approver it names approved the "
-         "pull request's current head commit on GitHub. Name each approver with their "
+         "pull request's current head commit on GitHub, from an account with write access to "
+         "the repository (GitHub's `author_association` OWNER, MEMBER or COLLABORATOR; the "
+         "policy's `approvers:` narrow this further). Name each approver with their "
          "account (`it_executive: {name: Samuel Osei, github: sosei}`) and ask them to "
          "approve the pull request; an approval of an older commit is stale (the change "
          "moved on since), and the pull request's author can never approve their own "
@@ -260,7 +262,10 @@ _ALL = [
          "An exception needs the agreement of different people: the business executive, "
          "the IT executive and the process owner are three checks, not one. The same "
          "GitHub account, or the same name where no account is given, fills two roles "
-         "here, so the exception waives nothing. A policy can allow it with "
+         "here, so the exception waives nothing. Names are compared as they look: after "
+         "Unicode normalisation and confusable folding, so a Latin name typed with Cyrillic "
+         "letters is the same name (and two accounts whose names only look alike are one "
+         "person). A name that mixes scripts is refused as a name (PG501, PG502). A policy can allow it with "
          "`exceptions: {distinct_approvers: false}`. The asset's owner and business owner "
          "may never approve its exceptions: that is two roles too, whatever the policy."),
     Rule("PG510", "exception-granted-in-future", "Exception is granted after today", E,
