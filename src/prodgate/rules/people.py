@@ -82,9 +82,12 @@ _WRITINGS = (
 def mixed_scripts(name: str) -> list[str]:
     """The scripts of ``name`` when it mixes them (Helena with a Cyrillic EN is Cyrillic and Latin),
     else an empty list."""
+    text = unicodedata.normalize("NFKC", name)
+    if text.isascii():
+        return []  # Latin letters, digits and punctuation: the library is not even loaded
     from confusable_homoglyphs import categories
 
-    scripts = set(categories.unique_aliases(unicodedata.normalize("NFKC", name))) - _NEUTRAL
+    scripts = set(categories.unique_aliases(text)) - _NEUTRAL
     if len(scripts) < 2 or any(scripts <= writing for writing in _WRITINGS):
         return []
     return sorted(s.title() for s in scripts)
@@ -113,7 +116,11 @@ def same_person(name: str, login: str | None, other_name: str, other_login: str 
     alike: a namesake types the same letters), else the same name or one that looks
     the same."""
     key, other = person_key(name), person_key(other_name)
-    alike = bool(key) and any(a == b for a, b in zip(look_alike_keys(name), look_alike_keys(other_name), strict=True))
+    # Two names in ASCII are compared as typed: the confusables (and their import, a
+    # fifth of a second on the start-up path) are for names that bring other scripts.
+    alike = bool(key) and not (name.isascii() and other_name.isascii()) and any(
+        a == b for a, b in zip(look_alike_keys(name), look_alike_keys(other_name), strict=True)
+    )
     if login and other_login:
         return login.lstrip("@").lower() == other_login.lstrip("@").lower() or (alike and key != other)
     return bool(key) and (key == other or alike)
