@@ -319,6 +319,21 @@ def test_shallow_clone_without_the_base_warns_once(gitroot: Path, tmp_path: Path
     ]
 
 
+def test_deploy_gate_without_the_base_fails_closed(gitroot: Path, tmp_path: Path, run: Run) -> None:
+    """What the deploy gate cannot compare it cannot release: PG704 is an error there."""
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX.replace("tier: team", "tier: departmental"))
+    base = commit(gitroot, "base")
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    commit(gitroot, "head")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{gitroot}", str(clone))
+    code, report, _err = _check(run, clone, "--base", base, "--gate", "deploy")
+    assert code == 1
+    [(rule, _line, msg)] = _pg7(report)
+    assert rule == "PG704" and "fetch-depth: 0" in msg
+    assert [f["severity"] for f in report["findings"] if f["rule_id"] == "PG704"] == ["error"]
+
+
 def test_unknown_base_in_a_full_clone_is_a_usage_error(gitroot: Path, run: Run) -> None:
     write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
     commit(gitroot)

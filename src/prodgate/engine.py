@@ -169,7 +169,9 @@ def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeR
     if isinstance(opened, str):
         raise BaseError(opened)
     if isinstance(opened, BaseUnavailable):
-        warning = RULES["PG704"].finding(opened.message, Location("."), fix=(
+        # The deploy gate fails closed: what it cannot compare it cannot release.
+        severity = Severity.ERROR if options.gate == "deploy" else None
+        warning = RULES["PG704"].finding(opened.message, Location("."), severity=severity, fix=(
             "In GitHub Actions: actions/checkout with `fetch-depth: 0`; elsewhere `git fetch` the base branch."
         ))
         return None, ChangeRecord(options.base, None, head, opened.message, verification=verification), [warning]

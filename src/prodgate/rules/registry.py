@@ -176,8 +176,9 @@ _ALL = [
          "The checkout is a shallow clone. What its history shows is judged (PG308, "
          "PG309); this warning says what it cannot show: commits after the results "
          "that the clone lacks, or, when the results were committed before the "
-         "clone's oldest commit, their age. In GitHub Actions set `fetch-depth: 0` on "
-         "`actions/checkout`."),
+         "clone's oldest commit, their age. A warning at the merge gate, an error at the "
+         "deploy gate, which cannot release what it cannot show to be fresh. In GitHub "
+         "Actions set `fetch-depth: 0` on `actions/checkout`."),
     Rule("PG311", "eval-model-mismatch", "Eval ran against a model the asset does not declare", E,
          "The results file names the model or provider it ran against (promptfoo "
          "`provider`, lm-eval `config.model_args`, prodgate `model`) and it matches "
@@ -210,6 +211,15 @@ _ALL = [
          "then counts from the commit. Re-run the eval on a machine whose clock is "
          "right (a time without a time zone is allowed 14 hours of difference, one with "
          "a time zone one hour).",
+         ("NIST AI RMF MEASURE 4.2",)),
+    Rule("PG317", "eval-history-missing", "No git history to judge eval freshness", W,
+         "The asset's evals have results, but the checkout has no git history to compare "
+         "them with: it is not a git checkout (an export such as `git archive`, or a copy "
+         "without `.git`), or there is no git program to read it. Whether a prompt, the "
+         "code or the declared models changed after the results (PG309) cannot be "
+         "established, so a stale eval would pass as fresh. One finding per asset: a "
+         "warning at the merge gate, an error at the deploy gate. Run the gate in a full "
+         "git clone; in GitHub Actions set `fetch-depth: 0` on `actions/checkout`.",
          ("NIST AI RMF MEASURE 4.2",)),
     # -- risk ----------------------------------------------------------------------
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
@@ -325,8 +335,9 @@ _ALL = [
          (NIST_GOVERN,)),
     Rule("PG704", "base-unavailable", "Base commit not in the checkout", W,
          "The base commit to compare with is not in the checkout, usually because it is a "
-         "shallow clone. Weakened or removed declarations cannot be detected. In GitHub "
-         "Actions set `fetch-depth: 0` on `actions/checkout`."),
+         "shallow clone. Weakened or removed declarations cannot be detected. A warning at "
+         "the merge gate, an error at the deploy gate. In GitHub Actions set "
+         "`fetch-depth: 0` on `actions/checkout`."),
     Rule("PG705", "approval-verification-skipped", "Exception approvals were not verified", N,
          "The policy asks for approvals to be verified against pull request reviews, but "
          "this run has no pull request or no token to read them with, so the approvals "
