@@ -67,6 +67,18 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def committed_repo(tmp_path: Path) -> Path:
+    """A git checkout with one empty commit, for declarations with evals: the history
+    their freshness is judged by exists (a ``.git`` folder alone is no history, PG317),
+    and results written after it are new, not yet committed."""
+    from gitrepo import commit, init
+
+    root = init(tmp_path / "repo")
+    commit(root, "start")
+    return root
+
+
+@pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Run the CLI in-process: returns (exit code, stdout, stderr)."""
 

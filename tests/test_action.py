@@ -93,13 +93,26 @@ def _event(base: str) -> dict[str, Any]:
     }
 
 
+def _merge_group_event(base: str, head: str) -> dict[str, Any]:
+    """A ``merge_group`` payload as GitHub sends it to a merge queue's run."""
+    return {
+        "action": "checks_requested",
+        "merge_group": {
+            "head_sha": head, "head_ref": f"refs/heads/gh-readonly-queue/main/pr-7-{head}",
+            "base_sha": base, "base_ref": "refs/heads/main",
+            "head_commit": {"id": head, "message": "Merge pull request #7"},
+        },
+        "repository": {"full_name": "acme/app"},
+    }
+
+
 def _run(
     installed: Installed, ws: Path, base: str, event_name: str = "pull_request", api: str | None = None,
-    **inputs: str,
+    event: dict[str, Any] | None = None, **inputs: str,
 ) -> ActionRun:
     inputs.setdefault("today", TODAY)
     result, _ = installed.runner.run(
-        ws, inputs, event_name=event_name, event=_event(base), prior=installed.prior,
+        ws, inputs, event_name=event_name, event=event or _event(base), prior=installed.prior,
         only=(installed.first, installed.last), env={"GITHUB_API_URL": api} if api else None,
     )
     assert {c[0] for c in commands(result.log)} <= COMMANDS
@@ -209,6 +222,41 @@ def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspa
     pushed = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml")
     assert pushed.code == 0
     assert pushed.outputs["errors"] == "0"
+
+
+def test_merge_queue_is_judged_by_the_base_policy_and_declarations(installed: Installed, workspace: Path) -> None:
+    """A merge group is no pull request, but its change has a base all the same:
+    ``merge_group.base_sha``. The policy the change weakens and the declaration it
+    weakens are both judged against that base."""
+    from conftest import TEAM_SANDBOX
+
+    copy_example(workspace / "app")
+    (workspace / ".github").mkdir()
+    (workspace / ".github" / "prodgate.yaml").write_text(STRICT, encoding="utf-8")
+    (workspace / "bot" / "ai-asset.yaml").parent.mkdir()
+    (workspace / "bot" / "ai-asset.yaml").write_text(TEAM_SANDBOX.replace("tier: team", "tier: departmental"),
+                                                     encoding="utf-8")
+    base = _commit(workspace, "base")
+    (workspace / ".github" / "prodgate.yaml").write_text(WEAK, encoding="utf-8")
+    (workspace / "bot" / "ai-asset.yaml").write_text(TEAM_SANDBOX, encoding="utf-8")
+    head = _commit(workspace, "weaken the gate and the declaration")
+
+    result = _run(installed, workspace, base, event_name="merge_group", event=_merge_group_event(base, head),
+                  policy=".github/prodgate.yaml", path="app\nbot")
+    assert result.code == 1, result.log
+    assert f"policy: .github/prodgate.yaml as of the base commit {base[:12]}" in result.log
+    titles = sorted(a[1].get("title", "").split(" ")[0] for a in annotations(result.log) if a[0] == "error")
+    assert titles == ["PG204", "PG403", "PG701"]
+    [pg701] = [a for a in annotations(result.log) if a[1].get("title", "").startswith("PG701")]
+    assert (pg701[1]["file"], pg701[1]["line"]) == ("bot/ai-asset.yaml", "3")
+    report = json.loads(Path(result.outputs["report"]).read_text(encoding="utf-8"))
+    assert report["change"]["base"] == base
+
+    # Without a base in the payload the policy in the repository cannot be read as it was.
+    broken = _run(installed, workspace, base, event_name="merge_group", event={"merge_group": {"head_sha": head}},
+                  policy=".github/prodgate.yaml")
+    assert broken.code == 2
+    assert "merge_group.base_sha" in annotations(broken.log)[0][2]
 
 
 def test_policy_missing_from_the_base_is_a_configuration_error(installed: Installed, workspace: Path) -> None:
@@ -380,7 +428,8 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     base = _downgrade(workspace)
     head = "0" * 40
     api.reviews = [
-        {"user": {"login": login}, "state": "APPROVED", "commit_id": head} for login in ("hnovak", "praman")
+        {"user": {"login": login}, "state": "APPROVED", "commit_id": head, "author_association": "MEMBER"}
+        for login in ("hnovak", "praman")
     ]
     pending = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
                    policy=".github/prodgate.yaml", **{"github-token": TOKEN})
@@ -390,7 +439,8 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     assert "❌ it\\_executive: Samuel Osei (@\u200bsosei) — no review" in pending.summary
 
     # The IT executive approves: the review event re-runs the gate, which now passes.
-    api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head})
+    api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head,
+                        "author_association": "COLLABORATOR"})
     approved = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
                     policy=".github/prodgate.yaml", **{"github-token": TOKEN})
     assert approved.code == 0, approved.log
@@ -403,6 +453,15 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
         texts += [Path(run.outputs[k]).read_text(encoding="utf-8") for k in ("report", "sarif") if run.outputs.get(k)]
     assert len(texts) >= 8
     assert not [t for t in texts if TOKEN in t]
+
+
+def test_only_a_full_commit_id_is_taken_from_a_merge_group_payload() -> None:
+    from prodgate.github.event import merge_group_base
+
+    assert merge_group_base(_merge_group_event("a" * 40, "b" * 40)) == "a" * 40
+    for bad in ("--policy=evil.yaml", "main", 7, None):
+        assert merge_group_base({"merge_group": {"base_sha": bad}}) is None
+    assert merge_group_base({"merge_group": "x"}) is None and merge_group_base({}) is None
 
 
 # -- the pull request's files are never code the action runs ------------------------

@@ -55,9 +55,10 @@ def exception(it: str = "{name: Samuel Osei, github: sosei}", ticket: str = "GOV
     )
 
 
-def review(login: str, state: str = "APPROVED", commit_id: str = HEAD) -> dict[str, Any]:
+def review(login: str, state: str = "APPROVED", commit_id: str = HEAD, association: str = "COLLABORATOR") -> dict[str, Any]:
+    """One review as GitHub's REST API sends it (``author_association`` included)."""
     return {"id": len(login), "user": {"login": login, "type": "User"}, "state": state, "commit_id": commit_id,
-            "body": "", "submitted_at": "2026-11-20T10:00:00Z"}
+            "body": "", "submitted_at": "2026-11-20T10:00:00Z", "author_association": association}
 
 
 @pytest.fixture
@@ -356,6 +357,11 @@ def test_summary_shows_each_approver_and_their_review_state(
         ("samuel  osei", "Samuel Osei", 16),                              # same name, spelled loosely
         ("Helena Novak", "Samuel Osei", None),                            # three people
         ("{name: Samuel Osei, github: sosei2}", "{name: Samuel Osei, github: sosei}", None),  # two accounts
+        ("Samuel Osei", "\u0405\u0430mu\u0435l \u041es\u0435i", 16),  # Cyrillic DZE, A, IE and O look alike
+        ("Sasha Mico", "\u0405\u0430\u0455\u04bb\u0430 \u041c\u0456\u0441\u043e", 16),  # all Cyrillic, looks the same
+        # Two accounts, but names that only look alike: a namesake types the same letters.
+        ("{name: Samuel Osei, github: sosei2}", "{name: \u0405\u0430mu\u0435l \u041es\u0435i, github: sosei}", 16),
+        ("Samuel Oseï", "Samuel Osei", None),                              # a diaeresis is another letter
     ],
 )
 def test_one_person_in_two_roles(repo: Path, run: Run, business: str, it: str, rule_line: int | None) -> None:
@@ -381,3 +387,61 @@ def test_policy_may_allow_one_person_in_two_roles(repo: Path, run: Run, tmp_path
     code, out, _err = run("check", str(repo), "--format", "json", "--today", TODAY, "--policy", str(policy))
     assert code == 0
     assert not [f for f in json.loads(out)["findings"] if f["rule_id"] == "PG509"]
+
+
+def test_look_alike_names_are_one_person_and_a_mixed_script_name_is_refused(repo: Path, run: Run) -> None:
+    """A Helena Novak typed with a Cyrillic capital EN and small IE is Helena Novak: PG509 for the two roles
+    she fills, and PG501 because a name that mixes scripts is no one's name."""
+    look_alike = "\u041d\u0435lena Novak"
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot") + exception(
+        it=look_alike).replace("{name: Helena Novak, github: hnovak}", "Helena Novak").replace(
+        "requirement: PG701", "requirement: model_card"))
+    code, out, _err = run("check", str(repo), "--format", "json", "--today", TODAY)
+    assert code == 1
+    found = {f["rule_id"]: (f["line"], f["message"]) for f in json.loads(out)["findings"]
+             if f["rule_id"] in ("PG501", "PG509")}
+    assert found == {
+        "PG501": (14, f"exception GOV-77 (model_card) lacks approval by it_executive ({look_alike!r} mixes "
+                      "scripts (Cyrillic, Latin), which no one's name does; write it in one script); it waives nothing"),
+        "PG509": (16, f"exception GOV-77 (model_card): {look_alike} approves as both business_executive and "
+                      "it_executive; the approvals must come from different people, so it waives nothing"),
+    }
+
+
+@pytest.mark.parametrize("name", ["山田 太郎", "山田 たろう", "Γιώργος Παπαδόπουλος", "José Ortiz-Núñez", "Zoë O\u2019Neil"])
+def test_names_in_one_writing_are_names(name: str) -> None:
+    from prodgate.rules.people import not_a_name
+
+    assert not_a_name(name) is None
+
+
+@pytest.mark.parametrize("association", ["NONE", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", None])
+def test_review_without_write_access_does_not_count(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run, tmp_path: Path, association: str | None
+) -> None:
+    """Anyone can open an account and approve. With no `approvers:` list in the policy,
+    only GitHub's `author_association` tells who has write access to the repository."""
+    root, base, _policy = pr_repo
+    open_policy = write(tmp_path, "open.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n"
+                        "exceptions: {verify: pull-request-reviews}\n")
+    sosei = review("sosei")
+    if association is None:
+        del sosei["author_association"]  # not sent: counts as no access
+    else:
+        sosei["author_association"] = association
+    github.reviews = [review("hnovak", association="OWNER"), sosei, review("praman", association="MEMBER")]
+    code, report, _ = gate(run, root, base, open_policy)
+    assert code == 1
+    [(rule, line, msg)] = problems(report)
+    assert (rule, line) == ("PG507", 16)
+    assert msg == (
+        "exception GOV-77 (PG701): it_executive @sosei (Samuel Osei) has no approval on the pull request's head "
+        f"commit {HEAD[:12]} (GitHub marks the review author_association {association or 'NONE'}: the account has "
+        "no write access to the repository); it waives nothing until @sosei approves"
+    )
+    assert approvals_of(report)["it_executive"] == "no write access"
+    assert not any(f["waived_by"] for f in report["findings"] if f["rule_id"] == "PG701")
+    # The same review from a collaborator counts.
+    sosei["author_association"] = "COLLABORATOR"
+    code, report, _ = gate(run, root, base, open_policy)
+    assert code == 0, report["findings"]

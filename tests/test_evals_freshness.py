@@ -195,17 +195,45 @@ def test_shallow_clone_warns_to_fetch_full_history(tmp_path: Path, check_json) -
     assert pg3(report) == [("PG309", RESULTS_LINE)]
 
 
-def test_not_a_git_checkout_skips_history_silently(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+EVALS_KEY_LINE = 14
+
+
+@pytest.mark.parametrize(("gate", "code", "severity"), [("merge", 0, "warning"), ("deploy", 1, "error")])
+def test_not_a_git_checkout_cannot_establish_freshness(  # type: ignore[no-untyped-def]
+    tmp_path: Path, check_json, gate: str, code: int, severity: str
+) -> None:
+    """A copy without .git (here with a prompt changed after the results) shows no
+    history: the merge gate warns, the deploy gate fails, once for the asset."""
     root = checkout(tmp_path)
     plain = tmp_path / "plain"
     shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git"))
     write(plain, "prompts/reply.txt", "Changed\n")
-    code, report = check_json(str(plain))
-    assert (code, report["findings"]) == (0, [])
+    found, report = check_json(str(plain), "--gate", gate)
+    assert (found, pg3(report)) == (code, [("PG317", EVALS_KEY_LINE)])
+    [f] = report["findings"]
+    assert f["severity"] == severity
+    assert f["message"] == (
+        "eval 'quality': the checkout has no git history, because it is not a git checkout (an export such as "
+        "`git archive`, or a copy without .git); whether the inputs changed after the results cannot be "
+        "established. Check out the repository with its whole history (actions/checkout with `fetch-depth: 0`)"
+    )
     # A .git folder that is no repository (as in a broken checkout) is no history either.
     (plain / ".git").mkdir()
-    code, report = check_json(str(plain), "--root", str(plain))
-    assert (code, report["findings"]) == (0, [])
+    found, report = check_json(str(plain), "--root", str(plain), "--gate", gate)
+    assert (found, pg3(report)) == (code, [("PG317", EVALS_KEY_LINE)])
+    assert "because git cannot read it (not a repository, or no commit yet)" in message(report, "PG317")
+
+
+def test_without_a_git_program_the_deploy_gate_cannot_establish_freshness(  # type: ignore[no-untyped-def]
+    tmp_path: Path, check_json, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = checkout(tmp_path)
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    code, report = check_json(str(root), "--gate", "deploy")
+    assert (code, pg3(report)) == (1, [("PG317", EVALS_KEY_LINE)])
+    assert "because there is no git program to read it with" in message(report, "PG317")
 
 
 def test_today_is_the_reference_for_age(tmp_path: Path, check_json) -> None:  # type: ignore[no-untyped-def]
@@ -385,7 +413,7 @@ def test_future_run_time_outside_git_is_after_today(tmp_path: Path, check_json) 
     shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git"))
     write(plain, "evals/results.json", results("2099-01-01T00:00:00Z"))
     code, report = check_json(str(plain))
-    assert (code, pg3(report)) == (1, [("PG316", RESULTS_LINE)])
+    assert (code, pg3(report)) == (1, [("PG316", RESULTS_LINE), ("PG317", EVALS_KEY_LINE)])
     assert "states it was run at 2099-01-01 00:00:00+00:00, after today (2026-11-22)" in message(report, "PG316")
     # Regenerated and not yet committed: the file is newer than its commit, not than today.
     write(root, "evals/results.json", results("2026-11-22T07:00:00Z"))
@@ -435,6 +463,41 @@ def test_shallow_clone_warns_only_for_what_it_cannot_show(tmp_path: Path, check_
     code, report = check_json(str(clone))
     assert (code, pg3(report)) == (0, [("PG310", RESULTS_LINE)])
     assert "changes to its inputs in the missing commits cannot be seen" in message(report, "PG310")
+
+
+@pytest.mark.parametrize(("gate", "code", "severity"), [("merge", 0, "warning"), ("deploy", 1, "error")])
+def test_depth_one_clone_with_stale_evals(  # type: ignore[no-untyped-def]
+    tmp_path: Path, check_json, gate: str, code: int, severity: str
+) -> None:
+    """The prompt changed after the results (a full clone says PG309). A clone of depth
+    1 (actions/checkout's default) cannot show it: the deploy gate fails, naming
+    fetch-depth: 0; the merge gate warns."""
+    root, _rerun, _prompt = shallow_history(tmp_path)
+    full, report = check_json(str(root), "--gate", gate)
+    assert (full, pg3(report)) == (1, [("PG309", RESULTS_LINE)])
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
+    found, report = check_json(str(clone), "--gate", gate)
+    assert (found, pg3(report)) == (code, [("PG310", RESULTS_LINE)])
+    [f] = report["findings"]
+    assert f["severity"] == severity and "`fetch-depth: 0`" in f["message"]
+
+
+@pytest.mark.parametrize(("gate", "code", "severity"), [("merge", 0, "warning"), ("deploy", 1, "error")])
+def test_git_archive_export_with_stale_evals(  # type: ignore[no-untyped-def]
+    tmp_path: Path, check_json, gate: str, code: int, severity: str
+) -> None:
+    root, _rerun, _prompt = shallow_history(tmp_path)
+    export = tmp_path / "export"
+    export.mkdir()
+    archive = tmp_path / "head.tar"
+    git(root, "archive", "--format=tar", "-o", str(archive), "HEAD")
+    subprocess.run(["tar", "-xf", str(archive), "-C", str(export)], check=True)
+    assert not (export / ".git").exists() and (export / "ai-asset.yaml").is_file()
+    found, report = check_json(str(export), "--gate", gate)
+    assert (found, pg3(report)) == (code, [("PG317", EVALS_KEY_LINE)])
+    [f] = report["findings"]
+    assert f["severity"] == severity and "`fetch-depth: 0`" in f["message"]
 
 
 def test_last_change_across_merges_is_what_git_log_finds(tmp_path: Path) -> None:

@@ -35,6 +35,12 @@ evals:
 """
 
 
+@pytest.fixture
+def repo(committed_repo: Path) -> Path:
+    """Every declaration here has evals: a checkout with history (see conftest)."""
+    return committed_repo
+
+
 def asset(repo: Path, evals: str, tier: str = "team") -> None:
     write(repo, "ai-asset.yaml", HEAD.format(tier=tier) + evals)
     write(repo, "docs/card.md", FILLED_MODEL_CARD)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from conftest import REPO, ids_at
 
 EX = REPO / "examples"
 
 
-def test_failing_example(check_json) -> None:  # type: ignore[no-untyped-def]
-    code, report = check_json(str(EX / "departmental-pilot-failing"), "--root", str(EX / "departmental-pilot-failing"))
+def _checkout(example: str, root: Path) -> str:
+    """The example as the root of a git checkout (its evals are judged by its history;
+    the example folder alone has none: PG317)."""
+    shutil.copytree(EX / example, root, dirs_exist_ok=True)
+    return str(root)
+
+
+def test_failing_example(check_json, committed_repo: Path) -> None:  # type: ignore[no-untyped-def]
+    root = _checkout("departmental-pilot-failing", committed_repo)
+    code, report = check_json(root, "--root", root)
     assert code == 1
     assert ids_at(report) == [
         ("PG403", "ai-asset.yaml", 28),
@@ -34,8 +45,8 @@ def test_team_sandbox_example_passes(check_json) -> None:  # type: ignore[no-unt
     assert (code, report["findings"]) == (0, [])
 
 
-def test_enterprise_example_passes_deploy_with_one_waiver(check_json) -> None:  # type: ignore[no-untyped-def]
-    root = str(EX / "enterprise-production-passing")
+def test_enterprise_example_passes_deploy_with_one_waiver(check_json, committed_repo: Path) -> None:  # type: ignore[no-untyped-def]
+    root = _checkout("enterprise-production-passing", committed_repo)
     code, report = check_json(root, "--root", root, "--gate", "deploy")
     assert code == 0, report["findings"]
     [waived] = report["findings"]

@@ -97,7 +97,7 @@ def test_not_a_git_checkout_is_refused(tmp_path: Path) -> None:
 def test_missing_or_malformed_base_sha_is_refused(ws: Path, tmp_path: Path) -> None:
     for sha in (None, "HEAD~1", "--output=/tmp/x"):
         got = resolve_policy("policy.yaml", ws, ws, sha, tmp_path)
-        assert isinstance(got, Refused) and "no pull_request.base.sha" in got.message
+        assert isinstance(got, Refused) and "no base commit (pull_request.base.sha, or merge_group.base_sha" in got.message
 
 
 def test_inputs_from_env() -> None:
@@ -120,4 +120,4 @@ def test_pull_request_payload_without_a_base_refuses_the_policy(ws: Path, tmp_pa
     env = {"GITHUB_WORKSPACE": str(ws), "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_NAME": "pull_request",
            "GITHUB_EVENT_PATH": str(event), "INPUT_POLICY": "policy.yaml"}
     assert main([], env, out) == 2
-    assert "the event payload has no pull_request.base.sha" in out.getvalue()
+    assert "the event payload has no base commit (pull_request.base.sha" in out.getvalue()

@@ -79,7 +79,16 @@ def test_merge_workflow_reruns_on_reviews() -> None:
     workflows = [yaml.safe_load(b) for b in _workflows()]
     merge = next(w for w in workflows if "gate" in w.get("jobs", {}))
     triggers = merge[True]  # YAML 1.1 reads the key `on` as true
-    assert set(triggers) == {"pull_request", "pull_request_review"}
+    assert set(triggers) == {"pull_request", "pull_request_review", "merge_group"}
     assert triggers["pull_request_review"] == {"types": ["submitted", "dismissed"]}
     checkout = merge["jobs"]["gate"]["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_every_workflow_checks_out_the_whole_history() -> None:
+    """The base commit (policy, declarations) and the history that shows evals fresh:
+    without them the deploy gate fails closed, so no documented workflow goes without."""
+    for block in _workflows():
+        for job in yaml.safe_load(block)["jobs"].values():
+            checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+            assert checkout["with"]["fetch-depth"] == 0

@@ -248,7 +248,8 @@ def test_results_read_per_run_are_bounded(tmp_path: Path) -> None:
     assert cache.files_read == 1
 
 
-def test_a_thousand_references_to_one_results_file(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+def test_a_thousand_references_to_one_results_file(committed_repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+    repo = committed_repo  # evals: a checkout with history, or PG317 says there is none
     _results(repo / "evals" / "r.json")
     evals = "".join(f"  - name: e{i}\n    results: evals/r.json\n" for i in range(1000))
     write(repo, "ai-asset.yaml", TEAM_SANDBOX + "evals:\n" + evals)
@@ -272,10 +273,11 @@ def _count_opens(event: str, args: tuple[Any, ...]) -> None:
 sys.addaudithook(_count_opens)  # counts only while a test sets _OPENED
 
 
-def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
+def test_a_results_file_is_opened_once_per_run_however_many_evals_name_it(committed_repo: Path, check_json) -> None:  # type: ignore[no-untyped-def]
     """Read once for its metrics and its digest in the evidence record, by 1,000 evals
     of two assets; the model card once for its content and its digest too."""
     global _OPENED
+    repo = committed_repo  # evals: a checkout with history, or PG317 says there is none
     _results(repo / "evals" / "r.json")
     evals = "".join(f"  - name: e{i}\n    results: ../evals/r.json\n" for i in range(500))
     write(repo, "a/ai-asset.yaml", TEAM_SANDBOX + "artifacts:\n  model_card: card.md\nevals:\n" + evals)

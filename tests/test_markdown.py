@@ -50,6 +50,12 @@ INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
 @pytest.fixture
+def repo(committed_repo: Path) -> Path:
+    """The examples have evals: a checkout with history (see conftest)."""
+    return committed_repo
+
+
+@pytest.fixture
 def actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in ACTIONS.items():
         monkeypatch.setenv(key, value)
@@ -60,6 +66,9 @@ def _golden(name: str, out: str) -> None:
     path = GOLDEN / name
     # The built-in policy's checksum changes with every policy edit; it is not layout.
     out = re.sub(r"\(sha256 `[0-9a-f]{12}`\)", "(sha256 `<policy>`)", out)
+    # The links point at the checked commit, which is new in every test's repository.
+    out = re.sub(r"/blob/[0-9a-f]{40}/", f"/blob/{SHA}/", out)
+    out = re.sub(r"commit `[0-9a-f]{12}`", "commit `<commit>`", out)
     if os.environ.get("PRODGATE_UPDATE_GOLDEN") == "1":
         path.write_text(out, encoding="utf-8")
     assert out == path.read_text(encoding="utf-8"), f"{name} changed; rerun with PRODGATE_UPDATE_GOLDEN=1 and review"
@@ -239,9 +248,12 @@ def test_eval_rows_count_and_thresholds() -> None:
 
 
 def test_links_to_the_commit_and_the_rule_docs(repo: Path, run: Run, actions_env: None) -> None:
+    from gitrepo import git
+
     copy_example(repo / "app")
     _, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
-    assert f"[`app/ai-asset.yaml:28:1`](https://github.com/acme/monorepo/blob/{SHA}/app/ai-asset.yaml#L28)" in out
+    head = git(repo, "rev-parse", "HEAD")  # the commit checked, not GITHUB_SHA
+    assert f"[`app/ai-asset.yaml:28:1`](https://github.com/acme/monorepo/blob/{head}/app/ai-asset.yaml#L28)" in out
     assert "[`PG403`](https://github.com/prodgate/prodgate/blob/v0.1.0/docs/rules.md#pg403)" in out
 
 

@@ -20,6 +20,12 @@ from conftest import SARIF_SCHEMA, TODAY
 Run = Callable[..., tuple[int, str, str]]
 
 
+@pytest.fixture
+def repo(committed_repo: Path) -> Path:
+    """The examples have evals: a checkout with history (see conftest)."""
+    return committed_repo
+
+
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.protocols.Validator:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))

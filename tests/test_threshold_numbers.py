@@ -19,6 +19,12 @@ from conftest import TEAM_SANDBOX, TODAY, write
 Run = Callable[..., tuple[int, str, str]]
 
 
+@pytest.fixture
+def repo(committed_repo: Path) -> Path:
+    """Every declaration here has evals: a checkout with history (see conftest)."""
+    return committed_repo
+
+
 @pytest.mark.parametrize(
     ("spec", "op", "bound"),
     [

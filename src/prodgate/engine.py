@@ -142,6 +142,8 @@ def run(
         for f in loose:
             if f.asset is not None:
                 per_asset.setdefault(f.asset, []).append(f)
+        for f in _retired_in_use(root, policy, options, decls):
+            per_asset.setdefault(f.asset or "", []).append(f)
     for decl in decls:
         base = snapshot.at(decl.rel, decl.asset.name) if snapshot is not None else None
         extra = [f for f in (*removed, *unreadable) if f.asset == decl.asset.name]
@@ -177,7 +179,9 @@ def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeR
     if isinstance(opened, str):
         raise BaseError(opened)
     if isinstance(opened, BaseUnavailable):
-        warning = RULES["PG704"].finding(opened.message, Location("."), fix=(
+        # The deploy gate fails closed: what it cannot compare it cannot release.
+        severity = Severity.ERROR if options.gate == "deploy" else None
+        warning = RULES["PG704"].finding(opened.message, Location("."), severity=severity, fix=(
             "In GitHub Actions: actions/checkout with `fetch-depth: 0`; elsewhere `git fetch` the base branch."
         ))
         return None, ChangeRecord(options.base, None, head, opened.message, verification=verification), [warning]
@@ -335,6 +339,22 @@ def _discovery(
         if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
     ]
     return findings(found, [d.rel for d in decls], unused_for=whole), found.undeclared
+
+
+def _retired_in_use(root: Path, policy: EffectivePolicy, options: Options, decls: list[Declaration]) -> list[Finding]:
+    """PG805 for retired assets whose folders still show AI use. Their folders are scanned
+    whole, whatever files the change touches: flipping the stage alone must not pass."""
+    from prodgate.rules import retired
+
+    gone = retired.retired(decls)
+    if not gone:
+        return []
+    from prodgate.discovery.run import discover
+
+    settings = policy.data.get("discovery")
+    known = {d.rel: d.doc.data for d in decls}
+    found = discover(root, [d.root for d in gone], None, settings if isinstance(settings, dict) else None, known=known)
+    return list(retired.check(gone, found.detections))
 
 
 def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:

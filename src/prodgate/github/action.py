@@ -21,7 +21,14 @@ from typing import TextIO
 
 from prodgate import exitcodes as ec
 from prodgate.github.commands import annotation, safe_line
-from prodgate.github.event import PULL_REQUEST_EVENTS, PullRequest, load_event, pull_request
+from prodgate.github.event import (
+    CHANGE_EVENTS,
+    MERGE_GROUP,
+    PullRequest,
+    load_event,
+    merge_group_base,
+    pull_request,
+)
 from prodgate.github.outputs import write_outputs
 
 GATES = ("merge", "deploy")
@@ -87,13 +94,14 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     checked = [workspace / p for p in inputs.paths]
 
     event_name = env.get("GITHUB_EVENT_NAME", "")
-    event = load_event(env.get("GITHUB_EVENT_PATH")) if event_name in PULL_REQUEST_EVENTS else {}
+    event = load_event(env.get("GITHUB_EVENT_PATH")) if event_name in CHANGE_EVENTS else {}
     if isinstance(event, str):
         return _config_error(out, event)
-    pr = pull_request(event) if event else None
+    pr = pull_request(event) if event and event_name != MERGE_GROUP else None
+    base_sha = merge_group_base(event) if event_name == MERGE_GROUP else (pr.base_sha if pr else None)
 
-    on_pr = event_name in PULL_REQUEST_EVENTS
-    resolved = _policy(inputs.policy, workspace, checked[0], on_pr, pr.base_sha if pr else None, work, out)
+    on_change = event_name in CHANGE_EVENTS
+    resolved = _policy(inputs.policy, workspace, checked[0], on_change, base_sha, work, out)
     if isinstance(resolved, int):
         return resolved
     policy, origin = resolved
@@ -115,7 +123,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         args += ["--policy-origin", origin]
     if inputs.today:
         args += ["--today", inputs.today]
-    args += _change_control(pr, env)
+    args += _change_control(pr, env) if event_name != MERGE_GROUP else _merge_group(base_sha)
 
     from prodgate.cli import main as cli_main
 
@@ -154,6 +162,12 @@ def _change_control(pr: PullRequest | None, env: Mapping[str, str]) -> list[str]
     return args
 
 
+def _merge_group(base_sha: str | None) -> list[str]:
+    """In a merge queue: compare with the commit the queued change is built on. A merge
+    group is no pull request, so there are no reviews to verify approvals against."""
+    return ["--base", base_sha] if base_sha else []
+
+
 def _api_env(inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
     """What the review reader needs from the environment; the token never goes on a
     command line."""
@@ -178,11 +192,11 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def _policy(
-    policy: str, workspace: Path, checked: Path, on_pr: bool, base_sha: str | None, work: Path, out: TextIO
+    policy: str, workspace: Path, checked: Path, on_change: bool, base_sha: str | None, work: Path, out: TextIO
 ) -> tuple[str, str | None] | int:
     """The ``--policy`` argument and, when it was read from the base commit, the
     policy's path in the repository; an exit code when the base copy cannot be had."""
-    if policy and on_pr:
+    if policy and on_change:
         from prodgate.github.base_policy import FromBase, Refused, resolve_policy
 
         resolved = resolve_policy(policy, workspace, checked, base_sha, work)

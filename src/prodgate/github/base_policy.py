@@ -1,4 +1,5 @@
-"""On a pull request, the policy comes from the base commit, never from the change.
+"""On a pull request (and in a merge queue), the policy comes from the base commit,
+never from the change.
 
 A pull request that edits the policy file would otherwise judge itself by the policy
 it brings: one line (``rules: {PG403: {enabled: false}}``) and the gate is open. So
@@ -87,7 +88,10 @@ def resolve_policy(
             )
         return policy  # a separate checkout nested in the workspace
     if not base_sha or not COMMIT.match(base_sha):
-        return Refused(f"{where}: the event payload has no pull_request.base.sha to read the policy from")
+        return Refused(
+            f"{where}: the event payload has no base commit (pull_request.base.sha, or merge_group.base_sha "
+            "in a merge queue) to read the policy from"
+        )
     rel = target.relative_to(repo).as_posix()
     if not has_commit(repo, base_sha):
         _git(repo, "fetch", "--no-tags", "--depth=1", "origin", base_sha)

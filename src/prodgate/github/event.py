@@ -1,4 +1,9 @@
-"""The workflow's event payload (``$GITHUB_EVENT_PATH``): which pull request, which base."""
+"""The workflow's event payload (``$GITHUB_EVENT_PATH``): which pull request, which base.
+
+A change is judged against its base commit: a pull request's ``pull_request.base.sha``,
+or in a merge queue the ``merge_group.base_sha`` that the queued commits are built on.
+On both, the policy is read from that base and the declarations are compared with it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,12 @@ PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_re
 """Events about one pull request: its base commit is what the change is judged against.
 ``pull_request_review`` re-runs the gate when an approver approves, so a verified
 exception takes effect without a new push."""
+
+MERGE_GROUP = "merge_group"
+"""A merge queue's run: no pull request, but a base commit the change is judged against."""
+
+CHANGE_EVENTS = PULL_REQUEST_EVENTS | {MERGE_GROUP}
+"""Events whose change has a base commit: the policy comes from it, never the change."""
 
 
 @dataclass(frozen=True)
@@ -60,3 +71,10 @@ def pull_request(event: dict[str, Any]) -> PullRequest | None:
         repository=full_name if isinstance(full_name, str) and full_name else None,
         head_sha=head_sha if isinstance(head_sha, str) and COMMIT.match(head_sha) else None,
     )
+
+
+def merge_group_base(event: dict[str, Any]) -> str | None:
+    """``merge_group.base_sha`` of a merge queue's event, when it is a full commit id."""
+    group = event.get("merge_group")
+    sha = group.get("base_sha") if isinstance(group, dict) else None
+    return sha if isinstance(sha, str) and COMMIT.match(sha) else None

@@ -1,7 +1,9 @@
 """Who approved the pull request, read from GitHub's REST API.
 
 An approval written into ``ai-asset.yaml`` is only a name the author typed; the review
-that person left on the pull request is the proof. This module reads the pull request
+that person left on the pull request is the proof, when it comes from an account with
+write access to the repository (``author_association`` ``OWNER``, ``MEMBER`` or
+``COLLABORATOR``), is not the pull request's author's, and approves the head commit. This module reads the pull request
 (its current head commit and its author) and its reviews
 (``GET /repos/{owner}/{repo}/pulls/{number}/reviews``, every page by ``Link`` header)
 once per run, and only when an exception actually needs verifying. ``GITHUB_API_URL``
@@ -37,6 +39,10 @@ _PR = re.compile(
     r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>[1-9][0-9]{0,9})(?:@(?P<sha>[0-9a-f]{40}|[0-9a-f]{64}))?$"
 )
 _DECISIVE = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
+WRITE_ACCESS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+"""``author_association`` values of accounts with write access to the repository, as
+GitHub sends them with each review. Anyone can open an account and leave an approving
+review (``NONE``, ``CONTRIBUTOR``, ``FIRST_TIME_CONTRIBUTOR``...); only these count."""
 
 
 class ReviewError(Exception):
@@ -71,6 +77,8 @@ class Review:
     login: str
     state: str
     commit_id: str
+    association: str = "NONE"
+    """``author_association``; missing from the payload counts as ``NONE``."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,12 @@ class PullRequestReviews:
     def state_of(self, login: str) -> ReviewState:
         """The latest decisive review by ``login`` (comments do not count), judged
         against the head commit: an approval of an older commit is stale, because
-        the change it approved is not the change being merged."""
+        the change it approved is not the change being merged. An approval counts only
+        from an account with write access to the repository, never from the pull
+        request's author."""
         wanted = login.lower()
+        if wanted == self.author.lower():
+            return ReviewState(False, "pull request author")
         latest = None
         for review in self.reviews:
             if review.login.lower() == wanted and review.state in _DECISIVE:
@@ -104,6 +116,12 @@ class PullRequestReviews:
             return ReviewState(False, "changes requested")
         if latest.state == "DISMISSED":
             return ReviewState(False, "dismissed")
+        if latest.association not in WRITE_ACCESS:
+            return ReviewState(
+                False, "no write access",
+                f"GitHub marks the review author_association {latest.association}: the account has no write "
+                "access to the repository",
+            )
         if latest.commit_id != self.head_sha:
             return ReviewState(False, "stale", f"approved {latest.commit_id[:12]}, not the head {self.head_sha[:12]}")
         return ReviewState(True, "approved")
@@ -165,7 +183,8 @@ def _review(item: Any) -> Review | None:
     state, commit = item.get("state"), item.get("commit_id")
     if not (isinstance(login, str) and isinstance(state, str) and isinstance(commit, str)):
         return None
-    return Review(login, state.upper(), commit)
+    association = item.get("author_association")
+    return Review(login, state.upper(), commit, association.upper() if isinstance(association, str) else "NONE")
 
 
 def _head_and_author(pr: Any) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from prodgate.context import AssetContext
 from prodgate.findings import Finding
 from prodgate.manifest.model import AssetException, approver_login, approver_name
 from prodgate.report import ApprovalView
-from prodgate.rules.people import not_a_name, same_person
+from prodgate.rules.people import nobody, same_person
 from prodgate.rules.registry import RULES
 
 
@@ -76,7 +76,7 @@ def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Fi
     seen: list[tuple[str, str | None, str]] = []  # (role, login, name)
     for role, value in exc.approvals.items():
         login, name = approver_login(value), approver_name(value)
-        if not_a_name(name, placeholders) is not None:
+        if nobody(name, placeholders):
             continue  # no one: PG501's
         same = next((r for r, other_login, other in seen if same_person(name, login, other, other_login)), None)
         if same is not None:

@@ -24,7 +24,7 @@ from prodgate.fsutil import decode_text
 from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration
-from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset
+from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset, DataSource
 from prodgate.report import Weakening
 from prodgate.rules.registry import RULES
 
@@ -82,13 +82,13 @@ def check(ctx: AssetContext, base: BaseDeclaration | None) -> Iterator[Finding]:
 
 
 def _data_sources(old: Asset, head: Asset, add: _Add) -> None:
+    """A source kept under its name is compared field by field; one whose name is gone
+    (removed or renamed) is compared by what it is: its classification and personal
+    data must still be held by some source of the head, whatever that one is called."""
     now = {s.name: (i, s) for i, s in enumerate(head.data_sources)}
-    lost_personal: list[str] = []
     for src in old.data_sources:
         found = now.get(src.name)
         if found is None:
-            if src.personal_data:
-                lost_personal.append(src.name)
             continue
         i, cur = found
         if src.personal_data and not cur.personal_data:
@@ -96,8 +96,45 @@ def _data_sources(old: Asset, head: Asset, add: _Add) -> None:
         if CLASSIFICATIONS.index(cur.classification) < CLASSIFICATIONS.index(src.classification):
             add(f"data_sources.{src.name}.classification", src.classification, cur.classification,
                 "data_sources", i, "classification")
-    if lost_personal and not any(s.personal_data for s in head.data_sources):
-        add("personal_data", f"true (data source {', '.join(lost_personal)})", False, "data_sources", key=True)
+    _data_sources_gone(old, head, add)
+
+
+def _data_sources_gone(old: Asset, head: Asset, add: _Add) -> None:
+    """PG701 for each base source, no longer present under its name, whose facts no head
+    source still holds (a classification at least as high, personal data if it had it).
+
+    Names are free text: renaming ``claims`` (restricted, personal data) to ``cache``
+    with ``classification: public`` would otherwise lower the risk facts unseen. The
+    finding stands at the source most likely to be its successor (a new name holding
+    the most), else at ``data_sources``."""
+    base_names = {s.name for s in old.data_sources}
+    head_names = {s.name for s in head.data_sources}
+    new = [(i, s) for i, s in enumerate(head.data_sources) if s.name not in base_names]
+    for src in old.data_sources:
+        if src.name in head_names or any(_holds(s, src) for s in head.data_sources):
+            continue
+        if not new:
+            add(f"data_sources.{src.name}", _facts(src), None, "data_sources", key=True)
+            continue
+        i, successor = max(new, key=lambda item: _rank(item[1]))
+        lowered = CLASSIFICATIONS.index(successor.classification) < CLASSIFICATIONS.index(src.classification)
+        add(f"data_sources.{src.name}", _facts(src), f"{_facts(successor)} as {successor.name!r}",
+            "data_sources", i, "classification" if lowered else "personal_data")
+
+
+def _holds(head: DataSource, base: DataSource) -> bool:
+    """Whether ``head`` states at least the risk facts of ``base``."""
+    return (head.personal_data or not base.personal_data) and (
+        CLASSIFICATIONS.index(head.classification) >= CLASSIFICATIONS.index(base.classification)
+    )
+
+
+def _rank(src: DataSource) -> tuple[int, bool]:
+    return CLASSIFICATIONS.index(src.classification), src.personal_data
+
+
+def _facts(src: DataSource) -> str:
+    return f"{src.classification}{' with personal data' if src.personal_data else ''}"
 
 
 def _evals(old: Asset, head: Asset, add: _Add) -> None:
@@ -180,8 +217,7 @@ def removed(
             f"{len(covered)} file{'s' if len(covered) != 1 else ''} in its folder remain: {_listed(uses or covered, uses)}",
             Location(rel),
             asset=owner.asset.name if owner is not None else None,
-            fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
-            "an exception with `requirement: PG703` that the policy's approvers approve.",
+            fix=_PG703_FIX,
         )
     for rel, old in sorted(snapshot.declarations.items()):
         if old.asset.name in names or not _in_scope(rel, scope):
@@ -205,9 +241,15 @@ def removed(
             f"{len(covered)} file{'s' if len(covered) != 1 else ''} it covered remain: {shown}",
             owner.loc("name") if owner is not None and owner.rel == rel else Location(rel),
             asset=owner.asset.name if owner is not None else None,
-            fix="Retire the asset instead (`stage: retired`), remove the files it covered as well, or add "
-            "an exception with `requirement: PG703` that the policy's approvers approve.",
+            fix=_PG703_FIX,
         )
+
+
+_PG703_FIX = (
+    "Keep the declaration, retire it (`stage: retired`) and remove the AI use from the files it covered "
+    "(a retired asset whose files still show AI use fails as PG805); or remove those files too; or add an "
+    "exception with `requirement: PG703` that the policy's approvers approve."
+)
 
 
 def _listed(listed: list[str], uses: list[str] | None) -> str:

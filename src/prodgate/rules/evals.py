@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,10 @@ class _Judge:
         where: Location,
         fix: str,
         related: Location | None = None,
+        severity: Severity | None = None,
     ) -> None:
+        """A finding at the rule's severity (or ``severity``); a warning whatever it is
+        when the policy does not demand evals of this asset."""
         self.findings.append(
             RULES[rule_id].finding(
                 message,
@@ -73,7 +77,7 @@ class _Judge:
                 fix=fix,
                 requirement=self.demand.id if self.demand else None,
                 related=related,
-                severity=None if self.demand else Severity.WARNING,
+                severity=severity if self.demand else Severity.WARNING,
             )
         )
 
@@ -109,15 +113,50 @@ def check(ctx: AssetContext) -> Iterator[Finding]:
     history = _History(ctx)
     # Once, not per eval: a thousand evals naming one file share one list of one path.
     all_results = list(dict.fromkeys(r.path for r in reads if r.path is not None))
+    unjudged: list[_Read] = []
     for item in reads:
         if item.results is not None:
             _thresholds(judge, item, minimums)
             _model(judge, item)
-            _freshness(judge, item, history, all_results)
+            if not _freshness(judge, item, history, all_results):
+                unjudged.append(item)
         ctx.evals.append(_summary(ctx, item))
+    if unjudged:
+        _no_history(judge, unjudged)
     if demand:
         _policy(judge, reads, minimums)
     yield from judge.findings
+
+
+def _history_gap_severity(ctx: AssetContext) -> Severity:
+    """What missing history is at this gate: the merge gate warns (a pull request's
+    checkout is often shallow, and its evals are judged again at deploy); the deploy
+    gate cannot release what it cannot show to be fresh."""
+    return Severity.ERROR if ctx.gate == "deploy" else Severity.WARNING
+
+
+def _no_history(judge: _Judge, items: list[_Read]) -> None:
+    """PG317, once per asset: without git history no eval's inputs can be compared with
+    its results, so a stale eval would pass as fresh."""
+    ctx = judge.ctx
+    names = ", ".join(repr(i.spec.name) for i in items)
+    root = ctx.repo_root
+    if not (root / ".git").exists():
+        why = "it is not a git checkout (an export such as `git archive`, or a copy without .git)"
+    elif shutil.which("git") is None:
+        why = "there is no git program to read it with"
+    else:
+        why = "git cannot read it (not a repository, or no commit yet)"
+    judge.add(
+        "PG317",
+        f"eval{'s' if len(items) != 1 else ''} {names}: the checkout has no git history, because {why}; "
+        "whether the inputs changed after the results cannot be established. Check out the repository "
+        "with its whole history (actions/checkout with `fetch-depth: 0`)",
+        ctx.decl.key_loc("evals"),
+        "In the workflow: `- uses: actions/checkout@v4` with `with: { fetch-depth: 0 }`; elsewhere run the "
+        "gate in a full git clone.",
+        severity=_history_gap_severity(ctx),
+    )
 
 
 @dataclass(frozen=True)
@@ -385,7 +424,9 @@ class _History:
         return cast("History | None", self.cache[self._KEY])
 
 
-def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Path]) -> None:
+def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Path]) -> bool:
+    """PG308-PG310, PG316 for one eval; False when there is no history to judge its
+    inputs by (PG317, said once for the asset)."""
     ctx, ev, results = judge.ctx, item.spec, item.results
     assert results is not None and item.path is not None
     limit, limit_at, why = _age_limit(judge, item)
@@ -423,8 +464,10 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
                 "Re-run the eval and commit the new results.",
             )
         unknown_age = bool(bound) and age <= limit and not regenerated()
-    if history is None or change is None:
-        return
+    if history is None:
+        return False
+    if change is None:
+        return True  # never committed: written by this run's change
     partial = _inputs_changed(judge, item, history, change, patterns, all_results, regenerated)
     if partial or unknown_age:
         gap = [
@@ -438,7 +481,9 @@ def _freshness(judge: _Judge, item: _Read, lazy: _History, all_results: list[Pat
             "(or run `git fetch --unshallow`)",
             ctx.decl.loc("evals", item.index, "results"),
             "In the workflow: `- uses: actions/checkout@v4` with `with: { fetch-depth: 0 }`.",
+            severity=_history_gap_severity(ctx),
         )
+    return True
 
 
 FUTURE_SKEW = dt.timedelta(hours=1)

@@ -13,7 +13,7 @@ from prodgate.context import AssetContext
 from prodgate.findings import Finding, Waiver
 from prodgate.manifest.model import AssetException, approver_login, approver_name
 from prodgate.report import ExceptionView
-from prodgate.rules.people import not_a_name, same_person
+from prodgate.rules.people import nobody, not_a_name, same_person
 from prodgate.rules.registry import RULES
 
 # Declaration errors and exception problems can never be waived.
@@ -142,7 +142,7 @@ def _same_people(ctx: AssetContext, i: int, exc: AssetException, label: str) -> 
     ]
     for role, value in exc.approvals.items():
         name, login = approver_name(value), approver_login(value)
-        if not_a_name(name, ctx.policy.placeholders) is not None:
+        if nobody(name, ctx.policy.placeholders):
             continue  # no one: PG501's
         for what, owner_name, owner_login in owners:
             if same_person(name, login, owner_name, owner_login):

@@ -187,8 +187,9 @@ _ALL = [
          "The checkout is a shallow clone. What its history shows is judged (PG308, "
          "PG309); this warning says what it cannot show: commits after the results "
          "that the clone lacks, or, when the results were committed before the "
-         "clone's oldest commit, their age. In GitHub Actions set `fetch-depth: 0` on "
-         "`actions/checkout`."),
+         "clone's oldest commit, their age. A warning at the merge gate, an error at the "
+         "deploy gate, which cannot release what it cannot show to be fresh. In GitHub "
+         "Actions set `fetch-depth: 0` on `actions/checkout`."),
     Rule("PG311", "eval-model-mismatch", "Eval ran against a model the asset does not declare", E,
          "The results file names the model or provider it ran against (promptfoo "
          "`provider`, lm-eval `config.model_args`, prodgate `model`) and it matches "
@@ -221,6 +222,15 @@ _ALL = [
          "then counts from the commit. Re-run the eval on a machine whose clock is "
          "right (a time without a time zone is allowed 14 hours of difference, one with "
          "a time zone one hour).",
+         ("NIST AI RMF MEASURE 4.2",)),
+    Rule("PG317", "eval-history-missing", "No git history to judge eval freshness", W,
+         "The asset's evals have results, but the checkout has no git history to compare "
+         "them with: it is not a git checkout (an export such as `git archive`, or a copy "
+         "without `.git`), or there is no git program to read it. Whether a prompt, the "
+         "code or the declared models changed after the results (PG309) cannot be "
+         "established, so a stale eval would pass as fresh. One finding per asset: a "
+         "warning at the merge gate, an error at the deploy gate. Run the gate in a full "
+         "git clone; in GitHub Actions set `fetch-depth: 0` on `actions/checkout`.",
          ("NIST AI RMF MEASURE 4.2",)),
     # -- risk ----------------------------------------------------------------------
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
@@ -258,7 +268,9 @@ _ALL = [
     Rule("PG507", "exception-approval-unverified", "Exception approval is not proven by a pull request review", E,
          "The policy sets `exceptions.verify: pull-request-reviews`, so an exception that "
          "the change adds or edits counts only when every approver it names approved the "
-         "pull request's current head commit on GitHub. Name each approver with their "
+         "pull request's current head commit on GitHub, from an account with write access to "
+         "the repository (GitHub's `author_association` OWNER, MEMBER or COLLABORATOR; the "
+         "policy's `approvers:` narrow this further). Name each approver with their "
          "account (`it_executive: {name: Samuel Osei, github: sosei}`) and ask them to "
          "approve the pull request; an approval of an older commit is stale (the change "
          "moved on since), and the pull request's author can never approve their own "
@@ -271,7 +283,10 @@ _ALL = [
          "An exception needs the agreement of different people: the business executive, "
          "the IT executive and the process owner are three checks, not one. The same "
          "GitHub account, or the same name where no account is given, fills two roles "
-         "here, so the exception waives nothing. A policy can allow it with "
+         "here, so the exception waives nothing. Names are compared as they look: after "
+         "Unicode normalisation and confusable folding, so a Latin name typed with Cyrillic "
+         "letters is the same name (and two accounts whose names only look alike are one "
+         "person). A name that mixes scripts is refused as a name (PG501, PG502). A policy can allow it with "
          "`exceptions: {distinct_approvers: false}`. The asset's owner and business owner "
          "may never approve its exceptions: that is two roles too, whatever the policy."),
     Rule("PG510", "exception-granted-in-future", "Exception is granted after today", E,
@@ -306,7 +321,9 @@ _ALL = [
          "step back), a risk fact was switched off (customer_facing, regulated, "
          "decisions_about_people, personal_data), autonomy moved towards more human "
          "control, a data classification was lowered, an artifact or an eval was removed, "
-         "or a threshold was loosened. The gate would otherwise judge the weakened asset "
+         "or a threshold was loosened. Data sources are compared by what they hold: a "
+         "source removed or renamed whose classification (or personal data) no source of "
+         "the change still holds is a weakening, whatever the new names. The gate would otherwise judge the weakened asset "
          "as if it had always been so. A declaration the change edits whose base version "
          "is not valid YAML or not a valid declaration cannot be compared, so the edit "
          "itself is the finding. The declaration is compared with its base at the same "
@@ -322,14 +339,16 @@ _ALL = [
          "renamed, while files it covered are "
          "still in the repository and, when discovery runs (the default), still show AI "
          "use: the AI system would leave the inventory and the gate "
-         "without being retired. Set `stage: retired` instead, remove the files too, or "
+         "without being retired. Remove the AI use with the declaration (or set `stage: "
+         "retired` and remove the AI use: a retired asset that still shows it is PG805), or "
          "add an exception with `requirement: PG703` (in the declaration that now covers "
          "the files) approved as the policy requires.",
          (NIST_GOVERN,)),
     Rule("PG704", "base-unavailable", "Base commit not in the checkout", W,
          "The base commit to compare with is not in the checkout, usually because it is a "
-         "shallow clone. Weakened or removed declarations cannot be detected. In GitHub "
-         "Actions set `fetch-depth: 0` on `actions/checkout`."),
+         "shallow clone. Weakened or removed declarations cannot be detected. A warning at "
+         "the merge gate, an error at the deploy gate. In GitHub Actions set "
+         "`fetch-depth: 0` on `actions/checkout`."),
     Rule("PG705", "approval-verification-skipped", "Exception approvals were not verified", N,
          "The policy asks for approvals to be verified against pull request reviews, but "
          "this run has no pull request or no token to read them with, so the approvals "
@@ -360,6 +379,14 @@ _ALL = [
          "Discovery reads files of a known kind up to a size limit and as text; this "
          "one was too large, binary where text was expected, or unreadable, so it was "
          "not scanned. Review it by hand, or raise `max_file_bytes` in the catalogue."),
+    Rule("PG805", "retired-asset-in-use", "Retired asset still shows AI use", E,
+         "The asset is declared `stage: retired`, but discovery still finds AI use (an "
+         "SDK import, a dependency, an API endpoint or credential, a model identifier or "
+         "model weights) in the files it covers. Retiring takes an asset out of the "
+         "stage requirements, so it must mean the AI system is gone: remove the AI use "
+         "from the code, or declare the stage it is really at. Reported at the merge and "
+         "the deploy gate, whenever discovery runs (the default).",
+         (NIST_GOVERN,)),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
