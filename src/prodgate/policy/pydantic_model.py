@@ -184,6 +184,50 @@ class DiscoveryRules(_Strict):
         return self
 
 
+StageName = Literal["sandbox", "pilot", "production", "retired"]
+
+
+def _sandbox() -> list[StageName]:
+    return ["sandbox"]
+
+
+class WideCoverage(_Strict):
+    declaration: str = Field(
+        min_length=1, description="Repository-relative glob of the ai-asset.yaml allowed to cover more than its folder."
+    )
+    reason: str = Field(description="Why it may; shown with the declaration's coverage.")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("wide coverage needs a written reason")
+        return value
+
+    @field_validator("declaration")
+    @classmethod
+    def _glob(cls, value: str) -> str:
+        from prodgate.globs import GlobError, compile_glob
+
+        try:
+            compile_glob(value)
+        except GlobError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+
+class ChangeControlRules(_Strict):
+    removable_stages: list[StageName] = Field(
+        default_factory=_sandbox,
+        description="Stages at which a declaration may be deleted while its files remain, without PG703.",
+    )
+    wide_coverage: list[WideCoverage] = Field(
+        default_factory=list,
+        description="Declarations whose `paths:` may leave their folder, claim another asset's folder or, "
+        "at the root, claim `**` (PG706).",
+    )
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -199,6 +243,7 @@ class Policy(_Strict):
     exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
+    change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
