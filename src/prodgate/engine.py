@@ -30,6 +30,7 @@ from prodgate.repo import detect_repository, head_commit
 from prodgate.report import (
     MISSING_RULES,
     UNFILLED_RULES,
+    ApprovedChange,
     AssetResult,
     ChangeRecord,
     Report,
@@ -295,11 +296,15 @@ def check_asset(
     found.extend(change.check(ctx, base))
     exc_findings, valid = exceptions.validate(ctx)
     verdicts = [approvals.check(ctx, i, e) for i, e in enumerate(ctx.asset.exceptions)]
-    valid = [i for i in valid if not verdicts[i].problems]
+    valid = [i for i in valid if not verdicts[i].problems and verdicts[i].waives]
     exc_findings += [f for v in verdicts for f in (*v.problems, *v.notes)]
+    exc_findings += _merged_earlier(ctx, found, [i for i, v in enumerate(verdicts) if not v.waives])
     waived, unused, views = exceptions.waive(ctx, found, valid)
     views = [
-        dataclasses.replace(v, approvals=verdicts[i].approvals, change=_exception_change(e, base, compared))
+        dataclasses.replace(
+            v, approvals=verdicts[i].approvals, change=_exception_change(e, base, compared),
+            approved=_approved(ctx, i, waived, weakened) if e.requirement in approvals.BOUND else (),
+        )
         for i, (v, e) in enumerate(zip(views, ctx.asset.exceptions, strict=True))
     ]
     all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
@@ -322,6 +327,39 @@ def check_asset(
         ),
         weakened=tuple(weakened),
     )
+
+
+def _merged_earlier(ctx: AssetContext, found: list[Finding], indices: list[int]) -> list[Finding]:
+    """PG506 at each change-control exception merged before this change that meets a
+    finding it would have waived: it was approved for the change it came with."""
+    out = []
+    for i in indices:
+        exc = ctx.asset.exceptions[i]
+        if any(f.rule_id == exc.requirement or f.requirement == exc.requirement for f in found):
+            out.append(RULES["PG506"].finding(
+                f"exception {exc.ticket} ({exc.requirement}) is unchanged since the base commit: it was approved "
+                "for the change that added it and waives nothing this change weakens",
+                ctx.decl.loc("exceptions", i, "requirement"),
+                asset=ctx.asset.name,
+                fix="Restore what this change weakens, or add a new exception (its own ticket) for this change "
+                "and have its approvers approve the pull request.",
+            ))
+    return out
+
+
+def _approved(ctx: AssetContext, i: int, waived: list[Finding], weakened: list[Weakening]) -> tuple[ApprovedChange, ...]:
+    """What exception ``i`` waived, as the record of what its approvers approved."""
+    here = ctx.decl.loc("exceptions", i)
+    out = []
+    for f in waived:
+        if f.waived_by is None or f.waived_by.location != here:
+            continue
+        w = next((w for w in weakened if w.location == f.location and f.message.startswith(f"{w.field} weakened")), None)
+        if w is not None:
+            out.append(ApprovedChange(f.asset or ctx.asset.name, w.field, w.base, w.head))
+        else:
+            out.append(ApprovedChange(f.asset or ctx.asset.name, f.rule_id, "", str(f.location)))
+    return tuple(out)
 
 
 def _exception_change(exc: AssetException, base: BaseDeclaration | None, compared: bool) -> str:

@@ -304,8 +304,8 @@ _ALL = [
          "to a lower-tier asset. A declaration is compared with its base by identity, not "
          "by name: the same path, git's rename detection of the file, the same folder, the "
          "code it covers, and last the name; a rename or move says so in the finding. "
-         "Restore the field, or add an exception with `requirement: PG701` approved as the "
-         "policy requires.",
+         "Restore the field, or add an exception with `requirement: PG701` approved on the "
+         "pull request that makes the change.",
          (NIST_GOVERN, ISO42001)),
     Rule("PG702", "policy-changed", "The change edits the gate's policy", N,
          "The change edits the repository's policy file. The gate judged it by the policy "
@@ -320,8 +320,8 @@ _ALL = [
          "retired. A declaration at a stage the policy lists in "
          "`change_control.removable_stages` (default: sandbox) may go. Set `stage: "
          "retired` instead, remove the files too, or add an exception with `requirement: "
-         "PG703` (in the declaration that now covers the files) approved as the policy "
-         "requires.",
+         "PG703` (in the declaration that now covers the files) approved on the pull "
+         "request.",
          (NIST_GOVERN,)),
     Rule("PG704", "base-unavailable", "Base commit not in the checkout", W,
          "The base commit to compare with is not in the checkout, usually because it is a "
@@ -331,7 +331,11 @@ _ALL = [
          "The policy asks for approvals to be verified against pull request reviews, but "
          "this run has no pull request or no token to read them with, so the approvals "
          "are taken as written and recorded as not verified. The gate on the pull "
-         "request verifies them."),
+         "request verifies them. An exception for a change-control rule (PG701, PG703, "
+         "PG706) is always verified, whatever the policy says: here it is pending "
+         "verification and waives nothing, so a local run fails where the pull request "
+         "would need its approvers' reviews. Such an exception counts only for the pull "
+         "request that adds or changes it; merged and unchanged, it waives nothing new."),
     Rule("PG706", "coverage-claimed", "Declaration claims code beyond its folder", E,
          "A declaration's `paths:` reach outside its own folder (`..`), claim files in the "
          "folder of another declaration, or, at the repository root, claim everything "
