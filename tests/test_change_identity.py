@@ -180,3 +180,22 @@ def test_claims_on_another_assets_folder(gitroot: Path, run: Run) -> None:
          "(it names services/claims-bot/**)"),
     ]
     assert [(p, a) for _r, p, _l, a, _m in _rules(report, "PG802")] == [("services/claims-bot/app.py", "claims-bot")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("{wide_coverage: [{declaration: ai-asset.yaml, reason: ' '}]}",
+         "change_control.wide_coverage.0.reason: wide coverage needs a written reason"),
+        ("{removable_stages: [sandbx]}",
+         "change_control.removable_stages.0: Input should be 'sandbox', 'pilot', 'production' or 'retired'"),
+    ],
+)
+def test_change_control_policy_errors_are_config_errors(
+    gitroot: Path, run: Run, tmp_path: Path, setting: str, message: str
+) -> None:
+    write(gitroot, "ai-asset.yaml", SANDBOX)
+    policy = write(tmp_path, "p.yaml", f"apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\nchange_control: {setting}\n")
+    code, out, err = run("check", str(gitroot), "--policy", str(policy))
+    assert code == 2 and out == ""
+    assert err.startswith("prodgate: error: invalid policy:\n") and message in err and "Traceback" not in err

@@ -9,7 +9,7 @@ release of prodgate.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -148,16 +148,24 @@ class RuleOverride(_Strict):
     enabled: bool = True
 
 
-class DiscoveryExemption(_Strict):
-    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
-    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+class _Reasoned(_Strict):
+    """An allowance the policy grants, which says why: a blank reason is refused."""
+
+    reason: str = Field(description="Why it is allowed.")
+    _what: ClassVar[str] = "an allowance"
 
     @field_validator("reason")
     @classmethod
     def _reason(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("an exemption needs a written reason")
+            raise ValueError(f"{cls._what} needs a written reason")
         return value
+
+
+class DiscoveryExemption(_Reasoned):
+    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
+    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+    _what: ClassVar[str] = "an exemption"
 
 
 class DiscoveryRules(_Strict):
@@ -191,18 +199,12 @@ def _sandbox() -> list[StageName]:
     return ["sandbox"]
 
 
-class WideCoverage(_Strict):
+class WideCoverage(_Reasoned):
     declaration: str = Field(
         min_length=1, description="Repository-relative glob of the ai-asset.yaml allowed to cover more than its folder."
     )
-    reason: str = Field(description="Why it may; shown with the declaration's coverage.")
-
-    @field_validator("reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("wide coverage needs a written reason")
-        return value
+    reason: str = Field(description="Why it may, for whoever reviews the policy.")
+    _what: ClassVar[str] = "wide coverage"
 
     @field_validator("declaration")
     @classmethod
