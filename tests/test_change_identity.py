@@ -199,3 +199,20 @@ def test_change_control_policy_errors_are_config_errors(
     code, out, err = run("check", str(gitroot), "--policy", str(policy))
     assert code == 2 and out == ""
     assert err.startswith("prodgate: error: invalid policy:\n") and message in err and "Traceback" not in err
+
+
+def test_narrowed_paths_hand_code_to_a_lower_tier_asset(gitroot: Path, run: Run) -> None:
+    """The enterprise asset narrows its own `paths:` so that a sandbox asset at the root
+    covers its LLM code: the same takeover as a nested declaration."""
+    write(gitroot, "ai-asset.yaml", SANDBOX.replace("claims-llm", "scratch"))
+    write(gitroot, "services/claims-bot/ai-asset.yaml", CLAIMS + "paths: ['**']\n")
+    write(gitroot, "services/claims-bot/llm/client.py", "from openai import OpenAI\n")
+    base = commit(gitroot, "base")
+    write(gitroot, "services/claims-bot/ai-asset.yaml", CLAIMS + "paths: ['app/**']\n")
+    code, report = _check(run, gitroot, "--base", base)
+    assert code == 1
+    assert [(r, p, a, m.split(": services/")[0]) for r, p, _l, a, m in _rules(report, "PG701")] == [(
+        "PG701", "ai-asset.yaml", "claims-bot",
+        "coverage weakened: code moved to a lower-tier asset: 1 file that 'claims-bot' (enterprise, production) "
+        "covered at the base commit now belongs to 'scratch' (team, sandbox, ai-asset.yaml)",
+    )]

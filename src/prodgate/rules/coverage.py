@@ -129,13 +129,18 @@ def takeovers(
         if c.declaration not in identities or identities[c.declaration].how != "path"
         or identities[c.declaration].base.asset.paths != by_rel[c.declaration].asset.paths
     ]
+    before = base_coverage(snapshot)
+    # ... and files those declarations covered at the base (a narrowed `paths:` lets code go).
+    narrowed = [c for c in before if c.declaration in {came_from.get(n.declaration) for n in changed}]
     candidates = [
         f for f in snapshot.work_files
-        if posixpath.basename(f) not in DECLARATION_NAMES and (f in snapshot.renamed or any(c.covers(f) for c in changed))
+        if posixpath.basename(f) not in DECLARATION_NAMES and (
+            f in snapshot.renamed or any(c.covers(f) for c in changed)
+            or any(c.covers(f) for c in narrowed)
+        )
     ]
     if not candidates:
         return []
-    before = base_coverage(snapshot)
     moved: dict[tuple[str, str], list[str]] = {}
     for rel in candidates:
         then = at_base(snapshot, rel)
