@@ -226,6 +226,11 @@ def test_an_unchanged_downgrade_exception_waives_no_new_weakening(
     assert exc["change"] == "added" and exc["approved"] == [{
         "asset": "notes-summariser", "field": "evals.quality.thresholds.pass_rate", "base": ">= 0.9", "head": ">= 0.5",
     }]
+    code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
+                          "--format", "markdown", "--today", TODAY)
+    assert code == 0
+    assert ("| notes-summariser | `GOV-78` for PG701, added<br>approves notes-summariser "
+            "`evals.quality.thresholds.pass_rate`: &gt;= 0.9 → &gt;= 0.5 | ✅ business") in out
 
 
 @pytest.mark.parametrize(
