@@ -149,12 +149,12 @@ class RuleOverride(_Strict):
 
 
 class _Reasoned(_Strict):
-    """An allowance the policy grants, which says why: a blank reason is refused."""
+    """An allowance the policy grants, which says why: a blank ``reason`` is refused
+    (each subclass declares ``reason`` itself, after its other fields)."""
 
-    reason: str = Field(description="Why it is allowed.")
     _what: ClassVar[str] = "an allowance"
 
-    @field_validator("reason")
+    @field_validator("reason", check_fields=False)
     @classmethod
     def _reason(cls, value: str) -> str:
         if not value.strip():

@@ -77,7 +77,7 @@ def check(ctx: AssetContext, base: BaseDeclaration | None) -> Iterator[Finding]:
             w.location,
             asset=ctx.asset.name,
             fix=f"Restore {w.field} to {w.base}, or add an exception with `requirement: PG701` "
-            "that the policy's approvers approve.",
+            "that the policy's approvers approve on the pull request.",
         )
 
 
