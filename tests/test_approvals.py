@@ -182,7 +182,8 @@ def test_exceptions_unchanged_since_the_base_are_not_queried(
     pr_repo: tuple[Path, str, Path], github: GitHub, run: Run
 ) -> None:
     root, _base, policy = pr_repo
-    write(root, "ai-asset.yaml", TEAM_SANDBOX + "artifacts:\n  model_card: card.md\n" + exception())
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + "artifacts:\n  model_card: card.md\n"
+          + exception().replace("requirement: PG701", "requirement: model_card"))
     base = commit(root, "exception merged")
     write(root, "notes.txt", "unrelated\n")
     code, report, _ = gate(run, root, base, policy)
@@ -191,6 +192,46 @@ def test_exceptions_unchanged_since_the_base_are_not_queried(
     assert set(approvals_of(report).values()) == {"unchanged since the base commit"}
     [exc] = report["assets"][0]["exceptions"]
     assert exc["change"] == "unchanged"
+
+
+def test_an_unchanged_downgrade_exception_waives_no_new_weakening(
+    pr_repo: tuple[Path, str, Path], github: GitHub, run: Run
+) -> None:
+    """A PG701 exception approved and merged with one downgrade stays in the
+    declaration; on main a later pull request that lowers a threshold passed under it
+    ("unchanged since the base commit"). It was approved for the change it came with."""
+    root, _base, policy = pr_repo
+    evals = "evals:\n  - name: quality\n    results: evals/q.json\n    thresholds: {pass_rate: \">= 0.9\"}\n"
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + evals + exception())
+    base = commit(root, "downgrade merged with its approved exception")
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + evals.replace(">= 0.9", ">= 0.5") + exception())
+    github.reviews = ALL_APPROVE  # whatever the reviews say: they approve this pull request, not that exception
+    code, report, _ = gate(run, root, base, policy)
+    assert code == 1
+    [weakened] = [f for f in report["findings"] if f["rule_id"] == "PG701"]
+    assert weakened["message"] == "evals.quality.thresholds.pass_rate weakened: >= 0.9 at the base commit, now >= 0.5"
+    assert weakened["waived_by"] is None
+    [(line, msg)] = [(f["line"], f["message"]) for f in report["findings"] if f["rule_id"] == "PG506"]
+    assert line == 13 and msg == (
+        "exception GOV-77 (PG701) is unchanged since the base commit: it was approved for the change that added "
+        "it and waives nothing this change weakens"
+    )
+    assert set(approvals_of(report).values()) == {"approved an earlier change"}
+    assert github.requests == []
+    # The same exception added anew (its own ticket) and approved on this pull request waives it,
+    # and the record says what its approvers approved.
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + evals.replace(">= 0.9", ">= 0.5") + exception(ticket="GOV-78"))
+    code, report, _ = gate(run, root, base, policy)
+    assert code == 0, report["findings"]
+    [exc] = report["assets"][0]["exceptions"]
+    assert exc["change"] == "added" and exc["approved"] == [{
+        "asset": "notes-summariser", "field": "evals.quality.thresholds.pass_rate", "base": ">= 0.9", "head": ">= 0.5",
+    }]
+    code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--pull-request", "acme/app#7",
+                          "--format", "markdown", "--today", TODAY)
+    assert code == 0
+    assert ("| notes-summariser | `GOV-78` for PG701, added<br>approves notes-summariser "
+            "`evals.quality.thresholds.pass_rate`: &gt;= 0.9 → &gt;= 0.5 | ✅ business") in out
 
 
 @pytest.mark.parametrize(
@@ -210,13 +251,22 @@ def test_without_token_or_pull_request_verification_is_skipped_not_passed(
     code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--format", "json",
                           "--today", TODAY, *args)
     report = json.loads(out)
-    assert code == 0
+    # A downgrade's exception that cannot be verified waives nothing: a local run fails
+    # where the pull request would need reviews (main passed it with a note).
+    assert code == 1
     [(rule, line, msg)] = problems(report)
-    assert (rule, line) == ("PG705", 14) and why in msg
+    assert (rule, line) == ("PG705", 14) and why in msg and "pending verification" in msg
     assert [f["severity"] for f in report["findings"] if f["rule_id"] == "PG705"] == ["note"]
-    assert all(s.startswith("not verified: ") for s in approvals_of(report).values())
-    assert "approved" not in approvals_of(report).values()
+    assert all(s.startswith("pending verification: ") for s in approvals_of(report).values())
+    assert not any(f["waived_by"] for f in report["findings"] if f["rule_id"] == "PG701")
     assert github.requests == []
+    # An exception for any other requirement is still only noted as not verified.
+    write(root, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot")
+          + "artifacts:\n  model_card: card.md\n" + exception().replace("requirement: PG701", "requirement: model_card"))
+    code, out, _err = run("check", str(root), "--base", base, "--policy", str(policy), "--format", "json",
+                          "--today", TODAY, *args)
+    report = json.loads(out)
+    assert code == 0 and all(s.startswith("not verified: ") for s in approvals_of(report).values())
 
 
 @pytest.mark.parametrize(

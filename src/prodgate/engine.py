@@ -30,16 +30,19 @@ from prodgate.repo import detect_repository, head_commit
 from prodgate.report import (
     MISSING_RULES,
     UNFILLED_RULES,
+    ApprovedChange,
     AssetResult,
     ChangeRecord,
     Report,
     RequirementResult,
     State,
+    Weakening,
 )
 from prodgate.rules import (
     approvals,
     artifacts,
     change,
+    coverage,
     evals,
     exceptions,
     filled_in,
@@ -50,6 +53,7 @@ from prodgate.rules.registry import RULES
 
 if TYPE_CHECKING:
     from prodgate.change.base import BaseDeclaration, BaseSnapshot
+    from prodgate.change.identity import Identity
     from prodgate.discovery.model import Detection
     from prodgate.github.reviews import ReviewSource
 
@@ -115,14 +119,23 @@ def run(
     snapshot: BaseSnapshot | None = None
     removed: list[Finding] = []
     unreadable: list[Finding] = []  # PG701 on changed declarations the base cannot be compared with
+    identities: dict[str, Identity] = {}
+    moved: list[tuple[Weakening, Finding]] = []  # PG701: code taken over by a lower-tier asset
     if options.base:
         snapshot, report.change, found = _compare(root, options)
         findings += found
         if snapshot is not None:
+            from prodgate.change.identity import match
+
+            identities = match(snapshot, decls, root)
             ai_use = _ai_use(root, policy) if options.discover and policy.policy.discovery.enabled else None
             scope = [_rel(p, root) for p in paths]
-            removed = list(change.removed(snapshot, decls, scope, ai_use))
+            gone = {i.base.rel for i in identities.values()}
+            removable = policy.policy.change_control.removable_stages
+            removed = list(change.removed(snapshot, decls, scope, gone, removable, ai_use))
             unreadable = change.unreadable_changed(snapshot, decls, scope)
+            moved = coverage.takeovers(snapshot, decls, identities)
+    claimed = _claims(root, decls, policy, snapshot)
     names = {d.asset.name for d in decls}
     findings += [f for f in removed if f.asset not in names]
     if report.change is not None and removed:
@@ -145,12 +158,14 @@ def run(
         for f in _retired_in_use(root, policy, options, decls):
             per_asset.setdefault(f.asset or "", []).append(f)
     for decl in decls:
-        base = snapshot.at(decl.rel, decl.asset.name) if snapshot is not None else None
-        extra = [f for f in (*removed, *unreadable) if f.asset == decl.asset.name]
+        known = identities.get(decl.rel)
+        extra = [f for f in (*removed, *unreadable, *claimed) if f.asset == decl.asset.name]
         extra += per_asset.pop(decl.asset.name, [])
+        taken = [(w, f) for w, f in moved if f.asset == decl.asset.name]
         result = check_asset(
             decl, policy, options, root, owners, run_cache, run_level.pop(decl.rel, ()),
-            base=base, extra=extra, compared=snapshot is not None,
+            base=known.base if known is not None else None, extra=[*extra, *(f for _w, f in taken)],
+            compared=snapshot is not None, weakened=[w for w, _f in taken],
         )
         report.assets.append(result)
         findings += result.findings
@@ -158,6 +173,23 @@ def run(
         findings += rest
     report.findings = sorted(findings, key=Finding.sort_key)
     return report
+
+
+def _claims(root: Path, decls: list[Declaration], policy: EffectivePolicy, snapshot: BaseSnapshot | None) -> list[Finding]:
+    """PG706 for the declarations whose ``paths:`` reach beyond their folder; the whole
+    repository's declarations and files are read only when one has ``paths:``."""
+    if not any(d.asset.paths for d in decls):
+        return []
+    from prodgate.discovery.reconcile import load_coverage
+    from prodgate.repo import git_ls_files
+
+    known = {d.rel: d.doc.data for d in decls}
+    if snapshot is not None:
+        files: list[str] | None = snapshot.work_files
+    else:
+        tracked = git_ls_files(root, (), alone=True)
+        files = None if tracked is None else [*tracked, *(git_ls_files(root, (), untracked=True, alone=True) or [])]
+    return coverage.claims(decls, load_coverage(root, known), files, policy.policy.change_control.wide_coverage)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -254,26 +286,31 @@ def check_asset(
     base: BaseDeclaration | None = None,
     extra: Iterable[Finding] = (),
     compared: bool = False,
+    weakened: Iterable[Weakening] = (),
 ) -> AssetResult:
     """Evaluate one declaration. ``run_findings`` are findings about it that only the
     whole run can see; they are not waivable (an exception cannot make a name unique).
     ``base`` is the asset at the base commit (change control), ``extra`` the change-wide
-    findings that belong to it and can be waived (PG703; discovery's PG802, PG803), and ``compared`` says whether
-    a base commit was read at all."""
+    findings that belong to it and can be waived (PG703, PG706, the takeover PG701; discovery's PG802, PG803),
+    ``weakened`` the weakenings among them, and ``compared`` says whether a base commit was read at all."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
     ctx.base, ctx.reviews = base, options.reviews
     found: list[Finding] = [*extra]
     for check in CHECKS:
         found.extend(check(ctx))
-    weakened = change.weakenings(ctx, base) if base is not None else []
+    weakened = [*(change.weakenings(ctx, base) if base is not None else []), *weakened]
     found.extend(change.check(ctx, base))
     exc_findings, valid = exceptions.validate(ctx)
     verdicts = [approvals.check(ctx, i, e) for i, e in enumerate(ctx.asset.exceptions)]
-    valid = [i for i in valid if not verdicts[i].problems]
+    valid = [i for i in valid if not verdicts[i].problems and verdicts[i].waives]
     exc_findings += [f for v in verdicts for f in (*v.problems, *v.notes)]
+    exc_findings += _merged_earlier(ctx, found, [i for i, v in enumerate(verdicts) if not v.waives])
     waived, unused, views = exceptions.waive(ctx, found, valid)
     views = [
-        dataclasses.replace(v, approvals=verdicts[i].approvals, change=_exception_change(e, base, compared))
+        dataclasses.replace(
+            v, approvals=verdicts[i].approvals, change=_exception_change(e, base, compared),
+            approved=_approved(ctx, i, waived, weakened) if e.requirement in approvals.BOUND else (),
+        )
         for i, (v, e) in enumerate(zip(views, ctx.asset.exceptions, strict=True))
     ]
     all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
@@ -296,6 +333,39 @@ def check_asset(
         ),
         weakened=tuple(weakened),
     )
+
+
+def _merged_earlier(ctx: AssetContext, found: list[Finding], indices: list[int]) -> list[Finding]:
+    """PG506 at each change-control exception merged before this change that meets a
+    finding it would have waived: it was approved for the change it came with."""
+    out = []
+    for i in indices:
+        exc = ctx.asset.exceptions[i]
+        if any(f.rule_id == exc.requirement or f.requirement == exc.requirement for f in found):
+            out.append(RULES["PG506"].finding(
+                f"exception {exc.ticket} ({exc.requirement}) is unchanged since the base commit: it was approved "
+                "for the change that added it and waives nothing this change weakens",
+                ctx.decl.loc("exceptions", i, "requirement"),
+                asset=ctx.asset.name,
+                fix="Restore what this change weakens, or add a new exception (its own ticket) for this change "
+                "and have its approvers approve the pull request.",
+            ))
+    return out
+
+
+def _approved(ctx: AssetContext, i: int, waived: list[Finding], weakened: list[Weakening]) -> tuple[ApprovedChange, ...]:
+    """What exception ``i`` waived, as the record of what its approvers approved."""
+    here = ctx.decl.loc("exceptions", i)
+    out = []
+    for f in waived:
+        if f.waived_by is None or f.waived_by.location != here:
+            continue
+        w = next((w for w in weakened if w.location == f.location and f.message.startswith(f"{w.field} weakened")), None)
+        if w is not None:
+            out.append(ApprovedChange(f.asset or ctx.asset.name, w.field, w.base, w.head))
+        else:
+            out.append(ApprovedChange(f.asset or ctx.asset.name, f.rule_id, "", str(f.location)))
+    return tuple(out)
 
 
 def _exception_change(exc: AssetException, base: BaseDeclaration | None, compared: bool) -> str:

@@ -55,24 +55,54 @@ def is_shallow(repo: Path) -> bool:
     return proc.stdout.strip() == b"true"
 
 
-def list_files(repo: Path, sha: str) -> dict[str, str]:
-    """Every file of commit ``sha``: repository-relative path -> blob id.
-
-    Submodules (gitlinks) and symlinks are left out: neither is a file whose content
-    the gate reads at the base.
-    """
+def list_entries(repo: Path, sha: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The files and the symlinks of commit ``sha`` (repository-relative path -> blob
+    id each), from one ``git ls-tree``. Submodules (gitlinks) are left out; a symlink's
+    blob holds its target as written, followed by the caller inside the commit only."""
     proc = git(repo, "ls-tree", "-r", "-z", "--full-tree", sha)
-    out: dict[str, str] = {}
+    files: dict[str, str] = {}
+    links: dict[str, str] = {}
     if proc.returncode != 0:
-        return out
+        return files, links
     for entry in proc.stdout.split(b"\x00"):
         if not entry:
             continue
         meta, _, name = entry.partition(b"\t")
         parts = meta.split()
-        if len(parts) != 3 or parts[1] != b"blob" or parts[0] == b"120000":
+        if len(parts) != 3 or parts[1] != b"blob":
             continue
-        out[name.decode("utf-8", "surrogateescape")] = parts[2].decode("ascii")
+        into = links if parts[0] == b"120000" else files
+        into[name.decode("utf-8", "surrogateescape")] = parts[2].decode("ascii")
+    return files, links
+
+
+def renames(repo: Path, sha: str) -> dict[str, str] | None:
+    """Files of the working tree that git's rename detection finds moved since commit
+    ``sha``: new repository-relative path -> old one. None when git cannot say.
+
+    ``git diff -M --name-status`` compares names and contents only: no external diff,
+    no textconv (both could run a command the repository names), no fsmonitor hook.
+    Files git does not track yet are not compared (a pull request's head is committed;
+    a pre-commit run has its changes staged).
+    """
+    proc = git(
+        repo, "-c", "core.fsmonitor=false", "diff", "-M", "--name-status", "-z", "--no-ext-diff",
+        "--no-textconv", "--no-color", sha, "--",
+    )
+    if proc.returncode != 0:
+        return None
+    fields = proc.stdout.split(b"\x00")
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[:1] in (b"R", b"C") and i + 2 < len(fields):
+            old, new = (f.decode("utf-8", "surrogateescape") for f in fields[i + 1 : i + 3])
+            if status[:1] == b"R":
+                out[new] = old
+            i += 3
+        else:
+            i += 2
     return out
 
 

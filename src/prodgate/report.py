@@ -73,7 +73,9 @@ class ApprovalView:
     github: str | None
     state: str
     """``approved``, ``stale``, ``no review``, ``pull request author``, ``unchanged since
-    the base commit``, ``not verified: …`` or ``not required by the policy``."""
+    the base commit``, ``approved an earlier change`` (a change-control exception merged
+    before this change), ``pending verification: …`` (one that could not be verified),
+    ``not verified: …`` or ``not required by the policy``."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,19 @@ class ExceptionView:
     approvals: tuple[ApprovalView, ...] = ()
     change: str = ""
     """Against the base commit: ``added``, ``changed``, ``unchanged``; empty without a base."""
+    approved: tuple[ApprovedChange, ...] = ()
+    """What a change-control exception waived in this change: the record of what its
+    approvers approved."""
+
+
+@dataclass(frozen=True)
+class ApprovedChange:
+    """One weakening, removal or coverage claim an exception waived."""
+
+    asset: str
+    field: str
+    base: str
+    head: str
 
 
 @dataclass(frozen=True)

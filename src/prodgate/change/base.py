@@ -48,15 +48,11 @@ class BaseSnapshot:
     unreadable: dict[str, str] = field(default_factory=dict)
     """Root-relative path -> why, for the declarations that do not: they cannot be
     compared field by field, so a change to one is a finding of its own."""
-
-    def at(self, rel: str, name: str) -> BaseDeclaration | None:
-        """The base of the head declaration at ``rel`` named ``name``: the one at the
-        same path (whatever it was called), else one of that name (it moved)."""
-        found = self.declarations.get(rel)
-        return found if found is not None else self.by_name(name)
-
-    def by_name(self, name: str) -> BaseDeclaration | None:
-        return next((d for d in self.declarations.values() if d.asset.name == name), None)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Root-relative path in the work tree -> its path at the base, for the files git's
+    rename detection finds moved (:func:`prodgate.gitobjects.renames`)."""
+    work_files: list[str] = field(default_factory=list)
+    """Root-relative paths of the work tree's files: tracked, and new ones not ignored."""
 
     def read(self, rel: str, max_bytes: int = 2 * 1024 * 1024) -> bytes | None:
         """The bytes of a file at the base, or None when it did not exist there."""
@@ -94,14 +90,27 @@ def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
         return f"--base {ref}: no such commit or branch in {top}"
     prefix = root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    files = {
-        path[len(prefix):]: blob
-        for path, blob in gitobjects.list_files(top, sha).items()
-        if path.startswith(prefix)
+    every, links = gitobjects.list_entries(top, sha)
+    files = {path[len(prefix):]: blob for path, blob in every.items() if path.startswith(prefix)}
+    moved = gitobjects.renames(top, sha) or {}
+    renamed = {
+        new[len(prefix):]: old[len(prefix):]
+        for new, old in moved.items() if new.startswith(prefix) and old.startswith(prefix)
     }
-    snapshot = BaseSnapshot(sha, top, prefix, files)
+    snapshot = BaseSnapshot(sha, top, prefix, files, renamed=renamed, work_files=_work_files(top, prefix))
     wanted = {rel: blob for rel, blob in files.items() if posixpath.basename(rel) in DECLARATION_NAMES}
+    linked: dict[str, str] = {}
+    for path in links:
+        rel = path[len(prefix):]
+        if path.startswith(prefix) and posixpath.basename(rel) in DECLARATION_NAMES:
+            target, why = _follow(top, path, every, links)
+            if target is not None:
+                wanted[rel] = files[rel] = every[target]
+            else:
+                linked[rel] = why
     contents = gitobjects.read_blobs(top, list(wanted.values()), MAX_DECLARATION_BYTES)
+    for rel, why in linked.items():
+        snapshot.unreadable[rel] = why
     for rel, blob in wanted.items():
         raw = contents.get(blob)
         parsed = (
@@ -113,6 +122,43 @@ def open_base(root: Path, ref: str) -> BaseSnapshot | BaseUnavailable | str:
         else:
             snapshot.unreadable[rel] = parsed
     return snapshot
+
+
+def _work_files(top: Path, prefix: str) -> list[str]:
+    """Files in the working tree under the checked root: tracked, and new ones not ignored."""
+    proc = gitobjects.git(
+        top, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--", prefix or ".",
+    )
+    out = []
+    for raw in proc.stdout.split(b"\x00"):
+        name = raw.decode("utf-8", "surrogateescape")
+        if name and name.startswith(prefix) and (top / name).is_file():
+            out.append(name[len(prefix):])
+    return sorted(set(out))
+
+
+_MAX_HOPS = 8
+
+
+def _follow(top: Path, path: str, files: dict[str, str], links: dict[str, str]) -> tuple[str | None, str]:
+    """The file a symlinked declaration of the base commit points to (a path of the
+    commit), or None and why it points to none: read through its target, as the work tree's
+    loader does, so that a change weakening the target is compared; a target outside
+    the repository is not followed (the loader refuses it as PG102)."""
+    for _ in range(_MAX_HOPS):
+        raw = gitobjects.read_blob(top, links[path], 4096)
+        target = decode_text(raw) if raw is not None else None
+        if not isinstance(target, str) or not target or target.startswith("/"):
+            return None, "it is a symlink whose target cannot be read at the base"
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if joined == ".." or joined.startswith("../"):
+            return None, "it is a symlink that leaves the repository"
+        if joined in files:
+            return joined, ""
+        if joined not in links:
+            return None, f"it is a symlink to {joined}, which does not exist at the base"
+        path = joined
+    return None, f"it is a symlink through more than {_MAX_HOPS} links"
 
 
 def _parse(raw: bytes, rel: str) -> BaseDeclaration | str:

@@ -158,11 +158,17 @@ def _in_nested_asset(root: Path, folder: str, rel: str) -> bool:
 
 
 def covering(rel: str, coverage: Sequence[Coverage]) -> Coverage | None:
-    """The asset that covers ``rel``: the nearest declaration among those covering it."""
+    """The asset that covers ``rel``: among the declarations covering it, the one whose
+    folder is nearest above it; only when none is above it, the deepest. A declaration
+    that reaches into another folder with ``paths:`` (``../other/**``) never outranks the
+    one whose folder holds the file, however deep its own folder is (PG706)."""
     best: Coverage | None = None
+    rank = (False, -1)
     for cov in coverage:
-        if cov.covers(rel) and (best is None or len(cov.folder) > len(best.folder)):
-            best = cov
+        if cov.covers(rel):
+            mine = (not cov.folder or rel.startswith(cov.folder + "/"), len(cov.folder))
+            if best is None or mine > rank:
+                best, rank = cov, mine
     return best
 
 

@@ -152,6 +152,27 @@ class DiscoveryRules(Record):
     exempt: list[DiscoveryExemption] = field(default_factory=list)
 
 
+StageName = Literal["sandbox", "pilot", "production", "retired"]
+
+
+def _sandbox() -> list[StageName]:
+    return ["sandbox"]
+
+
+class WideCoverage(Record):
+    declaration: str
+    reason: str
+
+
+class ChangeControlRules(Record):
+    """What a change may do to the assets of the base commit (PG703, PG706)."""
+
+    removable_stages: list[StageName] = field(
+        default_factory=_sandbox
+    )
+    wide_coverage: list[WideCoverage] = field(default_factory=list)
+
+
 class Policy(Record):
     api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
@@ -167,6 +188,7 @@ class Policy(Record):
     exceptions: ExceptionRules = field(default_factory=ExceptionRules)
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     discovery: DiscoveryRules = field(default_factory=DiscoveryRules)
+    change_control: ChangeControlRules = field(default_factory=ChangeControlRules)
 
     def artifact_placeholders(self, kind: str) -> list[Placeholder]:
         return [*self.placeholders, *self.artifacts[kind].placeholders]

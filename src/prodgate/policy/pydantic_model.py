@@ -9,7 +9,7 @@ release of prodgate.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -148,16 +148,24 @@ class RuleOverride(_Strict):
     enabled: bool = True
 
 
-class DiscoveryExemption(_Strict):
-    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
-    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+class _Reasoned(_Strict):
+    """An allowance the policy grants, which says why: a blank ``reason`` is refused
+    (each subclass declares ``reason`` itself, after its other fields)."""
 
-    @field_validator("reason")
+    _what: ClassVar[str] = "an allowance"
+
+    @field_validator("reason", check_fields=False)
     @classmethod
     def _reason(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("an exemption needs a written reason")
+            raise ValueError(f"{cls._what} needs a written reason")
         return value
+
+
+class DiscoveryExemption(_Reasoned):
+    path: str = Field(min_length=1, description="Repository-relative glob of the files exempted.")
+    reason: str = Field(description="Why the path is exempt; shown wherever the waived finding is.")
+    _what: ClassVar[str] = "an exemption"
 
 
 class DiscoveryRules(_Strict):
@@ -184,6 +192,44 @@ class DiscoveryRules(_Strict):
         return self
 
 
+StageName = Literal["sandbox", "pilot", "production", "retired"]
+
+
+def _sandbox() -> list[StageName]:
+    return ["sandbox"]
+
+
+class WideCoverage(_Reasoned):
+    declaration: str = Field(
+        min_length=1, description="Repository-relative glob of the ai-asset.yaml allowed to cover more than its folder."
+    )
+    reason: str = Field(description="Why it may, for whoever reviews the policy.")
+    _what: ClassVar[str] = "wide coverage"
+
+    @field_validator("declaration")
+    @classmethod
+    def _glob(cls, value: str) -> str:
+        from prodgate.globs import GlobError, compile_glob
+
+        try:
+            compile_glob(value)
+        except GlobError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+
+class ChangeControlRules(_Strict):
+    removable_stages: list[StageName] = Field(
+        default_factory=_sandbox,
+        description="Stages at which a declaration may be deleted while its files remain, without PG703.",
+    )
+    wide_coverage: list[WideCoverage] = Field(
+        default_factory=list,
+        description="Declarations whose `paths:` may leave their folder, claim another asset's folder or, "
+        "at the root, claim `**` (PG706).",
+    )
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -199,6 +245,7 @@ class Policy(_Strict):
     exceptions: ExceptionRules = Field(default_factory=ExceptionRules)
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
+    change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 

@@ -49,12 +49,16 @@ def governance_section(report: Report) -> str:
         lines += ["| Asset | Exception | Approvals |", "|---|---|---|"]
         for asset, e in exceptions:
             approvals = "<br>".join(
-                f"{_STATE_ICON.get(p.state, '❌' if not p.state.startswith('not verified') else '⚠️')} "
+                f"{_STATE_ICON.get(p.state, '⚠️' if p.state.startswith(('not verified', 'pending')) else '❌')} "
                 f"{text(p.role)}: {text(p.name)}" + (f" ({text('@' + p.github)})" if p.github else "")
                 + (f" — {text(p.state)}" if p.state else "")
                 for p in e.approvals
             ) or "none"
             what = f"{code(e.ticket)} for {text(e.requirement)}" + (f", {text(e.change)}" if e.change else "")
+            what += "".join(
+                f"<br>approves {text(c.asset)} {code(c.field)}" + (f": {text(c.base)} → {text(c.head)}" if c.base else "")
+                for c in e.approved
+            )
             lines.append(f"| {text(asset.name)} | {what} | {approvals} |")
         lines.append("")
     if len(lines) == 2:
@@ -65,7 +69,8 @@ def governance_section(report: Report) -> str:
 def _shown(e: ExceptionView) -> bool:
     """Exceptions the change added or edited, and any whose approvals were looked at."""
     return e.change in ("added", "changed") or any(
-        p.state not in ("", "not required by the policy", "unchanged since the base commit") for p in e.approvals
+        p.state not in ("", "not required by the policy", "unchanged since the base commit", "approved an earlier change")
+        for p in e.approvals
     )
 
 

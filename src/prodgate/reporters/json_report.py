@@ -63,6 +63,9 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
                 "approvals": [
                     {"role": p.role, "name": p.name, "github": p.github, "state": p.state} for p in e.approvals
                 ],
+                "approved": [
+                    {"asset": c.asset, "field": c.field, "base": c.base, "head": c.head} for c in e.approved
+                ],
             }
             for e in a.exceptions
         ],

@@ -10,6 +10,14 @@ exception. Exceptions unchanged since the base commit were verified when they we
 merged and are not queried again. When there is nothing to verify against (no token,
 not a pull request) the verification is reported as skipped (PG705, a note), and the
 evidence record says "skipped", never "approved".
+
+An exception for a change-control rule (:data:`BOUND`: a weakening, a removal, a
+coverage claim) is always verified, whatever the policy's ``verify`` says: typed names
+are not a downgrade's approval. Without reviews to verify against it is "pending
+verification" and waives nothing, so a local run fails where CI would need reviews
+rather than passing what CI fails. And it is bound to the pull request that adds or
+changes it: merged and unchanged, it was approved for the change it came with and
+waives nothing new.
 """
 
 from __future__ import annotations
@@ -24,16 +32,27 @@ from prodgate.report import ApprovalView
 from prodgate.rules.people import nobody, same_person
 from prodgate.rules.registry import RULES
 
+BOUND = frozenset({"PG701", "PG703", "PG706"})
+"""Change-control rules: an exception for one is verified against the pull request's
+reviews whatever the policy says, and waives only the change it came with."""
+
+PENDING = "pending verification"
+EARLIER = "approved an earlier change"
+
 
 @dataclass(frozen=True)
 class Verdict:
     """What the approvals of one exception come to."""
 
     problems: list[Finding]
-    """Findings that make the exception waive nothing (PG507, PG508, PG509)."""
+    """Findings that make the exception waive nothing (PG507, PG508, PG509; PG705 for
+    a change-control exception that could not be verified)."""
     notes: list[Finding]
     """Findings that inform without invalidating (PG705)."""
     approvals: tuple[ApprovalView, ...]
+    waives: bool = True
+    """False for a change-control exception merged before this change: it raises no
+    finding of its own (it is no fault to keep it) but waives nothing new."""
 
 
 def check(ctx: AssetContext, i: int, exc: AssetException) -> Verdict:
@@ -41,31 +60,42 @@ def check(ctx: AssetContext, i: int, exc: AssetException) -> Verdict:
     problems: list[Finding] = [*_not_distinct(ctx, i, exc), *_not_allowed(ctx, i, exc)]
     notes: list[Finding] = []
     states: dict[str, str] = {}
-    if rules.verify == "pull-request-reviews":
-        unchanged = ctx.base is not None and exc in ctx.base.asset.exceptions
+    bound = exc.requirement in BOUND
+    unchanged = ctx.base is not None and exc in ctx.base.asset.exceptions
+    if bound and unchanged:
+        states = dict.fromkeys(exc.approvals, EARLIER)
+        return Verdict(problems, notes, _views(exc, states), waives=False)
+    if rules.verify == "pull-request-reviews" or bound:
         if unchanged:
             states = dict.fromkeys(exc.approvals, "unchanged since the base commit")
         elif ctx.reviews is None or isinstance(ctx.reviews, str):
             why = ctx.reviews or "no pull request to verify against"
-            states = dict.fromkeys(exc.approvals, f"not verified: {why}")
-            notes.append(RULES["PG705"].finding(
+            states = dict.fromkeys(exc.approvals, f"{PENDING}: {why}" if bound else f"not verified: {why}")
+            skipped = RULES["PG705"].finding(
+                f"approvals of exception {exc.ticket} ({exc.requirement}) are {PENDING} against the pull "
+                f"request's reviews ({why}): an exception for a change-control rule waives nothing until "
+                "each approver has approved the pull request's head commit" if bound else
                 f"approvals of exception {exc.ticket} ({exc.requirement}) were not verified against "
                 f"pull request reviews: {why}",
                 ctx.decl.key_loc("exceptions", i, "approvals"),
                 asset=ctx.asset.name,
                 fix="Run the gate on the pull request (the GitHub Action does), or pass "
                 "--pull-request OWNER/REPO#NUMBER with a token in GITHUB_TOKEN.",
-            ))
+            )
+            (problems if bound else notes).append(skipped)
         else:
             found, states = _verify(ctx, i, exc)
             problems += found
     else:
         states = dict.fromkeys(exc.approvals, "not required by the policy")
-    views = tuple(
+    return Verdict(problems, notes, _views(exc, states))
+
+
+def _views(exc: AssetException, states: dict[str, str]) -> tuple[ApprovalView, ...]:
+    return tuple(
         ApprovalView(role, approver_name(value), approver_login(value), states.get(role, ""))
         for role, value in exc.approvals.items()
     )
-    return Verdict(problems, notes, views)
 
 
 def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:

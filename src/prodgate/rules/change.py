@@ -10,18 +10,17 @@ policy requires waives it, so a deliberate downgrade is possible and visible.
 
 from __future__ import annotations
 
+import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from prodgate import gitobjects
 from prodgate.context import AssetContext
 from prodgate.evals.thresholds import Threshold
 from prodgate.evals.thresholds import parse as parse_threshold
 from prodgate.findings import Finding, Location
 from prodgate.fsutil import decode_text
-from prodgate.globs import Glob, GlobError, compile_glob
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration
 from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset, DataSource
@@ -30,6 +29,7 @@ from prodgate.rules.registry import RULES
 
 if TYPE_CHECKING:  # the base commit is read only when a run compares with one
     from prodgate.change.base import BaseDeclaration, BaseSnapshot
+    from prodgate.discovery.reconcile import Coverage
 
 _AUTONOMY = ("human-in-the-loop", "human-on-the-loop", "autonomous")
 _ACTIVE_STAGES = STAGES[:3]  # sandbox < pilot < production; retired is not a step back
@@ -69,16 +69,25 @@ def check(ctx: AssetContext, base: BaseDeclaration | None) -> Iterator[Finding]:
     """PG701 for each weakening, waivable by an exception for ``PG701``."""
     if base is None:
         return
-    where = "" if base.rel == ctx.decl.rel else f" (then {base.rel})"
+    where = renamed_from(ctx.decl, base)
     for w in weakenings(ctx, base):
         now = "removed" if w.head == "(none)" else f"now {w.head}"
         yield RULES["PG701"].finding(
-            f"{w.field} weakened: {w.base} at the base commit{where}, {now}",
+            f"{w.field} weakened: {w.base} at the base commit, {now}{where}",
             w.location,
             asset=ctx.asset.name,
             fix=f"Restore {w.field} to {w.base}, or add an exception with `requirement: PG701` "
-            "that the policy's approvers approve.",
+            "that the policy's approvers approve on the pull request.",
         )
+
+
+def renamed_from(decl: Declaration, base: BaseDeclaration) -> str:
+    """`` (renamed from … at the base)`` when the asset's name or path changed, else ``""``."""
+    name = f"{base.asset.name!r}" if base.asset.name != decl.asset.name else ""
+    path = base.rel if base.rel != decl.rel else ""
+    if not (name or path):
+        return ""
+    return f" (renamed from {' in '.join(p for p in (name, path) if p)} at the base)"
 
 
 def _data_sources(old: Asset, head: Asset, add: _Add) -> None:
@@ -186,75 +195,79 @@ class _Add(Protocol):
 AiUse = Callable[[list[str]], list[str]]
 """Given files, the places among them that show AI use (``path:line (what)``)."""
 
-
-def removed(
-    snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str], ai_use: AiUse | None = None
-) -> Iterator[Finding]:
-    """PG703 for each base declaration whose asset no longer exists while files it
-    covered remain and, when discovery runs (``ai_use``), still show AI use. A finding
-    belongs to the head asset that now stands at the same path or covers the remaining
-    files, so that asset's exceptions can waive it; otherwise it belongs to no asset
-    and nothing waives it."""
-    names = {d.asset.name for d in decls}
-    at_path = {d.rel: d for d in decls}
-    head_files: list[str] | None = None
-    for rel, why in sorted(snapshot.unreadable.items()):
-        if rel in at_path or not _in_scope(rel, scope):
-            continue  # one still there is judged by unreadable_changed
-        if head_files is None:
-            head_files = _head_files(snapshot)
-        folder = posixpath.dirname(rel)
-        covered = [
-            f for f in head_files
-            if (not folder or f.startswith(folder + "/")) and posixpath.basename(f) not in DECLARATION_NAMES
-        ]
-        uses = ai_use(covered) if ai_use is not None and covered else None
-        if not covered or (uses is not None and not uses):
-            continue
-        owner = _covering(covered, decls)
-        yield RULES["PG703"].finding(
-            f"the declaration {rel} at the base commit, which could not be read ({why}), was removed, but "
-            f"{len(covered)} file{'s' if len(covered) != 1 else ''} in its folder remain: {_listed(uses or covered, uses)}",
-            Location(rel),
-            asset=owner.asset.name if owner is not None else None,
-            fix=_PG703_FIX,
-        )
-    for rel, old in sorted(snapshot.declarations.items()):
-        if old.asset.name in names or not _in_scope(rel, scope):
-            continue
-        if head_files is None:
-            head_files = _head_files(snapshot)
-        covered = _covered(old, head_files)
-        if not covered:
-            continue
-        uses = ai_use(covered) if ai_use is not None else None
-        if uses is not None and not uses:
-            continue
-        owner = at_path.get(rel) or _covering(covered, decls)
-        shown = _listed(uses if uses is not None else covered, uses)
-        what = (
-            f"is now named {owner.asset.name!r}" if owner is not None and owner.rel == rel
-            else f"was removed ({rel} at the base commit)"
-        )
-        yield RULES["PG703"].finding(
-            f"asset {old.asset.name!r} ({old.asset.tier}, {old.asset.stage}) {what}, but "
-            f"{len(covered)} file{'s' if len(covered) != 1 else ''} it covered remain: {shown}",
-            owner.loc("name") if owner is not None and owner.rel == rel else Location(rel),
-            asset=owner.asset.name if owner is not None else None,
-            fix=_PG703_FIX,
-        )
-
-
 _PG703_FIX = (
     "Keep the declaration, retire it (`stage: retired`) and remove the AI use from the files it covered "
     "(a retired asset whose files still show AI use fails as PG805); or remove those files too; or add an "
-    "exception with `requirement: PG703` that the policy's approvers approve."
+    "exception with `requirement: PG703` that the policy's approvers approve on the pull request."
 )
 
 
-def _listed(listed: list[str], uses: list[str] | None) -> str:
+def removed(
+    snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str], matched: Iterable[str],
+    removable: Iterable[str] = ("sandbox",), ai_use: AiUse | None = None,
+) -> Iterator[Finding]:
+    """PG703 for each base declaration that no declaration of the change is (``matched``:
+    the base paths :func:`prodgate.change.identity.match` found) while files it owned,
+    or their renamed successors, remain: whatever discovery sees in them, since the same
+    change can hide the AI use it removes the declaration of. A declaration at a stage
+    in ``removable`` (the policy's ``change_control.removable_stages``) goes freely.
+    ``ai_use`` only says which remaining files still show AI use. A finding belongs to
+    the asset that now covers the remaining files, so that its exceptions can waive it;
+    otherwise to no asset, and nothing waives it."""
+    from prodgate.change.identity import at_base, base_coverage
+    from prodgate.discovery.reconcile import covering
+
+    gone = set(snapshot.declarations) | set(snapshot.unreadable)
+    gone -= set(matched) | {d.rel for d in decls}
+    # One still there that does not load (a symlink out of the repository, PG102; not
+    # valid, PG104) fails the gate by its own findings; it was not removed.
+    gone = {rel for rel in gone if not os.path.lexists(snapshot.repo / (snapshot.prefix + rel))}
+    if not gone:
+        return
+    before = [*base_coverage(snapshot), *(coverage_of_unreadable(rel) for rel in snapshot.unreadable)]
+    owned: dict[str, list[str]] = {}
+    for rel in snapshot.work_files:
+        if posixpath.basename(rel) in DECLARATION_NAMES:
+            continue
+        then = at_base(snapshot, rel)
+        was = covering(then, before) if then is not None else None
+        if was is not None and was.declaration in gone:
+            owned.setdefault(was.declaration, []).append(rel)
+    stages = set(removable)
+    for rel in sorted(gone):
+        covered = owned.get(rel, [])
+        old_decl = snapshot.declarations.get(rel)
+        if not covered or not _in_scope(rel, scope) or (old_decl is not None and old_decl.asset.stage in stages):
+            continue
+        uses = ai_use(covered) if ai_use is not None else []
+        owner = _covering(covered, decls)
+        n = f"{len(covered)} file{'s' if len(covered) != 1 else ''}"
+        if old_decl is None:
+            what = (
+                f"the declaration {rel} at the base commit, which could not be read ({snapshot.unreadable[rel]}), "
+                f"was removed, but {n} in its folder remain: {_listed(covered, uses)}"
+            )
+        else:
+            what = (
+                f"asset {old_decl.asset.name!r} ({old_decl.asset.tier}, {old_decl.asset.stage}) was removed "
+                f"({rel} at the base commit), but {n} it covered remain: {_listed(covered, uses)}"
+            )
+        yield RULES["PG703"].finding(
+            what, Location(rel), asset=owner.asset.name if owner is not None else None, fix=_PG703_FIX,
+        )
+
+
+def coverage_of_unreadable(rel: str) -> Coverage:
+    """A base declaration that could not be read covered its folder."""
+    from prodgate.discovery.reconcile import Coverage
+
+    return Coverage(rel, rel, posixpath.dirname(rel))
+
+
+def _listed(files: list[str], uses: list[str]) -> str:
+    listed = uses or files
     shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
-    return f"{shown}; they still show AI use" if uses is not None else shown
+    return f"{shown}; they still show AI use" if uses else shown
 
 
 def unreadable_changed(snapshot: BaseSnapshot, decls: list[Declaration], scope: list[str]) -> list[Finding]:
@@ -322,42 +335,6 @@ def _base_codeowners(snapshot: BaseSnapshot, rel: str) -> tuple[str, ...]:
 
 def _in_scope(rel: str, scope: list[str]) -> bool:
     return any(s in ("", ".") or rel == s or rel.startswith(s.rstrip("/") + "/") for s in scope)
-
-
-def _head_files(snapshot: BaseSnapshot) -> list[str]:
-    """Files in the working tree under the checked root: tracked, and new ones not ignored."""
-    proc = gitobjects.git(
-        snapshot.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name",
-        "--", snapshot.prefix or ".",
-    )
-    out = []
-    for raw in proc.stdout.split(b"\x00"):
-        name = raw.decode("utf-8", "surrogateescape")
-        if name and name.startswith(snapshot.prefix) and (snapshot.repo / name).is_file():
-            out.append(name[len(snapshot.prefix):])
-    return sorted(set(out))
-
-
-def _covered(old: BaseDeclaration, files: list[str]) -> list[str]:
-    """Head files the base declaration covered: its ``paths:`` globs, else its folder."""
-    folder = posixpath.dirname(old.rel)
-    patterns: list[Glob | None] = []
-    for declared in old.asset.paths or ["."]:
-        joined = posixpath.normpath(posixpath.join(folder, declared.strip().lstrip("/")))
-        if joined == ".." or joined.startswith("../"):
-            continue
-        if joined == ".":
-            patterns.append(None)
-            continue
-        try:
-            patterns.append(compile_glob(joined))
-        except GlobError:
-            patterns.append(None)  # unusable: it may have covered anything
-    return [
-        f for f in files
-        if posixpath.basename(f) not in DECLARATION_NAMES
-        and any(p is None or p.match(f) for p in patterns)
-    ]
 
 
 def _covering(files: list[str], decls: list[Declaration]) -> Declaration | None:

@@ -326,23 +326,31 @@ _ALL = [
          "the change still holds is a weakening, whatever the new names. The gate would otherwise judge the weakened asset "
          "as if it had always been so. A declaration the change edits whose base version "
          "is not valid YAML or not a valid declaration cannot be compared, so the edit "
-         "itself is the finding. The declaration is compared with its base at the same "
-         "path, whatever its name now. Restore the field, or add an exception with "
-         "`requirement: PG701` approved as the policy requires.",
+         "itself is the finding. A new declaration that takes over code another asset "
+         "covered at the base (nested in its folder, or claiming it with `paths:`) is a "
+         "weakening of that asset when the new one has a lower tier or stage: code moved "
+         "to a lower-tier asset. A declaration is compared with its base by identity, not "
+         "by name: the same path, git's rename detection of the file, the same folder, the "
+         "code it covers, and last the name; a rename or move says so in the finding. "
+         "Restore the field, or add an exception with `requirement: PG701` approved on the "
+         "pull request that makes the change.",
          (NIST_GOVERN, ISO42001)),
     Rule("PG702", "policy-changed", "The change edits the gate's policy", N,
          "The change edits the repository's policy file. The gate judged it by the policy "
          "of the base commit: the edit takes effect after merge. The policy's code owners "
          "(CODEOWNERS) should review it."),
     Rule("PG703", "declaration-removed", "Declaration removed while its files remain", E,
-         "An ai-asset.yaml was deleted (valid at the base commit or not), or its asset "
-         "renamed, while files it covered are "
-         "still in the repository and, when discovery runs (the default), still show AI "
-         "use: the AI system would leave the inventory and the gate "
-         "without being retired. Remove the AI use with the declaration (or set `stage: "
-         "retired` and remove the AI use: a retired asset that still shows it is PG805), or "
-         "add an exception with `requirement: PG703` (in the declaration that now covers "
-         "the files) approved as the policy requires.",
+         "An ai-asset.yaml was deleted (valid at the base commit or not) and no "
+         "declaration of the change is its asset (by path, rename, folder or the code it "
+         "covers), while files it covered, or their renamed successors, are still in the "
+         "repository, whatever discovery finds in them (the same change could hide the "
+         "AI use): the AI system would leave the inventory and the gate without being "
+         "retired. A declaration at a stage the policy lists in "
+         "`change_control.removable_stages` (default: sandbox) may go. Set `stage: "
+         "retired` and remove the AI use (a retired asset that still shows it is PG805), "
+         "remove the files too, or add an exception with `requirement: "
+         "PG703` (in the declaration that now covers the files) approved on the pull "
+         "request.",
          (NIST_GOVERN,)),
     Rule("PG704", "base-unavailable", "Base commit not in the checkout", W,
          "The base commit to compare with is not in the checkout, usually because it is a "
@@ -353,7 +361,19 @@ _ALL = [
          "The policy asks for approvals to be verified against pull request reviews, but "
          "this run has no pull request or no token to read them with, so the approvals "
          "are taken as written and recorded as not verified. The gate on the pull "
-         "request verifies them."),
+         "request verifies them. An exception for a change-control rule (PG701, PG703, "
+         "PG706) is always verified, whatever the policy says: here it is pending "
+         "verification and waives nothing, so a local run fails where the pull request "
+         "would need its approvers' reviews. Such an exception counts only for the pull "
+         "request that adds or changes it; merged and unchanged, it waives nothing new."),
+    Rule("PG706", "coverage-claimed", "Declaration claims code beyond its folder", E,
+         "A declaration's `paths:` reach outside its own folder (`..`), claim files in the "
+         "folder of another declaration, or, at the repository root, claim everything "
+         "(`**`). The nearest declaration above a file owns it, so such a claim cannot take "
+         "code over, but it makes coverage ambiguous and lets one asset's declaration speak "
+         "for another's code. Narrow `paths:` to the declaration's own folder, move the "
+         "declaration, or have the policy allow it for that declaration "
+         "(`change_control.wide_coverage`, with a reason)."),
     # -- discovery -----------------------------------------------------------------
     Rule("PG801", "undeclared-ai-use", "Undeclared AI use", E,
          "Discovery found AI use (an SDK import, a dependency, an API endpoint or "
