@@ -78,10 +78,11 @@ def _fix(report: dict[str, Any], rule: str) -> str:
     return fix
 
 
-def test_pg301_fix_followed_literally_passes_the_deploy_gate(tmp_path: Path, run: Run) -> None:
+def test_pg301_fix_followed_literally_passes_the_deploy_gate(committed_repo: Path, run: Run) -> None:
     """The fix's `evals:` block pasted into the declaration and its smallest results
-    document written where the block says: the deploy gate passes."""
-    folder = tmp_path / "bot"
+    document written where the block says: the deploy gate passes (in a git checkout,
+    whose history shows the results are fresh)."""
+    folder = committed_repo / "bot"
     init(run, folder)
     write(folder, "docs/model-card.md", FILLED_MODEL_CARD)
     code, out, _ = run("check", "--gate", "deploy", "--format", "json", "--today", TODAY, str(folder))

@@ -77,7 +77,8 @@ def test_code_taken_over_by_a_nested_live_asset_is_not_the_retired_ones(svc: Pat
 
 
 def test_pg703_fix_says_to_remove_the_ai_use_when_retiring(svc: Path, run: Run) -> None:
-    write(svc, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    # A pilot: a sandbox declaration may go freely (change_control.removable_stages).
+    write(svc, "svc/ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
     base = commit(svc, "live")
     (svc / "svc/ai-asset.yaml").unlink()
     code, report = _check(run, str(svc), "--base", base)
