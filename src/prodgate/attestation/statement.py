@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prodgate import HOME
 from prodgate.report import Report
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 VSA_TYPE = "https://slsa.dev/verification_summary/v1"
-VERIFIER_ID = "https://github.com/prodgate/prodgate"
-EXTENSION = "https://github.com/prodgate/prodgate/attestation/v1"
+VERIFIER_ID = HOME
+EXTENSION = f"{HOME}/attestation/v1"
 """The predicate's extension field (the VSA spec lets producers add fields named by a URI):
 the gate, the assets judged and the digest of the JSON evidence record."""
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
