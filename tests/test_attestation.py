@@ -176,6 +176,14 @@ def test_subject_without_attest_is_a_usage_error(tmp_path: Path, run: Run) -> No
     assert code == 2 and "--subject needs --attest FILE" in err
 
 
+def test_attest_of_changed_files_only_is_a_usage_error(tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = _repo(tmp_path)
+    monkeypatch.chdir(root)
+    code, _out, err = run("check", "--changed", "--attest", str(tmp_path / "v.json"), "--", "ai-asset.yaml")
+    assert (code, err) == (2, "prodgate: error: --attest cannot be used with --changed: a verdict is about the whole checkout given\n")
+    assert not (tmp_path / "v.json").exists()
+
+
 def test_attest_outside_a_commit_is_a_usage_error(tmp_path: Path, run: Run) -> None:
     root = tmp_path / "plain"
     write(root, "ai-asset.yaml", TEAM_SANDBOX)
