@@ -28,15 +28,8 @@ from conftest import DATA, TEAM_SANDBOX, TODAY, write
 Run = Callable[..., tuple[int, str, str]]
 SCHEMAS = DATA / "attestation"
 
-FAILING = """\
-apiVersion: prodgate/v1
-name: claims-triage
-tier: enterprise
-stage: production
-owner:
-  name: Ada Lovelace
-  email: ada@example.com
-"""
+# An enterprise system in production with none of the evidence its tier requires.
+FAILING = TEAM_SANDBOX.replace("notes-summariser\ntier: team\nstage: sandbox", "claims-triage\ntier: enterprise\nstage: production")
 
 
 def _schema(name: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prodgate.attestation.statement import PAYLOAD_TYPE
 
@@ -146,7 +146,6 @@ def load_private_key(path: Path) -> PrivateKey:
     """An ECDSA P-256 or Ed25519 private key in PEM (its password, if any, from
     ``$PRODGATE_KEY_PASSWORD``)."""
     from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     data = _key_bytes(path)
@@ -157,26 +156,31 @@ def load_private_key(path: Path) -> PrivateKey:
         raise KeyFileError(f"{path}: the key is encrypted; put its password in ${PASSWORD_ENV}") from None
     except (ValueError, UnsupportedAlgorithm):
         raise KeyFileError(f"{path}: not a PEM private key (or a wrong ${PASSWORD_ENV})") from None
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key
-    if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
-        return key
-    raise KeyFileError(f"{path}: an ECDSA P-256 or Ed25519 key is needed")
+    _require_supported(key, path)
+    return cast("PrivateKey", key)
 
 
 def load_public_key(path: Path) -> PublicKey:
     from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     try:
         key = load_pem_public_key(_key_bytes(path))
     except (ValueError, UnsupportedAlgorithm):
         raise KeyFileError(f"{path}: not a PEM public key") from None
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return key
-    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
-        return key
+    _require_supported(key, path)
+    return cast("PublicKey", key)
+
+
+def _require_supported(key: object, path: Path) -> None:
+    """Ed25519, or ECDSA on P-256: the two DSSE signers in common use (Sigstore's and
+    in-toto's); an RSA or other-curve key is a configuration error."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
+        return
     raise KeyFileError(f"{path}: an ECDSA P-256 or Ed25519 key is needed")
 
 
