@@ -8,6 +8,7 @@ pull_request event whose base is its first commit.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -24,7 +25,7 @@ from composite import ActionRun, CompositeRunner, load_action
 from gha import COMMANDS, EXCEPTION, FakeGitHub, annotations, commands, copy_example
 from prodgate.github.action import main as action_main
 
-from conftest import REPO, SARIF_SCHEMA, TODAY
+from conftest import DATA, REPO, SARIF_SCHEMA, TODAY
 
 TOKEN = "ghs_testtoken0000"
 
@@ -190,6 +191,44 @@ def test_passing_example_with_a_waiver(installed: Installed, workspace: Path) ->
         in result.summary
     )
     assert Path(out["sarif"]).is_file() and Path(out["sarif"]).parent.parent == installed.runner.runner_temp
+
+
+def test_attest_writes_the_predicate_for_actions_attest(installed: Installed, workspace: Path) -> None:
+    """``attest: true``: the verdict's predicate alone (actions/attest writes the
+    statement around it), at the path of the ``predicate-path`` output."""
+    copy_example(workspace / "app", waived=True)
+    base = _commit(workspace, "base")
+    head = _git(workspace, "rev-parse", "HEAD")
+    result = _run(installed, workspace, base, path="app", attest="true")
+    assert result.code == 0, result.stderr
+    path = Path(result.outputs["predicate-path"])
+    assert path.parent.parent == installed.runner.runner_temp
+    predicate = json.loads(path.read_text(encoding="utf-8"))
+    vsa = json.loads((DATA / "attestation" / "slsa-vsa-v1.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(predicate["policy"]["digest"], {"required": ["sha256"]})
+    jsonschema.Draft202012Validator(
+        vsa | {"properties": {**vsa["properties"], "policy": {"type": "object", "required": ["uri"]}}}
+    ).validate(predicate)
+    assert predicate["resourceUri"] == f"git+https://github.example/acme/app@{head}"
+    assert (predicate["verificationResult"], predicate["verifiedLevels"]) == ("PASSED", ["PRODGATE_MERGE_GATE"])
+    evidence = predicate["https://github.com/prodgate/prodgate/attestation/v1"]["evidence"]
+    report = Path(result.outputs["report"]).read_bytes()
+    assert evidence["digest"]["sha256"] == hashlib.sha256(report).hexdigest()
+
+    # A failed gate is attested too (a later step with if: always() may sign it).
+    failed = _run(installed, workspace, base, path="app", gate="deploy", attest="true")
+    assert failed.code == 1
+    assert json.loads(Path(failed.outputs["predicate-path"]).read_text(encoding="utf-8"))["verificationResult"] == "FAILED"
+    without = _run(installed, workspace, base, path="app")
+    assert without.outputs.get("predicate-path", "") == ""
+
+
+def test_bad_attest_input_is_a_configuration_error(installed: Installed, workspace: Path) -> None:
+    copy_example(workspace / "app")
+    base = _commit(workspace, "base")
+    result = _run(installed, workspace, base, attest="yes")
+    assert result.code == 2
+    assert annotations(result.log)[0][2] == "input attest: 'yes' is not true or false"
 
 
 STRICT = "extends: builtin\nrules:\n  PG204: {severity: error}\n"

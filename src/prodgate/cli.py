@@ -1,4 +1,4 @@
-"""Command line: ``prodgate check|discover|init|explain|validate|inventory|register|schema|policy``.
+"""Command line: ``prodgate check|discover|init|explain|validate|inventory|register|schema|policy|attest|verify``.
 
 Parsing is kept apart from execution (each command is a function taking the parsed
 namespace), and each command imports what it needs when it runs, so ``prodgate
@@ -22,7 +22,9 @@ from prodgate.commands.common import error
 from prodgate.reporters import REPORTERS
 
 GATES = ("merge", "deploy")
-COMMANDS = ("check", "discover", "init", "explain", "validate", "inventory", "register", "schema", "policy")
+COMMANDS = (
+    "check", "discover", "init", "explain", "validate", "inventory", "register", "schema", "policy", "attest", "verify",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,6 +104,14 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         check.add_argument(
             "--no-discover", dest="discover", action="store_false",
             help="skip the discovery of undeclared AI use (PG801-PG804)",
+        )
+        check.add_argument(
+            "--attest", metavar="FILE",
+            help="also write the verdict as an in-toto Statement (SLSA verification summary) to FILE",
+        )
+        check.add_argument(
+            "--subject", action="append", metavar="PATH|NAME@sha256:HEX",
+            help="with --attest, repeatable: the artifact the verdict is about (default: the commit)",
         )
         color = check.add_mutually_exclusive_group()
         color.add_argument("--color", dest="color", action="store_true", default=None, help="force colour")
@@ -228,6 +238,37 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         pol.add_argument("--policy", metavar="FILE|URL", help="organisation policy (default: built-in)")
         pol.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
         pol.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    att = sub.add_parser("attest", help="sign a gate verdict (--attest's statement) into a DSSE envelope")
+    if full("attest"):
+        asub = att.add_subparsers(dest="attest_command", metavar="COMMAND", required=True)
+        asign = asub.add_parser("sign", help="sign STATEMENT with an ECDSA P-256 or Ed25519 private key")
+        asign.add_argument("statement", metavar="STATEMENT", help="the statement prodgate check --attest wrote")
+        asign.add_argument(
+            "--key", required=True, metavar="PRIVATE.pem",
+            help="PEM private key (its password, if any, from $PRODGATE_KEY_PASSWORD)",
+        )
+        asign.add_argument("--output", "-o", metavar="ENVELOPE", help="write the envelope to ENVELOPE instead of stdout")
+
+    ver = sub.add_parser(
+        "verify", help="admit a release only on a gate verdict that holds (exit 0), else name why (exit 1)",
+    )
+    if full("verify"):
+        ver.add_argument(
+            "file", metavar="FILE",
+            help="DSSE envelope, statement, or the JSON of `gh attestation verify --format json`",
+        )
+        ver.add_argument("--key", metavar="PUBLIC.pem", help="require a DSSE signature by this public key")
+        ver.add_argument("--commit", required=True, metavar="SHA", help="the commit to deploy (full id)")
+        ver.add_argument("--gate", choices=GATES, required=True, help="the gate that must have passed")
+        ver.add_argument("--policy-sha256", metavar="HEX", help="the policy's pinned sha256 (as check --policy-sha256)")
+        ver.add_argument(
+            "--max-age", default="24h", metavar="AGE",
+            help="refuse a verdict older than this: 90s, 30m, 24h, 7d, or none (default: 24h)",
+        )
+        ver.add_argument(
+            "--subject", action="append", metavar="PATH|NAME@sha256:HEX",
+            help="repeatable: an artifact the verdict must be about",
+        )
     return parser
 
 
@@ -302,6 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(schema_json())
             return ec.PASSED
+        if args.command == "attest":
+            from prodgate.commands.attest import run_attest
+
+            return run_attest(args)
+        if args.command == "verify":
+            from prodgate.commands.verify import run_verify
+
+            return run_verify(args)
         if args.command == "policy":
             from prodgate.commands.policy import run_policy
 

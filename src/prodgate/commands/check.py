@@ -20,6 +20,7 @@ from prodgate.reporters import REPORTERS, get_reporter
 from prodgate.startup import import_quickly, wants_color
 
 if TYPE_CHECKING:
+    from prodgate.attestation.statement import Subject
     from prodgate.github.reviews import ReviewSource
     from prodgate.policy.loader import EffectivePolicy
     from prodgate.report import Report
@@ -146,6 +147,9 @@ def run_check(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format, args.output)
     if isinstance(formats, str):
         return error(formats)
+    subjects = _subjects(args)
+    if isinstance(subjects, str):
+        return error(subjects)
     ran = run_gate(args, Severity(args.fail_on))
     if isinstance(ran, int):
         return ran
@@ -165,7 +169,51 @@ def run_check(args: argparse.Namespace) -> int:
                 render(report, fh, color=False)
         except OSError as exc:
             return error(f"cannot write {target}: {exc.strerror or exc}")
+    if args.attest:
+        problem = _write_attestation(report, args.attest, subjects, formats)
+        if problem:
+            return error(problem)
     return ec.PASSED if report.passed else ec.FAILED
+
+
+def _subjects(args: argparse.Namespace) -> list[Subject] | str:
+    """The artifacts ``--subject`` binds the verdict to, read before the gate runs so a
+    mistyped path is a usage error rather than a verdict about nothing."""
+    if not args.subject:
+        return []
+    if not args.attest:
+        return "--subject needs --attest FILE (it names what the written verdict is about)"
+    from prodgate.attestation.statement import parse_subjects
+
+    return parse_subjects(args.subject)
+
+
+def _write_attestation(
+    report: Report, target: str, subjects: list[Subject], formats: list[tuple[str, str | None]]
+) -> str | None:
+    """Write the verdict's in-toto Statement to ``target``; an error message when it
+    cannot be (no commit to bind it to, an unwritable file)."""
+    if not report.commit:
+        return f"--attest {target}: the checked directory is not at a git commit; the verdict needs one to be about"
+    import hashlib
+    import json
+
+    from prodgate.attestation.statement import build_statement
+
+    # The evidence record is the JSON report this run wrote (``--format json=FILE``; the
+    # Action always writes one): its digest ties the verdict to every finding behind it.
+    written = next((t for n, t in formats if n == "json" and t), None)
+    evidence = (
+        {"uri": Path(written).name, "digest": {"sha256": hashlib.sha256(Path(written).read_bytes()).hexdigest()}}
+        if written else None
+    )
+    statement = build_statement(report, subjects, evidence)
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Path(target).write_text(json.dumps(statement, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        return f"cannot write {target}: {exc.strerror or exc}"
+    return None
 
 
 @dataclass(frozen=True)

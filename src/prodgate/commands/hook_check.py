@@ -22,6 +22,10 @@ def run_changed(args: argparse.Namespace) -> int:
     from prodgate.manifest.touched import touched_declarations
     from prodgate.repo import find_root
 
+    if args.attest:
+        # A verdict names a commit; judging only the assets a change touches is not a
+        # verdict on that commit.
+        return error("--attest cannot be used with --changed: a verdict is about the whole checkout given")
     if args.root:
         root = Path(args.root)
         if not root.is_dir():

@@ -45,6 +45,7 @@ class Inputs:
     comment: bool
     token: str
     today: str
+    attest: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs | str:
@@ -62,6 +63,9 @@ class Inputs:
         comment = get("COMMENT", "false").lower()
         if comment not in ("true", "false"):
             return f"input comment: {comment!r} is not true or false"
+        attest = get("ATTEST", "false").lower()
+        if attest not in ("true", "false"):
+            return f"input attest: {attest!r} is not true or false"
         sarif = get("SARIF_FILE")
         if "," in sarif:
             return f"input sarif-file: {sarif!r} may not contain a comma"
@@ -74,6 +78,7 @@ class Inputs:
             comment=comment == "true",
             token=env.get("INPUT_GITHUB_TOKEN", ""),
             today=get("TODAY"),
+            attest=attest == "true",
         )
 
 
@@ -123,6 +128,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         args += ["--policy-origin", origin]
     if inputs.today:
         args += ["--today", inputs.today]
+    statement = work / "attestation.intoto.json"
+    if inputs.attest:
+        args += ["--attest", str(statement)]
     args += _change_control(pr, env) if event_name != MERGE_GROUP else _merge_group(base_sha)
 
     from prodgate.cli import main as cli_main
@@ -141,12 +149,27 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return code
     target = env.get("GITHUB_OUTPUT")
     if target:
-        problem = write_outputs(target, {"report": str(report), "sarif": str(sarif)})
+        outputs = {"report": str(report), "sarif": str(sarif)}
+        if inputs.attest:
+            outputs["predicate-path"] = _predicate(statement, work)
+        problem = write_outputs(target, outputs)
         if problem:
             out.write(annotation("warning", f"prodgate: {problem}") + "\n")
     if inputs.comment:
         _comment(inputs, env, pr, summary, out)
     return code
+
+
+def _predicate(statement: Path, work: Path) -> str:
+    """The predicate of the verdict ``check --attest`` wrote, alone in a file: what
+    ``actions/attest`` reads from ``predicate-path`` (it writes the statement around it,
+    with the subject it is given)."""
+    import json
+
+    predicate = work / "verification-summary.json"
+    doc = json.loads(statement.read_text(encoding="utf-8"))
+    predicate.write_text(json.dumps(doc["predicate"], indent=2) + "\n", encoding="utf-8")
+    return str(predicate)
 
 
 def _change_control(pr: PullRequest | None, env: Mapping[str, str]) -> list[str]:
