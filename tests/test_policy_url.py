@@ -32,6 +32,14 @@ requirements:
 """
 
 
+def _content_digest(raw: bytes) -> str:
+    """The pin of a policy: sha256 of the canonical JSON of its loaded YAML document."""
+    import yaml
+
+    canonical = json.dumps(yaml.safe_load(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     seen_auth: ClassVar[list[str | None]] = []
     redirect_to: ClassVar[str] = ""
@@ -110,7 +118,7 @@ def test_policy_from_url_applies_and_is_recorded(repo: Path, tls_server: str, ru
     report = json.loads(out)
     assert [f["rule_id"] for f in report["findings"]] == ["PG201"]
     assert report["policy"]["source"] == url
-    assert report["policy"]["source_sha256"] == pin
+    assert report["policy"]["source_sha256"] == _content_digest(POLICY)
     assert _Handler.seen_auth[-1] == "Bearer s3cr3t-token"
     assert "s3cr3t-token" not in out + err
 
@@ -128,7 +136,7 @@ def test_plain_http_with_a_pin_is_accepted(repo: Path, server: str, run) -> None
     code, out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin,
                          "--format", "json")
     assert code == 1, err
-    assert json.loads(out)["policy"]["source_sha256"] == pin
+    assert json.loads(out)["policy"]["source_sha256"] == _content_digest(POLICY)
     assert _Handler.seen_auth[-1] is None
 
 
@@ -297,3 +305,83 @@ def test_binary_values_are_refused(repo: Path, tmp_path: Path, run) -> None:  # 
     code, out, _ = run("check", str(repo), "--format", "text")
     assert code == 1
     assert "  ai-asset.yaml:2:7 PG101 error: tag '!!binary' is not allowed (only plain YAML)\n" in out
+
+
+def _free_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    sock.close()  # nothing listens on this port now
+    return port
+
+
+def test_the_pin_is_over_the_content_and_takes_a_prefix(repo: Path, server: str, run) -> None:  # type: ignore[no-untyped-def]
+    """The digest `prodgate policy --digest` prints pins the policy, with or without
+    `sha256:`, and the bytes' sha256 of earlier releases still does."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    url = f"{server}/policy.yaml"
+    code, digest, err = run("policy", "--policy", url, "--policy-sha256", hashlib.sha256(POLICY).hexdigest(), "--digest")
+    assert (code, digest) == (0, f"sha256:{_content_digest(POLICY)}\n"), err
+    for pin in (digest.strip(), digest.strip().removeprefix("sha256:"), "SHA256:" + digest.strip()[7:].upper()):
+        code, out, err = run("check", str(repo), "--policy", url, "--policy-sha256", pin, "--format", "json")
+        assert code == 1, err
+        assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["PG201"]
+    code, _out, err = run("check", str(repo), "--policy", url, "--policy-sha256", "sha256:12ab")
+    assert code == 2 and "expected 64 hex digits" in err
+
+
+def test_a_comment_only_edit_keeps_the_pin(repo: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    policy = tmp_path / "central" / "policy.yaml"
+    policy.parent.mkdir()
+    policy.write_bytes(POLICY)
+    code, digest, _err = run("policy", "--policy", str(policy), "--digest")
+    assert code == 0
+    # Comments, quoting and layout change; what the policy says does not.
+    policy.write_bytes(b"# Central policy, owned by the platform team.\n" + POLICY.replace(
+        b"when: {team: all}", b"when:    # every stage\n      team: 'all'"
+    ))
+    code, out, err = run("check", str(repo), "--policy", str(policy), "--policy-sha256", digest.strip())
+    assert code == 1 and "PG201" in out, err
+    policy.write_bytes(POLICY.replace(b"team: all", b"team: [production]"))
+    code, out, err = run("check", str(repo), "--policy", str(policy), "--policy-sha256", digest.strip())
+    assert (code, out) == (2, "") and "the policy changed" in err
+
+
+def test_an_unreachable_server_falls_back_to_the_verified_copy(  # type: ignore[no-untyped-def]
+    repo: Path, server: str, run, tmp_path: Path, monkeypatch
+) -> None:
+    """A copy that matched the pin once stands in, with a warning, when the server is
+    down; the pin is checked again, and without a cached copy (or a pin) the run fails."""
+    monkeypatch.setenv("RUNNER_TOOL_CACHE", str(tmp_path / "toolcache"))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    pin = f"sha256:{_content_digest(POLICY)}"
+    down = f"http://127.0.0.1:{_free_port()}/policy.yaml"
+    code, _out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin)
+    assert code == 2 and "cannot connect" in err  # nothing cached yet
+    code, _out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin)
+    assert code == 1, err
+    cached = tmp_path / "toolcache" / "prodgate" / "policies" / f"{pin[7:]}.yaml"
+    assert cached.read_bytes() == POLICY
+    # The same policy, its server down (the cache is keyed by the pin, not the URL).
+    code, out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin, "--format", "json")
+    assert code == 1, err
+    assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["PG201"]
+    assert "warning: cannot fetch policy" in err and "cannot connect" in err and "verified earlier" in err
+    # No pin: fails closed (plain http needs one anyway; https too).
+    code, _out, err = run("check", str(repo), "--policy", down.replace("http:", "https:"))
+    assert code == 2 and "cannot connect" in err
+    # A cached copy changed on disk no longer matches its pin: refused.
+    cached.write_bytes(POLICY.replace(b"team: all", b"team: [production]"))
+    code, _out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin)
+    assert code == 2 and "the policy changed" in err
+
+
+def test_the_cache_defaults_to_the_user_cache_folder(repo: Path, server: str, run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    pin = _content_digest(POLICY)
+    code, _out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin)
+    assert code == 1, err
+    assert (tmp_path / ".cache" / "prodgate" / "policies" / f"{pin}.yaml").read_bytes() == POLICY

@@ -64,6 +64,8 @@ class Options:
     """Run discovery (PG801-PG804) as part of the gate, unless the policy turns it off."""
     changed_files: tuple[str, ...] | None = None
     """Repository-relative files of a change: discovery scans only these."""
+    policy_arg: str = ""
+    """`` --policy FILE`` (and its pin) as given, for fix texts that name a command."""
 
 
 def run(
@@ -247,7 +249,7 @@ def check_asset(
     findings that belong to it and can be waived (PG703; discovery's PG802, PG803), and ``compared`` says whether
     a base commit was read at all."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
-    ctx.base, ctx.reviews = base, options.reviews
+    ctx.base, ctx.reviews, ctx.policy_option = base, options.reviews, options.policy_arg
     found: list[Finding] = [*extra]
     for check in CHECKS:
         found.extend(check(ctx))
