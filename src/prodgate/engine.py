@@ -134,6 +134,8 @@ def run(
         for f in loose:
             if f.asset is not None:
                 per_asset.setdefault(f.asset, []).append(f)
+    # Findings of no asset have no tier: the policy's and the rule's rollout apply.
+    findings = _advisory(findings, policy, None, options.today)
     for decl in decls:
         base = snapshot.at(decl.rel, decl.asset.name) if snapshot is not None else None
         extra = [f for f in (*removed, *unreadable) if f.asset == decl.asset.name]
@@ -265,6 +267,7 @@ def check_asset(
         for i, (v, e) in enumerate(zip(views, ctx.asset.exceptions, strict=True))
     ]
     all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
+    all_findings = _advisory(all_findings, policy, ctx.effective_tier, options.today)
     asset = decl.asset
     return AssetResult(
         name=asset.name,
@@ -375,6 +378,16 @@ def _duplicate_names(decls: list[Declaration]) -> Iterator[Finding]:
             )
         else:
             first[name] = decl
+
+
+def _advisory(findings: list[Finding], policy: EffectivePolicy, tier: str | None, today: dt.date) -> list[Finding]:
+    """Mark the findings the policy's rollout keeps from blocking (``enforcement:``): they
+    are reported as they are, with the date they start to block."""
+    out = []
+    for f in findings:
+        why = "" if f.waived or f.advisory else policy.policy.advisory(f.rule_id, tier, today)
+        out.append(dataclasses.replace(f, advisory=why, message=f"{f.message} ({why})") if why else f)
+    return out
 
 
 def _apply_overrides(findings: Iterable[Finding], policy: EffectivePolicy) -> list[Finding]:

@@ -100,11 +100,11 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         policy = load_policy(policy_arg, args.policy_sha256, templates=not from_copy)
     except PolicyError as exc:
         return error(str(exc))
+    if label is not None:
+        policy = dataclasses.replace(policy, source=label)
     from prodgate.policy.announce import announce
 
     announce(policy)
-    if label is not None:
-        policy = dataclasses.replace(policy, source=label)
     discover = bool(getattr(args, "discover", False))
     if targets.uncovered and not (discover and policy.policy.discovery.enabled):
         # A file no asset covers is judged by discovery alone (undeclared AI use in it
