@@ -231,8 +231,8 @@ def test_every_kind_of_weakening_is_listed(tmp_path: Path, run: Run) -> None:
     code, out, _err = run("policy", "--policy", str(policy), "--format", "json")
     assert code == 0
     assert json.loads(out)["weaker"] == [
-        "requirements.model_card.when.team no longer applies at pilot",
         "requirements.runbook removed",
+        "requirements.model_card.when.team no longer applies at pilot",
         "evals.max_age_days.enterprise raised from 30 to 60",
         "evals.minimum_thresholds.enterprise.pass_rate lowered from >= 0.95 to >= 0.9",
         "exceptions.required_approvals removed: process_owner",

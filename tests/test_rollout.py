@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from conftest import TEAM_SANDBOX, write
 from gitrepo import commit, init
+
+from conftest import TEAM_SANDBOX, write
 
 Run = Callable[..., tuple[int, str, str]]
 

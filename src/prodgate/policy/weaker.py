@@ -28,9 +28,7 @@ def weakenings(base: Any, effective: Any) -> list[str]:
     out += _artifacts(_map(base, "artifacts"), _map(effective, "artifacts"))
     out += _requirements(_map(base, "requirements"), _map(effective, "requirements"))
     for section in ("risk_floors", "risk_requirements"):
-        for name in _map(base, section):
-            if name not in _map(effective, section):
-                out.append(f"{section}.{name} removed")
+        _kept(section, _map(base, section), _map(effective, section), out)
     out += _evals(_map(base, "evals"), _map(effective, "evals"))
     out += _more_days("review_cadence_days", _map(base, "review_cadence_days"), _map(effective, "review_cadence_days"))
     out += _exceptions(_map(base, "exceptions"), _map(effective, "exceptions"))
@@ -71,13 +69,24 @@ def _headings(items: list[Any]) -> set[str]:
     return {_label(i) for i in items}
 
 
-def _artifacts(base: dict[str, Any], effective: dict[str, Any]) -> list[str]:
-    out = []
-    for kind, spec in base.items():
-        mine = effective.get(kind)
+def _kept(
+    section: str, base: dict[str, Any], effective: dict[str, Any], out: list[str]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The named entries of ``section`` both policies have, as (name, base, effective);
+    the ones the effective policy removed are reported into ``out``."""
+    both = []
+    for name, spec in base.items():
+        mine = effective.get(name)
         if not isinstance(mine, dict):
-            out.append(f"artifacts.{kind} removed")
-            continue
+            out.append(f"{section}.{name} removed")
+        elif isinstance(spec, dict):
+            both.append((name, spec, mine))
+    return both
+
+
+def _artifacts(base: dict[str, Any], effective: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for kind, spec, mine in _kept("artifacts", base, effective, out):
         gone = _headings(_list(spec, "required_headings")) - _headings(_list(mine, "required_headings"))
         if gone:
             out.append(f"artifacts.{kind}.required_headings removed: {', '.join(sorted(gone))}")
@@ -97,12 +106,8 @@ def _stages(cells: Any, tier: str) -> set[str]:
 
 
 def _requirements(base: dict[str, Any], effective: dict[str, Any]) -> list[str]:
-    out = []
-    for rid, spec in base.items():
-        mine = effective.get(rid)
-        if not isinstance(mine, dict):
-            out.append(f"requirements.{rid} removed")
-            continue
+    out: list[str] = []
+    for rid, spec, mine in _kept("requirements", base, effective, out):
         for cells in ("when", "at_deploy"):
             for tier in TIERS:
                 gone = _stages(spec.get(cells), tier) - _stages(mine.get(cells), tier) - _stages(mine.get("when"), tier)
