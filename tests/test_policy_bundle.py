@@ -239,3 +239,21 @@ def test_every_kind_of_weakening_is_listed(tmp_path: Path, run: Run) -> None:
         "rules.PG204 lowered from error to warning",
         "rules.PG302 disabled",
     ]
+
+
+def test_the_fix_names_a_policy_in_the_repository_from_its_root(repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fix commands run from the repository root, wherever the check ran from."""
+    folder = repo / ".github" / "prodgate"
+    write(folder, "policy.yaml", BUNDLE_POLICY)
+    write(folder, "templates/bias_assessment.md", BIAS_TEMPLATE)
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX)
+    monkeypatch.chdir(repo / "svc")
+    code, out, _err = run("check", ".", "--policy", "../.github/prodgate/policy.yaml", "--today", TODAY, "--format", "json")
+    [fix] = [f["fix"] for f in json.loads(out)["findings"] if f["rule_id"] == "PG201"]
+    assert fix.startswith("Run `prodgate init --add-missing --policy .github/prodgate/policy.yaml svc`"), fix
+    monkeypatch.chdir(repo)
+    command = re.search(r"`prodgate ([^`]+)`", fix)
+    assert command
+    code, out, err = run(*shlex.split(command.group(1)))
+    assert (code, err) == (0, ""), out
+    assert (repo / "svc/docs/bias-assessment.md").read_text(encoding="utf-8").startswith("# Bias assessment of notes-summariser")

@@ -197,7 +197,8 @@ def _policy_option(args: argparse.Namespace, root: Path) -> str:
     policy = getattr(args, "policy", None)
     if not policy or policy == "builtin":
         return ""
-    shown = _in_repo(policy, root) or policy
+    # The fix commands run from the repository root: a file elsewhere is named in full.
+    shown = _in_repo(policy, root) or (policy if "://" in policy else str(Path(policy).absolute()))
     text = f" --policy {shlex.quote(shown)}"
     pin = getattr(args, "policy_sha256", None)
     return text + (f" --policy-sha256 {shlex.quote(pin.strip())}" if pin else "")
