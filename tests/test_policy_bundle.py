@@ -110,7 +110,10 @@ def test_a_missing_template_is_a_policy_error_before_anything_is_written(repo: P
     assert code == 2 and "no such file" in err
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "templates/../../outside.md", "~/x.md"])
+@pytest.mark.parametrize("name", [
+    "../../etc/passwd", "/etc/passwd", "templates/../../outside.md", "~/x.md", "templates\\..\\..\\outside.md",
+    "https://evil.example/x.md", "//evil.example/x.md", "x.md?raw=1",
+])
 def test_a_template_path_stays_in_the_policys_folder(tmp_path: Path, run: Run, name: str) -> None:
     (tmp_path / "outside.md").write_text("# outside\n", encoding="utf-8")
     policy = _bundle(tmp_path, BUNDLE_POLICY.replace("templates/bias_assessment.md", name))

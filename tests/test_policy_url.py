@@ -40,6 +40,22 @@ def _content_digest(raw: bytes) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_BUNDLE = {
+    "/ai/policy.yaml": b"""\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: central
+artifacts:
+  bias_assessment:
+    title: Bias assessment
+    template: templates/bias_assessment.md
+requirements:
+  bias_assessment: {title: Bias assessment, artifact: bias_assessment, when: {team: all}}
+""",
+    "/ai/templates/bias_assessment.md": b"# Bias assessment of {{ asset_name }}\n\n<fill in>\n",
+}
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     seen_auth: ClassVar[list[str | None]] = []
     redirect_to: ClassVar[str] = ""
@@ -56,6 +72,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/yaml")
             self.end_headers()
             self.wfile.write(POLICY)
+        elif self.path in _BUNDLE:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(_BUNDLE[self.path])
         elif self.path == "/huge.yaml":
             self.send_response(200)
             self.end_headers()
@@ -385,3 +405,26 @@ def test_the_cache_defaults_to_the_user_cache_folder(repo: Path, server: str, ru
     code, _out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin)
     assert code == 1, err
     assert (tmp_path / ".cache" / "prodgate" / "policies" / f"{pin}.yaml").read_bytes() == POLICY
+
+
+def test_a_url_policy_scaffolds_its_templates_from_beside_it(  # type: ignore[no-untyped-def]
+    repo: Path, tls_server: str, server: str, run
+) -> None:
+    """A bundle over https: its template is downloaded from beside the policy, a name it
+    does not ship (model_card.md, 404) falls back to the built-in template; over plain
+    http its templates cannot be trusted, and nothing is written."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    code, out, err = run("init", "--add-missing", "--policy", f"{tls_server}/ai/policy.yaml", str(repo))
+    assert code == 0, err
+    assert (repo / "docs/bias-assessment.md").read_text(encoding="utf-8") == (
+        "# Bias assessment of notes-summariser\n\n<fill in>\n"
+    )
+    assert (repo / "docs/model-card.md").read_text(encoding="utf-8").startswith("# Model card")
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    (repo / "docs/bias-assessment.md").unlink()
+    (repo / "docs/model-card.md").unlink()
+    pin = _content_digest(_BUNDLE["/ai/policy.yaml"])
+    code, out, err = run("init", "--add-missing", "--policy", f"{server}/ai/policy.yaml", "--policy-sha256", pin, str(repo))
+    assert (code, out) == (2, "")
+    assert "cannot be trusted" in err and "publish the bundle over https://" in err
+    assert not (repo / "docs").exists() or not any((repo / "docs").iterdir())

@@ -122,7 +122,7 @@ def stub_bodies(policy: EffectivePolicy, kinds: Iterable[str]) -> dict[str, str]
         if spec.template is None:
             out[kind] = f"# {spec.title}\n\n<fill in>\n"
             continue
-        text = read(policy.folder, spec.template)
+        text = read(policy.folder, spec.template, policy.base_url)
         if isinstance(text, TemplateProblem):
             return f"{policy.source}: artifacts.{kind}: {text.message}; nothing was written"
         out[kind] = text

@@ -8,7 +8,12 @@ relative, without ``..``, and not a symlink that leads out of it - a template's 
 written into the repository by ``prodgate init``, and must never be a file the policy's
 author did not publish with it.
 
-A policy fetched from a URL has no folder here: it can name the built-in templates only.
+A policy fetched from a URL is a bundle at its base URL: ``template: templates/x.md`` of
+``https://policies.example/ai/policy.yaml`` is downloaded from
+``https://policies.example/ai/templates/x.md`` - only when ``prodgate init`` needs it,
+over https only, under the policy's limits (deadline, size, token rules); a 404 falls
+back to the built-in template of that name. The policy's pin covers the policy, not
+these files: a template only writes a stub, which the gate then judges like any text.
 """
 
 from __future__ import annotations
@@ -33,13 +38,24 @@ def _builtin(name: str) -> str | None:
         return None
 
 
+def bad_name(name: str) -> TemplateProblem | None:
+    """Why ``name`` could leave the policy's folder or base URL, if it could: an
+    absolute path or URL, ``..``, a home folder, a backslash, a query or fragment."""
+    pure = PurePosixPath(name)
+    if (
+        not name or pure.is_absolute() or name.startswith("~") or ".." in pure.parts
+        or any(c in name for c in "\\:?#")
+    ):
+        return TemplateProblem(f"template {name!r}: name a file relative to the policy's folder, without '..'")
+    return None
+
+
 def locate(folder: Path | None, name: str) -> Path | str | TemplateProblem:
     """The template file in ``folder``, the built-in template's text, or why neither."""
+    bad = bad_name(name)
+    if bad is not None:
+        return bad
     pure = PurePosixPath(name)
-    if not name or "\\" in name or pure.is_absolute() or name.startswith("~") or ".." in pure.parts:
-        return TemplateProblem(
-            f"template {name!r}: name a file relative to the policy's folder, without '..'"
-        )
     if folder is not None:
         candidate = folder.joinpath(*pure.parts)
         if candidate.exists() or candidate.is_symlink():
@@ -62,8 +78,11 @@ def locate(folder: Path | None, name: str) -> Path | str | TemplateProblem:
     return TemplateProblem(f"template {name!r}: no such file {where}among the built-in templates")
 
 
-def read(folder: Path | None, name: str) -> str | TemplateProblem:
-    """The text of template ``name`` (see :func:`locate`)."""
+def read(folder: Path | None, name: str, base_url: str | None = None) -> str | TemplateProblem:
+    """The text of template ``name`` (see :func:`locate`); downloaded from beside
+    ``base_url`` when the policy came from there."""
+    if base_url is not None:
+        return _download(base_url, name)
     found = locate(folder, name)
     if not isinstance(found, Path):
         return found
@@ -71,3 +90,38 @@ def read(folder: Path | None, name: str) -> str | TemplateProblem:
         return found.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return TemplateProblem(f"template {name!r}: cannot be read: {exc}")
+
+
+def _download(base_url: str, name: str) -> str | TemplateProblem:
+    from urllib.parse import urljoin
+
+    from prodgate.policy.fetch import FetchError, FetchNotFound, fetch
+
+    bad = bad_name(name)
+    if bad is not None:
+        return bad
+    if not base_url.lower().startswith("https://"):
+        builtin = _builtin(name)
+        if builtin is not None:
+            return builtin
+        return TemplateProblem(
+            f"template {name!r}: the templates of a policy over plain http cannot be trusted "
+            "(its pin covers the policy alone); publish the bundle over https://"
+        )
+    url = urljoin(base_url, name)
+    try:
+        raw = fetch(url)
+    except FetchNotFound:
+        builtin = _builtin(name)
+        return builtin if builtin is not None else TemplateProblem(
+            f"template {name!r}: not found at {url} nor among the built-in templates"
+        )
+    except FetchError as exc:
+        return TemplateProblem(f"template {name!r}: cannot fetch: {exc}")
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        return TemplateProblem(f"template {name!r}: larger than {MAX_TEMPLATE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return TemplateProblem(f"template {name!r}: not UTF-8 text")
+

@@ -41,6 +41,8 @@ class EffectivePolicy:
     the value to pin with ``--policy-sha256``."""
     folder: Path | None = None
     """The policy file's folder, where its own templates are (:mod:`prodgate.policy.bundle`)."""
+    base_url: str | None = None
+    """The policy's URL, when it was downloaded: its templates are beside it."""
     notices: tuple[str, ...] = ()
     """Warnings about how the policy was had (a cached copy stood in for the server)."""
     weaker: tuple[str, ...] = ()
@@ -86,15 +88,16 @@ def load_policy(
 
         if is_url(path):
             remember(wanted, raw)
-    folder = None if _is_url(path) else Path(path).parent
+    base_url = path if _is_url(path) else None
+    folder = None if base_url else Path(path).parent
     policy = _load_doc(doc, path, builtin_doc)
     if templates:
-        _check_templates(policy, folder, [(doc, path), (builtin_doc, "builtin policy.yaml")])
+        _check_templates(policy, folder, base_url, [(doc, path), (builtin_doc, "builtin policy.yaml")])
     from prodgate.policy.weaker import weakenings
 
     weaker = weakenings(builtin_doc.data, policy.data) if doc.data.get("extends") == BUILTIN else []
     return dataclasses.replace(
-        policy, source_sha256=canonical_digest(doc.data), folder=folder,
+        policy, source_sha256=canonical_digest(doc.data), folder=folder, base_url=base_url,
         notices=tuple(notices or ()), weaker=tuple(weaker),
     )
 
@@ -148,17 +151,18 @@ def _check_pin(raw: bytes, data: Any, pin: str | None, source: str) -> None:
 
 
 def _check_templates(
-    policy: EffectivePolicy, folder: Path | None, docs: list[tuple[YamlDocument, str]]
+    policy: EffectivePolicy, folder: Path | None, base_url: str | None, docs: list[tuple[YamlDocument, str]]
 ) -> None:
     """Every ``template:`` names a file the policy can use: a typo is found when the
-    policy is loaded, not half-way through ``prodgate init``."""
-    from prodgate.policy.bundle import TemplateProblem, locate
+    policy is loaded, not half-way through ``prodgate init``. A downloaded policy's
+    templates are downloaded only by ``init``: here their names are checked."""
+    from prodgate.policy.bundle import TemplateProblem, bad_name, locate
 
     lines = []
     for kind, spec in policy.policy.artifacts.items():
         if spec.template is None:
             continue
-        found = locate(folder, spec.template)
+        found = bad_name(spec.template) if base_url else locate(folder, spec.template)
         if isinstance(found, TemplateProblem):
             name, line, col = _place(("artifacts", kind, "template"), docs)
             lines.append(f"{name}:{line}:{col}: artifacts.{kind}.template: {found.message}")
