@@ -50,6 +50,14 @@ owner:
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_policy_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verified policy copies go to a folder of the test's own, never the user's cache
+    (a copy left by one test would stand in for another's unreachable server)."""
+    monkeypatch.delenv("RUNNER_TOOL_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     """Write ``text`` (dedented) at ``root/rel``, creating folders."""
     path = root / rel

@@ -131,7 +131,7 @@ def test_action_yml_passes_inputs_through_env_only() -> None:
         if "run" in step:
             assert "${{" not in step["run"]
         for value in (step.get("env") or {}).values():
-            used |= set(re.findall(r"inputs\.([a-z-]+)", str(value)))
+            used |= set(re.findall(r"inputs\.([a-z0-9-]+)", str(value)))
         if "uses" in step:
             ref = step["uses"].split("@", 1)[1]
             assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
@@ -296,6 +296,29 @@ def test_merge_queue_is_judged_by_the_base_policy_and_declarations(installed: In
                   policy=".github/prodgate.yaml")
     assert broken.code == 2
     assert "merge_group.base_sha" in annotations(broken.log)[0][2]
+
+
+def test_policy_sha256_input_pins_the_policy(installed: Installed, workspace: Path) -> None:
+    import hashlib
+
+    import yaml
+
+    copy_example(workspace / "app")
+    (workspace / ".github").mkdir()
+    (workspace / ".github" / "prodgate.yaml").write_text(WEAK, encoding="utf-8")
+    base = _commit(workspace, "base")
+    canonical = json.dumps(yaml.safe_load(WEAK), sort_keys=True, separators=(",", ":"))
+    pin = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    result = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml", **{"policy-sha256": pin})
+    assert result.code == 0, result.log
+    # The weakenings are said once, as a warning annotation beside the report's own.
+    policy_notes = [a for a in annotations(result.log) if a[1].get("title") == "prodgate: policy"]
+    assert [(level, message.split(":")[0]) for level, _p, message in policy_notes] == [("warning", "policy " + str(workspace / ".github/prodgate.yaml") + " is weaker than builtin")]
+    wrong = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml", **{"policy-sha256": "0" * 64})
+    assert wrong.code == 2
+    [(level, props, message)] = annotations(wrong.log)
+    assert (level, props["title"]) == ("error", "prodgate: configuration error")
+    assert "the policy changed" in message
 
 
 def test_policy_missing_from_the_base_is_a_configuration_error(installed: Installed, workspace: Path) -> None:

@@ -127,7 +127,9 @@ def test_policy_in_the_repository_is_named_at_the_commit(tmp_path: Path, run: Ru
     _code, statement = _attest(run, root, tmp_path / "verdict.json", "--policy", str(root / ".github/policy.yaml"))
     policy = statement["predicate"]["policy"]
     assert policy["uri"] == f"git+https://github.com/acme/app@{sha}#.github/policy.yaml"
-    assert policy["digest"]["sha256"] == hashlib.sha256(b"extends: builtin\n").hexdigest()
+    # The policy's content digest: what `prodgate policy --digest` prints and --policy-sha256 pins.
+    _c, digest, _e = run("policy", "--policy", str(root / ".github/policy.yaml"), "--digest")
+    assert policy["digest"]["sha256"] == digest.strip().removeprefix("sha256:")
 
 
 def test_failed_gate_is_attested_as_failed(tmp_path: Path, run: Run) -> None:
@@ -318,6 +320,8 @@ def test_wrong_policy_digest_is_refused(tmp_path: Path, run: Run, keys: tuple[Pa
     statement = json.loads(base64.b64decode(json.loads(envelope.read_text(encoding="utf-8"))["payload"]))
     judged_by = statement["predicate"]["policy"]["digest"]["sha256"]
     assert _verify(run, envelope, sha, "--key", str(keys[1]), "--policy-sha256", judged_by.upper())[0] == 0
+    # The form `prodgate policy --digest` prints, as every --policy-sha256 takes it.
+    assert _verify(run, envelope, sha, "--key", str(keys[1]), "--policy-sha256", f"sha256:{judged_by}")[0] == 0
     pinned = "a" * 64
     assert _verify(run, envelope, sha, "--key", str(keys[1]), "--policy-sha256", pinned) == (
         1, "", f"prodgate: refused: the verdict was judged by the policy with sha256 '{judged_by}', not {pinned}\n"
@@ -384,7 +388,7 @@ def test_gh_attestation_verify_output_is_judged(tmp_path: Path, run: Run, keys: 
 @pytest.mark.parametrize(("args", "message"), [
     (["--commit", "abc123"], "--commit 'abc123': expected a full commit id (40 or 64 hex digits)"),
     (["--max-age", "1 week"], "--max-age '1 week': expected a number and a unit (90s, 30m, 24h, 7d) or none"),
-    (["--policy-sha256", "xyz"], "--policy-sha256 'xyz': expected 64 hex digits"),
+    (["--policy-sha256", "xyz"], "--policy-sha256 'xyz': expected 64 hex digits, optionally after 'sha256:'"),
 ])
 def test_usage_errors_exit_2(tmp_path: Path, run: Run, args: list[str], message: str) -> None:
     file = write(tmp_path, "v.json", "{}")

@@ -22,7 +22,7 @@ def _section() -> str:
 
 def _table(heading: str) -> list[str]:
     part = _section().split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([a-z-]+)` \|", part, flags=re.MULTILINE)
+    return re.findall(r"^\| `([a-z0-9-]+)` \|", part, flags=re.MULTILINE)
 
 
 def _workflows() -> list[str]:

@@ -91,10 +91,13 @@ def test_policy_command_prints_effective_policy(tmp_path: Path, run) -> None:  #
     assert code == 0
     document = json.loads(out)
     assert document["source"] == str(policy)
-    assert document["source_sha256"] == hashlib.sha256(policy.read_bytes()).hexdigest()
+    # The pin is over the content: the canonical JSON of the loaded document.
+    content = {"apiVersion": "prodgate/policy/v1", "extends": "builtin", "name": "acme", "review_cadence_days": {"team": 30}}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    assert document["source_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
     assert len(document["sha256"]) == 64
     data = document["policy"]
     assert data["name"] == "acme"
     assert data["review_cadence_days"] == {"team": 30, "departmental": 180, "enterprise": 90}
     code, out, _ = run("policy")
-    assert code == 0 and out.startswith("# source: builtin\n# source sha256 (pin with --policy-sha256): ")
+    assert code == 0 and out.startswith("# source: builtin\n# content sha256 (pin with --policy-sha256): ")

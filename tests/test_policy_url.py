@@ -32,6 +32,30 @@ requirements:
 """
 
 
+def _content_digest(raw: bytes) -> str:
+    """The pin of a policy: sha256 of the canonical JSON of its loaded YAML document."""
+    import yaml
+
+    canonical = json.dumps(yaml.safe_load(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_BUNDLE = {
+    "/ai/policy.yaml": b"""\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: central
+artifacts:
+  bias_assessment:
+    title: Bias assessment
+    template: templates/bias_assessment.md
+requirements:
+  bias_assessment: {title: Bias assessment, artifact: bias_assessment, when: {team: all}}
+""",
+    "/ai/templates/bias_assessment.md": b"# Bias assessment of {{ asset_name }}\n\n<fill in>\n",
+}
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     seen_auth: ClassVar[list[str | None]] = []
     redirect_to: ClassVar[str] = ""
@@ -48,6 +72,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/yaml")
             self.end_headers()
             self.wfile.write(POLICY)
+        elif self.path in _BUNDLE:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(_BUNDLE[self.path])
         elif self.path == "/huge.yaml":
             self.send_response(200)
             self.end_headers()
@@ -110,7 +138,7 @@ def test_policy_from_url_applies_and_is_recorded(repo: Path, tls_server: str, ru
     report = json.loads(out)
     assert [f["rule_id"] for f in report["findings"]] == ["PG201"]
     assert report["policy"]["source"] == url
-    assert report["policy"]["source_sha256"] == pin
+    assert report["policy"]["source_sha256"] == _content_digest(POLICY)
     assert _Handler.seen_auth[-1] == "Bearer s3cr3t-token"
     assert "s3cr3t-token" not in out + err
 
@@ -128,7 +156,7 @@ def test_plain_http_with_a_pin_is_accepted(repo: Path, server: str, run) -> None
     code, out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin,
                          "--format", "json")
     assert code == 1, err
-    assert json.loads(out)["policy"]["source_sha256"] == pin
+    assert json.loads(out)["policy"]["source_sha256"] == _content_digest(POLICY)
     assert _Handler.seen_auth[-1] is None
 
 
@@ -297,3 +325,106 @@ def test_binary_values_are_refused(repo: Path, tmp_path: Path, run) -> None:  # 
     code, out, _ = run("check", str(repo), "--format", "text")
     assert code == 1
     assert "  ai-asset.yaml:2:7 PG101 error: tag '!!binary' is not allowed (only plain YAML)\n" in out
+
+
+def _free_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    sock.close()  # nothing listens on this port now
+    return port
+
+
+def test_the_pin_is_over_the_content_and_takes_a_prefix(repo: Path, server: str, run) -> None:  # type: ignore[no-untyped-def]
+    """The digest `prodgate policy --digest` prints pins the policy, with or without
+    `sha256:`, and the bytes' sha256 of earlier releases still does."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    url = f"{server}/policy.yaml"
+    code, digest, err = run("policy", "--policy", url, "--policy-sha256", hashlib.sha256(POLICY).hexdigest(), "--digest")
+    assert (code, digest) == (0, f"sha256:{_content_digest(POLICY)}\n"), err
+    for pin in (digest.strip(), digest.strip().removeprefix("sha256:"), "SHA256:" + digest.strip()[7:].upper()):
+        code, out, err = run("check", str(repo), "--policy", url, "--policy-sha256", pin, "--format", "json")
+        assert code == 1, err
+        assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["PG201"]
+    code, _out, err = run("check", str(repo), "--policy", url, "--policy-sha256", "sha256:12ab")
+    assert code == 2 and "expected 64 hex digits" in err
+
+
+def test_a_comment_only_edit_keeps_the_pin(repo: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    policy = tmp_path / "central" / "policy.yaml"
+    policy.parent.mkdir()
+    policy.write_bytes(POLICY)
+    code, digest, _err = run("policy", "--policy", str(policy), "--digest")
+    assert code == 0
+    # Comments, quoting and layout change; what the policy says does not.
+    policy.write_bytes(b"# Central policy, owned by the platform team.\n" + POLICY.replace(
+        b"when: {team: all}", b"when:    # every stage\n      team: 'all'"
+    ))
+    code, out, err = run("check", str(repo), "--policy", str(policy), "--policy-sha256", digest.strip())
+    assert code == 1 and "PG201" in out, err
+    policy.write_bytes(POLICY.replace(b"team: all", b"team: [production]"))
+    code, out, err = run("check", str(repo), "--policy", str(policy), "--policy-sha256", digest.strip())
+    assert (code, out) == (2, "") and "the policy changed" in err
+
+
+def test_an_unreachable_server_falls_back_to_the_verified_copy(  # type: ignore[no-untyped-def]
+    repo: Path, server: str, run, tmp_path: Path, monkeypatch
+) -> None:
+    """A copy that matched the pin once stands in, with a warning, when the server is
+    down; the pin is checked again, and without a cached copy (or a pin) the run fails."""
+    monkeypatch.setenv("RUNNER_TOOL_CACHE", str(tmp_path / "toolcache"))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    pin = f"sha256:{_content_digest(POLICY)}"
+    down = f"http://127.0.0.1:{_free_port()}/policy.yaml"
+    code, _out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin)
+    assert code == 2 and "cannot connect" in err  # nothing cached yet
+    code, _out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin)
+    assert code == 1, err
+    cached = tmp_path / "toolcache" / "prodgate" / "policies" / f"{pin[7:]}.yaml"
+    assert cached.read_bytes() == POLICY
+    # The same policy, its server down (the cache is keyed by the pin, not the URL).
+    code, out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin, "--format", "json")
+    assert code == 1, err
+    assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["PG201"]
+    assert "warning: cannot fetch policy" in err and "cannot connect" in err and "verified earlier" in err
+    # No pin: fails closed (plain http needs one anyway; https too).
+    code, _out, err = run("check", str(repo), "--policy", down.replace("http:", "https:"))
+    assert code == 2 and "cannot connect" in err
+    # A cached copy changed on disk no longer matches its pin: refused.
+    cached.write_bytes(POLICY.replace(b"team: all", b"team: [production]"))
+    code, _out, err = run("check", str(repo), "--policy", down, "--policy-sha256", pin)
+    assert code == 2 and "the policy changed" in err
+
+
+def test_the_cache_defaults_to_the_user_cache_folder(repo: Path, server: str, run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    pin = _content_digest(POLICY)
+    code, _out, err = run("check", str(repo), "--policy", f"{server}/policy.yaml", "--policy-sha256", pin)
+    assert code == 1, err
+    assert (tmp_path / ".cache" / "prodgate" / "policies" / f"{pin}.yaml").read_bytes() == POLICY
+
+
+def test_a_url_policy_scaffolds_its_templates_from_beside_it(  # type: ignore[no-untyped-def]
+    repo: Path, tls_server: str, server: str, run
+) -> None:
+    """A bundle over https: its template is downloaded from beside the policy, a name it
+    does not ship (model_card.md, 404) falls back to the built-in template; over plain
+    http its templates cannot be trusted, and nothing is written."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    code, out, err = run("init", "--add-missing", "--policy", f"{tls_server}/ai/policy.yaml", str(repo))
+    assert code == 0, err
+    assert (repo / "docs/bias-assessment.md").read_text(encoding="utf-8") == (
+        "# Bias assessment of notes-summariser\n\n<fill in>\n"
+    )
+    assert (repo / "docs/model-card.md").read_text(encoding="utf-8").startswith("# Model card")
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX.replace("stage: sandbox", "stage: pilot"))
+    (repo / "docs/bias-assessment.md").unlink()
+    (repo / "docs/model-card.md").unlink()
+    pin = _content_digest(_BUNDLE["/ai/policy.yaml"])
+    code, out, err = run("init", "--add-missing", "--policy", f"{server}/ai/policy.yaml", "--policy-sha256", pin, str(repo))
+    assert (code, out) == (2, "")
+    assert "cannot be trusted" in err and "publish the bundle over https://" in err
+    assert not (repo / "docs").exists() or not any((repo / "docs").iterdir())

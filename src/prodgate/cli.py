@@ -22,6 +22,7 @@ from prodgate.commands.common import error
 from prodgate.reporters import REPORTERS
 
 GATES = ("merge", "deploy")
+PIN_HELP = "refuse the policy unless its content has this digest (`prodgate policy --digest`; sha256: prefix optional)"
 COMMANDS = (
     "check", "discover", "init", "explain", "validate", "inventory", "register", "schema", "policy", "attest", "verify",
 )
@@ -75,7 +76,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
         check.add_argument("--gate", choices=GATES, default="merge", help="merge (pull request) or deploy (stricter)")
         check.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
-        check.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        check.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         check.add_argument(
             "--format", "-f", action="append", metavar="FORMAT[=FILE]",
             help=f"output format, repeatable: {', '.join(REPORTERS)}; FORMAT=FILE writes to a file "
@@ -123,7 +124,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         disc.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
         disc.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
         disc.add_argument("--policy", metavar="FILE|URL", help="organisation policy: its discovery signatures and exemptions")
-        disc.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        disc.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         disc.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
         disc.add_argument(
             "--changed", action="store_true",
@@ -150,7 +151,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
             "(never overwriting) and declare them under artifacts:",
         )
         init.add_argument("--owner", metavar='"NAME <EMAIL>"', help="accountable owner (default: from git config)")
-        init.add_argument("--policy", metavar="FILE", help="policy whose requirements decide the stubs")
+        init.add_argument(
+            "--policy", metavar="FILE|URL", help="policy whose requirements decide the stubs, and whose templates write them"
+        )
+        init.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         init.add_argument(
             "--eval", action="append", default=[], metavar="NAME=FORMAT:PATH",
             help="declare an eval whose results the tool writes at PATH (repeatable); never writes the results",
@@ -179,7 +183,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         inv.add_argument("--repository", metavar="NAME", help="repository name (default: origin remote, else folder name)")
         inv.add_argument("--gate", choices=GATES, default="merge", help="gate whose status is reported")
         inv.add_argument("--policy", metavar="FILE|URL", help="organisation policy (extends: builtin); default: built-in")
-        inv.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        inv.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         inv.add_argument("--today", metavar="YYYY-MM-DD", help="date to judge expiry, review and eval age against")
         inv.add_argument("--root", metavar="DIR", help="repository root (default: git top level, else the path)")
         inv.add_argument(
@@ -211,7 +215,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rscan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: CPUs)")
         rscan.add_argument("--gate", choices=GATES, default="merge")
         rscan.add_argument("--policy", metavar="FILE|URL", help="organisation policy; default: built-in")
-        rscan.add_argument("--policy-sha256", metavar="HEX")
+        rscan.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         rscan.add_argument("--today", metavar="YYYY-MM-DD")
         rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
         rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
@@ -236,8 +240,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     pol = sub.add_parser("policy", help="print the effective policy")
     if full("policy"):
         pol.add_argument("--policy", metavar="FILE|URL", help="organisation policy (default: built-in)")
-        pol.add_argument("--policy-sha256", metavar="HEX", help="refuse the policy unless its bytes have this sha256")
+        pol.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         pol.add_argument("--format", choices=("yaml", "json"), default="yaml")
+        pol.add_argument(
+            "--digest", action="store_true",
+            help="print only the policy's digest, the value to pin with --policy-sha256",
+        )
     att = sub.add_parser("attest", help="sign a gate verdict (--attest's statement) into a DSSE envelope")
     if full("attest"):
         asub = att.add_subparsers(dest="attest_command", metavar="COMMAND", required=True)

@@ -94,6 +94,8 @@ class AssetContext:
     and the asset existed there."""
     reviews: ReviewSource | str | None = None
     """The pull request's reviews to verify approvals against, or why there are none."""
+    policy_option: str = ""
+    """`` --policy FILE`` of the run, repeated by fix texts that name ``prodgate init``."""
 
     @property
     def asset(self) -> Asset:

@@ -77,6 +77,8 @@ class Options:
     """Run discovery (PG801-PG804) as part of the gate, unless the policy turns it off."""
     changed_files: tuple[str, ...] | None = None
     """Repository-relative files of a change: discovery scans only these."""
+    policy_arg: str = ""
+    """`` --policy FILE`` (and its pin) as given, for fix texts that name a command."""
 
 
 def run(
@@ -157,6 +159,8 @@ def run(
                 per_asset.setdefault(f.asset, []).append(f)
         for f in _retired_in_use(root, policy, options, decls):
             per_asset.setdefault(f.asset or "", []).append(f)
+    # Findings of no asset have no tier: the policy's and the rule's rollout apply.
+    findings = _advisory(findings, policy, None, options.today)
     for decl in decls:
         known = identities.get(decl.rel)
         extra = [f for f in (*removed, *unreadable, *claimed) if f.asset == decl.asset.name]
@@ -294,7 +298,7 @@ def check_asset(
     findings that belong to it and can be waived (PG703, PG706, the takeover PG701; discovery's PG802, PG803),
     ``weakened`` the weakenings among them, and ``compared`` says whether a base commit was read at all."""
     ctx = build_context(decl, policy.policy, options.gate, options.today, root, codeowners, run_cache)
-    ctx.base, ctx.reviews = base, options.reviews
+    ctx.base, ctx.reviews, ctx.policy_option = base, options.reviews, options.policy_arg
     found: list[Finding] = [*extra]
     for check in CHECKS:
         found.extend(check(ctx))
@@ -314,6 +318,7 @@ def check_asset(
         for i, (v, e) in enumerate(zip(views, ctx.asset.exceptions, strict=True))
     ]
     all_findings = [*_apply_overrides([*waived, *exc_findings, *unused], policy), *run_findings]
+    all_findings = _advisory(all_findings, policy, ctx.effective_tier, options.today)
     asset = decl.asset
     return AssetResult(
         name=asset.name,
@@ -473,6 +478,16 @@ def _duplicate_names(decls: list[Declaration]) -> Iterator[Finding]:
             )
         else:
             first[name] = decl
+
+
+def _advisory(findings: list[Finding], policy: EffectivePolicy, tier: str | None, today: dt.date) -> list[Finding]:
+    """Mark the findings the policy's rollout keeps from blocking (``enforcement:``): they
+    are reported as they are, with the date they start to block."""
+    out = []
+    for f in findings:
+        why = "" if f.waived or f.advisory else policy.policy.advisory(f.rule_id, tier, today)
+        out.append(dataclasses.replace(f, advisory=why, message=f"{f.message} ({why})") if why else f)
+    return out
 
 
 def _apply_overrides(findings: Iterable[Finding], policy: EffectivePolicy) -> list[Finding]:

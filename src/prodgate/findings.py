@@ -80,6 +80,9 @@ class Finding:
     requirement: str | None = None
     related: Location | None = None
     waived_by: Waiver | None = None
+    advisory: str = ""
+    """Why the finding does not block although it is reported as it is (the policy's
+    rollout: ``advisory — blocks from 2027-01-31``); empty when it blocks."""
 
     @property
     def waived(self) -> bool:

@@ -166,6 +166,8 @@ class Counts:
     warnings: int = 0
     notes: int = 0
     waived: int = 0
+    advisory: int = 0
+    """Unwaived findings the policy's rollout keeps from blocking; not in the counts above."""
 
 
 @dataclass
@@ -198,21 +200,24 @@ class Report:
 
     @property
     def counts(self) -> Counts:
-        e = w = n = waived = 0
+        e = w = n = waived = advisory = 0
         for f in self.findings:
             if f.waived:
                 waived += 1
+            elif f.advisory:
+                advisory += 1
             elif f.severity is Severity.ERROR:
                 e += 1
             elif f.severity is Severity.WARNING:
                 w += 1
             else:
                 n += 1
-        return Counts(e, w, n, waived)
+        return Counts(e, w, n, waived, advisory)
 
     def blocks(self, finding: Finding) -> bool:
-        """Whether ``finding`` fails the gate: unwaived and at least as severe as ``fail_on``."""
-        return not finding.waived and finding.severity.rank <= self.fail_on.rank
+        """Whether ``finding`` fails the gate: unwaived, not advisory, and at least as
+        severe as ``fail_on``."""
+        return not finding.waived and not finding.advisory and finding.severity.rank <= self.fail_on.rank
 
     @property
     def passed(self) -> bool:

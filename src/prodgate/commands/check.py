@@ -104,11 +104,17 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
 
         label = policy_label(origin, gitobjects.resolve_commit(root, base) or base)
     try:
-        policy = load_policy(policy_arg, args.policy_sha256)
+        # A copy read from the base commit sits alone in a temporary folder: its
+        # templates are not there, and the gate does not write stubs.
+        from_copy = label is not None or bool(getattr(args, "policy_origin", None))
+        policy = load_policy(policy_arg, args.policy_sha256, templates=not from_copy)
     except PolicyError as exc:
         return error(str(exc))
     if label is not None:
         policy = dataclasses.replace(policy, source=label)
+    from prodgate.policy.announce import announce
+
+    announce(policy)
     discover = bool(getattr(args, "discover", False))
     if targets.uncovered and not (discover and policy.policy.discovery.enabled):
         # A file no asset covers is judged by discovery alone (undeclared AI use in it
@@ -124,7 +130,7 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         return error(reviews.message)
     options = Options(
         gate=args.gate, fail_on=fail_on, today=today, base=base or None,
-        policy_file=policy_file, reviews=reviews,
+        policy_file=policy_file, reviews=reviews, policy_arg=_policy_option(args, root),
         discover=discover,
         changed_files=tuple(changed) if changed is not None else None,
     )
@@ -235,6 +241,23 @@ def _reviews(args: argparse.Namespace) -> ReviewSource | str | Refusal:
     if not token:
         return "no GitHub token to read the pull request's reviews with (set GITHUB_TOKEN)"
     return ReviewSource(ref, token)
+
+
+def _policy_option(args: argparse.Namespace, root: Path) -> str:
+    """The ``--policy`` (and pin) options of this run, as fix texts that name another
+    command repeat them: ``prodgate init --add-missing`` must scaffold from the same
+    policy the gate judged by. A file in the repository is named from its root, as the
+    fix texts name the asset's folder."""
+    import shlex
+
+    policy = getattr(args, "policy", None)
+    if not policy or policy == "builtin":
+        return ""
+    # The fix commands run from the repository root: a file elsewhere is named in full.
+    shown = _in_repo(policy, root) or (policy if "://" in policy else str(Path(policy).absolute()))
+    text = f" --policy {shlex.quote(shown)}"
+    pin = getattr(args, "policy_sha256", None)
+    return text + (f" --policy-sha256 {shlex.quote(pin.strip())}" if pin else "")
 
 
 def _in_repo(policy: str | None, root: Path) -> str | None:

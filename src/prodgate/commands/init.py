@@ -14,12 +14,17 @@ import datetime as dt
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodgate import exitcodes as ec
 from prodgate.commands.common import error
 from prodgate.hygiene import clean
 from prodgate.manifest.schema import schema_url
+
+if TYPE_CHECKING:
+    from prodgate.policy.loader import EffectivePolicy
 
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
@@ -42,8 +47,8 @@ def _git_owner(directory: Path) -> tuple[str, str] | None:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from prodgate.policy.announce import announce
     from prodgate.policy.loader import PolicyError, load_policy
-    from prodgate.templates import read_template
 
     if args.name is None or args.tier is None:
         missing = " and ".join(f"--{k}" for k in ("name", "tier") if getattr(args, k) is None)
@@ -71,13 +76,18 @@ def run_init(args: argparse.Namespace) -> int:
     if isinstance(evals, str):
         return error(evals)
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
+    announce(policy)
 
     kinds = _required_kinds(args, policy.policy, "merge")
     later = [k for k in _required_kinds(args, policy.policy, "deploy") if k not in kinds]
     artifacts = {kind: f"docs/{kind.replace('_', '-')}.md" for kind in kinds}
+    # Every template is read before anything is written: all the stubs or none.
+    bodies = stub_bodies(policy, kinds)
+    if isinstance(bodies, str):
+        return error(bodies)
     text = _declaration(args, owner, artifacts)
     text += init_evals.declaration(evals, policy.policy.evals.minimum_thresholds.get(args.tier, {}), args.tier)
     directory.mkdir(parents=True, exist_ok=True)
@@ -91,8 +101,7 @@ def run_init(args: argparse.Namespace) -> int:
             out.write(clean(f"kept    {path} (exists)") + "\n")
             continue
         created += 1
-        spec = policy.policy.artifacts[kind]
-        body = read_template(spec.template) if spec.template else f"# {spec.title}\n\n<fill in>\n"
+        body = bodies[kind]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_render(body, args.name, owner), encoding="utf-8")
         out.write(clean(f"created {path}") + "\n")
@@ -111,6 +120,24 @@ def run_init(args: argparse.Namespace) -> int:
         out.write("note: no owner given and none in git config; fill in `owner:` in ai-asset.yaml\n")
     out.write(clean(f"next: {_next_step(created, len(artifacts), args)}, then run `prodgate check {directory}`") + "\n")
     return ec.PASSED
+
+
+def stub_bodies(policy: EffectivePolicy, kinds: Iterable[str]) -> dict[str, str] | str:
+    """The template text of each artifact kind (the policy's own template, else the
+    built-in one, else a title and ``<fill in>``), or the first reason one cannot be read."""
+    from prodgate.policy.bundle import TemplateProblem, read
+
+    out: dict[str, str] = {}
+    for kind in kinds:
+        spec = policy.policy.artifacts[kind]
+        if spec.template is None:
+            out[kind] = f"# {spec.title}\n\n<fill in>\n"
+            continue
+        text = read(policy.folder, spec.template, policy.base_url)
+        if isinstance(text, TemplateProblem):
+            return f"{policy.source}: artifacts.{kind}: {text.message}; nothing was written"
+        out[kind] = text
+    return out
 
 
 def _next_step(created: int, required: int, args: argparse.Namespace) -> str:

@@ -22,13 +22,14 @@ from prodgate.hygiene import clean
 
 
 def run_add_missing(args: argparse.Namespace) -> int:
+    from prodgate.commands.init import stub_bodies
     from prodgate.context import build_context
     from prodgate.fsutil import FileProblem, resolve_inside
     from prodgate.manifest.discover import DECLARATION_NAMES
     from prodgate.manifest.loader import load_declaration
+    from prodgate.policy.announce import announce
     from prodgate.policy.loader import PolicyError, load_policy
     from prodgate.repo import find_root
-    from prodgate.templates import read_template
 
     directory = Path(args.directory)
     found = [directory / n for n in DECLARATION_NAMES if (directory / n).is_file()]
@@ -43,9 +44,10 @@ def run_add_missing(args: argparse.Namespace) -> int:
     if isinstance(loaded, list):
         return error(f"{found[0]} does not load ({loaded[0].rule_id} {loaded[0].message}); run `prodgate validate {found[0]}`")
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, args.policy_sha256)
     except PolicyError as exc:
         return error(str(exc))
+    announce(policy)
     kinds: dict[str, None] = {}
     for gate in ("merge", "deploy"):
         ctx = build_context(loaded, policy.policy, gate, dt.date.today(), root)
@@ -54,29 +56,36 @@ def run_add_missing(args: argparse.Namespace) -> int:
                 kinds.setdefault(demand.artifact)
     out = sys.stdout
     owner = loaded.asset.owner
+    # Decide every file first and read every template it needs, then write: a template
+    # that cannot be read stops the run before the first stub (all or none).
+    plan: list[tuple[str, str, Path | None]] = []  # kind, what to say, or the stub to write
     to_declare: dict[str, str] = {}
-    written = 0
     for kind in kinds:
         declared = loaded.asset.artifacts.get(kind)
         rel = declared if declared is not None else f"docs/{kind.replace('_', '-')}.md"
         target = resolve_inside(root, loaded.root.resolve(), rel)
         if isinstance(target, FileProblem):
-            out.write(clean(f"skipped {kind}: {rel}: {target.message}") + "\n")
+            plan.append((kind, f"skipped {kind}: {rel}: {target.message}", None))
             continue
         if declared is None:
             to_declare[kind] = rel
         if target.exists():
-            out.write(clean(f"kept    {_shown(target)} (exists)") + "\n")
-            continue
-        spec = policy.policy.artifacts[kind]
-        body = read_template(spec.template) if spec.template else f"# {spec.title}\n\n<fill in>\n"
-        text = body.replace("{{ asset_name }}", loaded.asset.name)
-        text = text.replace("{{ owner }}", f"{owner.name} <{owner.email}>" if owner else "<fill in>")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
-            fh.write(text)
-        written += 1
-        out.write(clean(f"created {_shown(target)}") + "\n")
+            plan.append((kind, f"kept    {_shown(target)} (exists)", None))
+        else:
+            plan.append((kind, f"created {_shown(target)}", target))
+    bodies = stub_bodies(policy, [kind for kind, _line, stub in plan if stub is not None])
+    if isinstance(bodies, str):
+        return error(bodies)
+    written = 0
+    for kind, line, stub in plan:
+        if stub is not None:
+            text = bodies[kind].replace("{{ asset_name }}", loaded.asset.name)
+            text = text.replace("{{ owner }}", f"{owner.name} <{owner.email}>" if owner else "<fill in>")
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            with stub.open("x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
+                fh.write(text)
+            written += 1
+        out.write(clean(line) + "\n")
     if to_declare:
         added = add_artifacts(path, to_declare)
         if added:

@@ -22,6 +22,7 @@ from typing import Any
 from prodgate import exitcodes as ec
 from prodgate.commands.common import error
 from prodgate.hygiene import clean
+from prodgate.policy.pin import normalise
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -38,9 +39,9 @@ def run_verify(args: argparse.Namespace) -> int:
     commit = args.commit.strip().lower()
     if len(commit) not in (40, 64) or any(c not in "0123456789abcdef" for c in commit):
         return error(f"--commit {args.commit!r}: expected a full commit id (40 or 64 hex digits)")
-    pin = args.policy_sha256.strip().lower() if args.policy_sha256 else None
-    if pin is not None and (len(pin) != 64 or any(c not in "0123456789abcdef" for c in pin)):
-        return error(f"--policy-sha256 {args.policy_sha256!r}: expected 64 hex digits")
+    pin = normalise(args.policy_sha256) if args.policy_sha256 else None
+    if args.policy_sha256 and pin is None:
+        return error(f"--policy-sha256 {args.policy_sha256!r}: expected 64 hex digits, optionally after 'sha256:'")
     max_age = parse_duration(args.max_age) if args.max_age != "none" else None
     if args.max_age != "none" and max_age is None:
         return error(f"--max-age {args.max_age!r}: expected a number and a unit (90s, 30m, 24h, 7d) or none")

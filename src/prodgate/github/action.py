@@ -46,6 +46,7 @@ class Inputs:
     token: str
     today: str
     attest: bool = False
+    policy_sha256: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs | str:
@@ -79,6 +80,7 @@ class Inputs:
             token=env.get("INPUT_GITHUB_TOKEN", ""),
             today=get("TODAY"),
             attest=attest == "true",
+            policy_sha256=get("POLICY_SHA256"),
         )
 
 
@@ -126,6 +128,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         args += ["--policy", policy]
     if origin:
         args += ["--policy-origin", origin]
+    if inputs.policy_sha256:
+        args += ["--policy-sha256", inputs.policy_sha256]
     if inputs.today:
         args += ["--today", inputs.today]
     statement = work / "attestation.intoto.json"
@@ -141,6 +145,11 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         code = cli_main(args)
     sys.stdout.flush()
     sys.stderr.write(errors.getvalue())
+    for line in errors.getvalue().splitlines():
+        # The policy's warnings (weaker than builtin, a cached copy used) on the checks
+        # page too, not only in the log.
+        if line.startswith("prodgate: warning: "):
+            out.write(annotation("warning", line.removeprefix("prodgate: warning: "), title="prodgate: policy") + "\n")
     if code not in (ec.PASSED, ec.FAILED):
         # Also as an annotation: a misconfigured gate must be visible on the checks page.
         message = errors.getvalue().strip().removeprefix("prodgate: error: ") or f"prodgate exited with {code}"

@@ -45,6 +45,15 @@ class FetchError(Exception):
     """The policy could not be fetched; the message is safe to print (no token)."""
 
 
+class FetchNotFound(FetchError):
+    """The server answered 404: there is no such file (a template a bundle does not ship)."""
+
+
+class FetchRefused(FetchError):
+    """The request itself is unsafe (a token or an unpinned policy over plain http):
+    a configuration error, which no cached copy may paper over."""
+
+
 def is_url(value: str) -> bool:
     return value.startswith(("https://", "http://"))
 
@@ -60,12 +69,12 @@ def fetch(url: str, *, pinned: bool = False, deadline: float | None = None) -> b
     token = os.environ.get(TOKEN_ENV)
     if _plain_http(url):
         if token:
-            raise FetchError(
+            raise FetchRefused(
                 f"{url}: {TOKEN_ENV} is set, and a token is never sent over plain http; "
                 "use an https:// URL (or unset the token)"
             )
         if not pinned:
-            raise FetchError(
+            raise FetchRefused(
                 f"{url}: a policy over plain http can be changed by anyone on the network path; "
                 "use https:// or pin it with --policy-sha256"
             )
@@ -206,6 +215,8 @@ def _download(url: str, token: str | None, pinned: bool, sockets: _Sockets) -> b
                     f"{url}: redirected to plain http, where anyone on the network path can "
                     "change the policy; pin it with --policy-sha256"
                 )
+            if resp.status_code == 404:
+                raise FetchNotFound(f"{url}: HTTP 404 {resp.reason or ''}".rstrip())
             if resp.status_code != 200:
                 raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason or ''}".rstrip())
             return _body(url, resp)

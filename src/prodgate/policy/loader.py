@@ -37,66 +37,140 @@ class EffectivePolicy:
     data: dict[str, Any]
     """The merged policy as plain data, as ``prodgate policy`` prints it."""
     source_sha256: str = ""
-    """sha256 of the policy file's bytes, the value to pin with ``--policy-sha256``."""
+    """The canonical digest of the policy file's content (:mod:`prodgate.policy.pin`),
+    the value to pin with ``--policy-sha256``."""
+    folder: Path | None = None
+    """The policy file's folder, where its own templates are (:mod:`prodgate.policy.bundle`)."""
+    base_url: str | None = None
+    """The policy's URL, when it was downloaded: its templates are beside it."""
+    notices: tuple[str, ...] = ()
+    """Warnings about how the policy was had (a cached copy stood in for the server)."""
+    weaker: tuple[str, ...] = ()
+    """Every way the effective policy is weaker than the built-in one it extends."""
 
 
-def load_policy(path: str | None = None, pin: str | None = None) -> EffectivePolicy:
+def load_policy(
+    path: str | None = None, pin: str | None = None, *, templates: bool = True
+) -> EffectivePolicy:
     """The built-in policy, or the policy at ``path`` (a file or an http(s) URL) merged
-    over it. ``pin`` is the expected sha256 of the policy file's bytes."""
+    over it. ``pin`` is the expected digest of the policy (:mod:`prodgate.policy.pin`).
+    ``templates``: check that every ``template:`` names a file (False for a copy read
+    from a base commit into a temporary folder, which holds the policy file alone)."""
+    from prodgate.policy.pin import canonical_digest, normalise
+
+    wanted = None
+    if pin is not None:
+        wanted = normalise(pin)
+        if wanted is None:
+            raise PolicyError(f"--policy-sha256 {pin.strip()!r}: expected 64 hex digits, optionally after 'sha256:'")
     builtin_text = read_template("policy.yaml")
     if path is None or path == BUILTIN:
         raw = builtin_text.encode()
-        _check_pin(raw, pin, BUILTIN)
         # The built-in policy ships with prodgate and a test validates it: read it
         # without positions (only a policy file's errors need them) and build it
         # without pydantic, whose import and models were most of a small run's start-up.
         from prodgate.construct import construct
 
         data = load_shipped(builtin_text)
+        _check_pin(raw, data, wanted, BUILTIN)
         policy = _effective(construct(Policy, data), data, BUILTIN)
-        return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
+        return dataclasses.replace(policy, source_sha256=canonical_digest(data))
     builtin_doc = _parse(builtin_text, "builtin policy.yaml")
-    raw = _read_source(path, pinned=pin is not None)
-    _check_pin(raw, pin, path)
+    raw, notices = _read_source(path, wanted)
     text = decode_text(raw)
     if isinstance(text, FileProblem):
         raise PolicyError(f"{path}: {text.message}")
-    policy = _load_text(text, path, builtin_doc)
-    return dataclasses.replace(policy, source_sha256=hashlib.sha256(raw).hexdigest())
+    doc = _parse(text, path)
+    _check_pin(raw, doc.data, wanted, path)
+    if notices is None and wanted is not None:
+        from prodgate.policy.fetch import is_url
+        from prodgate.policy.pin import remember
+
+        if is_url(path):
+            remember(wanted, raw)
+    base_url = path if _is_url(path) else None
+    folder = None if base_url else Path(path).parent
+    policy = _load_doc(doc, path, builtin_doc)
+    if templates:
+        _check_templates(policy, folder, base_url, [(doc, path), (builtin_doc, "builtin policy.yaml")])
+    from prodgate.policy.weaker import weakenings
+
+    weaker = weakenings(builtin_doc.data, policy.data) if doc.data.get("extends") == BUILTIN else []
+    return dataclasses.replace(
+        policy, source_sha256=canonical_digest(doc.data), folder=folder, base_url=base_url,
+        notices=tuple(notices or ()), weaker=tuple(weaker),
+    )
 
 
-def _read_source(path: str, *, pinned: bool) -> bytes:
-    from prodgate.policy.fetch import MAX_POLICY_BYTES, FetchError, fetch, is_url
+def _is_url(path: str) -> bool:
+    from prodgate.policy.fetch import is_url
+
+    return is_url(path)
+
+
+def _read_source(path: str, pin: str | None) -> tuple[bytes, list[str] | None]:
+    """The policy's bytes, and the warnings of a cached copy used in the server's
+    place (None when the bytes are the source's own)."""
+    from prodgate.policy.fetch import MAX_POLICY_BYTES, FetchError, FetchRefused, fetch, is_url
 
     if is_url(path):
         try:
-            return fetch(path, pinned=pinned)
-        except FetchError as exc:
+            return fetch(path, pinned=pin is not None), None
+        except FetchRefused as exc:
             raise PolicyError(f"cannot fetch policy: {exc}") from None
+        except FetchError as exc:
+            from prodgate.policy.pin import recall
+
+            cached = recall(pin, MAX_POLICY_BYTES) if pin is not None else None
+            if cached is None:
+                raise PolicyError(f"cannot fetch policy: {exc}") from None
+            return cached[0], [
+                f"cannot fetch policy: {exc}; using the copy verified earlier against the pin "
+                f"({cached[1]})"
+            ]
     file = Path(path)
     if not file.is_file():
         raise PolicyError(f"{path}: file does not exist" if not file.exists() else f"{path}: not a regular file")
     if file.stat().st_size > MAX_POLICY_BYTES:
         raise PolicyError(f"{path}: policy is larger than {MAX_POLICY_BYTES:,} bytes")
     try:
-        return file.read_bytes()
+        return file.read_bytes(), None
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _check_pin(raw: bytes, pin: str | None, source: str) -> None:
-    if pin is None:
+def _check_pin(raw: bytes, data: Any, pin: str | None, source: str) -> None:
+    from prodgate.policy.pin import canonical_digest, matches
+
+    if pin is None or matches(pin, raw, data):
         return
-    actual = hashlib.sha256(raw).hexdigest()
-    if actual != pin.strip().lower():
-        raise PolicyError(
-            f"{source}: sha256 is {actual}, but --policy-sha256 pins {pin.strip().lower()}; "
-            "the policy changed: review the change and update the pin"
-        )
+    raise PolicyError(
+        f"{source}: content sha256 is {canonical_digest(data)}, but --policy-sha256 pins {pin}; "
+        "the policy changed: review the change and update the pin (`prodgate policy --digest`)"
+    )
 
 
-def _load_text(text: str, path: str, builtin_doc: YamlDocument) -> EffectivePolicy:
-    doc = _parse(text, path)
+def _check_templates(
+    policy: EffectivePolicy, folder: Path | None, base_url: str | None, docs: list[tuple[YamlDocument, str]]
+) -> None:
+    """Every ``template:`` names a file the policy can use: a typo is found when the
+    policy is loaded, not half-way through ``prodgate init``. A downloaded policy's
+    templates are downloaded only by ``init``: here their names are checked."""
+    from prodgate.policy.bundle import TemplateProblem, bad_name, locate
+
+    lines = []
+    for kind, spec in policy.policy.artifacts.items():
+        if spec.template is None:
+            continue
+        found = bad_name(spec.template) if base_url else locate(folder, spec.template)
+        if isinstance(found, TemplateProblem):
+            name, line, col = _place(("artifacts", kind, "template"), docs)
+            lines.append(f"{name}:{line}:{col}: artifacts.{kind}.template: {found.message}")
+    if lines:
+        raise PolicyError("invalid policy:\n  " + "\n  ".join(lines))
+
+
+def _load_doc(doc: YamlDocument, path: str, builtin_doc: YamlDocument) -> EffectivePolicy:
     if not isinstance(doc.data, dict):
         raise PolicyError(f"{path}:1:1: a policy is a mapping of keys")
     data = doc.data
@@ -117,7 +191,12 @@ def _parse(text: str, name: str) -> YamlDocument:
 
 
 def merge(base: Any, override: Any) -> Any:
-    """Mappings merge key by key, anything else is replaced; ``null`` removes a key."""
+    """Mappings merge key by key, anything else is replaced; ``null`` removes a key.
+    ``{add: [...]}`` over a list extends it instead of replacing it, so an extending
+    policy can add a placeholder without dropping the built-in ones."""
+    if isinstance(base, list) and isinstance(override, dict) and set(override) == {"add"}:
+        added = override["add"]
+        return [*base, *added] if isinstance(added, list) else override
     if isinstance(base, dict) and isinstance(override, dict):
         out = dict(base)
         for key, value in override.items():
@@ -153,12 +232,14 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
     for error in exc.errors(include_url=False)[:10]:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
         msg = str(error["msg"]).removeprefix("Value error, ")
+        named_key = False
         if not loc and ": " in msg:  # cross-reference checks name their own path
             path, msg = msg.split(": ", 1)
             loc = tuple(path.split("."))
+            named_key = loc[-1] != "artifact"  # a rule id or a role: the key is wrong
         where = ".".join(str(p) for p in loc) or "(top level)"
         is_key = error["type"] == "extra_forbidden"
-        name, line, col = _place(loc, docs, key=is_key)
+        name, line, col = _place(loc, docs, key=is_key or named_key)
         if is_key:
             msg = "unknown key"
         lines.append(f"{name}:{line}:{col}: {where}: {msg}{_did_you_mean(loc, is_key, docs)}")

@@ -13,6 +13,7 @@ pydantic: it is built straight into these classes (:func:`prodgate.construct.con
 A test keeps the fields here and there the same.
 """
 
+import datetime as dt
 from typing import Literal
 
 from prodgate.linear import Lines, compile_pattern
@@ -133,9 +134,28 @@ class ExceptionRules(Record):
     verify: Literal["pull-request-reviews"] | None = None
 
 
+class TierEnforcement(Record):
+    mode: Literal["enforce", "advisory"] = "enforce"
+    block_from: dt.date | None = None
+
+
+class Enforcement(Record):
+    """Whether findings block: ``advisory`` reports without blocking, ``block_from``
+    reports without blocking until that date. ``tiers`` narrows it per tier."""
+
+    mode: Literal["enforce", "advisory"] = "enforce"
+    block_from: dt.date | None = None
+    tiers: dict[Tier, TierEnforcement] = field(default_factory=dict)
+
+    def at(self, tier: str | None) -> TierEnforcement:
+        spec = self.tiers.get(tier) if tier is not None else None  # type: ignore[call-overload]
+        return spec if spec is not None else TierEnforcement(mode=self.mode, block_from=self.block_from)
+
+
 class RuleOverride(Record):
     severity: Literal["error", "warning", "note"] | None = None
     enabled: bool = True
+    enforcement: Enforcement | None = None
 
 
 class DiscoveryExemption(Record):
@@ -189,6 +209,26 @@ class Policy(Record):
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     discovery: DiscoveryRules = field(default_factory=DiscoveryRules)
     change_control: ChangeControlRules = field(default_factory=ChangeControlRules)
+    enforcement: Enforcement = field(default_factory=Enforcement)
+
+    def advisory(self, rule_id: str, tier: str | None, today: dt.date) -> str:
+        """Why a finding of ``rule_id`` on an asset of ``tier`` does not block today
+        (``advisory — blocks from 2027-01-31``), or "" when it blocks. The most
+        specific setting wins: the rule's for the tier, the rule's, the policy's for
+        the tier, the policy's."""
+        override = self.rules.get(rule_id)
+        rule = override.enforcement if override is not None else None
+        if rule is not None and tier is not None and tier in rule.tiers:
+            spec = rule.at(tier)
+        elif rule is not None:
+            spec = rule.at(None)
+        else:
+            spec = self.enforcement.at(tier)
+        if spec.mode == "advisory":
+            return "advisory"
+        if spec.block_from is not None and today < spec.block_from:
+            return f"advisory — blocks from {spec.block_from.isoformat()}"
+        return ""
 
     def artifact_placeholders(self, kind: str) -> list[Placeholder]:
         return [*self.placeholders, *self.artifacts[kind].placeholders]

@@ -9,6 +9,8 @@ release of prodgate.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -143,9 +145,28 @@ class ExceptionRules(_Strict):
     )
 
 
+class TierEnforcement(_Strict):
+    mode: Literal["enforce", "advisory"] = "enforce"
+    block_from: dt.date | None = None
+
+
+class Enforcement(_Strict):
+    """Rollout: ``advisory`` findings are reported and never block; with ``block_from``
+    they block from that date on. ``tiers`` sets it per tier."""
+
+    mode: Literal["enforce", "advisory"] = Field(
+        default="enforce", description="advisory: findings are reported and do not fail the gate."
+    )
+    block_from: dt.date | None = Field(
+        default=None, description="Findings do not fail the gate before this date (YYYY-MM-DD)."
+    )
+    tiers: dict[Tier, TierEnforcement] = Field(default_factory=dict)
+
+
 class RuleOverride(_Strict):
     severity: Literal["error", "warning", "note"] | None = None
     enabled: bool = True
+    enforcement: Enforcement | None = None
 
 
 class _Reasoned(_Strict):
@@ -246,6 +267,7 @@ class Policy(_Strict):
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
     change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
+    enforcement: Enforcement = Field(default_factory=Enforcement)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
@@ -257,11 +279,34 @@ class Policy(_Strict):
 
         for rid, req in self.requirements.items():
             if req.artifact is not None and req.artifact not in self.artifacts:
-                raise ValueError(f"requirements.{rid}.artifact: unknown artifact kind {req.artifact!r}")
+                raise ValueError(
+                    f"requirements.{rid}.artifact: unknown artifact kind {req.artifact!r}"
+                    + _close(req.artifact, self.artifacts)
+                )
         for rid, rreq in self.risk_requirements.items():
             if rreq.artifact not in self.artifacts:
-                raise ValueError(f"risk_requirements.{rid}.artifact: unknown artifact kind {rreq.artifact!r}")
+                raise ValueError(
+                    f"risk_requirements.{rid}.artifact: unknown artifact kind {rreq.artifact!r}"
+                    + _close(rreq.artifact, self.artifacts)
+                )
         for rule_id in self.rules:
             if rule_id not in RULES:
                 raise ValueError(f"rules.{rule_id}: no such rule")
+        # An approvers list under a misspelt role restricts nobody: the role that was
+        # meant would accept any approver.
+        roles = self.exceptions.required_approvals
+        for role in self.exceptions.approvers:
+            if role not in roles:
+                raise ValueError(
+                    f"exceptions.approvers.{role}: unknown approval role {role!r}; the roles are "
+                    f"those of exceptions.required_approvals: {', '.join(roles) or '(none)'}"
+                    + _close(role, roles)
+                )
         return self
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""

@@ -37,6 +37,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "fix": f.fix,
         "related": _loc(f.related),
+        "advisory": f.advisory or None,
         "waived_by": None
         if w is None
         else {"ticket": w.ticket, "expires": w.expires, "reason": w.reason, "declared_at": _loc(w.location)},
@@ -129,6 +130,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "warnings": c.warnings,
             "notes": c.notes,
             "waived": c.waived,
+            "advisory": c.advisory,
         },
         "change": change_dict(report.change),
         "assets": [asset_dict(a, report) for a in report.assets],

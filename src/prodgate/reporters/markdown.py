@@ -74,7 +74,7 @@ class Row:
     owner: str | None = None
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity and not f.waived)
+        return sum(1 for f in self.findings if f.severity is severity and not f.waived and not f.advisory)
 
     @property
     def waived(self) -> int:
@@ -245,6 +245,8 @@ def verdict(view: View) -> Iterator[Block]:
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
+    if c.advisory:
+        parts.append(f"{c.advisory} advisory")
     fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
     commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [

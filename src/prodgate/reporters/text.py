@@ -119,6 +119,8 @@ def summary_line(report: Report, color: bool = False) -> str:
         parts.append(_plural(c.notes, "note"))
     if c.waived:
         parts.append(f"{c.waived} waived")
+    if c.advisory:
+        parts.append(f"{c.advisory} advisory (not blocking yet)")
     scope = [f"{_plural(len(report.assets), 'asset')} checked"]
     unloaded = report.declarations - len(report.assets)
     if unloaded > 0:

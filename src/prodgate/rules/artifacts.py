@@ -84,7 +84,7 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
             f"{spec.title} is required{why}, but `artifacts:` has no {group.kind!r}",
             decl.key_loc("artifacts") if "artifacts" in _keys(ctx) else decl.loc(),
             asset=asset.name,
-            fix=f"Run `prodgate init --add-missing {_asset_dir(ctx)}`: it declares "
+            fix=f"Run `prodgate init --add-missing{ctx.policy_option} {_asset_dir(ctx)}`: it declares "
             f"`{group.kind}: {target}` under `artifacts:` and writes the stub from the template.",
             requirement=requirement,
         )
@@ -105,7 +105,7 @@ def _check_kind(ctx: AssetContext, group: _Group, optional: bool = False) -> Ite
         if text.kind == "missing":
             yield RULES["PG202"].finding(
                 f"{label} does not exist (relative to {decl.rel})", where, asset=asset.name,
-                fix=f"Run `prodgate init --add-missing {_asset_dir(ctx)}` to write it from the template, "
+                fix=f"Run `prodgate init --add-missing{ctx.policy_option} {_asset_dir(ctx)}` to write it from the template, "
                 "or correct the path.",
                 requirement=requirement, severity=severity,
             )
@@ -145,7 +145,7 @@ def _content(
         yield RULES["PG205"].finding(
             f"{group.kind} {declared} is empty", Location(rel, 1, 1), asset=asset.name,
             fix=f"Write the artifact's content, or delete the empty file and run "
-            f"`prodgate init --add-missing {_asset_dir(ctx)}` to start from the template.",
+            f"`prodgate init --add-missing{ctx.policy_option} {_asset_dir(ctx)}` to start from the template.",
             requirement=requirement, related=where, severity=severity,
         )
         return
