@@ -109,7 +109,7 @@ def test_an_invalid_date_is_a_policy_error(tmp_path: Path, run: Run) -> None:
     policy = write(tmp_path, "policy.yaml", BLOCK_FROM.replace("2027-01-31", "2027-31-01"))
     code, out, err = run("policy", "--policy", str(policy))
     assert (code, out) == (2, "")
-    assert err == f"prodgate: error: {policy}:5:37: invalid value: date '2027-31-01' is out of range or malformed (month must be in 1..12)\n"
+    assert err == f"prodgate: error: {policy}:5:37: invalid value: date '2027-31-01' does not exist (month must be in 1..12)\n"
     policy.write_text(BLOCK_FROM.replace("2027-01-31", "soon"), encoding="utf-8")
     code, out, err = run("policy", "--policy", str(policy))
     assert (code, out) == (2, "")

@@ -254,7 +254,11 @@ def _policy_option(args: argparse.Namespace, root: Path) -> str:
     if not policy or policy == "builtin":
         return ""
     # The fix commands run from the repository root: a file elsewhere is named in full.
-    shown = _in_repo(policy, root) or (policy if "://" in policy else str(Path(policy).absolute()))
+    # On a pull request the Action reads the policy from the base commit into a
+    # temporary copy; the fix names the repository's path (``--policy-origin``), which
+    # the author has, never the runner's copy.
+    origin = getattr(args, "policy_origin", None)
+    shown = origin or _in_repo(policy, root) or (policy if "://" in policy else str(Path(policy).absolute()))
     text = f" --policy {shlex.quote(shown)}"
     pin = getattr(args, "policy_sha256", None)
     return text + (f" --policy-sha256 {shlex.quote(pin.strip())}" if pin else "")
