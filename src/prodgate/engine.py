@@ -324,7 +324,7 @@ def _discovery(
         d.rel for d in decls
         if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
     ]
-    return findings(found, [d.rel for d in decls], unused_for=whole), found.undeclared
+    return findings(found, [d.rel for d in decls], unused_for=whole, gate=options.gate), found.undeclared
 
 
 def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[RequirementResult]:
