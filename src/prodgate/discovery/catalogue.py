@@ -348,10 +348,17 @@ class Catalogue:
                 return sig
         return next((sig for prefix, sig in self._resource_stars if rtype.startswith(prefix)), None)
 
+    def resource_kinds(self, rtype: str) -> list[str]:
+        """The ``kind`` values for which a resource of type ``rtype`` is AI, when only
+        some are (empty: every resource of the type is, or none)."""
+        entries = self._resources.get(rtype.lower(), ())
+        if any(want is None for want, _sig in entries):
+            return []
+        return [want for want, _sig in entries if want is not None]
+
     def resource_needs_kind(self, rtype: str) -> bool:
         """Whether resources of type ``rtype`` are AI only for some ``kind`` values."""
-        entries = self._resources.get(rtype.lower(), ())
-        return bool(entries) and all(want is not None for want, _sig in entries)
+        return bool(self.resource_kinds(rtype))
 
 
 _MEMO_LIMIT = 4096

@@ -120,7 +120,7 @@ def terraform(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         kind = kinds.get((block, rtype, name))
         sig = cat.resource(rtype, kind if kind != _EXPRESSION else None)
         if sig is None and kind == _EXPRESSION and cat.resource_needs_kind(rtype):
-            sig = next((s for want in _kinds_of(cat, rtype) if (s := cat.resource(rtype, want)) is not None), None)
+            sig = next((s for want in cat.resource_kinds(rtype) if (s := cat.resource(rtype, want)) is not None), None)
         if sig is not None:
             shown = f"{rtype} (kind {kind})" if kind and kind != _EXPRESSION else rtype
             yield _det(rel, lexed.line_of(start), "resource", sig, shown)
@@ -138,22 +138,18 @@ def _plain(value: str) -> str:
     return _EXPRESSION
 
 
-def _kinds_of(cat: Catalogue, rtype: str) -> list[str]:
-    return [want for want, _sig in cat._resources.get(rtype.lower(), ()) if want is not None]
-
-
 def _hcl_kinds(text: str) -> dict[tuple[str, str, str], str | None] | None:
     """The ``kind`` of each resource and data block, parsed by python-hcl2; None when
     the file is too large or does not parse."""
     if len(text) > MAX_HCL_BYTES:
         return None
     try:
-        import hcl2  # type: ignore[import-untyped]
+        import hcl2
 
         data = hcl2.loads(text)
     # The parser raises its own errors (lark's) and may exhaust the stack on deep nesting:
     # whatever it raises, the file is read line by line instead.
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     out: dict[tuple[str, str, str], str | None] = {}
     for block in ("resource", "data"):
@@ -211,10 +207,8 @@ def arm(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         doc = json.loads(text)
     except (ValueError, RecursionError):
         return
-    seen = {t: 0 for t in lines}
+    seen = dict.fromkeys(lines, 0)
     stack: list[Any] = [doc]
-    found: list[tuple[int, Detection]] = []
-    order = 0
     while stack:
         node = stack.pop()
         if isinstance(node, list):
@@ -229,12 +223,9 @@ def arm(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             kind = node.get("kind")
             sig = cat.resource(rtype, kind if isinstance(kind, str) else None)
             if sig is not None:
-                shown = f"{rtype} (kind {kind})" if isinstance(kind, str) else rtype
-                found.append((order, _det(rel, line, "resource", sig, shown)))
-                order += 1
+                yield _det(rel, line, "resource", sig, f"{rtype} (kind {kind})" if isinstance(kind, str) else rtype)
+        # In document order, so that the n-th object of a type is at its n-th line.
         stack.extend(reversed([v for v in node.values() if isinstance(v, (dict, list))]))
-    for _order, det in found:
-        yield det
 
 
 _BICEP_RESOURCE = LazyPattern(
@@ -258,7 +249,7 @@ def bicep(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             value = km.group(1).strip() if km is not None else ""
             kind = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == "'" and "${" not in value else None
             if km is not None and kind is None:  # an expression: any kind
-                kind = next(iter(_kinds_of(cat, rtype)), None)
+                kind = next(iter(cat.resource_kinds(rtype)), None)
         sig = cat.resource(rtype, kind)
         if sig is not None:
             yield _det(rel, lexed.line_of(m.start(1)), "resource", sig, f"{rtype} (kind {kind})" if kind else rtype)

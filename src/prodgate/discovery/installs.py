@@ -24,6 +24,7 @@ _COMMAND = LazyPattern(
 )
 _NAME = LazyPattern(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 _ENDS = frozenset({"&&", "||", ";", "|", ")", "&"})
+"""Words that end a command; a word holding one of their characters ends it there."""
 _WITH_VALUE = frozenset({
     "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
     "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--registry", "--cache",
@@ -37,19 +38,25 @@ def commands(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     never count; a backslash at the end of a line continues the command."""
     lexed = lex(text, HASH)
     code = lexed.code
-    for m in _COMMAND.finditer(code):
+    memo: dict[tuple[bool, str], tuple[Signature, str] | None] = {}  # each distinct word looked up once
+    pos = 0
+    # Each command's words are read once: the search resumes where the command ends.
+    while (m := _COMMAND.search(code, pos)) is not None:
         python = m.group(1) is not None
-        end = _command_end(code, m.end())
+        words, stop = _words(code, m.end(), _command_end(code, m.end()))
+        pos = max(stop, m.end())
         skip_next = False
-        pos = m.end()
-        for word, at in _words(code, pos, end):
+        for word, at in words:
             if skip_next:
                 skip_next = False
                 continue
             if word.startswith("-"):
                 skip_next = word in _WITH_VALUE
                 continue
-            found = _python_package(word, cat) if python else _npm_package(word, cat)
+            key = (python, word)
+            if key not in memo:
+                memo[key] = _python_package(word, cat) if python else _npm_package(word, cat)
+            found = memo[key]
             if found is not None:
                 sig, name = found
                 yield Detection(rel, lexed.line_of(at), "dependency", sig.id, sig.provider, None, name)
@@ -62,31 +69,34 @@ def _command_end(code: str, pos: int) -> int:
         nl = code.find("\n", pos)
         if nl == -1:
             return len(code)
-        if code[:nl].rstrip(" \t\r").endswith("\\"):
+        back = nl
+        while back > pos and code[back - 1] in " \t\r":
+            back -= 1
+        if back > pos and code[back - 1] == "\\":
             pos = nl + 1
             continue
         return nl
 
 
-def _words(code: str, start: int, end: int) -> Iterator[tuple[str, int]]:
-    """The words of ``code[start:end]`` with their offsets, up to a shell separator."""
+def _words(code: str, start: int, end: int) -> tuple[list[tuple[str, int]], int]:
+    """The words of ``code[start:end]`` with their offsets, up to a shell separator,
+    and the offset where they stop (the separator, or ``end``)."""
     pos = start
+    words: list[tuple[str, int]] = []
     for raw in code[start:end].split():
         at = code.find(raw, pos, end)
         pos = at + len(raw)
-        if raw == "\\":
-            continue
-        word = raw.strip("\"'")
-        cut = [k for k in (word.find(s) for s in ("&&", "||", ";", "|", ")")) if k != -1]
-        if cut:
-            word = word[: min(cut)]
-            if word:
-                yield word, at
-            return
         if raw in _ENDS:
-            return
-        if word:
-            yield word, at
+            return words, at
+        word = raw.strip("\"'")
+        if "&" in word or "|" in word or ";" in word or ")" in word:
+            cut = min(k for k in (word.find(c) for c in "&|;)") if k != -1)
+            if cut:
+                words.append((word[:cut], at))
+            return words, at + max(cut, 1)
+        if word and word != "\\":
+            words.append((word, at))
+    return words, end
 
 
 def _python_package(word: str, cat: Catalogue) -> tuple[Signature, str] | None:

@@ -10,7 +10,6 @@ not is reported. Reports are PG804, whose severity the policy sets.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +44,7 @@ def follow(root: Path, symlinks: Iterable[str], submodules: Iterable[str] = ()) 
             out.skipped.append(Skipped(rel, f"symbolic link that {target.message}, not followed"))
             continue
         if target != root and root not in target.parents:
-            out.skipped.append(Skipped(rel, f"symbolic link to {os.readlink(root / rel)!r}, outside the repository"))
+            out.skipped.append(Skipped(rel, f"symbolic link to {str((root / rel).readlink())!r}, outside the repository"))
             continue
         if target.is_file():
             out.targets[rel] = relpath(target, root)

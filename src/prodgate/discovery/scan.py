@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodgate.discovery import links, manifest_names, shebang, weights
-from prodgate.discovery.links import Links
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
+from prodgate.discovery.links import Links
 from prodgate.discovery.model import Detection, ScanResult, Skipped
 from prodgate.fsutil import FileProblem, read_regular
 
