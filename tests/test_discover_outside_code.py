@@ -234,20 +234,26 @@ def test_a_symlink_is_scanned_as_its_target_at_its_own_path(tmp_path: Path, run:
     (root / "bot.py").symlink_to("notes/draft.txt")
     write(tmp_path, "outside/secret.py", "import openai\n")
     (root / "other.py").symlink_to(tmp_path / "outside" / "secret.py")
+    (root / "card.md").symlink_to(tmp_path / "outside" / "secret.py")  # prose: never read, nothing hidden
+    write(root, "tools/draft", "#!/usr/bin/env python3\nimport mistralai\n")
+    (root / "bin").mkdir()
+    (root / "bin" / "run").symlink_to("../tools/draft")
     git(root, "add", "-A")
     code, got, skipped = found(run, root)
     outside = str(tmp_path / "outside" / "secret.py")
-    assert (code, got) == (1, {("bot.py", 2, "import", "anthropic")})
+    scripts = {("tools/draft", 2, "import", "mistral"), ("bin/run", 2, "import", "mistral")}
+    assert (code, got - scripts) == (1, {("bot.py", 2, "import", "anthropic")})
+    assert scripts <= got
     assert skipped == [("other.py", f"symbolic link to {outside!r}, outside the repository")]
     # Untracked links alike; outside git too.
     (root / "untracked.py").symlink_to("notes/draft.txt")
     code, got, _ = found(run, root)
-    assert got == {("bot.py", 2, "import", "anthropic"), ("untracked.py", 2, "import", "anthropic")}
+    assert got - scripts == {("bot.py", 2, "import", "anthropic"), ("untracked.py", 2, "import", "anthropic")}
     import shutil
 
     shutil.rmtree(root / ".git")
     code, got, skipped = found(run, root)
-    assert got == {("bot.py", 2, "import", "anthropic"), ("untracked.py", 2, "import", "anthropic")}
+    assert got - scripts == {("bot.py", 2, "import", "anthropic"), ("untracked.py", 2, "import", "anthropic")}
     assert [s[0] for s in skipped] == ["other.py"]
 
 

@@ -10,7 +10,7 @@ not is reported. Reports are PG804, whose severity the policy sets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +34,16 @@ class Links:
         self.skipped += other.skipped
 
 
-def follow(root: Path, symlinks: Iterable[str], submodules: Iterable[str] = ()) -> Links:
+def follow(
+    root: Path, symlinks: Iterable[str], submodules: Iterable[str] = (), read: Callable[[str], bool] = lambda _rel: True
+) -> Links:
     """Where each of ``symlinks`` leads, and what each of ``submodules`` holds.
-    ``root`` is resolved."""
+    ``root`` is resolved; ``read`` says which names a scan reads (a link named
+    ``card.md`` hides nothing from discovery, wherever it points)."""
     out = Links()
     for rel in symlinks:
+        if not read(rel):
+            continue
         target = resolve(root / rel)
         if isinstance(target, FileProblem):
             out.skipped.append(Skipped(rel, f"symbolic link that {target.message}, not followed"))

@@ -188,7 +188,7 @@ def _list_and_grep(
         if tracked is not None:
             regular = frozenset(tracked)
             linked = links.follow(
-                root, [p for m, p in special if m == "120000"], [p for m, p in special if m == "160000"]
+                root, [p for m, p in special if m == "120000"], [p for m, p in special if m == "160000"], _readable_name
             )
 
             def finish(others: list[str] | None) -> list[str]:
@@ -203,7 +203,7 @@ def _list_and_grep(
                 kept = [f for f in others if not in_skipped_folder(root, f, cat.skip_dirs, venvs)]
                 symlinks = [f for f in kept if (root / f).is_symlink()]
                 if symlinks:
-                    linked.merge(links.follow(root, symlinks))
+                    linked.merge(links.follow(root, symlinks, read=_readable_name))
                 untracked = set(kept) - set(symlinks)
                 return sorted(regular | untracked | set(linked.targets) | set(linked.files))
 
@@ -215,7 +215,7 @@ def _list_and_grep(
     else:
         git_output(grep, ok=(0, 1))
     listing = _Listing(walk())
-    listing.links = links.follow(root, symlinks)
+    listing.links = links.follow(root, symlinks, read=_readable_name)
     listing._files = sorted([*listing.files, *listing.links.targets])
     return listing
 
@@ -293,7 +293,7 @@ def _scan(
         # they are: no folder name hides what a change adds.
         given = set(files)
         listing = _Listing(sorted({f for f in given if (root / f).is_file() and not (root / f).is_symlink()}))
-        listing.links = links.follow(root, sorted(f for f in given if (root / f).is_symlink()))
+        listing.links = links.follow(root, sorted(f for f in given if (root / f).is_symlink()), read=_readable_name)
         listing._files = sorted([*listing.files, *listing.links.targets])
     else:
         listing = _list_and_grep(root, paths, cat, grep)
@@ -337,7 +337,7 @@ def _scan(
     pool = listed if hits is None else sorted(listing.untested)
     readers = {
         rel: kind for rel in pool
-        if rel not in parsed and rel not in evidence and (kind := _kind(root, rel)) is not None
+        if rel not in parsed and rel not in evidence and (kind := _kind(root, rel, listing.links.targets)) is not None
         and not kind.startswith("weights:")
     }
     # Each is read once: the bytes the prefilter searched are the ones parsed. The
@@ -360,12 +360,18 @@ def _scan(
 _WEIGHTS_SUFFIXES = tuple(weights.EXTENSIONS)
 
 
-def _kind(root: Path, rel: str) -> str | None:
+def _readable_name(rel: str) -> bool:
+    """Whether a scan reads a file of this name (a script without an extension may be
+    one): a symlink of another name hides nothing."""
+    return classify(rel) is not None or shebang.has_no_extension(rel)
+
+
+def _kind(root: Path, rel: str, targets: dict[str, str] | None = None) -> str | None:
     """:func:`classify`, and for a file whose name has no extension, the language its
-    shebang names (a script without ``.py`` is still Python)."""
+    shebang names (a script without ``.py`` is still Python; a link's, its target's)."""
     kind = classify(rel)
     if kind is None and shebang.has_no_extension(rel):
-        return shebang.kind_of(root / rel)
+        return shebang.kind_of(root / (targets or {}).get(rel, rel))
     return kind
 
 
