@@ -288,3 +288,30 @@ def test_unscanned_files_warn_at_merge_fail_at_deploy_and_the_policy_sets_it(tmp
     assert pg804("--gate", "deploy") == (1, [("big/gen.py", "error", 0), ("bin/blob.py", "error", 0)])
     policy = write(tmp_path, "policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\nrules:\n  PG804: {severity: note}\n")
     assert pg804("--gate", "deploy", "--policy", str(policy)) == (0, [("big/gen.py", "note", 0), ("bin/blob.py", "note", 0)])
+
+
+# -- the catalogue, kept complete where it is cheap ----------------------------------------
+def test_more_providers_credentials_and_legacy_and_moderation_models(tmp_path: Path, run: Run) -> None:
+    env = (
+        "AWS_BEARER_TOKEN_BEDROCK=abc\nAZURE_OPENAI_KEY=abc\nFIREWORKS_API_KEY=abc\nCEREBRAS_API_KEY=abc\n"
+        "VOYAGE_API_KEY=abc\nCODESTRAL_API_KEY=abc\nHF_API_TOKEN=abc\nDATABASE_URL=postgres://db\n"
+    )
+    app = (
+        'MODERATION = "omni-moderation-latest"\nLEGACY = "text-davinci-003"\nPALM = "code-bison@002"\n'
+        'OLD = "claude-v1.3"\nHOST = "https://api.fireworks.ai/inference/v1"\n'
+    )
+    code, got, _ = found(run, repo(tmp_path, {"deploy/prod.env": env, "svc/app.py": app}))
+    assert (code, got) == (1, {
+        ("deploy/prod.env", 1, "credential", "bedrock"),
+        ("deploy/prod.env", 2, "credential", "azure-openai"),
+        ("deploy/prod.env", 3, "credential", "fireworks"),
+        ("deploy/prod.env", 4, "credential", "cerebras"),
+        ("deploy/prod.env", 5, "credential", "voyage"),
+        ("deploy/prod.env", 6, "credential", "mistral"),
+        ("deploy/prod.env", 7, "credential", "huggingface"),
+        ("svc/app.py", 1, "model", "openai"),
+        ("svc/app.py", 2, "model", "openai"),
+        ("svc/app.py", 3, "model", "google-genai"),
+        ("svc/app.py", 4, "model", "anthropic"),
+        ("svc/app.py", 5, "endpoint", "fireworks"),
+    })
