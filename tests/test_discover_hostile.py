@@ -141,15 +141,17 @@ def test_a_notebook_of_50000_cells(tmp_path: Path, run: Run) -> None:
 
 # -- weights that are not files ---------------------------------------------------------------------
 def test_weights_that_link_to_dev_zero_are_never_read(tmp_path: Path, run: Run) -> None:
-    """A tracked symlink is not a file of the repository: never followed, never read
-    (reading /dev/zero would never end)."""
+    """A tracked symlink out of the repository is not a file of the repository: never
+    followed, never read (reading /dev/zero would never end), and reported."""
     root = committed(tmp_path, {"app.py": "print(1)\n"})
     (root / "models").mkdir()
     (root / "models" / "big.safetensors").symlink_to("/dev/zero")
     (root / "models" / "model.gguf").symlink_to("/dev/zero")
     git(root, "add", "-A")
     code, report, took = discover(run, root)
-    assert (code, found(report), skipped(report), took < BOUND) == (0, [], [], True)
+    outside = "symbolic link to '/dev/zero', outside the repository"
+    assert (code, found(report), took < BOUND) == (0, [], True)
+    assert skipped(report) == [("models/big.safetensors", outside), ("models/model.gguf", outside)]
     # Given by name as a change's file, it is still not followed.
     code, out, err = run("discover", "--format", "json", "--root", str(root), "--changed", str(root / "models" / "model.gguf"))
     assert (code, json.loads(out)["detections"], err) == (0, [], "")

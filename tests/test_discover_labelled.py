@@ -5,7 +5,10 @@ notebooks and weights (positives), and the things that look like AI but are not
 (mentions in comments, docstrings and READMEs, a Rust crate for GUID partition tables
 called ``gpt``, fields named ``model``, classes named ``Agent`` and ``Task``, ``gpt.rs``,
 ``gpt-disk.img``, local modules named ``openai``, a Portuguese ``.pt`` file, files that do
-not parse). ``labelled.json`` says, by path, line, kind and signature, what each file
+not parse), and AI outside application code with its look-alikes (Terraform,
+CloudFormation, Bicep and ARM templates, Dockerfiles, compose files, workflows, scripts
+without an extension, a request batch: an ``azurerm_cognitive_account`` of kind
+``TextAnalytics`` is no language model). ``labelled.json`` says, by path, line, kind and signature, what each file
 must yield; every other detection is a false positive.
 """
 
@@ -36,7 +39,13 @@ def test_the_set_is_large_and_mixed() -> None:
     assert len(LABELS["negatives"]) >= 15
     suffixes = {Path(f).suffix for f in FILES}
     assert {".py", ".ts", ".js", ".go", ".java", ".kt", ".cs", ".rs", ".ipynb", ".gguf", ".safetensors"} <= suffixes
-    assert {d[2] for d in EXPECTED} == {"import", "dependency", "endpoint", "credential", "model", "weights"}
+    # AI outside application code: infrastructure as code, containers, CI, scripts, batches.
+    assert {".tf", ".bicep", ".jsonl"} <= suffixes
+    assert {"Dockerfile", "Containerfile", "compose.yaml", "nightly", "summarise"} <= {Path(f).name for f in FILES}
+    assert any(f.startswith(".github/workflows/") for f in FILES)
+    assert {d[2] for d in EXPECTED} == {
+        "import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action",
+    }
 
 
 def test_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from prodgate.discovery import catalogue, code, lexer, manifests
+from prodgate.discovery import catalogue, code, infra, installs, lexer, manifests
 from prodgate.discovery.safe_regex import (
     MAX_PATHS,
     LazyPattern,
@@ -26,7 +26,7 @@ from prodgate.discovery.safe_regex import (
 
 def _module_patterns() -> list[re.Pattern[str]]:
     out = []
-    for module in (code, lexer, manifests):
+    for module in (code, lexer, manifests, infra, installs):
         for value in vars(module).values():
             if isinstance(value, LazyPattern):
                 value = value.compiled
@@ -72,6 +72,26 @@ def test_hostile_text_is_lexed_and_scanned_in_one_pass() -> None:
         assert len(lexed.code) == len(text)
         list(code.javascript("x.ts", text, cat))
         list(code.python("x.py", text, cat))
+
+
+def test_infrastructure_container_and_ci_readers_are_linear_on_hostile_text() -> None:
+    """Runs of near-matches (block headers, FROM lines, install commands continued
+    to the end of the file, `uses:` keys) are read in one pass each."""
+    import time
+
+    cat = catalogue.build()
+    n = 50_000
+    cases = {
+        "main.tf": 'resource "azurerm_cognitive_account" "a" {\n' * (n // 4),
+        "x.bicep": "resource a 'Microsoft.CognitiveServices/accounts@1' = {\n" * (n // 4),
+        "Dockerfile": "RUN pip install \\\n" * n + "FROM " * n,
+        ".github/workflows/w.yml": "uses: actions/checkout@v4\n" * n + "run: npm i \\\n" * n,
+        "t.json": '{"Type": "AWS::Bedrock::Agent", "type": "Microsoft.CognitiveServices/accounts"}' * (n // 10),
+    }
+    for rel, text in cases.items():
+        start = time.perf_counter()
+        list(infra.detect(rel, text, "config-hash", cat))
+        assert time.perf_counter() - start < 3.0, rel
 
 
 # -- which Python files are parsed ------------------------------------------------------

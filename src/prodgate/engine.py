@@ -413,7 +413,7 @@ def _discovery(
         d.rel for d in decls
         if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
     ]
-    return findings(found, [d.rel for d in decls], unused_for=whole), found.undeclared
+    return findings(found, [d.rel for d in decls], unused_for=whole, gate=options.gate), found.undeclared
 
 
 def _retired_in_use(root: Path, policy: EffectivePolicy, options: Options, decls: list[Declaration]) -> list[Finding]:

@@ -192,11 +192,16 @@ def start_ls_files(
 
 
 def ls_files_result(
-    proc: subprocess.Popen[bytes] | None, *, untracked: bool = False, regular: bool = False
+    proc: subprocess.Popen[bytes] | None,
+    *,
+    untracked: bool = False,
+    regular: bool = False,
+    others: list[tuple[str, str]] | None = None,
 ) -> list[str] | None:
     """The paths a :func:`start_ls_files` process listed (relative, ``/``-separated),
     once each; with ``regular`` without tracked symlinks and submodules (what they
-    point to is not this repository's file). None when git could not list them."""
+    point to is not this repository's file), which are added to ``others`` as
+    (mode, path) when it is given. None when git could not list them."""
     out = git_output(proc)
     if out is None:
         return None
@@ -213,6 +218,8 @@ def ls_files_result(
     for entry in out.split("\0"):
         mode, _, path = entry.partition("\t")
         if not path or (regular and mode.startswith(("120000", "160000"))):
+            if path and others is not None and (not others or others[-1][1] != path):
+                others.append((mode[:6], path))
             continue
         if not files or files[-1] != path:
             files.append(path)  # one entry per path, whatever its merge stages

@@ -33,7 +33,7 @@ def run_explain(args: argparse.Namespace) -> int:
         return ec.USAGE
     rule = found
     out.write(f"{rule.id} {rule.name}: {rule.title}\n")
-    out.write(f"  default severity: {rule.severity.value}\n  area: {rule.area}\n\n")
+    out.write(f"  default severity: {rule.default_text}\n  area: {rule.area}\n\n")
     out.write(f"{rule.help}\n")
     if rule.references:
         out.write(f"\nReferences: {'; '.join(rule.references)}\n")

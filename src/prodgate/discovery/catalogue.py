@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 FIELDS = (
     "python", "npm", "pypi", "go", "maven", "jvm", "nuget", "dotnet", "cargo", "rust",
-    "boto3", "hosts", "urls", "env", "models", "constants",
+    "boto3", "hosts", "urls", "env", "models", "constants", "resources", "images", "actions",
 )
 """The lists a signature may carry (see the comment at the top of signatures.yaml)."""
 
@@ -156,6 +156,10 @@ class Catalogue:
         self.cargo = _Prefixes("", fold=True)
         self.rust = _Prefixes("")
         self.boto3: dict[str, Signature] = {}
+        self.images = _Prefixes("")
+        self.actions = _Prefixes("/", fold=True)
+        self._resources: dict[str, list[tuple[str | None, Signature]]] = {}
+        self._resource_stars: list[tuple[str, Signature]] = []
         literal: dict[str, dict[str, Signature]] = {"urls": {}, "env": {}, "models": {}, "constants": {}}
         hosts: list[tuple[str, Signature]] = []
         tokens: set[str] = set()
@@ -196,6 +200,20 @@ class Catalogue:
                 tokens.add(name)
             for name in v["boto3"]:
                 self.boto3.setdefault(name, sig)
+                tokens.add(name)
+            for name in v["resources"]:
+                # "TYPE:KIND"; CloudFormation's types hold "::" and no kind.
+                rtype, _, kind = (name, "", "") if "::" in name else name.partition(":")
+                if rtype.endswith("*"):
+                    self._resource_stars.append((rtype[:-1], sig))
+                else:
+                    self._resources.setdefault(rtype.lower(), []).append((kind or None, sig))
+                tokens.add(rtype.rstrip("*"))
+            for name in v["images"]:
+                self.images.add(name, sig)
+                tokens.add(name.rstrip("*"))
+            for name in v["actions"]:
+                self.actions.add(name, sig)
                 tokens.add(name)
             for name in v["hosts"]:
                 hosts.append((name, sig))
@@ -319,6 +337,28 @@ class Catalogue:
 
     def constant(self, text: str) -> Signature | None:
         return _longest_prefix(text, self._constants, self._constant_memo)
+
+    def resource(self, rtype: str, kind: str | None) -> Signature | None:
+        """The signature of an infrastructure resource of type ``rtype`` (compared
+        without case, as ARM does) whose ``kind`` is ``kind`` (None: it has none). A
+        type listed only as ``TYPE:KIND`` matches only that kind: an
+        ``azurerm_cognitive_account`` of kind ``TextAnalytics`` is no language model."""
+        for want, sig in self._resources.get(rtype.lower(), ()):
+            if want is None or (kind is not None and want.lower() == kind.lower()):
+                return sig
+        return next((sig for prefix, sig in self._resource_stars if rtype.startswith(prefix)), None)
+
+    def resource_kinds(self, rtype: str) -> list[str]:
+        """The ``kind`` values for which a resource of type ``rtype`` is AI, when only
+        some are (empty: every resource of the type is, or none)."""
+        entries = self._resources.get(rtype.lower(), ())
+        if any(want is None for want, _sig in entries):
+            return []
+        return [want for want, _sig in entries if want is not None]
+
+    def resource_needs_kind(self, rtype: str) -> bool:
+        """Whether resources of type ``rtype`` are AI only for some ``kind`` values."""
+        return bool(self.resource_kinds(rtype))
 
 
 _MEMO_LIMIT = 4096

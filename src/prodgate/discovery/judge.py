@@ -25,6 +25,9 @@ _WHAT = {
     "credential": "reads the AI credential",
     "model": "names the model",
     "weights": "is model weights",
+    "resource": "provisions",
+    "image": "runs the model server image",
+    "action": "uses the AI action",
 }
 
 
@@ -167,12 +170,15 @@ def unused_declarations(
         )
 
 
-def skipped(items: Iterable[Skipped]) -> Iterator[Finding]:
-    """PG804 for each file a scan could not read."""
+def skipped(items: Iterable[Skipped], gate: str = "merge") -> Iterator[Finding]:
+    """PG804 for each file a scan could not read, at the rule's default for ``gate``
+    (what cannot be read can hide any AI use: stricter at the deploy gate)."""
+    rule = RULES["PG804"]
     for item in items:
-        yield RULES["PG804"].finding(
+        yield rule.finding(
             f"not scanned for AI use: {item.reason}",
             Location(item.path),
             fix="Review the file by hand; keep source and configuration small text files.",
             requirement="discovery",
+            severity=rule.severity_at(gate),
         )

@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from prodgate.discovery import installs
 from prodgate.discovery.catalogue import Catalogue, Signature, _Prefixes, normalise_pypi
 from prodgate.discovery.manifest_names import kind_of as kind_of
 from prodgate.discovery.model import Detection
@@ -101,6 +102,10 @@ def _requirements(text: str, cat: Catalogue) -> Iterator[Entry]:
     for n, raw in enumerate(text.split("\n"), start=1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
+            continue
+        from_url = installs.requirement_url(line, cat)  # git+https://…/openai-python@v1
+        if from_url is not None:
+            yield from_url[0], from_url[1], n
             continue
         egg = _EGG.search(raw)
         if line.startswith("-"):
@@ -244,6 +249,7 @@ def _packagejson(text: str, cat: Catalogue) -> Iterator[Entry]:
     names = [k for section in _NPM_SECTIONS if isinstance(data.get(section), dict) for k in data[section]]
     lines = _Lines(text)
     yield from _entries(names, cat.npm.find, lambda name: lines.of(name, quoted=True))
+    yield from installs.npm_aliases(data, _NPM_SECTIONS, text, cat)
 
 
 def _packagelock(text: str, cat: Catalogue) -> Iterator[Entry]:

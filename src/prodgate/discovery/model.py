@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("import", "dependency", "endpoint", "credential", "model", "weights")
-"""Detection kinds: an SDK import, a dependency in a manifest or lock file, an API
-endpoint, an environment variable holding an AI credential, a model identifier, a
-model weights file."""
+KINDS = ("import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action")
+"""Detection kinds: an SDK import, a dependency in a manifest or lock file (or an
+install command), an API endpoint, an environment variable holding an AI credential, a
+model identifier, a model weights file, an AI service that infrastructure as code
+provisions, a model server's container image, a CI action that calls a model."""
 
 
 @dataclass(frozen=True, order=True)

@@ -122,10 +122,12 @@ def discover(
     )
 
 
-def findings(found: Discovery, checked: Iterable[str], *, unused_for: Iterable[str] = ()) -> list[Finding]:
+def findings(
+    found: Discovery, checked: Iterable[str], *, unused_for: Iterable[str] = (), gate: str = "merge"
+) -> list[Finding]:
     """PG801-PG804 for a gate run. ``checked`` are the declarations (repository-relative)
     the run checks, the only ones PG802 speaks about; ``unused_for`` those whose whole
-    folder was scanned, the only ones PG803 can judge."""
+    folder was scanned, the only ones PG803 can judge; ``gate`` sets PG804's default."""
     from prodgate.discovery import judge
 
     checked = set(checked)
@@ -133,5 +135,5 @@ def findings(found: Discovery, checked: Iterable[str], *, unused_for: Iterable[s
     out = found.undeclared_findings()
     out += judge.undeclared_models(found.detections, mine, found.catalogue)
     out += judge.unused_declarations(mine, set(unused_for), found.readable, found.detections)
-    out += judge.skipped(found.skipped)
+    out += judge.skipped(found.skipped, gate)
     return out

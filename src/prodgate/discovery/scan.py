@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodgate.discovery import manifest_names, weights
+from prodgate.discovery import links, manifest_names, shebang, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
+from prodgate.discovery.links import Links
 from prodgate.discovery.model import Detection, ScanResult, Skipped
 from prodgate.fsutil import FileProblem, read_regular
 
@@ -48,7 +49,8 @@ _SOURCE = {
     ".yaml": "config-hash", ".yml": "config-hash", ".toml": "config-hash", ".ini": "config-hash",
     ".cfg": "config-hash", ".conf": "config-hash", ".properties": "config-hash",
     ".env": "config-hash", ".tf": "config-hash", ".tfvars": "config-hash", ".hcl": "config-hash",
-    ".json": "config-json",
+    ".tofu": "config-hash", ".bicep": "code-c",
+    ".json": "config-json", ".jsonl": "jsonl",
 }
 _CONFIG_NAMES = ("dockerfile", "containerfile", "makefile")
 
@@ -73,7 +75,7 @@ def classify(rel: str) -> str | None:
         return f"weights:{fmt}"
     if low.startswith(".env") or low.endswith(".env"):
         return "config-hash"
-    if low in _CONFIG_NAMES or low.startswith("dockerfile") or low.endswith(".dockerfile"):
+    if low in _CONFIG_NAMES or low.startswith(("dockerfile", "containerfile")) or low.endswith((".dockerfile", ".containerfile")):
         return "config-hash"
     return source
 
@@ -108,6 +110,8 @@ class _Listing:
         self._finish = finish
         self.untested: frozenset[str] = frozenset()
         """Files git grep did not search (untracked): tested in Python."""
+        self.links = Links()
+        """Symlinks followed inside the repository, submodules' files, what was not read."""
 
     def stream(self) -> Iterator[str]:
         """The tracked files git grep finds a token in, as it reports them; once it is
@@ -170,37 +174,50 @@ def _list_and_grep(
 
     scope = scope_of(root, paths)
 
+    symlinks: list[str] = []
+
     def walk() -> list[str]:
-        return sorted(_walk(root, scope or ["."], cat.skip_dirs))
+        return sorted(_walk(root, scope or ["."], cat.skip_dirs, symlinks))
 
     if (root / ".git").exists():
         # git grep searches while the listing is read and the files it finds are parsed.
         pending = grep if grep is not None else start_grep(root, paths, cat.grep_pattern if cat.tokens else "")
         procs = (start_ls_files(root, tuple(scope), alone=True), start_ls_files(root, tuple(scope), untracked=True, alone=True))
-        tracked = ls_files_result(procs[0], regular=True)
+        special: list[tuple[str, str]] = []
+        tracked = ls_files_result(procs[0], regular=True, others=special)
         if tracked is not None:
             regular = frozenset(tracked)
+            linked = links.follow(
+                root, [p for m, p in special if m == "120000"], [p for m, p in special if m == "160000"], _readable_name
+            )
 
             def finish(others: list[str] | None) -> list[str]:
                 if others is None:  # git listed the tracked files, not the others: walk
                     return walk()
-                if not others:
+                extra = [*linked.targets, *linked.files]
+                if not others and not extra:
                     return sorted(tracked)  # as git sorts it, nearly always: one pass
                 from prodgate.manifest.discover import in_skipped_folder
 
                 venvs: dict[str, bool] = {}
-                untracked = {
-                    f for f in others
-                    if not (root / f).is_symlink() and not in_skipped_folder(root, f, cat.skip_dirs, venvs)
-                }
-                return sorted(regular | untracked)
+                kept = [f for f in others if not in_skipped_folder(root, f, cat.skip_dirs, venvs)]
+                symlinks = [f for f in kept if (root / f).is_symlink()]
+                if symlinks:
+                    linked.merge(links.follow(root, symlinks, read=_readable_name))
+                untracked = set(kept) - set(symlinks)
+                return sorted(regular | untracked | set(linked.targets) | set(linked.files))
 
-            return _Listing(None, pending, tracked=regular, others=procs[1], finish=finish)
+            listing = _Listing(None, pending, tracked=regular, others=procs[1], finish=finish)
+            listing.links = linked
+            return listing
         git_output(procs[1])
         git_output(pending, ok=(0, 1))
     else:
         git_output(grep, ok=(0, 1))
-    return _Listing(walk())
+    listing = _Listing(walk())
+    listing.links = links.follow(root, symlinks, read=_readable_name)
+    listing._files = sorted([*listing.files, *listing.links.targets])
+    return listing
 
 
 def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> list[str]:
@@ -212,9 +229,14 @@ def list_files(root: Path, paths: Sequence[Path], skip_dirs: frozenset[str]) -> 
     return _list_and_grep(root, paths, _Cat([], max_file_bytes=1, skip_dirs=skip_dirs)).files
 
 
-def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[str]:
+def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str], symlinks: list[str] | None = None) -> Iterator[str]:
+    """The files under ``rels``; symlinks are not yielded but added to ``symlinks``."""
     for rel in rels:
         start = root / rel
+        if start.is_symlink():
+            if symlinks is not None:
+                symlinks.append(rel)
+            continue
         if start.is_file():
             yield rel
             continue
@@ -222,8 +244,11 @@ def _walk(root: Path, rels: list[str], skip_dirs: frozenset[str]) -> Iterator[st
             dirnames[:] = [d for d in dirnames if d not in skip_dirs and not (Path(dirpath) / d / "pyvenv.cfg").exists()]
             base = Path(dirpath).relative_to(root).as_posix()
             for name in filenames:
+                rel_name = name if base == "." else f"{base}/{name}"
                 if not (Path(dirpath) / name).is_symlink():
-                    yield name if base == "." else f"{base}/{name}"
+                    yield rel_name
+                elif symlinks is not None:
+                    symlinks.append(rel_name)
 
 
 def scan(
@@ -266,7 +291,10 @@ def _scan(
     if files is not None:
         # The files of a change (or named on the command line) are scanned wherever
         # they are: no folder name hides what a change adds.
-        listing = _Listing(sorted({f for f in files if (root / f).is_file() and not (root / f).is_symlink()}))
+        given = set(files)
+        listing = _Listing(sorted({f for f in given if (root / f).is_file() and not (root / f).is_symlink()}))
+        listing.links = links.follow(root, sorted(f for f in given if (root / f).is_symlink()), read=_readable_name)
+        listing._files = sorted([*listing.files, *listing.links.targets])
     else:
         listing = _list_and_grep(root, paths, cat, grep)
     result = ScanResult()
@@ -278,18 +306,21 @@ def _scan(
             return  # tracked, and streamed while git grep searches
         if progress is not None:
             progress(len(parsed), total)
-        text = _read(rel, read_regular(root / rel, cat.max_file_bytes) if read is None else read, cat, result)
+        source = root / listing.links.targets.get(rel, rel)
+        text = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, result)
         if text is not None:
             result.detections.extend(_detect(rel, text, kind, cat))
 
     # While git grep searches: the tracked files it reports are parsed at once.
     for rel in listing.stream():
-        if rel in listing.tracked and (kind := classify(rel)) is not None and not kind.startswith("weights:"):
+        if rel in listing.tracked and (kind := _kind(root, rel)) is not None and not kind.startswith("weights:"):
             parse(rel, kind, 0)
     listed = listing.complete()
     result.files, result.listed = len(listed), listed
     result.declarations, maybe_weights = _by_name(listed)
     for rel in maybe_weights:
+        if rel in listing.links.targets:
+            continue  # the file it points to is the repository's weights, found at its own path
         low = rel.lower()
         if not low.endswith(_WEIGHTS_SUFFIXES) and not ("pytorch_model" in low and low.endswith(".bin")):
             continue  # most files: not weights by name
@@ -306,13 +337,14 @@ def _scan(
     pool = listed if hits is None else sorted(listing.untested)
     readers = {
         rel: kind for rel in pool
-        if rel not in parsed and rel not in evidence and (kind := classify(rel)) is not None
+        if rel not in parsed and rel not in evidence and (kind := _kind(root, rel, listing.links.targets)) is not None
         and not kind.startswith("weights:")
     }
     # Each is read once: the bytes the prefilter searched are the ones parsed. The
     # count is known once the last is found, so it is parsed with the total.
     last: tuple[str, tuple[int, bytes] | FileProblem] | None = None
-    for found in _candidates(root, readers, cat):
+    result.skipped += listing.links.skipped
+    for found in _candidates(root, readers, cat, listing.links.targets):
         if last is not None:
             parse(last[0], readers[last[0]], 0, last[1])
         last = found
@@ -326,6 +358,21 @@ def _scan(
 
 
 _WEIGHTS_SUFFIXES = tuple(weights.EXTENSIONS)
+
+
+def _readable_name(rel: str) -> bool:
+    """Whether a scan reads a file of this name (a script without an extension may be
+    one): a symlink of another name hides nothing."""
+    return classify(rel) is not None or shebang.has_no_extension(rel)
+
+
+def _kind(root: Path, rel: str, targets: dict[str, str] | None = None) -> str | None:
+    """:func:`classify`, and for a file whose name has no extension, the language its
+    shebang names (a script without ``.py`` is still Python; a link's, its target's)."""
+    kind = classify(rel)
+    if kind is None and shebang.has_no_extension(rel):
+        return shebang.kind_of(root / (targets or {}).get(rel, rel))
+    return kind
 
 
 def _by_name(listed: list[str]) -> tuple[list[str], list[str]]:
@@ -356,7 +403,7 @@ def readable(listed: Iterable[str]) -> list[str]:
 
 
 def _candidates(
-    root: Path, readers: dict[str, str], cat: Catalogue
+    root: Path, readers: dict[str, str], cat: Catalogue, targets: dict[str, str] | None = None
 ) -> Iterator[tuple[str, tuple[int, bytes] | FileProblem]]:
     """The files among ``readers`` that contain a catalogue token, by the compiled
     prefilter, each with what reading it gave (parsed from those bytes, not read
@@ -365,7 +412,7 @@ def _candidates(
     if not readers or not cat.tokens:
         return
     for rel in sorted(readers):
-        read = read_regular(root / rel, cat.max_file_bytes)
+        read = read_regular(root / (targets or {}).get(rel, rel), cat.max_file_bytes)
         if isinstance(read, FileProblem) or read[0] > cat.max_file_bytes or cat.prefilter.search(read[1]):
             yield rel, read
 
@@ -391,6 +438,10 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     from prodgate.discovery import code
     from prodgate.discovery.lexer import C_STYLE, HASH, NONE
 
+    if kind.startswith(("code-", "config-")):
+        from prodgate.discovery import infra  # what infrastructure, containers and CI show
+
+        yield from infra.detect(rel, text, kind, cat)
     if kind.startswith("manifest:"):
         from prodgate.discovery import manifests
 
@@ -425,3 +476,7 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
                 yield det
     elif kind == "config-json":
         yield from code.config(rel, text, cat, NONE)
+    elif kind == "jsonl":
+        from prodgate.discovery import infra
+
+        yield from infra.batch(rel, text, cat)

@@ -12,5 +12,5 @@ def rules_markdown() -> str:
     rows = ["| id | name | default | title |", "|---|---|---|---|"]
     for rule in RULES.values():
         # The anchor is what the job summary's rule links point at (docs/rules.md#pg301).
-        rows.append(f'| <a id="{rule.id.lower()}"></a>{rule.id} | `{rule.name}` | {rule.severity.value} | {rule.title} |')
+        rows.append(f'| <a id="{rule.id.lower()}"></a>{rule.id} | `{rule.name}` | {rule.default_text} | {rule.title} |')
     return "\n".join(rows) + "\n"

@@ -20,6 +20,18 @@ class Rule:
     severity: Severity
     help: str
     references: tuple[str, ...] = ()
+    at_deploy: Severity | None = None
+    """The default severity at the deploy gate, when it is stricter than at merge."""
+
+    def severity_at(self, gate: str) -> Severity:
+        """The default severity at ``gate`` (``merge`` or ``deploy``); a policy's
+        ``rules:`` entry overrides it at both."""
+        return self.at_deploy if gate == "deploy" and self.at_deploy is not None else self.severity
+
+    @property
+    def default_text(self) -> str:
+        """The default severity as docs and ``explain`` show it."""
+        return self.severity.value + (f" (deploy: {self.at_deploy.value})" if self.at_deploy else "")
 
     @property
     def area(self) -> str:
@@ -395,10 +407,15 @@ _ALL = [
          "include source or configuration, but discovery finds no AI use in any of "
          "them. Often `paths:` points at the wrong place, so the real code is "
          "undeclared; or the asset was retired and its declaration stayed."),
-    Rule("PG804", "discovery-file-skipped", "File not scanned for AI use", N,
+    Rule("PG804", "discovery-file-skipped", "File not scanned for AI use", W,
          "Discovery reads files of a known kind up to a size limit and as text; this "
-         "one was too large, binary where text was expected, or unreadable, so it was "
-         "not scanned. Review it by hand, or raise `max_file_bytes` in the catalogue."),
+         "one was too large, binary where text was expected (a NUL byte), unreadable, "
+         "a symbolic link to outside the repository, or a submodule that is not checked "
+         "out, so it was not scanned and any AI use in it is out of sight. A warning at "
+         "the merge gate and an error at the deploy gate by default; the policy's "
+         "`rules: {PG804: {severity: ...}}` sets it at both. Review the file by hand, "
+         "keep source and configuration small text files, or raise `max_file_bytes` in "
+         "the catalogue.", at_deploy=E),
     Rule("PG805", "retired-asset-in-use", "Retired asset still shows AI use", E,
          "The asset is declared `stage: retired`, but discovery still finds AI use (an "
          "SDK import, a dependency, an API endpoint or credential, a model identifier or "
