@@ -80,6 +80,15 @@ class Finding:
     requirement: str | None = None
     related: Location | None = None
     waived_by: Waiver | None = None
+    baseline: str | None = None
+    """Against the base commit of a change: ``new`` (introduced by the change: absent
+    at the base, or in an asset or file the change touches) or ``unchanged`` (already
+    failing at the base, somewhere the change does not touch); None without a base."""
+
+    @property
+    def pre_existing(self) -> bool:
+        """Already failing at the base, in an asset the change does not touch."""
+        return self.baseline == "unchanged"
 
     @property
     def waived(self) -> bool:

@@ -176,6 +176,10 @@ class Report:
     undeclared: list[Detection] | None = None
     """What discovery found that no declaration covers (and no exemption names); None
     when discovery did not run. The inventory lists it."""
+    pre_existing_block: bool = True
+    """Whether findings already failing at the base block (the policy's
+    ``merge.pre_existing: block``); set with the baseline (see
+    :mod:`prodgate.change.baseline`), which marks findings only on the merge gate."""
 
     @property
     def counts(self) -> Counts:
@@ -192,7 +196,10 @@ class Report:
         return Counts(e, w, n, waived)
 
     def blocks(self, finding: Finding) -> bool:
-        """Whether ``finding`` fails the gate: unwaived and at least as severe as ``fail_on``."""
+        """Whether ``finding`` fails the gate: unwaived, at least as severe as ``fail_on``,
+        and not merely already failing at the base (unless the policy says those block)."""
+        if finding.pre_existing and not self.pre_existing_block:
+            return False
         return not finding.waived and finding.severity.rank <= self.fail_on.rank
 
     @property

@@ -152,6 +152,12 @@ class DiscoveryRules(Record):
     exempt: list[DiscoveryExemption] = field(default_factory=list)
 
 
+class MergeRules(Record):
+    """How the merge gate treats what a pull request did not cause."""
+
+    pre_existing: Literal["report", "block"] = "report"
+
+
 class Policy(Record):
     api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
@@ -167,6 +173,7 @@ class Policy(Record):
     exceptions: ExceptionRules = field(default_factory=ExceptionRules)
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     discovery: DiscoveryRules = field(default_factory=DiscoveryRules)
+    merge: MergeRules = field(default_factory=MergeRules)
 
     def artifact_placeholders(self, kind: str) -> list[Placeholder]:
         return [*self.placeholders, *self.artifacts[kind].placeholders]
