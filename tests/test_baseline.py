@@ -8,6 +8,7 @@ still scaffolded (failing) on ``main``, built as a real git repository."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,28 @@ def test_without_a_base_nothing_is_marked(tmp_path: Path) -> None:
     rc = main(["check", str(root), "--today", TODAY, "--format", f"json={out}"])
     assert rc == 1
     assert all(f["baseline"] is None for f in json.loads(out.read_text(encoding="utf-8"))["findings"])
+
+
+def test_the_change_s_findings_come_first_in_annotations_and_summary(
+    weakened: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    rc = main(["check", str(weakened), "--base", "main", "--today", TODAY, "--format", "github"])
+    assert rc == 1
+    log = capsys.readouterr().out
+    errors = re.findall(r"^::error (?:file=([^,]*),line=(\d+))?.*?title=(PG\d+|prodgate)", log, re.M)
+    # 18 errors: the change's 2 first, at their lines; 7 of the 16 old ones; a closing count.
+    assert errors[:2] == [("services/svc-2/ai-asset.yaml", "4", "PG701"), ("tools/summarise.py", "1", "PG801")]
+    assert len(errors) == 10 and errors[-1][2] == "prodgate"
+    assert "Left out: 9 already failing at the base." in log
+    lines = summary.read_text(encoding="utf-8").splitlines()
+    start = lines.index("### To unblock this pull request")
+    entries = [line for line in lines[start:] if line.startswith("1. ")]
+    assert len(entries) == 2
+    assert "`services/svc-2/ai-asset.yaml:4:8`" in entries[0] and "PG701" in entries[0]
+    assert "`tools/summarise.py:1`" in entries[1] and "PG801" in entries[1]
+    assert next(line for line in lines[start + 1:] if line.strip()) == entries[0]
+    assert "16 findings in 4 assets already failing at the base (`main`): not blocking this pull request" in (
+        "\n".join(lines)
+    )

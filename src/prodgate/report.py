@@ -143,6 +143,18 @@ class ChangeRecord:
     """PG703 findings: declarations deleted or renamed away."""
     verification: str = ""
     """How approvals were verified: the pull request, or why that was skipped."""
+    changed_files: frozenset[str] = frozenset()
+    """Files the change touches (root-relative), when the baseline was compared."""
+    changed_lines: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    """Their changed lines at the head; a file absent here (added whole) counts whole."""
+
+    def on_changed_line(self, f: Finding) -> bool:
+        """Whether ``f`` sits on a line the change wrote (or anywhere in a file it added)."""
+        path = f.location.path
+        if path not in self.changed_files:
+            return False
+        lines = self.changed_lines.get(path)
+        return lines is None or f.location.line in lines
 
 
 @dataclass(frozen=True)

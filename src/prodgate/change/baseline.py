@@ -183,5 +183,10 @@ def mark(report: Report, at_base: list[Finding], diff: Diff, touched: set[str], 
     report.assets = [
         dataclasses.replace(a, findings=tuple(marked.get(id(f), f) for f in a.findings)) for a in report.assets
     ]
+    if report.change is not None:
+        report.change = dataclasses.replace(
+            report.change, changed_files=diff.files,
+            changed_lines={p: v for p, v in diff.lines.items() if p not in diff.whole},
+        )
     report.pre_existing_block = pre_existing == "block"
     return report

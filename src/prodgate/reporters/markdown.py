@@ -165,6 +165,16 @@ class View:
     others: tuple[Finding, ...] = ()
     """Findings about the run rather than one declaration (changes to governance,
     undeclared AI use): sections of their own, never overview rows."""
+    causes: tuple[Cause, ...] = ()
+    """What blocks, one entry per root cause: the "To unblock" list."""
+
+    @property
+    def listed(self) -> frozenset[int]:
+        """The findings (by ``id``) whose fix a list above the details already gives."""
+        grouped = self.groups if self.grouped else ()
+        return frozenset(id(f) for c in self.causes for f in c.findings) | frozenset(
+            id(f) for g in grouped for f in g.findings
+        )
 
     @property
     def failing(self) -> int:
@@ -172,8 +182,8 @@ class View:
 
     @property
     def grouped(self) -> bool:
-        """Fixes are listed once, by rule, when more than one asset has findings."""
-        return sum(1 for r in self.rows if r.findings) > 1
+        """Fixes that do not block are listed once, by rule, when more than one asset has findings."""
+        return bool(self.groups) and sum(1 for r in self.rows if r.findings) > 1
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,45 @@ class Group:
     title: str
     names: tuple[str, ...]
     findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One thing to do to unblock: the findings one fix settles."""
+
+    where: tuple[str, ...]
+    """The assets (or, outside any asset, the files) it concerns."""
+    owners: tuple[str, ...]
+    fix: str
+    findings: tuple[Finding, ...]
+
+
+_COMMAND = re.compile(r"`((?:prodgate|git) [^`\n]+)`")
+
+
+def _causes(report: Report) -> list[Cause]:
+    """The blocking findings grouped by what fixes them: in one asset, every finding whose
+    fix is the same (or is ``prodgate init --add-missing``, which writes all that is missing
+    at once) is one cause. The change's own first; waived and pre-existing ones never."""
+    owners = {a.name: a.owner for a in report.assets}
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted((f for f in report.findings if report.blocks(f)), key=lambda f: f.pre_existing):
+        command = _COMMAND.search(f.fix)
+        if command and "init --add-missing" in command[1]:
+            key = (f.asset or f.location.path, "init --add-missing")
+        else:
+            # The same fix word for word in several assets (add a business owner) is one
+            # cause with the assets it concerns; a fix without words is its own.
+            key = ("", f.fix.strip() or str(id(f)))
+        found.setdefault(key, []).append(f)
+    return [
+        Cause(
+            tuple(sorted(dict.fromkeys(f.asset or f.location.path for f in fs), key=natural_key)),
+            tuple(dict.fromkeys(o for f in fs if (o := owners.get(f.asset or "")))),
+            fs[0].fix.strip(), tuple(fs),
+        )
+        for fs in found.values()
+    ]
 
 
 def build_view(report: Report, links: Links) -> View:
@@ -204,7 +253,9 @@ def build_view(report: Report, links: Links) -> View:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
-    return View(report, links, tuple(rows), tuple(_groups(rows)), tuple(others))
+    causes = tuple(_causes(report))
+    listed = {id(f) for c in causes for f in c.findings}
+    return View(report, links, tuple(rows), tuple(_groups(rows, report, listed)), tuple(others), causes)
 
 
 GOVERNANCE_RULES = frozenset({"PG702", "PG703"})
@@ -215,12 +266,16 @@ DECLARATION_RULES = ("PG1",)
 file gets an overview row of its own."""
 
 
-def _groups(rows: Sequence[Row]) -> Iterator[Group]:
+def _groups(rows: Sequence[Row], report: Report, listed: set[int]) -> Iterator[Group]:
+    """Fixes by rule for what does not block (warnings, notes): what blocks is in the
+    "To unblock" list, and waived or pre-existing findings are not a fix to make here."""
     from prodgate.rules.registry import RULES
 
     found: dict[tuple[bool, int, str, str], list[tuple[Row, Finding]]] = {}
     for row in rows:
         for f in row.findings:
+            if id(f) in listed or f.waived or f.pre_existing or not f.fix.strip():
+                continue
             fix = "" if f.waived else f.fix.strip()
             found.setdefault((f.waived, f.severity.rank, f.rule_id, fix), []).append((row, f))
     for (waived, _, rule_id, fix), items in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
@@ -317,6 +372,9 @@ def verdict(view: View) -> Iterator[Block]:
     if c.notes:
         parts.append(_plural(c.notes, "note"))
     parts.append(f"{c.waived} waived")
+    if any(f.baseline for f in report.findings):
+        old = sum(1 for f in report.findings if f.pre_existing and not f.waived)
+        parts.append(f"{old} already failing at the base")
     fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
     commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [
@@ -337,7 +395,8 @@ def overview(view: View) -> Iterator[Block]:
         return
     yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
     for row in view.rows:
-        status = "✅" if row.passed else "❌"
+        # Passing this gate with findings already failing at the base: not a green tick.
+        status = "❌" if not row.passed else "⏳" if any(f.pre_existing and not f.waived for f in row.findings) else "✅"
         name = text(row.name) if row.asset else code(row.name)
         owner = text(row.owner) if row.owner else "—"
         cells = [status, f"**{name}**", str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
@@ -376,7 +435,7 @@ def grouped_fixes(view: View) -> Iterator[Block]:
         return
     total = sum(len(g.findings) for g in view.groups)
     fixes = f"{len(view.groups)} fix{'' if len(view.groups) == 1 else 'es'}"
-    yield Block(f"### What to fix: {fixes} for {_plural(total, 'finding')}\n\n", GROUP)
+    yield Block(f"### Also worth fixing: {fixes} for {_plural(total, 'finding')} that do not block\n\n", GROUP)
     for g in view.groups:
         yield Block(_group_item(g, view.links), GROUP, findings=0)
     yield Block("\n", GROUP)
@@ -605,8 +664,112 @@ def finding_item(f: Finding, links: Links | None = None, *, with_fix: bool = Tru
 
 
 def _finding_item(f: Finding, view: View) -> str:
-    """In the details, a finding's fix is left out when the list of fixes has it."""
-    return finding_item(f, view.links, with_fix=not view.grouped)
+    """In the details, a finding's fix is left out when a list above has it."""
+    return finding_item(f, view.links, with_fix=id(f) not in view.listed)
+
+
+UNBLOCK_KEPT = 10
+"""Causes never cut from the "To unblock" list; the rest go before the details do."""
+
+
+def unblock(view: View) -> Iterator[Block]:
+    """Right under the verdict: one line per cause, with its place, the exact fix (a
+    command or YAML in its own block, prose outside) and the owner to ask."""
+    if not view.causes:
+        return
+    what = "this pull request" if view.report.change is not None else "the gate"
+    yield Block(f"### To unblock {what}\n\n")
+    for i, c in enumerate(view.causes):
+        yield Block(_cause_item(c, view.links), KEEP if i < UNBLOCK_KEPT else GROUP)
+    yield Block("\n")
+
+
+def _cause_item(c: Cause, links: Links) -> str:
+    from prodgate.rules.registry import RULES
+
+    first = c.findings[0]
+    rules = ", ".join(dict.fromkeys(_rule_link(f.rule_id, links) for f in c.findings))
+    if len(c.where) > 1:
+        # One fix for many assets: each named once, linked to its own place.
+        places = {f.asset or f.location.path: f.location for f in reversed(c.findings)}
+        named = [
+            f"[{text(w)}]({url})" if (url := links.location(places[w])) else text(w)
+            for w in c.where[:GROUP_NAMES]
+        ]
+        rule = RULES.get(first.rule_id)
+        title = text(rule.title) if rule else ""
+        head = f"{rules} {title} — {', '.join(named)}{', …' if len(c.where) > GROUP_NAMES else ''} ({len(c.where)})"
+    else:
+        who = f"**{text(c.where[0])}** · " if first.asset else ""
+        if len(c.findings) > 1:
+            head = f"{who}{_place(first.location, links)} · {rules}: {len(c.findings)} findings, one fix"
+        else:
+            head = f"{who}{_place(first.location, links)} · {rules} {rich(first.message, limit=300)}"
+    ask = f" — ask {', '.join(text(o) for o in c.owners[:3])}{', …' if len(c.owners) > 3 else ''}" if c.owners else ""
+    return f"1. ❌ {head}{ask}\n" + _fix_blocks(c.fix, "   ")
+
+
+def _fix_blocks(fix: str, indent: str) -> str:
+    """A fix as prose and code blocks: YAML and commands each in their own fenced block
+    (GitHub gives each a copy button), the prose around them as text."""
+    if not fix:
+        return ""
+    if is_yaml_fix(fix) and all(_YAML_START.match(ln) or ln.startswith((" ", "\t")) for ln in fix.splitlines() if ln.strip()):
+        return "\n" + code_block(fix, "yaml", indent)
+    out: list[str] = []
+    code_lines: list[str] = []
+
+    def flush() -> None:
+        if code_lines:
+            width = min(len(ln) - len(ln.lstrip()) for ln in code_lines if ln.strip())
+            body = "\n".join(ln[width:] for ln in code_lines)
+            lang = "yaml" if _YAML_START.match(body.splitlines()[0]) else "text"
+            out.append("\n" + code_block(body, lang, indent))
+            code_lines.clear()
+
+    for line in fix.strip("\n").splitlines():
+        if line.strip() and (line[0] in " \t" or _YAML_START.match(line)) and not line.rstrip().endswith("."):
+            code_lines.append(line)
+            continue
+        flush()
+        if not line.strip():
+            continue
+        command = _COMMAND.search(line)
+        prose = _COMMAND.sub("the command below", line) if command else line
+        out.append(f"\n{indent}{rich(prose)}\n")
+        if command:
+            out.append("\n" + code_block(command[1], "sh", indent))
+    flush()
+    return "".join(out)
+
+
+def pre_existing(view: View) -> Iterator[Block]:
+    """What was already failing at the base, in assets the change does not touch:
+    collapsed, one line per asset with its owner; it does not block unless the policy
+    says so."""
+    old = [f for f in view.report.findings if f.pre_existing and not f.waived]
+    if not old:
+        return
+    by_asset: dict[str, list[Finding]] = {}
+    for f in old:
+        by_asset.setdefault(f.asset or f.location.path, []).append(f)
+    owners = {a.name: a.owner for a in view.report.assets}
+    change = view.report.change
+    where = f"already failing at the base ({code(change.base_ref, in_table=False)})" if change else "already failing"
+    blocks = "they block this gate (`merge.pre_existing: block`)" if view.report.pre_existing_block else (
+        "not blocking this pull request"
+    )
+    yield Block(
+        f"<details>\n<summary>⏳ {_plural(len(old), 'finding')} in {_plural(len(by_asset), 'asset')} "
+        f"{where}: {blocks}</summary>\n\n"
+    )
+    for name in sorted(by_asset, key=natural_key):
+        fs = by_asset[name]
+        who = owners.get(name)
+        owner = f" — owner {text(who)}" if who else ""
+        rules = ", ".join(dict.fromkeys(_rule_link(f.rule_id, view.links) for f in fs))
+        yield Block(f"- **{text(name)}**{owner}: {rules} ({_plural(len(fs), 'finding')})\n", GROUP)
+    yield Block("\n</details>\n\n")
 
 
 def governance(view: View) -> Iterator[Block]:
@@ -644,9 +807,9 @@ def footer(view: View) -> Iterator[Block]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    verdict, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
+    verdict, unblock, pre_existing, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
 )
-"""The document, top to bottom. Verdict and overview always come first."""
+"""The document, top to bottom: the verdict, what to do to unblock, then the overview."""
 
 
 def blocks(report: Report, links: Links | None = None) -> list[Block]:
