@@ -148,3 +148,49 @@ def test_the_change_s_findings_come_first_in_annotations_and_summary(
     assert "16 findings in 4 assets already failing at the base (`main`): not blocking this pull request" in (
         "\n".join(lines)
     )
+
+
+def test_sarif_baseline_state_is_valid_sarif(weakened: Path, tmp_path: Path) -> None:
+    import jsonschema
+
+    from conftest import SARIF_SCHEMA
+
+    out = tmp_path / "out.sarif"
+    assert main(["check", str(weakened), "--base", "main", "--today", TODAY, "--format", f"sarif={out}"]) == 1
+    log = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(log)][:3] == []
+    states = {(r["ruleId"], r["baselineState"]) for r in log["runs"][0]["results"]}
+    assert ("PG701", "new") in states and ("PG801", "new") in states
+    assert sum(1 for r in log["runs"][0]["results"] if r["baselineState"] == "unchanged") == 16
+
+
+def test_reading_the_base_runs_no_filter_and_no_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pull request's .gitattributes can name a filter driver and the runner's global
+    git configuration may define one (git-lfs does), or a hooks folder: checking out the
+    base must run neither."""
+    root = _monorepo(tmp_path / "repo")
+    gitrepo.git(root, "checkout", "-q", "main")
+    (root / ".gitattributes").write_text("* filter=evil\n", encoding="utf-8")
+    gitrepo.commit(root, "attributes at the base")
+    gitrepo.git(root, "checkout", "-q", "-b", "pr2")
+    _edit_prompt(root)
+    marker = tmp_path / "ran"
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for hook in ("post-checkout", "post-merge", "reference-transaction"):
+        (hooks / hook).write_text(f"#!/bin/sh\ntouch {marker}-{hook}\n", encoding="utf-8")
+        (hooks / hook).chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(
+        f"[filter \"evil\"]\n\tsmudge = sh -c 'touch {marker}-smudge; cat'\n\tclean = cat\n"
+        f"[core]\n\thooksPath = {hooks}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    rc, report = _check(root)
+    assert rc == 0
+    assert report["change"] is not None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("ran")) == []
