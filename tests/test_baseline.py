@@ -145,7 +145,7 @@ def test_the_change_s_findings_come_first_in_annotations_and_summary(
     assert "`services/svc-2/ai-asset.yaml:4:8`" in entries[0] and "PG701" in entries[0]
     assert "`tools/summarise.py:1`" in entries[1] and "PG801" in entries[1]
     assert next(line for line in lines[start + 1:] if line.strip()) == entries[0]
-    assert "16 findings in 4 assets already failing at the base (`main`): not blocking this pull request" in (
+    assert "16 findings in 4 assets already failing at the base (main): not blocking this pull request" in (
         "\n".join(lines)
     )
 

@@ -755,7 +755,8 @@ def pre_existing(view: View) -> Iterator[Block]:
         by_asset.setdefault(f.asset or f.location.path, []).append(f)
     owners = {a.name: a.owner for a in view.report.assets}
     change = view.report.change
-    where = f"already failing at the base ({code(change.base_ref, in_table=False)})" if change else "already failing"
+    # Inside <summary> Markdown is not rendered: the ref as plain, escaped text.
+    where = f"already failing at the base ({text(change.base_ref)})" if change else "already failing"
     blocks = "they block this gate (`merge.pre_existing: block`)" if view.report.pre_existing_block else (
         "not blocking this pull request"
     )
