@@ -22,7 +22,7 @@ import monorepo
 from gha import copy_example, finding, report
 from prodgate.findings import Severity
 from prodgate.report import EvalSummary, ExceptionView, MetricResult
-from prodgate.reporters.links import Links, links_from_env
+from prodgate.reporters.links import DOCS_URL, Links, links_from_env
 from prodgate.reporters.markdown import (
     code,
     fit,
@@ -376,3 +376,12 @@ def test_findings_about_the_run_get_their_own_section() -> None:
     assert "### ❌ Undeclared AI\n" in out
     assert "| `src/x.py:3:1` | PG801 | openai is imported but no ai-asset.yaml covers src/x.py | undeclared |" in out
     assert "### Other findings" not in out
+
+
+def test_rule_links_follow_the_action_that_runs() -> None:
+    env = {**ACTIONS, "PRODGATE_ACTION_REPOSITORY": "acme/prodgate-fork", "PRODGATE_ACTION_REF": "v2.1.0"}
+    assert links_from_env(env, None).rule("PG301") == "https://github.com/acme/prodgate-fork/blob/v2.1.0/docs/rules.md#pg301"
+    # A local action has neither; a malformed value is not followed.
+    for bad in ({}, {"PRODGATE_ACTION_REPOSITORY": "acme/x", "PRODGATE_ACTION_REF": "../../evil"},
+                {"PRODGATE_ACTION_REPOSITORY": "javascript:alert(1)", "PRODGATE_ACTION_REF": "v1"}):
+        assert links_from_env({**ACTIONS, **bad}, None).docs == DOCS_URL
