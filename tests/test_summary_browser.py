@@ -41,3 +41,19 @@ def test_overview_within_two_screens(tmp_path: Path) -> None:
     assert sizes["overviewRows"] == 12
     assert sizes["overviewBottom"] < 2 * 900, sizes
     assert sizes["height"] < 4 * 900, sizes  # was 9,349 px before the overview and grouping
+
+
+@pytest.mark.parametrize("assets", [100, 400])
+def test_cut_note_first_and_naming_the_assets_cut(tmp_path: Path, assets: int) -> None:
+    """The pull request comment of a large repository: the note on what was cut sits
+    above the overview and names the assets whose details went; the first fix stays near the top."""
+    markdown = monorepo_summary(tmp_path, assets, frozenset({2, 7}), comment=True)
+    page = tmp_path / "comment.html"
+    page.write_text(to_html(markdown, measure=True), encoding="utf-8")
+    sizes = measure(page, 1280)
+    print(f"\n{assets}-asset comment: cut note at {sizes['cutNote']} px, first fix at {sizes['firstFix']} px, "
+          f"overview from {sizes['overviewTop']} px, page {sizes['height']} px, {len(markdown):,} characters")
+    assert sizes["cutNote"] is not None and sizes["cutNote"] < sizes["overviewTop"], sizes
+    assert sizes["firstFix"] < FIRST_FIX_PX, sizes
+    named = re.search(r"Details cut: (.*?)\.\n", markdown)
+    assert named is not None and named[1].startswith("svc-"), markdown[:1500]

@@ -47,6 +47,9 @@ OPEN_DETAILS = 3
 GROUP_NAMES = 6
 """Asset names listed in a grouped fix before "…"."""
 
+CUT_NAMES = 20
+"""Assets the note on cut details names before "and N more"."""
+
 # ---------------------------------------------------------------------------------------
 # Escaping
 
@@ -302,6 +305,8 @@ class Block:
     findings: int = 0
     rows: int = 0
     closes: bool = False
+    name: str = ""
+    """The asset whose details this is, named by the note when they are cut."""
 
 
 KEEP, ROW, GROUP, DETAIL = 0, 1, 2, 3
@@ -331,7 +336,13 @@ def fit(blocks: Sequence[Block], limit: int, where: str, measure: Callable[[str]
             parts.append(f"{_plural(rows, 'asset')} {'is' if rows == 1 else 'are'} missing from the overview")
         if any(b.cut == GROUP for b in dropped):
             parts.append("the list of fixes is left out")
-        return f"> **Cut to fit GitHub's size limit:** {'; '.join(parts)}. {where}\n\n"
+        names = sorted(dict.fromkeys(b.name for b in dropped if b.name), key=natural_key)
+        cut = (
+            f" Details cut: {', '.join(text(n) for n in names[:CUT_NAMES])}"
+            f"{f' and {len(names) - CUT_NAMES} more' if len(names) > CUT_NAMES else ''}."
+            if names else ""
+        )
+        return f"> **Cut to fit GitHub's size limit:** {'; '.join(parts)}. {where}{cut}\n\n"
 
     size = sum(measure(b.text) for b in kept)
     while size + measure(note()) > limit:
@@ -350,9 +361,9 @@ def fit(blocks: Sequence[Block], limit: int, where: str, measure: Callable[[str]
                     size -= measure(kept.pop(j).text)
                     break
     if dropped:
-        # The note goes where the details begin, right after the overview and the fixes.
-        at = next((i for i, b in enumerate(kept) if b.text.startswith("---")), len(kept))
-        kept.insert(at, Block(note()))
+        # The note comes first, under the verdict: a reader learns what is missing, and
+        # which assets lost their details, before reading anything else.
+        kept.insert(min(1, len(kept)), Block(note()))
     return "".join(b.text for b in kept)
 
 
@@ -490,9 +501,9 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
         out += _evals(a.evals, view.links)
     if row.findings:
         out.append("**Findings**\n\n")
-    yield Block("".join(out), DETAIL, row.key)
+    yield Block("".join(out), DETAIL, row.key, name=row.name)
     for f in row.findings:
-        yield Block(_finding_item(f, view), DETAIL, row.key, findings=1)
+        yield Block(_finding_item(f, view), DETAIL, row.key, findings=1, name=row.name)
     yield Block("\n</details>\n\n", KEEP, row.key, closes=True)
 
 
