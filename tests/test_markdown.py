@@ -8,6 +8,7 @@ fixes are code, and no invisible character hides inside code.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -385,3 +386,19 @@ def test_rule_links_follow_the_action_that_runs() -> None:
     for bad in ({}, {"PRODGATE_ACTION_REPOSITORY": "acme/x", "PRODGATE_ACTION_REF": "../../evil"},
                 {"PRODGATE_ACTION_REPOSITORY": "javascript:alert(1)", "PRODGATE_ACTION_REF": "v1"}):
         assert links_from_env({**ACTIONS, **bad}, None).docs == DOCS_URL
+
+
+def test_a_stale_eval_is_not_a_green_tick() -> None:
+    from prodgate.findings import Location
+    from prodgate.report import AssetResult, EvalSummary, MetricResult
+    from prodgate.reporters.markdown import _evals, _stale
+
+    ev = EvalSummary("reply-quality", "evals/r.json", "prodgate",
+                     (MetricResult("pass_rate", 0.98, ">= 0.95", True),), location=Location("ai-asset.yaml", 9))
+    stale = finding(rule="PG309", message="eval 'reply-quality': evals/r.json was last committed in abc, "
+                    "but prompt.txt changed after it")
+    asset = AssetResult("a", "ai-asset.yaml", "team", "team", "pilot", None, (), (), (ev,), (stale,))
+    row = "".join(_evals(asset.evals, Links(), _stale(asset)))
+    assert "⌛ reply-quality (stale)" in row and "✅ reply-quality" not in row
+    fresh = "".join(_evals(asset.evals, Links(), _stale(dataclasses.replace(asset, findings=()))))
+    assert "✅ reply-quality<br>" in fresh

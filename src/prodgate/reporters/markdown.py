@@ -498,7 +498,7 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
         out.append(f"{_place(Location(a.path), view.links)} · {owner}\n\n")
         out += _requirements(a, report, view.links)
         out += _exceptions(a)
-        out += _evals(a.evals, view.links)
+        out += _evals(a.evals, view.links, _stale(a))
     if row.findings:
         out.append("**Findings**\n\n")
     yield Block("".join(out), DETAIL, row.key, name=row.name)
@@ -626,7 +626,20 @@ def _metric_cell(m: MetricResult) -> str:
     return f"{icon} {text(m.name)} {number(m.value)}{threshold}".strip()
 
 
-def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
+STALE_RULES = frozenset({"PG308", "PG309"})
+"""Results older than allowed, or inputs changed after them: what they show no longer counts."""
+
+
+def _stale(asset: AssetResult) -> set[str]:
+    """The evals (by name) a staleness finding names: the rules say ``eval 'NAME': …``."""
+    names = {e.name for e in asset.evals}
+    return {
+        n for f in asset.findings if f.rule_id in STALE_RULES
+        for n in names if f.message.startswith(f"eval {n!r}:")
+    }
+
+
+def _evals(evals: tuple[EvalSummary, ...], links: Links, stale: set[str] | frozenset[str] = frozenset()) -> list[str]:
     if not evals:
         return []
     models = any(e.model for e in evals)
@@ -635,9 +648,9 @@ def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
     for e in evals:
         judged = [m for m in e.metrics if m.threshold]
         failed = any(m.passed is False for m in judged)
-        icon = "❌" if failed else ("✅" if judged else "")
+        icon = "❌" if failed else ("⌛" if e.name in stale else "✅" if judged else "")
         place = _place(e.location, links) if e.location else code(e.results)
-        name = f"{icon} {text(e.name)}".strip() + f"<br>{place}"
+        name = f"{icon} {text(e.name)}".strip() + (" (stale)" if e.name in stale else "") + f"<br>{place}"
         counts = _eval_counts(e)
         if counts is None:
             shown = [m for m in e.metrics if not m.threshold and m.name not in _COUNT_METRICS][:3]
