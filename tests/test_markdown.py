@@ -402,3 +402,13 @@ def test_a_stale_eval_is_not_a_green_tick() -> None:
     assert "⌛ reply-quality (stale)" in row and "✅ reply-quality" not in row
     fresh = "".join(_evals(asset.evals, Links(), _stale(dataclasses.replace(asset, findings=()))))
     assert "✅ reply-quality<br>" in fresh
+
+
+def test_many_passing_assets_collapse_to_one_line(repo: Path, run: Run) -> None:
+    monorepo.build(repo, 20, passing=frozenset(range(1, 15)))
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 1
+    overview = next(_tables(_md().parse(out)))
+    assert [row[1] for row in overview[1:]] == [f"svc-{i}" for i in range(15, 21)]
+    assert "✅ **14 more assets pass** with nothing to report: svc-1, svc-2, svc-3, " in out
+    assert "svc-14.\n" in out

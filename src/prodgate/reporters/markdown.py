@@ -401,11 +401,20 @@ def verdict(view: View) -> Iterator[Block]:
     yield Block("\n".join(lines) + "\n")
 
 
+PASSING_ROWS = 5
+"""Assets that pass with nothing to say keep their overview rows up to this many; more
+collapse to one line under the table, so a large repository's overview lists what fails."""
+
+
 def overview(view: View) -> Iterator[Block]:
     if not view.rows:
         return
-    yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
-    for row in view.rows:
+    quiet = [r for r in view.rows if r.quiet]
+    collapsed = len(quiet) > PASSING_ROWS
+    rows = [r for r in view.rows if not (collapsed and r.quiet)]
+    if rows:
+        yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
+    for row in rows:
         # Passing this gate with findings already failing at the base: not a green tick.
         status = "❌" if not row.passed else "⏳" if any(f.pre_existing and not f.waived for f in row.findings) else "✅"
         name = text(row.name) if row.asset else code(row.name)
@@ -414,6 +423,10 @@ def overview(view: View) -> Iterator[Block]:
                  str(row.waived), _next_step(row, view.report), owner]
         yield Block("| " + " | ".join(cells) + " |\n", ROW, rows=1)
     yield Block("\n")
+    if collapsed:
+        names = ", ".join(text(r.name) for r in quiet[:CUT_NAMES])
+        more = f" and {len(quiet) - CUT_NAMES} more" if len(quiet) > CUT_NAMES else ""
+        yield Block(f"✅ **{_plural(len(quiet), 'more asset')} pass** with nothing to report: {names}{more}.\n\n")
 
 
 def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
@@ -425,7 +438,9 @@ def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
 def _next_step(row: Row, report: Report) -> str:
     """The first thing to do: the first blocking requirement, else the first blocking finding."""
     if row.passed:
-        return "—"
+        return "already failing at the base (not blocking)" if any(
+            f.pre_existing and not f.waived for f in row.findings
+        ) else "—"
     blocking = _blocking_requirements(row, report)
     if blocking:
         first = blocking[0]
