@@ -58,7 +58,13 @@ MEASURE = """
 <script>
   const table = document.querySelector("table");
   const box = table ? table.getBoundingClientRect() : null;
+  const unblock = [...document.querySelectorAll("h3")].find(h => h.textContent.startsWith("To unblock"));
+  const fix = unblock && unblock.nextElementSibling ? unblock.nextElementSibling.querySelector("li") : null;
   document.body.dataset.measure = JSON.stringify({
+    firstFix: fix ? Math.round(fix.getBoundingClientRect().top + window.scrollY) : null,
+    cutNote: [...document.querySelectorAll("blockquote")].filter(b => b.textContent.includes("Cut to fit"))
+      .map(b => Math.round(b.getBoundingClientRect().top + window.scrollY))[0] ?? null,
+    overviewTop: box ? Math.round(box.top + window.scrollY) : null,
     height: document.documentElement.scrollHeight,
     overviewBottom: box ? Math.round(box.bottom + window.scrollY) : null,
     overviewRows: table ? table.tBodies[0].rows.length : 0,
@@ -106,8 +112,11 @@ def screenshot(page: Path, png: Path, width: int, height: int) -> None:
     )
 
 
-def monorepo_summary(work: Path) -> str:
-    """The Markdown summary of the 12-asset monorepo, as the GitHub Action writes it."""
+def monorepo_summary(
+    work: Path, count: int = 12, passing: frozenset[int] = frozenset({2, 7}), *, comment: bool = False
+) -> str:
+    """The Markdown summary of the monorepo (12 assets unless told), as the GitHub Action
+    writes it; ``comment``: the pull request comment instead, within its size limit."""
     sys.path.insert(0, str(Path(__file__).parent))
     import monorepo
     from prodgate.engine import Options, run
@@ -117,10 +126,15 @@ def monorepo_summary(work: Path) -> str:
 
     repo = work / "repo"
     (repo / ".git").mkdir(parents=True)
-    monorepo.build(repo)
+    monorepo.build(repo, count, passing)
     report = run([repo], repo, load_policy(None), Options(today=dt.date(2026, 11, 22)))
     sha = "0123456789abcdef0123456789abcdef01234567"
-    return render_markdown(report, links=Links(f"https://github.com/acme/monorepo/blob/{sha}"))
+    links = Links(f"https://github.com/acme/monorepo/blob/{sha}")
+    if comment:
+        from prodgate.reporters.markdown import render_comment
+
+        return render_comment(report, links, "https://github.com/acme/monorepo/actions/runs/42")
+    return render_markdown(report, links=links)
 
 
 def main(argv: list[str]) -> int:

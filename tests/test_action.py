@@ -74,8 +74,17 @@ def _git(cwd: Path, *args: str) -> str:
 
 def _commit(ws: Path, message: str) -> str:
     _git(ws, "add", "-A")
-    _git(ws, "commit", "-q", "-m", message)
+    _git(ws, "commit", "-q", "--allow-empty", "-m", message)
     return _git(ws, "rev-parse", "HEAD")
+
+
+def _pull_request(ws: Path) -> str:
+    """The base of a pull request that adds what the work tree holds: its findings are
+    the change's own (a finding already there at the base would not block the merge gate)."""
+    _git(ws, "commit", "-q", "--allow-empty", "-m", "base")
+    base = _git(ws, "rev-parse", "HEAD")
+    _commit(ws, "the pull request")
+    return base
 
 
 @pytest.fixture
@@ -142,7 +151,7 @@ def test_action_yml_passes_inputs_through_env_only() -> None:
 
 def test_failing_example(installed: Installed, workspace: Path) -> None:
     copy_example(workspace / "apps" / "support")
-    base = _commit(workspace, "base")
+    base = _pull_request(workspace)
     result = _run(installed, workspace, base, **{"sarif-file": "results/prodgate.sarif"})
     assert result.code == 1
     anns = annotations(result.log)
@@ -236,12 +245,12 @@ WEAK = "extends: builtin\nrules:\n  PG403: {enabled: false}\n  PG204: {enabled: 
 
 
 def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspace: Path, api: FakeGitHub) -> None:
-    copy_example(workspace / "app")
     (workspace / ".github").mkdir()
     (workspace / ".github" / "prodgate.yaml").write_text(STRICT, encoding="utf-8")
     base = _commit(workspace, "base")
+    copy_example(workspace / "app")
     (workspace / ".github" / "prodgate.yaml").write_text(WEAK, encoding="utf-8")
-    _commit(workspace, "weaken the gate")
+    _commit(workspace, "add an asset, weaken the gate")
 
     result = _run(installed, workspace, base, policy=".github/prodgate.yaml", comment="true", api=api.url)
     assert result.code == 1
@@ -365,7 +374,7 @@ def test_sticky_comment_created_then_updated(installed: Installed, workspace: Pa
     for i in range(100):
         api.add(f"review comment {i}")
     copy_example(workspace / "app")
-    base = _commit(workspace, "base")
+    base = _pull_request(workspace)
     first = _run(installed, workspace, base, comment="true", api=api.url)
     assert first.code == 1
     ours = [c for c in api.comments if c["body"].startswith("<!-- prodgate:comment gate=merge -->")]
@@ -392,7 +401,7 @@ def test_forbidden_comment_is_a_warning_and_the_gate_stands(
 ) -> None:
     api.forbid = True
     copy_example(workspace / "app")
-    base = _commit(workspace, "base")
+    base = _pull_request(workspace)
     result = _run(installed, workspace, base, comment="true", api=api.url)
     assert result.code == 1
     assert result.outputs["passed"] == "false"

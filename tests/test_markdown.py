@@ -8,6 +8,7 @@ fixes are code, and no invisible character hides inside code.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ import monorepo
 from gha import copy_example, finding, report
 from prodgate.findings import Severity
 from prodgate.report import EvalSummary, ExceptionView, MetricResult
-from prodgate.reporters.links import Links, links_from_env
+from prodgate.reporters.links import DOCS_URL, Links, links_from_env
 from prodgate.reporters.markdown import (
     fit,
     natural_key,
@@ -138,10 +139,14 @@ def test_golden_monorepo_overview_first(repo: Path, run: Run, actions_env: None)
     lines = out.splitlines()
     overview = [i for i, line in enumerate(lines) if re.match(r"^\| [❌✅] \| \*\*svc-\d+\*\* \|", line)]
     assert len(overview) == 12
-    assert max(overview) < 40, "the verdict and the whole overview fit the first 40 lines"
+    unblock = lines.index("### To unblock the gate")
+    assert unblock < 5 < min(overview), "the fixes come right under the verdict, the overview after them"
+    assert max(overview) < 80
     # Each fix once, with the assets that need it.
     assert out.count("business_owner: { name: <name>, email: <email> }") == 1
-    assert "No business owner — svc-1, svc-3, svc-4, svc-5, svc-6, svc-8, … (10)" in out
+    owner_fix = next(line for line in lines if "No business owner — " in line)
+    assert re.findall(r"\[(svc-\d+)\]\(", owner_fix) == ["svc-1", "svc-3", "svc-4", "svc-5", "svc-6", "svc-8"]
+    assert owner_fix.endswith("… (10) — ask Li Wei, Ana Ruiz, Jane Doe")
     # Ten failing assets: their details are collapsed; passing assets have none.
     assert out.count("<details>") == 10 and "<details open>" not in out
     assert "<b>svc-2</b>" not in out
@@ -161,7 +166,7 @@ def test_overview_is_a_table_in_natural_order_and_fixes_are_code(repo: Path, run
     assert [row[0] for row in overview[1:]] == ["❌"] * 10 + ["✅"] * 2
     assert overview[1][2:6] == ["4", "0", "0", "Business owner: missing (+3 more)"]
     fences = [t for t in tokens if t.type == "fence"]
-    assert {t.info for t in fences} == {"yaml"}
+    assert {t.info for t in fences} <= {"yaml", "sh", "text"}
     assert any(t.content == "business_owner: { name: <name>, email: <email> }\n" for t in fences)
     for t in _code(tokens):
         assert not INVISIBLE.search(t.content), t.content
@@ -381,3 +386,38 @@ def test_findings_about_the_run_get_their_own_section() -> None:
     assert "### ❌ Undeclared AI\n" in out
     assert "| `src/x.py:3:1` | PG801 | openai is imported but no ai-asset.yaml covers src/x.py | undeclared |" in out
     assert "### Other findings" not in out
+
+
+def test_rule_links_follow_the_action_that_runs() -> None:
+    env = {**ACTIONS, "PRODGATE_ACTION_REPOSITORY": "acme/prodgate-fork", "PRODGATE_ACTION_REF": "v2.1.0"}
+    assert links_from_env(env, None).rule("PG301") == "https://github.com/acme/prodgate-fork/blob/v2.1.0/docs/rules.md#pg301"
+    # A local action has neither; a malformed value is not followed.
+    for bad in ({}, {"PRODGATE_ACTION_REPOSITORY": "acme/x", "PRODGATE_ACTION_REF": "../../evil"},
+                {"PRODGATE_ACTION_REPOSITORY": "javascript:alert(1)", "PRODGATE_ACTION_REF": "v1"}):
+        assert links_from_env({**ACTIONS, **bad}, None).docs == DOCS_URL
+
+
+def test_a_stale_eval_is_not_a_green_tick() -> None:
+    from prodgate.findings import Location
+    from prodgate.report import AssetResult, EvalSummary, MetricResult
+    from prodgate.reporters.markdown import _evals, _stale
+
+    ev = EvalSummary("reply-quality", "evals/r.json", "prodgate",
+                     (MetricResult("pass_rate", 0.98, ">= 0.95", True),), location=Location("ai-asset.yaml", 9))
+    stale = finding(rule="PG309", message="eval 'reply-quality': evals/r.json was last committed in abc, "
+                    "but prompt.txt changed after it")
+    asset = AssetResult("a", "ai-asset.yaml", "team", "team", "pilot", None, (), (), (ev,), (stale,))
+    row = "".join(_evals(asset.evals, Links(), _stale(asset)))
+    assert "⌛ reply-quality (stale)" in row and "✅ reply-quality" not in row
+    fresh = "".join(_evals(asset.evals, Links(), _stale(dataclasses.replace(asset, findings=()))))
+    assert "✅ reply-quality<br>" in fresh
+
+
+def test_many_passing_assets_collapse_to_one_line(repo: Path, run: Run) -> None:
+    monorepo.build(repo, 20, passing=frozenset(range(1, 15)))
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 1
+    overview = next(_tables(_md().parse(out)))
+    assert [row[1] for row in overview[1:]] == [f"svc-{i}" for i in range(15, 21)]
+    assert "✅ **14 more assets pass** with nothing to report: svc-1, svc-2, svc-3, " in out
+    assert "svc-14.\n" in out

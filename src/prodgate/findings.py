@@ -83,6 +83,15 @@ class Finding:
     advisory: str = ""
     """Why the finding does not block although it is reported as it is (the policy's
     rollout: ``advisory — blocks from 2027-01-31``); empty when it blocks."""
+    baseline: str | None = None
+    """Against the base commit of a change: ``new`` (introduced by the change: absent
+    at the base, or in an asset or file the change touches) or ``unchanged`` (already
+    failing at the base, somewhere the change does not touch); None without a base."""
+
+    @property
+    def pre_existing(self) -> bool:
+        """Already failing at the base, in an asset the change does not touch."""
+        return self.baseline == "unchanged"
 
     @property
     def waived(self) -> bool:

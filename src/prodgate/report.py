@@ -158,6 +158,18 @@ class ChangeRecord:
     """PG703 findings: declarations deleted or renamed away."""
     verification: str = ""
     """How approvals were verified: the pull request, or why that was skipped."""
+    changed_files: frozenset[str] = frozenset()
+    """Files the change touches (root-relative), when the baseline was compared."""
+    changed_lines: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    """Their changed lines at the head; a file absent here (added whole) counts whole."""
+
+    def on_changed_line(self, f: Finding) -> bool:
+        """Whether ``f`` sits on a line the change wrote (or anywhere in a file it added)."""
+        path = f.location.path
+        if path not in self.changed_files:
+            return False
+        lines = self.changed_lines.get(path)
+        return lines is None or f.location.line in lines
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,10 @@ class Report:
     undeclared: list[Detection] | None = None
     """What discovery found that no declaration covers (and no exemption names); None
     when discovery did not run. The inventory lists it."""
+    pre_existing_block: bool = True
+    """Whether findings already failing at the base block (the policy's
+    ``merge.pre_existing: block``); set with the baseline (see
+    :mod:`prodgate.change.baseline`), which marks findings only on the merge gate."""
 
     @property
     def counts(self) -> Counts:
@@ -215,8 +231,11 @@ class Report:
         return Counts(e, w, n, waived, advisory)
 
     def blocks(self, finding: Finding) -> bool:
-        """Whether ``finding`` fails the gate: unwaived, not advisory, and at least as
-        severe as ``fail_on``."""
+        """Whether ``finding`` fails the gate: unwaived, not advisory, at least as severe
+        as ``fail_on``, and not merely already failing at the base (unless the policy says
+        those block)."""
+        if finding.pre_existing and not self.pre_existing_block:
+            return False
         return not finding.waived and not finding.advisory and finding.severity.rank <= self.fail_on.rank
 
     @property

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from prodgate import exitcodes as ec
 from prodgate.commands.common import error, resolve_paths
-from prodgate.findings import Severity
+from prodgate.findings import Finding, Severity
 from prodgate.hygiene import commands_stopped, under_actions
 from prodgate.outfile import open_output
 from prodgate.reporters import REPORTERS, get_reporter
@@ -21,6 +21,7 @@ from prodgate.startup import import_quickly, wants_color
 
 if TYPE_CHECKING:
     from prodgate.attestation.statement import Subject
+    from prodgate.engine import Options
     from prodgate.github.reviews import ReviewSource
     from prodgate.policy.loader import EffectivePolicy
     from prodgate.report import Report
@@ -137,7 +138,10 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     from prodgate.engine import BaseError
 
     try:
-        return run(paths, root, policy, options, targets), policy
+        report = run(paths, root, policy, options, targets)
+        if report.change is not None and report.change.base and options.gate == "merge":
+            report = _with_baseline(report, paths, root, policy, options)
+        return report, policy
     except BaseError as exc:
         return error(str(exc))
     except Exception as exc:
@@ -220,6 +224,38 @@ def _write_attestation(
     except OSError as exc:
         return f"cannot write {target}: {exc.strerror or exc}"
     return None
+
+
+def _with_baseline(
+    report: Report, paths: list[Path], root: Path, policy: EffectivePolicy, options: Options
+) -> Report:
+    """The report with each finding marked new or already failing at the base (see
+    :mod:`prodgate.change.baseline`); unmarked, so blocking, when git cannot say."""
+    from prodgate.change import baseline
+    from prodgate.engine import run
+    from prodgate.manifest.touched import touched_by_file
+
+    assert report.change is not None and report.change.base is not None
+    diff = baseline.changed(root, report.change.base)
+    if diff is None:
+        return report
+    resolved = root.resolve()
+    rels = [p.resolve().relative_to(resolved) if resolved in p.resolve().parents else Path() for p in paths]
+    at_base = dataclasses.replace(options, base=None, reviews=None)
+
+    def run_at(base_root: Path) -> list[Finding]:
+        there = [base_root / rel for rel in rels if (base_root / rel).exists()]
+        if paths and not there:
+            return []  # nothing the head checks existed at the base
+        return run(there, base_root, policy, at_base).findings
+
+    found = baseline.at_base(root, report.change.base, run_at)
+    if found is None:
+        return report
+    decls = {d for ds in touched_by_file([resolved / f for f in diff.files], resolved).values() for d in ds}
+    by_path = {a.path: a.name for a in report.assets}
+    touched = {by_path[rel] for d in decls if (rel := d.relative_to(resolved).as_posix()) in by_path}
+    return baseline.mark(report, found, diff, touched, policy.policy.merge.pre_existing)
 
 
 @dataclass(frozen=True)

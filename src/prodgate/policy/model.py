@@ -193,6 +193,12 @@ class ChangeControlRules(Record):
     wide_coverage: list[WideCoverage] = field(default_factory=list)
 
 
+class MergeRules(Record):
+    """How the merge gate treats what a pull request did not cause."""
+
+    pre_existing: Literal["report", "block"] = "report"
+
+
 class Policy(Record):
     api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
@@ -210,6 +216,7 @@ class Policy(Record):
     discovery: DiscoveryRules = field(default_factory=DiscoveryRules)
     change_control: ChangeControlRules = field(default_factory=ChangeControlRules)
     enforcement: Enforcement = field(default_factory=Enforcement)
+    merge: MergeRules = field(default_factory=MergeRules)
 
     def advisory(self, rule_id: str, tier: str | None, today: dt.date) -> str:
         """Why a finding of ``rule_id`` on an asset of ``tier`` does not block today

@@ -251,6 +251,16 @@ class ChangeControlRules(_Strict):
     )
 
 
+class MergeRules(_Strict):
+    """How the merge gate treats what a pull request did not cause."""
+
+    pre_existing: Literal["report", "block"] = Field(
+        default="report",
+        description="A finding already failing at the base commit, in an asset the pull request "
+        "does not touch: `report` lists it without blocking the merge gate, `block` fails the gate on it.",
+    )
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -268,6 +278,7 @@ class Policy(_Strict):
     discovery: DiscoveryRules = Field(default_factory=DiscoveryRules)
     change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
     enforcement: Enforcement = Field(default_factory=Enforcement)
+    merge: MergeRules = Field(default_factory=MergeRules)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 

@@ -22,7 +22,7 @@ from prodgate import hygiene
 from prodgate.findings import Finding, Severity
 from prodgate.github.commands import Level, annotation, endgroup, group, safe_line
 from prodgate.github.outputs import SUMMARY_LIMIT, append_summary, write_outputs
-from prodgate.report import AssetResult, Report
+from prodgate.report import AssetResult, ChangeRecord, Report
 from prodgate.reporters.links import links_from_env
 from prodgate.reporters.markdown import render_markdown
 from prodgate.rules.registry import RULES
@@ -65,24 +65,46 @@ def to_annotation(f: Finding) -> Annotation:
     return Annotation(level, message, loc.path or None, loc.line, loc.column, _title(f))
 
 
-def select(findings: list[Finding], per_level: int = PER_LEVEL) -> list[Annotation]:
+_KINDS = ("on changed lines", "in changed files", "elsewhere, introduced by this change", "already failing at the base")
+
+
+def _kind(f: Finding, change: ChangeRecord | None) -> int:
+    """Where the change is comes first: its own findings on the lines it wrote, then in
+    the files it touched, then its other findings, then what was already failing."""
+    if f.baseline is None or change is None:
+        return 0
+    if f.pre_existing:
+        return 3
+    if change.on_changed_line(f):
+        return 0
+    return 1 if f.location.path in change.changed_files else 2
+
+
+def select(findings: list[Finding], per_level: int = PER_LEVEL, change: ChangeRecord | None = None) -> list[Annotation]:
     """The annotations to emit, most severe first, within GitHub's per-step limits.
 
-    ``findings`` are in report order (severity, then place; waived last). When any level
-    overflows, the most severe overflowing level gives up one slot to a closing
-    annotation that counts what is not shown.
+    ``findings`` are in report order (severity, then place; waived last). With a base
+    (``change``), a level's slots go first to the change's own findings on the lines it
+    wrote, then in the files it touched (see :func:`_kind`). When any level overflows,
+    the most severe overflowing level gives up one slot to a closing annotation that
+    counts what is not shown, by level and by kind.
     """
     levels: dict[Level, list[Annotation]] = {"error": [], "warning": [], "notice": []}
-    for f in findings:
+    kinds: dict[Level, list[int]] = {"error": [], "warning": [], "notice": []}
+    for f in sorted(findings, key=lambda f: _kind(f, change)):
         a = to_annotation(f)
         levels[a.level].append(a)
+        kinds[a.level].append(_kind(f, change))
     over = next((lvl for lvl, items in levels.items() if len(items) > per_level), None)
     shown: list[Annotation] = []
     hidden: dict[Level, int] = {}
+    left_out = [0] * len(_KINDS)
     for lvl, items in levels.items():
         room = per_level - 1 if lvl == over else per_level
         shown += items[:room]
         hidden[lvl] = max(0, len(items) - room)
+        for k in kinds[lvl][room:]:
+            left_out[k] += 1
     if over is not None:
         total = sum(hidden.values())
         parts = [
@@ -90,12 +112,16 @@ def select(findings: list[Finding], per_level: int = PER_LEVEL) -> list[Annotati
                 ("errors", hidden["error"]), ("warnings", hidden["warning"]), ("notices", hidden["notice"])
             ) if n
         ]
+        by_kind = (
+            f" Left out: {', '.join(f'{n} {_KINDS[k]}' for k, n in enumerate(left_out) if n)}."
+            if change is not None and any(f.baseline for f in findings) else ""
+        )
         shown.append(
             Annotation(
                 over,
                 f"{total} more finding{'' if total == 1 else 's'} ({', '.join(parts)}) not shown as "
-                "annotations: GitHub shows at most 10 per level in a step. The job summary lists "
-                "every finding.",
+                f"annotations: GitHub shows at most 10 per level in a step.{by_kind} The job summary "
+                "lists every finding.",
                 title="prodgate: more findings in the job summary",
             )
         )
@@ -176,7 +202,7 @@ def outputs(report: Report) -> dict[str, str]:
 def write_github(report: Report, out: TextIO, env: Mapping[str, str]) -> None:
     """Log, annotations, then the summary and outputs when the runner provides the files."""
     write_log(report, out)
-    for a in select(report.findings):
+    for a in select(report.findings, change=report.change):
         out.write(a.command() + "\n")
     out.write(verdict_line(report) + "\n")
     problems = []

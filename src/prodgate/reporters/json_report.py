@@ -41,6 +41,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "waived_by": None
         if w is None
         else {"ticket": w.ticket, "expires": w.expires, "reason": w.reason, "declared_at": _loc(w.location)},
+        "baseline": f.baseline,
     }
 
 

@@ -43,12 +43,28 @@ class Links:
 def links_from_env(env: Mapping[str, str], commit: str | None) -> Links:
     """Links for a run under GitHub Actions; each value is checked, since a malformed
     one would make every link in the report point somewhere else."""
-    docs = env.get("PRODGATE_DOCS_URL", "").strip() or DOCS_URL
+    server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
+    docs = env.get("PRODGATE_DOCS_URL", "").strip() or _action_docs(env, server) or DOCS_URL
     if not _URL.match(docs):
         docs = DOCS_URL
-    server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
     repo = env.get("GITHUB_REPOSITORY", "")
     sha = (commit or env.get("GITHUB_SHA", "")).lower()
     if env.get("GITHUB_ACTIONS") != "true" or not (_SERVER.match(server) and REPO.match(repo) and COMMIT.match(sha)):
         return Links(None, docs)
     return Links(f"{server}/{repo}/blob/{sha}", docs)
+
+
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")
+
+
+def _action_docs(env: Mapping[str, str], server: str) -> str | None:
+    """The rules page of the action that runs, at the ref the workflow pinned: a fork or
+    an organisation's copy documents its own rules, and a pinned version its own rules.
+    ``action.yml`` passes ``github.action_repository`` and ``github.action_ref``; a local
+    action (``uses: ./``) has neither, and the default stands."""
+    repo = env.get("PRODGATE_ACTION_REPOSITORY", "")
+    ref = env.get("PRODGATE_ACTION_REF", "")
+    if not (_SERVER.match(server) and REPO.match(repo) and _REF.match(ref)) or ".." in ref:
+        return None
+    return f"{server}/{repo}/blob/{quote(ref, safe='/')}/docs/rules.md"
+

@@ -31,10 +31,14 @@ from prodgate.reporters.governance import governance_section
 from prodgate.reporters.links import Links, links_from_env
 from prodgate.reporters.markdown_text import (
     SEVERITY_ICON,
+    YAML_START,
     code,
+    code_block,
     finding_item,
     fix_markdown,
+    is_yaml_fix,
     place,
+    rich,
     rule_link,
     text,
 )
@@ -52,6 +56,9 @@ OPEN_DETAILS = 3
 
 GROUP_NAMES = 6
 """Asset names listed in a grouped fix before "…"."""
+
+CUT_NAMES = 20
+"""Assets the note on cut details names before "and N more"."""
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -95,6 +102,16 @@ class View:
     others: tuple[Finding, ...] = ()
     """Findings about the run rather than one declaration (changes to governance,
     undeclared AI use): sections of their own, never overview rows."""
+    causes: tuple[Cause, ...] = ()
+    """What blocks, one entry per root cause: the "To unblock" list."""
+
+    @property
+    def listed(self) -> frozenset[int]:
+        """The findings (by ``id``) whose fix a list above the details already gives."""
+        grouped = self.groups if self.grouped else ()
+        return frozenset(id(f) for c in self.causes for f in c.findings) | frozenset(
+            id(f) for g in grouped for f in g.findings
+        )
 
     @property
     def failing(self) -> int:
@@ -102,8 +119,8 @@ class View:
 
     @property
     def grouped(self) -> bool:
-        """Fixes are listed once, by rule, when more than one asset has findings."""
-        return sum(1 for r in self.rows if r.findings) > 1
+        """Fixes that do not block are listed once, by rule, when more than one asset has findings."""
+        return bool(self.groups) and sum(1 for r in self.rows if r.findings) > 1
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,45 @@ class Group:
     findings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One thing to do to unblock: the findings one fix settles."""
+
+    where: tuple[str, ...]
+    """The assets (or, outside any asset, the files) it concerns."""
+    owners: tuple[str, ...]
+    fix: str
+    findings: tuple[Finding, ...]
+
+
+_COMMAND = re.compile(r"`((?:prodgate|git) [^`\n]+)`")
+
+
+def _causes(report: Report) -> list[Cause]:
+    """The blocking findings grouped by what fixes them: in one asset, every finding whose
+    fix is the same (or is ``prodgate init --add-missing``, which writes all that is missing
+    at once) is one cause. The change's own first; waived and pre-existing ones never."""
+    owners = {a.name: a.owner for a in report.assets}
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted((f for f in report.findings if report.blocks(f)), key=lambda f: f.pre_existing):
+        command = _COMMAND.search(f.fix)
+        if command and "init --add-missing" in command[1]:
+            key = (f.asset or f.location.path, "init --add-missing")
+        else:
+            # The same fix word for word in several assets (add a business owner) is one
+            # cause with the assets it concerns; a fix without words is its own.
+            key = ("", f.fix.strip() or str(id(f)))
+        found.setdefault(key, []).append(f)
+    return [
+        Cause(
+            tuple(sorted(dict.fromkeys(f.asset or f.location.path for f in fs), key=natural_key)),
+            tuple(dict.fromkeys(o for f in fs if (o := owners.get(f.asset or "")))),
+            fs[0].fix.strip(), tuple(fs),
+        )
+        for fs in found.values()
+    ]
+
+
 def build_view(report: Report, links: Links) -> View:
     rows: list[Row] = [
         Row(a.path, a.name, a.path, a.findings, report.asset_passed(a), a, a.owner) for a in report.assets
@@ -132,7 +188,9 @@ def build_view(report: Report, links: Links) -> View:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
-    return View(report, links, tuple(rows), tuple(_groups(rows)), tuple(others))
+    causes = tuple(_causes(report))
+    listed = {id(f) for c in causes for f in c.findings}
+    return View(report, links, tuple(rows), tuple(_groups(rows, report, listed)), tuple(others), causes)
 
 
 GOVERNANCE_RULES = frozenset({"PG702", "PG703"})
@@ -143,12 +201,16 @@ DECLARATION_RULES = ("PG1",)
 file gets an overview row of its own."""
 
 
-def _groups(rows: Sequence[Row]) -> Iterator[Group]:
+def _groups(rows: Sequence[Row], report: Report, listed: set[int]) -> Iterator[Group]:
+    """Fixes by rule for what does not block (warnings, notes): what blocks is in the
+    "To unblock" list, and waived or pre-existing findings are not a fix to make here."""
     from prodgate.rules.registry import RULES
 
     found: dict[tuple[bool, int, str, str], list[tuple[Row, Finding]]] = {}
     for row in rows:
         for f in row.findings:
+            if id(f) in listed or f.waived or f.pre_existing or not f.fix.strip():
+                continue
             fix = "" if f.waived else f.fix.strip()
             found.setdefault((f.waived, f.severity.rank, f.rule_id, fix), []).append((row, f))
     for (waived, _, rule_id, fix), items in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
@@ -175,6 +237,8 @@ class Block:
     findings: int = 0
     rows: int = 0
     closes: bool = False
+    name: str = ""
+    """The asset whose details this is, named by the note when they are cut."""
 
 
 KEEP, ROW, GROUP, DETAIL = 0, 1, 2, 3
@@ -204,7 +268,13 @@ def fit(blocks: Sequence[Block], limit: int, where: str, measure: Callable[[str]
             parts.append(f"{_plural(rows, 'asset')} {'is' if rows == 1 else 'are'} missing from the overview")
         if any(b.cut == GROUP for b in dropped):
             parts.append("the list of fixes is left out")
-        return f"> **Cut to fit GitHub's size limit:** {'; '.join(parts)}. {where}\n\n"
+        names = sorted(dict.fromkeys(b.name for b in dropped if b.name), key=natural_key)
+        cut = (
+            f" Details cut: {', '.join(text(n) for n in names[:CUT_NAMES])}"
+            f"{f' and {len(names) - CUT_NAMES} more' if len(names) > CUT_NAMES else ''}."
+            if names else ""
+        )
+        return f"> **Cut to fit GitHub's size limit:** {'; '.join(parts)}. {where}{cut}\n\n"
 
     size = sum(measure(b.text) for b in kept)
     while size + measure(note()) > limit:
@@ -223,9 +293,9 @@ def fit(blocks: Sequence[Block], limit: int, where: str, measure: Callable[[str]
                     size -= measure(kept.pop(j).text)
                     break
     if dropped:
-        # The note goes where the details begin, right after the overview and the fixes.
-        at = next((i for i, b in enumerate(kept) if b.text.startswith("---")), len(kept))
-        kept.insert(at, Block(note()))
+        # The note comes first, under the verdict: a reader learns what is missing, and
+        # which assets lost their details, before reading anything else.
+        kept.insert(min(1, len(kept)), Block(note()))
     return "".join(b.text for b in kept)
 
 
@@ -247,6 +317,9 @@ def verdict(view: View) -> Iterator[Block]:
     parts.append(f"{c.waived} waived")
     if c.advisory:
         parts.append(f"{c.advisory} advisory")
+    if any(f.baseline for f in report.findings):
+        old = sum(1 for f in report.findings if f.pre_existing and not f.waived)
+        parts.append(f"{old} already failing at the base")
     fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
     commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [
@@ -262,18 +335,32 @@ def verdict(view: View) -> Iterator[Block]:
     yield Block("\n".join(lines) + "\n")
 
 
+PASSING_ROWS = 5
+"""Assets that pass with nothing to say keep their overview rows up to this many; more
+collapse to one line under the table, so a large repository's overview lists what fails."""
+
+
 def overview(view: View) -> Iterator[Block]:
     if not view.rows:
         return
-    yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
-    for row in view.rows:
-        status = "✅" if row.passed else "❌"
+    quiet = [r for r in view.rows if r.quiet]
+    collapsed = len(quiet) > PASSING_ROWS
+    rows = [r for r in view.rows if not (collapsed and r.quiet)]
+    if rows:
+        yield Block("| | Asset | Errors | Warnings | Waived | Next step | Owner |\n|---|---|--:|--:|--:|---|---|\n")
+    for row in rows:
+        # Passing this gate with findings already failing at the base: not a green tick.
+        status = "❌" if not row.passed else "⏳" if any(f.pre_existing and not f.waived for f in row.findings) else "✅"
         name = text(row.name) if row.asset else code(row.name)
         owner = text(row.owner) if row.owner else "—"
         cells = [status, f"**{name}**", str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
                  str(row.waived), _next_step(row, view.report), owner]
         yield Block("| " + " | ".join(cells) + " |\n", ROW, rows=1)
     yield Block("\n")
+    if collapsed:
+        names = ", ".join(text(r.name) for r in quiet[:CUT_NAMES])
+        more = f" and {len(quiet) - CUT_NAMES} more" if len(quiet) > CUT_NAMES else ""
+        yield Block(f"✅ **{_plural(len(quiet), 'more asset')} pass** with nothing to report: {names}{more}.\n\n")
 
 
 def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
@@ -285,7 +372,9 @@ def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
 def _next_step(row: Row, report: Report) -> str:
     """The first thing to do: the first blocking requirement, else the first blocking finding."""
     if row.passed:
-        return "—"
+        return "already failing at the base (not blocking)" if any(
+            f.pre_existing and not f.waived for f in row.findings
+        ) else "—"
     blocking = _blocking_requirements(row, report)
     if blocking:
         first = blocking[0]
@@ -306,7 +395,7 @@ def grouped_fixes(view: View) -> Iterator[Block]:
         return
     total = sum(len(g.findings) for g in view.groups)
     fixes = f"{len(view.groups)} fix{'' if len(view.groups) == 1 else 'es'}"
-    yield Block(f"### What to fix: {fixes} for {_plural(total, 'finding')}\n\n", GROUP)
+    yield Block(f"### Also worth fixing: {fixes} for {_plural(total, 'finding')} that do not block\n\n", GROUP)
     for g in view.groups:
         yield Block(_group_item(g, view.links), GROUP, findings=0)
     yield Block("\n", GROUP)
@@ -358,12 +447,12 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
         out.append(f"{place(Location(a.path), view.links)} · {owner}\n\n")
         out += _requirements(a, report, view.links)
         out += _exceptions(a)
-        out += _evals(a.evals, view.links)
+        out += _evals(a.evals, view.links, _stale(a))
     if row.findings:
         out.append("**Findings**\n\n")
-    yield Block("".join(out), DETAIL, row.key)
+    yield Block("".join(out), DETAIL, row.key, name=row.name)
     for f in row.findings:
-        yield Block(_finding_item(f, view), DETAIL, row.key, findings=1)
+        yield Block(_finding_item(f, view), DETAIL, row.key, findings=1, name=row.name)
     yield Block("\n</details>\n\n", KEEP, row.key, closes=True)
 
 
@@ -485,7 +574,20 @@ def _metric_cell(m: MetricResult) -> str:
     return f"{icon} {text(m.name)} {number(m.value)}{threshold}".strip()
 
 
-def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
+STALE_RULES = frozenset({"PG308", "PG309"})
+"""Results older than allowed, or inputs changed after them: what they show no longer counts."""
+
+
+def _stale(asset: AssetResult) -> set[str]:
+    """The evals (by name) a staleness finding names: the rules say ``eval 'NAME': …``."""
+    names = {e.name for e in asset.evals}
+    return {
+        n for f in asset.findings if f.rule_id in STALE_RULES
+        for n in names if f.message.startswith(f"eval {n!r}:")
+    }
+
+
+def _evals(evals: tuple[EvalSummary, ...], links: Links, stale: set[str] | frozenset[str] = frozenset()) -> list[str]:
     if not evals:
         return []
     models = any(e.model for e in evals)
@@ -494,9 +596,9 @@ def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
     for e in evals:
         judged = [m for m in e.metrics if m.threshold]
         failed = any(m.passed is False for m in judged)
-        icon = "❌" if failed else ("✅" if judged else "")
+        icon = "❌" if failed else ("⌛" if e.name in stale else "✅" if judged else "")
         where = place(e.location, links) if e.location else code(e.results)
-        name = f"{icon} {text(e.name)}".strip() + f"<br>{where}"
+        name = f"{icon} {text(e.name)}".strip() + (" (stale)" if e.name in stale else "") + f"<br>{where}"
         counts = _eval_counts(e)
         if counts is None:
             shown = [m for m in e.metrics if not m.threshold and m.name not in _COUNT_METRICS][:3]
@@ -511,8 +613,113 @@ def _evals(evals: tuple[EvalSummary, ...], links: Links) -> list[str]:
 
 
 def _finding_item(f: Finding, view: View) -> str:
-    """In the details, a finding's fix is left out when the list of fixes has it."""
-    return finding_item(f, view.links, with_fix=not view.grouped)
+    """In the details, a finding's fix is left out when a list above has it."""
+    return finding_item(f, view.links, with_fix=id(f) not in view.listed)
+
+
+UNBLOCK_KEPT = 10
+"""Causes never cut from the "To unblock" list; the rest go before the details do."""
+
+
+def unblock(view: View) -> Iterator[Block]:
+    """Right under the verdict: one line per cause, with its place, the exact fix (a
+    command or YAML in its own block, prose outside) and the owner to ask."""
+    if not view.causes:
+        return
+    what = "this pull request" if view.report.change is not None else "the gate"
+    yield Block(f"### To unblock {what}\n\n")
+    for i, c in enumerate(view.causes):
+        yield Block(_cause_item(c, view.links), KEEP if i < UNBLOCK_KEPT else GROUP)
+    yield Block("\n")
+
+
+def _cause_item(c: Cause, links: Links) -> str:
+    from prodgate.rules.registry import RULES
+
+    first = c.findings[0]
+    rules = ", ".join(dict.fromkeys(rule_link(f.rule_id, links) for f in c.findings))
+    if len(c.where) > 1:
+        # One fix for many assets: each named once, linked to its own place.
+        places = {f.asset or f.location.path: f.location for f in reversed(c.findings)}
+        named = [
+            f"[{text(w)}]({url})" if (url := links.location(places[w])) else text(w)
+            for w in c.where[:GROUP_NAMES]
+        ]
+        rule = RULES.get(first.rule_id)
+        title = text(rule.title) if rule else ""
+        head = f"{rules} {title} — {', '.join(named)}{', …' if len(c.where) > GROUP_NAMES else ''} ({len(c.where)})"
+    else:
+        who = f"**{text(c.where[0])}** · " if first.asset else ""
+        if len(c.findings) > 1:
+            head = f"{who}{place(first.location, links)} · {rules}: {len(c.findings)} findings, one fix"
+        else:
+            head = f"{who}{place(first.location, links)} · {rules} {rich(first.message, limit=300)}"
+    ask = f" — ask {', '.join(text(o) for o in c.owners[:3])}{', …' if len(c.owners) > 3 else ''}" if c.owners else ""
+    return f"1. ❌ {head}{ask}\n" + _fix_blocks(c.fix, "   ")
+
+
+def _fix_blocks(fix: str, indent: str) -> str:
+    """A fix as prose and code blocks: YAML and commands each in their own fenced block
+    (GitHub gives each a copy button), the prose around them as text."""
+    if not fix:
+        return ""
+    if is_yaml_fix(fix) and all(YAML_START.match(ln) or ln.startswith((" ", "\t")) for ln in fix.splitlines() if ln.strip()):
+        return "\n" + code_block(fix, "yaml", indent)
+    out: list[str] = []
+    code_lines: list[str] = []
+
+    def flush() -> None:
+        if code_lines:
+            width = min(len(ln) - len(ln.lstrip()) for ln in code_lines if ln.strip())
+            body = "\n".join(ln[width:] for ln in code_lines)
+            lang = "yaml" if YAML_START.match(body.splitlines()[0]) else "text"
+            out.append("\n" + code_block(body, lang, indent))
+            code_lines.clear()
+
+    for line in fix.strip("\n").splitlines():
+        if line.strip() and (line[0] in " \t" or YAML_START.match(line)) and not line.rstrip().endswith("."):
+            code_lines.append(line)
+            continue
+        flush()
+        if not line.strip():
+            continue
+        command = _COMMAND.search(line)
+        prose = _COMMAND.sub("the command below", line) if command else line
+        out.append(f"\n{indent}{rich(prose)}\n")
+        if command:
+            out.append("\n" + code_block(command[1], "sh", indent))
+    flush()
+    return "".join(out)
+
+
+def pre_existing(view: View) -> Iterator[Block]:
+    """What was already failing at the base, in assets the change does not touch:
+    collapsed, one line per asset with its owner; it does not block unless the policy
+    says so."""
+    old = [f for f in view.report.findings if f.pre_existing and not f.waived]
+    if not old:
+        return
+    by_asset: dict[str, list[Finding]] = {}
+    for f in old:
+        by_asset.setdefault(f.asset or f.location.path, []).append(f)
+    owners = {a.name: a.owner for a in view.report.assets}
+    change = view.report.change
+    # Inside <summary> Markdown is not rendered: the ref as plain, escaped text.
+    where = f"already failing at the base ({text(change.base_ref)})" if change else "already failing"
+    blocks = "they block this gate (`merge.pre_existing: block`)" if view.report.pre_existing_block else (
+        "not blocking this pull request"
+    )
+    yield Block(
+        f"<details>\n<summary>⏳ {_plural(len(old), 'finding')} in {_plural(len(by_asset), 'asset')} "
+        f"{where}: {blocks}</summary>\n\n"
+    )
+    for name in sorted(by_asset, key=natural_key):
+        fs = by_asset[name]
+        who = owners.get(name)
+        owner = f" — owner {text(who)}" if who else ""
+        rules = ", ".join(dict.fromkeys(rule_link(f.rule_id, view.links) for f in fs))
+        yield Block(f"- **{text(name)}**{owner}: {rules} ({_plural(len(fs), 'finding')})\n", GROUP)
+    yield Block("\n</details>\n\n")
 
 
 def governance(view: View) -> Iterator[Block]:
@@ -546,9 +753,9 @@ def footer(view: View) -> Iterator[Block]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    verdict, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
+    verdict, unblock, pre_existing, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
 )
-"""The document, top to bottom. Verdict and overview always come first."""
+"""The document, top to bottom: the verdict, what to do to unblock, then the overview."""
 
 
 def blocks(report: Report, links: Links | None = None) -> list[Block]:

@@ -29,7 +29,7 @@ MAX_FIELD = 2000
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")
 _SPAN = re.compile(r"`([^`\n]+)`")
-_YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
+YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
 
 
 def _clip(value: str, limit: int) -> str:
@@ -86,7 +86,7 @@ def rich(value: str, *, in_table: bool = False, limit: int = MAX_FIELD) -> str:
 def is_yaml_fix(fix: str) -> bool:
     """A fix that is YAML to paste (``business_owner: {…}``), not a sentence."""
     lines = [ln for ln in fix.strip("\n").splitlines() if ln.strip()]
-    return bool(lines) and bool(_YAML_START.match(lines[0])) and not lines[0].rstrip().endswith(".")
+    return bool(lines) and bool(YAML_START.match(lines[0])) and not lines[0].rstrip().endswith(".")
 
 
 def fix_markdown(fix: str, indent: str = "") -> str:

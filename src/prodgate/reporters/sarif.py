@@ -91,6 +91,10 @@ def result(f: Finding, index: int | None, fp: str) -> dict[str, Any]:
         "locations": [physical_location(f.location)],
         "partialFingerprints": {FINGERPRINT: fp},
     }
+    if f.baseline is not None:
+        # SARIF's own comparison with the base: "new" (this change introduced it) or
+        # "unchanged" (already failing at the base, in an asset the change leaves alone).
+        out["baselineState"] = f.baseline
     if f.related is not None:
         related = physical_location(f.related)
         related |= {"id": 1, "message": {"text": "related declaration"}}
