@@ -110,10 +110,15 @@ def test_symlinked_declaration_is_compared_through_its_target(gitroot: Path, run
 
 
 def test_symlinked_declaration_leaving_the_repository_stays_refused(gitroot: Path, tmp_path: Path, run: Run) -> None:
+    # The pull request swaps the declaration for a link to a file outside the repository:
+    # refused (PG102) and blocking, and not also taken for a removal (PG703).
     outside = write(tmp_path, "outside.yaml", CLAIMS)
     write(gitroot, "services/claims-bot/app.py", "import openai\n")
-    os.symlink(outside, gitroot / "services/claims-bot/ai-asset.yaml")
+    write(gitroot, "services/claims-bot/ai-asset.yaml", CLAIMS)
     base = commit(gitroot, "base")
+    (gitroot / "services/claims-bot/ai-asset.yaml").unlink()
+    os.symlink(outside, gitroot / "services/claims-bot/ai-asset.yaml")
+    commit(gitroot, "link the declaration out of the repository")
     code, report = _check(run, gitroot, "--base", base)
     assert code == 1
     assert [(r, p) for r, p, _l, _a, _m in _rules(report, "PG102", "PG701", "PG703")] == [
