@@ -246,6 +246,15 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
             "--digest", action="store_true",
             help="print only the policy's digest, the value to pin with --policy-sha256",
         )
+        psub = pol.add_subparsers(dest="policy_command", metavar="COMMAND")
+        pdiff = psub.add_parser(
+            "diff", help="the differences of two effective policies, each said stricter or weaker (exit 0)",
+        )
+        pdiff.add_argument("old", metavar="OLD", help="the policy now in force: a file, a URL or 'builtin'")
+        pdiff.add_argument("new", metavar="NEW", help="the candidate policy: a file, a URL or 'builtin'")
+        pdiff.add_argument("--old-sha256", metavar="HEX", help="refuse OLD unless its content has this digest")
+        pdiff.add_argument("--new-sha256", metavar="HEX", help="refuse NEW unless its content has this digest")
+        pdiff.add_argument("--format", choices=("text", "json"), default="text", dest="diff_format")
     att = sub.add_parser("attest", help="sign a gate verdict (--attest's statement) into a DSSE envelope")
     if full("attest"):
         asub = att.add_subparsers(dest="attest_command", metavar="COMMAND", required=True)
