@@ -230,3 +230,29 @@ def test_register_impact_never_creates_or_migrates_a_register(tmp_path: Path, ru
     code, _out, err = run("register", "--db", str(old), "impact", "--policy", "builtin")
     assert code == 2 and "the register's schema is 0001, not 0002" in err
     assert hashlib.sha256(old.read_bytes()).hexdigest() == digest
+
+
+def test_a_snapshot_without_facts_is_not_judged_on_evals(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An inventory stored before the register kept facts says nothing of its evals:
+    requiring evals of it is "not judged", never a failure for evals it cannot see."""
+    code, out, err = run("inventory", str(REPO / "examples/team-sandbox-passing"), "--today", TODAY, "--repository", "acme/notes")
+    assert code == 0, err
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(out)
+    db = tmp_path / "reg" / "register.sqlite"
+    code, _out, err = run("register", "--db", str(db), "add", str(inventory))
+    assert code == 0, err
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("DELETE FROM facts")  # as a snapshot stored at schema 0001 has none
+    policy = write(tmp_path, "p.yaml", """\
+        extends: builtin
+        apiVersion: prodgate/policy/v1
+        name: acme
+        requirements:
+          evals: {when: {team: active}}
+        """.replace("        ", ""))
+    code, out, err = run("register", "--db", str(db), "impact", "--policy", str(policy), "--today", TODAY, "--format", "json")
+    assert code == 0, err
+    assert [(a["asset"], a["requirement"], a["outcome"]) for a in json.loads(out)["assets"]] == [
+        ("meeting-notes-summariser", "evals", "unknown"),
+    ]

@@ -126,10 +126,13 @@ def _requirement(policy: Policy, rid: str, req: Requirement, asset: StoredAsset,
         if asset.kind != "inventory":
             return UNKNOWN
         return "" if asset.business_owner else "no business owner"
+    # A gate report, or an inventory stored before the register kept facts, says nothing
+    # of evals and reviews: no stored eval is not a missing eval.
+    known = asset.kind == "inventory" and bool(asset.facts)
     if req.check == "evals":
-        return _evals(policy, asset, today) if asset.kind == "inventory" else UNKNOWN
+        return _evals(policy, asset, today) if known else UNKNOWN
     if req.check == "review":
-        return _review(policy, asset, today) if asset.kind == "inventory" else UNKNOWN
+        return _review(policy, asset, today) if known else UNKNOWN
     states = {name: value for _ev, name, value in asset.values("requirement")}
     state = states.get(rid)
     if state is None:
