@@ -47,11 +47,7 @@ def url_of(db: str) -> str:
 
 def open_store(db: str) -> Engine:
     """An engine on ``db`` whose schema is at :data:`HEAD` (migrating it if older)."""
-    url = url_of(db)
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(f"--db {db}: not a database URL or file name ({exc})") from None
+    url, parsed = _parse(db)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -69,15 +65,19 @@ def open_store(db: str) -> Engine:
     return engine
 
 
+def _parse(db: str) -> tuple[str, sa.engine.URL]:
+    url = url_of(db)
+    try:
+        return url, sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"--db {db}: not a database URL or file name ({exc})") from None
+
+
 def open_readonly(db: str) -> Engine:
     """An engine on an existing register at :data:`HEAD`, for reading only: nothing is
     created, migrated or set (no pragmas, no ``BEGIN IMMEDIATE``), so that a question
     asked of the register (``register impact``) leaves its bytes as they were."""
-    url = url_of(db)
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(f"--db {db}: not a database URL or file name ({exc})") from None
+    url, parsed = _parse(db)
     if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
         raise StoreError(f"--db {db}: no register there (`prodgate register add` creates one)")
     try:
