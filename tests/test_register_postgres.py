@@ -48,7 +48,7 @@ def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_ds
     schema = pg_url.rsplit("%3D", 1)[1]
     with psycopg.connect(pg_dsn) as conn:  # the tables are where the test put them, not in public
         tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))}
-    assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared"}
+    assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared", "facts"}
 
 
 def test_a_bulk_load_leaves_postgresql_statistics_of_the_new_size(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
@@ -183,3 +183,30 @@ def test_a_document_postgresql_refuses_costs_the_batch_nothing(tmp_path: Path, r
     assert stored == {str(f) for i, f in enumerate(files) if i != 3}
     assert n_assets is not None and n_assets[0] == sum(len(json.loads(f.read_text())["assets"]) for i, f in enumerate(files) if i != 3)
     assert n_repos is not None and n_repos[0] == 5
+
+
+def test_impact_on_postgresql_names_the_asset_and_changes_no_row(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    from test_policy_impact import RAISED, _farm
+
+    farm = _farm(tmp_path)
+    for name in ("claims-a", "claims-b"):
+        code, out, err = run("inventory", str(farm / name), "--today", TODAY, "--repository", f"acme/{name}")
+        assert code == 0, err
+        (tmp_path / f"{name}.json").write_text(out)
+        code, _out, err = run("register", "--db", pg_url, "add", str(tmp_path / f"{name}.json"))
+        assert code == 0, err
+    schema = pg_url.rsplit("%3D", 1)[1]
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}") as conn:
+            return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                    for t in ("snapshots", "repositories", "assets", "exceptions", "undeclared", "facts", "alembic_version")}
+
+    before = rows()
+    assert before["facts"]
+    policy = tmp_path / "raised.yaml"
+    policy.write_text(RAISED)
+    code, out, err = run("register", "--db", pg_url, "impact", "--policy", str(policy), "--today", TODAY, "--format", "csv")
+    assert code == 0, err
+    assert [line.split(",")[:2] for line in out.splitlines()[1:]] == [["acme/claims-b", "claims-bot-b"]]
+    assert rows() == before

@@ -219,6 +219,19 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rscan.add_argument("--today", metavar="YYYY-MM-DD")
         rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
         rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
+        rimp = rsub.add_parser(
+            "impact", parents=[db],
+            help="the assets a candidate policy would newly fail, judged on the stored facts (writes nothing)",
+        )
+        rimp.add_argument("--policy", required=True, metavar="FILE|URL", help="the candidate policy")
+        rimp.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
+        rimp.add_argument(
+            "--against", metavar="FILE|URL", help="the policy in force, to tell new failures from old (default: built-in)",
+        )
+        rimp.add_argument("--against-sha256", metavar="HEX", help="refuse --against unless its content has this digest")
+        rimp.add_argument("--format", choices=("text", "csv", "json"), default="text")
+        rimp.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+        rimp.add_argument("--today", metavar="YYYY-MM-DD", help="date for eval ages, reviews and exceptions")
         rrep = rsub.add_parser("report", parents=[db], help="the register as one offline HTML page, or its tables as CSV or JSON")
         rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
         rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
@@ -246,6 +259,15 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
             "--digest", action="store_true",
             help="print only the policy's digest, the value to pin with --policy-sha256",
         )
+        psub = pol.add_subparsers(dest="policy_command", metavar="COMMAND")
+        pdiff = psub.add_parser(
+            "diff", help="the differences of two effective policies, each said stricter or weaker (exit 0)",
+        )
+        pdiff.add_argument("old", metavar="OLD", help="the policy now in force: a file, a URL or 'builtin'")
+        pdiff.add_argument("new", metavar="NEW", help="the candidate policy: a file, a URL or 'builtin'")
+        pdiff.add_argument("--old-sha256", metavar="HEX", help="refuse OLD unless its content has this digest")
+        pdiff.add_argument("--new-sha256", metavar="HEX", help="refuse NEW unless its content has this digest")
+        pdiff.add_argument("--format", choices=("text", "json"), default="text", dest="diff_format")
     att = sub.add_parser("attest", help="sign a gate verdict (--attest's statement) into a DSSE envelope")
     if full("attest"):
         asub = att.add_subparsers(dest="attest_command", metavar="COMMAND", required=True)

@@ -36,7 +36,7 @@ def run_register(args: argparse.Namespace) -> int:
         if find_spec(module) is None:
             return error(f"prodgate register needs its extra ({module} is missing): {EXTRA_HINT}")
     if args.register_command is None:
-        return error("register needs a command: add, scan or report")
+        return error("register needs a command: add, scan, report or impact")
     charts = None
     if args.register_command == "report" and args.html:
         from prodgate.register.charts import ChartProcess
@@ -53,6 +53,7 @@ _HEAVY_IMPORTS = {
     "add": ("prodgate.register.store", "prodgate.register._shape"),
     "scan": ("prodgate.register.store", "prodgate.register._shape", "prodgate.register.scan"),
     "report": ("prodgate.register.store", "prodgate.register.views", "prodgate.register.render", "jinja2"),
+    "impact": ("prodgate.register.store", "prodgate.register.impact"),
 }
 """What each command imports (SQLAlchemy with the store): imported with the collector
 paused and then frozen, so that the collections a large ingest or report triggers do
@@ -63,6 +64,8 @@ def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
     from prodgate.startup import import_quickly
 
     import_quickly(_HEAVY_IMPORTS[args.register_command])
+    if args.register_command == "impact":
+        return _impact(args)
     from prodgate.register.store import StoreError, open_store
 
     try:
@@ -310,3 +313,80 @@ def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO, chart
         write_csv(view, out, args.table)
     else:
         write_json(view, out)
+
+
+def _impact(args: argparse.Namespace) -> int:
+    """``register impact --policy NEW``: the assets NEW would newly fail, judged on the
+    stored facts of each repository's latest snapshot. Opens the register read-only
+    (:func:`prodgate.register.store.open_readonly`): a question never changes it."""
+    from prodgate.commands.check import parse_today
+    from prodgate.policy.loader import PolicyError, load_policy
+    from prodgate.register.impact import impact
+    from prodgate.register.store import StoreError, open_readonly
+
+    today = parse_today(args.today)
+    if isinstance(today, str):
+        return error(today)
+    try:
+        current = load_policy(args.against, args.against_sha256)
+        candidate = load_policy(args.policy, args.policy_sha256)
+    except PolicyError as exc:
+        return error(str(exc))
+    try:
+        engine = open_readonly(args.db)
+    except StoreError as exc:
+        return error(str(exc))
+    try:
+        rows = impact(engine, current.policy, candidate.policy, today)
+    finally:
+        engine.dispose()
+    try:
+        if args.output:
+            with open_output(args.output) as fh:
+                _write_impact(args.format, rows, current.source, candidate.source, fh)
+        else:
+            _write_impact(args.format, rows, current.source, candidate.source, sys.stdout)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return error(f"cannot write {args.output}: {exc.strerror or exc}")
+    return ec.PASSED
+
+
+def _write_impact(fmt: str, rows: list[dict[str, object]], current: str, candidate: str, out: TextIO) -> None:
+    from prodgate.register.impact import COLUMNS, NOT_JUDGED
+
+    if fmt == "json":
+        import json
+
+        json.dump({"current": current, "candidate": candidate, "not_judged": NOT_JUDGED, "assets": rows}, out, indent=2)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        import csv
+
+        from prodgate.inventory.writers import neutral_cell
+
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for row in rows:
+            w.writerow([neutral_cell(v) for v in row.values()])
+        return
+    from prodgate.hygiene import message
+
+    fails = [r for r in rows if r["outcome"] == "fails"]
+    unknown = [r for r in rows if r["outcome"] != "fails"]
+    out.write(f"impact of {message(candidate)} against {message(current)}, on the register's latest snapshots\n")
+    for title, group in (("would newly fail", fails), ("newly required, not judged from stored facts", unknown)):
+        if not group:
+            continue
+        out.write(f"\n{title}:\n")
+        for r in group:
+            owner = r["owner"] or "no owner"
+            if r["owner_email"]:
+                owner = f"{owner} <{r['owner_email']}>"
+            line = f"  {r['repository']} {r['asset']} ({r['path']}, {r['tier']} {r['stage']}) — {owner}: {r['requirement']}"
+            out.write(message(line + (f": {r['reason']}" if r["outcome"] == "fails" else "")) + "\n")
+    assets = len({(r["repository"], r["asset"]) for r in fails})
+    out.write(f"\n{assets} asset(s) would newly fail, {len(unknown)} newly required requirement(s) not judged\n")
+    out.write(f"not judged: {NOT_JUDGED}\n")

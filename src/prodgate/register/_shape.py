@@ -57,6 +57,19 @@ class Gate(Struct, gc=False):
 class Review(Struct, gc=False):
     overdue: bool
     next_due: Date | None = None
+    last_reviewed: Date | None = None
+
+
+class Metric(Struct, gc=False):
+    name: Text
+    value: float | None = None
+
+
+class Eval(Struct, gc=False):
+    name: Text
+    category: Text | None = None
+    run_at: Annotated[str, Meta(max_length=40)] | None = None
+    metrics: list[Metric] = []
 
 
 class Exception_(Struct, gc=False):
@@ -79,6 +92,8 @@ class Asset(Struct, gc=False):
     exceptions: list[Exception_]
     owner: Contact | None = None
     business_owner: Contact | None = None
+    evals: list[Eval] = []
+    requirements: dict[Text, Text] = {}
 
 
 class Tool(Struct, gc=False):

@@ -30,6 +30,10 @@ ASSET_FIELDS = (
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
 them, and the database takes a tuple as it is."""
 EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active")
+FACT_FIELDS = ("asset", "kind", "eval", "name", "value")
+"""A fact a candidate policy can be judged on (:mod:`prodgate.register.impact`): an
+asset's requirement states, eval metrics, categories and dates, and its last review.
+Only an inventory carries them; a gate report stores none."""
 UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
 PASSED = ASSET_FIELDS.index("passed")
 
@@ -53,6 +57,7 @@ class Document:
     exceptions: list[Row] = field(default_factory=list)
     undeclared: list[Row] | None = None
     """None when discovery did not run: no news is not good news."""
+    facts: list[Row] = field(default_factory=list)
 
 
 class Refused(Exception):
@@ -162,6 +167,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         _datetime(inv.generated_at)
         assets: list[Row] = []
         exceptions: list[Row] = []
+        facts: list[Row] = []
         for a in inv.assets:  # 50,000 in a large ingest: fields read once, one model or source formatted alone
             owner, business, gate, review, models, sources = a.owner, a.business_owner, a.gate, a.review, a.models, a.data_sources
             due = review.next_due
@@ -170,6 +176,17 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
             for e in a.exceptions:
                 _fromisoformat(e.expires)
                 exceptions.append((a.name, e.requirement, e.ticket, e.expires, e.active))
+            facts.extend((a.name, "requirement", None, rid, state) for rid, state in a.requirements.items())
+            for ev in a.evals:
+                facts.append((a.name, "eval", ev.name, "", ev.category))
+                if ev.run_at is not None:
+                    facts.append((a.name, "eval_run", ev.name, "", ev.run_at))
+                facts.extend(
+                    (a.name, "metric", ev.name, m.name, None if m.value is None else repr(float(m.value))) for m in ev.metrics
+                )
+            if review.last_reviewed is not None:
+                _fromisoformat(review.last_reviewed)
+                facts.append((a.name, "reviewed", None, "", review.last_reviewed))
             if len(sources) == 1:
                 source_text, personal = f"{sources[0].name} ({sources[0].classification})", sources[0].personal_data
             else:
@@ -190,7 +207,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
     return Document(
         repository=name, commit=inv.repository.commit or "", kind="inventory", digest=digest,
         generated_at=inv.generated_at, gate=inv.gate, tool_version=inv.tool.version, source=source,
-        assets=assets, exceptions=exceptions,
+        assets=assets, exceptions=exceptions, facts=facts,
         undeclared=None if inv.undeclared is None else [(u.path, u.line, u.kind, u.provider, u.model) for u in inv.undeclared],
     )
 
@@ -312,6 +329,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
+        doc.facts.extend(_facts(a, w, name, review))
     found = _get(data, "$", "undeclared", list, optional=True)
     if found is not None:
         rows = []
@@ -373,6 +391,32 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
+
+
+def _facts(a: Any, w: str, asset: str | None, review: Any) -> list[Row]:
+    """The facts of :data:`FACT_FIELDS` of one inventory asset; each optional, as an
+    inventory of an older prodgate may lack them."""
+    out: list[Row] = []
+    states = _get(a, w, "requirements", dict, optional=True) or {}
+    for rid in states:
+        if len(rid) > 4096:
+            raise _Bad(f"{w}.requirements has a key longer than 4096 characters")
+        out.append((asset, "requirement", None, rid, _text(states, f"{w}.requirements", rid)))
+    for j, ev in enumerate(_get(a, w, "evals", list, optional=True) or []):
+        we = f"{w}.evals[{j}]"
+        name = _text(ev, we, "name")
+        out.append((asset, "eval", name, "", _text(ev, we, "category", optional=True)))
+        run_at = _text(ev, we, "run_at", optional=True, limit=40)
+        if run_at is not None:
+            out.append((asset, "eval_run", name, "", run_at))
+        for k, m in enumerate(_get(ev, we, "metrics", list, optional=True) or []):
+            value = _get(m, f"{we}.metrics[{k}]", "value", (int, float), optional=True)
+            metric = _text(m, f"{we}.metrics[{k}]", "name")
+            out.append((asset, "metric", name, metric, None if value is None else repr(float(value))))
+    reviewed = _date(review, f"{w}.review", "last_reviewed", optional=True)
+    if reviewed is not None:
+        out.append((asset, "reviewed", None, "", reviewed))
+    return out
 
 
 def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]:

@@ -23,13 +23,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from prodgate.register.documents import (
     ASSET_FIELDS,
     EXCEPTION_FIELDS,
+    FACT_FIELDS,
     PASSED,
     UNDECLARED_FIELDS,
     Document,
 )
-from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
+from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 
-HEAD = "0001"
+HEAD = "0002"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
@@ -46,11 +47,7 @@ def url_of(db: str) -> str:
 
 def open_store(db: str) -> Engine:
     """An engine on ``db`` whose schema is at :data:`HEAD` (migrating it if older)."""
-    url = url_of(db)
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(f"--db {db}: not a database URL or file name ({exc})") from None
+    url, parsed = _parse(db)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +62,39 @@ def open_store(db: str) -> Engine:
         upgrade(engine)
     except OperationalError as exc:
         raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    return engine
+
+
+def _parse(db: str) -> tuple[str, sa.engine.URL]:
+    url = url_of(db)
+    try:
+        return url, sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"--db {db}: not a database URL or file name ({exc})") from None
+
+
+def open_readonly(db: str) -> Engine:
+    """An engine on an existing register at :data:`HEAD`, for reading only: nothing is
+    created, migrated or set (no pragmas, no ``BEGIN IMMEDIATE``), so that a question
+    asked of the register (``register impact``) leaves its bytes as they were."""
+    url, parsed = _parse(db)
+    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
+        raise StoreError(f"--db {db}: no register there (`prodgate register add` creates one)")
+    try:
+        engine = sa.create_engine(url, **({"pool_pre_ping": True} if parsed.get_backend_name() != "sqlite" else {}))
+        with engine.connect() as conn:
+            rev = current_revision(conn)
+            conn.rollback()
+    except (ImportError, sa.exc.NoSuchModuleError, sa.exc.ArgumentError) as exc:
+        raise StoreError(f"--db {_safe(parsed)}: {exc}") from None
+    except OperationalError as exc:
+        raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    if rev != HEAD:
+        engine.dispose()
+        raise StoreError(
+            f"--db {_safe(parsed)}: the register's schema is {rev or 'empty'}, not {HEAD}: "
+            "`prodgate register add` brings it up to date (and stores the facts impact needs)"
+        )
     return engine
 
 
@@ -190,7 +220,7 @@ def refresh_statistics(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE snapshots, repositories, assets, exceptions, undeclared")
+        conn.exec_driver_sql("ANALYZE snapshots, repositories, assets, exceptions, undeclared, facts")
 
 
 def _better(doc: Document, kind: str, generated_at: str) -> bool:
@@ -225,6 +255,7 @@ class _Statements:
     insert_assets: str
     insert_exceptions: str
     insert_undeclared: str
+    insert_facts: str
     point_latest: str
     claims: dict[int, str] = field(default_factory=dict)
 
@@ -299,6 +330,7 @@ def _statements(conn: Connection) -> _Statements:
             insert_assets=_insert_one(mark, quote, assets, ASSET_FIELDS),
             insert_exceptions=_insert_one(mark, quote, exceptions, EXCEPTION_FIELDS),
             insert_undeclared=_insert_one(mark, quote, undeclared, UNDECLARED_FIELDS),
+            insert_facts=_insert_one(mark, quote, facts, FACT_FIELDS),
             point_latest=_point_latest_sql(mark, quote),
         )
     return _STATEMENTS[name]
@@ -351,7 +383,10 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
             conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
             actions[i], replaced[i] = "replaced", old.id
             written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, rows[i], strict=True))).scalar_one()
-    for sql, kind in ((st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared")):
+    for sql, kind in (
+        (st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared"),
+        (st.insert_facts, "facts"),
+    ):
         children = [(sid, *row) for i, sid in written.items() for row in (getattr(docs[i], kind) or ())]
         if children:
             conn.exec_driver_sql(sql, children)

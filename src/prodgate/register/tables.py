@@ -95,3 +95,19 @@ undeclared = Table(
     Column("model", Text, nullable=True),
 )
 Index("ix_undeclared_snapshot", undeclared.c.snapshot_id)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
+    Column("asset", String(128), nullable=False),
+    # requirement (name: its id, value: its state), eval (value: its category), eval_run
+    # (value: when it ran), metric (name: the metric, value: a number or None), reviewed
+    # (value: the date); ``eval`` names the eval of the eval, eval_run and metric facts.
+    Column("kind", String(16), nullable=False),
+    Column("eval", Text, nullable=True),
+    Column("name", Text, nullable=False),
+    Column("value", Text, nullable=True),
+)
+Index("ix_facts_snapshot", facts.c.snapshot_id)
