@@ -229,9 +229,12 @@ def _effective(policy: Policy, data: Any, source: str) -> EffectivePolicy:
 
 def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str:
     lines = []
-    for error in exc.errors(include_url=False)[:10]:
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    for loc, error in _one_per_node(exc)[:10]:
         msg = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch":
+            from prodgate.forms import mismatch
+
+            msg = mismatch(error["input"], str(error.get("ctx", {}).get("pattern", "")))
         named_key = False
         if not loc and ": " in msg:  # cross-reference checks name their own path
             path, msg = msg.split(": ", 1)
@@ -243,10 +246,27 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
         if is_key:
             msg = "unknown key"
         lines.append(f"{name}:{line}:{col}: {where}: {msg}{_did_you_mean(loc, is_key, docs)}")
-    more = len(exc.errors()) - 10
+    more = len(_one_per_node(exc)) - 10
     if more > 0:
         lines.append(f"... and {more} more")
     return "invalid policy:\n  " + "\n  ".join(lines)
+
+
+def _one_per_node(exc: ValidationError) -> list[tuple[tuple[Any, ...], Any]]:
+    """The errors worth reading, each with its path: a union (a role's list, or a tier's
+    mapping) reports one error per branch, and the deepest says what is wrong
+    (``'s.osei' is not a GitHub account``), not the shallow one (``should be a mapping``)."""
+    errors = [
+        (tuple(p for p in e["loc"] if not (isinstance(p, str) and "[" in p)), e)
+        for e in exc.errors(include_url=False)
+    ]
+    locs = [loc for loc, _ in errors]
+    out: list[tuple[tuple[Any, ...], Any]] = []
+    for loc, error in errors:
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+        if not deeper and all(loc != seen for seen, _ in out):
+            out.append((loc, error))
+    return out
 
 
 _NAMED = ("artifacts", "requirements", "risk_floors", "risk_requirements")

@@ -15,6 +15,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from prodgate.forms import GITHUB_LOGIN
 from prodgate.linear import PatternError, compile_pattern
 from prodgate.manifest.model import TIERS, Tier
 from prodgate.policy.model import FACTS, FactValue, StageSpec
@@ -125,7 +126,7 @@ class EvalRules(_Strict):
     minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
 
 
-GitHubLogin = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
+GitHubLogin = Annotated[str, Field(pattern=GITHUB_LOGIN)]
 
 
 class ExceptionRules(_Strict):
