@@ -117,3 +117,35 @@ def test_policy_says_the_expected_form(tmp_path: Path, section: str, expected: s
     message = str(caught.value).replace(str(tmp_path) + "/", "")
     assert expected in message
     assert "^" not in message  # no regular expression
+
+
+@pytest.mark.parametrize(
+    ("drop", "expected"),
+    [
+        ("[openai, sklearn]",
+         "org.yaml:5:18: discovery.drop.1: no signature 'sklearn'; did you mean 'scikit-learn' "
+         "(the signature that finds 'sklearn')?"),
+        ("{add: [opneai]}", "org.yaml:5:3: discovery.drop.0: no signature 'opneai'; did you mean 'openai'?"),
+    ],
+)
+def test_dropped_signature_did_you_mean(tmp_path: Path, drop: str, expected: str) -> None:
+    policy = write(tmp_path, "org.yaml", f"apiVersion: prodgate/policy/v1\nextends: builtin\nname: a\ndiscovery:\n  drop: {drop}\n")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(str(policy))
+    assert expected in str(caught.value).replace(str(tmp_path) + "/", "")
+
+
+def test_added_signature_error_points_at_the_entry(tmp_path: Path) -> None:
+    policy = write(tmp_path, "org.yaml", """\
+        apiVersion: prodgate/policy/v1
+        extends: builtin
+        name: a
+        discovery:
+          signatures:
+            acme-llm:
+              provider: acme
+              pyton: [acme_llm]
+        """)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(str(policy))
+    assert "org.yaml:8:7: discovery.signatures.acme-llm.pyton: unknown key; did you mean 'python'?" in str(caught.value).replace(str(tmp_path) + "/", "")

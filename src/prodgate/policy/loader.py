@@ -240,6 +240,11 @@ def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str
             path, msg = msg.split(": ", 1)
             loc = tuple(path.split("."))
             named_key = loc[-1] != "artifact"  # a rule id or a role: the key is wrong
+        elif ": " in msg and msg.startswith(".".join(map(str, loc)) + "."):
+            # A section's own check names the entry within it (discovery.drop.1).
+            path, msg = msg.split(": ", 1)
+            loc = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+            named_key = msg.startswith("unknown key")
         where = ".".join(str(p) for p in loc) or "(top level)"
         is_key = error["type"] == "extra_forbidden"
         name, line, col = _place(loc, docs, key=is_key or named_key)

@@ -217,7 +217,9 @@ class DiscoveryRules(_Strict):
             try:
                 build(self.signatures, self.drop).compile_all()
             except CatalogueError as exc:
-                raise ValueError(str(exc)) from None
+                # Named from the policy's top, so that the error points at the entry.
+                where = "" if str(exc).startswith("discovery.") else "discovery."
+                raise ValueError(where + str(exc)) from None
         return self
 
 
