@@ -151,7 +151,13 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "properties": {
             "gate": report.gate,
             "passed": report.passed,
-            "policy": {"source": report.policy_source, "sha256": report.policy_sha256},
+            "policy": {
+                "name": report.policy_name,
+                "version": report.policy_version,
+                "source": report.policy_source,
+                "sha256": report.policy_sha256,
+                "source_sha256": report.policy_source_sha256,
+            },
             "commit": report.commit,
             "today": report.today,
         },
