@@ -527,6 +527,6 @@ def test_tier_approvers_are_checked(tmp_path: Path, approvers: str, expected: st
     from prodgate.policy.loader import PolicyError, load_policy
 
     policy = write(tmp_path, "org.yaml", f"apiVersion: prodgate/policy/v1\nextends: builtin\nname: a\nexceptions:\n  approvers: {approvers}\n")
-    with pytest.raises(PolicyError, match="org.yaml:5:") as caught:
+    with pytest.raises(PolicyError, match=r"org\.yaml:5:") as caught:
         load_policy(str(policy))
     assert expected in str(caught.value)

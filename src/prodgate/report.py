@@ -220,7 +220,7 @@ class Report:
     @property
     def policy_title(self) -> str:
         """``acme-ai-policy 2.1``: the policy as its authors name it."""
-        return " ".join(p for p in (self.policy_name, self.policy_version) if p) or "unnamed policy"
+        return " ".join(p for p in (self.policy_name, self.policy_version) if p) or "(unnamed)"
 
     @property
     def counts(self) -> Counts:

@@ -175,7 +175,9 @@ def _load_doc(doc: YamlDocument, path: str, builtin_doc: YamlDocument) -> Effect
         raise PolicyError(f"{path}:1:1: a policy is a mapping of keys")
     data = doc.data
     if data.get("extends") == BUILTIN:
-        merged = merge(builtin_doc.data, data)
+        # What the policy does not name it is not: an organisation policy that gives
+        # no name or version must not be reported as the built-in one that judged.
+        merged = merge({**builtin_doc.data, "name": "", "version": ""}, data)
         return _validate(merged, [(doc, path), (builtin_doc, "builtin policy.yaml")], path)
     if "extends" in data and data["extends"] is not None:
         line, col = doc.position(("extends",))
