@@ -105,15 +105,18 @@ def policy_file(tmp_path: Path, body: str) -> Path:
     return write(tmp_path, "policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n" + body)
 
 
+EXEMPT_BENCHMARKS = """\
+discovery:
+  exempt:
+    - path: "benchmarks/**"
+      reason: Offline benchmark scripts, never deployed (GOV-77).
+"""
+
+
 def test_exempt_path_is_waived_with_its_reason(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = checkout(tmp_path)
     write(root, "benchmarks/compare.py", "import openai\n")
-    policy = policy_file(tmp_path, """\
-        discovery:
-          exempt:
-            - path: "benchmarks/**"
-              reason: Offline benchmark scripts, never deployed (GOV-77).
-        """.replace("        ", ""))
+    policy = policy_file(tmp_path, EXEMPT_BENCHMARKS)
     code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
     report = json.loads(out)
     assert code == 0
@@ -424,12 +427,7 @@ def test_exempt_path_silences_pg802_too(tmp_path: Path, run) -> None:  # type: i
     write(root, "ai-asset.yaml", TEAM_SANDBOX + "models:\n  - provider: anthropic\n    name: claude-sonnet-4\n")
     write(root, "app.py", "import anthropic\n")
     write(root, "benchmarks/compare.py", "import openai\n")
-    policy = policy_file(tmp_path, """\
-        discovery:
-          exempt:
-            - path: "benchmarks/**"
-              reason: Offline benchmark scripts, never deployed (GOV-77).
-        """.replace("        ", ""))
+    policy = policy_file(tmp_path, EXEMPT_BENCHMARKS)
     code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
     report = json.loads(out)
     [f] = [f for f in report["findings"] if f["rule_id"] == "PG802"]

@@ -25,8 +25,8 @@ EXPECTED: dict[str, str] = {
     GITHUB_LOGIN: "a GitHub account: letters, digits and dashes, at most 39 characters, "
     "with or without a leading @, such as sosei or @sosei",
     GITHUB_HANDLE: "a GitHub user or team, with or without a leading @, such as @ada or @acme/support-eng",
-    ASSET_NAME: "lowercase letters, digits and dashes, at most 63 characters, not starting "
-    "or ending with a dash, such as support-reply-drafter",
+    ASSET_NAME: "a name of lowercase letters, digits and dashes, at most 63 characters, not "
+    "starting or ending with a dash, such as support-reply-drafter",
     EMAIL: "an e-mail address, such as jane.doe@example.com",
     DECLARATION_THRESHOLD: 'a comparison: an optional operator (>=, <=, >, <, ==) and a number, '
     'such as ">= 0.9", "<= 1e-4" or "> 90%"',

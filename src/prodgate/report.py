@@ -217,6 +217,16 @@ class Report:
     ``merge.pre_existing: block``); set with the baseline (see
     :mod:`prodgate.change.baseline`), which marks findings only on the merge gate."""
 
+    def policy_record(self) -> dict[str, str]:
+        """Who judged, as the JSON report and the SARIF run name it."""
+        return {
+            "name": self.policy_name,
+            "version": self.policy_version,
+            "source": self.policy_source,
+            "sha256": self.policy_sha256,
+            "source_sha256": self.policy_source_sha256,
+        }
+
     @property
     def policy_title(self) -> str:
         """``acme-ai-policy 2.1``: the policy as its authors name it."""

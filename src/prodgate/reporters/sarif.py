@@ -151,13 +151,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "properties": {
             "gate": report.gate,
             "passed": report.passed,
-            "policy": {
-                "name": report.policy_name,
-                "version": report.policy_version,
-                "source": report.policy_source,
-                "sha256": report.policy_sha256,
-                "source_sha256": report.policy_source_sha256,
-            },
+            "policy": report.policy_record(),
             "commit": report.commit,
             "today": report.today,
         },
