@@ -261,15 +261,20 @@ def test_pull_request_is_judged_by_the_base_policy(installed: Installed, workspa
     shown = f".github/prodgate.yaml at {base[:12]}"
     report = json.loads(Path(result.outputs["report"]).read_text(encoding="utf-8"))
     assert report["policy"]["source"] == shown
-    assert f"policy `{shown}`" in result.summary
+    assert f"policy (unnamed) from `{shown}`" in result.summary
     assert "base-" not in result.summary and str(installed.runner.runner_temp) not in result.summary
     [comment] = [c["body"] for c in api.comments if c["body"].startswith("<!-- prodgate:comment")]
-    assert f"policy `{shown}`" in comment and str(installed.runner.runner_temp) not in comment
+    assert f"from `{shown}`" in comment and str(installed.runner.runner_temp) not in comment
 
     # On a push there is no base to protect: the checked-out policy applies.
     pushed = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml")
     assert pushed.code == 0
     assert pushed.outputs["errors"] == "0"
+    # ... named by its path in the repository, not the runner's workspace path.
+    pushed_report = json.loads(Path(pushed.outputs["report"]).read_text(encoding="utf-8"))
+    assert pushed_report["policy"]["source"] == ".github/prodgate.yaml"
+    assert "policy (unnamed) from `.github/prodgate.yaml`" in pushed.summary
+    assert str(workspace) not in pushed.summary
 
 
 def test_merge_queue_is_judged_by_the_base_policy_and_declarations(installed: Installed, workspace: Path) -> None:
@@ -322,7 +327,7 @@ def test_policy_sha256_input_pins_the_policy(installed: Installed, workspace: Pa
     assert result.code == 0, result.log
     # The weakenings are said once, as a warning annotation beside the report's own.
     policy_notes = [a for a in annotations(result.log) if a[1].get("title") == "prodgate: policy"]
-    assert [(level, message.split(":")[0]) for level, _p, message in policy_notes] == [("warning", "policy " + str(workspace / ".github/prodgate.yaml") + " is weaker than builtin")]
+    assert [(level, message.split(":")[0]) for level, _p, message in policy_notes] == [("warning", "policy .github/prodgate.yaml is weaker than builtin")]
     wrong = _run(installed, workspace, base, event_name="push", policy=".github/prodgate.yaml", **{"policy-sha256": "0" * 64})
     assert wrong.code == 2
     [(level, props, message)] = annotations(wrong.log)

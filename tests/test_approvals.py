@@ -495,3 +495,38 @@ def test_review_without_write_access_does_not_count(
     sosei["author_association"] = "COLLABORATOR"
     code, report, _ = gate(run, root, base, open_policy)
     assert code == 0, report["findings"]
+
+
+def test_approvers_differ_by_tier(pr_repo: tuple[Path, str, Path], github: GitHub, run: Run) -> None:
+    """``exceptions.approvers.<tier>`` replaces a role's flat list for that tier's
+    assets only: on this team asset @mallory may approve as it_executive, @sosei may not."""
+    root, base, policy = pr_repo
+    policy.write_text(POLICY + "    team: {it_executive: [mallory]}\n    enterprise: {it_executive: [cio]}\n")
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + exception(it="{name: Mallory Jones, github: mallory}"))
+    github.reviews = [*ALL_APPROVE, review("mallory")]
+    code, report, _ = gate(run, root, base, policy)
+    assert (code, problems(report)) == (0, [])
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + exception())
+    code, report, _ = gate(run, root, base, policy)
+    [(rule, line, msg)] = problems(report)
+    assert (code, rule, line) == (1, "PG508", 16)
+    assert msg.endswith("is not allowed to approve as it_executive; the policy allows @mallory")
+
+
+@pytest.mark.parametrize(
+    ("approvers", "expected"),
+    [
+        ("{enterprize: {it_executive: [sosei]}}",
+         "exceptions.approvers.enterprize: 'enterprize' is not a tier; a mapping under exceptions.approvers "
+         "is a tier's own approvers (team, departmental, enterprise), a list is a role's; did you mean 'enterprise'?"),
+        ("{enterprise: {it_exec: [sosei]}}",
+         "exceptions.approvers.enterprise.it_exec: unknown approval role 'it_exec'"),
+    ],
+)
+def test_tier_approvers_are_checked(tmp_path: Path, approvers: str, expected: str) -> None:
+    from prodgate.policy.loader import PolicyError, load_policy
+
+    policy = write(tmp_path, "org.yaml", f"apiVersion: prodgate/policy/v1\nextends: builtin\nname: a\nexceptions:\n  approvers: {approvers}\n")
+    with pytest.raises(PolicyError, match=r"org\.yaml:5:") as caught:
+        load_policy(str(policy))
+    assert expected in str(caught.value)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, write
+from conftest import TEAM_SANDBOX, TODAY, write
 
 APP = """\
 import os
@@ -105,15 +105,18 @@ def policy_file(tmp_path: Path, body: str) -> Path:
     return write(tmp_path, "policy.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n" + body)
 
 
+EXEMPT_BENCHMARKS = """\
+discovery:
+  exempt:
+    - path: "benchmarks/**"
+      reason: Offline benchmark scripts, never deployed (GOV-77).
+"""
+
+
 def test_exempt_path_is_waived_with_its_reason(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     root = checkout(tmp_path)
     write(root, "benchmarks/compare.py", "import openai\n")
-    policy = policy_file(tmp_path, """\
-        discovery:
-          exempt:
-            - path: "benchmarks/**"
-              reason: Offline benchmark scripts, never deployed (GOV-77).
-        """.replace("        ", ""))
+    policy = policy_file(tmp_path, EXEMPT_BENCHMARKS)
     code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
     report = json.loads(out)
     assert code == 0
@@ -414,3 +417,22 @@ def test_job_summary_annotations_and_log_show_undeclared_ai(tmp_path: Path, run,
     assert "3 place(s) use AI that no `ai-asset.yaml` covers, in `services/bot`." in section
     assert "| `services/bot/app.py:3` | PG801 | undeclared AI use: imports openai (openai); no ai-asset.yaml covers this file | undeclared |" in section
     assert "Declarations that could not be checked" not in text
+
+
+def test_exempt_path_silences_pg802_too(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Once an asset covers an exempt folder, what it finds there is still the exempt
+    offline script's: PG802 is waived with the policy's reason, as PG801 was. The same
+    provider used outside the exempt path still raises it, unwaived."""
+    root = checkout(tmp_path)
+    write(root, "ai-asset.yaml", TEAM_SANDBOX + "models:\n  - provider: anthropic\n    name: claude-sonnet-4\n")
+    write(root, "app.py", "import anthropic\n")
+    write(root, "benchmarks/compare.py", "import openai\n")
+    policy = policy_file(tmp_path, EXEMPT_BENCHMARKS)
+    code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
+    report = json.loads(out)
+    [f] = [f for f in report["findings"] if f["rule_id"] == "PG802"]
+    assert (code, f["path"], f["waived_by"]["reason"]) == (0, "benchmarks/compare.py", "Offline benchmark scripts, never deployed (GOV-77).")
+    write(root, "app.py", "import anthropic\nimport openai\n")
+    code, out, _ = run("check", str(root), "--policy", str(policy), "--format", "json")
+    [f] = [f for f in json.loads(out)["findings"] if f["rule_id"] == "PG802"]
+    assert (code, f["path"], f["waived_by"]) == (0, "app.py", None)

@@ -101,3 +101,27 @@ def test_policy_command_prints_effective_policy(tmp_path: Path, run) -> None:  #
     assert data["review_cadence_days"] == {"team": 30, "departmental": 180, "enterprise": 90}
     code, out, _ = run("policy")
     assert code == 0 and out.startswith("# source: builtin\n# content sha256 (pin with --policy-sha256): ")
+
+
+def test_every_report_names_the_policy_that_judged(repo: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Name, version, digest and source, in each format; a policy in the repository is
+    named from its root, and an extending policy that names itself not is no built-in."""
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX)
+    write(repo, ".github/prodgate.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme-ai\nversion: '2.1'\n")
+    policy = str(repo / ".github/prodgate.yaml")
+    digest = load_policy(policy).sha256
+    _code, out, _ = run("check", str(repo), "--policy", policy, "--format", "json")
+    assert {k: v for k, v in json.loads(out)["policy"].items() if k != "source_sha256"} == {
+        "name": "acme-ai", "version": "2.1", "source": ".github/prodgate.yaml", "sha256": digest,
+    }
+    _code, out, _ = run("check", str(repo), "--policy", policy, "--format", "sarif")
+    named = json.loads(out)["runs"][0]["properties"]["policy"]
+    assert (named["name"], named["version"], named["source"], named["sha256"]) == ("acme-ai", "2.1", ".github/prodgate.yaml", digest)
+    _code, out, _ = run("inventory", str(repo), "--policy", policy)
+    named = json.loads(out)["policy"]
+    assert (named["name"], named["version"], named["source"], named["sha256"]) == ("acme-ai", "2.1", ".github/prodgate.yaml", digest)
+    _code, out, _ = run("check", str(repo), "--policy", policy)
+    assert f"policy acme-ai 2.1 from .github/prodgate.yaml, sha256 {digest[:12]})" in out
+    write(repo, ".github/prodgate.yaml", "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme-ai\n")
+    _code, out, _ = run("check", str(repo), "--policy", policy, "--format", "json")
+    assert (json.loads(out)["policy"]["name"], json.loads(out)["policy"]["version"]) == ("acme-ai", "")

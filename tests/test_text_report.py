@@ -24,7 +24,7 @@ def test_every_severity_is_labelled(repo: Path, run: Run) -> None:
     lines = out.splitlines()
     assert lines[0] == "svc-1 (departmental, pilot) services/svc-1/ai-asset.yaml"
     assert lines[1].startswith("  services/svc-1/ai-asset.yaml:1:1 PG301 error: tier 'departmental'")
-    assert "prodgate merge gate FAILED: 8 errors, 0 warnings (2 assets checked, 0 clean; policy builtin)" in lines
+    assert "prodgate merge gate FAILED: 8 errors, 0 warnings (2 assets checked, 0 clean; policy prodgate-builtin 1.0 from builtin, sha256 " in out
 
 
 def test_summary_counts_declarations_only_when_some_did_not_load(committed_repo: Path, run: Run) -> None:
@@ -33,7 +33,7 @@ def test_summary_counts_declarations_only_when_some_did_not_load(committed_repo:
     (repo / "broken").mkdir()
     (repo / "broken" / "ai-asset.yaml").write_text("name: [\n", encoding="utf-8")
     _, out, _ = run("check", str(repo), "--today", TODAY)
-    assert "(2 assets checked, 1 declaration not loaded, 2 clean; policy builtin)" in out
+    assert "(2 assets checked, 1 declaration not loaded, 2 clean; policy prodgate-builtin 1.0 from builtin, sha256 " in out
     assert "broken/ai-asset.yaml:2:1 PG101 error:" in out
 
 

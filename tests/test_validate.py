@@ -80,7 +80,8 @@ def test_paths_are_relative_to_the_repository_root(in_repo: Path, run: Run, monk
     monkeypatch.chdir(in_repo / "svc")
     code, out, _ = run("validate", "ai-asset.yaml")
     assert code == 1
-    assert out.startswith("svc/ai-asset.yaml:2:7 PG103 error: name: 'Notes' does not have the expected form\n")
+    assert out.startswith("svc/ai-asset.yaml:2:7 PG103 error: name: 'Notes' is not a name of lowercase letters, digits and dashes, "
+                          "at most 63 characters, not starting or ending with a dash, such as support-reply-drafter\n")
 
 
 def test_colour_only_when_asked_or_on_a_terminal(in_repo: Path, run: Run) -> None:

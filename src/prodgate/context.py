@@ -139,7 +139,8 @@ def build_context(
                 headings = tuple(policy.artifacts[req.artifact].required_headings)
             ctx.demands.append(Demand(rid, req.title, req.artifact, req.check, headings))
     for rid, rreq in policy.risk_requirements.items():
-        if facts.match(rreq.when) and asset.stage in expand_stages(rreq.stages):
+        in_tier = rreq.tiers is None or tier in rreq.tiers
+        if in_tier and facts.match(rreq.when) and asset.stage in expand_stages(rreq.stages):
             ctx.demands.append(
                 Demand(rid, rreq.title, rreq.artifact, None, tuple(rreq.required_headings), rreq.reason, True)
             )

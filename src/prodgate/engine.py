@@ -102,6 +102,8 @@ def run(
         policy_source=policy.source,
         policy_sha256=policy.sha256,
         policy_source_sha256=policy.source_sha256,
+        policy_name=policy.policy.name,
+        policy_version=policy.policy.version,
         root=str(root),
         commit=head_commit(root),
         repository=detect_repository(root),

@@ -194,6 +194,9 @@ class Report:
     generated_at: str
     today: str
     policy_source_sha256: str = ""
+    policy_name: str = ""
+    policy_version: str = ""
+    """The policy's ``name`` and ``version``: with its source and digest, who judged."""
     repository: str = ""
     """``owner/name`` (see :func:`prodgate.repo.detect_repository`), for the register."""
     assets: list[AssetResult] = field(default_factory=list)
@@ -213,6 +216,21 @@ class Report:
     """Whether findings already failing at the base block (the policy's
     ``merge.pre_existing: block``); set with the baseline (see
     :mod:`prodgate.change.baseline`), which marks findings only on the merge gate."""
+
+    def policy_record(self) -> dict[str, str]:
+        """Who judged, as the JSON report and the SARIF run name it."""
+        return {
+            "name": self.policy_name,
+            "version": self.policy_version,
+            "source": self.policy_source,
+            "sha256": self.policy_sha256,
+            "source_sha256": self.policy_source_sha256,
+        }
+
+    @property
+    def policy_title(self) -> str:
+        """``acme-ai-policy 2.1``: the policy as its authors name it."""
+        return " ".join(p for p in (self.policy_name, self.policy_version) if p) or "(unnamed)"
 
     @property
     def counts(self) -> Counts:

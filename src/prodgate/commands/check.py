@@ -113,6 +113,11 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
         return error(str(exc))
     if label is not None:
         policy = dataclasses.replace(policy, source=label)
+    elif policy_file is not None:
+        # A policy file in the repository is named from its root (the Action passes
+        # the runner's absolute path): the reports say which file, not where a runner
+        # kept it.
+        policy = dataclasses.replace(policy, source=policy_file)
     from prodgate.policy.announce import announce
 
     announce(policy)

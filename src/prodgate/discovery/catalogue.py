@@ -57,7 +57,13 @@ def validate_signature(sid: str, raw: object) -> Signature:
         raise CatalogueError(f"signatures.{sid}: expected a mapping")
     unknown = sorted(set(raw) - SIGNATURE_KEYS)
     if unknown:
-        raise CatalogueError(f"signatures.{sid}.{unknown[0]}: unknown key; known: {', '.join(sorted(SIGNATURE_KEYS))}")
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], sorted(SIGNATURE_KEYS), n=1, cutoff=0.6)
+        meant = f"did you mean {close[0]!r}? " if close else ""
+        raise CatalogueError(
+            f"signatures.{sid}.{unknown[0]}: unknown key; {meant}known: {', '.join(sorted(SIGNATURE_KEYS))}"
+        )
     if "provider" not in raw:
         raise CatalogueError(f"signatures.{sid}: 'provider' is required (null for frameworks)")
     provider = raw["provider"]
@@ -435,6 +441,20 @@ def builtin_ids() -> frozenset[str]:
     return frozenset(builtin_data().get("signatures") or {})
 
 
+def _meant(sid: str, raw: Mapping[str, Any]) -> str:
+    """"did you mean" for a signature id: the signature that looks for ``sid`` (``sklearn``
+    is what ``scikit-learn`` finds in imports), else the id spelt closest to it."""
+    import difflib
+
+    wanted = sid.strip().lower()
+    for other, value in raw.items():
+        names = value.values() if isinstance(value, dict) else ()
+        if any(isinstance(v, list) and wanted in (str(n).lower() for n in v) for v in names):
+            return f"; did you mean {other!r} (the signature that finds {sid!r})?"
+    close = difflib.get_close_matches(sid, [str(k) for k in raw], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def build(
     extra: Mapping[str, Any] | None = None, drop: Iterable[str] = (), data: Mapping[str, Any] | None = None
 ) -> Catalogue:
@@ -443,10 +463,11 @@ def build(
     base = dict(data if data is not None else builtin_data())
     raw: dict[str, Any] = dict(base.get("signatures") or {})
     raw.update(extra or {})
+    drop = list(drop)
     dropped = set(drop)
-    unknown = sorted(dropped - set(raw))
-    if unknown:
-        raise CatalogueError(f"discovery.drop: no signature {unknown[0]!r}")
+    for i, sid in enumerate(drop):
+        if sid not in raw:
+            raise CatalogueError(f"discovery.drop.{i}: no signature {sid!r}{_meant(sid, raw)}")
     sigs = [validate_signature(str(sid), value) for sid, value in raw.items() if sid not in dropped]
     max_bytes = base.get("max_file_bytes", 4 * 1024 * 1024)
     if not isinstance(max_bytes, int) or max_bytes <= 0:

@@ -74,26 +74,32 @@ def undeclared(
             fix=fix,
             requirement="discovery",
         )
-        exempt = next((e for e in exemptions if e.covers(det.path)), None)
-        if exempt is not None:
-            finding = finding.with_waiver(
-                Waiver(ticket="policy discovery.exempt", expires="never", reason=exempt.reason, location=Location(exempt.path))
-            )
-        yield finding
+        yield _waived(finding, next((e for e in exemptions if e.covers(det.path)), None))
 
 
-def undeclared_models(detections: Iterable[Detection], coverage: Sequence[Coverage], cat: Catalogue) -> Iterator[Finding]:
+def undeclared_models(
+    detections: Iterable[Detection], coverage: Sequence[Coverage], cat: Catalogue,
+    exemptions: Sequence[Exemption] = (),
+) -> Iterator[Finding]:
     """PG802, once per asset and provider or model, at its first place.
 
     A lock file's entries are not asked about: it lists what the project's
     dependencies pull in (``openai`` as a peer of ``@langchain/core``), which the
     asset does not call. The project's own manifest lists its direct dependencies,
-    and those, being detected there, still count."""
+    and those, being detected there, still count.
+
+    A path the policy exempts from discovery is exempt here too: its detections come
+    after every other place, and a finding only they raise is waived with the policy's
+    reason (shown, as PG801's is, never dropped)."""
     from prodgate.discovery.manifest_names import is_lock
 
     by_name = {c.name: c for c in coverage}
     seen: set[tuple[str, str]] = set()
-    for det in sorted(detections):
+
+    def exempt(det: Detection) -> Exemption | None:
+        return next((e for e in exemptions if e.covers(det.path)), None)
+
+    for det in sorted(detections, key=lambda d: (exempt(d) is not None, d)):
         cov = by_name.get(det.asset or "")
         if cov is None or (det.kind == "dependency" and is_lock(det.path)):
             continue
@@ -102,12 +108,24 @@ def undeclared_models(detections: Iterable[Detection], coverage: Sequence[Covera
             key = (cov.name, f"provider:{det.provider}")
             if key not in seen:
                 seen.add(key)
-                yield _pg802(cov, det, f"provider {det.provider!r}", f"- provider: {det.provider}\n  name: <model>")
+                yield _waived(_pg802(cov, det, f"provider {det.provider!r}", f"- provider: {det.provider}\n  name: <model>"), exempt(det))
         if det.model and not any(_same_model(det.model, m) for m in cov.models):
             key = (cov.name, f"model:{det.model.lower()}")
             if key not in seen:
                 seen.add(key)
-                yield _pg802(cov, det, f"model {det.model!r}", f"- provider: {det.provider or '<provider>'}\n  name: {det.model}")
+                yield _waived(
+                    _pg802(cov, det, f"model {det.model!r}", f"- provider: {det.provider or '<provider>'}\n  name: {det.model}"),
+                    exempt(det),
+                )
+
+
+def _waived(finding: Finding, exemption: Exemption | None) -> Finding:
+    """``finding`` waived by the policy's exemption of its path, if one covers it."""
+    if exemption is None:
+        return finding
+    return finding.with_waiver(
+        Waiver(ticket="policy discovery.exempt", expires="never", reason=exemption.reason, location=Location(exemption.path))
+    )
 
 
 def _pg802(cov: Coverage, det: Detection, what: str, snippet: str) -> Finding:

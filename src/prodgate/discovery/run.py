@@ -133,7 +133,7 @@ def findings(
     checked = set(checked)
     mine = [c for c in found.coverage if c.declaration in checked]
     out = found.undeclared_findings()
-    out += judge.undeclared_models(found.detections, mine, found.catalogue)
+    out += judge.undeclared_models(found.detections, mine, found.catalogue, found.exemptions)
     out += judge.unused_declarations(mine, set(unused_for), found.readable, found.detections)
     out += judge.skipped(found.skipped, gate)
     return out

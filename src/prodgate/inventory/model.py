@@ -150,6 +150,9 @@ class Inventory:
     undeclared: tuple[Detection, ...] = ()
     discovery: bool = False
     """Whether discovery ran; without it ``undeclared`` says nothing."""
+    policy_name: str = ""
+    policy_version: str = ""
+    policy_source_sha256: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,7 +162,13 @@ class Inventory:
             "generated_at": self.generated_at,
             "today": self.today,
             "gate": self.gate,
-            "policy": {"source": self.policy_source, "sha256": self.policy_sha256},
+            "policy": {
+                "name": self.policy_name,
+                "version": self.policy_version,
+                "source": self.policy_source,
+                "sha256": self.policy_sha256,
+                "source_sha256": self.policy_source_sha256,
+            },
             "summary": {
                 "assets": len(self.assets),
                 "passed": sum(1 for a in self.assets if a.gate.passed),
@@ -202,6 +211,9 @@ def build(report: Report, cadence_days: dict[str, int], repository: str) -> Inve
         broken=broken,
         undeclared=undeclared or (),
         discovery=undeclared is not None,
+        policy_name=report.policy_name,
+        policy_version=report.policy_version,
+        policy_source_sha256=report.policy_source_sha256,
     )
 
 

@@ -54,6 +54,11 @@ class Owner(Person):
     team: str | None = None
     github: str | None = None
 
+    @property
+    def handle(self) -> str | None:
+        """``owner.github`` as CODEOWNERS writes it, ``@`` first, however it was written."""
+        return None if self.github is None else "@" + self.github.lstrip("@")
+
 
 class Risk(Record):
     customer_facing: bool = False

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from prodgate.forms import ASSET_NAME, EMAIL, GITHUB_HANDLE, GITHUB_LOGIN
 from prodgate.globs import MAX_GLOB_CHARS
 from prodgate.manifest.model import INVISIBLE, Autonomy, Classification, EvalFormat, Stage, Tier
 from prodgate.threshold_syntax import DECLARATION_THRESHOLD
@@ -26,7 +27,7 @@ from prodgate.threshold_syntax import DECLARATION_THRESHOLD
 AssetName = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+        pattern=ASSET_NAME,
         description="Unique in the repository: lowercase letters, digits and dashes.",
     ),
 ]
@@ -60,7 +61,7 @@ PersonName = Annotated[
 Email = Annotated[
     str,
     Field(
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        pattern=EMAIL,
         examples=["jane.doe@example.com"],
         json_schema_extra={"pattern": f"^[^@\\s{INVISIBLE}]+@[^@\\s{INVISIBLE}]+\\.[^@\\s{INVISIBLE}]+$"},
     ),
@@ -90,8 +91,8 @@ class Person(_Strict):
 
 class Owner(Person):
     team: str | None = None
-    github: Annotated[str, Field(pattern=r"^@[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?$")] | None = Field(
-        default=None, description="GitHub user or team, for example '@acme/support-eng'."
+    github: Annotated[str, Field(pattern=GITHUB_HANDLE)] | None = Field(
+        default=None, description="GitHub user or team, for example '@acme/support-eng' (the @ is optional)."
     )
 
 
@@ -141,7 +142,7 @@ class Eval(_Strict):
 
 GitHubLogin = Annotated[
     str,
-    Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", description="A GitHub account, e.g. sosei."),
+    Field(pattern=GITHUB_LOGIN, description="A GitHub account, e.g. sosei or @sosei."),
 ]
 
 

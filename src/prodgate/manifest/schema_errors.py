@@ -127,7 +127,9 @@ _FIXES = {
 def _describe(error: Any) -> str:
     kind = error["type"]
     if kind == "string_pattern_mismatch":
-        return f"{error.get('input')!r} does not have the expected form"
+        from prodgate.forms import mismatch
+
+        return mismatch(error.get("input"), str(error.get("ctx", {}).get("pattern", "")))
     if kind == "string_too_short" and error.get("input") == "":
         return "is empty"
     msg = str(error["msg"])

@@ -175,7 +175,9 @@ def _load_doc(doc: YamlDocument, path: str, builtin_doc: YamlDocument) -> Effect
         raise PolicyError(f"{path}:1:1: a policy is a mapping of keys")
     data = doc.data
     if data.get("extends") == BUILTIN:
-        merged = merge(builtin_doc.data, data)
+        # What the policy does not name it is not: an organisation policy that gives
+        # no name or version must not be reported as the built-in one that judged.
+        merged = merge({**builtin_doc.data, "name": "", "version": ""}, data)
         return _validate(merged, [(doc, path), (builtin_doc, "builtin policy.yaml")], path)
     if "extends" in data and data["extends"] is not None:
         line, col = doc.position(("extends",))
@@ -229,24 +231,49 @@ def _effective(policy: Policy, data: Any, source: str) -> EffectivePolicy:
 
 def _describe(exc: ValidationError, docs: list[tuple[YamlDocument, str]]) -> str:
     lines = []
-    for error in exc.errors(include_url=False)[:10]:
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    for loc, error in _one_per_node(exc)[:10]:
         msg = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch":
+            from prodgate.forms import mismatch
+
+            msg = mismatch(error["input"], str(error.get("ctx", {}).get("pattern", "")))
         named_key = False
         if not loc and ": " in msg:  # cross-reference checks name their own path
             path, msg = msg.split(": ", 1)
             loc = tuple(path.split("."))
             named_key = loc[-1] != "artifact"  # a rule id or a role: the key is wrong
+        elif ": " in msg and msg.startswith(".".join(map(str, loc)) + "."):
+            # A section's own check names the entry within it (discovery.drop.1).
+            path, msg = msg.split(": ", 1)
+            loc = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+            named_key = msg.startswith("unknown key")
         where = ".".join(str(p) for p in loc) or "(top level)"
         is_key = error["type"] == "extra_forbidden"
         name, line, col = _place(loc, docs, key=is_key or named_key)
         if is_key:
             msg = "unknown key"
         lines.append(f"{name}:{line}:{col}: {where}: {msg}{_did_you_mean(loc, is_key, docs)}")
-    more = len(exc.errors()) - 10
+    more = len(_one_per_node(exc)) - 10
     if more > 0:
         lines.append(f"... and {more} more")
     return "invalid policy:\n  " + "\n  ".join(lines)
+
+
+def _one_per_node(exc: ValidationError) -> list[tuple[tuple[Any, ...], Any]]:
+    """The errors worth reading, each with its path: a union (a role's list, or a tier's
+    mapping) reports one error per branch, and the deepest says what is wrong
+    (``'s.osei' is not a GitHub account``), not the shallow one (``should be a mapping``)."""
+    errors = [
+        (tuple(p for p in e["loc"] if not (isinstance(p, str) and "[" in p)), e)
+        for e in exc.errors(include_url=False)
+    ]
+    locs = [loc for loc, _ in errors]
+    out: list[tuple[tuple[Any, ...], Any]] = []
+    for loc, error in errors:
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+        if not deeper and all(loc != seen for seen, _ in out):
+            out.append((loc, error))
+    return out
 
 
 _NAMED = ("artifacts", "requirements", "risk_floors", "risk_requirements")

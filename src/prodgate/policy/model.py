@@ -113,6 +113,7 @@ class RiskRequirement(Record):
     artifact: str
     when: dict[str, FactValue]
     stages: list[StageSpec] | StageSpec = "active"
+    tiers: list[Tier] | None = None
     required_headings: list[str | HeadingSpec] = field(default_factory=list)
     reason: str
 
@@ -129,9 +130,19 @@ class ExceptionRules(Record):
     required_owners: list[str] = field(default_factory=list)
     max_days: dict[Tier, int] = field(default_factory=dict)
     warn_within_days: int = 14
-    approvers: dict[str, list[str]] = field(default_factory=dict)
+    approvers: dict[str, list[str] | dict[str, list[str]]] = field(default_factory=dict)
     distinct_approvers: bool = True
     verify: Literal["pull-request-reviews"] | None = None
+
+    def approvers_for(self, tier: str) -> dict[str, list[str]]:
+        """Who may approve per role for an asset of ``tier``: the flat entries
+        (``it_executive: [...]``), each replaced by the tier's own list where the
+        policy has one (``enterprise: {it_executive: [...]}``)."""
+        out = {role: who for role, who in self.approvers.items() if isinstance(who, list)}
+        for_tier = self.approvers.get(tier)
+        if isinstance(for_tier, dict):
+            out.update(for_tier)
+        return out
 
 
 class TierEnforcement(Record):

@@ -15,8 +15,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from prodgate.forms import GITHUB_LOGIN
 from prodgate.linear import PatternError, compile_pattern
-from prodgate.manifest.model import Tier
+from prodgate.manifest.model import TIERS, Tier
 from prodgate.policy.model import FACTS, FactValue, StageSpec
 from prodgate.threshold_syntax import POLICY_THRESHOLD
 
@@ -104,6 +105,11 @@ class RiskRequirement(_Strict):
     artifact: str
     when: dict[str, FactValue]
     stages: list[StageSpec] | StageSpec = "active"
+    tiers: list[Tier] | None = Field(
+        default=None,
+        description="Only assets of these tiers (their effective tier, after risk floors); "
+        "default: every tier.",
+    )
     required_headings: list[str | HeadingSpec] = Field(default_factory=list)
     reason: str
 
@@ -120,7 +126,7 @@ class EvalRules(_Strict):
     minimum_thresholds: dict[Tier, dict[str, Threshold]] = Field(default_factory=dict)
 
 
-GitHubLogin = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
+GitHubLogin = Annotated[str, Field(pattern=GITHUB_LOGIN)]
 
 
 class ExceptionRules(_Strict):
@@ -128,9 +134,11 @@ class ExceptionRules(_Strict):
     required_owners: list[str] = Field(default_factory=list)
     max_days: dict[Tier, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     warn_within_days: Annotated[int, Field(ge=0)] = 14
-    approvers: dict[str, list[GitHubLogin]] = Field(
+    approvers: dict[str, list[GitHubLogin] | dict[str, list[GitHubLogin]]] = Field(
         default_factory=dict,
-        description="Per approval role, the GitHub accounts allowed to approve for it (PG508).",
+        description="Per approval role, the GitHub accounts allowed to approve for it (PG508); "
+        "under a tier's name, the roles whose accounts differ for that tier "
+        "({enterprise: {it_executive: [...]}} replaces the flat it_executive list for enterprise assets).",
     )
     distinct_approvers: bool = Field(
         default=True,
@@ -209,7 +217,9 @@ class DiscoveryRules(_Strict):
             try:
                 build(self.signatures, self.drop).compile_all()
             except CatalogueError as exc:
-                raise ValueError(str(exc)) from None
+                # Named from the policy's top, so that the error points at the entry.
+                where = "" if str(exc).startswith("discovery.") else "discovery."
+                raise ValueError(where + str(exc)) from None
         return self
 
 
@@ -306,13 +316,24 @@ class Policy(_Strict):
         # An approvers list under a misspelt role restricts nobody: the role that was
         # meant would accept any approver.
         roles = self.exceptions.required_approvals
-        for role in self.exceptions.approvers:
-            if role not in roles:
-                raise ValueError(
-                    f"exceptions.approvers.{role}: unknown approval role {role!r}; the roles are "
-                    f"those of exceptions.required_approvals: {', '.join(roles) or '(none)'}"
-                    + _close(role, roles)
-                )
+        for key, value in self.exceptions.approvers.items():
+            if isinstance(value, dict):
+                if key not in TIERS:
+                    raise ValueError(
+                        f"exceptions.approvers.{key}: {key!r} is not a tier; a mapping under "
+                        f"exceptions.approvers is a tier's own approvers ({', '.join(TIERS)}), a list "
+                        "is a role's" + _close(key, TIERS)
+                    )
+                where = [(f"exceptions.approvers.{key}.{role}", role) for role in value]
+            else:
+                where = [(f"exceptions.approvers.{key}", key)]
+            for path, role in where:
+                if role not in roles:
+                    raise ValueError(
+                        f"{path}: unknown approval role {role!r}; the roles are "
+                        f"those of exceptions.required_approvals: {', '.join(roles) or '(none)'}"
+                        + _close(role, roles)
+                    )
         return self
 
 

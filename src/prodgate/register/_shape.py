@@ -34,6 +34,7 @@ if get_args(Tier) != TIERS or get_args(Stage) != STAGES:  # pragma: no cover - a
 class Contact(Struct, gc=False):
     name: Text
     email: Text | None = None
+    team: Text | None = None
 
 
 class Model(Struct, gc=False):
@@ -114,6 +115,13 @@ class Undeclared(Struct, gc=False):
     model: Text | None = None
 
 
+class Policy(Struct, gc=False):
+    name: Annotated[str, Meta(max_length=256)] | None = None
+    version: Annotated[str, Meta(max_length=128)] | None = None
+    sha256: Annotated[str, Meta(max_length=64)] | None = None
+    source: Text | None = None
+
+
 class Inventory(Struct, gc=False):
     inventory_version: int
     tool: Tool
@@ -122,6 +130,7 @@ class Inventory(Struct, gc=False):
     gate: Literal["merge", "deploy"]
     assets: list[Asset]
     undeclared: list[Undeclared] | None = None
+    policy: Policy | None = None
 
 
 decode = msgspec.json.Decoder(Inventory).decode

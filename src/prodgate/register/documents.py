@@ -24,7 +24,7 @@ MAX_BYTES = 256 * 1024 * 1024
 
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
-    "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue",
+    "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
@@ -58,6 +58,12 @@ class Document:
     undeclared: list[Row] | None = None
     """None when discovery did not run: no news is not good news."""
     facts: list[Row] = field(default_factory=list)
+    policy_name: str | None = None
+    policy_version: str | None = None
+    policy_digest: str | None = None
+    policy_source: str | None = None
+    """Who judged: the policy's name, version, sha256 and where it came from (None
+    where the document does not say: one written by an older prodgate)."""
 
 
 class Refused(Exception):
@@ -200,14 +206,20 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     None if business is None else business.name,
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
+                    None if owner is None else owner.team,
                 )
             )
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
         return None
+    policy = inv.policy
     return Document(
         repository=name, commit=inv.repository.commit or "", kind="inventory", digest=digest,
         generated_at=inv.generated_at, gate=inv.gate, tool_version=inv.tool.version, source=source,
         assets=assets, exceptions=exceptions, facts=facts,
+        policy_name=None if policy is None else policy.name or None,
+        policy_version=None if policy is None else policy.version or None,
+        policy_digest=None if policy is None else policy.sha256 or None,
+        policy_source=None if policy is None else policy.source or None,
         undeclared=None if inv.undeclared is None else [(u.path, u.line, u.kind, u.provider, u.model) for u in inv.undeclared],
     )
 
@@ -277,7 +289,26 @@ def _header(data: dict[str, Any], version_key: str, source: str, repository: str
         "gate": _enum(data, "$", "gate", ("merge", "deploy")),
         "tool_version": _text(tool, "$.tool", "version", limit=40),
         "source": source,
+        **_policy(data),
     }
+
+
+def _policy(data: dict[str, Any]) -> dict[str, str | None]:
+    """Who judged, as the document names it (``$.policy``); each part may be missing."""
+    policy = _get(data, "$", "policy", dict, optional=True)
+    if policy is None:
+        return {}
+    parts = (("name", 256), ("version", 128), ("sha256", 64), ("source", 4096))
+    named = {key: _text(policy, "$.policy", key, optional=True, limit=limit) or None for key, limit in parts}
+    return {
+        "policy_name": named["name"], "policy_version": named["version"],
+        "policy_digest": named["sha256"], "policy_source": named["source"],
+    }
+
+
+def _team(obj: Any, where: str, key: str) -> str | None:
+    c = _get(obj, where, key, dict, optional=True)
+    return None if c is None else _text(c, f"{where}.{key}", "team", optional=True)
 
 
 def _contact(obj: Any, where: str, key: str) -> tuple[str | None, str | None]:
@@ -326,6 +357,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _get(gate, f"{w}.gate", "warnings", int),
                 _date(review, f"{w}.review", "next_due", optional=True),
                 _get(review, f"{w}.review", "overdue", bool),
+                _team(a, w, "owner"),
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
@@ -387,6 +419,7 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 sum(1 for f in mine if f.get("severity") == "warning"),
                 None,  # next_review
                 name in overdue,
+                _text(a, w, "owner_team", optional=True),
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))

@@ -30,7 +30,7 @@ from prodgate.register.documents import (
 )
 from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 
-HEAD = "0002"
+HEAD = "0003"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
@@ -233,7 +233,7 @@ def _better(doc: Document, kind: str, generated_at: str) -> bool:
 
 SNAPSHOT_FIELDS = (
     "repository", "commit", "kind", "digest", "generated_at", "gate", "tool_version", "source", "ingested_at",
-    "assets", "failed", "undeclared",
+    "assets", "failed", "undeclared", "policy_name", "policy_version", "policy_digest", "policy_source",
 )
 """A new snapshot row's values, in this order (its id is the database's)."""
 
@@ -342,6 +342,7 @@ def _snapshot_row(doc: Document, now: str) -> tuple[Any, ...]:
         doc.repository, doc.commit, doc.kind, doc.digest, doc.generated_at, doc.gate, doc.tool_version, doc.source,
         now, len(doc.assets), sum(1 for a in doc.assets if not a[PASSED]),
         None if doc.undeclared is None else len(doc.undeclared),
+        doc.policy_name, doc.policy_version, doc.policy_digest, doc.policy_source,
     )
 
 

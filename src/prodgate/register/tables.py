@@ -34,6 +34,11 @@ snapshots = Table(
     Column("assets", Integer, nullable=False),
     Column("failed", Integer, nullable=False),
     Column("undeclared", Integer, nullable=True),
+    # Who judged (migration 0002): NULL for a snapshot whose document did not say.
+    Column("policy_name", String(256), nullable=True),
+    Column("policy_version", String(128), nullable=True),
+    Column("policy_digest", String(64), nullable=True),
+    Column("policy_source", Text, nullable=True),
     UniqueConstraint("repository", "commit", name="uq_snapshots_repository_commit"),
 )
 
@@ -67,6 +72,7 @@ assets = Table(
     Column("warnings", Integer, nullable=False),
     Column("next_review", String(10), nullable=True),
     Column("review_overdue", Boolean, nullable=False),
+    Column("owner_team", Text, nullable=True),  # migration 0002
 )
 Index("ix_assets_snapshot", assets.c.snapshot_id)
 

@@ -42,6 +42,10 @@ class RegisterView:
     overdue: list[dict[str, Any]] = field(default_factory=list)
     undeclared: list[dict[str, Any]] = field(default_factory=list)
     owners: list[dict[str, Any]] = field(default_factory=list)
+    by_team: list[dict[str, Any]] = field(default_factory=list)
+    """Compliance per ``owner.team`` (``""``: assets whose owner names no team)."""
+    by_policy: list[dict[str, Any]] = field(default_factory=list)
+    """Compliance per policy that judged (name, version, digest): a rollout's progress."""
     trend: list[dict[str, Any]] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
@@ -72,6 +76,8 @@ class RegisterView:
             "overdue_reviews": self.overdue,
             "undeclared_by_repository": self.undeclared,
             "owners": self.owners,
+            "by_team": self.by_team,
+            "by_policy": self.by_policy,
             "trend": self.trend,
             "assets": self.assets,
         }
@@ -139,6 +145,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
             sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
         )
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
+        view.by_team = _by_team(conn)
+        view.by_policy = _by_policy(conn)
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
@@ -179,6 +187,51 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         "overdue_reviews": len(view.overdue),
     }
     return view
+
+
+def _compliance(assets_n: int, failing: int) -> dict[str, Any]:
+    passing = assets_n - failing
+    return {"assets": assets_n, "passing": passing, "failing": failing,
+            "compliance": round(passing / assets_n, 4) if assets_n else None}
+
+
+def _by_team(conn: Connection) -> list[dict[str, Any]]:
+    """Each team's assets in the latest snapshots, and how many pass; most failing first."""
+    latest = repositories.c.latest_snapshot_id
+    failing = sa.func.sum(sa.case((assets.c.passed.is_(False), 1), else_=0))
+    rows = conn.execute(
+        sa.select(assets.c.owner_team, sa.func.count(assets.c.id), failing)
+        .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+        .group_by(assets.c.owner_team)
+    ).all()
+    out = [{"team": team or "", **_compliance(int(n), int(f or 0))} for team, n, f in rows]
+    return sorted(out, key=lambda r: (-r["failing"], -r["assets"], r["team"]))
+
+
+def _by_policy(conn: Connection) -> list[dict[str, Any]]:
+    """Each policy (name, version, digest) that judged a latest snapshot: how many
+    repositories and assets it judged, and how many pass; the newest version first
+    when versions sort, else by name. ``""`` where the snapshot did not say."""
+    latest = repositories.c.latest_snapshot_id
+    key = (snapshots.c.policy_name, snapshots.c.policy_version, snapshots.c.policy_digest)
+    rows = conn.execute(
+        sa.select(*key, sa.func.count(snapshots.c.id), sa.func.sum(snapshots.c.assets), sa.func.sum(snapshots.c.failed))
+        .select_from(snapshots.join(repositories, snapshots.c.id == latest))
+        .group_by(*key)
+    ).all()
+    out = [
+        {"policy": name or "", "version": version or "", "digest": digest or "", "repositories": int(repos),
+         **_compliance(int(n or 0), int(f or 0))}
+        for name, version, digest, repos, n, f in rows
+    ]
+    return sorted(out, key=lambda r: (r["policy"], _version_key(r["version"]), r["digest"]))
+
+
+def _version_key(version: str) -> tuple[Any, ...]:
+    """``1.10`` after ``1.9``: numbers compare as numbers, the rest as text."""
+    import re
+
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-+]", version))
 
 
 def _trend(history: Sequence[Any]) -> list[dict[str, Any]]:

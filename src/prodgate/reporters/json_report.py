@@ -45,6 +45,12 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def _team(a: AssetResult) -> str | None:
+    """The owner's team, which the register counts compliance by."""
+    owner = a.declaration.asset.owner if a.declaration is not None else None
+    return owner.team if owner is not None else None
+
+
 def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
     return {
         "name": a.name,
@@ -53,6 +59,7 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
         "effective_tier": a.effective_tier,
         "stage": a.stage,
         "owner": a.owner,
+        "owner_team": _team(a),
         "passed": report.asset_passed(a),
         "requirements": [
             {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids)}
@@ -116,11 +123,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "gate": report.gate,
         "fail_on": report.fail_on.value,
         "passed": report.passed,
-        "policy": {
-            "source": report.policy_source,
-            "sha256": report.policy_sha256,
-            "source_sha256": report.policy_source_sha256,
-        },
+        "policy": report.policy_record(),
         "repository": {"name": report.repository, "commit": report.commit},
         "generated_at": report.generated_at,
         "today": report.today,

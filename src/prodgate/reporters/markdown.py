@@ -325,7 +325,7 @@ def verdict(view: View) -> Iterator[Block]:
     lines = [
         f"## {icon} prodgate {text(report.gate)} gate {word}{scope}",
         "",
-        f"**{' · '.join(parts)}**{fail_on} · policy {code(report.policy_source, in_table=False)} "
+        f"**{' · '.join(parts)}**{fail_on} · policy {text(report.policy_title)} from {code(report.policy_source, in_table=False)} "
         f"(sha256 {code(report.policy_sha256[:12], in_table=False)}){commit} · today {report.today} · "
         f"prodgate {text(report.version)}",
         "",

@@ -151,7 +151,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "properties": {
             "gate": report.gate,
             "passed": report.passed,
-            "policy": {"source": report.policy_source, "sha256": report.policy_sha256},
+            "policy": report.policy_record(),
             "commit": report.commit,
             "today": report.today,
         },

@@ -126,7 +126,7 @@ def summary_line(report: Report, color: bool = False) -> str:
     if unloaded > 0:
         scope.append(f"{_plural(unloaded, 'declaration')} not loaded")
     scope.append(f"{report.clean_assets} clean")
-    return f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} ({', '.join(scope)}; policy {clean(report.policy_source)})"
+    return f"prodgate {report.gate} gate {verdict}: {', '.join(parts)} ({', '.join(scope)}; policy {clean(report.policy_title)} from {clean(report.policy_source)}, sha256 {report.policy_sha256[:12]})"
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:

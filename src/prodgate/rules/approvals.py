@@ -122,7 +122,7 @@ def _not_distinct(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Fi
 
 
 def _not_allowed(ctx: AssetContext, i: int, exc: AssetException) -> Iterator[Finding]:
-    for role, allowed in ctx.policy.exceptions.approvers.items():
+    for role, allowed in ctx.policy.exceptions.approvers_for(ctx.effective_tier).items():
         value = exc.approvals.get(role)
         if value is None:
             continue  # a missing approval is PG501's

@@ -40,7 +40,7 @@ def _codeowners(ctx: AssetContext) -> Iterator[Finding]:
     if table is None:
         return
     rule = table.owner_of(ctx.decl.rel)
-    handle = owner.github.lower()
+    handle = (owner.handle or "").lower()
     if rule is not None and handle in rule.owners:
         return
     if rule is None:
@@ -51,7 +51,7 @@ def _codeowners(ctx: AssetContext) -> Iterator[Finding]:
         f"owner.github {owner.github} is not a code owner of the asset: {why}",
         ctx.decl.loc("owner", "github"),
         asset=ctx.asset.name,
-        fix=f"Add {owner.github} to the CODEOWNERS rule for {ctx.decl.rel.rsplit('/', 1)[0] if '/' in ctx.decl.rel else '/'}"
+        fix=f"Add {owner.handle} to the CODEOWNERS rule for {ctx.decl.rel.rsplit('/', 1)[0] if '/' in ctx.decl.rel else '/'}"
         f", or correct owner.github.",
         requirement="owner",
     )
