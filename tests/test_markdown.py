@@ -191,8 +191,51 @@ def test_invisible_characters_never_reach_code(tmp_path: Path) -> None:
     for t in spans:
         assert not INVISIBLE.search(t.content)
     assert "\u202e" not in out and "\\\\u202egnp.exe" in out
-    prose = re.sub(r"`[^`]*`", "", out)
-    assert "@acme/admins" not in prose and "@\u200bacme/admins" in prose
+    assert _mentions(out) == [] and "<code>@acme/admins</code>" in out
+
+
+MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]")
+
+
+def _mentions(markdown: str) -> list[str]:
+    """What GitHub would turn into mentions: ``@handle`` in rendered text outside code,
+    pre and links (where GitHub's mention filter does not look)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Text(HTMLParser):
+        skip = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.skip += tag in ("code", "pre", "a")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("code", "pre", "a")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                found.extend(data[m.start():m.start() + 20] for m in MENTION.finditer(data))
+
+    Text().feed(_md().render(markdown))
+    return found
+
+
+def test_mentions_are_code_without_hidden_characters() -> None:
+    """A handle anywhere in prose (a message, an owner, a fix, a name inside ``<summary>``)
+    is inline code: it pings nobody, and copied it is the handle, with no zero-width
+    space in it; an e-mail address stays as written."""
+    f = finding(message="ask @acme/ai-team (or ada@example.com) before @lead approves", fix="Tell @ops.")
+    r = report([f])
+    r.assets[0] = dataclasses.replace(r.assets[0], owner="@jdoe")
+    out = render_markdown(r) + render_comment(r)
+    assert "\u200b" not in out
+    assert _mentions(out) == [], _mentions(out)
+    html = _md().render(out)
+    for handle in ("@acme/ai-team", "@lead", "@jdoe", "@ops"):
+        assert f"<code>{handle}</code>" in html, handle
+    assert "ada@example.com" in html
+    assert text("tier @ 5 for x@y") == "tier @ 5 for x@y"
 
 
 def test_messages_quote_code_as_code() -> None:
@@ -386,6 +429,10 @@ def test_findings_about_the_run_get_their_own_section() -> None:
     assert "### ❌ Undeclared AI\n" in out
     assert "| `src/x.py:3:1` | PG801 | openai is imported but no ai-asset.yaml covers src/x.py | undeclared |" in out
     assert "### Other findings" not in out
+    # Under Actions each place links to its file and line, as every other place does.
+    linked = render_markdown(r, links=Links(f"https://github.com/acme/monorepo/blob/{SHA}"))
+    assert (f"| [`src/x.py:3:1`](https://github.com/acme/monorepo/blob/{SHA}/src/x.py#L3) | PG801 | "
+            "openai is imported") in linked
 
 
 def test_rule_links_follow_the_action_that_runs() -> None:

@@ -731,7 +731,7 @@ def governance(view: View) -> Iterator[Block]:
 
 def undeclared(view: View) -> Iterator[Block]:
     """Undeclared AI: discovery's findings that no declaration covers, one table."""
-    section = undeclared_section(view.report)
+    section = undeclared_section(view.report, view.links)
     if section:
         yield Block(section, KEEP)
 
