@@ -164,7 +164,7 @@ def test_overview_is_a_table_in_natural_order_and_fixes_are_code(repo: Path, run
     failing = [f"svc-{i}" for i in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12)]
     assert names == [*failing, "svc-2", "svc-7"]
     assert [row[0] for row in overview[1:]] == ["❌"] * 10 + ["✅"] * 2
-    assert overview[1][2:6] == ["4", "0", "0", "Business owner: missing (+3 more)"]
+    assert overview[1][2:6] == ["4", "0", "0", "Required eval results are not declared (+3 more)"]
     fences = [t for t in tokens if t.type == "fence"]
     assert {t.info for t in fences} <= {"yaml", "sh", "text"}
     assert any(t.content == "business_owner: { name: <name>, email: <email> }\n" for t in fences)
@@ -395,7 +395,7 @@ def test_warnings_block_when_fail_on_warning(repo: Path, run: Run) -> None:
     assert code_ == 1
     assert "failing on warnings and above" in out
     rows = next(_tables(_md().parse(out)))
-    assert rows[1][0] == "❌" and rows[1][5] == "Artifact is still the template"
+    assert rows[1][0] == "❌" and rows[1][5] == "Artifact is still the template (+1 more)"
 
 
 def test_declaration_that_does_not_load_has_its_row(repo: Path, run: Run) -> None:
@@ -468,3 +468,42 @@ def test_many_passing_assets_collapse_to_one_line(repo: Path, run: Run) -> None:
     assert [row[1] for row in overview[1:]] == [f"svc-{i}" for i in range(15, 21)]
     assert "✅ **14 more assets pass** with nothing to report: svc-1, svc-2, svc-3, " in out
     assert "svc-14.\n" in out
+
+
+def _floor_summary(repo: Path, run: Run) -> tuple[str, dict[str, object]]:
+    """Three filled-in departmental assets; svc-1 is customer-facing, which raises it to
+    enterprise: runbook, fallback plan and security review apply only because of that."""
+    import json
+
+    monorepo.build(repo, 3, frozenset({1, 2, 3}))
+    y = repo / "services" / "svc-1" / "ai-asset.yaml"
+    y.write_text(y.read_text(encoding="utf-8") + "risk: { customer_facing: true }\n", encoding="utf-8")
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 1
+    _, doc, _ = run("check", str(repo), "--today", TODAY, "--format", "json")
+    return out, json.loads(doc)
+
+
+def test_a_risk_floor_is_one_cause_with_what_it_raised(repo: Path, run: Run) -> None:
+    """PG401 and the three requirements only the higher tier has are one entry: raise the
+    tier (a YAML block, then the one command that writes what the tier adds), or correct
+    the risk facts; the overview's next step names that cause, not a requirement's state."""
+    out, doc = _floor_summary(repo, run)
+    entries = re.findall(r"^1\. ❌ (.*)$", out, re.M)
+    floor = [e for e in entries if "PG401" in e]
+    assert len(floor) == 1, entries
+    assert "raise the tier to `enterprise`, which also needs Runbook, Fallback plan, Security review" in floor[0]
+    assert "(3 findings in the details), or correct the risk facts" in floor[0]
+    assert not any("PG201" in e for e in entries), entries
+    unblock = out.split("### To unblock", 1)[1].split("\n| ", 1)[0]
+    assert "```yaml\n   tier: enterprise\n   ```" in unblock
+    assert unblock.count("prodgate init --add-missing services/svc-1") == 1
+    rows = next(_tables(_md().parse(out)))
+    assert rows[1][1] == "svc-1" and rows[1][5] == "raise the tier to enterprise (risk floor) (+1 more)", rows[1]
+    # The folded findings keep their own fixes in the details.
+    details = out.split("<summary>❌ <b>svc-1</b>", 1)[1]
+    assert details.count("Fix: Run `prodgate init --add-missing services/svc-1`") == 3
+    assets = doc["assets"]
+    assert isinstance(assets, list)
+    raised = {r["id"] for a in assets if a["name"] == "svc-1" for r in a["requirements"] if r["by_floor"]}
+    assert raised == {"runbook", "fallback_plan", "security_review"}

@@ -446,7 +446,10 @@ def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[
             if f.requirement == demand.id
             or (f.requirement in ids and f.rule_id not in ("PG206", "PG207"))
         ]
-        yield RequirementResult(demand.id, demand.title, _state(mine), demand.reason, tuple(sorted({f.rule_id for f in mine})))
+        yield RequirementResult(
+            demand.id, demand.title, _state(mine), demand.reason, tuple(sorted({f.rule_id for f in mine})),
+            demand.by_floor,
+        )
 
 
 def _state(findings: list[Finding]) -> State:

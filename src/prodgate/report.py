@@ -39,6 +39,9 @@ class RequirementResult:
     reason: str = ""
     """Why it applies when a risk fact added it (e.g. "a data source holds personal data")."""
     rule_ids: tuple[str, ...] = ()
+    by_floor: bool = False
+    """It applies only because a risk floor raised the tier (PG401): the declared tier
+    does not have it, so its findings share that one cause."""
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
         "owner": a.owner,
         "passed": report.asset_passed(a),
         "requirements": [
-            {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids)}
+            {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids),
+             "by_floor": r.by_floor}
             for r in a.requirements
         ],
         "exceptions": [
