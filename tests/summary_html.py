@@ -56,7 +56,7 @@ body { margin: 0; background: #f6f8fa; }
 
 MEASURE = """
 <script>
-  const table = document.querySelector("table");
+  const table = [...document.querySelectorAll("table")].find(t => t.tHead && t.tHead.textContent.includes("Next step"));
   const box = table ? table.getBoundingClientRect() : null;
   const unblock = [...document.querySelectorAll("h3")].find(h => h.textContent.startsWith("To unblock"));
   const fix = unblock && unblock.nextElementSibling ? unblock.nextElementSibling.querySelector("li") : null;
@@ -68,6 +68,11 @@ MEASURE = """
     height: document.documentElement.scrollHeight,
     overviewBottom: box ? Math.round(box.bottom + window.scrollY) : null,
     overviewRows: table ? table.tBodies[0].rows.length : 0,
+    // Overview rows that link to an asset's details, and those whose target is missing.
+    overviewLinks: table ? table.querySelectorAll('a[href^="#"]').length : 0,
+    deadLinks: table ? [...table.querySelectorAll('a[href^="#"]')]
+      .filter(a => !document.getElementById(a.getAttribute("href").slice(1))).length : 0,
+    rollups: [...document.querySelectorAll("p")].filter(p => p.textContent.startsWith("Blocking, by")).length,
   });
 </script>
 """

@@ -18,6 +18,7 @@ which the sections with modules of their own (governance, undeclared AI) share.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -79,6 +80,8 @@ class Row:
     passed: bool
     asset: AssetResult | None = None
     owner: str | None = None
+    anchor: str = ""
+    """The ``id`` of its details, which the overview links to (unique in the document)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity and not f.waived and not f.advisory)
@@ -232,9 +235,27 @@ def build_view(report: Report, links: Links) -> View:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
+    rows = _anchored(rows)
     causes = tuple(_causes(report))
     listed = {id(f) for c in causes for f in (*c.findings, *(f for _, f in c.folded))}
     return View(report, links, tuple(rows), tuple(_groups(rows, report, listed)), tuple(others), causes)
+
+
+def _anchored(rows: list[Row]) -> list[Row]:
+    """Each row with an ``id`` for its details: ``pg-`` and the name as a slug, numbered
+    when two slugs meet. GitHub keeps such ids (prefixed ``user-content-``, which its
+    pages resolve for ``#pg-…`` links)."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        base = "pg-" + (re.sub(r"[^a-z0-9]+", "-", row.name.lower()).strip("-") or "asset")
+        anchor, n = base, 1
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        out.append(dataclasses.replace(row, anchor=anchor))
+    return out
 
 
 GOVERNANCE_RULES = frozenset({"PG702", "PG703"})
@@ -397,7 +418,9 @@ def overview(view: View) -> Iterator[Block]:
         status = "❌" if not row.passed else "⏳" if any(f.pre_existing and not f.waived for f in row.findings) else "✅"
         name = text(row.name) if row.asset else code(row.name)
         owner = text(row.owner) if row.owner else "—"
-        cells = [status, f"**{name}**", str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
+        # A row with details links to them: in a long overview the way to what fails.
+        name = f"**{name}**" if row.quiet else f"[**{name}**](#{row.anchor})"
+        cells = [status, name, str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
                  str(row.waived), _next_step(row, view.causes), owner]
         yield Block("| " + " | ".join(cells) + " |\n", ROW, rows=1)
     yield Block("\n")
@@ -405,6 +428,55 @@ def overview(view: View) -> Iterator[Block]:
         names = ", ".join(text(r.name) for r in quiet[:CUT_NAMES])
         more = f" and {len(quiet) - CUT_NAMES} more" if len(quiet) > CUT_NAMES else ""
         yield Block(f"✅ **{_plural(len(quiet), 'more asset')} pass** with nothing to report: {names}{more}.\n\n")
+
+
+ROLLUP_FAILING = 5
+"""The rollups by rule and by owner appear when more than this many assets fail: for a
+few, the overview's rows say it all."""
+
+ROLLUP_ROWS = 10
+"""Rows of each rollup before "N more"."""
+
+
+def rollups(view: View) -> Iterator[Block]:
+    """What blocks, counted by rule and by owner: in a large repository, which rule to
+    explain once and whom to ask, before the long list of assets."""
+    failing = [r for r in view.rows if not r.passed]
+    if len(failing) <= ROLLUP_FAILING:
+        return
+    from prodgate.rules.registry import RULES
+
+    by_rule: dict[str, tuple[set[str], int]] = {}
+    by_owner: dict[str, tuple[set[str], int]] = {}
+    for row in failing:
+        for f in row.findings:
+            if not view.report.blocks(f):
+                continue
+            for table, key in ((by_rule, f.rule_id), (by_owner, row.owner or "")):
+                assets, n = table.get(key, (set(), 0))
+                assets.add(row.key)
+                table[key] = (assets, n + 1)
+
+    def ranked(table: dict[str, tuple[set[str], int]]) -> list[tuple[str, int, int]]:
+        return sorted(((k, len(a), n) for k, (a, n) in table.items()), key=lambda t: (-t[1], -t[2], natural_key(t[0])))
+
+    rule_rows = ["**Blocking, by rule**\n\n| Rule | What | Assets | Findings |\n|---|---|--:|--:|\n"]
+    for rule_id, assets, n in ranked(by_rule)[:ROLLUP_ROWS]:
+        rule = RULES.get(rule_id)
+        rule_rows.append(f"| {rule_link(rule_id, view.links)} | {text(rule.title) if rule else ''} | {assets} | {n} |\n")
+    owner_rows = ["**Blocking, by owner**\n\n| Owner | Assets | Findings |\n|---|--:|--:|\n"]
+    for owner, assets, n in ranked(by_owner)[:ROLLUP_ROWS]:
+        owner_rows.append(f"| {text(owner) if owner else 'no owner'} | {assets} | {n} |\n")
+    cells = []
+    for rows, table in ((rule_rows, by_rule), (owner_rows, by_owner)):
+        more = len(table) - ROLLUP_ROWS
+        cells.append("".join(rows) + (f"\n{more} more; the JSON report has all.\n" if more > 0 else ""))
+    # Side by side (an HTML table whose cells hold Markdown, blank lines around it, as
+    # GitHub renders it): half the height in front of the overview.
+    yield Block(
+        "<table><tr><td valign=\"top\">\n\n" + cells[0] + "\n</td><td valign=\"top\">\n\n" + cells[1]
+        + "\n</td></tr></table>\n\n", GROUP,
+    )
 
 
 def _next_step(row: Row, causes: Sequence[Cause]) -> str:
@@ -475,7 +547,7 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
         summary = f"{icon} <b>{text(a.name)}</b> · {tier}, {text(a.stage)} · {', '.join(counts)}"
     else:
         summary = f"{icon} <b>{text(row.path)}</b> · not checked: the declaration does not load · {', '.join(counts)}"
-    out = [f"<details{' open' if open_ else ''}>\n<summary>{summary}</summary>\n\n"]
+    out = [f"<details{' open' if open_ else ''}>\n<summary><a id=\"{row.anchor}\"></a>{summary}</summary>\n\n"]
     if a is not None:
         owner = f"owner {text(a.owner)}" if a.owner else "no owner"
         out.append(f"{place(Location(a.path), view.links)} · {owner}\n\n")
@@ -810,7 +882,7 @@ def footer(view: View) -> Iterator[Block]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    verdict, unblock, pre_existing, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
+    verdict, unblock, pre_existing, rollups, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
 )
 """The document, top to bottom: the verdict, what to do to unblock, then the overview."""
 
