@@ -102,6 +102,8 @@ def change_dict(change: ChangeRecord | None) -> dict[str, Any] | None:
         "base_ref": change.base_ref,
         "base": change.base,
         "head": change.head,
+        "pull_request_head": change.pull_head,
+        "merge_commit": change.merge,
         "note": change.note or None,
         "policy_changed": change.policy_changed,
         "removed": [finding_dict(f) for f in change.removed],

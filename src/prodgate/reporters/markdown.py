@@ -386,7 +386,8 @@ def verdict(view: View) -> Iterator[Block]:
         old = sum(1 for f in report.findings if f.pre_existing and not f.waived)
         parts.append(f"{old} already failing at the base")
     fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
-    commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
+    label = report.change.tested if report.change is not None and report.change.pull_head else "commit"
+    commit = f" · {label} {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [
         f"## {icon} prodgate {text(report.gate)} gate {word}{scope}",
         "",
@@ -453,9 +454,9 @@ def rollups(view: View) -> Iterator[Block]:
             if not view.report.blocks(f):
                 continue
             for table, key in ((by_rule, f.rule_id), (by_owner, row.owner or "")):
-                assets, n = table.get(key, (set(), 0))
-                assets.add(row.key)
-                table[key] = (assets, n + 1)
+                seen, n = table.get(key, (set(), 0))
+                seen.add(row.key)
+                table[key] = (seen, n + 1)
 
     def ranked(table: dict[str, tuple[set[str], int]]) -> list[tuple[str, int, int]]:
         return sorted(((k, len(a), n) for k, (a, n) in table.items()), key=lambda t: (-t[1], -t[2], natural_key(t[0])))
