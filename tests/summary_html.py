@@ -129,9 +129,12 @@ def monorepo_summary(
     from prodgate.reporters.links import Links
     from prodgate.reporters.markdown import render_markdown
 
-    repo = work / "repo"
-    (repo / ".git").mkdir(parents=True)
+    from gitrepo import commit, init
+
+    # A real clone, as the Action's checkout (fetch-depth: 0) is: eval freshness judged.
+    repo = init(work / "repo")
     monorepo.build(repo, count, passing)
+    commit(repo, "declare every service")
     report = run([repo], repo, load_policy(None), Options(today=dt.date(2026, 11, 22)))
     sha = "0123456789abcdef0123456789abcdef01234567"
     links = Links(f"https://github.com/acme/monorepo/blob/{sha}")
