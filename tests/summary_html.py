@@ -124,12 +124,11 @@ def monorepo_summary(
     writes it; ``comment``: the pull request comment instead, within its size limit."""
     sys.path.insert(0, str(Path(__file__).parent))
     import monorepo
+    from gitrepo import commit, init
     from prodgate.engine import Options, run
     from prodgate.policy.loader import load_policy
     from prodgate.reporters.links import Links
     from prodgate.reporters.markdown import render_markdown
-
-    from gitrepo import commit, init
 
     # A real clone, as the Action's checkout (fetch-depth: 0) is: eval freshness judged.
     repo = init(work / "repo")
