@@ -56,7 +56,7 @@ body { margin: 0; background: #f6f8fa; }
 
 MEASURE = """
 <script>
-  const table = document.querySelector("table");
+  const table = [...document.querySelectorAll("table")].find(t => t.tHead && t.tHead.textContent.includes("Next step"));
   const box = table ? table.getBoundingClientRect() : null;
   const unblock = [...document.querySelectorAll("h3")].find(h => h.textContent.startsWith("To unblock"));
   const fix = unblock && unblock.nextElementSibling ? unblock.nextElementSibling.querySelector("li") : null;
@@ -68,6 +68,11 @@ MEASURE = """
     height: document.documentElement.scrollHeight,
     overviewBottom: box ? Math.round(box.bottom + window.scrollY) : null,
     overviewRows: table ? table.tBodies[0].rows.length : 0,
+    // Overview rows that link to an asset's details, and those whose target is missing.
+    overviewLinks: table ? table.querySelectorAll('a[href^="#"]').length : 0,
+    deadLinks: table ? [...table.querySelectorAll('a[href^="#"]')]
+      .filter(a => !document.getElementById(a.getAttribute("href").slice(1))).length : 0,
+    rollups: [...document.querySelectorAll("p")].filter(p => p.textContent.startsWith("Blocking, by")).length,
   });
 </script>
 """
@@ -119,14 +124,16 @@ def monorepo_summary(
     writes it; ``comment``: the pull request comment instead, within its size limit."""
     sys.path.insert(0, str(Path(__file__).parent))
     import monorepo
+    from gitrepo import commit, init
     from prodgate.engine import Options, run
     from prodgate.policy.loader import load_policy
     from prodgate.reporters.links import Links
     from prodgate.reporters.markdown import render_markdown
 
-    repo = work / "repo"
-    (repo / ".git").mkdir(parents=True)
+    # A real clone, as the Action's checkout (fetch-depth: 0) is: eval freshness judged.
+    repo = init(work / "repo")
     monorepo.build(repo, count, passing)
+    commit(repo, "declare every service")
     report = run([repo], repo, load_policy(None), Options(today=dt.date(2026, 11, 22)))
     sha = "0123456789abcdef0123456789abcdef01234567"
     links = Links(f"https://github.com/acme/monorepo/blob/{sha}")

@@ -512,7 +512,7 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     assert pending.code == 1
     [ann] = [a for a in annotations(pending.log) if a[1].get("title", "").startswith("PG507")]
     assert ann[1]["line"] == "16" and "it_executive @sosei (Samuel Osei) has no approval" in ann[2]
-    assert "❌ it\\_executive: Samuel Osei (@\u200bsosei) — no review" in pending.summary
+    assert "❌ it\\_executive: Samuel Osei (<code>@sosei</code>) — no review" in pending.summary
 
     # The IT executive approves: the review event re-runs the gate, which now passes.
     api.reviews.append({"user": {"login": "sosei"}, "state": "APPROVED", "commit_id": head,
@@ -520,7 +520,7 @@ def test_review_event_verifies_approvals_and_never_shows_the_token(
     approved = _run(installed, workspace, base, event_name="pull_request_review", api=api.url,
                     policy=".github/prodgate.yaml", **{"github-token": TOKEN})
     assert approved.code == 0, approved.log
-    assert "✅ it\\_executive: Samuel Osei (@\u200bsosei) — approved" in approved.summary
+    assert "✅ it\\_executive: Samuel Osei (<code>@sosei</code>) — approved" in approved.summary
     review_calls = [(m, p) for m, p, _h in api.requests if "/pulls/" in p]
     assert review_calls and all(h["Authorization"] == f"Bearer {TOKEN}" for _m, p, h in api.requests if "/pulls/" in p)
 

@@ -392,9 +392,9 @@ def test_summary_shows_each_approver_and_their_review_state(
     section = out[out.index("### Changes to governance"):out.index("<details")]
     assert "Approvals verified against: pull request acme/app#7" in section
     assert (
-        "| notes-summariser | `GOV-77` for PG701, added | ✅ business\\_executive: Helena Novak (@\u200bhnovak) — approved"
-        "<br>✅ it\\_executive: Samuel Osei (@\u200bsosei) — approved"
-        "<br>❌ process\\_owner: Priya Raman (@\u200bpraman) — stale |"
+        "| notes-summariser | `GOV-77` for PG701, added | ✅ business\\_executive: Helena Novak (<code>@hnovak</code>) — approved"
+        "<br>✅ it\\_executive: Samuel Osei (<code>@sosei</code>) — approved"
+        "<br>❌ process\\_owner: Priya Raman (<code>@praman</code>) — stale |"
     ) in section
     assert "| notes-summariser | `stage` at `ai-asset.yaml:4:8` | pilot | sandbox | ❌ `PG701` |" in section
 

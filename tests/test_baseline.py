@@ -148,7 +148,7 @@ def test_the_change_s_findings_come_first_in_annotations_and_summary(
     assert "16 findings in 4 assets already failing at the base (main): not blocking this pull request" in (
         "\n".join(lines)
     )
-    assert "| ⏳ | **svc-1** | 4 | 0 | 0 | already failing at the base (not blocking) | Li Wei |" in lines
+    assert "| ⏳ | [**svc-1**](#pg-svc-1) | 4 | 0 | 0 | already failing at the base (not blocking) | Li Wei |" in lines
     assert "✅ **7 more assets pass** with nothing to report: svc-3, svc-5, svc-6, svc-7, svc-9, svc-10, svc-12." in lines
 
 

@@ -383,6 +383,42 @@ def test_job_summary_shows_changes_to_governance(gitroot: Path, run: Run) -> Non
     assert "**Removed declarations**" in section and "asset 'gone-bot' (team, pilot) was removed" in section
 
 
+def test_commits_are_labelled_as_what_they_are(gitroot: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On ``pull_request`` the Action checks out GitHub's test merge of the pull request's
+    head into its base: the summary names the base, the merge commit tested and the head
+    of the pull request, each as what it is, never the merge commit as "head"."""
+    from gitrepo import git
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("PRODGATE_GITHUB_TOKEN", raising=False)
+    write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
+    base = commit(gitroot, "base")
+    git(gitroot, "checkout", "-q", "-b", "feature")
+    write(gitroot, "prompt.txt", "Be brief.\n")
+    head = commit(gitroot, "the pull request")
+    git(gitroot, "checkout", "-q", "main")
+    write(gitroot, "notes.md", "main moved on\n")
+    commit(gitroot, "main moves")
+    git(gitroot, "merge", "-q", "--no-ff", "-m", "Merge the pull request", "feature")
+    merge = git(gitroot, "rev-parse", "HEAD")
+    args = ("--base", base, "--pull-request", f"acme/app#7@{head}", "--today", TODAY)
+    code, out, _err = run("check", str(gitroot), "--format", "markdown", *args)
+    assert code == 0, out
+    assert f" · merge commit tested `{merge[:12]}` · " in out.split("\n\n", 2)[1]
+    assert (f"Compared with the base commit `{base[:12]}` · merge commit tested `{merge[:12]}` · "
+            f"head of the pull request `{head[:12]}`.") in out
+    assert f"head `{merge[:12]}`" not in out
+    _code, doc, _ = _check(run, gitroot, *args[:-2])
+    assert (doc["change"]["head"], doc["change"]["pull_request_head"], doc["change"]["merge_commit"]) == (merge, head, True)
+    # Checked at the pull request's own head (pull_request_target, a push): labelled so.
+    git(gitroot, "checkout", "-q", head)
+    _code, out, _err = run("check", str(gitroot), "--format", "markdown", *args)
+    assert f"Compared with the base commit `{base[:12]}` · head of the pull request `{head[:12]}`." in out
+    # Without a pull request (``--base`` alone, locally), the checked commit is the head.
+    _code, out, _err = run("check", str(gitroot), "--format", "markdown", *args[:2], *args[-2:])
+    assert f"Compared with the base commit `{base[:12]}` · head `{head[:12]}`." in out
+
+
 def test_without_base_the_summary_has_no_governance_section(gitroot: Path, run: Run) -> None:
     write(gitroot, "ai-asset.yaml", TEAM_SANDBOX)
     code, out, _err = run("check", str(gitroot), "--format", "markdown", "--today", TODAY)

@@ -45,7 +45,7 @@ def test_valid_exception_waives_and_stays_visible(repo: Path, check_json) -> Non
     assert f["waived_by"]["declared_at"]["line"] == 9
     assert report["summary"]["waived"] == 1
     assert report["assets"][0]["requirements"][1] == {
-        "id": "model_card", "title": "Model card", "state": "waived", "reason": "", "rules": ["PG201"]
+        "id": "model_card", "title": "Model card", "state": "waived", "reason": "", "rules": ["PG201"], "by_floor": False,
     }
 
 

@@ -142,7 +142,7 @@ def test_markdown_escapes_declaration_text(repo: Path, run) -> None:  # type: ig
     code, out, _err = _inventory(run, str(repo), "--format", "markdown")
     assert code == 0
     assert "<img" not in out
-    assert "&lt;img src=x onerror=alert(1)&gt; \\| @\u200bacme/all" in out
+    assert "&lt;img src=x onerror=alert(1)&gt; \\| <code>@acme/all</code>" in out
     row = next(line for line in out.splitlines() if line.startswith("| `reply-drafter`"))
     assert row.count(" | ") == 10  # eleven cells: the name's "|" did not add one
     assert "`GOV-9` privacy\\_review until 2026-12-15" in row

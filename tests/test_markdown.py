@@ -94,6 +94,11 @@ def _tables(tokens: list[Token]) -> Iterator[list[list[str]]]:
             rows = None
 
 
+def _overview(tokens: list[Token]) -> list[list[str]]:
+    """The overview: the table with a "Next step" column (the rollups come before it)."""
+    return next(t for t in _tables(tokens) if "Next step" in t[0])
+
+
 def _code(tokens: list[Token]) -> Iterator[Token]:
     for t in tokens:
         if t.type in ("fence", "code_block"):
@@ -137,11 +142,11 @@ def test_golden_monorepo_overview_first(repo: Path, run: Run, actions_env: None)
     out = _monorepo_markdown(repo, run)
     _golden("monorepo-12.md", out)
     lines = out.splitlines()
-    overview = [i for i, line in enumerate(lines) if re.match(r"^\| [❌✅] \| \*\*svc-\d+\*\* \|", line)]
+    overview = [i for i, line in enumerate(lines) if re.match(r"^\| [❌✅] \| \[?\*\*svc-\d+\*\*", line)]
     assert len(overview) == 12
     unblock = lines.index("### To unblock the gate")
     assert unblock < 5 < min(overview), "the fixes come right under the verdict, the overview after them"
-    assert max(overview) < 80
+    assert max(overview) < 100
     # Each fix once, with the assets that need it.
     assert out.count("business_owner: { name: <name>, email: <email> }") == 1
     owner_fix = next(line for line in lines if "No business owner — " in line)
@@ -152,19 +157,41 @@ def test_golden_monorepo_overview_first(repo: Path, run: Run, actions_env: None)
     assert "<b>svc-2</b>" not in out
 
 
+def test_overview_links_failing_assets_to_their_details_and_rolls_up(repo: Path, run: Run) -> None:
+    """Each failing asset's name in the overview links to an ``id`` on its details; with
+    more than a few failing, the blocking findings are counted by rule and by owner."""
+    out = _monorepo_markdown(repo, run)
+    html = _md().render(out)
+    failing = re.findall(r"^\| ❌ \| \[\*\*(svc-\d+)\*\*\]\(#([a-z0-9-]+)\) \|", out, re.M)
+    assert [name for name, _ in failing] == [f"svc-{i}" for i in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12)]
+    for name, anchor in failing:
+        assert anchor == f"pg-{name}" and f'<summary><a id="{anchor}"></a>❌ <b>{name}</b>' in html
+    tables = list(_tables(_md().parse(out)))
+    by_rule = next(t for t in tables if t[0][:2] == ["Rule", "What"])
+    assert [(r[0], r[2], r[3]) for r in by_rule[1:]] == [(f"PG{n}", "10", "10") for n in (204, 301, 602, 604)]
+    by_owner = next(t for t in tables if t[0][0] == "Owner")
+    assert by_owner[1:] == [["Jane Doe", "4", "16"], ["Ana Ruiz", "3", "12"], ["Li Wei", "3", "12"]]
+    assert out.index("Blocking, by rule") < out.index("| Next step |")
+
+
+def test_no_rollups_when_few_assets_fail(repo: Path, run: Run) -> None:
+    out = _monorepo_markdown(repo, run, count=5)
+    assert "Blocking, by" not in out and "[**svc-1**](#pg-svc-1)" in out
+
+
 # --- what a GFM renderer makes of it ---------------------------------------------------
 
 
 def test_overview_is_a_table_in_natural_order_and_fixes_are_code(repo: Path, run: Run) -> None:
     out = _monorepo_markdown(repo, run)
     tokens = _md().parse(out)
-    overview = next(_tables(tokens))
+    overview = _overview(tokens)
     assert overview[0] == ["", "Asset", "Errors", "Warnings", "Waived", "Next step", "Owner"]
     names = [row[1] for row in overview[1:]]
     failing = [f"svc-{i}" for i in (1, 3, 4, 5, 6, 8, 9, 10, 11, 12)]
     assert names == [*failing, "svc-2", "svc-7"]
     assert [row[0] for row in overview[1:]] == ["❌"] * 10 + ["✅"] * 2
-    assert overview[1][2:6] == ["4", "0", "0", "Business owner: missing (+3 more)"]
+    assert overview[1][2:6] == ["4", "0", "0", "Required eval results are not declared (+3 more)"]
     fences = [t for t in tokens if t.type == "fence"]
     assert {t.info for t in fences} <= {"yaml", "sh", "text"}
     assert any(t.content == "business_owner: { name: <name>, email: <email> }\n" for t in fences)
@@ -191,8 +218,51 @@ def test_invisible_characters_never_reach_code(tmp_path: Path) -> None:
     for t in spans:
         assert not INVISIBLE.search(t.content)
     assert "\u202e" not in out and "\\\\u202egnp.exe" in out
-    prose = re.sub(r"`[^`]*`", "", out)
-    assert "@acme/admins" not in prose and "@\u200bacme/admins" in prose
+    assert _mentions(out) == [] and "<code>@acme/admins</code>" in out
+
+
+MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]")
+
+
+def _mentions(markdown: str) -> list[str]:
+    """What GitHub would turn into mentions: ``@handle`` in rendered text outside code,
+    pre and links (where GitHub's mention filter does not look)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Text(HTMLParser):
+        skip = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.skip += tag in ("code", "pre", "a")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("code", "pre", "a")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                found.extend(data[m.start():m.start() + 20] for m in MENTION.finditer(data))
+
+    Text().feed(_md().render(markdown))
+    return found
+
+
+def test_mentions_are_code_without_hidden_characters() -> None:
+    """A handle anywhere in prose (a message, an owner, a fix, a name inside ``<summary>``)
+    is inline code: it pings nobody, and copied it is the handle, with no zero-width
+    space in it; an e-mail address stays as written."""
+    f = finding(message="ask @acme/ai-team (or ada@example.com) before @lead approves", fix="Tell @ops.")
+    r = report([f])
+    r.assets[0] = dataclasses.replace(r.assets[0], owner="@jdoe")
+    out = render_markdown(r) + render_comment(r)
+    assert "\u200b" not in out
+    assert _mentions(out) == [], _mentions(out)
+    html = _md().render(out)
+    for handle in ("@acme/ai-team", "@lead", "@jdoe", "@ops"):
+        assert f"<code>{handle}</code>" in html, handle
+    assert "ada@example.com" in html
+    assert text("tier @ 5 for x@y") == "tier @ 5 for x@y"
 
 
 def test_messages_quote_code_as_code() -> None:
@@ -208,7 +278,7 @@ def test_messages_quote_code_as_code() -> None:
 def test_hostile_asset_name_stays_in_its_cell() -> None:
     out = render_markdown(report([finding(message="x\n## Injected heading\n| a | b |")], name="x\n# H1"))
     assert "\n## Injected" not in out and "\n# H1" not in out
-    rows = next(_tables(_md().parse(out)))
+    rows = _overview(_md().parse(out))
     assert len(rows) == 2 and rows[1][1] == "x # H1"
 
 
@@ -297,7 +367,7 @@ def test_sixty_asset_comment_keeps_the_whole_overview(repo: Path, run: Run) -> N
     url = "https://github.com/acme/monorepo/actions/runs/42"
     body = render_comment(rep, Links(), url)
     assert len(body) <= 65536 - 200
-    overview = next(_tables(_md().parse(body)))
+    overview = _overview(_md().parse(body))
     assert len(overview) == 61
     assert [row[1] for row in overview[1:58]] == [f"svc-{i}" for i in range(1, 61) if i not in (2, 7, 33)]
     note = re.search(r"\*\*Cut to fit GitHub's size limit:\*\* (\d+) findings in (\d+) assets are not shown here\. "
@@ -351,8 +421,8 @@ def test_warnings_block_when_fail_on_warning(repo: Path, run: Run) -> None:
     code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown", "--fail-on", "warning")
     assert code_ == 1
     assert "failing on warnings and above" in out
-    rows = next(_tables(_md().parse(out)))
-    assert rows[1][0] == "❌" and rows[1][5] == "Artifact is still the template"
+    rows = _overview(_md().parse(out))
+    assert rows[1][0] == "❌" and rows[1][5] == "Artifact is still the template (+1 more)"
 
 
 def test_declaration_that_does_not_load_has_its_row(repo: Path, run: Run) -> None:
@@ -360,7 +430,7 @@ def test_declaration_that_does_not_load_has_its_row(repo: Path, run: Run) -> Non
     (repo / "broken").mkdir()
     (repo / "broken" / "ai-asset.yaml").write_text("apiVersion: prodgate/v1\nname: [\n", encoding="utf-8")
     _, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
-    rows = next(_tables(_md().parse(out)))
+    rows = _overview(_md().parse(out))
     assert [r[1] for r in rows[1:]] == ["broken/ai-asset.yaml", "support-reply-drafter"]
     assert rows[1][5].startswith("fix the declaration: ai-asset.yaml is not valid YAML")
 
@@ -381,11 +451,15 @@ def test_findings_about_the_run_get_their_own_section() -> None:
     r = report([finding()])
     r.findings = sorted([*r.findings, run_level], key=Finding.sort_key)
     out = render_markdown(r)
-    rows = next(_tables(_md().parse(out)))
+    rows = _overview(_md().parse(out))
     assert [row[1] for row in rows[1:]] == ["bot"]
     assert "### ❌ Undeclared AI\n" in out
     assert "| `src/x.py:3:1` | PG801 | openai is imported but no ai-asset.yaml covers src/x.py | undeclared |" in out
     assert "### Other findings" not in out
+    # Under Actions each place links to its file and line, as every other place does.
+    linked = render_markdown(r, links=Links(f"https://github.com/acme/monorepo/blob/{SHA}"))
+    assert (f"| [`src/x.py:3:1`](https://github.com/acme/monorepo/blob/{SHA}/src/x.py#L3) | PG801 | "
+            "openai is imported") in linked
 
 
 def test_rule_links_follow_the_action_that_runs() -> None:
@@ -417,7 +491,46 @@ def test_many_passing_assets_collapse_to_one_line(repo: Path, run: Run) -> None:
     monorepo.build(repo, 20, passing=frozenset(range(1, 15)))
     code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
     assert code_ == 1
-    overview = next(_tables(_md().parse(out)))
+    overview = _overview(_md().parse(out))
     assert [row[1] for row in overview[1:]] == [f"svc-{i}" for i in range(15, 21)]
     assert "✅ **14 more assets pass** with nothing to report: svc-1, svc-2, svc-3, " in out
     assert "svc-14.\n" in out
+
+
+def _floor_summary(repo: Path, run: Run) -> tuple[str, dict[str, object]]:
+    """Three filled-in departmental assets; svc-1 is customer-facing, which raises it to
+    enterprise: runbook, fallback plan and security review apply only because of that."""
+    import json
+
+    monorepo.build(repo, 3, frozenset({1, 2, 3}))
+    y = repo / "services" / "svc-1" / "ai-asset.yaml"
+    y.write_text(y.read_text(encoding="utf-8") + "risk: { customer_facing: true }\n", encoding="utf-8")
+    code_, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
+    assert code_ == 1
+    _, doc, _ = run("check", str(repo), "--today", TODAY, "--format", "json")
+    return out, json.loads(doc)
+
+
+def test_a_risk_floor_is_one_cause_with_what_it_raised(repo: Path, run: Run) -> None:
+    """PG401 and the three requirements only the higher tier has are one entry: raise the
+    tier (a YAML block, then the one command that writes what the tier adds), or correct
+    the risk facts; the overview's next step names that cause, not a requirement's state."""
+    out, doc = _floor_summary(repo, run)
+    entries = re.findall(r"^1\. ❌ (.*)$", out, re.M)
+    floor = [e for e in entries if "PG401" in e]
+    assert len(floor) == 1, entries
+    assert "raise the tier to `enterprise`, which also needs Runbook, Fallback plan, Security review" in floor[0]
+    assert "(3 findings in the details), or correct the risk facts" in floor[0]
+    assert not any("PG201" in e for e in entries), entries
+    unblock = out.split("### To unblock", 1)[1].split("\n| ", 1)[0]
+    assert "```yaml\n   tier: enterprise\n   ```" in unblock
+    assert unblock.count("prodgate init --add-missing services/svc-1") == 1
+    rows = _overview(_md().parse(out))
+    assert rows[1][1] == "svc-1" and rows[1][5] == "raise the tier to enterprise (risk floor) (+1 more)", rows[1]
+    # The folded findings keep their own fixes in the details.
+    details = out.split("❌ <b>svc-1</b>", 1)[1]
+    assert details.count("Fix: Run `prodgate init --add-missing services/svc-1`") == 3
+    assets = doc["assets"]
+    assert isinstance(assets, list)
+    raised = {r["id"] for a in assets if a["name"] == "svc-1" for r in a["requirements"] if r["by_floor"]}
+    assert raised == {"runbook", "fallback_plan", "security_review"}

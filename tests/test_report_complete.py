@@ -51,7 +51,7 @@ def test_duplicate_name_fails_its_asset_in_markdown(repo: Path, run: Run) -> Non
     code, out, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown")
     assert code == 1
     assert out.startswith("## ❌ prodgate merge gate failed — 1 of 3 assets blocked\n")
-    assert out.count("| ❌ | **notes-summariser** | 1 |") == 1
+    assert out.count("| ❌ | [**notes-summariser**](#pg-notes-summariser) | 1 |") == 1
     assert out.count("| ✅ | **notes-summariser** | 0 |") == 1
     assert "| ✅ | **other-tool** | 0 |" in out
     assert re.search(r"^- ❌ \[`PG105`\]\([^)]+\) `b/ai-asset.yaml:2:7` asset name", out, re.M)
@@ -75,7 +75,7 @@ def test_fail_on_warning_fails_the_asset_everywhere(repo: Path, run: Run) -> Non
     assert code == 1 and report["passed"] is False
     assert [a["passed"] for a in report["assets"]] == [False]  # its warnings now block
     _code, md, _ = run("check", str(repo), "--today", TODAY, "--format", "markdown", "--fail-on", "warning")
-    assert "| ❌ | **support-reply-drafter** |" in md and "❌ <b>support-reply-drafter</b>" in md
+    assert "| ❌ | [**support-reply-drafter**](#pg-support-reply-drafter) |" in md and "❌ <b>support-reply-drafter</b>" in md
 
 
 def test_markdown_and_text_hint_at_the_same_rule(repo: Path, run: Run) -> None:

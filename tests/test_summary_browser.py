@@ -24,9 +24,14 @@ def test_first_fix_near_the_top_and_no_fix_twice(tmp_path: Path, count: int) -> 
     page = tmp_path / "summary.html"
     page.write_text(to_html(markdown, measure=True), encoding="utf-8")
     sizes = measure(page, 1280)
-    print(f"\n{count} assets: first fix at {sizes['firstFix']} px, overview ends at "
+    print(f"\n{count} assets: first fix at {sizes['firstFix']} px, overview from {sizes['overviewTop']} to "
           f"{sizes['overviewBottom']} px, page {sizes['height']} px")
     assert sizes["firstFix"] is not None and sizes["firstFix"] < FIRST_FIX_PX, sizes
+    # Every failing asset's row links to its details, and each link lands on them.
+    failing = count - (2 if count > 1 else 0)
+    assert sizes["overviewLinks"] >= failing and sizes["deadLinks"] == 0, sizes
+    # Rollups by rule and by owner only when more than a few assets fail.
+    assert sizes["rollups"] == (2 if failing > 5 else 0), sizes
     entries = re.findall(r"^1\. ❌ (.*)$", markdown, re.M)
     assert entries and len(entries) == len(set(entries)), entries
     blocks = [body for _fence, body in _fenced(markdown)]

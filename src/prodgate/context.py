@@ -69,6 +69,8 @@ class Demand:
     headings: tuple[Any, ...] = ()
     reason: str = ""
     from_risk: bool = False
+    by_floor: bool = False
+    """Applies only because a risk floor raised the tier: the declared tier lacks it."""
 
 
 @dataclass
@@ -137,7 +139,8 @@ def build_context(
             headings: tuple[Any, ...] = ()
             if req.artifact is not None:
                 headings = tuple(policy.artifacts[req.artifact].required_headings)
-            ctx.demands.append(Demand(rid, req.title, req.artifact, req.check, headings))
+            by_floor = tier != asset.tier and not req.applies(asset.tier, asset.stage, gate)
+            ctx.demands.append(Demand(rid, req.title, req.artifact, req.check, headings, by_floor=by_floor))
     for rid, rreq in policy.risk_requirements.items():
         in_tier = rreq.tiers is None or tier in rreq.tiers
         if in_tier and facts.match(rreq.when) and asset.stage in expand_stages(rreq.stages):

@@ -79,6 +79,9 @@ class Options:
     """Repository-relative files of a change: discovery scans only these."""
     policy_arg: str = ""
     """`` --policy FILE`` (and its pin) as given, for fix texts that name a command."""
+    pull_head: str | None = None
+    """The pull request's head commit (``--pull-request OWNER/REPO#N@SHA``), to tell it
+    apart from the merge commit checked out on ``pull_request``."""
 
 
 def run(
@@ -212,6 +215,7 @@ def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeR
 
     assert options.base is not None
     head = head_commit(root)
+    merge = _merges(root, head, options.pull_head)
     verification = _verification(options.reviews)
     opened = open_base(root, options.base)
     if isinstance(opened, str):
@@ -222,7 +226,9 @@ def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeR
         warning = RULES["PG704"].finding(opened.message, Location("."), severity=severity, fix=(
             "In GitHub Actions: actions/checkout with `fetch-depth: 0`; elsewhere `git fetch` the base branch."
         ))
-        return None, ChangeRecord(options.base, None, head, opened.message, verification=verification), [warning]
+        return None, ChangeRecord(
+            options.base, None, head, opened.message, verification=verification, pull_head=options.pull_head, merge=merge,
+        ), [warning]
     found: list[Finding] = []
     policy_changed = None
     if options.policy_file:
@@ -232,8 +238,20 @@ def _compare(root: Path, options: Options) -> tuple[BaseSnapshot | None, ChangeR
         if note is not None:
             found.append(note)
             policy_changed = options.policy_file
-    record = ChangeRecord(options.base, opened.sha, head, policy_changed=policy_changed, verification=verification)
+    record = ChangeRecord(
+        options.base, opened.sha, head, policy_changed=policy_changed, verification=verification,
+        pull_head=options.pull_head, merge=merge,
+    )
     return opened, record, found
+
+
+def _merges(root: Path, head: str | None, pull_head: str | None) -> bool:
+    """Whether the commit checked merges the pull request's head (GitHub's test merge)."""
+    if head is None or pull_head is None or head == pull_head:
+        return False
+    from prodgate.gitobjects import parents
+
+    return pull_head in parents(root, head)
 
 
 def _verification(reviews: ReviewSource | str | None) -> str:
@@ -448,7 +466,10 @@ def _requirement_states(ctx: AssetContext, findings: list[Finding]) -> Iterator[
             if f.requirement == demand.id
             or (f.requirement in ids and f.rule_id not in ("PG206", "PG207"))
         ]
-        yield RequirementResult(demand.id, demand.title, _state(mine), demand.reason, tuple(sorted({f.rule_id for f in mine})))
+        yield RequirementResult(
+            demand.id, demand.title, _state(mine), demand.reason, tuple(sorted({f.rule_id for f in mine})),
+            demand.by_floor,
+        )
 
 
 def _state(findings: list[Finding]) -> State:

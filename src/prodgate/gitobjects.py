@@ -50,6 +50,18 @@ def resolve_commit(repo: Path, ref: str) -> str | None:
     return sha if proc.returncode == 0 and SHA.match(sha) else None
 
 
+def parents(repo: Path, sha: str) -> tuple[str, ...]:
+    """The parents of commit ``sha`` (none when it is unknown or not a full commit id)."""
+    if not SHA.match(sha):
+        return ()
+    try:
+        proc = git(repo, "rev-list", "--parents", "-n", "1", sha)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    found = proc.stdout.decode("ascii", "replace").split()
+    return tuple(p for p in found[1:] if SHA.match(p)) if proc.returncode == 0 else ()
+
+
 def is_shallow(repo: Path) -> bool:
     proc = git(repo, "rev-parse", "--is-shallow-repository")
     return proc.stdout.strip() == b"true"

@@ -39,6 +39,9 @@ class RequirementResult:
     reason: str = ""
     """Why it applies when a risk fact added it (e.g. "a data source holds personal data")."""
     rule_ids: tuple[str, ...] = ()
+    by_floor: bool = False
+    """It applies only because a risk floor raised the tier (PG401): the declared tier
+    does not have it, so its findings share that one cause."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,23 @@ class ChangeRecord:
     """Files the change touches (root-relative), when the baseline was compared."""
     changed_lines: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
     """Their changed lines at the head; a file absent here (added whole) counts whole."""
+    pull_head: str | None = None
+    """The pull request's head commit (the event's ``pull_request.head.sha``), when the
+    run is on a pull request. On ``pull_request`` the Action checks out the merge commit
+    GitHub builds, so ``head`` (the commit checked) is usually not this one."""
+    merge: bool = False
+    """``head`` is a merge commit with ``pull_head`` as a parent: what was tested is the
+    pull request merged into its base, not the pull request's own head."""
+
+    @property
+    def tested(self) -> str:
+        """What the commit checked is, in words: ``merge commit tested``, ``head of the
+        pull request`` or, without a pull request, ``head``."""
+        if self.pull_head is None:
+            return "head"
+        if self.merge:
+            return "merge commit tested"
+        return "head of the pull request" if self.head == self.pull_head else "commit tested"
 
     def on_changed_line(self, f: Finding) -> bool:
         """Whether ``f`` sits on a line the change wrote (or anywhere in a file it added)."""

@@ -137,7 +137,7 @@ def run_gate(args: argparse.Namespace, fail_on: Severity) -> tuple[Report, Effec
     options = Options(
         gate=args.gate, fail_on=fail_on, today=today, base=base or None,
         policy_file=policy_file, reviews=reviews, policy_arg=_policy_option(args, root),
-        discover=discover,
+        discover=discover, pull_head=_pull_head(args),
         changed_files=tuple(changed) if changed is not None else None,
     )
     from prodgate.engine import BaseError
@@ -282,6 +282,16 @@ def _reviews(args: argparse.Namespace) -> ReviewSource | str | Refusal:
     if not token:
         return "no GitHub token to read the pull request's reviews with (set GITHUB_TOKEN)"
     return ReviewSource(ref, token)
+
+
+def _pull_head(args: argparse.Namespace) -> str | None:
+    """The pull request's head commit from ``--pull-request OWNER/REPO#N@SHA``, token or not."""
+    if not getattr(args, "pull_request", None):
+        return None
+    from prodgate.github.reviews import PullRequestRef
+
+    ref = PullRequestRef.parse(args.pull_request, "")
+    return ref.head_sha.lower() if ref is not None and ref.head_sha else None
 
 
 def _policy_option(args: argparse.Namespace, root: Path) -> str:

@@ -11,7 +11,7 @@ and verified nothing.
 from __future__ import annotations
 
 from prodgate.findings import Finding
-from prodgate.report import AssetResult, ExceptionView, Report
+from prodgate.report import AssetResult, ChangeRecord, ExceptionView, Report
 from prodgate.reporters.markdown_text import code, finding_item, text
 
 _STATE_ICON = {
@@ -32,8 +32,7 @@ def governance_section(report: Report) -> str:
         if change.base is None:
             lines += [f"⚠️ Not compared with the base {code(change.base_ref, in_table=False)}: {text(change.note)}", ""]
         else:
-            head = f" · head {code(change.head[:12], in_table=False)}" if change.head else ""
-            lines += [f"Compared with the base commit {code(change.base[:12], in_table=False)}{head}.", ""]
+            lines += [f"Compared with the base commit {code(change.base[:12], in_table=False)}{commits(change)}.", ""]
     weakened = [row for a in report.assets for row in _weakened_rows(a)]
     if weakened:
         lines += ["**Weakened fields**", "", "| Asset | Field | Base | Head | |", "|---|---|---|---|---|", *weakened, ""]
@@ -64,6 +63,16 @@ def governance_section(report: Report) -> str:
     if len(lines) == 2:
         return ""
     return "\n".join(lines) + "\n"
+
+
+def commits(change: ChangeRecord) -> str:
+    """`` · merge commit tested `…` · head of the pull request `…``: each commit named as
+    what it is (on ``pull_request`` the Action checks out GitHub's test merge, not the
+    pull request's head)."""
+    out = f" · {change.tested} {code(change.head[:12], in_table=False)}" if change.head else ""
+    if change.pull_head and change.pull_head != change.head:
+        out += f" · head of the pull request {code(change.pull_head[:12], in_table=False)}"
+    return out
 
 
 def _shown(e: ExceptionView) -> bool:

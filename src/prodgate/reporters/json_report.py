@@ -62,7 +62,8 @@ def asset_dict(a: AssetResult, report: Report) -> dict[str, Any]:
         "owner_team": _team(a),
         "passed": report.asset_passed(a),
         "requirements": [
-            {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids)}
+            {"id": r.id, "title": r.title, "state": r.state.value, "reason": r.reason, "rules": list(r.rule_ids),
+             "by_floor": r.by_floor}
             for r in a.requirements
         ],
         "exceptions": [
@@ -108,6 +109,8 @@ def change_dict(change: ChangeRecord | None) -> dict[str, Any] | None:
         "base_ref": change.base_ref,
         "base": change.base,
         "head": change.head,
+        "pull_request_head": change.pull_head,
+        "merge_commit": change.merge,
         "note": change.note or None,
         "policy_changed": change.policy_changed,
         "removed": [finding_dict(f) for f in change.removed],

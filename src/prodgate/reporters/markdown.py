@@ -18,6 +18,7 @@ which the sections with modules of their own (governance, undeclared AI) share.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -79,6 +80,8 @@ class Row:
     passed: bool
     asset: AssetResult | None = None
     owner: str | None = None
+    anchor: str = ""
+    """The ``id`` of its details, which the overview links to (unique in the document)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity and not f.waived and not f.advisory)
@@ -107,7 +110,8 @@ class View:
 
     @property
     def listed(self) -> frozenset[int]:
-        """The findings (by ``id``) whose fix a list above the details already gives."""
+        """The findings (by ``id``) whose fix a list above the details already gives (not
+        those a risk floor's entry folds in: their own fixes stay in the details)."""
         grouped = self.groups if self.grouped else ()
         return frozenset(id(f) for c in self.causes for f in c.findings) | frozenset(
             id(f) for g in grouped for f in g.findings
@@ -145,6 +149,26 @@ class Cause:
     owners: tuple[str, ...]
     fix: str
     findings: tuple[Finding, ...]
+    folded: tuple[tuple[str, Finding], ...] = ()
+    """For a risk floor (PG401): the findings of the requirements it added, with each
+    requirement's title. They are one cause with it: the tier, or the risk facts."""
+    raise_to: str = ""
+    """For a risk floor: the tier the risk facts demand."""
+
+    @property
+    def title(self) -> str:
+        """The cause in a few words, for the overview's "Next step"."""
+        from prodgate.rules.registry import RULES
+
+        if self.raise_to:
+            return f"raise the tier to {self.raise_to} (risk floor)"
+        rule = RULES.get(self.findings[0].rule_id)
+        return rule.title if rule else self.findings[0].rule_id
+
+
+FLOOR_RULE = "PG401"
+"""The tier is below what the risk facts demand: the requirements that only the higher
+tier has are its consequences, not causes of their own."""
 
 
 _COMMAND = re.compile(r"`((?:prodgate|git) [^`\n]+)`")
@@ -153,26 +177,49 @@ _COMMAND = re.compile(r"`((?:prodgate|git) [^`\n]+)`")
 def _causes(report: Report) -> list[Cause]:
     """The blocking findings grouped by what fixes them: in one asset, every finding whose
     fix is the same (or is ``prodgate init --add-missing``, which writes all that is missing
-    at once) is one cause. The change's own first; waived and pre-existing ones never."""
+    at once) is one cause; a risk floor is one cause with the requirements it added. The
+    change's own first, root causes (risk floors) first among them; waived and
+    pre-existing ones never."""
     owners = {a.name: a.owner for a in report.assets}
+    floors = {
+        a.name: (f, a) for a in report.assets for f in a.findings
+        if f.rule_id == FLOOR_RULE and report.blocks(f)
+    }
+    folded: dict[str, list[tuple[str, Finding]]] = {}
+    for name, (_, a) in floors.items():
+        raised = {r.id: r.title for r in a.requirements if r.by_floor}
+        folded[name] = [
+            (raised[f.requirement], f) for f in a.findings
+            if f.requirement in raised and f.rule_id != FLOOR_RULE and report.blocks(f)
+        ]
+    inside = {id(f) for fs in folded.values() for _, f in fs}
     found: dict[tuple[str, str], list[Finding]] = {}
-    for f in sorted((f for f in report.findings if report.blocks(f)), key=lambda f: f.pre_existing):
+    ordered = sorted(
+        (f for f in report.findings if report.blocks(f) and id(f) not in inside),
+        key=lambda f: (f.pre_existing, f.rule_id != FLOOR_RULE),
+    )
+    for f in ordered:
         command = _COMMAND.search(f.fix)
-        if command and "init --add-missing" in command[1]:
+        if f.rule_id == FLOOR_RULE and f.asset in floors:
+            key = (f.asset, FLOOR_RULE)
+        elif command and "init --add-missing" in command[1]:
             key = (f.asset or f.location.path, "init --add-missing")
         else:
             # The same fix word for word in several assets (add a business owner) is one
             # cause with the assets it concerns; a fix without words is its own.
             key = ("", f.fix.strip() or str(id(f)))
         found.setdefault(key, []).append(f)
-    return [
-        Cause(
+    causes = []
+    for (asset, kind), fs in found.items():
+        floor = kind == FLOOR_RULE and asset in floors
+        causes.append(Cause(
             tuple(sorted(dict.fromkeys(f.asset or f.location.path for f in fs), key=natural_key)),
             tuple(dict.fromkeys(o for f in fs if (o := owners.get(f.asset or "")))),
             fs[0].fix.strip(), tuple(fs),
-        )
-        for fs in found.values()
-    ]
+            tuple(folded[asset]) if floor else (),
+            floors[asset][1].effective_tier if floor else "",
+        ))
+    return causes
 
 
 def build_view(report: Report, links: Links) -> View:
@@ -188,9 +235,27 @@ def build_view(report: Report, links: Links) -> View:
             others.append(f)
     rows += [Row(path, path, path, tuple(fs), not any(report.blocks(f) for f in fs)) for path, fs in by_file.items()]
     rows.sort(key=lambda r: (r.passed, natural_key(r.name), r.path))
+    rows = _anchored(rows)
     causes = tuple(_causes(report))
-    listed = {id(f) for c in causes for f in c.findings}
+    listed = {id(f) for c in causes for f in (*c.findings, *(f for _, f in c.folded))}
     return View(report, links, tuple(rows), tuple(_groups(rows, report, listed)), tuple(others), causes)
+
+
+def _anchored(rows: list[Row]) -> list[Row]:
+    """Each row with an ``id`` for its details: ``pg-`` and the name as a slug, numbered
+    when two slugs meet. GitHub keeps such ids (prefixed ``user-content-``, which its
+    pages resolve for ``#pg-…`` links)."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        base = "pg-" + (re.sub(r"[^a-z0-9]+", "-", row.name.lower()).strip("-") or "asset")
+        anchor, n = base, 1
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        out.append(dataclasses.replace(row, anchor=anchor))
+    return out
 
 
 GOVERNANCE_RULES = frozenset({"PG702", "PG703"})
@@ -321,7 +386,8 @@ def verdict(view: View) -> Iterator[Block]:
         old = sum(1 for f in report.findings if f.pre_existing and not f.waived)
         parts.append(f"{old} already failing at the base")
     fail_on = f" · failing on {report.fail_on.value}s and above" if report.fail_on is not Severity.ERROR else ""
-    commit = f" · commit {code(report.commit[:12], in_table=False)}" if report.commit else ""
+    label = report.change.tested if report.change is not None and report.change.pull_head else "commit"
+    commit = f" · {label} {code(report.commit[:12], in_table=False)}" if report.commit else ""
     lines = [
         f"## {icon} prodgate {text(report.gate)} gate {word}{scope}",
         "",
@@ -353,8 +419,10 @@ def overview(view: View) -> Iterator[Block]:
         status = "❌" if not row.passed else "⏳" if any(f.pre_existing and not f.waived for f in row.findings) else "✅"
         name = text(row.name) if row.asset else code(row.name)
         owner = text(row.owner) if row.owner else "—"
-        cells = [status, f"**{name}**", str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
-                 str(row.waived), _next_step(row, view.report), owner]
+        # A row with details links to them: in a long overview the way to what fails.
+        name = f"**{name}**" if row.quiet else f"[**{name}**](#{row.anchor})"
+        cells = [status, name, str(row.count(Severity.ERROR)), str(row.count(Severity.WARNING)),
+                 str(row.waived), _next_step(row, view.causes), owner]
         yield Block("| " + " | ".join(cells) + " |\n", ROW, rows=1)
     yield Block("\n")
     if collapsed:
@@ -363,31 +431,70 @@ def overview(view: View) -> Iterator[Block]:
         yield Block(f"✅ **{_plural(len(quiet), 'more asset')} pass** with nothing to report: {names}{more}.\n\n")
 
 
-def _blocking_requirements(row: Row, report: Report) -> list[RequirementResult]:
-    if row.asset is None:
-        return []
-    return [r for r in row.asset.requirements if _requirement_icon(r, row.asset, report) == "❌"]
+ROLLUP_FAILING = 5
+"""The rollups by rule and by owner appear when more than this many assets fail: for a
+few, the overview's rows say it all."""
+
+ROLLUP_ROWS = 10
+"""Rows of each rollup before "N more"."""
 
 
-def _next_step(row: Row, report: Report) -> str:
-    """The first thing to do: the first blocking requirement, else the first blocking finding."""
+def rollups(view: View) -> Iterator[Block]:
+    """What blocks, counted by rule and by owner: in a large repository, which rule to
+    explain once and whom to ask, before the long list of assets."""
+    failing = [r for r in view.rows if not r.passed]
+    if len(failing) <= ROLLUP_FAILING:
+        return
+    from prodgate.rules.registry import RULES
+
+    by_rule: dict[str, tuple[set[str], int]] = {}
+    by_owner: dict[str, tuple[set[str], int]] = {}
+    for row in failing:
+        for f in row.findings:
+            if not view.report.blocks(f):
+                continue
+            for table, key in ((by_rule, f.rule_id), (by_owner, row.owner or "")):
+                seen, n = table.get(key, (set(), 0))
+                seen.add(row.key)
+                table[key] = (seen, n + 1)
+
+    def ranked(table: dict[str, tuple[set[str], int]]) -> list[tuple[str, int, int]]:
+        return sorted(((k, len(a), n) for k, (a, n) in table.items()), key=lambda t: (-t[1], -t[2], natural_key(t[0])))
+
+    rule_rows = ["**Blocking, by rule**\n\n| Rule | What | Assets | Findings |\n|---|---|--:|--:|\n"]
+    for rule_id, assets, n in ranked(by_rule)[:ROLLUP_ROWS]:
+        rule = RULES.get(rule_id)
+        rule_rows.append(f"| {rule_link(rule_id, view.links)} | {text(rule.title) if rule else ''} | {assets} | {n} |\n")
+    owner_rows = ["**Blocking, by owner**\n\n| Owner | Assets | Findings |\n|---|--:|--:|\n"]
+    for owner, assets, n in ranked(by_owner)[:ROLLUP_ROWS]:
+        owner_rows.append(f"| {text(owner) if owner else 'no owner'} | {assets} | {n} |\n")
+    cells = []
+    for rows, table in ((rule_rows, by_rule), (owner_rows, by_owner)):
+        more = len(table) - ROLLUP_ROWS
+        cells.append("".join(rows) + (f"\n{more} more; the JSON report has all.\n" if more > 0 else ""))
+    # Side by side (an HTML table whose cells hold Markdown, blank lines around it, as
+    # GitHub renders it): half the height in front of the overview.
+    yield Block(
+        "<table><tr><td valign=\"top\">\n\n" + cells[0] + "\n</td><td valign=\"top\">\n\n" + cells[1]
+        + "\n</td></tr></table>\n\n", GROUP,
+    )
+
+
+def _next_step(row: Row, causes: Sequence[Cause]) -> str:
+    """The first thing to do: the asset's first cause in the "To unblock" list (a risk
+    floor before what it raised), named as a cause, not as a requirement's state."""
     if row.passed:
         return "already failing at the base (not blocking)" if any(
             f.pre_existing and not f.waived for f in row.findings
         ) else "—"
-    blocking = _blocking_requirements(row, report)
-    if blocking:
-        first = blocking[0]
-        more = f" (+{len(blocking) - 1} more)" if len(blocking) > 1 else ""
-        return f"{text(first.title)}: {_STATE_WORD[first.state]}{more}"
-    from prodgate.rules.registry import RULES
-
-    first_f = next(f for f in row.findings if report.blocks(f))
-    rule = RULES.get(first_f.rule_id)
-    title = rule.title if rule else first_f.rule_id
+    mine = {id(f) for f in row.findings}
+    causes = [c for c in causes if any(id(f) in mine for f in c.findings)]
+    if not causes:
+        return "—"
+    more = f" (+{len(causes) - 1} more)" if len(causes) > 1 else ""
     if row.asset is None:
-        return f"fix the declaration: {text(title)}"
-    return text(title)
+        return f"fix the declaration: {text(causes[0].title)}{more}"
+    return f"{text(causes[0].title)}{more}"
 
 
 def grouped_fixes(view: View) -> Iterator[Block]:
@@ -441,7 +548,7 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
         summary = f"{icon} <b>{text(a.name)}</b> · {tier}, {text(a.stage)} · {', '.join(counts)}"
     else:
         summary = f"{icon} <b>{text(row.path)}</b> · not checked: the declaration does not load · {', '.join(counts)}"
-    out = [f"<details{' open' if open_ else ''}>\n<summary>{summary}</summary>\n\n"]
+    out = [f"<details{' open' if open_ else ''}>\n<summary><a id=\"{row.anchor}\"></a>{summary}</summary>\n\n"]
     if a is not None:
         owner = f"owner {text(a.owner)}" if a.owner else "no owner"
         out.append(f"{place(Location(a.path), view.links)} · {owner}\n\n")
@@ -648,6 +755,29 @@ def _cause_item(c: Cause, links: Links) -> str:
         rule = RULES.get(first.rule_id)
         title = text(rule.title) if rule else ""
         head = f"{rules} {title} — {', '.join(named)}{', …' if len(c.where) > GROUP_NAMES else ''} ({len(c.where)})"
+    elif c.raise_to:
+        # A risk floor: one cause, whatever number of requirements the higher tier adds.
+        who = f"**{text(c.where[0])}** · " if first.asset else ""
+        head = f"{who}{place(first.location, links)} · {rules} {rich(first.message, limit=300)}"
+        firsts: dict[str, Finding] = {}
+        for title, f in c.folded:
+            firsts.setdefault(title, f)
+        added = [
+            f"[{text(title)}]({url})" if (url := links.location(f.location)) else text(title)
+            for title, f in firsts.items()
+        ]
+        needs = f", which also needs {', '.join(added)} ({_plural(len(c.folded), 'finding')} in the details)" if added else ""
+        facts = "the risk facts"
+        if first.related is not None and (url := links.location(first.related)):
+            facts = f"[{facts}]({url})"
+        head += f" — raise the tier to {code(c.raise_to, in_table=False)}{needs}, or correct {facts}"
+        ask = f" — ask {', '.join(text(o) for o in c.owners[:3])}" if c.owners else ""
+        commands = dict.fromkeys(m[1] for _, f in c.folded if (m := _COMMAND.search(f.fix)))
+        then = "".join(
+            f"\n   Then what {code(c.raise_to, in_table=False)} adds: the command below.\n\n" + code_block(cmd, "sh", "   ")
+            for cmd in commands
+        )
+        return f"1. ❌ {head}{ask}\n\n" + code_block(f"tier: {c.raise_to}", "yaml", "   ") + then
     else:
         who = f"**{text(c.where[0])}** · " if first.asset else ""
         if len(c.findings) > 1:
@@ -731,7 +861,7 @@ def governance(view: View) -> Iterator[Block]:
 
 def undeclared(view: View) -> Iterator[Block]:
     """Undeclared AI: discovery's findings that no declaration covers, one table."""
-    section = undeclared_section(view.report)
+    section = undeclared_section(view.report, view.links)
     if section:
         yield Block(section, KEEP)
 
@@ -753,7 +883,7 @@ def footer(view: View) -> Iterator[Block]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    verdict, unblock, pre_existing, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
+    verdict, unblock, pre_existing, rollups, overview, governance, undeclared, grouped_fixes, other_findings, details, footer
 )
 """The document, top to bottom: the verdict, what to do to unblock, then the overview."""
 

@@ -7,7 +7,8 @@ here, below all of them, so that the document that composes the sections and the
 sections themselves import one floor down rather than each other.
 
 Everything from a declaration is escaped (no HTML, links, table cells or ``@``
-mentions); code spans and fenced blocks hold text literally, except that the hygiene
+mentions: a handle is shown as inline code, which GitHub never turns into a mention and
+which a reader copies as it is); code spans and fenced blocks hold text literally, except that the hygiene
 layer (:mod:`prodgate.hygiene`) shows invisible and bidi characters as escapes
 (``\\u200b``), so nothing hides inside what a reader copies.
 """
@@ -28,6 +29,9 @@ MAX_FIELD = 2000
 
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~<>&])")
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?")
+"""What GitHub reads as a mention: ``@`` after no word character, then a login or
+``org/team`` (an e-mail address, ``ada@example.com``, is none)."""
 _SPAN = re.compile(r"`([^`\n]+)`")
 YAML_START = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$)")
 
@@ -42,10 +46,22 @@ def text(value: str, *, limit: int = MAX_FIELD) -> str:
 
 
 def _escape(value: str) -> str:
-    value = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m[1], "\\" + m[1]), value)
-    # "@org/team" in prose would notify the team; a zero-width space stops the mention.
-    # It is never put inside code, so no fix or path a reader copies carries it.
-    return value.replace("@", "@\u200b")
+    # "@org/team" in prose would notify the team. As inline code it does not (GitHub
+    # finds mentions only outside code), and it reads and copies as written: no
+    # character inserted to break it. HTML ``<code>``, not backticks, because
+    # ``<summary>`` and other HTML blocks show backticks literally.
+    out: list[str] = []
+    pos = 0
+    for m in _MENTION.finditer(value):
+        out.append(_SPECIAL.sub(_escaped, value[pos : m.start()]))
+        out.append(f"<code>{m[0]}</code>")
+        pos = m.end()
+    out.append(_SPECIAL.sub(_escaped, value[pos:]))
+    return "".join(out)
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m[1], "\\" + m[1])
 
 
 def code(value: str, *, in_table: bool = True) -> str:
@@ -107,8 +123,9 @@ def rule_link(rule_id: str, links: Links) -> str:
     return f"[{code(rule_id, in_table=False)}]({links.rule(rule_id)})"
 
 
-def place(loc: Location, links: Links) -> str:
-    label = code(str(loc), in_table=False)
+def place(loc: Location, links: Links, *, in_table: bool = False) -> str:
+    """``path:line`` as code, linked to the file at that line in the commit checked."""
+    label = code(str(loc), in_table=in_table)
     url = links.location(loc)
     return f"[{label}]({url})" if url else label
 

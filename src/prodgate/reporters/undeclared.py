@@ -9,14 +9,17 @@ full of undeclared use cannot push the rest of the summary out.
 from __future__ import annotations
 
 from prodgate.report import Report
-from prodgate.reporters.markdown_text import code, text
+from prodgate.reporters.links import Links
+from prodgate.reporters.markdown_text import code, place, text
 
 MAX_ROWS = 100
 RULES = ("PG801", "PG804")
 
 
-def undeclared_section(report: Report) -> str:
-    """The section as Markdown, or ``""`` when discovery found nothing undeclared."""
+def undeclared_section(report: Report, links: Links | None = None) -> str:
+    """The section as Markdown, or ``""`` when discovery found nothing undeclared. Each
+    place links to its file and line, like every other place in the report."""
+    links = links or Links()
     found = [f for f in report.unattached if f.rule_id in RULES]
     if not found:
         return ""
@@ -39,7 +42,7 @@ def undeclared_section(report: Report) -> str:
             status = f"exempt: {text(f.waived_by.reason, limit=300)}"
         else:
             status = "undeclared" if f.rule_id == "PG801" else "not scanned"
-        lines.append(f"| {code(str(f.location))} | {f.rule_id} | {text(f.message, limit=300)} | {status} |")
+        lines.append(f"| {place(f.location, links, in_table=True)} | {f.rule_id} | {text(f.message, limit=300)} | {status} |")
     if len(found) > MAX_ROWS:
         lines.append(f"\n{len(found) - MAX_ROWS} more not shown; the JSON report and `prodgate discover` list all.")
     return "\n".join(lines) + "\n\n"
