@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from composite import ActionRun, CompositeRunner, load_action
+from composite import ActionRun, CompositeRunner, copy_action, load_action
 from gha import COMMANDS, EXCEPTION, FakeGitHub, annotations, commands, copy_example
 from prodgate.github.action import main as action_main
 
@@ -45,14 +44,7 @@ def _index(steps: list[dict[str, Any]], sid: str) -> int:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The action's install steps, run once: prodgate in its own venv under RUNNER_TEMP."""
-    action_dir = tmp_path_factory.mktemp("action") / "prodgate-action"
-    action_dir.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, action_dir / name)
-    shutil.copytree(
-        REPO / "src", action_dir / "src",
-        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"),
-    )
+    action_dir = copy_action(REPO, tmp_path_factory.mktemp("action") / "prodgate-action")
     runner = CompositeRunner(action_dir, tmp_path_factory.mktemp("runner-temp"))
     steps = runner.steps()
     install = _index(steps, "install")
