@@ -569,3 +569,25 @@ def test_no_step_imports_a_module_from_the_pull_request(installed: Installed, wo
     assert not marker.exists(), "the gate step ran the pull request's code"
     assert gate.outputs["passed"] in {"true", "false"}
     assert ctx.steps["install"]["outputs"]["python"].startswith(str(tmp_path / "runner-temp"))
+
+
+def test_a_cache_hit_reuses_the_environment_and_installs_nothing(installed: Installed, workspace: Path) -> None:
+    """A run whose actions/cache restored the environment (what a restore puts at the
+    cache's path: the venv a first run left under the same RUNNER_TEMP) runs no pip and
+    no venv, and the gate runs with the restored environment."""
+    copy_example(workspace / "apps" / "support")
+    base = _commit(workspace, "base")
+    venv = installed.runner.runner_temp / "prodgate-venv"
+    watched = [venv / "pyvenv.cfg", *venv.glob("lib/python*/site-packages")]
+    before = {p: p.stat().st_mtime_ns for p in watched}
+    result, ctx = installed.runner.run(
+        workspace, {}, only=(0, installed.first - 1), facts={"actions/cache": {"cache-hit": "true"}},
+    )
+    assert result.code == 0, result.stderr
+    install = next(s for s in result.steps if s.id == "install")
+    assert install.stdout == "prodgate's environment restored from the cache\n" and install.stderr == ""
+    assert ctx.steps["cache"]["with"] == {"path": str(venv), "key": ctx.steps["env-key"]["outputs"]["key"]}
+    assert install.outputs["python"] == installed.prior["install"]["outputs"]["python"]
+    assert {p: p.stat().st_mtime_ns for p in watched} == before, "the restored environment was rebuilt"
+    gate = _run(installed, workspace, base)
+    assert gate.outputs["passed"] in {"true", "false"}
