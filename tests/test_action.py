@@ -591,3 +591,23 @@ def test_a_cache_hit_reuses_the_environment_and_installs_nothing(installed: Inst
     assert {p: p.stat().st_mtime_ns for p in watched} == before, "the restored environment was rebuilt"
     gate = _run(installed, workspace, base)
     assert gate.outputs["passed"] in {"true", "false"}
+
+
+def test_the_environment_holds_exactly_what_the_lock_pins(installed: Installed) -> None:
+    """The install step put the lock's versions in the environment, nothing resolved
+    from ranges and nothing more (besides pip and prodgate itself)."""
+    python = installed.prior["install"]["outputs"]["python"]
+    frozen = subprocess.run(
+        [python, "-I", "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+
+    def norm(pin: str) -> str:
+        name, version = pin.split("==")
+        return f"{re.sub(r'[-_.]+', '-', name).lower()}=={version}"
+
+    lock = (REPO / "requirements" / "action.lock").read_text(encoding="utf-8")
+    pinned = {norm(m) for m in re.findall(r"^([A-Za-z0-9._-]+==\S+) \\$", lock, flags=re.MULTILINE)}
+    installed_pins = {norm(p) for p in frozen if not p.startswith(("pip==", "prodgate=="))}
+    assert installed_pins == pinned
+    assert "prodgate==0.1.0" in frozen
