@@ -5,7 +5,9 @@ defaults, ``env:`` maps, ``with:`` and ``if:``. ``run:`` scripts go to bash unto
 (``bash --noprofile --norc -eo pipefail``), with the runner's files and variables
 (``GITHUB_OUTPUT`` per step, ``GITHUB_STEP_SUMMARY``, ``GITHUB_EVENT_PATH``, …).
 ``uses:`` steps are not run: a fact stands in for each (for ``actions/setup-python``,
-its ``python-path`` output is the interpreter running the tests).
+its ``python-path`` output is the interpreter running the tests; ``actions/cache`` misses,
+unless a run's ``facts`` say otherwise: its restore is a directory left at its ``path``
+by an earlier run with the same ``RUNNER_TEMP``, which is what a restore puts there).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ USES_FACTS: dict[str, dict[str, str]] = {
         "python-version": platform.python_version(),
         "cache-hit": "false",
     },
+    "actions/cache": {"cache-hit": "false"},
 }
 
 
@@ -65,9 +69,10 @@ class ActionRun:
 class Context:
     """The expression contexts a composite action can see."""
 
-    def __init__(self, inputs: dict[str, str], github: dict[str, Any]) -> None:
+    def __init__(self, inputs: dict[str, str], github: dict[str, Any], runner: dict[str, str] | None = None) -> None:
         self.inputs = inputs
         self.github = github
+        self.runner = runner or {}
         self.steps: dict[str, dict[str, dict[str, str]]] = {}
         self.failed = False
 
@@ -81,6 +86,8 @@ class Context:
             return self.inputs.get(parts[1], "")
         if parts[0] == "github" and len(parts) == 2:
             return str(self.github.get(parts[1], ""))
+        if parts[0] == "runner" and len(parts) == 2:
+            return self.runner.get(parts[1], "")
         if parts[0] == "steps" and len(parts) == 4 and parts[2] == "outputs":
             return self.steps.get(parts[1], {}).get("outputs", {}).get(parts[3], "")
         raise NotImplementedError(f"expression not supported by the test runner: {expr}")
@@ -105,6 +112,20 @@ class Context:
 
     def substitute(self, text: str) -> str:
         return EXPR.sub(lambda m: self.value(m.group(1)), text)
+
+
+def copy_action(repo: Path, dest: Path) -> Path:
+    """What a workflow's ``uses:`` of this repository downloads, as far as the action
+    reads it: action.yml, the lock file and what ``pip install`` builds prodgate from."""
+    dest.mkdir(parents=True)
+    for name in ("action.yml", "pyproject.toml", "README.md"):
+        shutil.copy2(repo / name, dest / name)
+    for folder in ("src", "requirements"):
+        shutil.copytree(
+            repo / folder, dest / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"),
+        )
+    return dest
 
 
 def load_action(path: Path) -> dict[str, Any]:
@@ -138,9 +159,12 @@ class CompositeRunner:
         only: tuple[int, int] | None = None,
         prior: dict[str, dict[str, dict[str, str]]] | None = None,
         files: Path | None = None,
+        facts: dict[str, dict[str, str]] | None = None,
     ) -> tuple[ActionRun, Context]:
         """Run steps ``only[0]`` to ``only[1]`` (all by default); ``prior`` gives the
-        outputs of steps run before (so an install can happen once per test session)."""
+        outputs of steps run before (so an install can happen once per test session);
+        ``facts`` replace the outputs of ``uses:`` steps, by action name."""
+        facts_given = facts
         files = files or workspace.parent / "runner-files"
         files.mkdir(parents=True, exist_ok=True)
         event_path = files / "event.json"
@@ -150,7 +174,7 @@ class CompositeRunner:
         assert not unknown, f"inputs not declared in action.yml: {unknown}"
         github = {"token": "ghs_testtoken0000", "event_name": event_name, "workspace": str(workspace),
                   "action_path": str(self.action_dir)}
-        ctx = Context({}, github)
+        ctx = Context({}, github, {"temp": str(self.runner_temp), "os": "Linux"})
         for name, spec in declared.items():
             default = ctx.substitute(str(spec.get("default", "")))
             ctx.inputs[name] = inputs.get(name, default)
@@ -185,9 +209,9 @@ class CompositeRunner:
             if "uses" in step:
                 with_ = {k: ctx.substitute(str(v)) for k, v in (step.get("with") or {}).items()}
                 name = step["uses"].split("@", 1)[0]
-                facts = dict(USES_FACTS.get(name, {}))
-                runs.append(StepRun(sid, step.get("name", name), 0, stdout="", outputs=facts))
-                ctx.steps[sid] = {"outputs": facts, "with": with_}  # type: ignore[dict-item]
+                stand_in = dict((facts_given or {}).get(name, USES_FACTS.get(name, {})))
+                runs.append(StepRun(sid, step.get("name", name), 0, stdout="", outputs=stand_in))
+                ctx.steps[sid] = {"outputs": stand_in, "with": with_}  # type: ignore[dict-item]
                 continue
             assert "${{" not in step["run"], f"expression inside run: of step {sid}"
             output = files / f"output-{index}"

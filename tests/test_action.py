@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from composite import ActionRun, CompositeRunner, load_action
+from composite import ActionRun, CompositeRunner, copy_action, load_action
 from gha import COMMANDS, EXCEPTION, FakeGitHub, annotations, commands, copy_example
 from prodgate.github.action import main as action_main
 
@@ -45,14 +44,7 @@ def _index(steps: list[dict[str, Any]], sid: str) -> int:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The action's install steps, run once: prodgate in its own venv under RUNNER_TEMP."""
-    action_dir = tmp_path_factory.mktemp("action") / "prodgate-action"
-    action_dir.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, action_dir / name)
-    shutil.copytree(
-        REPO / "src", action_dir / "src",
-        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"),
-    )
+    action_dir = copy_action(REPO, tmp_path_factory.mktemp("action") / "prodgate-action")
     runner = CompositeRunner(action_dir, tmp_path_factory.mktemp("runner-temp"))
     steps = runner.steps()
     install = _index(steps, "install")
@@ -582,3 +574,45 @@ def test_no_step_imports_a_module_from_the_pull_request(installed: Installed, wo
     assert not marker.exists(), "the gate step ran the pull request's code"
     assert gate.outputs["passed"] in {"true", "false"}
     assert ctx.steps["install"]["outputs"]["python"].startswith(str(tmp_path / "runner-temp"))
+
+
+def test_a_cache_hit_reuses_the_environment_and_installs_nothing(installed: Installed, workspace: Path) -> None:
+    """A run whose actions/cache restored the environment (what a restore puts at the
+    cache's path: the venv a first run left under the same RUNNER_TEMP) runs no pip and
+    no venv, and the gate runs with the restored environment."""
+    copy_example(workspace / "apps" / "support")
+    base = _commit(workspace, "base")
+    venv = installed.runner.runner_temp / "prodgate-venv"
+    watched = [venv / "pyvenv.cfg", *venv.glob("lib/python*/site-packages")]
+    before = {p: p.stat().st_mtime_ns for p in watched}
+    result, ctx = installed.runner.run(
+        workspace, {}, only=(0, installed.first - 1), facts={"actions/cache": {"cache-hit": "true"}},
+    )
+    assert result.code == 0, result.stderr
+    install = next(s for s in result.steps if s.id == "install")
+    assert install.stdout == "prodgate's environment restored from the cache\n" and install.stderr == ""
+    assert ctx.steps["cache"]["with"] == {"path": str(venv), "key": ctx.steps["env-key"]["outputs"]["key"]}
+    assert install.outputs["python"] == installed.prior["install"]["outputs"]["python"]
+    assert {p: p.stat().st_mtime_ns for p in watched} == before, "the restored environment was rebuilt"
+    gate = _run(installed, workspace, base)
+    assert gate.outputs["passed"] in {"true", "false"}
+
+
+def test_the_environment_holds_exactly_what_the_lock_pins(installed: Installed) -> None:
+    """The install step put the lock's versions in the environment, nothing resolved
+    from ranges and nothing more (besides pip and prodgate itself)."""
+    python = installed.prior["install"]["outputs"]["python"]
+    frozen = subprocess.run(
+        [python, "-I", "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+
+    def norm(pin: str) -> str:
+        name, version = pin.split("==")
+        return f"{re.sub(r'[-_.]+', '-', name).lower()}=={version}"
+
+    lock = (REPO / "requirements" / "action.lock").read_text(encoding="utf-8")
+    pinned = {norm(m) for m in re.findall(r"^([A-Za-z0-9._-]+==\S+) \\$", lock, flags=re.MULTILINE)}
+    installed_pins = {norm(p) for p in frozen if not p.startswith(("pip==", "prodgate=="))}
+    assert installed_pins == pinned
+    assert "prodgate==0.1.0" in frozen
