@@ -34,7 +34,7 @@ snapshots = Table(
     Column("assets", Integer, nullable=False),
     Column("failed", Integer, nullable=False),
     Column("undeclared", Integer, nullable=True),
-    # Who judged (migration 0002): NULL for a snapshot whose document did not say.
+    # Who judged (migration 0003): NULL for a snapshot whose document did not say.
     Column("policy_name", String(256), nullable=True),
     Column("policy_version", String(128), nullable=True),
     Column("policy_digest", String(64), nullable=True),
@@ -72,7 +72,7 @@ assets = Table(
     Column("warnings", Integer, nullable=False),
     Column("next_review", String(10), nullable=True),
     Column("review_overdue", Boolean, nullable=False),
-    Column("owner_team", Text, nullable=True),  # migration 0002
+    Column("owner_team", Text, nullable=True),  # migration 0003
 )
 Index("ix_assets_snapshot", assets.c.snapshot_id)
 
