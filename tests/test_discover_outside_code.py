@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import write
 
 Run = Callable[..., tuple[int, str, str]]
@@ -93,6 +95,32 @@ def test_terraform_that_does_not_parse_or_is_too_large_is_read_line_by_line(tmp_
     code, got, _ = found(run, root)
     assert code == 1
     assert got == OPENAI_TF_FOUND | {("big/main.tf", line, k, s) for _p, line, k, s in OPENAI_TF_FOUND}
+
+
+def test_many_terraform_files_share_one_parse_budget(tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser costs about 44 µs a byte: a pull request of many Terraform files gets
+    the scan's budget of it and no more; the files past it are read line by line, and
+    every block is still found."""
+    import hcl2
+
+    from prodgate.discovery import model, scan
+
+    parsed: list[int] = []
+    real = hcl2.loads
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(hcl2, "loads", counted)
+    monkeypatch.setattr(scan, "HCL_SCAN_BYTES", 3 * len(OPENAI_TF))
+    assert model.HCL_SCAN_BYTES == 256 * 1024  # the bound itself, stated as data
+    files = {f"infra/m{i}/main.tf": OPENAI_TF for i in range(8)}
+    root = repo(tmp_path, files)
+    code, got, _ = found(run, root)
+    assert code == 1
+    assert parsed == [len(OPENAI_TF)] * 3
+    assert got == {(f"infra/m{i}/main.tf", line, k, sig) for i in range(8) for _p, line, k, sig in OPENAI_TF_FOUND}
 
 
 def test_python_hcl2_is_imported_only_when_a_terraform_file_needs_it(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 from prodgate.discovery import installs
 from prodgate.discovery.catalogue import Catalogue, Signature
 from prodgate.discovery.lexer import C_STYLE, HASH, NONE, Lexed, lex, line_starts
-from prodgate.discovery.model import Detection
+from prodgate.discovery.model import Detection, ParseBudget
 from prodgate.discovery.safe_regex import LazyPattern
 
 MAX_HCL_BYTES = 32 * 1024
@@ -42,12 +42,15 @@ _SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "ash")
 _CI_FILES = (".gitlab-ci.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".travis.yml", "jenkinsfile")
 
 
-def detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detection]:
-    """What ``text`` (a file read as ``kind``) provisions, runs or installs."""
+def detect(
+    rel: str, text: str, kind: str, cat: Catalogue, budget: ParseBudget | None = None
+) -> Iterator[Detection]:
+    """What ``text`` (a file read as ``kind``) provisions, runs or installs. ``budget``:
+    what the scan may still give the Terraform parser (one file's bound when None)."""
     low = posixpath.basename(rel).lower()
     ext = low.rsplit(".", 1)[-1] if "." in low.lstrip(".") else ""
     if ext in ("tf", "tofu"):
-        yield from terraform(rel, text, cat)
+        yield from terraform(rel, text, cat, ParseBudget(MAX_HCL_BYTES) if budget is None else budget)
     elif ext == "bicep":
         yield from bicep(rel, text, cat)
     elif _is_dockerfile(low):
@@ -100,7 +103,7 @@ _TF_BLOCK = LazyPattern(
 _TF_KIND = LazyPattern(r"(?m)^[ \t]{0,40}kind[ \t]{0,20}=[ \t]{0,20}([^\n]{0,200})")
 
 
-def terraform(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+def terraform(rel: str, text: str, cat: Catalogue, budget: ParseBudget) -> Iterator[Detection]:
     """``resource`` and ``data`` blocks of the types the catalogue lists, at the line
     of the block; a type listed as ``TYPE:KIND`` counts when the block's ``kind`` is
     KIND or is not a plain string (``kind = var.kind`` can be anything)."""
@@ -109,7 +112,7 @@ def terraform(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     wanted = [b for b in blocks if cat.resource(b[2], None) is not None or cat.resource_needs_kind(b[2])]
     if not wanted:
         return
-    kinds = _hcl_kinds(text) if any(cat.resource_needs_kind(b[2]) for b in wanted) else {}
+    kinds = _hcl_kinds(text, budget) if any(cat.resource_needs_kind(b[2]) for b in wanted) else {}
     if kinds is None:  # not parsed: each block's kind is the first `kind =` before the next block
         kinds = {}
         starts = [b[0] for b in blocks] + [len(lexed.code)]
@@ -138,10 +141,10 @@ def _plain(value: str) -> str:
     return _EXPRESSION
 
 
-def _hcl_kinds(text: str) -> dict[tuple[str, str, str], str | None] | None:
+def _hcl_kinds(text: str, budget: ParseBudget) -> dict[tuple[str, str, str], str | None] | None:
     """The ``kind`` of each resource and data block, parsed by python-hcl2; None when
-    the file is too large or does not parse."""
-    if len(text) > MAX_HCL_BYTES:
+    the file is too large, the scan's parse budget is spent, or it does not parse."""
+    if len(text) > MAX_HCL_BYTES or not budget.take(len(text)):
         return None
     try:
         import hcl2

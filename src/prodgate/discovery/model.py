@@ -46,6 +46,27 @@ class Skipped:
     reason: str
 
 
+HCL_SCAN_BYTES = 256 * 1024
+"""Terraform one scan gives the parser in all (about 11 s here; see :class:`ParseBudget`)."""
+
+
+@dataclass
+class ParseBudget:
+    """Bytes a slow parser may still read in one scan. python-hcl2 costs about 44 µs a
+    byte (1.4 s for 32 KiB here), so without a bound for the whole scan a pull request
+    of many Terraform files could stall the gate; past the budget a file is read the
+    way a file too large to parse is."""
+
+    left: int
+
+    def take(self, size: int) -> bool:
+        """Whether ``size`` more bytes may be parsed (and, if so, count them)."""
+        if size > self.left:
+            return False
+        self.left -= size
+        return True
+
+
 @dataclass
 class ScanResult:
     detections: list[Detection] = field(default_factory=list)

@@ -21,7 +21,7 @@ from prodgate.discovery import links, manifest_names, shebang, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
 from prodgate.discovery.links import Links
-from prodgate.discovery.model import Detection, ScanResult, Skipped
+from prodgate.discovery.model import HCL_SCAN_BYTES, Detection, ParseBudget, ScanResult, Skipped
 from prodgate.fsutil import FileProblem, read_regular
 
 if TYPE_CHECKING:
@@ -299,6 +299,7 @@ def _scan(
         listing = _list_and_grep(root, paths, cat, grep)
     result = ScanResult()
     parsed: set[str] = set()
+    hcl = ParseBudget(HCL_SCAN_BYTES)
 
     def parse(rel: str, kind: str, total: int, read: tuple[int, bytes] | FileProblem | None = None) -> None:
         parsed.add(rel)
@@ -309,7 +310,7 @@ def _scan(
         source = root / listing.links.targets.get(rel, rel)
         text = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, result)
         if text is not None:
-            result.detections.extend(_detect(rel, text, kind, cat))
+            result.detections.extend(_detect(rel, text, kind, cat, hcl))
 
     # While git grep searches: the tracked files it reports are parsed at once.
     for rel in listing.stream():
@@ -433,7 +434,7 @@ def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, resul
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detection]:
+def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) -> Iterator[Detection]:
     # The source detectors and their patterns are loaded with the first file to read.
     from prodgate.discovery import code
     from prodgate.discovery.lexer import C_STYLE, HASH, NONE
@@ -441,7 +442,7 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue) -> Iterator[Detectio
     if kind.startswith(("code-", "config-")):
         from prodgate.discovery import infra  # what infrastructure, containers and CI show
 
-        yield from infra.detect(rel, text, kind, cat)
+        yield from infra.detect(rel, text, kind, cat, hcl)
     if kind.startswith("manifest:"):
         from prodgate.discovery import manifests
 
