@@ -451,15 +451,22 @@ def test_each_link_is_the_checked_link_of_its_template(template: str) -> None:
     from urllib.parse import quote
 
     from prodgate.register import render
+    from prodgate.register.links import commit_ok, path_ok, repository_ok
 
-    names = ["acme/app", "javascript:alert(1)", 'a"b<c>&d\'', " spaced\tout\n", "\u202eevil", "..", "\\\\host", "{path}", ""]
+    names = ["acme/app", "javascript:alert(1)", 'a"b<c>&d\'', " spaced\tout\n", "\u202eevil", "..", "\\\\host", "{path}", "",
+             "a/b.c", "a-b/x_y.z", "ai-asset.yaml", "svc/{x}/ai-asset.yaml"]
     links = render._Links(template)
+    made = 0
     for repository in names:
         for path in names:
             for commit in ("", "a" * 40, "x y"):
                 filled = template.format(repository=quote(repository, safe="/"), commit=quote(commit or "HEAD", safe=""),
                                          path=quote(path, safe="/"))
-                assert links(repository, commit, path) == (render._text(render.safe_href(filled)) if template else "")
+                valid = repository_ok(repository) and commit_ok(commit) and path_ok(path)
+                expected = render._text(render.safe_href(filled)) if template and valid else ""
+                assert links(repository, commit, path) == expected
+                made += bool(expected)
+    assert made or not template or not render.safe_href(template.format(repository="a/b", commit="HEAD", path="p"))
     if template.startswith(("https://github", "HTTP://")) or template.endswith("#{path}"):
         assert links.filled is not None and links.around  # filled in without a check per link
 

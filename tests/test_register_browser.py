@@ -219,17 +219,37 @@ def test_hostile_names_run_nothing_and_read_as_they_are(browser: webdriver.Chrom
 
 
 @pytest.mark.parametrize("which", [0, 1])
-def test_only_http_or_relative_links_are_clickable(browser: webdriver.Chrome, hostile_pages: tuple[Path, Path], which: int) -> None:
+def test_only_links_of_validated_parts_are_clickable(browser: webdriver.Chrome, hostile_pages: tuple[Path, Path], which: int) -> None:
+    """Neither hostile repository is named owner/name, and the paths hold a scheme:
+    no asset is linked, whatever the template; every link left is the page's own."""
     page = hostile_pages[which]
     browser.get(page.as_uri())
-    anchors = browser.find_elements(By.CSS_SELECTOR, "a")
-    assert len(anchors) == 4  # every asset keeps its link: the hostile parts are percent-encoded
-    for a in anchors:
+    assert browser.find_elements(By.CSS_SELECTOR, "#assets a:not(.detail-link)") == []
+    for a in browser.find_elements(By.CSS_SELECTOR, "a"):
         href = a.get_attribute("href") or ""  # as the browser resolved it
-        assert href.startswith("https://github.com/" if which == 0 else page.parent.as_uri() + "/"), href
-    if which == 1:
-        # the repository named "javascript:…" is a file beside the page, not a script
-        [evil] = [a for a in anchors if "pwned%3D8" in (a.get_attribute("href") or "")]
-        evil.click()
-        assert browser.execute_script("return window.pwned === undefined")
-        assert browser.current_url.startswith("file:")
+        assert href.startswith(page.as_uri() + "#"), href
+
+
+def test_at_2000_repositories_tables_are_capped_and_the_assets_near_the_top(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    """2,000 repositories: every side table shows at most 50 rows and links its full
+    export, written beside the page; the asset table starts within three screens
+    (it started 31,678 px down when the expiring exceptions were not capped); no chart's
+    legend covers its plotting area."""
+    import csv
+
+    import register_shots
+    from prodgate.register.render import MAX_ROWS
+
+    page = register_shots.register(tmp_path, 2000, days=1)
+    sizes = register_shots.measure(browser, page)
+    assert sizes["expiringRows"] == sizes["overdueRows"] == sizes["placesRows"] == MAX_ROWS, sizes
+    assert sizes["assetsTop"] < 3000, sizes
+    assert sizes["legendOverlaps"] == [0, 0, 0], sizes
+    more = browser.find_element(By.CSS_SELECTOR, "#more-expiring_exceptions a")
+    total = int(browser.find_element(By.ID, "more-expiring_exceptions").text.split(" of ")[1].split()[0])
+    assert total > MAX_ROWS
+    export = tmp_path / more.text
+    assert more.get_attribute("href") == export.as_uri()
+    with export.open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == total
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#assets tbody tr")) == int(browser.find_element(By.ID, "total-assets").text.split()[0])

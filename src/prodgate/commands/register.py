@@ -270,6 +270,7 @@ TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions
 
 def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | None) -> int:
     from prodgate.commands.check import parse_today
+    from prodgate.register.render import write_csv
     from prodgate.register.views import collect
 
     today = parse_today(args.today)
@@ -291,6 +292,11 @@ def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | Non
                 _write_view(args, view, fh, charts)
         else:
             _write_view(args, view, sys.stdout, charts)
+        if args.html:
+            for table, name in _exports(args.html, view).items():
+                target = str(Path(args.html).parent / name)
+                with open_output(target) as fh:
+                    write_csv(view, fh, table)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -304,11 +310,19 @@ def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | Non
     return ec.PASSED
 
 
+def _exports(page: str, view: RegisterView) -> dict[str, str]:
+    """The tables the page shows in part, each with the file beside the page that
+    holds all of it (written after the page, which links to them)."""
+    from prodgate.register.render import capped_tables, export_name
+
+    return {table: export_name(Path(page).name, table) for table in capped_tables(view)}
+
+
 def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO, charts: ChartProcess | None) -> None:
     from prodgate.register.render import render_html, write_csv, write_json
 
     if args.html:
-        render_html(view, out, args.link_template, charts)
+        render_html(view, out, args.link_template, charts, _exports(args.html, view))
     elif args.format == "csv":
         write_csv(view, out, args.table)
     else:

@@ -65,8 +65,7 @@ def _draw(counts: Counts) -> list[str]:
         xs = [s + (i - 1) * width for s in range(len(STAGES))]
         ax.bar(xs, [tier_stage[tier][s] for s in STAGES], width, label=tier, color=_TIER_COLOURS[tier])
     ax.set_xticks(range(len(STAGES)), STAGES)
-    ax.set_title(TITLES[0], fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
+    _title_and_legend(fig, ax, TITLES[0])
     _tidy(ax)
     out.append(_svg(fig, left=0.15))
 
@@ -76,8 +75,7 @@ def _draw(counts: Counts) -> list[str]:
     failed = [gate_by_tier[t]["failed"] for t in TIERS]
     ax.barh(list(TIERS), passed, color="#1a7f37", label="passed")
     ax.barh(list(TIERS), failed, left=passed, color="#cf222e", label="failed")
-    ax.set_title(TITLES[1], fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
+    _title_and_legend(fig, ax, TITLES[1])
     _tidy(ax)
     out.append(_svg(fig, left=0.25, right=0.93))
 
@@ -87,15 +85,23 @@ def _draw(counts: Counts) -> list[str]:
     ax.plot(days, [t["assets"] for t in trend], marker="o", label="assets", color="#3c78b4")
     ax.plot(days, [t["failing"] for t in trend], marker="o", label="failing", color="#cf222e")
     ax.plot(days, [t["undeclared"] for t in trend], marker="o", label="undeclared", color="#9a6700")
-    ax.set_title(TITLES[2], fontsize=10)
+    _title_and_legend(fig, ax, TITLES[2])
     if len(days) > 6:
         step = max(1, len(days) // 6)
         ax.set_xticks(days[::step])
     ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    ax.legend(fontsize=8, frameon=False)
     _tidy(ax)
     out.append(_svg(fig, left=0.16, bottom=0.24))
     return out
+
+
+def _title_and_legend(fig: Any, ax: Any, title: str) -> None:
+    """The title at the top of the figure and the legend in one row under it, above
+    the plotting area: inside it, wherever matplotlib placed it, a legend covered the
+    bars or lines of some register (at 2,000 repositories, every chart's)."""
+    fig.suptitle(title, fontsize=10, y=0.98)
+    ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3,
+              borderaxespad=0.3, handlelength=1.5, columnspacing=1.2)
 
 
 def _tidy(ax: Any) -> None:
@@ -106,7 +112,7 @@ def _tidy(ax: Any) -> None:
 def _svg(fig: Any, left: float, right: float = 0.96, bottom: float = 0.13) -> str:
     # Margins fixed for tick labels of up to six digits, the tier names and dates
     # turned 30 degrees: fitting them to the labels drew each chart twice.
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=0.88)
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=0.80)  # the title and legend above
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()

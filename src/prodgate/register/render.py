@@ -7,8 +7,9 @@ lets only the page's own script run (by hash) and loads nothing from anywhere: a
 escape were missed. Every value printed also passes :func:`prodgate.hygiene.visible`,
 so a bidirectional override or a zero-width character shows as its escape (``\\u202e``)
 instead of making a name read as another. A link is written only when it is http(s)
-or relative (:func:`safe_href`); anything else (``javascript:``, ``data:``) is shown
-as text. The page embeds no data in a script: its one script is the fixed
+or relative (:func:`safe_href`), and only from a repository, commit and path of the
+shapes they claim (:mod:`prodgate.register.links`); anything else (``javascript:``,
+``data:``, a path climbing out with ``..``) is shown as text. The page embeds no data in a script: its one script is the fixed
 ``register.js``, which reads the table's text. Charts are drawn by matplotlib as SVG
 with text as paths, from counts, the gate's fixed tier and stage names and checked
 dates only, never from repository text (:mod:`prodgate.register.charts`).
@@ -33,6 +34,7 @@ from markupsafe import Markup
 
 from prodgate import __version__
 from prodgate.hygiene import visible
+from prodgate.register.links import commit_ok, path_ok, repository_ok
 from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, overdue
 from prodgate.register.vocabulary import STAGES, TIERS
 
@@ -40,8 +42,21 @@ if TYPE_CHECKING:
     from prodgate.register.charts import ChartProcess
 
 DEFAULT_LINK = "https://github.com/{repository}/blob/{commit}/{path}"
-MAX_ROWS = 25
-"""Rows of the side tables; the asset table always shows every asset."""
+MAX_ROWS = 50
+"""Rows of each side table; the rest are in its full export (:func:`capped_tables`).
+The asset table always shows every asset: it is the register, filtered in the page."""
+
+ROLLUPS = (
+    ("owners", "Assets by owner", "owner", "Owner"),
+    ("by_business_owner", "Assets by business owner", "business_owner", "Business owner"),
+    ("by_model", "Assets by provider and model", "model", "Model"),
+    ("by_classification", "Assets by data classification", "classification", "Classification"),
+)
+"""The roll-ups of one value each: table, title, the value's key and column heading."""
+
+CAPPED = ("expiring_exceptions", "overdue_reviews", "undeclared", "unowned", "owners", "by_business_owner", "by_model",
+          "by_classification", "undeclared_by_repository", "by_team", "by_policy")
+"""The side tables of the page, each shown up to :data:`MAX_ROWS` rows."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +65,35 @@ class Chart:
     svg: Any  # markupsafe.Markup: our own SVG
 
 
+@dataclass(frozen=True)
+class Export:
+    """A table's full export beside the page: its link (relative) and file name."""
+
+    href: str
+    name: str
+
+
+def capped_tables(view: RegisterView) -> list[str]:
+    """The side tables with more rows than the page shows (:data:`MAX_ROWS`)."""
+    tables = view.side_tables()
+    return [t for t in CAPPED if len(tables[t]) > MAX_ROWS]
+
+
+def export_name(page_name: str, table: str) -> str:
+    """The file beside the page ``page_name`` (a file name) holding ``table`` as CSV:
+    ``register.html`` -> ``register.expiring_exceptions.csv``."""
+    stem = page_name[: -len(".html")] if page_name.lower().endswith(".html") else page_name
+    return f"{stem}.{table}.csv"
+
+
 def render_html(
-    view: RegisterView, out: TextIO, link_template: str = DEFAULT_LINK, charts: ChartProcess | None = None
+    view: RegisterView, out: TextIO, link_template: str = DEFAULT_LINK, charts: ChartProcess | None = None,
+    exports: dict[str, str] | None = None,
 ) -> None:
     """The page of ``view``. With ``charts``, a chart process started before the view
-    was read, the charts are drawn there while the asset rows are written here."""
+    was read, the charts are drawn there while the asset rows are written here.
+    ``exports`` names, for each capped table, the file beside the page holding all of
+    it; a capped table without one names the command that exports it."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from prodgate.register.charts import TITLES, draw
@@ -62,7 +101,8 @@ def render_html(
     counts = {"tier_stage": view.tier_stage, "gate_by_tier": view.gate_by_tier, "trend": view.trend}
     if charts is not None:
         charts.send(counts)
-    rows = _asset_rows(view, _Links(link_template))
+    links = _Links(link_template)
+    rows = _asset_rows(view, links)
     body = []  # in memory (25 MB for 50,000 assets): the charts come before the rows
     while chunk := "".join(itertools.islice(rows, 2000)):
         body.append(chunk)
@@ -86,6 +126,9 @@ def render_html(
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         window=EXPIRY_WINDOW_DAYS,
+        rollups=[(table, title, key, label, getattr(view, table)) for table, title, key, label in ROLLUPS],
+        place_links=[Markup(_place_link(links, u)) for u in view.undeclared_locations[:MAX_ROWS]],
+        exports={t: Export(Markup(_text(quote(name))), name) for t, name in (exports or {}).items()},
         max_rows=MAX_ROWS,
         tiers=TIERS,
         stages=STAGES,
@@ -99,6 +142,15 @@ def render_html(
     out.write(head)
     out.writelines(body)
     out.write(tail)
+
+
+def _place_link(links: _Links, place: dict[str, Any]) -> str:
+    """The link of an undeclared use (text for an attribute), at its line when the
+    link is GitHub's own (``#L12``)."""
+    href = links(place["repository"], place["commit"], place["path"])
+    if href and links.template == DEFAULT_LINK and isinstance(place["line"], int) and place["line"] > 0:
+        href += f"#L{place['line']}"
+    return href
 
 
 _ROWS = "\x00asset rows\x00"
@@ -192,7 +244,8 @@ class _Links:
     in. Filled in with a NUL for the path, it splits into the text around the path,
     the same for every asset of a repository's commit: a link is then one join. Any
     other template is filled in and checked link by link. Either way a repository
-    and commit, and a path, are percent-encoded once however many assets share them.
+    and commit, and a path, are checked and percent-encoded once however many assets
+    share them.
     """
 
     def __init__(self, template: str) -> None:
@@ -207,14 +260,25 @@ class _Links:
         fixed = plain and scheme is not None and scheme.group(1).lower() in ("http", "https") and safe_href(sample) == sample
         self.filled = _text(template) if fixed else None
         self.around: dict[tuple[str, str], list[str]] = {}
+        self.valid: dict[tuple[str, str], bool] = {}
 
     def __call__(self, repository: str, commit: str, path: str) -> str:
+        """The link of a path at a repository's commit, or "" when any of the three is
+        not what it claims to be (:mod:`prodgate.register.links`): no link is better
+        than one a hostile path points elsewhere."""
         if not self.template:
             return ""
         key = (repository, commit)
         encoded_path = self.paths.get(path)
         if encoded_path is None:
-            encoded_path = self.paths[path] = quote(path, safe="/")
+            encoded_path = self.paths[path] = quote(path, safe="/") if path_ok(path) else ""
+        if not encoded_path:
+            return ""
+        valid = self.valid.get(key)
+        if valid is None:
+            valid = self.valid[key] = repository_ok(repository) and commit_ok(commit)
+        if not valid:
+            return ""
         if self.filled is not None:
             around = self.around.get(key)
             if around is None:
@@ -237,7 +301,7 @@ def write_json(view: RegisterView, out: TextIO) -> None:
 
 
 def write_csv(view: RegisterView, out: TextIO, table: str) -> None:
-    rows = view.tables()[table]
+    rows = view.table(table)
     from prodgate.inventory.writers import neutral_cell
 
     if not rows:

@@ -21,7 +21,6 @@ from prodgate.register.tables import assets, exceptions, repositories, snapshots
 from prodgate.register.vocabulary import STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
-TOP_OWNERS = 20
 
 ASSET_COLUMNS = (
     "repository", "commit", "name", "path", "tier", "effective_tier", "stage", "owner",
@@ -47,6 +46,15 @@ class RegisterView:
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
     trend: list[dict[str, Any]] = field(default_factory=list)
+    undeclared_locations: list[dict[str, Any]] = field(default_factory=list)
+    """Every place discovery found AI no declaration covers, by repository and path."""
+    by_business_owner: list[dict[str, Any]] = field(default_factory=list)
+    by_model: list[dict[str, Any]] = field(default_factory=list)
+    """Assets per model as declared (``provider/name@version``)."""
+    by_classification: list[dict[str, Any]] = field(default_factory=list)
+    """Assets per data classification of their data sources."""
+    unowned: list[dict[str, Any]] = field(default_factory=list)
+    """Assets that name no owner."""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -56,7 +64,7 @@ class RegisterView:
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
         (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
-         business, sources, personal, errors, source, digest) = row
+         business, sources, personal, errors, source, digest) = row[:18]
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
                 bool(personal), "passed" if passed else "failed", errors, next_review or "",
                 overdue(next_review, review_overdue, self.today), source, digest)
@@ -68,6 +76,14 @@ class RegisterView:
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table by name, as ``--format csv|json`` export them."""
+        return {**self.side_tables(), "assets": self.assets}
+
+    def table(self, name: str) -> list[dict[str, Any]]:
+        """One table by name; the asset table is built only when it is the one asked."""
+        return self.assets if name == "assets" else self.side_tables()[name]
+
+    def side_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every table but the asset table (which a page-only view cannot make)."""
         return {
             "totals": [self.totals],
             "tier_stage": [{"tier": t, **row} for t, row in self.tier_stage.items()],
@@ -75,11 +91,15 @@ class RegisterView:
             "expiring_exceptions": self.expiring,
             "overdue_reviews": self.overdue,
             "undeclared_by_repository": self.undeclared,
+            "undeclared": self.undeclared_locations,
             "owners": self.owners,
+            "by_business_owner": self.by_business_owner,
+            "by_model": self.by_model,
+            "by_classification": self.by_classification,
+            "unowned": self.unowned,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
             "trend": self.trend,
-            "assets": self.assets,
         }
 
 
@@ -103,10 +123,10 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
 
 
 _PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
-         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue)
+         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue,
+         assets.c.business_owner, assets.c.data_sources)
 """The asset columns the HTML page shows or counts."""
-_DETAIL = (assets.c.business_owner, assets.c.data_sources, assets.c.personal_data, assets.c.errors, snapshots.c.source,
-           snapshots.c.digest)
+_DETAIL = (assets.c.personal_data, assets.c.errors, snapshots.c.source, snapshots.c.digest)
 """The asset columns only the exported table has: the page reads a third less without them."""
 
 
@@ -140,6 +160,13 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
             .group_by(snapshots.c.repository)
             .order_by(sa.func.count(undeclared.c.id).desc(), snapshots.c.repository)
         ).all()
+        places = _driver_rows(
+            conn,
+            sa.select(snapshots.c.repository, snapshots.c.commit, undeclared.c.path, undeclared.c.line, undeclared.c.kind,
+                      undeclared.c.provider, undeclared.c.model)
+            .select_from(undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line, undeclared.c.id),
+        )
         history = _driver_rows(
             conn,
             sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
@@ -175,7 +202,18 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     ]
     view.undeclared = [{"repository": u[0], "undeclared": u[1], "first_path": u[2]} for u in und_rows]
     view.owners = [
-        {"owner": o, "assets": n, "failing": f} for o, (n, f) in sorted(owners.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TOP_OWNERS]
+        {"owner": o, "assets": n, "failing": f} for o, (n, f) in sorted(owners.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    ]
+    view.undeclared_locations = [
+        {"repository": p[0], "commit": p[1], "path": p[2], "line": p[3], "kind": p[4], "provider": p[5] or "", "model": p[6] or ""}
+        for p in places
+    ]
+    view.by_business_owner = _rollup("business_owner", ((r[12], r[9]) for r in rows if r[12]))
+    view.by_model = _rollup("model", ((m, r[9]) for r in rows for m in _parts(r[8])))
+    view.by_classification = _rollup("classification", ((c, r[9]) for r in rows for c in _classifications(r[13])))
+    view.unowned = [
+        {"repository": r[0], "asset": r[2], "path": r[3], "tier": r[5], "stage": r[6], "gate": "passed" if r[9] else "failed"}
+        for r in rows if not r[7]
     ]
     view.trend = _trend(history)
     view.totals = {
@@ -187,6 +225,33 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         "overdue_reviews": len(view.overdue),
     }
     return view
+
+
+def _parts(text: str | None) -> set[str]:
+    """The entries of a ``; ``-joined column (models, data sources), each once."""
+    return {p for p in text.split("; ") if p} if text else set()
+
+
+def _classifications(sources: str | None) -> set[str]:
+    """The classifications of an asset's data sources, each stored as ``name
+    (classification)``: the text in the last parentheses of each entry."""
+    out = set()
+    for part in _parts(sources):
+        _name, open_, tail = part.rpartition(" (")
+        if open_ and tail.endswith(")"):
+            out.add(tail[:-1])
+    return out
+
+
+def _rollup(key: str, pairs: Any) -> list[dict[str, Any]]:
+    """Assets and failing assets per value of ``key``, from (value, passed) pairs; the
+    most assets first, then by value."""
+    counts: dict[str, list[int]] = {}
+    for value, passed in pairs:
+        c = counts.setdefault(value, [0, 0])
+        c[0] += 1
+        c[1] += 0 if passed else 1
+    return [{key: v, "assets": n, "failing": f} for v, (n, f) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
 
 
 def _compliance(assets_n: int, failing: int) -> dict[str, Any]:
