@@ -26,10 +26,11 @@ TOP_OWNERS = 20
 ASSET_COLUMNS = (
     "repository", "commit", "name", "path", "tier", "effective_tier", "stage", "owner",
     "business_owner", "models", "data_sources", "personal_data", "gate", "errors",
-    "next_review", "review_overdue", "evidence", "evidence_sha256",
+    "next_review", "review_overdue", "error", "evidence", "evidence_sha256",
 )
 """``evidence`` is the file each row was read from, as it was given to ``register add``,
-and ``evidence_sha256`` the sha256 of its bytes: which record a row came from."""
+and ``evidence_sha256`` the sha256 of its bytes: which record a row came from. A
+declaration that did not load has ``gate`` ``broken`` and the loader's ``error``."""
 
 
 @dataclass
@@ -56,10 +57,10 @@ class RegisterView:
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
         (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
-         business, sources, personal, errors, source, digest) = row
+         error, business, sources, personal, errors, source, digest) = row
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
-                bool(personal), "passed" if passed else "failed", errors, next_review or "",
-                overdue(next_review, review_overdue, self.today), source, digest)
+                bool(personal), gate_state(passed, error), errors, next_review or "",
+                overdue(next_review, review_overdue, self.today), error or "", source, digest)
 
     @property
     def assets(self) -> list[dict[str, Any]]:
@@ -83,6 +84,11 @@ class RegisterView:
         }
 
 
+def gate_state(passed: Any, error: str | None) -> str:
+    """``passed``, ``failed``, or ``broken`` for a declaration that did not load."""
+    return "broken" if error is not None else "passed" if passed else "failed"
+
+
 def overdue(next_review: str | None, review_overdue: Any, today: str) -> bool:
     """A review is overdue when its date is past, or, never reviewed, when the
     inventory said so."""
@@ -103,8 +109,9 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
 
 
 _PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
-         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue)
-"""The asset columns the HTML page shows or counts."""
+         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue,
+         assets.c.error)
+"""The asset columns the HTML page shows or counts (``error``: see :func:`gate_state`)."""
 _DETAIL = (assets.c.business_owner, assets.c.data_sources, assets.c.personal_data, assets.c.errors, snapshots.c.source,
            snapshots.c.digest)
 """The asset columns only the exported table has: the page reads a third less without them."""
@@ -153,6 +160,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
     view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
     for (tier, stage, passed), n in Counter((r[5], r[6], bool(r[9])) for r in rows).items():
+        if tier not in view.gate_by_tier:  # a declaration that did not load: no tier to count it under
+            continue
         view.tier_stage[tier][stage] += n
         view.gate_by_tier[tier]["passed" if passed else "failed"] += n
     owners: dict[str, list[int]] = {}
@@ -181,7 +190,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     view.totals = {
         "repositories": n_repos,
         "assets": len(view.rows),
-        "failing": sum(g["failed"] for g in view.gate_by_tier.values()),
+        "failing": sum(1 for r in rows if not r[9]),
+        "broken": sum(1 for r in rows if r[12] is not None),
         "undeclared": sum(u["undeclared"] for u in view.undeclared),
         "expiring_exceptions": len(view.expiring),
         "overdue_reviews": len(view.overdue),
