@@ -239,7 +239,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
             "--table", default="assets",
             choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
                      "undeclared_by_repository", "undeclared", "owners", "by_business_owner", "by_model",
-                     "by_classification", "unowned", "by_team", "by_policy", "trend"),
+                     "by_classification", "unowned", "broken", "by_team", "by_policy", "trend"),
             help="the table --format csv writes (default: assets)",
         )
         rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")

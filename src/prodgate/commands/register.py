@@ -192,7 +192,7 @@ class _Ingest:
         from prodgate.register.store import refresh_statistics
 
         self.flush()
-        if self.counts.get("added", 0) + self.counts.get("replaced", 0) >= BATCH_FILES:
+        if self.counts.get("added", 0) >= BATCH_FILES:
             refresh_statistics(self.engine)  # a bulk load: the report's plans need the new sizes
         _summary(self.counts, self.refused)
         return ec.USAGE if self.refused else ec.PASSED
@@ -212,7 +212,7 @@ def _say(text: str, out: TextIO | None = None) -> None:
 
 
 def _summary(counts: dict[str, int], refused: int) -> None:
-    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "replaced", "unchanged", "kept")]
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "seen", "unchanged", "kept")]
     sys.stdout.write(f"register: {', '.join(parts)}, {refused} refused\n")
 
 

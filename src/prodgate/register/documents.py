@@ -25,17 +25,24 @@ MAX_BYTES = 256 * 1024 * 1024
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
     "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
+    "error",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
 them, and the database takes a tuple as it is."""
-EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active")
+EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active", "reason", "granted", "approvers")
 FACT_FIELDS = ("asset", "kind", "eval", "name", "value")
 """A fact a candidate policy can be judged on (:mod:`prodgate.register.impact`): an
 asset's requirement states, eval metrics, categories and dates, and its last review.
 Only an inventory carries them; a gate report stores none."""
 UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
 PASSED = ASSET_FIELDS.index("passed")
+UNKNOWN = "unknown"
+"""The tier and stage of a declaration that did not load: nothing of it can be read."""
+FUTURE_SKEW = dt.timedelta(hours=1)
+"""How far past this machine's clock a document's ``generated_at`` may be (clocks
+differ a little); a document from further ahead is refused: it would stay the
+repository's latest observation until that date."""
 
 Row = tuple[Any, ...]
 
@@ -64,6 +71,17 @@ class Document:
     policy_source: str | None = None
     """Who judged: the policy's name, version, sha256 and where it came from (None
     where the document does not say: one written by an older prodgate)."""
+
+    @property
+    def content(self) -> str:
+        """The sha256 of what the document says apart from when and where it was
+        written: two rescans of an unchanged repository say the same, and are one
+        observation seen twice (:mod:`prodgate.register.store`)."""
+        said = [
+            self.repository, self.commit, self.kind, self.gate, self.tool_version, self.assets, self.exceptions,
+            self.undeclared, self.facts, self.policy_name, self.policy_version, self.policy_digest, self.policy_source,
+        ]
+        return hashlib.sha256(json.dumps(said, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Refused(Exception):
@@ -170,7 +188,8 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         name = repository or inv.repository.name
         if not name:
             return None
-        _datetime(inv.generated_at)
+        if _future(inv.generated_at):
+            return None
         assets: list[Row] = []
         exceptions: list[Row] = []
         facts: list[Row] = []
@@ -181,7 +200,11 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                 _fromisoformat(due)
             for e in a.exceptions:
                 _fromisoformat(e.expires)
-                exceptions.append((a.name, e.requirement, e.ticket, e.expires, e.active))
+                if e.granted is not None:
+                    _fromisoformat(e.granted)
+                exceptions.append(
+                    (a.name, e.requirement, e.ticket, e.expires, e.active, e.reason or None, e.granted, _approvers(e.approvals))
+                )
             facts.extend((a.name, "requirement", None, rid, state) for rid, state in a.requirements.items())
             for ev in a.evals:
                 facts.append((a.name, "eval", ev.name, "", ev.category))
@@ -206,9 +229,10 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     None if business is None else business.name,
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
-                    None if owner is None else owner.team,
+                    None if owner is None else owner.team, None,
                 )
             )
+        assets.extend(_broken([(b.path, b.line, b.rule_id, b.message) for b in inv.broken_declarations]))
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
         return None
     policy = inv.policy
@@ -222,6 +246,46 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         policy_source=None if policy is None else policy.source or None,
         undeclared=None if inv.undeclared is None else [(u.path, u.line, u.kind, u.provider, u.model) for u in inv.undeclared],
     )
+
+
+def _future(generated_at: str) -> str:
+    """Why ``generated_at`` cannot be stored ("" if it can): not a date and time, or
+    beyond :data:`FUTURE_SKEW` ahead of this machine's clock. Raises ``ValueError``
+    for the first. A time without an offset is taken as UTC, as the gate writes it."""
+    when = _datetime(generated_at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    if when > now + FUTURE_SKEW:
+        return (
+            f"$.generated_at {generated_at!r} is in the future (this machine's clock says "
+            f"{now.replace(microsecond=0).isoformat()}); a document from the future would stay the latest until then"
+        )
+    return ""
+
+
+def _approvers(approvals: Any) -> str | None:
+    """An exception's approvals (``[{role, name}, ...]`` as a gate report lists them,
+    or those pairs) as the register keeps them: ``role: name`` joined by ``; `` in
+    the order given (None when the document names none)."""
+    if not approvals:
+        return None
+    return "; ".join(f"{a[0]}: {a[1]}" if isinstance(a, tuple) else f"{a.role}: {a.name}" for a in approvals)
+
+
+def _broken(found: list[tuple[Any, ...]]) -> list[Row]:
+    """One asset row per declaration that did not load (``broken_declarations`` of an
+    inventory, PG1xx findings of a gate report), so that it is listed, never absent:
+    named by its path (its name is in the file that did not load), tier and stage
+    :data:`UNKNOWN`, failing, with every message of the loader for it, in order."""
+    by_path: dict[str, list[str]] = {}  # (path, line, rule id, message) each
+    for path, line, rule_id, message in found:
+        by_path.setdefault(path, []).append(f"{rule_id} (line {line}): {message}")
+    return [
+        (path[:128], path, UNKNOWN, UNKNOWN, UNKNOWN, None, None, None, "", "", False, False, len(errors), 0, None, False,
+         None, "; ".join(errors))
+        for path, errors in by_path.items()
+    ]
 
 
 def _model_text(m: Any) -> str:
@@ -279,9 +343,11 @@ def _header(data: dict[str, Any], version_key: str, source: str, repository: str
     generated = _text(data, "$", "generated_at", limit=40)
     assert generated is not None
     try:  # it orders snapshots and dates the trend chart: a real date and time only
-        _datetime(generated)
+        ahead = _future(generated)
     except ValueError:
         raise _Bad(f"$.generated_at {generated!r} is not a date and time (ISO 8601)") from None
+    if ahead:
+        raise _Bad(ahead)
     return {
         "repository": name,
         "commit": commit,
@@ -358,10 +424,16 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _date(review, f"{w}.review", "next_due", optional=True),
                 _get(review, f"{w}.review", "overdue", bool),
                 _team(a, w, "owner"),
+                None,
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
         doc.facts.extend(_facts(a, w, name, review))
+    broken = []
+    for i, b in enumerate(_get(data, "$", "broken_declarations", list, optional=True) or []):
+        w = f"$.broken_declarations[{i}]"
+        broken.append((_text(b, w, "path"), _get(b, w, "line", int), _text(b, w, "rule_id", limit=16), _text(b, w, "message")))
+    doc.assets.extend(_broken(broken))
     found = _get(data, "$", "undeclared", list, optional=True)
     if found is not None:
         rows = []
@@ -420,9 +492,20 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 None,  # next_review
                 name in overdue,
                 _text(a, w, "owner_team", optional=True),
+                None,
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))
+    doc.assets.extend(
+        _broken(
+            [
+                (str(f["path"]), f["line"], str(f["rule_id"])[:16], str(f.get("message", ""))[:4096])
+                for f in findings
+                if isinstance(f, dict) and str(f.get("rule_id", "")).startswith("PG1") and not f.get("asset")
+                and isinstance(f.get("path"), str) and isinstance(f.get("line"), int) and not isinstance(f.get("line"), bool)
+            ]
+        )
+    )
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
 
 
@@ -458,7 +541,16 @@ def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]
     out = []
     for j, e in enumerate(_get(a, w, "exceptions", list)):
         we = f"{w}.exceptions[{j}]"
-        out.append((asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool)))
+        approvals = [
+            (_text(x, f"{we}.approvals[{k}]", "role"), _text(x, f"{we}.approvals[{k}]", "name"))
+            for k, x in enumerate(_get(e, we, "approvals", list, optional=True) or [])
+        ]
+        out.append(
+            (
+                asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool),
+                _text(e, we, "reason", optional=True) or None, _date(e, we, "granted", optional=True), _approvers(approvals),
+            )
+        )
     return out
 
 

@@ -35,7 +35,7 @@ from markupsafe import Markup
 from prodgate import __version__
 from prodgate.hygiene import visible
 from prodgate.register.links import commit_ok, path_ok, repository_ok
-from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, overdue
+from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, gate_state, overdue
 from prodgate.register.vocabulary import STAGES, TIERS
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ ROLLUPS = (
 )
 """The roll-ups of one value each: table, title, the value's key and column heading."""
 
-CAPPED = ("expiring_exceptions", "overdue_reviews", "undeclared", "unowned", "owners", "by_business_owner", "by_model",
+CAPPED = ("broken", "expiring_exceptions", "overdue_reviews", "undeclared", "unowned", "owners", "by_business_owner", "by_model",
           "by_classification", "undeclared_by_repository", "by_team", "by_policy")
 """The side tables of the page, each shown up to :data:`MAX_ROWS` rows."""
 
@@ -168,17 +168,18 @@ def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
     paths across thousands of rows."""
     text = _Texts()
     today = view.today
-    for repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue, *_ in view.rows:
+    for repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue, error, *_ in view.rows:
         href = link(repository, commit, path)
         shown_name = f'<a href="{href}" rel="noopener noreferrer">{text[name]}</a>' if href else text[name]
         declared = f' <span class="muted">(declared {text[tier]})</span>' if tier != effective else ""
-        gate = "passed" if passed else "failed"
+        gate = gate_state(passed, error)
         late = overdue(next_review, review_overdue, today)
+        why = f'<br><span class="failed">{text[error]}</span>' if error is not None else ""
         yield (
             f'<tr data-tier="{text[effective]}" data-stage="{text[stage]}" '
-            f'data-gate="{gate}{" overdue" if late else ""}"><td>{text[repository]}</td>'
+            f'data-gate="{gate}{" failed" if error is not None else ""}{" overdue" if late else ""}"><td>{text[repository]}</td>'
             f"<td>{shown_name}"
-            f'<br><code class="muted">{text[path]}</code></td>'
+            f'<br><code class="muted">{text[path]}</code>{why}</td>'
             f'<td>{text[effective]}{declared}</td><td>{text[stage]}</td><td>{text[owner or ""]}</td>'
             f'<td>{text[models]}</td><td class="{gate}">{gate}</td>'
             f'<td class="{"overdue" if late else ""}">{text[next_review or ""] or ("overdue" if late else "")}</td></tr>\n'

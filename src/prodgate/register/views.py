@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
+from prodgate.register.tables import assets, exceptions, repositories, snapshots, triage, undeclared
 from prodgate.register.vocabulary import STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
@@ -25,10 +25,11 @@ EXPIRY_WINDOW_DAYS = 30
 ASSET_COLUMNS = (
     "repository", "commit", "name", "path", "tier", "effective_tier", "stage", "owner",
     "business_owner", "models", "data_sources", "personal_data", "gate", "errors",
-    "next_review", "review_overdue", "evidence", "evidence_sha256",
+    "next_review", "review_overdue", "error", "evidence", "evidence_sha256",
 )
 """``evidence`` is the file each row was read from, as it was given to ``register add``,
-and ``evidence_sha256`` the sha256 of its bytes: which record a row came from."""
+and ``evidence_sha256`` the sha256 of its bytes: which record a row came from. A
+declaration that did not load has ``gate`` ``broken`` and the loader's ``error``."""
 
 
 @dataclass
@@ -55,6 +56,8 @@ class RegisterView:
     """Assets per data classification of their data sources."""
     unowned: list[dict[str, Any]] = field(default_factory=list)
     """Assets that name no owner."""
+    broken: list[dict[str, Any]] = field(default_factory=list)
+    """Declarations that did not load, with the loader's error."""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -64,10 +67,10 @@ class RegisterView:
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
         (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
-         business, sources, personal, errors, source, digest) = row[:18]
+         error, business, sources, personal, errors, source, digest) = row[:19]
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
-                bool(personal), "passed" if passed else "failed", errors, next_review or "",
-                overdue(next_review, review_overdue, self.today), source, digest)
+                bool(personal), gate_state(passed, error), errors, next_review or "",
+                overdue(next_review, review_overdue, self.today), error or "", source, digest)
 
     @property
     def assets(self) -> list[dict[str, Any]]:
@@ -97,10 +100,16 @@ class RegisterView:
             "by_model": self.by_model,
             "by_classification": self.by_classification,
             "unowned": self.unowned,
+            "broken": self.broken,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
             "trend": self.trend,
         }
+
+
+def gate_state(passed: Any, error: str | None) -> str:
+    """``passed``, ``failed``, or ``broken`` for a declaration that did not load."""
+    return "broken" if error is not None else "passed" if passed else "failed"
 
 
 def overdue(next_review: str | None, review_overdue: Any, today: str) -> bool:
@@ -124,8 +133,8 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
 
 _PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
          assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue,
-         assets.c.business_owner, assets.c.data_sources)
-"""The asset columns the HTML page shows or counts."""
+         assets.c.error, assets.c.business_owner, assets.c.data_sources)
+"""The asset columns the HTML page shows or counts (``error``: see :func:`gate_state`)."""
 _DETAIL = (assets.c.personal_data, assets.c.errors, snapshots.c.source, snapshots.c.digest)
 """The asset columns only the exported table has: the page reads a third less without them."""
 
@@ -163,8 +172,12 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         places = _driver_rows(
             conn,
             sa.select(snapshots.c.repository, snapshots.c.commit, undeclared.c.path, undeclared.c.line, undeclared.c.kind,
-                      undeclared.c.provider, undeclared.c.model)
-            .select_from(undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+                      undeclared.c.provider, undeclared.c.model, triage.c.state, triage.c.note)
+            .select_from(
+                undeclared.join(repositories, undeclared.c.snapshot_id == latest)
+                .join(snapshots, snapshots.c.id == latest)
+                .outerjoin(triage, (triage.c.repository == snapshots.c.repository) & (triage.c.path == undeclared.c.path))
+            )
             .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line, undeclared.c.id),
         )
         history = _driver_rows(
@@ -180,6 +193,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
     view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
     for (tier, stage, passed), n in Counter((r[5], r[6], bool(r[9])) for r in rows).items():
+        if tier not in view.gate_by_tier:  # a declaration that did not load: no tier to count it under
+            continue
         view.tier_stage[tier][stage] += n
         view.gate_by_tier[tier]["passed" if passed else "failed"] += n
     owners: dict[str, list[int]] = {}
@@ -205,21 +220,26 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         {"owner": o, "assets": n, "failing": f} for o, (n, f) in sorted(owners.items(), key=lambda kv: (-kv[1][0], kv[0]))
     ]
     view.undeclared_locations = [
-        {"repository": p[0], "commit": p[1], "path": p[2], "line": p[3], "kind": p[4], "provider": p[5] or "", "model": p[6] or ""}
-        for p in places
+        {"repository": p[0], "commit": p[1], "path": p[2], "line": p[3], "kind": p[4], "provider": p[5] or "", "model": p[6] or "",
+         "triage": p[7] or "untriaged", "note": p[8] or ""}
+        for p in sorted(places, key=lambda p: p[7] is not None)  # those still to triage first
     ]
-    view.by_business_owner = _rollup("business_owner", ((r[12], r[9]) for r in rows if r[12]))
+    view.broken = [
+        {"repository": r[0], "path": r[3], "error": r[12]} for r in rows if r[12] is not None
+    ]
+    view.by_business_owner = _rollup("business_owner", ((r[13], r[9]) for r in rows if r[13]))
     view.by_model = _rollup("model", ((m, r[9]) for r in rows for m in _parts(r[8])))
-    view.by_classification = _rollup("classification", ((c, r[9]) for r in rows for c in _classifications(r[13])))
+    view.by_classification = _rollup("classification", ((c, r[9]) for r in rows for c in _classifications(r[14])))
     view.unowned = [
-        {"repository": r[0], "asset": r[2], "path": r[3], "tier": r[5], "stage": r[6], "gate": "passed" if r[9] else "failed"}
-        for r in rows if not r[7]
+        {"repository": r[0], "asset": r[2], "path": r[3], "tier": r[5], "stage": r[6], "gate": gate_state(r[9], r[12])}
+        for r in rows if not r[7] and r[12] is None
     ]
     view.trend = _trend(history)
     view.totals = {
         "repositories": n_repos,
         "assets": len(view.rows),
-        "failing": sum(g["failed"] for g in view.gate_by_tier.values()),
+        "failing": sum(1 for r in rows if not r[9]),
+        "broken": sum(1 for r in rows if r[12] is not None),
         "undeclared": sum(u["undeclared"] for u in view.undeclared),
         "expiring_exceptions": len(view.expiring),
         "overdue_reviews": len(view.overdue),
