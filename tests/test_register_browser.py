@@ -82,7 +82,7 @@ def test_page_shows_the_assets(browser: webdriver.Chrome, page: Path) -> None:
     names = _visible_names(browser)
     assert len(names) == 6
     assert {"claims-assistant", "reply-drafter"} <= set(names)
-    link = browser.find_element(By.LINK_TEXT, "claims-assistant").get_attribute("href")
+    link = browser.find_element(By.LINK_TEXT, "services/asset-0/ai-asset.yaml").get_attribute("href")
     assert link == "https://github.com/acme/claims/blob/" + "c" * 40 + "/services/asset-0/ai-asset.yaml"
     assert len(browser.find_elements(By.CSS_SELECTOR, "figure.chart svg")) == 3
     assert browser.find_element(By.ID, "undeclared").text.splitlines()[1].startswith("acme/claims 2")
@@ -206,7 +206,7 @@ def test_hostile_names_run_nothing_and_read_as_they_are(browser: webdriver.Chrom
     assert browser.execute_script("return document.scripts.length") == 1  # the page's own, nothing injected
     own = (REPO / "src/prodgate/register/templates/register.js").read_text()
     assert browser.execute_script("return document.scripts[0].textContent") == own  # no data rides in a script
-    assert browser.find_elements(By.CSS_SELECTOR, "#assets img, #assets svg, #assets script") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "#assets img, #assets svg, #assets script, #details img, #details svg, #details script") == []
     repos, names, owners, models = _cells(browser, 0), _cells(browser, 1), _cells(browser, 4), _cells(browser, 5)
     assert HOSTILE["repository"] in repos and HOSTILE["link_repository"] in repos
     assert HOSTILE["name"] + "\n" + HOSTILE["path"] in names  # the name, the path under it: as text
@@ -253,3 +253,21 @@ def test_at_2000_repositories_tables_are_capped_and_the_assets_near_the_top(brow
     with export.open(encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == total
     assert len(browser.find_elements(By.CSS_SELECTOR, "#assets tbody tr")) == int(browser.find_element(By.ID, "total-assets").text.split()[0])
+
+
+def test_an_assets_name_opens_its_detail_view_and_close_hides_it(browser: webdriver.Chrome, page: Path) -> None:
+    """The detail view is part of the offline page: the name's link shows its section
+    over the page (``:target``), with no request and no script; "Close" hides it."""
+    browser.get(page.as_uri())
+    details = browser.find_elements(By.CSS_SELECTOR, "#details section.detail")
+    assert len(details) == 6 and not any(d.is_displayed() for d in details)
+    browser.find_element(By.LINK_TEXT, "claims-assistant").click()
+    shown = [d for d in details if d.is_displayed()]
+    assert len(shown) == 1
+    assert browser.current_url == page.as_uri() + "#" + (shown[0].get_attribute("id") or "")
+    assert shown[0].find_element(By.TAG_NAME, "h3").text == "claims-assistant failed"
+    assert "Owner" in shown[0].text and "pass_rate" in shown[0].text and ">= 0.9" in shown[0].text
+    top, bottom = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", shown[0])
+    assert 0 <= top < bottom <= browser.execute_script("return window.innerHeight")  # on screen, wherever the page was
+    shown[0].find_element(By.LINK_TEXT, "Close ✕").click()
+    assert not any(d.is_displayed() for d in details)

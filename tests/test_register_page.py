@@ -170,3 +170,163 @@ def test_commit_parts(commit: str, ok: bool) -> None:
     from prodgate.register.links import commit_ok
 
     assert commit_ok(commit) is ok
+
+
+def _rich(rng: random.Random) -> dict[str, Any]:
+    """An inventory of one repository whose first asset fails for reasons the detail
+    view must give: a requirement missing, a threshold missed, an exception granted,
+    an agent with tools; its second asset's declaration does not load."""
+    doc = registerdocs.inventory(
+        "acme/claims", "c" * 40, "2026-11-20T10:00:00+00:00", 2, rng, undeclared=2
+    )
+    a = doc["assets"][0]
+    a.update(
+        name="claims-assistant", tier="enterprise", effective_tier="enterprise", stage="production"
+    )
+    a["gate"].update(passed=False, errors=2)
+    a["requirements"] = {"model_card": "met", "security_review": "missing", "dpia": "unfilled"}
+    a["evals"] = [
+        {
+            "name": "accuracy",
+            "category": "quality",
+            "results": "evals/a.json",
+            "format": "prodgate",
+            "model": None,
+            "run_at": "2026-11-18",
+            "outcome": "failed",
+            "rules": ["PG305"],
+            "metrics": [
+                {"name": "exact_match", "value": 0.71, "threshold": ">= 0.9", "passed": False},
+                {"name": "latency_p95", "value": 1.2, "threshold": "<= 2", "passed": True},
+            ],
+        }
+    ]
+    a["risk"] = {
+        "customer_facing": True,
+        "regulated": True,
+        "autonomy": "<b>full</b>",
+        "decisions_about_people": False,
+    }
+    a["agent"] = {
+        "tools": [
+            {"name": "refund", "effect": "payment", "approval": "human"},
+            {"name": "lookup", "effect": "read"},
+        ],
+        "mcp_servers": [],
+    }
+    a["exceptions"] = [
+        {
+            "requirement": "security_review",
+            "ticket": "GOV-7",
+            "expires": "2026-12-01",
+            "reason": "Pen test booked for November.",
+            "active": True,
+            "valid": True,
+            "used": True,
+            "granted": "2026-11-01",
+            "approvals": [
+                {"role": "risk", "name": "Rita Risk"},
+                {"role": "security", "name": "Sam Sec"},
+            ],
+        }
+    ]
+    a["owner"].update(name="Ada Lovelace", email="ada@example.com", team="claims-team")
+    doc["broken_declarations"] = [
+        {
+            "path": "services/broken/ai-asset.yaml",
+            "line": 3,
+            "rule_id": "PG101",
+            "message": "tier: 'gold' is not one of team, departmental, enterprise",
+        }
+    ]
+    return doc
+
+
+def _section(page: str, name: str) -> str:
+    """The detail section of the asset named ``name``, found from its row's link."""
+    anchor = re.search(
+        r'<a class="detail-link" href="#(asset-\d+)">' + re.escape(name) + "</a>", page
+    )
+    assert anchor, name
+    start = page.index(f'<section class="detail" id="{anchor.group(1)}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_each_asset_has_a_detail_view_with_reasons_and_who_acts(
+    tmp_path: Path, run, db: str
+) -> None:  # type: ignore[no-untyped-def]
+    _add(run, db, tmp_path / "docs", [_rich(random.Random(2))])
+    page = _page(run, db, tmp_path / "register.html")
+    d = _section(page, "claims-assistant")
+    assert "Ada Lovelace &lt;ada@example.com&gt;" in d and "(team claims-team)" in d
+    assert re.search(
+        r"<td>security_review</td><td class=\"failed\">missing</td><td>Provide it: ", d
+    )
+    assert re.search(r"<td>dpia</td><td class=\"failed\">unfilled</td><td>Fill it in: ", d)
+    assert "<td>model_card</td>" not in d  # met: not a reason
+    assert '<td>exact_match</td><td>0.71</td><td>&gt;= 0.9</td><td class="failed">missed</td>' in d
+    assert '<td>latency_p95</td><td>1.2</td><td>&lt;= 2</td><td class="passed">met</td>' in d
+    assert (
+        "<dt>regulated</dt><dd>true</dd>" in d
+        and "<dt>autonomy</dt><dd>&lt;b&gt;full&lt;/b&gt;</dd>" in d
+    )
+    assert "<dt>refund</dt><dd>payment</dd>" in d
+    assert (
+        "<td>Pen test booked for November.</td>" in d
+        and "Rita Risk" in d
+        and "Sam Sec" in d
+        and "2026-12-01" in d
+    )
+    assert "granted 2026-11-01" in d
+    # the agents' roll-up, by the highest effect of their tools
+    assert re.search(r'<table id="by-effect">.*?<td>payment</td><td>1</td>', page, re.S)
+
+
+def test_a_register_without_agents_shows_no_agent_rollup(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
+    _add(
+        run,
+        db,
+        tmp_path / "docs",
+        [
+            registerdocs.inventory(
+                "acme/app", "a" * 40, "2026-11-20T10:00:00+00:00", 3, random.Random(1)
+            )
+        ],
+    )
+    page = _page(run, db, tmp_path / "register.html")
+    assert "by-effect" not in page and "Agents by" not in page
+
+
+def test_broken_declarations_and_triage_states_are_shown(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from prodgate.register.store import open_store
+    from prodgate.register.tables import triage
+
+    _add(run, db, tmp_path / "docs", [_rich(random.Random(2))])
+    engine = open_store(db)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(triage).values(
+                repository="acme/claims",
+                path="scripts/tool0.py",
+                state="false-positive",
+                note="a test fixture",
+                set_at="2026-11-21T09:00:00+00:00",
+            )
+        )
+    engine.dispose()
+    page = _page(run, db, tmp_path / "register.html")
+    broken = re.search(r'<table id="broken">.*?</table>', page, re.S)
+    assert broken and "services/broken/ai-asset.yaml" in broken.group(0)
+    assert "PG101" in broken.group(0) and "is not one of team" in broken.group(0)
+    row = re.search(r'<tr data-tier="unknown"[^>]*data-gate="broken[^"]*">.*?</tr>', page)
+    assert row and "services/broken/ai-asset.yaml" in row.group(0) and "PG101" in row.group(0)
+    places = re.search(r'<table id="undeclared-places">.*?</table>', page, re.S)
+    assert places
+    rows = re.findall(r"<tr><td>acme/claims</td>.*?</tr>", places.group(0))
+    assert [re.search(r'class="triage-([a-z-]+)"', r).group(1) for r in rows] == [
+        "untriaged",
+        "false-positive",
+    ]  # type: ignore[union-attr]
+    assert "a test fixture" in rows[1] and "scripts/tool1.py" in rows[0]

@@ -16,7 +16,7 @@ against 8.7 s and 11.1 against 26.9 s).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 from msgspec import Meta, Struct
@@ -64,6 +64,8 @@ class Review(Struct, gc=False):
 class Metric(Struct, gc=False):
     name: Text
     value: float | None = None
+    threshold: Text | None = None
+    passed: bool | None = None
 
 
 class Eval(Struct, gc=False):
@@ -71,6 +73,7 @@ class Eval(Struct, gc=False):
     category: Text | None = None
     run_at: Annotated[str, Meta(max_length=40)] | None = None
     metrics: list[Metric] = []
+    outcome: Text | None = None
 
 
 class Approval(Struct, gc=False):
@@ -103,6 +106,10 @@ class Asset(Struct, gc=False):
     business_owner: Contact | None = None
     evals: list[Eval] = []
     requirements: dict[Text, Text] = {}
+    risk: Any = None
+    """Read as it is, as ``agent``: :func:`prodgate.register.documents.shown_facts`
+    keeps what the page shows of them and passes over the rest."""
+    agent: Any = None
 
 
 class Tool(Struct, gc=False):

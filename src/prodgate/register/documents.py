@@ -33,8 +33,9 @@ them, and the database takes a tuple as it is."""
 EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active", "reason", "granted", "approvers")
 FACT_FIELDS = ("asset", "kind", "eval", "name", "value")
 """A fact a candidate policy can be judged on (:mod:`prodgate.register.impact`): an
-asset's requirement states, eval metrics, categories and dates, and its last review.
-Only an inventory carries them; a gate report stores none."""
+asset's requirement states, eval metrics, categories and dates, and its last review;
+and what an asset's detail view on the page shows besides (eval outcomes, thresholds,
+risk facts, an agent's tools). Only an inventory carries them; a gate report stores none."""
 UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
 PASSED = ASSET_FIELDS.index("passed")
 UNKNOWN = "unknown"
@@ -210,9 +211,16 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                 facts.append((a.name, "eval", ev.name, "", ev.category))
                 if ev.run_at is not None:
                     facts.append((a.name, "eval_run", ev.name, "", ev.run_at))
-                facts.extend(
-                    (a.name, "metric", ev.name, m.name, None if m.value is None else repr(float(m.value))) for m in ev.metrics
-                )
+                if ev.outcome is not None:
+                    facts.append((a.name, "outcome", ev.name, "", ev.outcome))
+                for m in ev.metrics:
+                    facts.append((a.name, "metric", ev.name, m.name, None if m.value is None else repr(float(m.value))))
+                    if m.threshold is not None:
+                        facts.append((a.name, "threshold", ev.name, m.name, m.threshold))
+                    if m.passed is not None:
+                        facts.append((a.name, "met", ev.name, m.name, "true" if m.passed else "false"))
+            if a.risk is not None or a.agent is not None:
+                facts.extend(shown_facts(a.name, a.risk, a.agent))
             if review.last_reviewed is not None:
                 _fromisoformat(review.last_reviewed)
                 facts.append((a.name, "reviewed", None, "", review.last_reviewed))
@@ -509,6 +517,25 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
 
 
+def shown_facts(asset: str | None, risk: Any, agent: Any) -> list[Row]:
+    """The risk facts (``risk``: each key whose value is text or true/false) and the
+    agent's tools (``agent.tools``: each ``name`` with its ``effect``) an asset's detail
+    view shows, as facts; whatever else they hold is passed over, not refused, as
+    both are read as they are (by both readings alike: this is their one reader)."""
+    out: list[Row] = []
+    if isinstance(risk, dict):
+        for key, value in risk.items():
+            if isinstance(key, str) and len(key) <= 4096 and isinstance(value, (str, bool)) and len(str(value)) <= 4096:
+                shown = value if isinstance(value, str) else "true" if value else "false"
+                out.append((asset, "risk", None, key, shown))
+    tools = agent.get("tools") if isinstance(agent, dict) else None
+    for tool in tools if isinstance(tools, list) else ():
+        name, effect = (tool.get("name"), tool.get("effect")) if isinstance(tool, dict) else (None, None)
+        if isinstance(name, str) and isinstance(effect, str) and len(name) <= 4096 and len(effect) <= 4096:
+            out.append((asset, "tool", None, name, effect))
+    return out
+
+
 def _facts(a: Any, w: str, asset: str | None, review: Any) -> list[Row]:
     """The facts of :data:`FACT_FIELDS` of one inventory asset; each optional, as an
     inventory of an older prodgate may lack them."""
@@ -525,10 +552,21 @@ def _facts(a: Any, w: str, asset: str | None, review: Any) -> list[Row]:
         run_at = _text(ev, we, "run_at", optional=True, limit=40)
         if run_at is not None:
             out.append((asset, "eval_run", name, "", run_at))
+        outcome = _text(ev, we, "outcome", optional=True)
+        if outcome is not None:
+            out.append((asset, "outcome", name, "", outcome))
         for k, m in enumerate(_get(ev, we, "metrics", list, optional=True) or []):
             value = _get(m, f"{we}.metrics[{k}]", "value", (int, float), optional=True)
             metric = _text(m, f"{we}.metrics[{k}]", "name")
             out.append((asset, "metric", name, metric, None if value is None else repr(float(value))))
+            threshold = _text(m, f"{we}.metrics[{k}]", "threshold", optional=True)
+            if threshold is not None:
+                out.append((asset, "threshold", name, metric, threshold))
+            passed = _get(m, f"{we}.metrics[{k}]", "passed", bool, optional=True)
+            if passed is not None:
+                out.append((asset, "met", name, metric, "true" if passed else "false"))
+    if a.get("risk") is not None or a.get("agent") is not None:
+        out.extend(shown_facts(asset, a.get("risk"), a.get("agent")))
     reviewed = _date(review, f"{w}.review", "last_reviewed", optional=True)
     if reviewed is not None:
         out.append((asset, "reviewed", None, "", reviewed))

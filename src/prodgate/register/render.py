@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from prodgate import __version__
 from prodgate.hygiene import visible
+from prodgate.register.detail import anchor, sections
 from prodgate.register.links import commit_ok, path_ok, repository_ok
 from prodgate.register.views import EXPIRY_WINDOW_DAYS, RegisterView, gate_state, overdue
 from prodgate.register.vocabulary import STAGES, TIERS
@@ -51,6 +52,7 @@ ROLLUPS = (
     ("by_business_owner", "Assets by business owner", "business_owner", "Business owner"),
     ("by_model", "Assets by provider and model", "model", "Model"),
     ("by_classification", "Assets by data classification", "classification", "Classification"),
+    ("by_effect", "Agents by the highest effect of their tools", "effect", "Highest effect"),
 )
 """The roll-ups of one value each: table, title, the value's key and column heading."""
 
@@ -122,11 +124,16 @@ def render_html(
     page = env.get_template("register.html.j2").render(
         view=view,
         asset_rows=Markup(_ROWS),
+        asset_details=Markup(_DETAILS),
         charts=[Chart(title, Markup(place)) for title, place in zip(TITLES, places, strict=True)],
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         window=EXPIRY_WINDOW_DAYS,
-        rollups=[(table, title, key, label, getattr(view, table)) for table, title, key, label in ROLLUPS],
+        rollups=[
+            (table, title, key, label, getattr(view, table))
+            for table, title, key, label in ROLLUPS
+            if table != "by_effect" or view.by_effect  # no agent declared: nothing to show
+        ],
         place_links=[Markup(_place_link(links, u)) for u in view.undeclared_locations[:MAX_ROWS]],
         exports={t: Export(Markup(_text(quote(name))), name) for t, name in (exports or {}).items()},
         max_rows=MAX_ROWS,
@@ -137,10 +144,16 @@ def render_html(
     for place, svg in zip(places, charts.result() if charts is not None else draw(counts), strict=True):
         page = page.replace(place, svg, 1)
     head, marker, tail = page.partition(_ROWS)
-    if not marker or _ROWS in tail:  # pragma: no cover - the template holds one
-        raise AssertionError("the page has no single place for the asset rows")
+    between, marker2, tail = tail.partition(_DETAILS)
+    if not (marker and marker2) or _ROWS in tail or _DETAILS in tail:  # pragma: no cover - the template holds one of each
+        raise AssertionError("the page has no single place for the asset rows and their details")
     out.write(head)
     out.writelines(body)
+    out.write(between)
+    texts = _Texts()
+    details = sections(view, texts.__getitem__, links)
+    while chunk := "".join(itertools.islice(details, 2000)):
+        out.write(chunk)
     out.write(tail)
 
 
@@ -154,6 +167,7 @@ def _place_link(links: _Links, place: dict[str, Any]) -> str:
 
 
 _ROWS = "\x00asset rows\x00"
+_DETAILS = "\x00asset details\x00"
 """Where the asset table's rows go in the page, which is written around them: no text
 from the register can hold a NUL (:func:`_text` shows it as ``\\x00``), our markup holds
 none. The charts' places are marked alike."""
@@ -168,18 +182,20 @@ def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
     paths across thousands of rows."""
     text = _Texts()
     today = view.today
+    index = -1
     for repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue, error, *_ in view.rows:
         href = link(repository, commit, path)
-        shown_name = f'<a href="{href}" rel="noopener noreferrer">{text[name]}</a>' if href else text[name]
+        shown_path = f'<a href="{href}" rel="noopener noreferrer"><code>{text[path]}</code></a>' if href else f"<code>{text[path]}</code>"
         declared = f' <span class="muted">(declared {text[tier]})</span>' if tier != effective else ""
         gate = gate_state(passed, error)
+        index += 1
         late = overdue(next_review, review_overdue, today)
         why = f'<br><span class="failed">{text[error]}</span>' if error is not None else ""
         yield (
             f'<tr data-tier="{text[effective]}" data-stage="{text[stage]}" '
             f'data-gate="{gate}{" failed" if error is not None else ""}{" overdue" if late else ""}"><td>{text[repository]}</td>'
-            f"<td>{shown_name}"
-            f'<br><code class="muted">{text[path]}</code>{why}</td>'
+            f'<td><a class="detail-link" href="#{anchor(index)}">{text[name]}</a>'
+            f'<br><span class="muted">{shown_path}</span>{why}</td>'
             f'<td>{text[effective]}{declared}</td><td>{text[stage]}</td><td>{text[owner or ""]}</td>'
             f'<td>{text[models]}</td><td class="{gate}">{gate}</td>'
             f'<td class="{"overdue" if late else ""}">{text[next_review or ""] or ("overdue" if late else "")}</td></tr>\n'

@@ -17,7 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from prodgate.register.tables import assets, exceptions, repositories, snapshots, triage, undeclared
+from prodgate.register.tables import (
+    assets,
+    exceptions,
+    facts,
+    repositories,
+    snapshots,
+    triage,
+    undeclared,
+)
 from prodgate.register.vocabulary import STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
@@ -58,6 +66,15 @@ class RegisterView:
     """Assets that name no owner."""
     broken: list[dict[str, Any]] = field(default_factory=list)
     """Declarations that did not load, with the loader's error."""
+    by_effect: list[dict[str, Any]] = field(default_factory=list)
+    """Agents (assets declaring tools) by the highest effect of their tools, the
+    highest first; empty when no asset declares an agent (read for the page only)."""
+    facts: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Each asset's facts (kind, eval, name, value) by (repository, asset), as stored:
+    what its detail view on the page shows (read for the page only)."""
+    waivers: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Each asset's exceptions (requirement, ticket, expires, active, reason, granted,
+    approvers) by (repository, asset), for its detail view (read for the page only)."""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -67,7 +84,8 @@ class RegisterView:
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
         (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
-         error, business, sources, personal, errors, source, digest) = row[:19]
+         error, business, sources) = row[:15]
+        personal, errors, source, digest = row[len(_PAGE):]
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
                 bool(personal), gate_state(passed, error), errors, next_review or "",
                 overdue(next_review, review_overdue, self.today), error or "", source, digest)
@@ -133,7 +151,7 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
 
 _PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
          assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue,
-         assets.c.error, assets.c.business_owner, assets.c.data_sources)
+         assets.c.error, assets.c.business_owner, assets.c.data_sources, assets.c.owner_email, assets.c.owner_team)
 """The asset columns the HTML page shows or counts (``error``: see :func:`gate_state`)."""
 _DETAIL = (assets.c.personal_data, assets.c.errors, snapshots.c.source, snapshots.c.digest)
 """The asset columns only the exported table has: the page reads a third less without them."""
@@ -185,6 +203,9 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
             sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
         )
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
+        if page_only:
+            view.facts, view.waivers = _details(conn)
+            view.by_effect = _by_effect(view)
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
 
@@ -245,6 +266,42 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         "overdue_reviews": len(view.overdue),
     }
     return view
+
+
+def _by_effect(view: RegisterView) -> list[dict[str, Any]]:
+    from prodgate.register.detail import EFFECTS, highest_effect
+
+    counts = {e: [0, 0] for e in EFFECTS}
+    for r in view.rows:
+        effect = highest_effect(view.facts.get((r[0], r[2]), []))
+        if effect is not None:
+            counts[effect][0] += 1
+            counts[effect][1] += 0 if r[9] and r[12] is None else 1
+    return [{"effect": e, "assets": n, "failing": f} for e, (n, f) in counts.items() if n]
+
+
+def _details(conn: Connection) -> tuple[dict[tuple[str, str], list[tuple[Any, ...]]], dict[tuple[str, str], list[tuple[Any, ...]]]]:
+    """The facts and exceptions of every asset of the latest snapshots, by repository
+    and asset, in the order stored."""
+    latest = repositories.c.latest_snapshot_id
+    facts_by: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for repository, asset, *fact in _driver_rows(
+        conn,
+        sa.select(snapshots.c.repository, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
+        .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        .order_by(facts.c.id),
+    ):
+        facts_by[(repository, asset)].append(tuple(fact))
+    waivers: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for repository, asset, *waiver in _driver_rows(
+        conn,
+        sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.requirement, exceptions.c.ticket, exceptions.c.expires,
+                  exceptions.c.active, exceptions.c.reason, exceptions.c.granted, exceptions.c.approvers)
+        .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        .order_by(exceptions.c.id),
+    ):
+        waivers[(repository, asset)].append(tuple(waiver))
+    return dict(facts_by), dict(waivers)
 
 
 def _parts(text: str | None) -> set[str]:
