@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from prodgate.policy.model import Policy
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
 from prodgate.register.vocabulary import STAGES, TIERS
 
@@ -48,6 +49,18 @@ class RegisterView:
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
     trend: list[dict[str, Any]] = field(default_factory=list)
+    reasons: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(repository, asset) -> why it fails as of :attr:`today` where that is not how it
+    was stored (:func:`prodgate.register.history.state_as_of`): its row says failed."""
+    lapsed: list[dict[str, Any]] = field(default_factory=list)
+    """Exceptions that waived when scanned and have expired by :attr:`today`."""
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    """Repositories not seen within the policy's ``register.rescan_interval_days``."""
+    undeclared_locations: list[dict[str, Any]] = field(default_factory=list)
+    """Every undeclared AI location of the latest snapshots, with its triage."""
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    """What changed since :attr:`since` (:func:`prodgate.register.history.changes`)."""
+    since: str = ""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -80,6 +93,9 @@ class RegisterView:
             "by_team": self.by_team,
             "by_policy": self.by_policy,
             "trend": self.trend,
+            "lapsed_exceptions": self.lapsed,
+            "stale_repositories": self.stale,
+            "undeclared_locations": self.undeclared_locations,
             "assets": self.assets,
         }
 
@@ -117,10 +133,20 @@ _DETAIL = (assets.c.business_owner, assets.c.data_sources, assets.c.personal_dat
 """The asset columns only the exported table has: the page reads a third less without them."""
 
 
-def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> RegisterView:
+def collect(
+    engine: Engine, today: dt.date, *, page_only: bool = False, policy: Policy | None = None
+) -> RegisterView:
     """Every table of the register as of ``today``, the assets as the database returns
     them (see :attr:`RegisterView.rows`); with ``page_only``, only the asset columns the
-    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for)."""
+    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for).
+
+    Each asset is judged as of ``today`` (:mod:`prodgate.register.history`): one whose
+    exception expired or whose review fell due since its snapshot fails, with its
+    reasons in :attr:`RegisterView.reasons`; ``policy`` (default: none) adds eval ages
+    and sets the rescan interval of :attr:`RegisterView.stale` (default 30 days)."""
+    from prodgate.register.history import lapsed_exceptions, latest_states, stale
+    from prodgate.register.triage import undeclared_locations
+
     view = RegisterView(today=today.isoformat())
     today_s = view.today
     latest = repositories.c.latest_snapshot_id
@@ -154,6 +180,16 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
+        states = latest_states(conn, today, policy)
+        view.lapsed = lapsed_exceptions(conn, today)
+        view.stale = stale(conn, today, policy.register_rules.rescan_interval_days if policy is not None else 30)
+        view.undeclared_locations = undeclared_locations(conn)
+    view.reasons = {key: s.reasons for key, s in states.items() if s.state == "failed" and s.reasons}
+    failing_now = {key for key, s in states.items() if s.state == "failed"}
+    if failing_now:  # judged as of today: a row stored as passed that fails now says so
+        view.rows = [
+            (*r[:9], False, *r[10:]) if r[9] and (r[0], r[2]) in failing_now else r for r in view.rows
+        ]
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
