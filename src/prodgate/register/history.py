@@ -29,8 +29,16 @@ from prodgate.rules.registry import RULES
 SINCE_DAYS = 7
 """``register report --since`` without a date: the week before ``--today``."""
 CHANGES = (
-    "added", "removed", "newly failing", "fixed", "tier changed", "stage changed", "owner changed",
-    "new undeclared AI", "exception granted", "exception lapsed",
+    "added",
+    "removed",
+    "newly failing",
+    "fixed",
+    "tier changed",
+    "stage changed",
+    "owner changed",
+    "new undeclared AI",
+    "exception granted",
+    "exception lapsed",
 )
 """The kinds of change :func:`changes` lists, in the order it lists them per asset."""
 
@@ -104,7 +112,11 @@ def _blocks(policy: Policy | None, rule_id: str, tier: str, gate: str, on: dt.da
     override = policy.rules.get(rule_id) if policy is not None else None
     if override is not None and not override.enabled:
         return False
-    severity = override.severity if override is not None and override.severity else RULES[rule_id].severity_at(gate).value
+    severity = (
+        override.severity
+        if override is not None and override.severity
+        else RULES[rule_id].severity_at(gate).value
+    )
     if severity != Severity.ERROR.value:
         return False
     return policy is None or not policy.advisory(rule_id, tier, on)
@@ -142,7 +154,9 @@ def state_as_of(asset: StoredAsset, on: dt.date, policy: Policy | None = None) -
             except ValueError:
                 continue
             if (on - ran).days > max_age >= (dt.date.fromisoformat(asset.taken[:10]) - ran).days:
-                reasons.append(f"eval {name} ran {ran.isoformat()}, more than {max_age} days before {day} (PG308)")
+                reasons.append(
+                    f"eval {name} ran {ran.isoformat()}, more than {max_age} days before {day} (PG308)"
+                )
     failed = not asset.passed or len(reasons) > 0
     return State("failed" if failed else "passed", tuple(reasons))
 
@@ -162,21 +176,50 @@ def stored_assets(conn: Connection, snapshot_ids: Sequence[int]) -> list[StoredA
     for chunk in _chunks(sorted(set(snapshot_ids))):
         rows += conn.execute(
             sa.select(
-                assets.c.snapshot_id, snapshots.c.repository, snapshots.c.commit, snapshots.c.gate, snapshots.c.generated_at,
-                assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier, assets.c.stage, assets.c.owner,
-                assets.c.passed, assets.c.error, assets.c.next_review, assets.c.review_overdue,
+                assets.c.snapshot_id,
+                snapshots.c.repository,
+                snapshots.c.commit,
+                snapshots.c.gate,
+                snapshots.c.generated_at,
+                assets.c.name,
+                assets.c.path,
+                assets.c.tier,
+                assets.c.effective_tier,
+                assets.c.stage,
+                assets.c.owner,
+                assets.c.passed,
+                assets.c.error,
+                assets.c.next_review,
+                assets.c.review_overdue,
             )
             .select_from(assets.join(snapshots, snapshots.c.id == assets.c.snapshot_id))
             .where(assets.c.snapshot_id.in_(chunk))
         ).all()
         for e in conn.execute(
-            sa.select(exceptions).where(exceptions.c.snapshot_id.in_(chunk)).order_by(exceptions.c.id)
+            sa.select(exceptions)
+            .where(exceptions.c.snapshot_id.in_(chunk))
+            .order_by(exceptions.c.id)
         ):
             exc[(e.snapshot_id, e.asset)].append(
-                StoredException(e.requirement, e.ticket, e.expires, bool(e.active), e.reason, e.granted, e.approvers)
+                StoredException(
+                    e.requirement,
+                    e.ticket,
+                    e.expires,
+                    bool(e.active),
+                    e.reason,
+                    e.granted,
+                    e.approvers,
+                )
             )
         for f in conn.execute(
-            sa.select(facts.c.snapshot_id, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
+            sa.select(
+                facts.c.snapshot_id,
+                facts.c.asset,
+                facts.c.kind,
+                facts.c.eval,
+                facts.c.name,
+                facts.c.value,
+            )
             .where(facts.c.snapshot_id.in_(chunk), facts.c.kind.in_(("requirement", "eval_run")))
             .order_by(facts.c.id)
         ):
@@ -186,10 +229,23 @@ def stored_assets(conn: Connection, snapshot_ids: Sequence[int]) -> list[StoredA
                 runs[(f.snapshot_id, f.asset)].append((f.eval or "", f.value))
     out = [
         StoredAsset(
-            snapshot_id=r.snapshot_id, repository=r.repository, commit=r.commit, gate=r.gate, taken=r.generated_at, name=r.name, path=r.path,
-            tier=r.tier, effective_tier=r.effective_tier, stage=r.stage, owner=r.owner, passed=bool(r.passed),
-            error=r.error, next_review=r.next_review, review_overdue=bool(r.review_overdue),
-            exceptions=tuple(exc.get((r.snapshot_id, r.name), ())), requirements=reqs.get((r.snapshot_id, r.name), {}),
+            snapshot_id=r.snapshot_id,
+            repository=r.repository,
+            commit=r.commit,
+            gate=r.gate,
+            taken=r.generated_at,
+            name=r.name,
+            path=r.path,
+            tier=r.tier,
+            effective_tier=r.effective_tier,
+            stage=r.stage,
+            owner=r.owner,
+            passed=bool(r.passed),
+            error=r.error,
+            next_review=r.next_review,
+            review_overdue=bool(r.review_overdue),
+            exceptions=tuple(exc.get((r.snapshot_id, r.name), ())),
+            requirements=reqs.get((r.snapshot_id, r.name), {}),
             eval_runs=tuple(runs.get((r.snapshot_id, r.name), ())),
         )
         for r in rows
@@ -202,7 +258,9 @@ def observations_before(conn: Connection, before: str) -> dict[str, int]:
     and time, compared as the trend compares: as text)."""
     best: dict[str, tuple[str, int]] = {}
     for name, generated, sid in conn.execute(
-        sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.id).where(snapshots.c.generated_at < before)
+        sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.id).where(
+            snapshots.c.generated_at < before
+        )
     ):
         held = best.get(name)
         if held is None or (generated, sid) > held:
@@ -210,18 +268,27 @@ def observations_before(conn: Connection, before: str) -> dict[str, int]:
     return {name: sid for name, (_g, sid) in best.items()}
 
 
-def _locations(conn: Connection, snapshot_ids: Sequence[int]) -> dict[int, set[tuple[str, str, str, str]]]:
+def _locations(
+    conn: Connection, snapshot_ids: Sequence[int]
+) -> dict[int, set[tuple[str, str, str, str]]]:
     out: dict[int, set[tuple[str, str, str, str]]] = defaultdict(set)
     for chunk in _chunks(sorted(set(snapshot_ids))):
         for sid, path, kind, provider, model in conn.execute(
-            sa.select(undeclared.c.snapshot_id, undeclared.c.path, undeclared.c.kind, undeclared.c.provider,
-                      undeclared.c.model).where(undeclared.c.snapshot_id.in_(chunk))
+            sa.select(
+                undeclared.c.snapshot_id,
+                undeclared.c.path,
+                undeclared.c.kind,
+                undeclared.c.provider,
+                undeclared.c.model,
+            ).where(undeclared.c.snapshot_id.in_(chunk))
         ):
             out[sid].add((path, kind, provider or "", model or ""))
     return out
 
 
-def changes(conn: Connection, since: dt.date, today: dt.date, policy: Policy | None = None) -> list[dict[str, Any]]:
+def changes(
+    conn: Connection, since: dt.date, today: dt.date, policy: Policy | None = None
+) -> list[dict[str, Any]]:
     """What changed per asset between each repository's latest observation before
     ``since`` and its latest observation by the end of ``today``, each judged as of its
     own date (:func:`state_as_of`): one row per change, of the kinds of :data:`CHANGES`,
@@ -250,40 +317,104 @@ def changes(conn: Connection, since: dt.date, today: dt.date, policy: Policy | N
     return out
 
 
-def _change(repository: str, asset: str, path: str, change: str, before: str, after: str) -> dict[str, Any]:
-    return {"repository": repository, "asset": asset, "path": path, "change": change, "before": before, "after": after}
+def _change(
+    repository: str, asset: str, path: str, change: str, before: str, after: str
+) -> dict[str, Any]:
+    return {
+        "repository": repository,
+        "asset": asset,
+        "path": path,
+        "change": change,
+        "before": before,
+        "after": after,
+    }
 
 
 def _asset_changes(
-    repo: str, old: StoredAsset | None, new: StoredAsset | None, since: dt.date, today: dt.date, policy: Policy | None
+    repo: str,
+    old: StoredAsset | None,
+    new: StoredAsset | None,
+    since: dt.date,
+    today: dt.date,
+    policy: Policy | None,
 ) -> list[dict[str, Any]]:
     if new is None:
         assert old is not None
         return [_change(repo, old.name, old.path, "removed", old.path, "")]
     out = []
     if old is None:
-        out.append(_change(repo, new.name, new.path, "added", "", f"{new.effective_tier} {new.stage}"))
+        out.append(
+            _change(repo, new.name, new.path, "added", "", f"{new.effective_tier} {new.stage}")
+        )
     else:
         was, now = state_as_of(old, since, policy), state_as_of(new, today, policy)
         if was.state == "passed" and now.state != "passed":
-            out.append(_change(repo, new.name, new.path, "newly failing", was.state, "; ".join([now.state, *now.reasons])))
+            out.append(
+                _change(
+                    repo,
+                    new.name,
+                    new.path,
+                    "newly failing",
+                    was.state,
+                    "; ".join([now.state, *now.reasons]),
+                )
+            )
         elif was.state != "passed" and now.state == "passed":
-            out.append(_change(repo, new.name, new.path, "fixed", "; ".join([was.state, *was.reasons]), now.state))
+            out.append(
+                _change(
+                    repo,
+                    new.name,
+                    new.path,
+                    "fixed",
+                    "; ".join([was.state, *was.reasons]),
+                    now.state,
+                )
+            )
         if old.effective_tier != new.effective_tier or old.tier != new.tier:
-            out.append(_change(repo, new.name, new.path, "tier changed", old.effective_tier, new.effective_tier))
+            out.append(
+                _change(
+                    repo, new.name, new.path, "tier changed", old.effective_tier, new.effective_tier
+                )
+            )
         if old.stage != new.stage:
             out.append(_change(repo, new.name, new.path, "stage changed", old.stage, new.stage))
         if (old.owner or "") != (new.owner or ""):
-            out.append(_change(repo, new.name, new.path, "owner changed", old.owner or "", new.owner or ""))
+            out.append(
+                _change(repo, new.name, new.path, "owner changed", old.owner or "", new.owner or "")
+            )
     tier = new.effective_tier
-    before = {(e.requirement, e.ticket): e for e in (old.exceptions if old is not None else ()) if in_force(e, since, tier, policy)}
-    after = {(e.requirement, e.ticket): e for e in new.exceptions if in_force(e, today, tier, policy)}
+    before = {
+        (e.requirement, e.ticket): e
+        for e in (old.exceptions if old is not None else ())
+        if in_force(e, since, tier, policy)
+    }
+    after = {
+        (e.requirement, e.ticket): e for e in new.exceptions if in_force(e, today, tier, policy)
+    }
     for key in sorted(after.keys() - before.keys()):
         e = after[key]
-        out.append(_change(repo, new.name, new.path, "exception granted", "", f"{e.ticket} ({e.requirement}) until {e.expires}"))
+        out.append(
+            _change(
+                repo,
+                new.name,
+                new.path,
+                "exception granted",
+                "",
+                f"{e.ticket} ({e.requirement}) until {e.expires}",
+            )
+        )
     for key in sorted(before.keys() - after.keys()):
         e = before[key]
-        out.append(_change(repo, new.name, new.path, "exception lapsed", f"{e.ticket} ({e.requirement}) until {e.expires}", ""))
+        out.append(
+            _change(
+                repo,
+                new.name,
+                new.path,
+                "exception lapsed",
+                f"{e.ticket} ({e.requirement}) until {e.expires}",
+                "",
+            )
+        )
     return out
 
 
@@ -299,34 +430,59 @@ def stale(conn: Connection, today: dt.date, days: int) -> list[dict[str, Any]]:
         .order_by(snapshots.c.last_seen_at, snapshots.c.repository)
     ).all()
     return [
-        {"repository": r.repository, "commit": r.commit, "last_seen": r.last_seen_at,
-         "days": (today - dt.date.fromisoformat(r.last_seen_at[:10])).days, "rescan_interval_days": days}
+        {
+            "repository": r.repository,
+            "commit": r.commit,
+            "last_seen": r.last_seen_at,
+            "days": (today - dt.date.fromisoformat(r.last_seen_at[:10])).days,
+            "rescan_interval_days": days,
+        }
         for r in rows
     ]
 
 
-def latest_states(conn: Connection, today: dt.date, policy: Policy | None) -> dict[tuple[str, str], State]:
+def latest_states(
+    conn: Connection, today: dt.date, policy: Policy | None
+) -> dict[tuple[str, str], State]:
     """(repository, asset) -> its state as of ``today``, for the assets of the
     repositories' latest snapshots whose state may differ from the one stored: those
     with an exception that expired by then, a review due by then, or (with a policy
     that limits eval age) an eval run stored. The others are as the gate judged them."""
     latest = repositories.c.latest_snapshot_id
     day = today.isoformat()
-    ids = {sid for (sid,) in conn.execute(
-        sa.select(exceptions.c.snapshot_id).select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest))
-        .where(exceptions.c.active.is_(True), exceptions.c.expires < day).distinct()
-    )}
-    ids |= {sid for (sid,) in conn.execute(
-        sa.select(assets.c.snapshot_id).select_from(assets.join(repositories, assets.c.snapshot_id == latest))
-        .where(assets.c.next_review < day, assets.c.review_overdue.is_(False)).distinct()
-    )}
+    ids = {
+        sid
+        for (sid,) in conn.execute(
+            sa.select(exceptions.c.snapshot_id)
+            .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest))
+            .where(exceptions.c.active.is_(True), exceptions.c.expires < day)
+            .distinct()
+        )
+    }
+    ids |= {
+        sid
+        for (sid,) in conn.execute(
+            sa.select(assets.c.snapshot_id)
+            .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+            .where(assets.c.next_review < day, assets.c.review_overdue.is_(False))
+            .distinct()
+        )
+    }
     if policy is not None and policy.evals.max_age_days:
         oldest = (today - dt.timedelta(days=min(policy.evals.max_age_days.values()))).isoformat()
-        ids |= {sid for (sid,) in conn.execute(
-            sa.select(facts.c.snapshot_id).select_from(facts.join(repositories, facts.c.snapshot_id == latest))
-            .where(facts.c.kind == "eval_run", facts.c.value < oldest).distinct()
-        )}
-    return {(a.repository, a.name): state_as_of(a, today, policy) for a in stored_assets(conn, sorted(ids))}
+        ids |= {
+            sid
+            for (sid,) in conn.execute(
+                sa.select(facts.c.snapshot_id)
+                .select_from(facts.join(repositories, facts.c.snapshot_id == latest))
+                .where(facts.c.kind == "eval_run", facts.c.value < oldest)
+                .distinct()
+            )
+        }
+    return {
+        (a.repository, a.name): state_as_of(a, today, policy)
+        for a in stored_assets(conn, sorted(ids))
+    }
 
 
 def lapsed_exceptions(conn: Connection, today: dt.date) -> list[dict[str, Any]]:
@@ -334,14 +490,32 @@ def lapsed_exceptions(conn: Connection, today: dt.date) -> list[dict[str, Any]]:
     by ``today``: they waive nothing any more, and were listed nowhere."""
     latest = repositories.c.latest_snapshot_id
     rows = conn.execute(
-        sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.ticket, exceptions.c.requirement,
-                  exceptions.c.expires, exceptions.c.reason, exceptions.c.approvers)
-        .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        sa.select(
+            snapshots.c.repository,
+            exceptions.c.asset,
+            exceptions.c.ticket,
+            exceptions.c.requirement,
+            exceptions.c.expires,
+            exceptions.c.reason,
+            exceptions.c.approvers,
+        )
+        .select_from(
+            exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(
+                snapshots, snapshots.c.id == latest
+            )
+        )
         .where(exceptions.c.active.is_(True), exceptions.c.expires < today.isoformat())
         .order_by(exceptions.c.expires.desc(), snapshots.c.repository, exceptions.c.asset)
     ).all()
     return [
-        {"repository": r.repository, "asset": r.asset, "ticket": r.ticket, "requirement": r.requirement,
-         "expired": r.expires, "reason": r.reason or "", "approvers": r.approvers or ""}
+        {
+            "repository": r.repository,
+            "asset": r.asset,
+            "ticket": r.ticket,
+            "requirement": r.requirement,
+            "expired": r.expires,
+            "reason": r.reason or "",
+            "approvers": r.approvers or "",
+        }
         for r in rows
     ]

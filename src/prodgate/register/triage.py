@@ -66,12 +66,20 @@ def note_problem(note: str) -> str:
     return ""
 
 
-def set_triage(engine: Engine, repository: str, path: str, state: str, note: str, now: dt.datetime) -> None:
+def set_triage(
+    engine: Engine, repository: str, path: str, state: str, note: str, now: dt.datetime
+) -> None:
     """Record (or replace) the decision on ``repository`` ``path``. Checked first: see
     :func:`repository_problem`, :func:`path_problem`; a caller passes only :data:`STATES`."""
     if state not in STATES:  # pragma: no cover - argparse's choices
         raise ValueError(state)
-    row = {"repository": repository, "path": path, "state": state, "note": note, "set_at": now.isoformat()}
+    row = {
+        "repository": repository,
+        "path": path,
+        "state": state,
+        "note": note,
+        "set_at": now.isoformat(),
+    }
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -81,7 +89,11 @@ def set_triage(engine: Engine, repository: str, path: str, state: str, note: str
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[triage.c.repository, triage.c.path],
-                set_={"state": stmt.excluded.state, "note": stmt.excluded.note, "set_at": stmt.excluded.set_at},
+                set_={
+                    "state": stmt.excluded.state,
+                    "note": stmt.excluded.note,
+                    "set_at": stmt.excluded.set_at,
+                },
             )
         )
 
@@ -99,9 +111,20 @@ def undeclared_locations(conn: Connection) -> list[dict[str, Any]]:
     office's triage of its path ("" where none), by repository, path and line."""
     latest = repositories.c.latest_snapshot_id
     rows = conn.execute(
-        sa.select(snapshots.c.repository, snapshots.c.commit, undeclared.c.path, undeclared.c.line, undeclared.c.kind,
-                  undeclared.c.provider, undeclared.c.model)
-        .select_from(undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        sa.select(
+            snapshots.c.repository,
+            snapshots.c.commit,
+            undeclared.c.path,
+            undeclared.c.line,
+            undeclared.c.kind,
+            undeclared.c.provider,
+            undeclared.c.model,
+        )
+        .select_from(
+            undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(
+                snapshots, snapshots.c.id == latest
+            )
+        )
         .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line)
     ).all()
     known = decisions(conn)
@@ -110,9 +133,16 @@ def undeclared_locations(conn: Connection) -> list[dict[str, Any]]:
         decided = known.get((r.repository, r.path), {})
         out.append(
             {
-                "repository": r.repository, "commit": r.commit, "path": r.path, "line": r.line, "kind": r.kind,
-                "provider": r.provider or "", "model": r.model or "", "triage": decided.get("state", ""),
-                "note": decided.get("note", ""), "triaged_at": decided.get("set_at", ""),
+                "repository": r.repository,
+                "commit": r.commit,
+                "path": r.path,
+                "line": r.line,
+                "kind": r.kind,
+                "provider": r.provider or "",
+                "model": r.model or "",
+                "triage": decided.get("state", ""),
+                "note": decided.get("note", ""),
+                "triaged_at": decided.get("set_at", ""),
             }
         )
     return out

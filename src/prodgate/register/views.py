@@ -94,6 +94,10 @@ class RegisterView:
             "by_policy": self.by_policy,
             "trend": self.trend,
             "lapsed_exceptions": self.lapsed,
+            "failing_as_of": [
+                {"repository": repo, "asset": asset, "reason": reason}
+                for (repo, asset), reasons in sorted(self.reasons.items()) for reason in reasons
+            ],
             "stale_repositories": self.stale,
             "undeclared_locations": self.undeclared_locations,
             "assets": self.assets,
