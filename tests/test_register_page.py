@@ -330,3 +330,45 @@ def test_broken_declarations_and_triage_states_are_shown(tmp_path: Path, run, db
         "false-positive",
     ]  # type: ignore[union-attr]
     assert "a test fixture" in rows[1] and "scripts/tool1.py" in rows[0]
+
+
+def test_the_page_is_judged_as_of_its_date(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
+    """An exception in force when scanned that has expired by the report's date: the
+    asset fails as of that date, with the reason on its row and in its detail view,
+    and the exception is listed as expired; a repository not seen within the rescan
+    interval is stale; with --since, what changed is listed."""
+    doc = _rich(random.Random(2))
+    a = doc["assets"][0]
+    a["gate"].update(passed=True, errors=0)
+    a["requirements"] = {"model_card": "met", "security_review": "waived"}
+    _add(run, db, tmp_path / "docs", [doc])
+    page = _page(run, db, tmp_path / "register.html", "--since", "2026-11-01")
+    assert '<b id="as-of">' + TODAY + "</b>" in page
+    code, _out, err = run(
+        "register",
+        "--db",
+        db,
+        "report",
+        "--html",
+        str(tmp_path / "late.html"),
+        "--today",
+        "2027-01-15",
+        "--since",
+        "2026-11-01",
+    )
+    assert code == 0, err
+    late = (tmp_path / "late.html").read_text(encoding="utf-8")
+    assert '<b id="as-of">2027-01-15</b>' in late
+    row = re.search(
+        r'<tr [^>]*data-gate="failed[^"]*"><td>acme/claims</td><td><a class="detail-link" href="#asset-\d+">claims-assistant</a>.*?</tr>',
+        late,
+    )
+    assert row and "as of 2027-01-15: " in row.group(0) and "GOV-7" in row.group(0)
+    assert "<h4>Failing as of 2027-01-15</h4>" in _section(late, "claims-assistant")
+    lapsed = re.search(r'<table id="lapsed">.*?</table>', late, re.S)
+    assert lapsed and "GOV-7" in lapsed.group(0) and "2026-12-01" in lapsed.group(0)
+    stale = re.search(r'<table id="stale">.*?</table>', late, re.S)
+    assert stale and "<td>acme/claims</td><td>2026-11-20</td>" in stale.group(0)
+    assert '<table id="stale">' not in page  # seen within 30 days of the first date
+    changes = re.search(r'<table id="changes">.*?</table>', late, re.S)
+    assert changes and "claims-assistant" in changes.group(0)

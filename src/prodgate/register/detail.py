@@ -76,6 +76,11 @@ def sections(
         ]
         if error is not None:
             parts.append(f'<p class="failed">The declaration does not load: {text(error)}</p>')
+        now = view.reasons.get(key)
+        if now:
+            parts.append(f"<h4>Failing as of {text(view.today)}</h4><ul>")
+            parts.extend(f'<li class="failed">{text(reason)}</li>' for reason in now)
+            parts.append("</ul>")
         parts.append("<dl>")
         who = text(owner) if owner else '<span class="failed">no named owner</span>'
         if owner and email:

@@ -110,14 +110,20 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
     # :func:`_fast_inventory`; anything it does not accept is read again below, where
     # every rule is written out and a refusal names its field. Text holding ``\u0000``
     # is left to that reading, which says where a NUL is.
-    if b"\\u0000" not in raw and (raw.isascii() or _utf8(raw)):
+    try:
+        fast_ok = b"\\u0000" not in raw and (raw.isascii() or _utf8(raw)) and _no_repeated_key(raw)
+    except _Repeated as exc:
+        raise Refused(_repeated(source, exc)) from None
+    if fast_ok:
         fast = _fast_inventory(raw, source, digest, repository)
         if fast is not None:
             return fast
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_object)
     except UnicodeDecodeError as exc:
         raise Refused(f"{source}: not UTF-8 text: {exc.reason}") from exc
+    except _Repeated as exc:
+        raise Refused(_repeated(source, exc)) from None
     except (ValueError, RecursionError) as exc:
         raise Refused(f"{source}: not JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -137,6 +143,52 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
         f"{source}: not a prodgate report or inventory (no report_version or inventory_version); "
         "write one with `prodgate check --format json` or `prodgate inventory`"
     )
+
+
+class _Repeated(Exception):
+    """A JSON object names one key twice (the key is the argument)."""
+
+
+def _repeated(source: str, exc: _Repeated) -> str:
+    return (
+        f"{source}: the key {exc.args[0]!r} appears twice in one object; a document whose readers could "
+        "disagree on its values is refused"
+    )
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it repeats a key: Python keeps the last value, other
+    readers the first, so the register and a reviewer could read different documents."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return out
+
+
+def _no_repeated_key(raw: bytes) -> bool:
+    """Whether ``raw`` repeats no key in any object (raises :class:`_Repeated` if it
+    does), checked in C first: the text with its whitespace removed (token by token,
+    repeats kept) is the text of the objects as decoded (repeats dropped). When they
+    differ for another reason (an escape or a number written another way), or msgspec
+    does not take the text, :func:`_object` looks key by key, numbers left as text
+    (a number too long for Python in a field the register does not keep is no reason to
+    refuse). False when the text is not JSON at all."""
+    import msgspec
+
+    try:
+        if msgspec.json.format(raw, indent=-1) == msgspec.json.encode(msgspec.json.decode(raw)):
+            return True
+    except (msgspec.DecodeError, msgspec.EncodeError, ValueError, RecursionError):
+        pass
+    try:
+        json.loads(raw, object_pairs_hook=_object, parse_int=str, parse_float=str, parse_constant=str)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _utf8(raw: bytes) -> bool:

@@ -56,7 +56,7 @@ ROLLUPS = (
 )
 """The roll-ups of one value each: table, title, the value's key and column heading."""
 
-CAPPED = ("broken", "expiring_exceptions", "overdue_reviews", "undeclared", "unowned", "owners", "by_business_owner", "by_model",
+CAPPED = ("stale_repositories", "lapsed_exceptions", "changes", "broken", "expiring_exceptions", "overdue_reviews", "undeclared_locations", "unowned", "owners", "by_business_owner", "by_model",
           "by_classification", "undeclared_by_repository", "by_team", "by_policy")
 """The side tables of the page, each shown up to :data:`MAX_ROWS` rows."""
 
@@ -183,6 +183,7 @@ def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
     text = _Texts()
     today = view.today
     index = -1
+    reasons = view.reasons
     for repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue, error, *_ in view.rows:
         href = link(repository, commit, path)
         shown_path = f'<a href="{href}" rel="noopener noreferrer"><code>{text[path]}</code></a>' if href else f"<code>{text[path]}</code>"
@@ -191,6 +192,9 @@ def _asset_rows(view: RegisterView, link: _Links) -> Iterator[str]:
         index += 1
         late = overdue(next_review, review_overdue, today)
         why = f'<br><span class="failed">{text[error]}</span>' if error is not None else ""
+        now = reasons.get((repository, name))
+        if now:
+            why += f'<br><span class="failed">as of {text[today]}: {text["; ".join(now)]}</span>'
         yield (
             f'<tr data-tier="{text[effective]}" data-stage="{text[stage]}" '
             f'data-gate="{gate}{" failed" if error is not None else ""}{" overdue" if late else ""}"><td>{text[repository]}</td>'

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from prodgate.register.documents import (
     ASSET_FIELDS,
@@ -33,7 +33,7 @@ from prodgate.register.tables import assets, exceptions, facts, repositories, sn
 HEAD = "0004"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
+LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
 
 
 class StoreError(Exception):
@@ -62,6 +62,9 @@ def open_store(db: str) -> Engine:
         upgrade(engine)
     except OperationalError as exc:
         raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    except DatabaseError as exc:  # SQLite's "file is not a database"
+        engine.dispose()
+        raise StoreError(f"--db {_safe(parsed)}: not a register database: {exc.orig}") from None
     return engine
 
 
@@ -89,6 +92,8 @@ def open_readonly(db: str) -> Engine:
         raise StoreError(f"--db {_safe(parsed)}: {exc}") from None
     except OperationalError as exc:
         raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    except DatabaseError as exc:  # SQLite's "file is not a database"
+        raise StoreError(f"--db {_safe(parsed)}: not a register database: {exc.orig}") from None
     if rev != HEAD:
         engine.dispose()
         raise StoreError(
@@ -145,7 +150,7 @@ def upgrade(engine: Engine) -> None:
         raise StoreError(f"the register's schema ({rev}) is newer than this prodgate knows; upgrade prodgate")
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
         if current_revision(conn) == HEAD:  # another process migrated while we waited
             return
         cfg.attributes["connection"] = conn
@@ -208,6 +213,39 @@ def ingest_many(engine: Engine, docs: Sequence[Document]) -> list[Outcome]:
         except DBAPIError as exc:
             out.append(Outcome("refused", doc, f"the database refused it: {exc.orig}"))
     return out
+
+
+def latest_commits(engine: Engine, names: Sequence[str]) -> dict[str, str]:
+    """Repository -> the commit of its latest snapshot, for the repositories named."""
+    out: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(names), 500):
+            chunk = list(names[start : start + 500])
+            rows = conn.execute(
+                sa.select(repositories.c.name, snapshots.c.commit)
+                .select_from(repositories.join(snapshots, snapshots.c.id == repositories.c.latest_snapshot_id))
+                .where(repositories.c.name.in_(chunk))
+            ).all()
+            out.update((name, commit) for name, commit in rows)
+        conn.rollback()
+    return out
+
+
+def seen_again(engine: Engine, heads: Sequence[tuple[str, str]]) -> int:
+    """A scan skipped these (repository, commit) pairs, their HEAD being their latest
+    snapshot's commit: that snapshot was seen now (its ``last_seen_at`` moves), so a
+    repository scanned without change is not listed as stale. How many moved."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    moved = 0
+    with engine.begin() as conn:
+        for name, commit in sorted(heads):
+            latest = sa.select(repositories.c.latest_snapshot_id).where(repositories.c.name == name).scalar_subquery()
+            moved += conn.execute(
+                snapshots.update()
+                .where(snapshots.c.id == latest, snapshots.c.commit == commit, snapshots.c.last_seen_at < now)
+                .values(last_seen_at=now)
+            ).rowcount
+    return moved
 
 
 def refresh_statistics(engine: Engine) -> None:

@@ -17,15 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from prodgate.register.tables import (
-    assets,
-    exceptions,
-    facts,
-    repositories,
-    snapshots,
-    triage,
-    undeclared,
-)
+from prodgate.policy.model import Policy
+from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 from prodgate.register.vocabulary import STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
@@ -55,8 +48,6 @@ class RegisterView:
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
     trend: list[dict[str, Any]] = field(default_factory=list)
-    undeclared_locations: list[dict[str, Any]] = field(default_factory=list)
-    """Every place discovery found AI no declaration covers, by repository and path."""
     by_business_owner: list[dict[str, Any]] = field(default_factory=list)
     by_model: list[dict[str, Any]] = field(default_factory=list)
     """Assets per model as declared (``provider/name@version``)."""
@@ -75,6 +66,18 @@ class RegisterView:
     waivers: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
     """Each asset's exceptions (requirement, ticket, expires, active, reason, granted,
     approvers) by (repository, asset), for its detail view (read for the page only)."""
+    reasons: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(repository, asset) -> why it fails as of :attr:`today` where that is not how it
+    was stored (:func:`prodgate.register.history.state_as_of`): its row says failed."""
+    lapsed: list[dict[str, Any]] = field(default_factory=list)
+    """Exceptions that waived when scanned and have expired by :attr:`today`."""
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    """Repositories not seen within the policy's ``register.rescan_interval_days``."""
+    undeclared_locations: list[dict[str, Any]] = field(default_factory=list)
+    """Every undeclared AI location of the latest snapshots, with its triage."""
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    """What changed since :attr:`since` (:func:`prodgate.register.history.changes`)."""
+    since: str = ""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -112,7 +115,6 @@ class RegisterView:
             "expiring_exceptions": self.expiring,
             "overdue_reviews": self.overdue,
             "undeclared_by_repository": self.undeclared,
-            "undeclared": self.undeclared_locations,
             "owners": self.owners,
             "by_business_owner": self.by_business_owner,
             "by_model": self.by_model,
@@ -122,6 +124,14 @@ class RegisterView:
             "by_team": self.by_team,
             "by_policy": self.by_policy,
             "trend": self.trend,
+            "lapsed_exceptions": self.lapsed,
+            "failing_as_of": [
+                {"repository": repo, "asset": asset, "reason": reason}
+                for (repo, asset), reasons in sorted(self.reasons.items()) for reason in reasons
+            ],
+            "stale_repositories": self.stale,
+            "undeclared_locations": self.undeclared_locations,
+            "changes": self.changes,
         }
 
 
@@ -157,10 +167,20 @@ _DETAIL = (assets.c.personal_data, assets.c.errors, snapshots.c.source, snapshot
 """The asset columns only the exported table has: the page reads a third less without them."""
 
 
-def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> RegisterView:
+def collect(
+    engine: Engine, today: dt.date, *, page_only: bool = False, policy: Policy | None = None
+) -> RegisterView:
     """Every table of the register as of ``today``, the assets as the database returns
     them (see :attr:`RegisterView.rows`); with ``page_only``, only the asset columns the
-    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for)."""
+    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for).
+
+    Each asset is judged as of ``today`` (:mod:`prodgate.register.history`): one whose
+    exception expired or whose review fell due since its snapshot fails, with its
+    reasons in :attr:`RegisterView.reasons`; ``policy`` (default: none) adds eval ages
+    and sets the rescan interval of :attr:`RegisterView.stale` (default 30 days)."""
+    from prodgate.register.history import lapsed_exceptions, latest_states, stale
+    from prodgate.register.triage import undeclared_locations
+
     view = RegisterView(today=today.isoformat())
     today_s = view.today
     latest = repositories.c.latest_snapshot_id
@@ -187,17 +207,6 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
             .group_by(snapshots.c.repository)
             .order_by(sa.func.count(undeclared.c.id).desc(), snapshots.c.repository)
         ).all()
-        places = _driver_rows(
-            conn,
-            sa.select(snapshots.c.repository, snapshots.c.commit, undeclared.c.path, undeclared.c.line, undeclared.c.kind,
-                      undeclared.c.provider, undeclared.c.model, triage.c.state, triage.c.note)
-            .select_from(
-                undeclared.join(repositories, undeclared.c.snapshot_id == latest)
-                .join(snapshots, snapshots.c.id == latest)
-                .outerjoin(triage, (triage.c.repository == snapshots.c.repository) & (triage.c.path == undeclared.c.path))
-            )
-            .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line, undeclared.c.id),
-        )
         history = _driver_rows(
             conn,
             sa.select(snapshots.c.repository, snapshots.c.generated_at, snapshots.c.assets, snapshots.c.failed, snapshots.c.undeclared),
@@ -205,9 +214,20 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
         if page_only:
             view.facts, view.waivers = _details(conn)
-            view.by_effect = _by_effect(view)
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
+        states = latest_states(conn, today, policy)
+        view.lapsed = lapsed_exceptions(conn, today)
+        view.stale = stale(conn, today, policy.register_rules.rescan_interval_days if policy is not None else 30)
+        view.undeclared_locations = undeclared_locations(conn)
+    view.reasons = {key: s.reasons for key, s in states.items() if s.state == "failed" and s.reasons}
+    failing_now = {key for key, s in states.items() if s.state == "failed"}
+    if failing_now:  # judged as of today: a row stored as passed that fails now says so
+        view.rows = [
+            (*r[:9], False, *r[10:]) if r[9] and (r[0], r[2]) in failing_now else r for r in view.rows
+        ]
+    if page_only:
+        view.by_effect = _by_effect(view)
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
@@ -240,11 +260,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     view.owners = [
         {"owner": o, "assets": n, "failing": f} for o, (n, f) in sorted(owners.items(), key=lambda kv: (-kv[1][0], kv[0]))
     ]
-    view.undeclared_locations = [
-        {"repository": p[0], "commit": p[1], "path": p[2], "line": p[3], "kind": p[4], "provider": p[5] or "", "model": p[6] or "",
-         "triage": p[7] or "untriaged", "note": p[8] or ""}
-        for p in sorted(places, key=lambda p: p[7] is not None)  # those still to triage first
-    ]
+    # those still to triage first, each group in the table's order
+    view.undeclared_locations.sort(key=lambda u: bool(u["triage"]))
     view.broken = [
         {"repository": r[0], "path": r[3], "error": r[12]} for r in rows if r[12] is not None
     ]
