@@ -372,3 +372,37 @@ def test_the_page_is_judged_as_of_its_date(tmp_path: Path, run, db: str) -> None
     assert '<table id="stale">' not in page  # seen within 30 days of the first date
     changes = re.search(r'<table id="changes">.*?</table>', late, re.S)
     assert changes and "claims-assistant" in changes.group(0)
+
+
+def test_an_owner_who_is_not_a_code_owner_is_listed(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
+    """From the real inventory of a repository whose CODEOWNERS gives the declaration
+    to someone else (PG606) to the page: listed, with the reason, and in the detail view."""
+    from conftest import TEAM_SANDBOX, write
+
+    repo = tmp_path / "repo"
+    owner = '  email: ada@example.com\n  github: "@acme/ml"\n'
+    write(
+        repo,
+        "svc/bot/ai-asset.yaml",
+        TEAM_SANDBOX.replace("notes-summariser", "bot").replace(
+            "  email: ada@example.com\n", owner
+        ),
+    )
+    write(repo, ".github/CODEOWNERS", "*       @acme/platform\n/svc/bot/ @acme/other\n")
+    inv = tmp_path / "inv.json"
+    code, _out, err = run(
+        "inventory", str(repo), "--today", TODAY, "--repository", "acme/bot", "-o", str(inv)
+    )
+    assert code == 0, err
+    why = json.loads(inv.read_text())["assets"][0]["not_codeowner"]
+    assert ".github/CODEOWNERS:2 gives svc/bot/ai-asset.yaml to @acme/other" in why
+    code, _out, err = run("register", "--db", db, "add", str(inv))
+    assert code == 0, err
+    page = _page(run, db, tmp_path / "register.html")
+    table = re.search(r'<table id="not-codeowner">.*?</table>', page, re.S)
+    assert (
+        table
+        and "<td>acme/bot</td><td>bot</td>" in table.group(0)
+        and html.escape(why) in table.group(0)
+    )
+    assert "not a code owner: " + html.escape(why) in _section(page, "bot")

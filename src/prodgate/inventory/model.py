@@ -111,6 +111,9 @@ class AssetEntry:
     review: ReviewEntry
     requirements: dict[str, str]
     """Requirement id -> state (met, missing, unfilled, failing, waived)."""
+    not_codeowner: str | None = None
+    """Why ``owner.github`` is not a code owner of the declaration (PG606), or None
+    when it is, or when that could not be told (no CODEOWNERS, no ``owner.github``)."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,7 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         exceptions=exceptions,
         review=review,
         requirements={r.id: r.state.value for r in a.requirements},
+        not_codeowner=next((f.message for f in a.findings if f.rule_id == "PG606"), None),
     )
 
 

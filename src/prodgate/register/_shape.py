@@ -106,6 +106,7 @@ class Asset(Struct, gc=False):
     business_owner: Contact | None = None
     evals: list[Eval] = []
     requirements: dict[Text, Text] = {}
+    not_codeowner: Text | None = None
     risk: Any = None
     """Read as it is, as ``agent``: :func:`prodgate.register.documents.shown_facts`
     keeps what the page shows of them and passes over the rest."""

@@ -87,6 +87,9 @@ def sections(
             who += f" &lt;{text(email)}&gt;"
         if owner and team:
             who += f' <span class="muted">(team {text(team)})</span>'
+        why_not = next((value for kind, _ev, _name, value in facts if kind == "codeowner"), None)
+        if why_not:
+            who += f'<br><span class="overdue">not a code owner: {text(why_not)}</span>'
         parts.append(f"<dt>Owner</dt><dd>{who}</dd>")
         parts.append(
             f"<dt>Business owner</dt><dd>{text(business) if business else 'none named'}</dd>"

@@ -35,7 +35,7 @@ FACT_FIELDS = ("asset", "kind", "eval", "name", "value")
 """A fact a candidate policy can be judged on (:mod:`prodgate.register.impact`): an
 asset's requirement states, eval metrics, categories and dates, and its last review;
 and what an asset's detail view on the page shows besides (eval outcomes, thresholds,
-risk facts, an agent's tools). Only an inventory carries them; a gate report stores none."""
+risk facts, an agent's tools, why its owner is not a code owner). Only an inventory carries them; a gate report stores none."""
 UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
 PASSED = ASSET_FIELDS.index("passed")
 UNKNOWN = "unknown"
@@ -273,6 +273,8 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                         facts.append((a.name, "met", ev.name, m.name, "true" if m.passed else "false"))
             if a.risk is not None or a.agent is not None:
                 facts.extend(shown_facts(a.name, a.risk, a.agent))
+            if a.not_codeowner is not None:
+                facts.append((a.name, "codeowner", None, "", a.not_codeowner))
             if review.last_reviewed is not None:
                 _fromisoformat(review.last_reviewed)
                 facts.append((a.name, "reviewed", None, "", review.last_reviewed))
@@ -619,6 +621,9 @@ def _facts(a: Any, w: str, asset: str | None, review: Any) -> list[Row]:
                 out.append((asset, "met", name, metric, "true" if passed else "false"))
     if a.get("risk") is not None or a.get("agent") is not None:
         out.extend(shown_facts(asset, a.get("risk"), a.get("agent")))
+    not_codeowner = _text(a, w, "not_codeowner", optional=True)
+    if not_codeowner is not None:
+        out.append((asset, "codeowner", None, "", not_codeowner))
     reviewed = _date(review, f"{w}.review", "last_reviewed", optional=True)
     if reviewed is not None:
         out.append((asset, "reviewed", None, "", reviewed))

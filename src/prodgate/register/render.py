@@ -56,7 +56,7 @@ ROLLUPS = (
 )
 """The roll-ups of one value each: table, title, the value's key and column heading."""
 
-CAPPED = ("stale_repositories", "lapsed_exceptions", "changes", "broken", "expiring_exceptions", "overdue_reviews", "undeclared_locations", "unowned", "owners", "by_business_owner", "by_model",
+CAPPED = ("stale_repositories", "lapsed_exceptions", "changes", "broken", "expiring_exceptions", "overdue_reviews", "undeclared_locations", "unowned", "not_codeowner", "owners", "by_business_owner", "by_model",
           "by_classification", "undeclared_by_repository", "by_team", "by_policy")
 """The side tables of the page, each shown up to :data:`MAX_ROWS` rows."""
 

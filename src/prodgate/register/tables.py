@@ -126,8 +126,9 @@ facts = Table(
     # (value: when it ran), metric (name: the metric, value: a number or None), reviewed
     # (value: the date); ``eval`` names the eval of the eval, eval_run and metric facts.
     # For the page's detail view: outcome (of an eval), threshold and met ("true" or
-    # "false") of a metric, risk (name: the fact, value: its text) and tool (name: an
-    # agent's tool, value: its effect). New kinds need no migration.
+    # "false") of a metric, risk (name: the fact, value: its text), tool (name: an
+    # agent's tool, value: its effect) and codeowner (value: why the owner is not a code
+    # owner of the declaration, PG606). New kinds need no migration.
     Column("kind", String(16), nullable=False),
     Column("eval", Text, nullable=True),
     Column("name", Text, nullable=False),

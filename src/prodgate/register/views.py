@@ -55,6 +55,8 @@ class RegisterView:
     """Assets per data classification of their data sources."""
     unowned: list[dict[str, Any]] = field(default_factory=list)
     """Assets that name no owner."""
+    not_codeowner: list[dict[str, Any]] = field(default_factory=list)
+    """Assets whose owner is not a code owner of their declaration (PG606), and why."""
     broken: list[dict[str, Any]] = field(default_factory=list)
     """Declarations that did not load, with the loader's error."""
     by_effect: list[dict[str, Any]] = field(default_factory=list)
@@ -120,6 +122,7 @@ class RegisterView:
             "by_model": self.by_model,
             "by_classification": self.by_classification,
             "unowned": self.unowned,
+            "not_codeowner": self.not_codeowner,
             "broken": self.broken,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
@@ -214,6 +217,15 @@ def collect(
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
         if page_only:
             view.facts, view.waivers = _details(conn)
+        view.not_codeowner = [
+            {"repository": r[0], "asset": r[1], "why": r[2]}
+            for r in conn.execute(
+                sa.select(snapshots.c.repository, facts.c.asset, facts.c.value)
+                .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+                .where(facts.c.kind == "codeowner")
+                .order_by(snapshots.c.repository, facts.c.asset)
+            ).all()
+        ]
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
         states = latest_states(conn, today, policy)
