@@ -41,12 +41,20 @@ return {assetsTop: top(document.getElementById('assets')), expiringRows: rows('e
 """
 
 
-def register(folder: Path, repositories: int, days: int = 3, seed: int = 7) -> Path:
+def register(
+    folder: Path,
+    repositories: int,
+    days: int = 3,
+    seed: int = 7,
+    extra: tuple[dict[str, Any], ...] = (),
+) -> Path:
     """A register of ``repositories`` generated repositories over ``days`` days (see
     tests/registerdocs.py), its page written at ``folder/register.html``."""
     from prodgate.cli import main
 
     registerdocs.write_many(folder / "docs", repositories * days, seed=seed, days=days)
+    for i, doc in enumerate(extra):  # the extra repositories: 10 in all for the small picture
+        (folder / "docs" / f"extra-{i}.json").write_text(json.dumps(doc), encoding="utf-8")
     db = str(folder / "register.sqlite")
     if main(["register", "--db", db, "add", str(folder / "docs")]) != 0:
         raise RuntimeError("register add failed")
@@ -99,12 +107,96 @@ def measure(driver: Any, page: Path) -> dict[str, Any]:
     return result
 
 
-def first_detail_id(driver: Any) -> str:
-    """The fragment of the first failing asset's detail view, from its row's link."""
+def detail_id(driver: Any, name: str) -> str:
+    """The fragment of the detail view of the asset ``name``, from its row's link."""
     from selenium.webdriver.common.by import By
 
-    link = driver.find_element(By.CSS_SELECTOR, '#assets tr[data-gate^="failed"] a.detail-link')
+    link = driver.find_element(By.LINK_TEXT, name)
     return (link.get_attribute("href") or "").rsplit("#", 1)[1]
+
+
+def rich() -> dict[str, Any]:
+    """A repository whose assistant fails for reasons its detail view gives: a
+    requirement missing, a threshold missed, an exception granted; an agent with tools."""
+    doc = registerdocs.inventory(
+        "acme/claims", "c" * 40, "2026-11-03T10:00:00+00:00", 2, random.Random(2), undeclared=1
+    )
+    a = doc["assets"][0]
+    a.update(
+        name="claims-assistant", tier="enterprise", effective_tier="enterprise", stage="production"
+    )
+    a["gate"].update(passed=False, errors=2)
+    a["requirements"] = {
+        "model_card": "met",
+        "security_review": "waived",
+        "dpia": "missing",
+        "runbook": "unfilled",
+    }
+    a["evals"] = [
+        {
+            "name": "accuracy",
+            "category": "quality",
+            "results": "evals/accuracy.json",
+            "format": "prodgate",
+            "model": None,
+            "run_at": "2026-10-28",
+            "outcome": "failed",
+            "rules": ["PG305"],
+            "metrics": [
+                {"name": "exact_match", "value": 0.84, "threshold": ">= 0.9", "passed": False},
+                {"name": "latency_p95_s", "value": 1.4, "threshold": "<= 2", "passed": True},
+            ],
+        },
+        {
+            "name": "safety",
+            "category": "safety",
+            "results": "evals/safety.json",
+            "format": "prodgate",
+            "model": None,
+            "run_at": "2026-10-28",
+            "outcome": "passed",
+            "rules": [],
+            "metrics": [
+                {"name": "refusal_rate", "value": 0.99, "threshold": ">= 0.98", "passed": True}
+            ],
+        },
+    ]
+    a["risk"] = {
+        "customer_facing": True,
+        "regulated": True,
+        "autonomy": "human-on-the-loop",
+        "decisions_about_people": True,
+    }
+    a["agent"] = {
+        "tools": [
+            {"name": "issue_refund", "effect": "payment", "approval": "human"},
+            {"name": "lookup_claim", "effect": "read", "approval": "none"},
+        ],
+        "mcp_servers": [],
+    }
+    a["exceptions"] = [
+        {
+            "requirement": "security_review",
+            "ticket": "GOV-2481",
+            "expires": "2026-11-30",
+            "reason": "Penetration test booked for 24 November.",
+            "active": True,
+            "valid": True,
+            "used": True,
+            "granted": "2026-10-15",
+            "approvals": [
+                {"role": "risk", "name": "Rita Okafor"},
+                {"role": "security", "name": "Sam Berg"},
+            ],
+        }
+    ]
+    a["owner"].update(name="Ada Lovelace", email="ada.lovelace@example.com", team="claims-platform")
+    a["business_owner"]["name"] = "Tom Becker"
+    a["not_codeowner"] = (
+        "owner.github @acme/claims-ml is not a code owner of the asset: "
+        ".github/CODEOWNERS:4 gives services/asset-0/ai-asset.yaml to @acme/platform"
+    )
+    return doc
 
 
 def shoot(driver: Any, url: str, png: Path, height: int = HEIGHT) -> None:
@@ -120,7 +212,6 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else IMG
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, chromium() as driver:
-        small = register(Path(tmp) / "small", 10, seed=3)
         evil = registerdocs.inventory(
             "acme/<script>alert(1)</script>",
             "e" * 40,
@@ -128,14 +219,14 @@ def main(argv: list[str]) -> int:
             1,
             random.Random(5),
         )
-        (Path(tmp) / "small" / "docs" / "evil.json").write_text(json.dumps(evil))
+        small = register(Path(tmp) / "small", 8, seed=3, extra=(rich(), evil))
         large = register(Path(tmp) / "large", 2000)
         for name, page in (("register-10.png", small), ("register-2000.png", large)):
             sizes = measure(driver, page)
             shoot(driver, page.as_uri(), out / name, 1600)
             print(f"{out / name}: {sizes}")
         driver.get(small.as_uri())
-        fragment = first_detail_id(driver)
+        fragment = detail_id(driver, "claims-assistant")
         shoot(driver, f"{small.as_uri()}#{fragment}", out / "register-detail.png")
         print(f"{out / 'register-detail.png'}: #{fragment}")
     return 0
