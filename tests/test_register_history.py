@@ -717,3 +717,9 @@ def test_alembic_s_own_command_line_runs_the_shipped_migrations(run, tmp_path: P
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         } >= {"triage", "snapshots"}
     assert _add(run, str(db), tmp_path, _at(_doc(), DAY1))[0] == 0  # and prodgate takes it as it is
+
+
+def test_the_register_page_shows_the_shipped_matrix_workflow() -> None:
+    page = (REPO / "docs/inventory-and-register.md").read_text(encoding="utf-8")
+    shipped = (REPO / "examples/workflows/register-scan.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{shipped}```" in page
