@@ -726,10 +726,11 @@ def test_the_register_page_shows_the_shipped_matrix_workflow() -> None:
 
 
 def test_shards_scanned_at_once_into_one_postgresql_store_each_repository_once(
-    tmp_path: Path, pg_url: str
-) -> None:  # noqa: F811
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """A matrix's four jobs at the same time, one PostgreSQL register (migrated by
     whichever job comes first): every repository stored exactly once, by its shard."""
+    url = request.getfixturevalue("pg_url")
     names = [f"repo-{i}" for i in range(8)]
     _checkouts(tmp_path / "farm", names)
     procs = [
@@ -761,6 +762,6 @@ def test_shards_scanned_at_once_into_one_postgresql_store_each_repository_once(
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
     added = sum(int(out.split(": ", 1)[1].split(" ", 1)[0]) for out, _err in outs)
     assert added == 8
-    assert sorted(r[0] for r in _rows(pg_url, "SELECT repository FROM snapshots")) == sorted(
+    assert sorted(r[0] for r in _rows(url, "SELECT repository FROM snapshots")) == sorted(
         f"acme/{n}" for n in names
     )
