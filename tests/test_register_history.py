@@ -741,7 +741,7 @@ def test_shards_scanned_at_once_into_one_postgresql_store_each_repository_once(
                 "prodgate",
                 "register",
                 "--db",
-                pg_url,
+                url,
                 "scan",
                 str(tmp_path / "farm"),
                 "--shard",
