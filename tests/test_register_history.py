@@ -717,3 +717,51 @@ def test_alembic_s_own_command_line_runs_the_shipped_migrations(run, tmp_path: P
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         } >= {"triage", "snapshots"}
     assert _add(run, str(db), tmp_path, _at(_doc(), DAY1))[0] == 0  # and prodgate takes it as it is
+
+
+def test_the_register_page_shows_the_shipped_matrix_workflow() -> None:
+    page = (REPO / "docs/inventory-and-register.md").read_text(encoding="utf-8")
+    shipped = (REPO / "examples/workflows/register-scan.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{shipped}```" in page
+
+
+def test_shards_scanned_at_once_into_one_postgresql_store_each_repository_once(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A matrix's four jobs at the same time, one PostgreSQL register (migrated by
+    whichever job comes first): every repository stored exactly once, by its shard."""
+    url = request.getfixturevalue("pg_url")
+    names = [f"repo-{i}" for i in range(8)]
+    _checkouts(tmp_path / "farm", names)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prodgate",
+                "register",
+                "--db",
+                url,
+                "scan",
+                str(tmp_path / "farm"),
+                "--shard",
+                f"{k}/4",
+                "--jobs",
+                "1",
+                "--today",
+                "2026-11-22",
+                "--no-discover",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in (1, 2, 3, 4)
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
+    added = sum(int(out.split(": ", 1)[1].split(" ", 1)[0]) for out, _err in outs)
+    assert added == 8
+    assert sorted(r[0] for r in _rows(url, "SELECT repository FROM snapshots")) == sorted(
+        f"acme/{n}" for n in names
+    )

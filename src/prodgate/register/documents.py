@@ -7,7 +7,9 @@ message naming the file and the field. A refused file writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -73,16 +75,22 @@ class Document:
     """Who judged: the policy's name, version, sha256 and where it came from (None
     where the document does not say: one written by an older prodgate)."""
 
-    @property
+    @functools.cached_property
     def content(self) -> str:
         """The sha256 of what the document says apart from when and where it was
         written: two rescans of an unchanged repository say the same, and are one
-        observation seen twice (:mod:`prodgate.register.store`)."""
+        observation seen twice (:mod:`prodgate.register.store`). Computed once."""
+        import msgspec
+
         said = [
             self.repository, self.commit, self.kind, self.gate, self.tool_version, self.assets, self.exceptions,
             self.undeclared, self.facts, self.policy_name, self.policy_version, self.policy_digest, self.policy_source,
         ]
-        return hashlib.sha256(json.dumps(said, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")).hexdigest()
+        try:
+            text = msgspec.json.encode(said)
+        except (msgspec.EncodeError, UnicodeEncodeError):  # a lone surrogate the precise reading let through
+            text = json.dumps(said, separators=(",", ":")).encode("ascii")
+        return hashlib.sha256(text).hexdigest()
 
 
 class Refused(Exception):
@@ -650,7 +658,7 @@ def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]
 
 
 def _with_undeclared(doc: Document, rows: list[Row]) -> Document:
-    return Document(**{**doc.__dict__, "undeclared": rows})
+    return dataclasses.replace(doc, undeclared=rows)
 
 
 def _date(obj: Any, where: str, key: str, *, optional: bool = False) -> str | None:

@@ -403,65 +403,105 @@ def _snapshot_row(doc: Document, now: str) -> tuple[Any, ...]:
     )
 
 
+@dataclass
+class _Latest:
+    """A repository's newest observation during a batch: stored (``sid``) or about to
+    be (``index``, the document's place in the batch)."""
+
+    generated_at: str
+    content: str
+    commit: str
+    kind: str
+    last_seen_at: str
+    sid: int | None = None
+    index: int | None = None
+
+
 def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
     """Every document's rows with one statement per table where it can, in phases whose
     locks every writer takes in one order, so that concurrent batches on PostgreSQL wait
     for each other instead of deadlocking: claim (and lock) the repositories' rows in
     name order, store the snapshots, insert their rows, move each latest pointer.
 
-    The common case, a repository not stored yet, needs no read: its first document is
-    a new observation, inserted with the others in one statement. A document of a known
-    repository is compared with the observation before it (by ``generated_at``): the
-    same bytes are ``unchanged``, the same content is ``seen`` again; anything else is a
-    new observation. Nothing is ever deleted: the history is never rewritten.
+    A document is compared with the repository's observation before it (by
+    ``generated_at``): the same bytes are ``unchanged``, the same content is ``seen``
+    again (that observation's ``last_seen_at`` moves), anything else is a new
+    observation. The common cases — a new repository, a document newer than the
+    repository's latest — are decided from two reads per batch (the latest observations
+    and the digests already stored) and inserted in one statement; a document older than
+    the latest (an upload out of order) is compared in the database, one by one. Nothing
+    is ever deleted: the history is never rewritten.
     """
     st = _statements(conn)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].generated_at, docs[i].commit, i))
     names = sorted({d.repository for d in docs})
     new: set[str] = set()
-    per = MAX_PARAMETERS // 2
-    for start in range(0, len(names), per):
-        chunk = names[start : start + per]
-        claimed_repos = conn.exec_driver_sql(st.claim_repositories(len(chunk)), tuple(v for n in chunk for v in (n, "")))
-        new.update(name for name, latest in claimed_repos if latest == 0)
-    first: list[int] = []  # each new repository's first document: nothing to compare it with
-    rest: list[int] = []
-    for i in order:
-        name = docs[i].repository
-        if name in new:
-            new.discard(name)
-            first.append(i)
-        else:
-            rest.append(i)
-    rows = {i: _snapshot_row(docs[i], now) for i in order}
+    for chunk in _chunked(names, MAX_PARAMETERS // 2):
+        claimed = conn.exec_driver_sql(st.claim_repositories(len(chunk)), tuple(v for n in chunk for v in (n, "")))
+        new.update(name for name, latest in claimed if latest == 0)
+    known = [n for n in names if n not in new]
+    latest: dict[str, _Latest] = {}
+    stored: set[tuple[str, str]] = set()
+    for chunk in _chunked(known, 500):
+        for r in conn.execute(
+            sa.select(repositories.c.name, snapshots.c.id, snapshots.c.generated_at, snapshots.c.content, snapshots.c.commit,
+                      snapshots.c.kind, snapshots.c.last_seen_at)
+            .select_from(repositories.join(snapshots, snapshots.c.id == repositories.c.latest_snapshot_id))
+            .where(repositories.c.name.in_(chunk))
+        ):
+            latest[r.name] = _Latest(r.generated_at, r.content, r.commit, r.kind, r.last_seen_at, sid=r.id)
+    asked = sorted({d.digest for d in docs if d.repository not in new})
+    for chunk in _chunked(asked, 500):
+        stored.update(
+            (r.repository, r.digest)
+            for r in conn.execute(sa.select(snapshots.c.repository, snapshots.c.digest).where(snapshots.c.digest.in_(chunk)))
+        )
     actions: dict[int, str] = {}
+    fresh: list[int] = []  # new observations newer than the latest: one statement
+    late: list[int] = []  # older than the latest: compared in the database
+    seen_until: dict[int, str] = {}  # document index -> last_seen_at of its new row
+    refresh: dict[int, str] = {}  # stored snapshot id -> its new last_seen_at
+    for i in order:
+        doc = docs[i]
+        if (doc.repository, doc.digest) in stored:
+            actions[i] = "unchanged"
+            continue
+        cur = latest.get(doc.repository)
+        if cur is not None and doc.generated_at < cur.generated_at:
+            late.append(i)
+        elif cur is not None and cur.content == doc.content:
+            actions[i] = "seen"
+            if doc.generated_at > cur.last_seen_at:
+                cur.last_seen_at = doc.generated_at
+                if cur.index is not None:
+                    seen_until[cur.index] = doc.generated_at
+                elif cur.sid is not None:
+                    refresh[cur.sid] = doc.generated_at
+        elif cur is not None and cur.commit == doc.commit and (cur.kind, doc.kind) == ("inventory", "report"):
+            actions[i] = "kept"
+        else:
+            actions[i] = "added"
+            fresh.append(i)
+            stored.add((doc.repository, doc.digest))
+            latest[doc.repository] = _Latest(doc.generated_at, doc.content, doc.commit, doc.kind, doc.generated_at, index=i)
+    at = SNAPSHOT_FIELDS.index("last_seen_at")
+    rows = {i: _snapshot_row(docs[i], now) for i in (*fresh, *late)}
+    for i, until in seen_until.items():
+        rows[i] = (*rows[i][:at], until, *rows[i][at + 1 :])
     written: dict[int, int] = {}  # document index -> its new snapshot id
-    per = MAX_PARAMETERS // len(SNAPSHOT_FIELDS)
-    for start in range(0, len(first), per):
-        keys = first[start : start + per]
+    for keys in _chunked(fresh, MAX_PARAMETERS // len(SNAPSHOT_FIELDS)):
         values = tuple(v for i in keys for v in rows[i])
         ids = {(r[1], r[2]): r[0] for r in conn.exec_driver_sql(st.claim(len(keys)), values)}
         for i in keys:
             written[i] = ids[(docs[i].repository, docs[i].digest)]
-            actions[i] = "added"
-    for i in rest:
-        doc = docs[i]
-        if conn.execute(st.same_bytes, {"r": doc.repository, "d": doc.digest}).first() is not None:
-            actions[i] = "unchanged"
-            continue
-        before = conn.execute(st.before, {"r": doc.repository, "g": doc.generated_at}).first()
-        if before is not None and before.content == doc.content:
-            if doc.generated_at > before.last_seen_at:
-                conn.execute(
-                    snapshots.update().where(snapshots.c.id == before.id).values(last_seen_at=doc.generated_at)
-                )
-            actions[i] = "seen"
-        elif before is not None and before.commit == doc.commit and (before.kind, doc.kind) == ("inventory", "report"):
-            actions[i] = "kept"
-        else:
-            written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, rows[i], strict=True))).scalar_one()
-            actions[i] = "added"
+    if refresh:
+        conn.execute(
+            snapshots.update().where(snapshots.c.id == sa.bindparam("sid")).values(last_seen_at=sa.bindparam("until")),
+            [{"sid": sid, "until": until} for sid, until in sorted(refresh.items())],
+        )
+    for i in late:
+        _compare_late(conn, st, docs[i], rows[i], i, actions, written)
     for sql, kind in (
         (st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared"),
         (st.insert_facts, "facts"),
@@ -471,6 +511,31 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
             conn.exec_driver_sql(sql, children)
     _point_latest(conn, [(docs[i], written[i]) for i in order if i in written])
     return [Outcome(actions[i], docs[i]) for i in range(len(docs))]
+
+
+def _chunked(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _compare_late(
+    conn: Connection, st: _Statements, doc: Document, row: tuple[Any, ...], i: int, actions: dict[int, str],
+    written: dict[int, int],
+) -> None:
+    """A document older than its repository's latest observation, compared with the
+    observation stored just before it: seen again, kept, or an observation of its own."""
+    if conn.execute(st.same_bytes, {"r": doc.repository, "d": doc.digest}).first() is not None:
+        actions[i] = "unchanged"
+        return
+    before = conn.execute(st.before, {"r": doc.repository, "g": doc.generated_at}).first()
+    if before is not None and before.content == doc.content:
+        if doc.generated_at > before.last_seen_at:
+            conn.execute(snapshots.update().where(snapshots.c.id == before.id).values(last_seen_at=doc.generated_at))
+        actions[i] = "seen"
+    elif before is not None and before.commit == doc.commit and (before.kind, doc.kind) == ("inventory", "report"):
+        actions[i] = "kept"
+    else:
+        written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, row, strict=True))).scalar_one()
+        actions[i] = "added"
 
 
 def _point_latest(conn: Connection, written: list[tuple[Document, int]]) -> None:

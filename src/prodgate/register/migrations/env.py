@@ -22,9 +22,13 @@ if connection is not None:
     with context.begin_transaction():
         context.run_migrations()
 else:
-    db = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option("sqlalchemy.url")
+    db = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option(
+        "sqlalchemy.url"
+    )
     if not db:
-        raise SystemExit("alembic: name the register: -x db=FILE|URL (or sqlalchemy.url in the ini)")
+        raise SystemExit(
+            "alembic: name the register: -x db=FILE|URL (or sqlalchemy.url in the ini)"
+        )
     engine = sa.create_engine(url_of(db))
     try:
         with engine.connect() as conn:
