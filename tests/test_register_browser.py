@@ -184,6 +184,13 @@ def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     a0["models"][0]["name"] = HOSTILE["model"]
     a1["name"] = HOSTILE["bidi"]
     a2["path"] = "data:text/html,<script>window.pwned=9</script>"
+    # what only the detail view shows: risk facts, an agent's tools, metric names and
+    # thresholds, exception reasons and approvers
+    a0["risk"] = {"<img src=x onerror=window.pwned=10>": "<script>window.pwned=11</script>"}
+    a0["agent"] = {"tools": [{"name": "<svg onload=window.pwned=12>", "effect": "payment"}]}
+    a0["evals"][0]["metrics"][0].update(name="<iframe srcdoc='<script>parent.pwned=13</script>'>", threshold="\"><script>window.pwned=14</script>")
+    a0["exceptions"] = [{"requirement": "r", "ticket": "T-1", "expires": "2027-01-01", "reason": "<a href=javascript:window.pwned=15>x</a>",
+                         "active": True, "valid": True, "used": True, "approvals": [{"role": "risk", "name": "<b onmouseover=window.pwned=16>"}]}]
     for i, d in enumerate(docs):
         (tmp / f"{i}.json").write_text(json.dumps(d))
     db = str(tmp / "register.sqlite")
@@ -204,6 +211,12 @@ def test_hostile_names_run_nothing_and_read_as_they_are(browser: webdriver.Chrom
     browser.get(hostile_pages[which].as_uri())
     assert browser.execute_script("return window.pwned === undefined")
     assert browser.execute_script("return document.scripts.length") == 1  # the page's own, nothing injected
+    for section in browser.find_elements(By.CSS_SELECTOR, "#details section.detail"):  # each detail view shown in turn
+        browser.get(hostile_pages[which].as_uri() + "#" + (section.get_attribute("id") or ""))
+        assert browser.execute_script("return window.pwned === undefined")
+    assert browser.find_elements(By.CSS_SELECTOR, "#details iframe, #details a[href^='javascript'], #details b") == []
+    details = browser.find_element(By.ID, "details").get_attribute("textContent") or ""
+    assert "<script>window.pwned=11</script>" in details and "<svg onload=window.pwned=12>" in details
     own = (REPO / "src/prodgate/register/templates/register.js").read_text()
     assert browser.execute_script("return document.scripts[0].textContent") == own  # no data rides in a script
     assert browser.find_elements(By.CSS_SELECTOR, "#assets img, #assets svg, #assets script, #details img, #details svg, #details script") == []
