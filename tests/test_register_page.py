@@ -402,7 +402,7 @@ def test_an_owner_who_is_not_a_code_owner_is_listed(tmp_path: Path, run, db: str
     table = re.search(r'<table id="not-codeowner">.*?</table>', page, re.S)
     assert (
         table
-        and "<td>acme/bot</td><td>bot</td>" in table.group(0)
+        and '<td>acme/bot</td><td><a href="#asset-0">bot</a></td>' in table.group(0)
         and html.escape(why) in table.group(0)
     )
     assert "not a code owner: " + html.escape(why) in _section(page, "bot")

@@ -136,6 +136,7 @@ def render_html(
         ],
         place_links=[Markup(_place_link(links, u)) for u in view.undeclared_locations[:MAX_ROWS]],
         exports={t: Export(Markup(_text(quote(name))), name) for t, name in (exports or {}).items()},
+        detail_of=_detail_index(view).get2,
         max_rows=MAX_ROWS,
         tiers=TIERS,
         stages=STAGES,
@@ -155,6 +156,22 @@ def render_html(
     while chunk := "".join(itertools.islice(details, 2000)):
         out.write(chunk)
     out.write(tail)
+
+
+class _Anchors(dict[tuple[str, str], str]):
+    """(repository, asset) -> the fragment of the asset's detail view."""
+
+    def get2(self, repository: str, asset: str) -> str:
+        return self.get((repository, asset), "")
+
+
+def _detail_index(view: RegisterView) -> _Anchors:
+    """Where each asset's detail view is, for the side tables' links to it (the first
+    of two assets a repository names alike)."""
+    out = _Anchors()
+    for i, row in enumerate(view.rows):
+        out.setdefault((row[0], row[2]), anchor(i))
+    return out
 
 
 def _place_link(links: _Links, place: dict[str, Any]) -> str:
