@@ -194,6 +194,8 @@ def test_an_exception_expiring_after_the_inventory_fails_the_asset_as_of_the_rep
         ("GOV-7", "2026-12-01", "Pen test booked.")
     ]
     assert after["totals"][0]["failing"] == 1
+    assert [(t["team"], t["failing"], t["passing"]) for t in after["by_team"]] == [("team-a", 1, 1)]
+    assert [(p["failing"], p["passing"]) for p in after["by_policy"]] == [(1, 1)]
 
 
 def test_an_exception_that_waived_nothing_lapses_without_failing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
