@@ -194,6 +194,8 @@ def test_an_exception_expiring_after_the_inventory_fails_the_asset_as_of_the_rep
         ("GOV-7", "2026-12-01", "Pen test booked.")
     ]
     assert after["totals"][0]["failing"] == 1
+    assert [(t["team"], t["failing"], t["passing"]) for t in after["by_team"]] == [("team-a", 1, 1)]
+    assert [(p["failing"], p["passing"]) for p in after["by_policy"]] == [(1, 1)]
 
 
 def test_an_exception_that_waived_nothing_lapses_without_failing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -765,3 +767,43 @@ def test_shards_scanned_at_once_into_one_postgresql_store_each_repository_once(
     assert sorted(r[0] for r in _rows(url, "SELECT repository FROM snapshots")) == sorted(
         f"acme/{n}" for n in names
     )
+
+
+def test_an_exception_longer_than_the_report_s_policy_allows_fails_as_of_the_report(
+    run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The grant date and approvers travel with the exception (here as a declaration
+    writes them); the report's policy limits exceptions of tier team to 90 days."""
+    db = str(tmp_path / "r.sqlite")
+    doc = _at(_doc(assets=1), DAY1)
+    doc["assets"][0]["exceptions"] = [
+        {
+            "requirement": "security_review",
+            "ticket": "GOV-9",
+            "expires": "2027-06-01",
+            "granted": "2026-11-01",
+            "approvals": {
+                "ciso": "Ann Example",
+                "business_executive": {"name": "Bo Example", "github": "bo"},
+            },
+            "reason": "Vendor audit pending.",
+            "active": True,
+            "valid": True,
+            "used": True,
+        }
+    ]
+    _add(run, db, tmp_path, doc)
+    assert _rows(db, "SELECT reason, granted, approvers FROM exceptions") == [
+        ("Vendor audit pending.", "2026-11-01", "ciso: Ann Example; business_executive: Bo Example")
+    ]
+    assert [a["gate"] for a in _report(run, db, "2026-11-25")["assets"]] == ["passed"]
+    policy = write(
+        tmp_path,
+        "p.yaml",
+        "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n"
+        "exceptions: {max_days: {team: 90}}\n",
+    )
+    late = _report(run, db, "2026-11-25", "--policy", str(policy))
+    assert [r["reason"] for r in late["failing_as_of"]] == [
+        "exception GOV-9 (security_review) runs 212 days, longer than the 90 days allowed for tier 'team' (PG504)"
+    ]

@@ -193,7 +193,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
     reg = sub.add_parser(
         "register", help="the cross-repository register of inventories (needs the register extra)",
-        description="A database of inventories and gate reports over time, keyed by repository and commit.",
+        description="A database of inventories and gate reports: observations of each repository over time.",
     )
     if full("register"):
         db_help = ("SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "

@@ -103,8 +103,6 @@ def _triage_problem(args: argparse.Namespace) -> str:
 def _triage(args: argparse.Namespace, engine: Engine) -> int:
     """``register triage REPO PATH --state S --note TEXT``: the office's decision on an
     undeclared AI location, kept across snapshots."""
-    import datetime as dt
-
     from prodgate.register.triage import set_triage
 
     set_triage(engine, args.repository, args.path, args.state, args.note, dt.datetime.now(dt.UTC).replace(microsecond=0))

@@ -81,6 +81,10 @@ class Approval(Struct, gc=False):
     name: Text
 
 
+class Named(Struct, gc=False):
+    name: Text
+
+
 class Exception_(Struct, gc=False):
     requirement: Text
     ticket: Text
@@ -88,7 +92,7 @@ class Exception_(Struct, gc=False):
     active: bool
     reason: Text | None = None
     granted: Date | None = None
-    approvals: list[Approval] | None = None
+    approvals: list[Approval] | dict[Text, Text | Named] | None = None
 
 
 class Asset(Struct, gc=False):

@@ -335,12 +335,37 @@ def _future(generated_at: str) -> str:
 
 
 def _approvers(approvals: Any) -> str | None:
-    """An exception's approvals (``[{role, name}, ...]`` as a gate report lists them,
-    or those pairs) as the register keeps them: ``role: name`` joined by ``; `` in
-    the order given (None when the document names none)."""
+    """An exception's approvals as the register keeps them: ``role: name`` joined by
+    ``; `` in the order given (None when the document names none). Given as a gate
+    report lists them (``[{role, name, ...}]``), as a declaration writes them (``{role:
+    name}`` or ``{role: {name, ...}}``), or as (role, name) pairs."""
     if not approvals:
         return None
-    return "; ".join(f"{a[0]}: {a[1]}" if isinstance(a, tuple) else f"{a.role}: {a.name}" for a in approvals)
+    if isinstance(approvals, dict):
+        pairs = [(role, who if isinstance(who, str) else who.name) for role, who in approvals.items()]
+    else:
+        pairs = [a if isinstance(a, tuple) else (a.role, a.name) for a in approvals]
+    return "; ".join(f"{role}: {who}" for role, who in pairs)
+
+
+def _approvals(e: Any, we: str) -> list[tuple[str | None, str | None]]:
+    """The precise reading of an exception's optional ``approvals``, in the shapes
+    :func:`_approvers` takes."""
+    given = _get(e, we, "approvals", (list, dict), optional=True)
+    if isinstance(given, dict):
+        out = []
+        for role, who in given.items():
+            if len(role) > 4096:
+                raise _Bad(f"{we}.approvals has a key longer than 4096 characters")
+            if isinstance(who, dict):
+                out.append((role, _text(who, f"{we}.approvals.{role}", "name")))
+            else:
+                out.append((role, _text(given, f"{we}.approvals", role)))
+        return out
+    return [
+        (_text(x, f"{we}.approvals[{k}]", "role"), _text(x, f"{we}.approvals[{k}]", "name"))
+        for k, x in enumerate(given or [])
+    ]
 
 
 def _broken(found: list[tuple[Any, ...]]) -> list[Row]:
@@ -644,10 +669,7 @@ def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]
     out = []
     for j, e in enumerate(_get(a, w, "exceptions", list)):
         we = f"{w}.exceptions[{j}]"
-        approvals = [
-            (_text(x, f"{we}.approvals[{k}]", "role"), _text(x, f"{we}.approvals[{k}]", "name"))
-            for k, x in enumerate(_get(e, we, "approvals", list, optional=True) or [])
-        ]
+        approvals = _approvals(e, we)
         out.append(
             (
                 asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool),

@@ -91,19 +91,30 @@ class State:
 
 
 def in_force(e: StoredException, on: dt.date, tier: str, policy: Policy | None) -> bool:
-    """Whether a stored exception waives on ``on``: it did when the snapshot was taken,
-    it has not expired (PG503), it is granted by then (PG510), and it lasts no longer
-    than the policy allows the tier (PG504, counted from the earlier of its grant and
-    ``on``, as the gate counts)."""
-    if not e.active or e.expires < on.isoformat():
-        return False
+    """Whether a stored exception waives on ``on`` (see :func:`lapse`)."""
+    return e.active and not lapse(e, on, tier, policy)[0]
+
+
+def lapse(e: StoredException, on: dt.date, tier: str, policy: Policy | None) -> tuple[str, str]:
+    """(rule id, why) an exception that waived when its snapshot was taken does not on
+    ``on``, or ("", ""): it has expired (PG503), it is granted after ``on`` (PG510), or
+    it lasts longer than the policy allows the tier (PG504, counted from the earlier of
+    its grant and ``on``, as the gate counts)."""
+    if e.expires < on.isoformat():
+        return "PG503", f"expired on {e.expires}"
     if e.granted is None:
-        return True
+        return "", ""
     granted = dt.date.fromisoformat(e.granted)
     if granted > on:
-        return False
+        return "PG510", f"is granted on {e.granted}, after {on.isoformat()}"
     limit = policy.exceptions.max_days.get(tier) if policy is not None else None  # type: ignore[call-overload]
-    return limit is None or (dt.date.fromisoformat(e.expires) - min(granted, on)).days <= limit
+    length = (dt.date.fromisoformat(e.expires) - min(granted, on)).days
+    if limit is not None and length > limit:
+        return (
+            "PG504",
+            f"runs {length} days, longer than the {limit} days allowed for tier {tier!r}",
+        )
+    return "", ""
 
 
 def _blocks(policy: Policy | None, rule_id: str, tier: str, gate: str, on: dt.date) -> bool:
@@ -135,14 +146,14 @@ def state_as_of(asset: StoredAsset, on: dt.date, policy: Policy | None = None) -
         reasons.append(f"failing when scanned on {asset.taken[:10]}")
     tier, day = asset.effective_tier, on.isoformat()
     for e in asset.exceptions:
-        if not e.active or in_force(e, on, tier, policy):
+        rule, why = lapse(e, on, tier, policy) if e.active else ("", "")
+        if not rule:
             continue
         # It waived something only if the requirement was waived (facts of an inventory);
         # a gate report says nothing of it, and then it is taken to have.
         waived = asset.requirements.get(e.requirement, "waived") == "waived"
-        if waived and _blocks(policy, "PG503", tier, asset.gate, on):
-            why = f"expired on {e.expires}" if e.expires < day else "no longer valid"
-            reasons.append(f"exception {e.ticket} ({e.requirement}) {why} (PG503)")
+        if waived and _blocks(policy, rule, tier, asset.gate, on):
+            reasons.append(f"exception {e.ticket} ({e.requirement}) {why} ({rule})")
     due = asset.next_review is not None and asset.next_review < day and not asset.review_overdue
     if due and _blocks(policy, "PG603", tier, asset.gate, on):
         reasons.append(f"review due {asset.next_review}, overdue (PG603)")
@@ -446,7 +457,7 @@ def latest_states(
 ) -> dict[tuple[str, str], State]:
     """(repository, asset) -> its state as of ``today``, for the assets of the
     repositories' latest snapshots whose state may differ from the one stored: those
-    with an exception that expired by then, a review due by then, or (with a policy
+    with an exception that expired by then or has a grant date, a review due by then, or (with a policy
     that limits eval age) an eval run stored. The others are as the gate judged them."""
     latest = repositories.c.latest_snapshot_id
     day = today.isoformat()
@@ -455,7 +466,11 @@ def latest_states(
         for (sid,) in conn.execute(
             sa.select(exceptions.c.snapshot_id)
             .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest))
-            .where(exceptions.c.active.is_(True), exceptions.c.expires < day)
+            # expired by then, or with a grant date (judged against the policy's maximum)
+            .where(
+                exceptions.c.active.is_(True),
+                (exceptions.c.expires < day) | exceptions.c.granted.is_not(None),
+            )
             .distinct()
         )
     }

@@ -4,8 +4,9 @@ SQLite by default (a file, zero set-up), PostgreSQL by URL for an organisation w
 CI jobs write from many machines at once. Both must take concurrent writers: SQLite
 transactions start with ``BEGIN IMMEDIATE`` (a writer waits for the lock instead of
 failing when it upgrades a read lock), PostgreSQL serialises writers of the same
-repository and commit on the unique key, and migrations run under a lock so that the
-first jobs to reach a new database do not all create its tables.
+repository on its row of ``repositories`` (claimed, or locked, in name order by every
+batch), and migrations run under a lock so that the first jobs to reach a new database
+do not all create its tables.
 """
 
 from __future__ import annotations

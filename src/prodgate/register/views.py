@@ -229,6 +229,10 @@ def collect(
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
         states = latest_states(conn, today, policy)
+        stored_passing = {(r[0], r[2]) for r in view.rows if r[9]}
+        newly = sorted(key for key, st in states.items() if st.state == "failed" and key in stored_passing)
+        if newly:
+            _fail_in_rollups(conn, view, newly)
         view.lapsed = lapsed_exceptions(conn, today)
         view.stale = stale(conn, today, policy.register_rules.rescan_interval_days if policy is not None else 30)
         view.undeclared_locations = undeclared_locations(conn)
@@ -364,6 +368,31 @@ def _compliance(assets_n: int, failing: int) -> dict[str, Any]:
     passing = assets_n - failing
     return {"assets": assets_n, "passing": passing, "failing": failing,
             "compliance": round(passing / assets_n, 4) if assets_n else None}
+
+
+def _fail_in_rollups(conn: Connection, view: RegisterView, newly: list[tuple[str, str]]) -> None:
+    """Count the assets stored as passing that fail as of the view's date as failing in
+    the compliance by team and by policy too, as every other table counts them."""
+    latest = repositories.c.latest_snapshot_id
+    wanted = set(newly)
+    teams: Counter[str] = Counter()
+    policies: Counter[tuple[str, str, str]] = Counter()
+    names = sorted({r for r, _a in newly})
+    for repos in (names[i : i + 500] for i in range(0, len(names), 500)):
+        for r in conn.execute(
+            sa.select(snapshots.c.repository, assets.c.name, assets.c.owner_team, snapshots.c.policy_name,
+                      snapshots.c.policy_version, snapshots.c.policy_digest)
+            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .where(snapshots.c.repository.in_(repos))
+        ):
+            if (r.repository, r.name) in wanted:
+                teams[r.owner_team or ""] += 1
+                policies[(r.policy_name or "", r.policy_version or "", r.policy_digest or "")] += 1
+    for row in view.by_team:
+        row.update(_compliance(row["assets"], row["failing"] + teams[row["team"]]))
+    view.by_team.sort(key=lambda r: (-r["failing"], -r["assets"], r["team"]))
+    for row in view.by_policy:
+        row.update(_compliance(row["assets"], row["failing"] + policies[(row["policy"], row["version"], row["digest"])]))
 
 
 def _by_team(conn: Connection) -> list[dict[str, Any]]:
