@@ -149,13 +149,26 @@ def upgrade(engine: Engine) -> None:
     known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
     if rev is not None and rev not in known:
         raise StoreError(f"the register's schema ({rev}) is newer than this prodgate knows; upgrade prodgate")
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
-        if current_revision(conn) == HEAD:  # another process migrated while we waited
-            return
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        # SQLite alters a table by copying it and dropping the old one, and the drop
+        # deletes its rows first: with foreign keys on, every row that references them
+        # (a snapshot's assets, exceptions, facts, undeclared uses) went with it. Off
+        # for the migration: the pragma takes effect only outside a transaction, so on
+        # the driver's own connection (autocommit) before SQLAlchemy begins one.
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
+                if current_revision(conn) == HEAD:  # another process migrated while we waited
+                    return
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
