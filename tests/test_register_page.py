@@ -406,3 +406,18 @@ def test_an_owner_who_is_not_a_code_owner_is_listed(tmp_path: Path, run, db: str
         and html.escape(why) in table.group(0)
     )
     assert "not a code owner: " + html.escape(why) in _section(page, "bot")
+
+
+def test_the_rollups_are_exported_alike(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
+    """``--format json`` carries the page's roll-ups, agents by effect among them."""
+    _add(run, db, tmp_path / "docs", [_rich(random.Random(2))])
+    code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["by_effect"] == [{"effect": "payment", "assets": 1, "failing": 1}]
+    assert [r["classification"] for r in doc["by_classification"]] == ["confidential"]
+    assert doc["by_business_owner"][0]["assets"] == 1 and doc["unowned"] == []
+    code, out, err = run(
+        "register", "--db", db, "report", "--format", "csv", "--table", "by_model", "--today", TODAY
+    )
+    assert code == 0 and out.splitlines()[0] == "model,assets,failing", err

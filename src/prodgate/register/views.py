@@ -61,7 +61,7 @@ class RegisterView:
     """Declarations that did not load, with the loader's error."""
     by_effect: list[dict[str, Any]] = field(default_factory=list)
     """Agents (assets declaring tools) by the highest effect of their tools, the
-    highest first; empty when no asset declares an agent (read for the page only)."""
+    highest first; empty when no asset declares an agent."""
     facts: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
     """Each asset's facts (kind, eval, name, value) by (repository, asset), as stored:
     what its detail view on the page shows (read for the page only)."""
@@ -123,6 +123,7 @@ class RegisterView:
             "by_classification": self.by_classification,
             "unowned": self.unowned,
             "not_codeowner": self.not_codeowner,
+            "by_effect": self.by_effect,
             "broken": self.broken,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
@@ -226,6 +227,14 @@ def collect(
                 .order_by(snapshots.c.repository, facts.c.asset)
             ).all()
         ]
+        tools = [
+            tuple(t)
+            for t in conn.execute(
+                sa.select(snapshots.c.repository, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
+                .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+                .where(facts.c.kind == "tool")
+            ).all()
+        ]
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
         states = latest_states(conn, today, policy)
@@ -242,8 +251,7 @@ def collect(
         view.rows = [
             (*r[:9], False, *r[10:]) if r[9] and (r[0], r[2]) in failing_now else r for r in view.rows
         ]
-    if page_only:
-        view.by_effect = _by_effect(view)
+    view.by_effect = _by_effect(view, tools)
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
@@ -301,12 +309,17 @@ def collect(
     return view
 
 
-def _by_effect(view: RegisterView) -> list[dict[str, Any]]:
+def _by_effect(view: RegisterView, tools: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Agents by the highest effect of their tools (``tool`` facts: repository, asset,
+    kind, eval, name, value), the highest first; judged as each row's gate is."""
     from prodgate.register.detail import EFFECTS, highest_effect
 
+    by_asset: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for repository, asset, *fact in tools:
+        by_asset[(repository, asset)].append(tuple(fact))
     counts = {e: [0, 0] for e in EFFECTS}
     for r in view.rows:
-        effect = highest_effect(view.facts.get((r[0], r[2]), []))
+        effect = highest_effect(by_asset.get((r[0], r[2]), []))
         if effect is not None:
             counts[effect][0] += 1
             counts[effect][1] += 0 if r[9] and r[12] is None else 1
