@@ -79,8 +79,8 @@ def test_json_lists_everything_the_office_asks(repo: Path, run) -> None:  # type
     )
     assert a["owner"] == {"name": "Jane Doe", "email": "jane@example.com", "team": "support", "github": None}
     assert a["business_owner"]["name"] == "Raj Patel"
-    assert a["models"] == [{"provider": "openai", "name": "gpt-4o-mini", "version": "2024-07-18"}]
-    assert a["data_sources"] == [{"name": "tickets", "classification": "confidential", "personal_data": True}]
+    assert a["models"] == [{"provider": "openai", "name": "gpt-4o-mini", "version": "2024-07-18", "license": None}]
+    assert a["data_sources"] == [{"name": "tickets", "classification": "confidential", "personal_data": True, "license": None}]
     [ev] = a["evals"]
     assert ev["outcome"] == "failed"
     assert ev["metrics"][0]["name"] == "pass_rate"
@@ -229,6 +229,31 @@ def test_cyclonedx_risk_facts_are_the_cards_ethical_considerations(repo: Path, r
         {"name": "Processes personal data (tickets)"},
     ]
     assert _props(asset)["prodgate:risk.customer_facing"] == "true"
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.5"])
+def test_cyclonedx_licences_where_the_declaration_gives_them(repo: Path, run, version: str) -> None:  # type: ignore[no-untyped-def]
+    models = (
+        '  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}\n'
+        "  - {provider: huggingface, name: bert-base, license: apache-2.0}\n"
+        "  - {provider: meta, name: llama-3-8b, license: Llama 3 Community License}\n"
+        '  - {provider: self-hosted, name: mixed, license: "MIT OR Apache-2.0"}\n'
+    )
+    _repo(repo, ASSET.replace('  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}\n', models).replace(
+        "personal_data: true}", "personal_data: true, license: CC-BY-4.0}"
+    ))
+    [asset] = _bom(run, repo, version)["components"]
+    licences = {c["name"]: c.get("licenses") for c in asset["components"]}
+    assert licences == {
+        "gpt-4o-mini": None,  # the declaration gives none: none is made up
+        "bert-base": [{"license": {"id": "Apache-2.0"}}],
+        "llama-3-8b": [{"license": {"name": "Llama 3 Community License"}}],
+        "mixed": [{"expression": "MIT OR Apache-2.0"}],
+        "tickets": [{"license": {"id": "CC-BY-4.0"}}],
+    }
+    code, out, _err = _inventory(run, str(repo))
+    assert code == 0
+    assert json.loads(out)["assets"][0]["models"][1] == {"provider": "huggingface", "name": "bert-base", "version": None, "license": "apache-2.0"}
 
 
 def test_cyclonedx_evals_of_an_asset_without_models_are_its_own_properties(repo: Path, run) -> None:  # type: ignore[no-untyped-def]

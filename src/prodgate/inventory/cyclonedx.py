@@ -200,7 +200,14 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
     for m in a.models:
         r = refs(f"{asset_ref}/model:{m.provider}/{m.name}" + (f"@{m.version}" if m.version else ""))
         children.append(
-            Component(name=m.name, group=m.provider, version=m.version, type=ComponentType.MACHINE_LEARNING_MODEL, bom_ref=r)
+            Component(
+                name=m.name,
+                group=m.provider,
+                version=m.version,
+                type=ComponentType.MACHINE_LEARNING_MODEL,
+                bom_ref=r,
+                licenses=_licenses(m.license),
+            )
         )
         blocks.cards[r] = _model_card(a, [e for e in a.evals if m in targets[e.name]])
     for s in a.data_sources:
@@ -210,6 +217,7 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
                 name=s.name,
                 type=ComponentType.DATA,
                 bom_ref=r,
+                licenses=_licenses(s.license),
                 properties=[
                     Property(name="prodgate:data.classification", value=s.classification),
                     Property(name="prodgate:data.personal_data", value=_bool(s.personal_data)),
@@ -236,6 +244,21 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
         components=children,
     )
     return comp, children
+
+
+def _licenses(declared: str | None) -> list[Any]:
+    """The declared licence as CycloneDX reads it: an SPDX id (``{"license": {"id":
+    "MIT"}}``), an SPDX expression (``{"expression": "MIT OR Apache-2.0"}``) or, for
+    anything else, the licence's name (``{"license": {"name": "Llama 3 Community
+    License"}}``); none when the declaration gives none."""
+    if not declared:
+        return []
+    try:
+        from cyclonedx.contrib.license.factories import LicenseFactory
+    except ImportError:  # an older cyclonedx-python-lib has it only here
+        from cyclonedx.factory.license import LicenseFactory
+
+    return [LicenseFactory().make_from_string(declared)]
 
 
 def _bool(value: bool) -> str:

@@ -33,6 +33,7 @@ class Model:
     provider: str
     name: str
     version: str | None = None
+    license: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class DataSource:
     name: str
     classification: str
     personal_data: bool
+    license: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,8 +275,8 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         owner=owner,
         business_owner=business,
         risk=as_dict(d.risk) if d is not None else {},
-        models=tuple(Model(m.provider, m.name, m.version) for m in d.models) if d is not None else (),
-        data_sources=tuple(DataSource(s.name, s.classification, s.personal_data) for s in d.data_sources)
+        models=tuple(Model(m.provider, m.name, m.version, m.license) for m in d.models) if d is not None else (),
+        data_sources=tuple(DataSource(s.name, s.classification, s.personal_data, s.license) for s in d.data_sources)
         if d is not None
         else (),
         evals=evals,
