@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 EXTRA_HINT = "pip install 'prodgate[cyclonedx]' (or cyclonedx-python-lib)"
 SPEC_VERSIONS = ("1.6", "1.5")
 """The versions ``--spec-version`` writes; the first is the default."""
-PROPERTY_PREFIX = "prodgate:"
 
 # What each kind of discovery detection is, as a CycloneDX component type; the kinds
 # in SERVICE_KINDS are services instead. A kind not listed is a library: code that
@@ -184,7 +183,7 @@ def _bom_properties(inv: Inventory) -> list[tuple[str, str]]:
         props.append(("prodgate:policy.name", inv.policy_name))
     if inv.policy_version:
         props.append(("prodgate:policy.version", inv.policy_version))
-    props.append(("prodgate:discovery", "true" if inv.discovery else "false"))
+    props.append(("prodgate:discovery", _bool(inv.discovery)))
     return props
 
 
