@@ -35,7 +35,9 @@ def run_inventory(args: argparse.Namespace) -> int:
     inventory = build(report, cadence, name)
     write: Writer = get_writer(args.format)
     if args.format == "cyclonedx":
-        write = functools.partial(write_cyclonedx, spec_version=args.spec_version or SPEC_VERSIONS[0])
+        write = functools.partial(
+            write_cyclonedx, spec_version=args.spec_version or SPEC_VERSIONS[0]
+        )
     try:
         if args.output:
             with open_output(args.output) as fh:

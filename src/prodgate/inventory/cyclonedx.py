@@ -118,7 +118,9 @@ def to_bom_dict(inv: Inventory, spec_version: str = SPEC_VERSIONS[0]) -> dict[st
         from cyclonedx.model.component import Component, ComponentType
         from cyclonedx.output.json import JsonV1Dot5, JsonV1Dot6
     except ImportError as exc:
-        raise MissingDependency(f"--format cyclonedx needs cyclonedx-python-lib: {EXTRA_HINT}") from exc
+        raise MissingDependency(
+            f"--format cyclonedx needs cyclonedx-python-lib: {EXTRA_HINT}"
+        ) from exc
 
     refs, blocks = _Refs(), _Blocks()
     bom = Bom()
@@ -126,7 +128,10 @@ def to_bom_dict(inv: Inventory, spec_version: str = SPEC_VERSIONS[0]) -> dict[st
     if stamp is not None:
         bom.metadata.timestamp = stamp
     bom.metadata.component = Component(
-        name=inv.repository, version=inv.commit or None, type=ComponentType.APPLICATION, bom_ref=refs("repository")
+        name=inv.repository,
+        version=inv.commit or None,
+        type=ComponentType.APPLICATION,
+        bom_ref=refs("repository"),
     )
     bom.metadata.tools.components.add(_tool(inv))
     for name, value in _bom_properties(inv):
@@ -173,12 +178,18 @@ def _tool(inv: Inventory) -> Component:
         name="prodgate",
         version=inv.tool_version,
         bom_ref="tool:prodgate",
-        external_references=[ExternalReference(type=ExternalReferenceType.WEBSITE, url=XsUri(HOME))],
+        external_references=[
+            ExternalReference(type=ExternalReferenceType.WEBSITE, url=XsUri(HOME))
+        ],
     )
 
 
 def _bom_properties(inv: Inventory) -> list[tuple[str, str]]:
-    props = [("prodgate:gate", inv.gate), ("prodgate:today", inv.today), ("prodgate:policy.sha256", inv.policy_sha256)]
+    props = [
+        ("prodgate:gate", inv.gate),
+        ("prodgate:today", inv.today),
+        ("prodgate:policy.sha256", inv.policy_sha256),
+    ]
     if inv.policy_name:
         props.append(("prodgate:policy.name", inv.policy_name))
     if inv.policy_version:
@@ -197,7 +208,9 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
     children = []
     targets = _eval_targets(a)
     for m in a.models:
-        r = refs(f"{asset_ref}/model:{m.provider}/{m.name}" + (f"@{m.version}" if m.version else ""))
+        r = refs(
+            f"{asset_ref}/model:{m.provider}/{m.name}" + (f"@{m.version}" if m.version else "")
+        )
         children.append(
             Component(
                 name=m.name,
@@ -230,7 +243,11 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
             "classification": s.classification,
             **({"sensitiveData": ["personal data"]} if s.personal_data else {}),
         }
-    authors = [OrganizationalContact(name=a.owner.name, email=a.owner.email)] if a.owner is not None else []
+    authors = (
+        [OrganizationalContact(name=a.owner.name, email=a.owner.email)]
+        if a.owner is not None
+        else []
+    )
     # Evals about no model (an asset without one) are facts about the asset itself.
     own_evals = [] if a.models else list(a.evals)
     comp = Component(
@@ -239,7 +256,9 @@ def _asset(a: AssetEntry, refs: _Refs, blocks: _Blocks) -> tuple[Component, list
         bom_ref=asset_ref,
         description=a.description,
         authors=authors,
-        properties=[Property(name=k, value=v) for k, v in [*_properties(a), *_eval_properties(own_evals)]],
+        properties=[
+            Property(name=k, value=v) for k, v in [*_properties(a), *_eval_properties(own_evals)]
+        ],
         components=children,
     )
     return comp, children
@@ -287,9 +306,14 @@ def _properties(a: AssetEntry) -> list[tuple[str, str]]:
         if a.owner.team:
             props.append(("prodgate:owner.team", a.owner.team))
     if a.business_owner is not None:
-        props += [("prodgate:business_owner", a.business_owner.name), ("prodgate:business_owner.email", a.business_owner.email)]
+        props += [
+            ("prodgate:business_owner", a.business_owner.name),
+            ("prodgate:business_owner.email", a.business_owner.email),
+        ]
     for key, value in sorted(a.risk.items()):
-        props.append((f"prodgate:risk.{key}", _bool(value) if isinstance(value, bool) else str(value)))
+        props.append(
+            (f"prodgate:risk.{key}", _bool(value) if isinstance(value, bool) else str(value))
+        )
     for requirement, state in sorted(a.requirements.items()):
         props.append((f"prodgate:requirement.{requirement}", state))
     if a.review.last_reviewed:
@@ -314,7 +338,10 @@ def _exception_properties(e: ExceptionEntry) -> list[tuple[str, str]]:
     if e.granted:
         props.append((f"{at}.granted", e.granted))
     props += [
-        (f"{at}.approval.{_segment(ap.role)}", ap.name + (f" (@{ap.github.lstrip('@')})" if ap.github else ""))
+        (
+            f"{at}.approval.{_segment(ap.role)}",
+            ap.name + (f" (@{ap.github.lstrip('@')})" if ap.github else ""),
+        )
         for ap in e.approvals
     ]
     return props
@@ -330,7 +357,9 @@ def _eval_targets(a: AssetEntry) -> dict[str, list[Model]]:
     refs = [(m, ModelRef(provider=m.provider, name=m.name, version=m.version)) for m in a.models]
     out: dict[str, list[Model]] = {}
     for e in a.evals:
-        named = [m for m, r in refs if e.model and names_a_model(e.model) and matches(split(e.model), r)]
+        named = [
+            m for m, r in refs if e.model and names_a_model(e.model) and matches(split(e.model), r)
+        ]
         out[e.name] = named or [m for m, _r in refs]
     return out
 
@@ -360,7 +389,10 @@ def _eval_properties(evals: Iterable[EvalEntry]) -> list[tuple[str, str]]:
 
 def _model_card(a: AssetEntry, evals: list[EvalEntry]) -> dict[str, Any]:
     metrics = [
-        {"type": m.name, "value": repr(m.value), "slice": e.name} for e in evals for m in e.metrics if m.value is not None
+        {"type": m.name, "value": repr(m.value), "slice": e.name}
+        for e in evals
+        for m in e.metrics
+        if m.value is not None
     ]
     card: dict[str, Any] = {}
     if metrics:
@@ -396,7 +428,9 @@ def _considerations(a: AssetEntry) -> dict[str, Any]:
     risks: list[dict[str, str]] = []
     for key, name in _RISKS.items():
         if a.risk.get(key) is True:
-            risks.append({"name": name, **({"mitigationStrategy": mitigation} if mitigation else {})})
+            risks.append(
+                {"name": name, **({"mitigationStrategy": mitigation} if mitigation else {})}
+            )
     personal = [s.name for s in a.data_sources if s.personal_data]
     if personal:
         risks.append({"name": f"Processes personal data ({', '.join(personal)})"})
