@@ -569,6 +569,7 @@ def test_shards_partition_the_checkouts_exactly(run, tmp_path: Path) -> None:  #
             bad,
         )
         assert code == 2 and "--shard" in err
+        assert not (tmp_path / "x.sqlite").exists()  # refused before the register is opened
 
 
 def test_shard_of_is_a_function_of_the_name_alone() -> None:
