@@ -44,11 +44,10 @@ from prodgate.commands.register import BATCH_FILES  # noqa: E402
 from prodgate.register.documents import (  # noqa: E402
     ASSET_FIELDS,
     EXCEPTION_FIELDS,
-    PASSED,
     UNDECLARED_FIELDS,
     read,
 )
-from prodgate.register.store import SNAPSHOT_FIELDS  # noqa: E402
+from prodgate.register.store import SNAPSHOT_FIELDS, _snapshot_row  # noqa: E402
 
 import registerdocs  # noqa: E402
 
@@ -65,9 +64,7 @@ def rows_of(files: list[Path]) -> list[tuple[tuple[Any, ...], list[tuple[Any, ..
     out = []
     for f in files:
         d = read(f)
-        snap = (d.repository, d.commit, d.kind, d.digest, d.generated_at, d.gate, d.tool_version, d.source,
-                "2026-11-23T00:00:00+00:00", len(d.assets), sum(1 for a in d.assets if not a[PASSED]),
-                None if d.undeclared is None else len(d.undeclared))
+        snap = _snapshot_row(d, "2026-11-23T00:00:00+00:00")  # the ingest's own row, in SNAPSHOT_FIELDS order
         out.append((snap, d.assets, d.exceptions, d.undeclared or []))
     return out
 

@@ -49,10 +49,10 @@ def _inventory_file(tmp_path: Path, name: str = "inv.json", **kw: Any) -> Path:
 def test_ingesting_the_same_file_twice_changes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     db, f = _db(tmp_path), _inventory_file(tmp_path)
     code, out, _ = run("register", "--db", db, "add", str(f))
-    assert (code, out) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n")
+    assert (code, out) == (0, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n")
     before = [_count(db, t) for t in ("snapshots", "assets", "exceptions", "undeclared", "repositories")]
     code, out, _ = run("register", "--db", db, "add", str(f))
-    assert (code, out) == (0, "register: 0 added, 0 replaced, 1 unchanged, 0 kept, 0 refused\n")
+    assert (code, out) == (0, "register: 0 added, 0 seen, 1 unchanged, 0 kept, 0 refused\n")
     assert [_count(db, t) for t in ("snapshots", "assets", "exceptions", "undeclared", "repositories")] == before
     assert before[:2] == [1, 3]
 
@@ -75,7 +75,7 @@ def test_foreign_or_malformed_files_are_refused(tmp_path: Path, run, content: by
     good = _inventory_file(tmp_path)
     code, out, err = run("register", "--db", db, "add", str(bad), str(good))
     assert code == 2
-    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert out == "register: 1 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"
     assert f"prodgate: refused {bad}: {message}" in err
     assert "Traceback" not in err
     assert _count(db, "snapshots") == 1
@@ -92,20 +92,20 @@ def test_a_file_bad_half_way_writes_nothing(tmp_path: Path, run) -> None:  # typ
     assert (_count(db, "snapshots"), _count(db, "assets")) == (0, 0)
 
 
-def test_a_different_document_for_the_same_commit(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    db = _db(tmp_path)
+def test_two_documents_of_one_commit_are_two_observations(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """History is never rewritten: a different document of a commit stored before is an
+    observation of its own, whatever the order of arrival; the newer one is the latest."""
     older = _inventory_file(tmp_path, "old.json", assets=2, at="2026-11-20T10:00:00+00:00")
     newer = _inventory_file(tmp_path, "new.json", assets=4, at="2026-11-21T10:00:00+00:00")
-    run("register", "--db", db, "add", str(newer))
-    code, out, _ = run("register", "--db", db, "add", str(older))
-    assert (code, out) == (0, "register: 0 added, 0 replaced, 0 unchanged, 1 kept, 0 refused\n")
-    assert _report(run, db)["totals"][0]["assets"] == 4
-    db2 = str(tmp_path / "two.sqlite")
-    run("register", "--db", db2, "add", str(older))
-    code, out, _ = run("register", "--db", db2, "add", str(newer))
-    assert out == "register: 0 added, 1 replaced, 0 unchanged, 0 kept, 0 refused\n"
-    assert _report(run, db2)["totals"][0]["assets"] == 4
-    assert _count(db2, "snapshots") == 1
+    for name, first, second in (("one", newer, older), ("two", older, newer)):
+        db = str(tmp_path / f"{name}.sqlite")
+        run("register", "--db", db, "add", str(first))
+        code, out, _ = run("register", "--db", db, "add", str(second))
+        assert (code, out) == (0, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n")
+        report = _report(run, db)
+        assert report["totals"][0]["assets"] == 4
+        assert [(t["date"], t["assets"]) for t in report["trend"]] == [("2026-11-20", 2), ("2026-11-21", 4)]
+        assert _count(db, "snapshots") == 2
 
 
 def test_latest_commit_counts_and_history_makes_the_trend(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -174,7 +174,8 @@ def test_report_tables(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-
     assert [(o["asset"], o["next_review"]) for o in report["overdue_reviews"]] == [
         ("asset-2", "never reviewed"), ("asset-0", "2026-11-01")
     ]
-    assert report["owners"][0] == {"owner": "Ada Lovelace", "assets": 2, "failing": sum(not a["gate"]["passed"] for a in (a0, a1))}
+    # asset-0's review fell due on 2026-11-01, before --today: it fails as of then, whatever it was when stored
+    assert report["owners"][0] == {"owner": "Ada Lovelace", "assets": 2, "failing": 1 + (not a1["gate"]["passed"])}
     assert report["undeclared_by_repository"] == [{"repository": "acme/app", "undeclared": 1, "first_path": "scripts/tool0.py"}]
     _code, out, _ = run("register", "--db", db, "report", "--format", "csv", "--today", TODAY)
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -211,19 +212,24 @@ def test_scan_runs_the_inventory_over_checkouts(tmp_path: Path, run) -> None:  #
     db = _db(tmp_path)
     code, out, err = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
     assert code == 0, err
-    assert out == "register: 3 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert out == "register: 3 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"
     assert err == ""  # not a terminal: no progress bar
     report = _report(run, db)
-    assert sorted((a["repository"], a["name"]) for a in report["assets"]) == [
-        ("acme/billing", "billing-bot"), ("acme/claims", "claims-bot"), ("acme/support", "support-bot")
+    assert sorted((a["repository"], a["name"], a["gate"]) for a in report["assets"]) == [
+        ("acme/billing", "billing-bot", "passed"), ("acme/claims", "ai-asset2/ai-asset.yaml", "broken"),
+        ("acme/claims", "claims-bot", "passed"), ("acme/support", "support-bot", "passed"),
     ]
+    broken = next(a for a in report["assets"] if a["gate"] == "broken")  # listed, never absent
+    assert (broken["path"], broken["tier"], broken["stage"]) == ("ai-asset2/ai-asset.yaml", "unknown", "unknown")
+    assert broken["error"].startswith("PG101 (line ")
+    assert report["totals"][0]["broken"] == 1
     assert report["undeclared_by_repository"] == [{"repository": "acme/billing", "undeclared": 1, "first_path": "jobs/nightly.py"}]
     code, out, _ = run("register", "--db", db, "scan", str(farm), "--jobs", "2", "--today", TODAY)
-    # within the same second: the same bytes (unchanged); a later second: a newer
-    # inventory of the same commit (replaced); never a second snapshot
+    # within the same second: the same bytes (unchanged); a later second: the same
+    # content seen again; never a second snapshot
     counts = {what: int(n) for n, what in (part.split(" ", 1) for part in out.split(": ", 1)[1].strip().split(", "))}
     assert counts["added"] == counts["kept"] == counts["refused"] == 0
-    assert counts["unchanged"] + counts["replaced"] == 3
+    assert counts["unchanged"] + counts["seen"] == 3
     assert _count(db, "snapshots") == 3
 
 
@@ -249,7 +255,7 @@ def test_scan_exits_2_when_a_checkout_is_refused_and_stores_the_others(tmp_path:
     code, out, err = run("register", "--db", db, "scan", str(farm), "--jobs", "1", "--today", TODAY)
     assert code == 2
     assert err == f"prodgate: refused scan of {farm / 'long'}: $.repository.name is longer than 512 characters\n"
-    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert out == "register: 1 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"
     assert [r["repository"] for r in _report(run, db)["assets"]] == ["acme/good"]
 
 
@@ -362,7 +368,7 @@ def test_scan_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         seen += chunk
     os.close(leader)
     assert proc.returncode == 0
-    assert out == "register: 2 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert out == "register: 2 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"
     assert b"scan: 100%" in seen
     assert b"2/2" in seen
 
@@ -470,7 +476,7 @@ def test_db_is_accepted_after_the_command(tmp_path: Path, run) -> None:  # type:
     f = _inventory_file(tmp_path)
     after, before = str(tmp_path / "after.sqlite"), str(tmp_path / "before.sqlite")
     code, out, err = run("register", "add", str(f), "--db", after)
-    assert (code, out, err) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n", "")
+    assert (code, out, err) == (0, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n", "")
     assert _count(after, "assets") == 3
     assert run("register", "--db", before, "add", str(f))[0] == 0
     assert _count(before, "assets") == 3

@@ -182,7 +182,7 @@ def test_a_nul_character_is_refused_with_its_place(tmp_path: Path, run) -> None:
     code, out, err = run("register", "--db", db, "add", str(bad), str(good))
     assert code == 2
     assert f"prodgate: refused {bad}: $.assets[1].owner.name contains a NUL character (\\u0000)" in err
-    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert out == "register: 1 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"
 
 
 def test_a_written_out_backslash_u0000_is_not_a_nul(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +195,7 @@ def test_a_written_out_backslash_u0000_is_not_a_nul(tmp_path: Path, run) -> None
     assert b"\\u0000" in f.read_bytes()
     code, out, err = run("register", "--db", db, "add", str(f))
     assert (code, err) == (0, "")
-    assert out == "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"
+    assert out == "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"
 
 
 def test_one_run_mixing_refused_repeated_and_newer_files(tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -215,18 +215,19 @@ def test_one_run_mixing_refused_repeated_and_newer_files(tmp_path: Path, run, mo
     code, out, err = run("register", "--db", db, "add", "-v", *args)
     assert code == 2
     assert f"prodgate: refused {bad}: $.assets[2].tier 'galactic' is not one of team, departmental, enterprise" in err
-    assert out.splitlines()[-1] == "register: 6 added, 1 replaced, 1 unchanged, 0 kept, 1 refused"
+    assert out.splitlines()[-1] == "register: 7 added, 0 seen, 1 unchanged, 0 kept, 1 refused"
     lines = out.splitlines()[:-1]
     assert lines[:3] == [f"added: {files[0]} (acme/r0 aaaaaaaaaaaa)", f"added: {files[1]} (acme/r1 aaaaaaaaaaaa)",
                          f"unchanged: {files[0]} (acme/r0 aaaaaaaaaaaa)"]
-    assert f"replaced: {new} (acme/same aaaaaaaaaaaa)" in lines
+    assert f"added: {new} (acme/same aaaaaaaaaaaa)" in lines
     with sqlite3.connect(db) as conn:
-        stored = dict(conn.execute("SELECT repository, assets FROM snapshots").fetchall())
-    assert stored == {**{f"acme/r{i}": 3 for i in range(5)}, "acme/same": 4}  # nothing of acme/broken
-    assert _count(db, "assets") == 5 * 3 + 4
+        stored = sorted(conn.execute("SELECT repository, assets FROM snapshots").fetchall())
+    # nothing of acme/broken; both observations of acme/same's commit
+    assert stored == [*((f"acme/r{i}", 3) for i in range(5)), ("acme/same", 2), ("acme/same", 4)]
+    assert _count(db, "assets") == 5 * 3 + 2 + 4
     # the same run again: nothing changes
     code, out, _ = run("register", "--db", db, "add", *[a for a in args if a != str(bad)])
-    assert (code, out) == (0, "register: 0 added, 0 replaced, 7 unchanged, 1 kept, 0 refused\n")
+    assert (code, out) == (0, "register: 0 added, 0 seen, 8 unchanged, 0 kept, 0 refused\n")
 
 
 def test_a_document_the_database_refuses_costs_the_batch_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -247,7 +248,7 @@ def test_a_document_the_database_refuses_costs_the_batch_nothing(tmp_path: Path,
     assert code == 2
     assert f"prodgate: refused {files[2]}: the database refused it: poison is not welcome" in err
     assert "Traceback" not in err
-    assert out == "register: 4 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert out == "register: 4 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"
     with sqlite3.connect(db) as conn:
         assert sorted(r[0] for r in conn.execute("SELECT repository FROM snapshots")) == [f"acme/r{i}" for i in range(4)]
         assert conn.execute("SELECT count(*) FROM assets").fetchone()[0] == 4 * 3
@@ -274,7 +275,7 @@ def test_every_row_names_the_file_it_came_from(tmp_path: Path, run) -> None:  # 
 def test_a_claim_over_the_parameter_limit_is_split_and_each_key_keeps_its_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The batch's snapshot keys are claimed by multi-row INSERTs within the database's
     limit of bound values: with room for two rows a statement, seven documents (one
-    already stored) take four statements, and every asset row hangs off the snapshot
+    already stored, so compared with it rather than claimed) take three statements, and every asset row hangs off the snapshot
     of its own repository."""
     from prodgate.register import store
 
@@ -285,7 +286,7 @@ def test_a_claim_over_the_parameter_limit_is_split_and_each_key_keeps_its_rows(t
     statements: list[str] = []
     monkeypatch.setattr(store._Statements, "claim", lambda self, n, real=store._Statements.claim: statements.append(n) or real(self, n))
     assert [o.action for o in store.ingest_many(engine, docs)] == ["added"] * 3 + ["unchanged"] + ["added"] * 3
-    assert statements == [2, 2, 2, 1]
+    assert statements == [2, 2, 2]
     with engine.connect() as conn:
         got = conn.exec_driver_sql(
             "SELECT s.repository, a.name FROM assets a JOIN snapshots s ON s.id = a.snapshot_id ORDER BY s.repository, a.name"

@@ -37,9 +37,9 @@ def pg_url(pg_dsn: str) -> Iterator[str]:
 def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
     files = registerdocs.write_many(tmp_path / "docs", 6, days=2)
     code, out, err = run("register", "--db", pg_url, "add", str(tmp_path / "docs"))
-    assert (code, out) == (0, "register: 6 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), err
+    assert (code, out) == (0, "register: 6 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"), err
     code, out, _ = run("register", "--db", pg_url, "add", str(files[0]))
-    assert out == "register: 0 added, 0 replaced, 1 unchanged, 0 kept, 0 refused\n"
+    assert out == "register: 0 added, 0 seen, 1 unchanged, 0 kept, 0 refused\n"
     code, out, _ = run("register", "--db", pg_url, "report", "--format", "json", "--today", TODAY)
     report = json.loads(out)
     latest = [json.loads(f.read_text()) for f in files[3:]]
@@ -48,7 +48,7 @@ def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_ds
     schema = pg_url.rsplit("%3D", 1)[1]
     with psycopg.connect(pg_dsn) as conn:  # the tables are where the test put them, not in public
         tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))}
-    assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared", "facts"}
+    assert tables == {"alembic_version", "snapshots", "repositories", "assets", "exceptions", "undeclared", "facts", "triage"}
 
 
 def test_a_bulk_load_leaves_postgresql_statistics_of_the_new_size(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_a_bulk_load_leaves_postgresql_statistics_of_the_new_size(tmp_path: Path
     files = registerdocs.write_many(tmp_path / "docs", BATCH_FILES, assets_per_repo=2)
     n_assets = sum(len(json.loads(f.read_text())["assets"]) for f in files)
     code, out, err = run("register", "--db", pg_url, "add", str(tmp_path / "docs"))
-    assert (code, out) == (0, f"register: {BATCH_FILES} added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), err
+    assert (code, out) == (0, f"register: {BATCH_FILES} added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"), err
     schema = pg_url.rsplit("%3D", 1)[1]
     query = ("SELECT relname, reltuples FROM pg_class JOIN pg_namespace n ON n.oid = relnamespace "
              "WHERE nspname = %s AND relname IN ('snapshots', 'assets')")
@@ -107,7 +107,7 @@ def _writers(db: str, files: list[Path], processes: int) -> list[str]:
 def _added(outs: list[str]) -> Counter[str]:
     total: Counter[str] = Counter()
     for out in outs:
-        # register: A added, R replaced, U unchanged, K kept, F refused
+        # register: A added, S seen, U unchanged, K kept, F refused
         for part in out.split(":", 1)[1].strip().split(", "):
             n, what = part.split(" ", 1)
             total[what] += int(n)
@@ -117,7 +117,7 @@ def _added(outs: list[str]) -> Counter[str]:
 def test_eight_processes_ingest_200_reports_exactly_once_postgresql(tmp_path: Path, pg_url: str, pg_dsn: str) -> None:
     files = registerdocs.write_many(tmp_path / "docs", 200, days=2)
     outs = _writers(pg_url, files, 8)  # a fresh schema: the first writers also race to migrate it
-    assert _added(outs) == Counter({"added": 200, "unchanged": 1400, "replaced": 0, "kept": 0, "refused": 0})
+    assert _added(outs) == Counter({"added": 200, "unchanged": 1400, "seen": 0, "kept": 0, "refused": 0})
     schema = pg_url.rsplit("%3D", 1)[1]
     with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}") as conn:
         rows = conn.execute('SELECT repository, "commit", digest, assets FROM snapshots').fetchall()
@@ -175,7 +175,7 @@ def test_a_document_postgresql_refuses_costs_the_batch_nothing(tmp_path: Path, r
     assert code == 2
     [line] = err.splitlines()  # the server's message and its context, on one line
     assert line.startswith(f"prodgate: refused {files[3]}: the database refused it: poison is not welcome")
-    assert out == "register: 5 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"
+    assert out == "register: 5 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"
     with psycopg.connect(pg_dsn, options=f"-csearch_path={schema}") as conn:
         stored = {r[0] for r in conn.execute("SELECT source FROM snapshots")}
         n_assets = conn.execute("SELECT count(*) FROM assets").fetchone()

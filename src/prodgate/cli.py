@@ -197,7 +197,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
     reg = sub.add_parser(
         "register", help="the cross-repository register of inventories (needs the register extra)",
-        description="A database of inventories and gate reports over time, keyed by repository and commit.",
+        description="A database of inventories and gate reports: observations of each repository over time.",
     )
     if full("register"):
         db_help = ("SQLite file or database URL, e.g. postgresql+psycopg://host/db (default: register.sqlite, "
@@ -223,6 +223,21 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rscan.add_argument("--today", metavar="YYYY-MM-DD")
         rscan.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
         rscan.add_argument("--no-discover", dest="discover", action="store_false", help="skip the discovery of undeclared AI")
+        rscan.add_argument(
+            "--shard", metavar="K/N",
+            help="scan only shard K of N (1 <= K <= N), chosen by a hash of each repository's name: one per CI job",
+        )
+        rscan.add_argument(
+            "--full", action="store_true",
+            help="scan every checkout, even one whose HEAD is the commit of its latest snapshot (default: skip it)",
+        )
+        rtri = rsub.add_parser(
+            "triage", parents=[db], help="record the office's decision on one undeclared AI location (kept across scans)",
+        )
+        rtri.add_argument("repository", metavar="REPO", help="the repository, owner/name")
+        rtri.add_argument("path", metavar="PATH", help="the file, relative to the repository's root")
+        rtri.add_argument("--state", required=True, choices=("accepted", "declared", "false-positive"))
+        rtri.add_argument("--note", default="", metavar="TEXT", help="why (shown with the location)")
         rimp = rsub.add_parser(
             "impact", parents=[db],
             help="the assets a candidate policy would newly fail, judged on the stored facts (writes nothing)",
@@ -238,15 +253,28 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rimp.add_argument("--today", metavar="YYYY-MM-DD", help="date for eval ages, reviews and exceptions")
         rrep = rsub.add_parser("report", parents=[db], help="the register as one offline HTML page, or its tables as CSV or JSON")
         rrep.add_argument("--html", metavar="FILE", help="write the HTML page to FILE")
-        rrep.add_argument("--format", choices=("csv", "json"), help="export tables instead")
+        rrep.add_argument("--format", choices=("csv", "json", "text"), help="export tables instead (text: with --since)")
         rrep.add_argument(
             "--table", default="assets",
             choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
-                     "undeclared_by_repository", "owners", "by_team", "by_policy", "trend"),
+                     "undeclared_by_repository", "owners", "by_team", "by_policy", "trend", "stale_repositories",
+                     "undeclared_locations", "lapsed_exceptions", "failing_as_of"),
             help="the table --format csv writes (default: assets)",
         )
         rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")
-        rrep.add_argument("--today", metavar="YYYY-MM-DD", help="date for expiring exceptions and overdue reviews")
+        rrep.add_argument(
+            "--today", metavar="YYYY-MM-DD",
+            help="the date the register is judged as of: exceptions, reviews, eval ages, staleness",
+        )
+        rrep.add_argument(
+            "--since", nargs="?", const="", metavar="YYYY-MM-DD",
+            help="what changed per asset since DATE (default: 7 days before --today), as text or --format json",
+        )
+        rrep.add_argument(
+            "--policy", metavar="FILE|URL",
+            help="policy for eval ages and the rescan interval as of --today (default: built-in)",
+        )
+        rrep.add_argument("--policy-sha256", metavar="HEX", help=PIN_HELP)
         rrep.add_argument(
             "--link-template", default="https://github.com/{repository}/blob/{commit}/{path}", metavar="URL",
             help="link of each asset; {repository}, {commit}, {path}; empty for none",

@@ -7,9 +7,11 @@ install instead of failing on an import.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Engine
 
+    from prodgate.policy.model import Policy
     from prodgate.register.charts import ChartProcess
     from prodgate.register.documents import Document
     from prodgate.register.views import RegisterView
@@ -36,7 +39,7 @@ def run_register(args: argparse.Namespace) -> int:
         if find_spec(module) is None:
             return error(f"prodgate register needs its extra ({module} is missing): {EXTRA_HINT}")
     if args.register_command is None:
-        return error("register needs a command: add, scan, report or impact")
+        return error("register needs a command: add, scan, report, impact or triage")
     charts = None
     if args.register_command == "report" and args.html:
         from prodgate.register.charts import ChartProcess
@@ -54,6 +57,7 @@ _HEAVY_IMPORTS = {
     "scan": ("prodgate.register.store", "prodgate.register._shape", "prodgate.register.scan"),
     "report": ("prodgate.register.store", "prodgate.register.views", "prodgate.register.render", "jinja2"),
     "impact": ("prodgate.register.store", "prodgate.register.impact"),
+    "triage": ("prodgate.register.store", "prodgate.register.triage"),
 }
 """What each command imports (SQLAlchemy with the store): imported with the collector
 paused and then frozen, so that the collections a large ingest or report triggers do
@@ -66,6 +70,15 @@ def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
     import_quickly(_HEAVY_IMPORTS[args.register_command])
     if args.register_command == "impact":
         return _impact(args)
+    if args.register_command == "triage":
+        problem = _triage_problem(args)
+        if problem:
+            return error(problem)
+    if args.register_command == "scan" and args.shard is not None:
+        from prodgate.register.scan import parse_shard
+
+        if isinstance(shard := parse_shard(args.shard), str):
+            return error(shard)  # before the register is opened: a refusal creates nothing
     from prodgate.register.store import StoreError, open_store
 
     try:
@@ -77,9 +90,29 @@ def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
             return _add(args, engine)
         if args.register_command == "scan":
             return _scan(args, engine)
+        if args.register_command == "triage":
+            return _triage(args, engine)
         return _report(args, engine, charts)
     finally:
         engine.dispose()
+
+
+def _triage_problem(args: argparse.Namespace) -> str:
+    """Why the triage's repository, path or note cannot be recorded ("" if they can):
+    checked before the register is opened, so a refusal creates nothing."""
+    from prodgate.register.triage import note_problem, path_problem, repository_problem
+
+    return repository_problem(args.repository) or path_problem(args.path) or note_problem(args.note)
+
+
+def _triage(args: argparse.Namespace, engine: Engine) -> int:
+    """``register triage REPO PATH --state S --note TEXT``: the office's decision on an
+    undeclared AI location, kept across snapshots."""
+    from prodgate.register.triage import set_triage
+
+    set_triage(engine, args.repository, args.path, args.state, args.note, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    _say(f"register: {args.repository} {args.path}: {args.state}" + (f" ({args.note})" if args.note else ""), sys.stdout)
+    return ec.PASSED
 
 
 def _files(targets: list[str]) -> list[str] | str:
@@ -188,13 +221,15 @@ class _Ingest:
         self.batch.clear()
         self.keys.clear()
 
-    def finish(self) -> int:
+    def finish(self, skipped: int | None = None) -> int:
+        """Store the last batch and say what was done; ``skipped``: the checkouts a
+        scan did not run, their HEAD unchanged since their latest snapshot."""
         from prodgate.register.store import refresh_statistics
 
         self.flush()
-        if self.counts.get("added", 0) + self.counts.get("replaced", 0) >= BATCH_FILES:
+        if self.counts.get("added", 0) >= BATCH_FILES:
             refresh_statistics(self.engine)  # a bulk load: the report's plans need the new sizes
-        _summary(self.counts, self.refused)
+        _summary(self.counts, self.refused, skipped)
         return ec.USAGE if self.refused else ec.PASSED
 
 
@@ -211,9 +246,10 @@ def _say(text: str, out: TextIO | None = None) -> None:
         out.write(f"{message(text)}\n")
 
 
-def _summary(counts: dict[str, int], refused: int) -> None:
-    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "replaced", "unchanged", "kept")]
-    sys.stdout.write(f"register: {', '.join(parts)}, {refused} refused\n")
+def _summary(counts: dict[str, int], refused: int, skipped: int | None) -> None:
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "seen", "unchanged", "kept")]
+    tail = "" if not skipped else f", {skipped} skipped (HEAD unchanged; --full scans them)"
+    sys.stdout.write(f"register: {', '.join(parts)}, {refused} refused{tail}\n")
 
 
 def _scan(args: argparse.Namespace, engine: Engine) -> int:
@@ -237,7 +273,13 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
             load_policy(args.policy, args.policy_sha256)
         except PolicyError as exc:
             return error(str(exc))
-    found = checkouts(dirs)
+    shard = None
+    if args.shard is not None:
+        from prodgate.register.scan import parse_shard
+
+        parsed = parse_shard(args.shard)
+        shard = None if isinstance(parsed, str) else parsed  # refused in _run already
+    found, skipped = _to_scan(engine, checkouts(dirs), shard, args.full)
     jobs = [Job(str(p), args.today, args.policy, args.policy_sha256, args.gate, args.discover) for p in found]
     workers = args.jobs or min(len(jobs), os.cpu_count() or 1)
     results = run_jobs(jobs, workers)
@@ -261,7 +303,28 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
             ingest.add(f"scan of {path}", functools.partial(parse, payload, f"scan of {path}"))
     if bar is not None:
         bar.close()
-    return ingest.finish()
+    return ingest.finish(skipped)
+
+
+def _to_scan(engine: Engine, found: list[Path], shard: tuple[int, int] | None, full: bool) -> tuple[list[Path], int]:
+    """The checkouts of this shard (all without ``--shard``), less those whose HEAD is
+    the commit of their repository's latest snapshot (unless ``full``): those are only
+    marked seen now. Also how many were skipped so."""
+    from prodgate.register.scan import identify, shard_of
+    from prodgate.register.store import latest_commits, seen_again
+
+    if shard is None and full:
+        return found, 0
+    named = [identify(p) for p in found]
+    if shard is not None:
+        named = [c for c in named if shard_of(c.repository, shard[1]) == shard[0]]
+    if full:
+        return [c.path for c in named], 0
+    stored = latest_commits(engine, sorted({c.repository for c in named}))
+    unchanged = [c for c in named if c.head is not None and stored.get(c.repository) == c.head]
+    if unchanged:
+        seen_again(engine, [(c.repository, c.head or "") for c in unchanged])
+    return [c.path for c in named if c not in unchanged], len(unchanged)
 
 
 TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
@@ -270,6 +333,7 @@ TABLES = ("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions
 
 def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | None) -> int:
     from prodgate.commands.check import parse_today
+    from prodgate.register.history import SINCE_DAYS
     from prodgate.register.views import collect
 
     today = parse_today(args.today)
@@ -283,9 +347,33 @@ def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | Non
         problem = link_template_problem(args.link_template)
         if problem:
             return error(problem)
-    target = args.html or args.output
+    since: dt.date | None = None
+    if args.since is not None:
+        try:
+            since = dt.date.fromisoformat(args.since) if args.since else today - dt.timedelta(days=SINCE_DAYS)
+        except ValueError:
+            return error(f"--since {args.since!r}: expected a date as YYYY-MM-DD")
+        if since > today:
+            return error(f"--since {since.isoformat()} is after --today {today.isoformat()}")
+    elif args.format == "text":
+        return error("--format text is the change list: give --since [DATE] with it")
+    from prodgate.policy.loader import PolicyError, load_policy
+
     try:
-        view = collect(engine, today, page_only=bool(args.html))
+        policy = load_policy(args.policy, args.policy_sha256).policy
+    except PolicyError as exc:
+        return error(str(exc))
+    target = args.html or args.output
+    if since is not None and not args.html:
+        return _write_changes(engine, since, today, policy, args.format or "text", target)
+    try:
+        view = collect(engine, today, page_only=bool(args.html), policy=policy)
+        if since is not None:
+            from prodgate.register.history import changes
+
+            with engine.connect() as conn:
+                view.since, view.changes = since.isoformat(), changes(conn, since, today, policy)
+                conn.rollback()
         if target:
             with open_output(target) as fh:
                 _write_view(args, view, fh, charts)
@@ -302,6 +390,53 @@ def _report(args: argparse.Namespace, engine: Engine, charts: ChartProcess | Non
             f"{t['failing']} failing, {t['expiring_exceptions']} exceptions expiring, {t['overdue_reviews']} reviews overdue\n"
         )
     return ec.PASSED
+
+
+def _write_changes(engine: Engine, since: dt.date, today: dt.date, policy: Policy, fmt: str, target: str | None) -> int:
+    """``register report --since DATE``: the change list (text, or JSON with the dates)."""
+    from prodgate.register.history import changes
+
+    with engine.connect() as conn:
+        rows = changes(conn, since, today, policy)
+        conn.rollback()
+    try:
+        if target:
+            with open_output(target) as fh:
+                _changes_out(rows, since, today, fmt, fh)
+        else:
+            _changes_out(rows, since, today, fmt, sys.stdout)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return error(f"cannot write {target}: {exc.strerror or exc}")
+    return ec.PASSED
+
+
+def _changes_out(rows: list[dict[str, object]], since: dt.date, today: dt.date, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        import json
+
+        json.dump({"since": since.isoformat(), "today": today.isoformat(), "changes": rows}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        import csv
+
+        from prodgate.inventory.writers import neutral_cell
+
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(("repository", "asset", "path", "change", "before", "after"))
+        for row in rows:
+            w.writerow([neutral_cell(v) for v in row.values()])
+        return
+    from prodgate.hygiene import message
+
+    out.write(f"changes from {since.isoformat()} to {today.isoformat()} (each judged as of its date)\n")
+    for r in rows:
+        what = f"{r['before']} -> {r['after']}" if r["before"] and r["after"] else r["after"] or r["before"]
+        out.write(message(f"  {r['repository']} {r['asset'] or '-'} ({r['path']}): {r['change']}" + (f": {what}" if what else "")) + "\n")
+    counts = Counter(str(r["change"]) for r in rows)
+    out.write(f"{len(rows)} change(s)" + "".join(f", {n} {k}" for k, n in sorted(counts.items())) + "\n")
 
 
 def _write_view(args: argparse.Namespace, view: RegisterView, out: TextIO, charts: ChartProcess | None) -> None:

@@ -210,6 +210,12 @@ class MergeRules(Record):
     pre_existing: Literal["report", "block"] = "report"
 
 
+class RegisterRules(Record):
+    """What the cross-repository register expects of the organisation's scans."""
+
+    rescan_interval_days: int = 30
+
+
 class Policy(Record):
     api_version: Literal["prodgate/policy/v1"] = field(metadata={ALIAS: "apiVersion"})
     name: str
@@ -228,6 +234,8 @@ class Policy(Record):
     change_control: ChangeControlRules = field(default_factory=ChangeControlRules)
     enforcement: Enforcement = field(default_factory=Enforcement)
     merge: MergeRules = field(default_factory=MergeRules)
+    # ``register:`` in the file; another name here, as the pydantic model's class has a ``register``.
+    register_rules: RegisterRules = field(default_factory=RegisterRules, metadata={ALIAS: "register"})
 
     def advisory(self, rule_id: str, tier: str | None, today: dt.date) -> str:
         """Why a finding of ``rule_id`` on an asset of ``tier`` does not block today

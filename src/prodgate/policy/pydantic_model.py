@@ -271,6 +271,16 @@ class MergeRules(_Strict):
     )
 
 
+class RegisterRules(_Strict):
+    """What the cross-repository register expects of the organisation's scans."""
+
+    rescan_interval_days: Annotated[int, Field(ge=1)] = Field(
+        default=30,
+        description="A repository whose latest snapshot was last seen longer ago than this is listed as stale "
+        "by `prodgate register report`.",
+    )
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -289,6 +299,8 @@ class Policy(_Strict):
     change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
     enforcement: Enforcement = Field(default_factory=Enforcement)
     merge: MergeRules = Field(default_factory=MergeRules)
+    # ``register:`` in the file: the name ``register`` is taken by the class's ABC machinery.
+    register_rules: RegisterRules = Field(default_factory=RegisterRules, alias="register")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 

@@ -73,11 +73,23 @@ class Eval(Struct, gc=False):
     metrics: list[Metric] = []
 
 
+class Approval(Struct, gc=False):
+    role: Text
+    name: Text
+
+
+class Named(Struct, gc=False):
+    name: Text
+
+
 class Exception_(Struct, gc=False):
     requirement: Text
     ticket: Text
     expires: Date
     active: bool
+    reason: Text | None = None
+    granted: Date | None = None
+    approvals: list[Approval] | dict[Text, Text | Named] | None = None
 
 
 class Asset(Struct, gc=False):
@@ -115,6 +127,13 @@ class Undeclared(Struct, gc=False):
     model: Text | None = None
 
 
+class Broken(Struct, gc=False):
+    path: Text
+    line: int
+    rule_id: Annotated[str, Meta(max_length=16)]
+    message: Text
+
+
 class Policy(Struct, gc=False):
     name: Annotated[str, Meta(max_length=256)] | None = None
     version: Annotated[str, Meta(max_length=128)] | None = None
@@ -131,6 +150,7 @@ class Inventory(Struct, gc=False):
     assets: list[Asset]
     undeclared: list[Undeclared] | None = None
     policy: Policy | None = None
+    broken_declarations: list[Broken] = []
 
 
 decode = msgspec.json.Decoder(Inventory).decode

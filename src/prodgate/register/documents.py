@@ -7,7 +7,9 @@ message naming the file and the field. A refused file writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -26,17 +28,24 @@ MAX_BYTES = 256 * 1024 * 1024
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
     "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
+    "error",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
 them, and the database takes a tuple as it is."""
-EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active")
+EXCEPTION_FIELDS = ("asset", "requirement", "ticket", "expires", "active", "reason", "granted", "approvers")
 FACT_FIELDS = ("asset", "kind", "eval", "name", "value")
 """A fact a candidate policy can be judged on (:mod:`prodgate.register.impact`): an
 asset's requirement states, eval metrics, categories and dates, and its last review.
 Only an inventory carries them; a gate report stores none."""
 UNDECLARED_FIELDS = ("path", "line", "kind", "provider", "model")
 PASSED = ASSET_FIELDS.index("passed")
+UNKNOWN = "unknown"
+"""The tier and stage of a declaration that did not load: nothing of it can be read."""
+FUTURE_SKEW = dt.timedelta(hours=1)
+"""How far past this machine's clock a document's ``generated_at`` may be (clocks
+differ a little); a document from further ahead is refused: it would stay the
+repository's latest observation until that date."""
 
 Row = tuple[Any, ...]
 
@@ -65,6 +74,23 @@ class Document:
     policy_source: str | None = None
     """Who judged: the policy's name, version, sha256 and where it came from (None
     where the document does not say: one written by an older prodgate)."""
+
+    @functools.cached_property
+    def content(self) -> str:
+        """The sha256 of what the document says apart from when and where it was
+        written: two rescans of an unchanged repository say the same, and are one
+        observation seen twice (:mod:`prodgate.register.store`). Computed once."""
+        import msgspec
+
+        said = [
+            self.repository, self.commit, self.kind, self.gate, self.tool_version, self.assets, self.exceptions,
+            self.undeclared, self.facts, self.policy_name, self.policy_version, self.policy_digest, self.policy_source,
+        ]
+        try:
+            text = msgspec.json.encode(said)
+        except (msgspec.EncodeError, UnicodeEncodeError):  # a lone surrogate the precise reading let through
+            text = json.dumps(said, separators=(",", ":")).encode("ascii")
+        return hashlib.sha256(text).hexdigest()
 
 
 class Refused(Exception):
@@ -95,14 +121,20 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
     # :func:`_fast_inventory`; anything it does not accept is read again below, where
     # every rule is written out and a refusal names its field. Text holding ``\u0000``
     # is left to that reading, which says where a NUL is.
-    if b"\\u0000" not in raw and (raw.isascii() or _utf8(raw)):
+    try:
+        fast_ok = b"\\u0000" not in raw and (raw.isascii() or _utf8(raw)) and _no_repeated_key(raw)
+    except _Repeated as exc:
+        raise Refused(_repeated(source, exc)) from None
+    if fast_ok:
         fast = _fast_inventory(raw, source, digest, repository)
         if fast is not None:
             return fast
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_object)
     except UnicodeDecodeError as exc:
         raise Refused(f"{source}: not UTF-8 text: {exc.reason}") from exc
+    except _Repeated as exc:
+        raise Refused(_repeated(source, exc)) from None
     except (ValueError, RecursionError) as exc:
         raise Refused(f"{source}: not JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -124,6 +156,52 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
         f"{source}: not a prodgate report or inventory (no report_version or inventory_version); "
         "write one with `prodgate check --format json` or `prodgate inventory`"
     )
+
+
+class _Repeated(Exception):
+    """A JSON object names one key twice (the key is the argument)."""
+
+
+def _repeated(source: str, exc: _Repeated) -> str:
+    return (
+        f"{source}: the key {exc.args[0]!r} appears twice in one object; a document whose readers could "
+        "disagree on its values is refused"
+    )
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it repeats a key: Python keeps the last value, other
+    readers the first, so the register and a reviewer could read different documents."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return out
+
+
+def _no_repeated_key(raw: bytes) -> bool:
+    """Whether ``raw`` repeats no key in any object (raises :class:`_Repeated` if it
+    does), checked in C first: the text with its whitespace removed (token by token,
+    repeats kept) is the text of the objects as decoded (repeats dropped). When they
+    differ for another reason (an escape or a number written another way), or msgspec
+    does not take the text, :func:`_object` looks key by key, numbers left as text
+    (a number too long for Python in a field the register does not keep is no reason to
+    refuse). False when the text is not JSON at all."""
+    import msgspec
+
+    try:
+        if msgspec.json.format(raw, indent=-1) == msgspec.json.encode(msgspec.json.decode(raw)):
+            return True
+    except (msgspec.DecodeError, msgspec.EncodeError, ValueError, RecursionError):
+        pass
+    try:
+        json.loads(raw, object_pairs_hook=_object, parse_int=str, parse_float=str, parse_constant=str)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _utf8(raw: bytes) -> bool:
@@ -189,7 +267,8 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         name = repository or inv.repository.name
         if not name:
             return None
-        _datetime(inv.generated_at)
+        if _future(inv.generated_at):
+            return None
         assets: list[Row] = []
         exceptions: list[Row] = []
         facts: list[Row] = []
@@ -200,7 +279,11 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                 _fromisoformat(due)
             for e in a.exceptions:
                 _fromisoformat(e.expires)
-                exceptions.append((a.name, e.requirement, e.ticket, e.expires, e.active))
+                if e.granted is not None:
+                    _fromisoformat(e.granted)
+                exceptions.append(
+                    (a.name, e.requirement, e.ticket, e.expires, e.active, e.reason or None, e.granted, _approvers(e.approvals))
+                )
             facts.extend((a.name, "requirement", None, rid, state) for rid, state in a.requirements.items())
             for ev in a.evals:
                 facts.append((a.name, "eval", ev.name, "", ev.category))
@@ -225,9 +308,10 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     None if business is None else business.name,
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
-                    None if owner is None else owner.team,
+                    None if owner is None else owner.team, None,
                 )
             )
+        assets.extend(_broken([(b.path, b.line, b.rule_id, b.message) for b in inv.broken_declarations]))
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
         return None
     policy = inv.policy
@@ -241,6 +325,71 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
         policy_source=None if policy is None else policy.source or None,
         undeclared=None if inv.undeclared is None else [(u.path, u.line, u.kind, u.provider, u.model) for u in inv.undeclared],
     )
+
+
+def _future(generated_at: str) -> str:
+    """Why ``generated_at`` cannot be stored ("" if it can): not a date and time, or
+    beyond :data:`FUTURE_SKEW` ahead of this machine's clock. Raises ``ValueError``
+    for the first. A time without an offset is taken as UTC, as the gate writes it."""
+    when = _datetime(generated_at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    if when > now + FUTURE_SKEW:
+        return (
+            f"$.generated_at {generated_at!r} is in the future (this machine's clock says "
+            f"{now.replace(microsecond=0).isoformat()}); a document from the future would stay the latest until then"
+        )
+    return ""
+
+
+def _approvers(approvals: Any) -> str | None:
+    """An exception's approvals as the register keeps them: ``role: name`` joined by
+    ``; `` in the order given (None when the document names none). Given as a gate
+    report lists them (``[{role, name, ...}]``), as a declaration writes them (``{role:
+    name}`` or ``{role: {name, ...}}``), or as (role, name) pairs."""
+    if not approvals:
+        return None
+    if isinstance(approvals, dict):
+        pairs = [(role, who if isinstance(who, str) else who.name) for role, who in approvals.items()]
+    else:
+        pairs = [a if isinstance(a, tuple) else (a.role, a.name) for a in approvals]
+    return "; ".join(f"{role}: {who}" for role, who in pairs)
+
+
+def _approvals(e: Any, we: str) -> list[tuple[str | None, str | None]]:
+    """The precise reading of an exception's optional ``approvals``, in the shapes
+    :func:`_approvers` takes."""
+    given = _get(e, we, "approvals", (list, dict), optional=True)
+    if isinstance(given, dict):
+        out = []
+        for role, who in given.items():
+            if len(role) > 4096:
+                raise _Bad(f"{we}.approvals has a key longer than 4096 characters")
+            if isinstance(who, dict):
+                out.append((role, _text(who, f"{we}.approvals.{role}", "name")))
+            else:
+                out.append((role, _text(given, f"{we}.approvals", role)))
+        return out
+    return [
+        (_text(x, f"{we}.approvals[{k}]", "role"), _text(x, f"{we}.approvals[{k}]", "name"))
+        for k, x in enumerate(given or [])
+    ]
+
+
+def _broken(found: list[tuple[Any, ...]]) -> list[Row]:
+    """One asset row per declaration that did not load (``broken_declarations`` of an
+    inventory, PG1xx findings of a gate report), so that it is listed, never absent:
+    named by its path (its name is in the file that did not load), tier and stage
+    :data:`UNKNOWN`, failing, with every message of the loader for it, in order."""
+    by_path: dict[str, list[str]] = {}  # (path, line, rule id, message) each
+    for path, line, rule_id, message in found:
+        by_path.setdefault(path, []).append(f"{rule_id} (line {line}): {message}")
+    return [
+        (path[:128], path, UNKNOWN, UNKNOWN, UNKNOWN, None, None, None, "", "", False, False, len(errors), 0, None, False,
+         None, "; ".join(errors))
+        for path, errors in by_path.items()
+    ]
 
 
 def _model_text(m: Any) -> str:
@@ -298,9 +447,11 @@ def _header(data: dict[str, Any], version_key: str, source: str, repository: str
     generated = _text(data, "$", "generated_at", limit=40)
     assert generated is not None
     try:  # it orders snapshots and dates the trend chart: a real date and time only
-        _datetime(generated)
+        ahead = _future(generated)
     except ValueError:
         raise _Bad(f"$.generated_at {generated!r} is not a date and time (ISO 8601)") from None
+    if ahead:
+        raise _Bad(ahead)
     return {
         "repository": name,
         "commit": commit,
@@ -377,10 +528,16 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _date(review, f"{w}.review", "next_due", optional=True),
                 _get(review, f"{w}.review", "overdue", bool),
                 _team(a, w, "owner"),
+                None,
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
         doc.facts.extend(_facts(a, w, name, review))
+    broken = []
+    for i, b in enumerate(_get(data, "$", "broken_declarations", list, optional=True) or []):
+        w = f"$.broken_declarations[{i}]"
+        broken.append((_text(b, w, "path"), _get(b, w, "line", int), _text(b, w, "rule_id", limit=16), _text(b, w, "message")))
+    doc.assets.extend(_broken(broken))
     found = _get(data, "$", "undeclared", list, optional=True)
     if found is not None:
         rows = []
@@ -439,9 +596,20 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 None,  # next_review
                 name in overdue,
                 _text(a, w, "owner_team", optional=True),
+                None,
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))
+    doc.assets.extend(
+        _broken(
+            [
+                (str(f["path"]), f["line"], str(f["rule_id"])[:16], str(f.get("message", ""))[:4096])
+                for f in findings
+                if isinstance(f, dict) and str(f.get("rule_id", "")).startswith("PG1") and not f.get("asset")
+                and isinstance(f.get("path"), str) and isinstance(f.get("line"), int) and not isinstance(f.get("line"), bool)
+            ]
+        )
+    )
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
 
 
@@ -477,12 +645,18 @@ def _exceptions(a: Any, w: str, asset: str | None, active_key: str) -> list[Row]
     out = []
     for j, e in enumerate(_get(a, w, "exceptions", list)):
         we = f"{w}.exceptions[{j}]"
-        out.append((asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool)))
+        approvals = _approvals(e, we)
+        out.append(
+            (
+                asset, _text(e, we, "requirement"), _text(e, we, "ticket"), _date(e, we, "expires"), _get(e, we, active_key, bool),
+                _text(e, we, "reason", optional=True) or None, _date(e, we, "granted", optional=True), _approvers(approvals),
+            )
+        )
     return out
 
 
 def _with_undeclared(doc: Document, rows: list[Row]) -> Document:
-    return Document(**{**doc.__dict__, "undeclared": rows})
+    return dataclasses.replace(doc, undeclared=rows)
 
 
 def _date(obj: Any, where: str, key: str, *, optional: bool = False) -> str | None:

@@ -8,6 +8,7 @@ scanned repository and an uploaded one are stored the same way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -35,6 +36,40 @@ def checkouts(dirs: list[Path]) -> list[Path]:
         inside = sorted(c for c in d.iterdir() if c.is_dir() and (c / ".git").exists())
         out.extend(inside or [d])
     return out
+
+
+def parse_shard(text: str) -> tuple[int, int] | str:
+    """``K/N`` -> (K, N) with 1 <= K <= N, else why not."""
+    k, sep, n = text.partition("/")
+    if not sep or not k.isdigit() or not n.isdigit() or not 1 <= int(k) <= int(n) or int(n) > 1_000_000:
+        return f"--shard {text!r}: expected K/N, two whole numbers with 1 <= K <= N (such as 2/8)"
+    return int(k), int(n)
+
+
+def shard_of(repository: str, shards: int) -> int:
+    """The shard (1 to ``shards``) of a repository: a hash of its name, so that each
+    job of a matrix scans the same repositories whatever the order it lists them in,
+    and each repository falls in exactly one shard."""
+    digest = hashlib.sha256(repository.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % shards + 1
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A checkout to scan, named as its inventory will name it, at its HEAD commit."""
+
+    path: Path
+    repository: str
+    head: str | None
+
+
+def identify(path: Path) -> Checkout:
+    """Name a checkout without running git: its inventory's repository name (the origin
+    remote's owner/name, or the folder's) and the commit its HEAD points at."""
+    from prodgate.repo import detect_repository, find_root, head_commit
+
+    root = (find_root(path) or path).resolve()
+    return Checkout(path, detect_repository(root), head_commit(root))
 
 
 _POLICIES: dict[tuple[str | None, str | None], object] = {}

@@ -4,8 +4,9 @@ SQLite by default (a file, zero set-up), PostgreSQL by URL for an organisation w
 CI jobs write from many machines at once. Both must take concurrent writers: SQLite
 transactions start with ``BEGIN IMMEDIATE`` (a writer waits for the lock instead of
 failing when it upgrades a read lock), PostgreSQL serialises writers of the same
-repository and commit on the unique key, and migrations run under a lock so that the
-first jobs to reach a new database do not all create its tables.
+repository on its row of ``repositories`` (claimed, or locked, in name order by every
+batch), and migrations run under a lock so that the first jobs to reach a new database
+do not all create its tables.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from prodgate.register.documents import (
     ASSET_FIELDS,
@@ -30,10 +31,10 @@ from prodgate.register.documents import (
 )
 from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 
-HEAD = "0003"
+HEAD = "0004"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
+LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
 
 
 class StoreError(Exception):
@@ -62,6 +63,9 @@ def open_store(db: str) -> Engine:
         upgrade(engine)
     except OperationalError as exc:
         raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    except DatabaseError as exc:  # SQLite's "file is not a database"
+        engine.dispose()
+        raise StoreError(f"--db {_safe(parsed)}: not a register database: {exc.orig}") from None
     return engine
 
 
@@ -89,6 +93,8 @@ def open_readonly(db: str) -> Engine:
         raise StoreError(f"--db {_safe(parsed)}: {exc}") from None
     except OperationalError as exc:
         raise StoreError(f"--db {_safe(parsed)}: cannot open the database: {exc.orig}") from None
+    except DatabaseError as exc:  # SQLite's "file is not a database"
+        raise StoreError(f"--db {_safe(parsed)}: not a register database: {exc.orig}") from None
     if rev != HEAD:
         engine.dispose()
         raise StoreError(
@@ -145,7 +151,7 @@ def upgrade(engine: Engine) -> None:
         raise StoreError(f"the register's schema ({rev}) is newer than this prodgate knows; upgrade prodgate")
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
         if current_revision(conn) == HEAD:  # another process migrated while we waited
             return
         cfg.attributes["connection"] = conn
@@ -154,9 +160,11 @@ def upgrade(engine: Engine) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What ingesting one document did: ``added``, ``unchanged``, ``replaced`` (a
-    different document for the same repository and commit, newer), ``kept`` (an
-    older or poorer one: the stored one stays) or ``refused`` (by the database, which
+    """What ingesting one document did: ``added`` (a new observation), ``seen`` (it
+    says what the repository's observation before it says: that observation's
+    ``last_seen_at`` moved), ``unchanged`` (these very bytes are stored already),
+    ``kept`` (a gate report of a commit whose inventory is its observation before:
+    the inventory knows more, and stays) or ``refused`` (by the database, which
     ``problem`` quotes; nothing of the document was written)."""
 
     action: str
@@ -165,10 +173,12 @@ class Outcome:
 
 
 def ingest(engine: Engine, doc: Document) -> Outcome:
-    """Store ``doc`` in a transaction of its own, keyed by repository and commit.
+    """Store ``doc`` in a transaction of its own.
 
-    Two writers of the same key race on the unique constraint; the loser retries and
-    then sees the winner's row, so each key is stored exactly once.
+    Writers of one repository are serialised on its row of ``repositories`` (a new
+    repository's row is claimed with ``INSERT … ON CONFLICT``: the second writer waits
+    for the first); should the database still refuse (a unique key taken meanwhile),
+    the document is stored again, and then sees the winner's row.
     """
     for attempt in range(5):
         try:
@@ -181,7 +191,7 @@ def ingest(engine: Engine, doc: Document) -> Outcome:
 
 
 def ingest_many(engine: Engine, docs: Sequence[Document]) -> list[Outcome]:
-    """Store checked documents of distinct (repository, commit) keys, in one transaction.
+    """Store checked documents in one transaction.
 
     A transaction costs more than the rows of one document (on SQLite the commit is
     most of an ingest), so a batch shares one. Only checked documents reach it: a
@@ -192,8 +202,6 @@ def ingest_many(engine: Engine, docs: Sequence[Document]) -> list[Outcome]:
     """
     if not docs:
         return []
-    if len({(d.repository, d.commit) for d in docs}) != len(docs):
-        raise ValueError("a batch holds each repository and commit once")
     try:
         with engine.begin() as conn:
             return _ingest_batch(conn, docs)
@@ -206,6 +214,39 @@ def ingest_many(engine: Engine, docs: Sequence[Document]) -> list[Outcome]:
         except DBAPIError as exc:
             out.append(Outcome("refused", doc, f"the database refused it: {exc.orig}"))
     return out
+
+
+def latest_commits(engine: Engine, names: Sequence[str]) -> dict[str, str]:
+    """Repository -> the commit of its latest snapshot, for the repositories named."""
+    out: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(names), 500):
+            chunk = list(names[start : start + 500])
+            rows = conn.execute(
+                sa.select(repositories.c.name, snapshots.c.commit)
+                .select_from(repositories.join(snapshots, snapshots.c.id == repositories.c.latest_snapshot_id))
+                .where(repositories.c.name.in_(chunk))
+            ).all()
+            out.update((name, commit) for name, commit in rows)
+        conn.rollback()
+    return out
+
+
+def seen_again(engine: Engine, heads: Sequence[tuple[str, str]]) -> int:
+    """A scan skipped these (repository, commit) pairs, their HEAD being their latest
+    snapshot's commit: that snapshot was seen now (its ``last_seen_at`` moves), so a
+    repository scanned without change is not listed as stale. How many moved."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    moved = 0
+    with engine.begin() as conn:
+        for name, commit in sorted(heads):
+            latest = sa.select(repositories.c.latest_snapshot_id).where(repositories.c.name == name).scalar_subquery()
+            moved += conn.execute(
+                snapshots.update()
+                .where(snapshots.c.id == latest, snapshots.c.commit == commit, snapshots.c.last_seen_at < now)
+                .values(last_seen_at=now)
+            ).rowcount
+    return moved
 
 
 def refresh_statistics(engine: Engine) -> None:
@@ -223,17 +264,10 @@ def refresh_statistics(engine: Engine) -> None:
         conn.exec_driver_sql("ANALYZE snapshots, repositories, assets, exceptions, undeclared, facts")
 
 
-def _better(doc: Document, kind: str, generated_at: str) -> bool:
-    """Whether ``doc`` should replace a stored document of the same commit: an
-    inventory knows more than a gate report; otherwise the newer one wins."""
-    if doc.kind != kind:
-        return doc.kind == "inventory"
-    return doc.generated_at > generated_at
-
-
 SNAPSHOT_FIELDS = (
     "repository", "commit", "kind", "digest", "generated_at", "gate", "tool_version", "source", "ingested_at",
     "assets", "failed", "undeclared", "policy_name", "policy_version", "policy_digest", "policy_source",
+    "last_seen_at", "content",
 )
 """A new snapshot row's values, in this order (its id is the database's)."""
 
@@ -250,7 +284,8 @@ class _Statements:
 
     mark: str  # the driver's placeholder
     quote: Any  # the dialect's identifier quoting
-    stored: Any
+    same_bytes: Any
+    before: Any
     insert_snapshot: Any
     insert_assets: str
     insert_exceptions: str
@@ -258,6 +293,24 @@ class _Statements:
     insert_facts: str
     point_latest: str
     claims: dict[int, str] = field(default_factory=dict)
+    repository_claims: dict[int, str] = field(default_factory=dict)
+
+    def claim_repositories(self, n: int) -> str:
+        """One statement claiming ``n`` repositories' rows, in the order given: a new
+        one is inserted with the pointer 0 (set before the transaction ends), an
+        existing one is locked by a no-op update (PostgreSQL; SQLite has one writer).
+        Each row is returned with its pointer: 0 says the repository is new."""
+        sql = self.repository_claims.get(n)
+        if sql is None:
+            q = self.quote
+            sid = q("latest_snapshot_id")
+            sql = self.repository_claims[n] = (
+                f"{_insert_head(q, 'repositories', ('name', 'latest_snapshot_id', 'latest_generated_at'))} "
+                f"VALUES {', '.join([f'({self.mark}, 0, {self.mark})'] * n)} "
+                f"ON CONFLICT ({q('name')}) DO UPDATE SET {sid} = {q('repositories')}.{sid} "
+                f"RETURNING {q('name')}, {sid}"
+            )
+        return sql
 
     def claim(self, n: int) -> str:
         """One statement claiming ``n`` snapshot keys: an ``INSERT`` of ``n`` rows that
@@ -267,8 +320,8 @@ class _Statements:
             one = f"({', '.join([self.mark] * len(SNAPSHOT_FIELDS))})"
             sql = self.claims[n] = (
                 f"{_insert_head(self.quote, 'snapshots', SNAPSHOT_FIELDS)} VALUES {', '.join([one] * n)} "
-                f"ON CONFLICT ({self.quote('repository')}, {self.quote('commit')}) DO NOTHING "
-                f"RETURNING id, {self.quote('repository')}, {self.quote('commit')}"
+                f"ON CONFLICT ({self.quote('repository')}, {self.quote('digest')}) DO NOTHING "
+                f"RETURNING id, {self.quote('repository')}, {self.quote('digest')}"
             )
         return sql
 
@@ -318,14 +371,19 @@ def _statements(conn: Connection) -> _Statements:
         quote = conn.dialect.identifier_preparer.quote
         if {c.name for c in snapshots.columns} != {"id", *SNAPSHOT_FIELDS}:  # pragma: no cover - fixed lists
             raise AssertionError(f"snapshots: rows of {SNAPSHOT_FIELDS} do not match the table's columns")
-        key = (snapshots.c.repository == sa.bindparam("r")) & (snapshots.c.commit == sa.bindparam("c"))
-        stored = sa.select(snapshots.c.id, snapshots.c.digest, snapshots.c.kind, snapshots.c.generated_at).where(key)
-        if name == "postgresql":
-            stored = stored.with_for_update()
+        repo = snapshots.c.repository == sa.bindparam("r")
+        same_bytes = sa.select(snapshots.c.id).where(repo, snapshots.c.digest == sa.bindparam("d"))
+        before = (
+            sa.select(snapshots.c.id, snapshots.c.content, snapshots.c.commit, snapshots.c.kind, snapshots.c.last_seen_at)
+            .where(repo, snapshots.c.generated_at <= sa.bindparam("g"))
+            .order_by(snapshots.c.generated_at.desc(), snapshots.c.id.desc())
+            .limit(1)
+        )
         _STATEMENTS[name] = _Statements(
             mark=mark,
             quote=quote,
-            stored=stored,
+            same_bytes=same_bytes,
+            before=before,
             insert_snapshot=snapshots.insert().returning(snapshots.c.id),
             insert_assets=_insert_one(mark, quote, assets, ASSET_FIELDS),
             insert_exceptions=_insert_one(mark, quote, exceptions, EXCEPTION_FIELDS),
@@ -342,48 +400,109 @@ def _snapshot_row(doc: Document, now: str) -> tuple[Any, ...]:
         doc.repository, doc.commit, doc.kind, doc.digest, doc.generated_at, doc.gate, doc.tool_version, doc.source,
         now, len(doc.assets), sum(1 for a in doc.assets if not a[PASSED]),
         None if doc.undeclared is None else len(doc.undeclared),
-        doc.policy_name, doc.policy_version, doc.policy_digest, doc.policy_source,
+        doc.policy_name, doc.policy_version, doc.policy_digest, doc.policy_source, doc.generated_at, doc.content,
     )
 
 
-def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
-    """Every document's rows with one statement per table, in four phases whose locks
-    are taken in one order by every writer, so that concurrent batches on PostgreSQL
-    wait for each other instead of deadlocking: claim the snapshot keys (sorted), read
-    and lock the stored snapshots of the keys already taken (sorted), insert the rows,
-    then move each repository's latest pointer (sorted by repository).
+@dataclass
+class _Latest:
+    """A repository's newest observation during a batch: stored (``sid``) or about to
+    be (``index``, the document's place in the batch)."""
 
-    The common case, a commit not stored yet, needs no read at all: the claim is an
-    ``INSERT ... ON CONFLICT DO NOTHING`` and only a key it could not take is compared.
+    generated_at: str
+    content: str
+    commit: str
+    kind: str
+    last_seen_at: str
+    sid: int | None = None
+    index: int | None = None
+
+
+def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
+    """Every document's rows with one statement per table where it can, in phases whose
+    locks every writer takes in one order, so that concurrent batches on PostgreSQL wait
+    for each other instead of deadlocking: claim (and lock) the repositories' rows in
+    name order, store the snapshots, insert their rows, move each latest pointer.
+
+    A document is compared with the repository's observation before it (by
+    ``generated_at``): the same bytes are ``unchanged``, the same content is ``seen``
+    again (that observation's ``last_seen_at`` moves), anything else is a new
+    observation. The common cases — a new repository, a document newer than the
+    repository's latest — are decided from two reads per batch (the latest observations
+    and the digests already stored) and inserted in one statement; a document older than
+    the latest (an upload out of order) is compared in the database, one by one. Nothing
+    is ever deleted: the history is never rewritten.
     """
     st = _statements(conn)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].commit))
-    rows = {i: _snapshot_row(docs[i], now) for i in order}
-    claimed: dict[tuple[str, str], int] = {}
-    per = MAX_PARAMETERS // len(SNAPSHOT_FIELDS)
-    for start in range(0, len(order), per):
-        keys = order[start : start + per]
-        values = tuple(v for i in keys for v in rows[i])
-        claimed.update(((r[1], r[2]), r[0]) for r in conn.exec_driver_sql(st.claim(len(keys)), values))
+    order = sorted(range(len(docs)), key=lambda i: (docs[i].repository, docs[i].generated_at, docs[i].commit, i))
+    names = sorted({d.repository for d in docs})
+    new: set[str] = set()
+    for chunk in _chunked(names, MAX_PARAMETERS // 2):
+        claimed = conn.exec_driver_sql(st.claim_repositories(len(chunk)), tuple(v for n in chunk for v in (n, "")))
+        new.update(name for name, latest in claimed if latest == 0)
+    known = [n for n in names if n not in new]
+    latest: dict[str, _Latest] = {}
+    stored: set[tuple[str, str]] = set()
+    for chunk in _chunked(known, 500):
+        for r in conn.execute(
+            sa.select(repositories.c.name, snapshots.c.id, snapshots.c.generated_at, snapshots.c.content, snapshots.c.commit,
+                      snapshots.c.kind, snapshots.c.last_seen_at)
+            .select_from(repositories.join(snapshots, snapshots.c.id == repositories.c.latest_snapshot_id))
+            .where(repositories.c.name.in_(chunk))
+        ):
+            latest[r.name] = _Latest(r.generated_at, r.content, r.commit, r.kind, r.last_seen_at, sid=r.id)
+    asked = sorted({d.digest for d in docs if d.repository not in new})
+    for chunk in _chunked(asked, 500):
+        stored.update(
+            (r.repository, r.digest)
+            for r in conn.execute(sa.select(snapshots.c.repository, snapshots.c.digest).where(snapshots.c.digest.in_(chunk)))
+        )
     actions: dict[int, str] = {}
-    written: dict[int, int] = {}  # document index -> its new snapshot id
-    replaced: dict[int, int] = {}  # document index -> the snapshot id it replaced
+    fresh: list[int] = []  # new observations newer than the latest: one statement
+    late: list[int] = []  # older than the latest: compared in the database
+    seen_until: dict[int, str] = {}  # document index -> last_seen_at of its new row
+    refresh: dict[int, str] = {}  # stored snapshot id -> its new last_seen_at
     for i in order:
         doc = docs[i]
-        sid = claimed.get((doc.repository, doc.commit))
-        if sid is not None:
-            actions[i], written[i] = "added", sid
-            continue
-        old = conn.execute(st.stored, {"r": doc.repository, "c": doc.commit}).one()
-        if old.digest == doc.digest:
+        if (doc.repository, doc.digest) in stored:
             actions[i] = "unchanged"
-        elif not _better(doc, old.kind, old.generated_at):
+            continue
+        cur = latest.get(doc.repository)
+        if cur is not None and doc.generated_at < cur.generated_at:
+            late.append(i)
+        elif cur is not None and cur.content == doc.content:
+            actions[i] = "seen"
+            if doc.generated_at > cur.last_seen_at:
+                cur.last_seen_at = doc.generated_at
+                if cur.index is not None:
+                    seen_until[cur.index] = doc.generated_at
+                elif cur.sid is not None:
+                    refresh[cur.sid] = doc.generated_at
+        elif cur is not None and cur.commit == doc.commit and (cur.kind, doc.kind) == ("inventory", "report"):
             actions[i] = "kept"
         else:
-            conn.execute(snapshots.delete().where(snapshots.c.id == old.id))
-            actions[i], replaced[i] = "replaced", old.id
-            written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, rows[i], strict=True))).scalar_one()
+            actions[i] = "added"
+            fresh.append(i)
+            stored.add((doc.repository, doc.digest))
+            latest[doc.repository] = _Latest(doc.generated_at, doc.content, doc.commit, doc.kind, doc.generated_at, index=i)
+    at = SNAPSHOT_FIELDS.index("last_seen_at")
+    rows = {i: _snapshot_row(docs[i], now) for i in (*fresh, *late)}
+    for i, until in seen_until.items():
+        rows[i] = (*rows[i][:at], until, *rows[i][at + 1 :])
+    written: dict[int, int] = {}  # document index -> its new snapshot id
+    for keys in _chunked(fresh, MAX_PARAMETERS // len(SNAPSHOT_FIELDS)):
+        values = tuple(v for i in keys for v in rows[i])
+        ids = {(r[1], r[2]): r[0] for r in conn.exec_driver_sql(st.claim(len(keys)), values)}
+        for i in keys:
+            written[i] = ids[(docs[i].repository, docs[i].digest)]
+    if refresh:
+        conn.execute(
+            snapshots.update().where(snapshots.c.id == sa.bindparam("sid")).values(last_seen_at=sa.bindparam("until")),
+            [{"sid": sid, "until": until} for sid, until in sorted(refresh.items())],
+        )
+    for i in late:
+        _compare_late(conn, st, docs[i], rows[i], i, actions, written)
     for sql, kind in (
         (st.insert_assets, "assets"), (st.insert_exceptions, "exceptions"), (st.insert_undeclared, "undeclared"),
         (st.insert_facts, "facts"),
@@ -391,11 +510,36 @@ def _ingest_batch(conn: Connection, docs: Sequence[Document]) -> list[Outcome]:
         children = [(sid, *row) for i, sid in written.items() for row in (getattr(docs[i], kind) or ())]
         if children:
             conn.exec_driver_sql(sql, children)
-    _point_latest(conn, [(docs[i], written[i], replaced.get(i)) for i in order if i in written])
+    _point_latest(conn, [(docs[i], written[i]) for i in order if i in written])
     return [Outcome(actions[i], docs[i]) for i in range(len(docs))]
 
 
-def _point_latest(conn: Connection, written: list[tuple[Document, int, int | None]]) -> None:
+def _chunked(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _compare_late(
+    conn: Connection, st: _Statements, doc: Document, row: tuple[Any, ...], i: int, actions: dict[int, str],
+    written: dict[int, int],
+) -> None:
+    """A document older than its repository's latest observation, compared with the
+    observation stored just before it: seen again, kept, or an observation of its own."""
+    if conn.execute(st.same_bytes, {"r": doc.repository, "d": doc.digest}).first() is not None:
+        actions[i] = "unchanged"
+        return
+    before = conn.execute(st.before, {"r": doc.repository, "g": doc.generated_at}).first()
+    if before is not None and before.content == doc.content:
+        if doc.generated_at > before.last_seen_at:
+            conn.execute(snapshots.update().where(snapshots.c.id == before.id).values(last_seen_at=doc.generated_at))
+        actions[i] = "seen"
+    elif before is not None and before.commit == doc.commit and (before.kind, doc.kind) == ("inventory", "report"):
+        actions[i] = "kept"
+    else:
+        written[i] = conn.execute(st.insert_snapshot, dict(zip(SNAPSHOT_FIELDS, row, strict=True))).scalar_one()
+        actions[i] = "added"
+
+
+def _point_latest(conn: Connection, written: list[tuple[Document, int]]) -> None:
     """Make each written snapshot its repository's latest unless a newer one is stored.
 
     The conditional upsert is atomic on PostgreSQL (the row lock makes a concurrent
@@ -405,20 +549,7 @@ def _point_latest(conn: Connection, written: list[tuple[Document, int, int | Non
     touch one row twice in one statement.
     """
     best: dict[str, tuple[Document, int]] = {}
-    for doc, sid, old in sorted(written, key=lambda w: w[0].repository):
-        if old is not None:
-            # The pointer may name the snapshot just deleted: point at the newest left.
-            newest = conn.execute(
-                sa.select(snapshots.c.id, snapshots.c.generated_at)
-                .where(snapshots.c.repository == doc.repository)
-                .order_by(snapshots.c.generated_at.desc(), snapshots.c.id.desc())
-                .limit(1)
-            ).one()
-            conn.execute(
-                repositories.update()
-                .where((repositories.c.name == doc.repository) & (repositories.c.latest_snapshot_id == old))
-                .values(latest_snapshot_id=newest.id, latest_generated_at=newest.generated_at)
-            )
+    for doc, sid in written:
         held = best.get(doc.repository)
         if held is None or doc.generated_at >= held[0].generated_at:
             best[doc.repository] = (doc, sid)

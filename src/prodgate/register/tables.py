@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -39,8 +40,13 @@ snapshots = Table(
     Column("policy_version", String(128), nullable=True),
     Column("policy_digest", String(64), nullable=True),
     Column("policy_source", Text, nullable=True),
-    UniqueConstraint("repository", "commit", name="uq_snapshots_repository_commit"),
+    # An observation (migration 0004): the last time a document said the same as this one
+    # (``generated_at`` is the first), and the sha256 of what it says apart from when.
+    Column("last_seen_at", String(40), nullable=False),
+    Column("content", String(64), nullable=False),
+    UniqueConstraint("repository", "digest", name="uq_snapshots_repository_digest"),
 )
+Index("ix_snapshots_repository_generated", snapshots.c.repository, snapshots.c.generated_at)
 
 repositories = Table(
     "repositories",
@@ -73,6 +79,9 @@ assets = Table(
     Column("next_review", String(10), nullable=True),
     Column("review_overdue", Boolean, nullable=False),
     Column("owner_team", Text, nullable=True),  # migration 0003
+    # A declaration that did not load (migration 0004): the loader's message; its row has
+    # tier and stage ``unknown`` and ``passed`` false. NULL for every declaration that loaded.
+    Column("error", Text, nullable=True),
 )
 Index("ix_assets_snapshot", assets.c.snapshot_id)
 
@@ -86,6 +95,11 @@ exceptions = Table(
     Column("ticket", Text, nullable=False),
     Column("expires", String(10), nullable=False),
     Column("active", Boolean, nullable=False),
+    # Migration 0004, NULL where the document does not say: why, since when, who approved
+    # ("role: name" joined by "; ").
+    Column("reason", Text, nullable=True),
+    Column("granted", String(10), nullable=True),
+    Column("approvers", Text, nullable=True),
 )
 Index("ix_exceptions_snapshot", exceptions.c.snapshot_id)
 
@@ -117,3 +131,15 @@ facts = Table(
     Column("value", Text, nullable=True),
 )
 Index("ix_facts_snapshot", facts.c.snapshot_id)
+
+triage = Table(
+    "triage",
+    metadata,
+    # The office's decision on one undeclared location, kept across snapshots (0004).
+    Column("repository", String(512), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # accepted | declared | false-positive
+    Column("note", Text, nullable=False),
+    Column("set_at", String(40), nullable=False),
+    PrimaryKeyConstraint("repository", "path", name="pk_triage"),
+)

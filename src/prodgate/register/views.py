@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from prodgate.policy.model import Policy
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
 from prodgate.register.vocabulary import STAGES, TIERS
 
@@ -26,10 +27,11 @@ TOP_OWNERS = 20
 ASSET_COLUMNS = (
     "repository", "commit", "name", "path", "tier", "effective_tier", "stage", "owner",
     "business_owner", "models", "data_sources", "personal_data", "gate", "errors",
-    "next_review", "review_overdue", "evidence", "evidence_sha256",
+    "next_review", "review_overdue", "error", "evidence", "evidence_sha256",
 )
 """``evidence`` is the file each row was read from, as it was given to ``register add``,
-and ``evidence_sha256`` the sha256 of its bytes: which record a row came from."""
+and ``evidence_sha256`` the sha256 of its bytes: which record a row came from. A
+declaration that did not load has ``gate`` ``broken`` and the loader's ``error``."""
 
 
 @dataclass
@@ -47,6 +49,18 @@ class RegisterView:
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
     trend: list[dict[str, Any]] = field(default_factory=list)
+    reasons: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(repository, asset) -> why it fails as of :attr:`today` where that is not how it
+    was stored (:func:`prodgate.register.history.state_as_of`): its row says failed."""
+    lapsed: list[dict[str, Any]] = field(default_factory=list)
+    """Exceptions that waived when scanned and have expired by :attr:`today`."""
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    """Repositories not seen within the policy's ``register.rescan_interval_days``."""
+    undeclared_locations: list[dict[str, Any]] = field(default_factory=list)
+    """Every undeclared AI location of the latest snapshots, with its triage."""
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    """What changed since :attr:`since` (:func:`prodgate.register.history.changes`)."""
+    since: str = ""
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     """Every asset as the database returns it (``None`` where a value is missing, a
     boolean as the database stores it), the columns of :data:`_PAGE` and, unless only
@@ -56,10 +70,10 @@ class RegisterView:
     def asset(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """One row's values as the tables show them, in :data:`ASSET_COLUMNS` order."""
         (repository, commit, name, path, tier, effective, stage, owner, models, passed, next_review, review_overdue,
-         business, sources, personal, errors, source, digest) = row
+         error, business, sources, personal, errors, source, digest) = row
         return (repository, commit, name, path, tier, effective, stage, owner or "", business or "", models, sources,
-                bool(personal), "passed" if passed else "failed", errors, next_review or "",
-                overdue(next_review, review_overdue, self.today), source, digest)
+                bool(personal), gate_state(passed, error), errors, next_review or "",
+                overdue(next_review, review_overdue, self.today), error or "", source, digest)
 
     @property
     def assets(self) -> list[dict[str, Any]]:
@@ -79,8 +93,20 @@ class RegisterView:
             "by_team": self.by_team,
             "by_policy": self.by_policy,
             "trend": self.trend,
+            "lapsed_exceptions": self.lapsed,
+            "failing_as_of": [
+                {"repository": repo, "asset": asset, "reason": reason}
+                for (repo, asset), reasons in sorted(self.reasons.items()) for reason in reasons
+            ],
+            "stale_repositories": self.stale,
+            "undeclared_locations": self.undeclared_locations,
             "assets": self.assets,
         }
+
+
+def gate_state(passed: Any, error: str | None) -> str:
+    """``passed``, ``failed``, or ``broken`` for a declaration that did not load."""
+    return "broken" if error is not None else "passed" if passed else "failed"
 
 
 def overdue(next_review: str | None, review_overdue: Any, today: str) -> bool:
@@ -103,17 +129,28 @@ def _driver_rows(conn: Connection, query: sa.Select[Any]) -> list[tuple[Any, ...
 
 
 _PAGE = (snapshots.c.repository, snapshots.c.commit, assets.c.name, assets.c.path, assets.c.tier, assets.c.effective_tier,
-         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue)
-"""The asset columns the HTML page shows or counts."""
+         assets.c.stage, assets.c.owner, assets.c.models, assets.c.passed, assets.c.next_review, assets.c.review_overdue,
+         assets.c.error)
+"""The asset columns the HTML page shows or counts (``error``: see :func:`gate_state`)."""
 _DETAIL = (assets.c.business_owner, assets.c.data_sources, assets.c.personal_data, assets.c.errors, snapshots.c.source,
            snapshots.c.digest)
 """The asset columns only the exported table has: the page reads a third less without them."""
 
 
-def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> RegisterView:
+def collect(
+    engine: Engine, today: dt.date, *, page_only: bool = False, policy: Policy | None = None
+) -> RegisterView:
     """Every table of the register as of ``today``, the assets as the database returns
     them (see :attr:`RegisterView.rows`); with ``page_only``, only the asset columns the
-    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for)."""
+    HTML page needs (:attr:`RegisterView.assets` is then not to be asked for).
+
+    Each asset is judged as of ``today`` (:mod:`prodgate.register.history`): one whose
+    exception expired or whose review fell due since its snapshot fails, with its
+    reasons in :attr:`RegisterView.reasons`; ``policy`` (default: none) adds eval ages
+    and sets the rescan interval of :attr:`RegisterView.stale` (default 30 days)."""
+    from prodgate.register.history import lapsed_exceptions, latest_states, stale
+    from prodgate.register.triage import undeclared_locations
+
     view = RegisterView(today=today.isoformat())
     today_s = view.today
     latest = repositories.c.latest_snapshot_id
@@ -147,12 +184,28 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
+        states = latest_states(conn, today, policy)
+        stored_passing = {(r[0], r[2]) for r in view.rows if r[9]}
+        newly = sorted(key for key, st in states.items() if st.state == "failed" and key in stored_passing)
+        if newly:
+            _fail_in_rollups(conn, view, newly)
+        view.lapsed = lapsed_exceptions(conn, today)
+        view.stale = stale(conn, today, policy.register_rules.rescan_interval_days if policy is not None else 30)
+        view.undeclared_locations = undeclared_locations(conn)
+    view.reasons = {key: s.reasons for key, s in states.items() if s.state == "failed" and s.reasons}
+    failing_now = {key for key, s in states.items() if s.state == "failed"}
+    if failing_now:  # judged as of today: a row stored as passed that fails now says so
+        view.rows = [
+            (*r[:9], False, *r[10:]) if r[9] and (r[0], r[2]) in failing_now else r for r in view.rows
+        ]
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
     view.tier_stage = {t: dict.fromkeys(STAGES, 0) for t in TIERS}
     view.gate_by_tier = {t: {"passed": 0, "failed": 0} for t in TIERS}
     for (tier, stage, passed), n in Counter((r[5], r[6], bool(r[9])) for r in rows).items():
+        if tier not in view.gate_by_tier:  # a declaration that did not load: no tier to count it under
+            continue
         view.tier_stage[tier][stage] += n
         view.gate_by_tier[tier]["passed" if passed else "failed"] += n
     owners: dict[str, list[int]] = {}
@@ -181,7 +234,8 @@ def collect(engine: Engine, today: dt.date, *, page_only: bool = False) -> Regis
     view.totals = {
         "repositories": n_repos,
         "assets": len(view.rows),
-        "failing": sum(g["failed"] for g in view.gate_by_tier.values()),
+        "failing": sum(1 for r in rows if not r[9]),
+        "broken": sum(1 for r in rows if r[12] is not None),
         "undeclared": sum(u["undeclared"] for u in view.undeclared),
         "expiring_exceptions": len(view.expiring),
         "overdue_reviews": len(view.overdue),
@@ -193,6 +247,31 @@ def _compliance(assets_n: int, failing: int) -> dict[str, Any]:
     passing = assets_n - failing
     return {"assets": assets_n, "passing": passing, "failing": failing,
             "compliance": round(passing / assets_n, 4) if assets_n else None}
+
+
+def _fail_in_rollups(conn: Connection, view: RegisterView, newly: list[tuple[str, str]]) -> None:
+    """Count the assets stored as passing that fail as of the view's date as failing in
+    the compliance by team and by policy too, as every other table counts them."""
+    latest = repositories.c.latest_snapshot_id
+    wanted = set(newly)
+    teams: Counter[str] = Counter()
+    policies: Counter[tuple[str, str, str]] = Counter()
+    names = sorted({r for r, _a in newly})
+    for repos in (names[i : i + 500] for i in range(0, len(names), 500)):
+        for r in conn.execute(
+            sa.select(snapshots.c.repository, assets.c.name, assets.c.owner_team, snapshots.c.policy_name,
+                      snapshots.c.policy_version, snapshots.c.policy_digest)
+            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .where(snapshots.c.repository.in_(repos))
+        ):
+            if (r.repository, r.name) in wanted:
+                teams[r.owner_team or ""] += 1
+                policies[(r.policy_name or "", r.policy_version or "", r.policy_digest or "")] += 1
+    for row in view.by_team:
+        row.update(_compliance(row["assets"], row["failing"] + teams[row["team"]]))
+    view.by_team.sort(key=lambda r: (-r["failing"], -r["assets"], r["team"]))
+    for row in view.by_policy:
+        row.update(_compliance(row["assets"], row["failing"] + policies[(row["policy"], row["version"], row["digest"])]))
 
 
 def _by_team(conn: Connection) -> list[dict[str, Any]]:

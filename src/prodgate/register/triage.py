@@ -1,0 +1,148 @@
+"""The office's triage of undeclared AI: one decision per repository and path
+(``accepted``, ``declared``, ``false-positive``) with a note, kept in a table of its
+own, so that a later snapshot of the repository finds it again (it is never stored in
+a snapshot, which a rescan would leave behind).
+
+The repository and the path come from the command line, and are shown on the page as
+links: each is checked here, and anything that is not a plain ``owner/name`` and a
+plain relative path inside the repository is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from prodgate.register.tables import repositories, snapshots, triage, undeclared
+
+STATES = ("accepted", "declared", "false-positive")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def repository_problem(repository: str) -> str:
+    """Why ``repository`` is not an ``owner/name`` of GitHub's letters ("" if it is)."""
+    owner, sep, name = repository.partition("/")
+    if (
+        not sep
+        or not 1 <= len(owner) <= 39
+        or not 1 <= len(name) <= 100
+        or not set(owner) <= _NAME_CHARS - {".", "_"}
+        or not set(name) <= _NAME_CHARS
+        or owner.startswith("-")
+        or name in (".", "..")
+    ):
+        return f"repository {repository!r} is not owner/name (letters, digits, '-', and in the name '.' and '_')"
+    return ""
+
+
+def path_problem(path: str) -> str:
+    """Why ``path`` is not a plain path inside a repository ("" if it is): relative, in
+    ``/``-separated parts none of which is empty, ``.`` or ``..``, no scheme, no
+    backslash and no control character."""
+    parts = path.split("/")
+    if (
+        not path
+        or len(path) > 4096
+        or path.startswith("/")
+        or "\\" in path
+        or ":" in parts[0]
+        or any(p in ("", ".", "..") for p in parts)
+        or any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in path)
+    ):
+        return f"path {path!r} is not a path inside the repository (relative, no '..', '.' or empty parts, no scheme)"
+    return ""
+
+
+def note_problem(note: str) -> str:
+    """Why ``note`` cannot be kept ("" if it can): a NUL (PostgreSQL stores none) or
+    more than 4,096 characters."""
+    if "\x00" in note:
+        return "--note contains a NUL character"
+    if len(note) > 4096:
+        return "--note is longer than 4096 characters"
+    return ""
+
+
+def set_triage(
+    engine: Engine, repository: str, path: str, state: str, note: str, now: dt.datetime
+) -> None:
+    """Record (or replace) the decision on ``repository`` ``path``. Checked first: see
+    :func:`repository_problem`, :func:`path_problem`; a caller passes only :data:`STATES`."""
+    if state not in STATES:  # pragma: no cover - argparse's choices
+        raise ValueError(state)
+    row = {
+        "repository": repository,
+        "path": path,
+        "state": state,
+        "note": note,
+        "set_at": now.isoformat(),
+    }
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        stmt = insert(triage).values(**row)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[triage.c.repository, triage.c.path],
+                set_={
+                    "state": stmt.excluded.state,
+                    "note": stmt.excluded.note,
+                    "set_at": stmt.excluded.set_at,
+                },
+            )
+        )
+
+
+def decisions(conn: Connection) -> dict[tuple[str, str], dict[str, str]]:
+    """(repository, path) -> {state, note, set_at}, every decision recorded."""
+    return {
+        (r.repository, r.path): {"state": r.state, "note": r.note, "set_at": r.set_at}
+        for r in conn.execute(sa.select(triage))
+    }
+
+
+def undeclared_locations(conn: Connection) -> list[dict[str, Any]]:
+    """Every undeclared AI location of every repository's latest snapshot, each with the
+    office's triage of its path ("" where none), by repository, path and line."""
+    latest = repositories.c.latest_snapshot_id
+    rows = conn.execute(
+        sa.select(
+            snapshots.c.repository,
+            snapshots.c.commit,
+            undeclared.c.path,
+            undeclared.c.line,
+            undeclared.c.kind,
+            undeclared.c.provider,
+            undeclared.c.model,
+        )
+        .select_from(
+            undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(
+                snapshots, snapshots.c.id == latest
+            )
+        )
+        .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line)
+    ).all()
+    known = decisions(conn)
+    out = []
+    for r in rows:
+        decided = known.get((r.repository, r.path), {})
+        out.append(
+            {
+                "repository": r.repository,
+                "commit": r.commit,
+                "path": r.path,
+                "line": r.line,
+                "kind": r.kind,
+                "provider": r.provider or "",
+                "model": r.model or "",
+                "triage": decided.get("state", ""),
+                "note": decided.get("note", ""),
+                "triaged_at": decided.get("set_at", ""),
+            }
+        )
+    return out
