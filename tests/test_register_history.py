@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -405,11 +404,8 @@ def test_an_exception_expiring_between_the_dates_is_newly_failing_and_lapsed(
             "used": True,
         }
     ]
-    doc2 = _at(doc, DAY2)
-    doc2["tool"]["version"] = (
-        "0.1.1"  # a rescan by a newer prodgate: a new observation of the same facts
-    )
-    _add(run, db, tmp_path, doc, doc2)
+    doc2 = _at(doc, DAY2)  # a rescan saying the same: the one observation, seen again
+    assert _add(run, db, tmp_path, doc, doc2)[1].startswith("register: 1 added, 1 seen")
     code, out, _ = run(
         "register",
         "--db",
@@ -570,6 +566,7 @@ def test_shards_partition_the_checkouts_exactly(run, tmp_path: Path) -> None:  #
             bad,
         )
         assert code == 2 and "--shard" in err
+        assert not (tmp_path / "x.sqlite").exists()  # refused before the register is opened
 
 
 def test_shard_of_is_a_function_of_the_name_alone() -> None:
@@ -692,11 +689,14 @@ def test_a_db_that_is_not_a_database_is_a_usage_error_naming_it(run, tmp_path: P
     assert notdb.read_bytes() == b"These are meeting notes, not a database. " * 40
 
 
-def test_alembic_s_own_command_line_runs_the_shipped_migrations(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_alembic_s_own_command_line_runs_the_shipped_migrations(
+    run, db: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``alembic -c …/alembic.ini -x db=… upgrade|current|history`` on a register of
+    either backend; prodgate then takes the register as it is."""
     import prodgate.register
 
     ini = Path(prodgate.register.__file__).parent / "migrations" / "alembic.ini"
-    db = tmp_path / "r.sqlite"
 
     def alembic(*args: str) -> str:
         done = subprocess.run(
@@ -714,11 +714,9 @@ def test_alembic_s_own_command_line_runs_the_shipped_migrations(run, tmp_path: P
     alembic("upgrade", "head")
     assert alembic("current").strip() == "0004 (head)"
     assert "0003 -> 0004 (head)" in alembic("history")
-    with sqlite3.connect(db) as conn:
-        assert {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        } >= {"triage", "snapshots"}
-    assert _add(run, str(db), tmp_path, _at(_doc(), DAY1))[0] == 0  # and prodgate takes it as it is
+    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert _rows(db, "SELECT count(*) FROM triage") == [(0,)]
+    assert _add(run, db, tmp_path, _at(_doc(), DAY1))[0] == 0  # and prodgate takes it as it is
 
 
 def test_the_register_page_shows_the_shipped_matrix_workflow() -> None:

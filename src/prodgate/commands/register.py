@@ -74,6 +74,11 @@ def _run(args: argparse.Namespace, charts: ChartProcess | None) -> int:
         problem = _triage_problem(args)
         if problem:
             return error(problem)
+    if args.register_command == "scan" and args.shard is not None:
+        from prodgate.register.scan import parse_shard
+
+        if isinstance(shard := parse_shard(args.shard), str):
+            return error(shard)  # before the register is opened: a refusal creates nothing
     from prodgate.register.store import StoreError, open_store
 
     try:
@@ -273,9 +278,7 @@ def _scan(args: argparse.Namespace, engine: Engine) -> int:
         from prodgate.register.scan import parse_shard
 
         parsed = parse_shard(args.shard)
-        if isinstance(parsed, str):
-            return error(parsed)
-        shard = parsed
+        shard = None if isinstance(parsed, str) else parsed  # refused in _run already
     found, skipped = _to_scan(engine, checkouts(dirs), shard, args.full)
     jobs = [Job(str(p), args.today, args.policy, args.policy_sha256, args.gate, args.discover) for p in found]
     workers = args.jobs or min(len(jobs), os.cpu_count() or 1)

@@ -314,9 +314,8 @@ def changes(
     places = _locations(conn, ids)
     out: list[dict[str, Any]] = []
     for repo in sorted(now):
+        # One observation at both dates may still change: it is judged at each date.
         before_sid, after_sid = then.get(repo), now[repo]
-        if before_sid == after_sid:
-            continue
         old = {a.name: a for a in by_key.get(before_sid, [])} if before_sid is not None else {}
         new = {a.name: a for a in by_key.get(after_sid, [])}
         for name in sorted(old.keys() | new.keys(), key=lambda n: ((new.get(n) or old[n]).path, n)):
