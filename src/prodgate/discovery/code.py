@@ -20,6 +20,7 @@ from prodgate.discovery.catalogue import Catalogue, Signature
 from prodgate.discovery.lexer import C_STYLE, HASH, NONE, PYTHON, Lexed, lex, line_starts
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
+from prodgate.discovery.spelling import plain
 
 MAX_MODEL_STRING = 200
 """Longer strings, or strings with spaces, are prose or data, not a model identifier."""
@@ -181,7 +182,7 @@ def _is_policy_discovery(text: str) -> bool:
 def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""
-    yield from strings(rel, ((lexed.line_of(s.offset), s.value) for s in lexed.strings), cat, env=False)
+    yield from strings(rel, ((lexed.line_of(s.offset), plain(s.value)) for s in lexed.strings), cat, env=False)
     for start, end in _literal_lines(lexed.code, cat):
         part = lexed.code[start:end]
         for m in cat.env_re.finditer(part):
@@ -377,26 +378,105 @@ def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], in
                 yield _det(rel, where(node.lineno), "import", sig, f"boto3 client {service.value}")
 
 
-_PY_IMPORT = LazyPattern(
-    r"(?m)^[ \t]{0,80}(?:from[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200})[ \t]{1,20}import[ \t]{1,20}\(?[ \t]{0,20}([A-Za-z_][A-Za-z0-9_]{0,100})"
-    r"|import[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200}))"
-)
+_PY_STATEMENT = LazyPattern(r"(?m)(?:^|[;:])[ \t\f]{0,80}(import|from)(?:[ \t\f]{1,20}|\\\r?\n)")
+_PY_NAME = LazyPattern(r"[ \t\f]{0,20}(?:\\\r?\n[ \t\f]{0,80})?(\.{0,20}[^\W\d][\w.]{0,200})")
+_PY_FROM_IMPORT = LazyPattern(r"[ \t\f]{0,20}(?:\\\r?\n[ \t\f]{0,80})?import[ \t\f]{0,20}(\(?)")
+_STATEMENT_SPAN = 4000
+"""How far one import statement is read (its names, across continuation lines)."""
 
 
 def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
-    """A Python file that does not parse: import statements at line starts outside
-    comments and docstrings, and the strings and credentials the lexer sees."""
-    lexed = lex(text, PYTHON)
-    for m in _PY_IMPORT.finditer(lexed.code):
-        line = where(lexed.line_of(m.start()))
-        if m.group(3):
-            yield from _py_module(rel, line, m.group(3), cat)
-        elif cat.python.find(m.group(1)) is not None:
-            yield from _py_module(rel, line, m.group(1), cat)
-        else:
-            yield from _py_module(rel, line, f"{m.group(1)}.{m.group(2)}", cat)
+    """A Python file that does not parse: every import statement a line-based reader
+    can see (at a line start, after ``;`` or after a block's ``:``, as in
+    ``try: import anthropic``; every name of ``import os, openai``; the names of
+    ``from x import (`` across lines), outside comments and strings, and the strings
+    and credentials the lexer sees. The text is folded first (:func:`plain`): Python
+    reads ``\uff4fpenai`` (a fullwidth o) and ``"\\x61"`` as ``openai`` and ``"a"``."""
+    lexed = lex(plain(text), PYTHON)
+    bare = _blank_strings(lexed)
+    for m in _PY_STATEMENT.finditer(bare):
+        is_from = m.group(1) == "from"
+        found = list(_imported(bare, m.end(), is_from))
+        if is_from and found and cat.python.find(found[0][1]) is not None:
+            found = found[:1]  # from openai import OpenAI: the module, as a parsed file gives
+        for offset, module in found:
+            yield from _py_module(rel, where(lexed.line_of(m.start(1) if is_from else offset)), module, cat)
     for det in code(rel, lexed, cat):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+
+
+def _blank_strings(lexed: Lexed) -> str:
+    """The lexed code with the content of every string literal blanked (line breaks
+    kept): ``"; import openai"`` in a string is no statement."""
+    parts: list[str] = []
+    pos = 0
+    code_text = lexed.code
+    for s in lexed.strings:
+        if s.offset < pos:
+            continue
+        end = min(len(code_text), s.offset + 1 + len(s.value))
+        parts.append(code_text[pos : s.offset + 1])
+        parts.append("\n".join(" " * len(p) for p in code_text[s.offset + 1 : end].split("\n")))
+        pos = end
+    parts.append(code_text[pos:])
+    return "".join(parts)
+
+
+def _imported(code_text: str, pos: int, is_from: bool) -> Iterator[tuple[int, str]]:
+    """The modules an import statement starting at ``pos`` (after its keyword) names,
+    each with its offset: ``a.b`` of ``import a.b as c, d``; ``x`` and each ``x.name``
+    of ``from x import (name, ...)`` (``from google import genai``). Bounded by
+    :data:`_STATEMENT_SPAN` characters."""
+    end = min(len(code_text), pos + _STATEMENT_SPAN)
+    if is_from:
+        m = _PY_NAME.match(code_text, pos)
+        if m is None or m.group(1).startswith("."):
+            return
+        module = m.group(1)
+        yield m.start(1), module
+        after = _PY_FROM_IMPORT.match(code_text, m.end())
+        if after is None:
+            return
+        stop = code_text.find(")", after.end(), end) if after.group(1) else _logical_end(code_text, after.end(), end)
+        for offset, name in _names(code_text, after.end(), end if stop == -1 else stop):
+            yield offset, f"{module}.{name}"
+        return
+    yield from _names(code_text, pos, _logical_end(code_text, pos, end))
+
+
+def _logical_end(code_text: str, pos: int, end: int) -> int:
+    """Where the logical line from ``pos`` ends: a line break not escaped by a
+    backslash, or ``;``."""
+    while True:
+        brk = code_text.find("\n", pos, end)
+        semi = code_text.find(";", pos, end if brk == -1 else brk)
+        if semi != -1:
+            return semi
+        if brk == -1:
+            return end
+        if code_text[pos:brk].rstrip("\r").endswith("\\"):
+            pos = brk + 1
+            continue
+        return brk
+
+
+def _names(code_text: str, pos: int, end: int) -> Iterator[tuple[int, str]]:
+    """The dotted names of a comma-separated list between ``pos`` and ``end``, each
+    without its ``as`` alias."""
+    for part_start, part in _split(code_text[pos:end], pos):
+        m = _PY_NAME.match(part)
+        if m is not None and not m.group(1).startswith("."):
+            yield part_start + m.start(1), m.group(1)
+
+
+def _split(segment: str, base: int) -> Iterator[tuple[int, str]]:
+    """The parts of ``segment`` between commas, each without its leading blanks,
+    parenthesis or continuation, with its offset (``base`` is the segment's)."""
+    start = base
+    for part in segment.split(","):
+        bare = part.lstrip(" \t\f\\\r\n(")
+        yield start + len(part) - len(bare), bare
+        start += len(part) + 1
 
 
 # -- Jupyter notebooks ------------------------------------------------------------------
@@ -411,7 +491,10 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         return
-    starts = line_starts(text)
+    # Strings are found in the text with escapes folded (a notebook written with
+    # \\uXXXX for its letters), which has the same lines.
+    folded = plain(text)
+    starts = line_starts(folded)
     cursor = 0
     code_cells: list[tuple[str, list[int]]] = []
     for cell in cells:
@@ -420,24 +503,26 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         source = cell.get("source")
         pieces = source if isinstance(source, list) else [source] if isinstance(source, str) else []
         pieces = [p for p in pieces if isinstance(p, str)]
+        # The pieces are the cell's text cut anywhere (Jupyter cuts after each line
+        # break, a hand-written file anywhere): joined as Jupyter joins them, each
+        # line on the notebook line of the piece it starts in.
         lines: list[int] = []
-        body: list[str] = []
+        at_start = True
         for piece in pieces:
-            cursor, line = _locate(text, starts, piece, cursor)
-            for k, part in enumerate(piece.split("\n")):
-                if k and not part and piece.endswith("\n") and k == piece.count("\n"):
-                    break
-                lines.append(line)
-                body.append(part)
-        if cell.get("cell_type") != "code" or not body:
+            cursor, line = _locate(folded, starts, piece, cursor)
+            breaks = piece.count("\n") - (1 if piece.endswith("\n") else 0)
+            lines.extend([line] * (breaks + (1 if at_start else 0)))
+            at_start = piece.endswith("\n")
+        body = "".join(pieces).split("\n")
+        if cell.get("cell_type") != "code" or not "".join(body).strip():
             continue
         # IPython magics and shell escapes are not Python; blank them.
-        code_cells.append(("\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body), lines))
+        code_cells.append(("\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body), lines or [1]))
     # As for a .py file, only cells that can show use are parsed; which those are, the
     # cells' texts joined tell in a few searches, not a few searches of each cell.
     for k in _may_show_use([cleaned for cleaned, _lines in code_cells], cat):
         cleaned, lines = code_cells[k]
-        reading = python_reading(cleaned, cat)
+        reading = python_reading(plain(cleaned), cat)
         if reading is not None:
             yield from python(rel, cleaned, cat, _cell_lines(lines), imports_only=reading == "imports")
 
@@ -449,7 +534,7 @@ def _may_show_use(texts: list[str], cat: Catalogue) -> list[int]:
     search resumes after the last text a match reaches, so every text holding a
     match is among them)."""
     out = {k for k, t in enumerate(texts) if not t.isascii()}
-    parts = [t.encode("utf-8", "surrogatepass") for t in texts]
+    parts = [plain(t).encode("utf-8", "surrogatepass") for t in texts]
     data = b"\n".join(parts)
     ends = list(itertools.accumulate(len(p) + 1 for p in parts))
     for pattern in (cat.literals, *cat.python_imports):
@@ -492,10 +577,10 @@ def javascript(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             before = before[:-1].rstrip()
         if not any(_ends_with_word(before, kw) for kw in _JS_KEYWORDS):
             continue
-        package = _npm_package(s.value)
-        sig = cat.npm.find(package)
+        value = plain(s.value)
+        sig = cat.npm.find(_npm_package(value))
         if sig is not None:
-            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, value)
     yield from code(rel, lexed, cat)
 
 

@@ -1,0 +1,206 @@
+"""What a file says, not how it is spelt: its encoding decoded, string escapes and
+look-alike letters folded, before the catalogue's literals are looked for.
+
+A pull request that wants to pass unseen needs one line: a ``.ts`` file saved as
+UTF-16, ``"api.\\x61nthropic.com"``, ``"\\u006fpenai"`` as a ``package.json`` key,
+``import \uff4fpenai`` with a fullwidth o (U+FF4F) (Python folds identifiers by NFKC, so that
+is ``import openai``). Each reads to the runtime as the plain name. This module gives
+the text as the runtime reads it:
+
+- :func:`decode` turns a file's bytes into text by its byte order mark (UTF-8,
+  UTF-16 and UTF-32, little and big endian); line numbers are counted in that text.
+- :func:`plain` folds, in one linear pass, every escape (``\\xHH``, ``\\uHHHH``, a
+  surrogate pair, ``\\u{H}``, ``\\UHHHHHHHH``, ``\\N{NAME}``, an octal ``\\ooo``) and
+  every character whose NFKC form is one of the few characters a catalogue literal
+  holds (letters, digits and ``_ . - / : @``). Nothing else is decoded: no quote,
+  backslash, blank, comment sign or line break is made, so a lexer reads the folded
+  text as it reads the original and every line keeps its number.
+- :data:`GREP_MARKERS` and :func:`marked` say which files may hold such spellings, so
+  that the prefilter (git grep, or the compiled pattern for untracked files) keeps
+  them as candidates; :func:`plain` then tells whether a literal is really there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from prodgate.discovery.safe_regex import compile_safe
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/:@")
+"""What a fold may produce: the characters of a catalogue literal (see catalogue._LITERAL)."""
+
+# Blocks holding every character whose NFKC form is made of _SAFE characters only
+# (tests/test_discover_spelling.py checks this against the whole of Unicode).
+_FOLD_BLOCKS = (
+    (0xA0, 0x300),
+    (0x1D00, 0x1DC0),
+    (0x2000, 0x2500),
+    (0x2C00, 0x2C80),
+    (0x3200, 0x3400),
+    (0xA700, 0xA800),
+    (0xFB00, 0xFB50),
+    (0xFE00, 0xFF70),
+    (0x10780, 0x107C0),
+    (0x1D400, 0x1D800),
+    (0x1F100, 0x1F200),
+    (0x1FB00, 0x1FC00),
+)
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, bool] | None:
+    """The text of a file and whether it was transcoded (UTF-16 or UTF-32: its bytes
+    hold no literal the prefilter could see); None when it is binary (a NUL byte in
+    the first 8 KiB of a file without a byte order mark)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(codec, errors="replace")
+            return None if "\x00" in text[:8192] else (text, codec != "utf-8")
+    if b"\x00" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace"), False
+
+
+@functools.cache
+def folds() -> dict[str, str]:
+    """Each character outside ASCII whose NFKC form is made of literal characters
+    only, with that form (fullwidth and mathematical letters, ligatures: U+FF4F and
+    U+1D428 are ``o``, U+FB01 is ``fi``)."""
+    out: dict[str, str] = {}
+    for start, end in _FOLD_BLOCKS:
+        for cp in range(start, end):
+            char = chr(cp)
+            form = unicodedata.normalize("NFKC", char)
+            if form != char and form and all(c in _SAFE for c in form):
+                out[char] = form
+    return out
+
+
+_ESCAPE = (
+    r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}"
+    r"|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[A-Za-z0-9 -]{1,80}\}|[0-7]{1,3}|\\)"
+)
+
+
+@functools.cache
+def _spelt() -> re.Pattern[str]:
+    """An escape, or a character that folds (each match a few characters: linear). A
+    doubled backslash is matched too, and kept: ``\\\\x61`` is a backslash and ``x61``."""
+    chars = "".join(re.escape(c) for c in sorted(folds()))
+    return compile_safe(f"{_ESCAPE}|[{chars}]")
+
+
+def plain(text: str) -> str:
+    """``text`` with escapes and look-alike characters folded into the literal
+    characters they stand for; ``text`` itself (the same object) when nothing folds,
+    so callers can tell. Lengths may change, line breaks never do."""
+    if text.isascii() and "\\" not in text:
+        return text
+    changed = False
+
+    def fold(m: re.Match[str]) -> str:
+        nonlocal changed
+        got = _unescape(m.group())
+        if got is None:
+            return m.group()
+        changed = True
+        return got
+
+    out = _spelt().sub(fold, text)
+    return out if changed else text
+
+
+def _unescape(token: str) -> str | None:
+    """What one escape or folding character stands for, when that is made of literal
+    characters; None otherwise (kept as written)."""
+    if not token.startswith("\\"):
+        return folds().get(token)
+    kind = token[1:2]
+    if kind == "\\":
+        return None
+    try:
+        if kind == "N":
+            char = unicodedata.lookup(token[3:-1])
+        elif kind == "u" and token[2:3] == "{":
+            char = chr(int(token[3:-1], 16))
+        elif kind in "xU" or (kind == "u" and len(token) == 6):
+            char = chr(int(token[2:], 16))
+        elif kind == "u":  # a surrogate pair
+            high, low = int(token[2:6], 16), int(token[8:12], 16)
+            char = chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        elif kind in "01234567":
+            char = chr(int(token[1:], 8))
+        else:
+            return None
+    except (KeyError, ValueError, OverflowError):
+        return None
+    if char in _SAFE:
+        return char
+    return folds().get(char)
+
+
+@functools.cache
+def grep_markers() -> str:
+    """What may be spelt otherwise, as a POSIX extended pattern over bytes (git grep
+    runs it with ``LC_ALL=C``): a byte order mark of UTF-16 or UTF-32 at a line start,
+    an escape that can stand for a literal character, or the UTF-8 bytes of a
+    character that folds into them (grouped by their leading bytes)."""
+    escapes = (
+        r"\\(x[2-7][0-9A-Fa-f]|u00[2-7][0-9A-Fa-f]|u[dDfF]|u\{|U000|N\{|0[4-7][0-7]|1[0-7][0-7])"
+    )
+    return "|".join(["^\udcff\udcfe", "^\udcfe\udcff", escapes, *_byte_classes()])
+
+
+def _byte_classes() -> list[str]:
+    """The UTF-8 forms of the folding characters, as ERE alternatives over bytes:
+    each leading part with a bracket of last bytes. Bytes above 0x7f are written as
+    the surrogates ``os.fsencode`` turns back into those bytes."""
+    groups: dict[bytes, list[int]] = {}
+    for char in sorted(folds()):
+        raw = char.encode("utf-8")
+        groups.setdefault(raw[:-1], []).append(raw[-1])
+    out = []
+    for head, lasts in sorted(groups.items()):
+        prefix = head.decode("utf-8", "surrogateescape")
+        ranges = _ranges(sorted(set(lasts)))
+        out.append(
+            prefix
+            + "["
+            + "".join(_byte(a) if a == b else f"{_byte(a)}-{_byte(b)}" for a, b in ranges)
+            + "]"
+        )
+    return out
+
+
+def _ranges(values: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for v in values:
+        if out and out[-1][1] == v - 1:
+            out[-1] = (out[-1][0], v)
+        else:
+            out.append((v, v))
+    return out
+
+
+def _byte(value: int) -> str:
+    return bytes([value]).decode("utf-8", "surrogateescape")
+
+
+@functools.cache
+def _marked_bytes() -> re.Pattern[bytes]:
+    source = grep_markers().encode("utf-8", "surrogateescape").replace(b"^", b"(?m:^)")
+    return compile_safe(source)
+
+
+def marked(data: bytes) -> bool:
+    """Whether a file's bytes may spell a literal otherwise (:func:`grep_markers`)."""
+    return _marked_bytes().search(data) is not None
