@@ -73,14 +73,19 @@ def decode(data: bytes) -> tuple[str, bool] | None:
 @functools.cache
 def folds() -> dict[str, str]:
     """Each character outside ASCII whose NFKC form is made of literal characters
-    only, with that form (fullwidth and mathematical letters, ligatures: U+FF4F and
-    U+1D428 are ``o``, U+FB01 is ``fi``)."""
+    only, with that form: fullwidth and mathematical letters, ligatures (U+FF4F and
+    U+1D428 are ``o``, U+FB01 is ``fi``). A character that stands for several marks
+    and no letter (the ellipsis, common in prose) is left as it is."""
     out: dict[str, str] = {}
     for start, end in _FOLD_BLOCKS:
         for cp in range(start, end):
             char = chr(cp)
             form = unicodedata.normalize("NFKC", char)
-            if form != char and form and all(c in _SAFE for c in form):
+            if (
+                form != char
+                and all(c in _SAFE for c in form)
+                and (len(form) == 1 or any(c.isalnum() for c in form))
+            ):
                 out[char] = form
     return out
 
