@@ -17,7 +17,17 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from prodgate.discovery.catalogue import Catalogue, Signature
-from prodgate.discovery.lexer import C_STYLE, HASH, NONE, PYTHON, Lexed, lex, line_starts
+from prodgate.discovery.installs import shell_code
+from prodgate.discovery.lexer import (
+    C_STYLE,
+    HASH,
+    NONE,
+    PYTHON,
+    Lexed,
+    blank_strings,
+    lex,
+    line_starts,
+)
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 from prodgate.discovery.spelling import plain
@@ -127,13 +137,59 @@ def _matches(
                 yield _det(rel, line_of(m.start()), "model", sig, name, model=name)
 
 
-def config(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
+def config(rel: str, text: str, cat: Catalogue, style: str, *, shell: bool = False) -> Iterator[Detection]:
     """Configuration (YAML, TOML, properties, .env, Dockerfile, JSON, ...): values are
-    often unquoted, so everything outside comments counts."""
+    often unquoted, so everything outside comments counts. ``shell``: a shell script,
+    whose commands in quoted strings are arguments (:func:`prodgate.discovery.installs.shell_code`)."""
     # Without comments (JSON) the code is the text itself: no lexing, which on a large
     # data file costs far more than the search.
     lexed = Lexed(text, (), line_starts(text)) if style == NONE else lex(text, style)
     yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
+    if style == HASH:
+        yield from commands(rel, shell_code(lexed) if shell else lexed.code, lexed.line_of, cat)
+
+
+
+
+# -- JSON: configuration or data ----------------------------------------------------------
+DATA_BYTES = 256 * 1024
+"""A JSON file larger than this is data (a dump, a fixture, results), not configuration."""
+_DATA_FOLDERS = frozenset({
+    "data", "dataset", "datasets", "fixtures", "samples", "corpus", "corpora", "records", "dumps", "logs",
+    "transcripts", "conversations", "responses", "outputs", "results", "golden", "snapshots", "__snapshots__",
+    "testdata", "test_data", "evals", "eval",
+})
+
+
+def json_is_data(rel: str, text: str) -> bool:
+    """Whether a JSON file is data rather than configuration, by its shape: a list at
+    the top (records), a size over :data:`DATA_BYTES`, a name or folder that says data
+    (``data/``, ``fixtures/``, ``*.data.json``, ``results/`` ...). Configuration is a
+    small object of settings (``settings.json``, ``appsettings.json``)."""
+    if len(text) > DATA_BYTES or text.lstrip("\ufeff \t\r\n").startswith("["):
+        return True
+    parts = rel.lower().split("/")
+    return any(p in _DATA_FOLDERS for p in parts[:-1]) or parts[-1].endswith((".data.json", "-data.json", "_data.json"))
+
+
+def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[Detection]:
+    """What the strings of a JSON (or JSON Lines) file show. A string is a value as
+    a whole: a model counts when a string is its id (``"model": "gpt-4o"``), not when
+    prose quotes it (``"answer": "gpt-4 and claude-3 are both strong"``). In a data
+    file (:func:`json_is_data`) prose counts for nothing at all: a dump that quotes
+    model names, hosts or keys in its text is not use; a request batch (``"url":
+    "/v1/chat/completions"``, ``"model": "gpt-4o"``) and a record naming its model
+    still are. In configuration a host or key in a longer string (a command) counts.
+    JSON strings hold no line break, so each line holding a literal is read alone."""
+    number, counted = 1, 0
+    for start, end in _literal_lines(text, cat):
+        number += text.count("\n", counted, start)  # counted once over the whole text
+        counted = start
+        line = text[start:end]
+        for s in lex(line, NONE).strings:
+            whole = _model_like(s.value)
+            if whole or not data:
+                yield from _matches(rel, s.value, _offset_lines(number, ""), cat, env=True, models=whole)
 
 
 _POLICY = LazyPattern(r"(?m)^apiVersion:[ \t]{0,20}[\"']?prodgate/policy/v1[\"']?[ \t]{0,20}\r?$")
@@ -192,7 +248,60 @@ def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
         for m in cat.constant_re.finditer(part):
             sig = cat.constant(m.group())
             if sig is not None:
-                yield _det(rel, lexed.line_of(start + m.start()), "model", sig, m.group(), model=m.group().split(".", 1)[-1])
+                yield _det(rel, lexed.line_of(start + m.start()), "model", sig, m.group(), model=constant_model(m.group(), sig))
+
+
+def _camel_parts(name: str) -> list[str]:
+    """``GPT4oMini`` -> gpt, 4o, mini; ``GPT3Dot5Turbo`` -> gpt, 3.5, turbo: runs of
+    capitals, digits (a lowercase letter right after them joined: ``4o``) and words."""
+    parts: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        j = i + 1
+        if name[i].isdigit():
+            while j < n and (name[j].isdigit() or (name.startswith("Dot", j) and j + 3 < n and name[j + 3].isdigit())):
+                j += 4 if name[j] == "D" else 1
+            if j < n and name[j].islower() and (j + 1 == n or not name[j + 1].islower()):
+                j += 1
+            parts.append(name[i:j].replace("Dot", "."))
+        elif name[i].isupper() and j < n and name[j].isupper():
+            while j < n and name[j].isupper() and not (j + 1 < n and name[j + 1].islower()):
+                j += 1
+            parts.append(name[i:j])
+        else:
+            while j < n and name[j].islower():
+                j += 1
+            parts.append(name[i:j])
+        i = j
+    return [p.lower() for p in parts]
+
+
+def constant_model(constant: str, sig: Signature) -> str:
+    """The model an SDK constant names, spelt as the provider's API spells it:
+    ``ChatModel.GPT_4_O_MINI`` (Java, Kotlin) and ``openai.GPT4oMini`` (Go) name
+    ``gpt-4o-mini``, ``GPT_3_5_TURBO`` and ``GPT3Dot5Turbo`` name ``gpt-3.5-turbo``,
+    ``Model.CLAUDE_3_5_HAIKU_LATEST`` names ``claude-3-5-haiku-latest`` (Anthropic
+    writes versions with dashes, the others with dots). A constant that is not of
+    these shapes is given as written."""
+    name = constant.rsplit(".", 1)[-1]
+    if name.startswith("ChatModel") and len(name) > len("ChatModel"):
+        name = name[len("ChatModel") :]  # openai-go: openai.ChatModelGPT4o
+    parts = name.lower().split("_") if "_" in name else _camel_parts(name)
+    dots = sig.provider != "anthropic"
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        last = out[-1] if out else ""
+        if len(part) == 1 and part.isalpha() and last.isdigit():
+            out[-1] = last + part  # 4 o -> 4o
+        elif part.isdigit() and len(last) == 1 and last.isalpha():
+            out[-1] = last + part  # o 1 -> o1
+        elif dots and len(part) == 1 and part.isdigit() and len(last) == 1 and last.isdigit():
+            out[-1] = f"{last}.{part}"  # 3 5 -> 3.5
+        else:
+            out.append(part)
+    return "-".join(out) or constant
 
 
 def generic(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
@@ -234,7 +343,7 @@ def python_reading(text: str, cat: Catalogue) -> str | None:
     if dynamic and quoted.search(text) is not None:
         return "all"
     if imported.search(text) is not None:
-        return "all" if dynamic else "imports"
+        return "all" if dynamic or cat.loader_calls.search(text) is not None else "imports"
     return None
 
 
@@ -370,12 +479,62 @@ def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], in
     first = node.args[0] if node.args else None
     if name in ("import_module", "__import__") and isinstance(first, ast.Constant) and isinstance(first.value, str):
         yield from _py_module(rel, where(node.lineno), first.value, cat)
+    elif (loader := cat.loader(_dotted(func))) is not None:
+        yield from _loaded(rel, node, name, loader, cat, where)
     elif name in ("client", "resource"):
         service = first if first is not None else next((k.value for k in node.keywords if k.arg == "service_name"), None)
         if isinstance(service, ast.Constant) and isinstance(service.value, str):
             sig = cat.boto3.get(service.value)
             if sig is not None:
                 yield _det(rel, where(node.lineno), "import", sig, f"boto3 client {service.value}")
+
+
+_MODEL_KEYWORDS = ("model", "model_name", "model_id", "pretrained_model_name_or_path", "model_name_or_path", "repo_id")
+_MODEL_ID = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?(?::[A-Za-z0-9_.-]{1,64})?")
+
+
+def _dotted(func: ast.expr) -> str:
+    """``a.b.c`` for an attribute chain of names, the name alone, else ``""``."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+def _loaded(
+    rel: str, node: ast.Call, name: str, loader: Signature, cat: Catalogue, where: Callable[[int], int]
+) -> Iterator[Detection]:
+    """The model a loader call names: its ``model=`` (or ``pretrained_model_name_or_path=``
+    ...) argument, else its first positional one (a ``pipeline``'s second: the first
+    is the task), when it is a model id (``org/name``, ``name:tag``), not a path."""
+    arg = next((k.value for k in node.keywords if k.arg in _MODEL_KEYWORDS), None)
+    if arg is None:
+        at = 1 if name == "pipeline" else 0
+        arg = node.args[at] if len(node.args) > at else None
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        yield from _model_named(rel, where(node.lineno), arg.value, loader, cat)
+
+
+def _model_named(rel: str, line: int, value: str, loader: Signature, cat: Catalogue) -> Iterator[Detection]:
+    """A model id a loader or command names, attributed to the family the catalogue
+    knows it by (``llama3`` is Meta's), else to the loader's signature."""
+    if _MODEL_ID.fullmatch(value) is not None:
+        yield _det(rel, line, "model", cat.model(value) or loader, value, model=value)
+
+
+def commands(rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue) -> Iterator[Detection]:
+    """Models named to a runtime's command line (``ollama pull llama3``, in a
+    Dockerfile ``RUN``, a workflow's ``run:``, a script)."""
+    if not cat.loaders:
+        return
+    for m in cat.command_re.finditer(text):
+        words = m.group().split()
+        loader = cat.loader(f"{words[0]}.{words[1]}")
+        if loader is not None:
+            yield from _model_named(rel, line_of(m.start()), m.group(1).rstrip(".:/"), loader, cat)
 
 
 _PY_STATEMENT = LazyPattern(r"(?m)(?:^|[;:])[ \t\f]{0,80}(import|from)(?:[ \t\f]{1,20}|\\\r?\n)")
@@ -393,7 +552,7 @@ def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int],
     and credentials the lexer sees. The text is folded first (:func:`plain`): Python
     reads ``\uff4fpenai`` (a fullwidth o) and ``"\\x61"`` as ``openai`` and ``"a"``."""
     lexed = lex(plain(text), PYTHON)
-    bare = _blank_strings(lexed)
+    bare = blank_strings(lexed)  # "; import openai" in a string is no statement
     for m in _PY_STATEMENT.finditer(bare):
         is_from = m.group(1) == "from"
         found = list(_imported(bare, m.end(), is_from))
@@ -403,23 +562,6 @@ def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int],
             yield from _py_module(rel, where(lexed.line_of(m.start(1) if is_from else offset)), module, cat)
     for det in code(rel, lexed, cat):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
-
-
-def _blank_strings(lexed: Lexed) -> str:
-    """The lexed code with the content of every string literal blanked (line breaks
-    kept): ``"; import openai"`` in a string is no statement."""
-    parts: list[str] = []
-    pos = 0
-    code_text = lexed.code
-    for s in lexed.strings:
-        if s.offset < pos:
-            continue
-        end = min(len(code_text), s.offset + 1 + len(s.value))
-        parts.append(code_text[pos : s.offset + 1])
-        parts.append("\n".join(" " * len(p) for p in code_text[s.offset + 1 : end].split("\n")))
-        pos = end
-    parts.append(code_text[pos:])
-    return "".join(parts)
 
 
 def _imported(code_text: str, pos: int, is_from: bool) -> Iterator[tuple[int, str]]:

@@ -451,7 +451,7 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
     values; parsers and lexers read ``text`` and fold what they find in strings."""
     # The source detectors and their patterns are loaded with the first file to read.
     from prodgate.discovery import code
-    from prodgate.discovery.lexer import C_STYLE, HASH, NONE
+    from prodgate.discovery.lexer import C_STYLE, HASH
 
     if kind.startswith(("code-", "config-")):
         from prodgate.discovery import infra  # what infrastructure, containers and CI show
@@ -477,8 +477,10 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
         yield from code.dotnet(rel, text, cat)
     elif kind == "rust":
         yield from code.rust(rel, text, cat)
-    elif kind.startswith(("code-", "config-")) and cat.literals.search(view) is None:
-        return  # strings, credentials, constants and values: none of the catalogue's literals
+    elif kind.startswith(("code-", "config-")) and cat.literals.search(view) is None and (
+        not kind.endswith("-hash") or cat.command_words.search(view) is None
+    ):
+        return  # strings, credentials, constants, values and commands: none of the catalogue's
     elif kind == "code-c":
         yield from code.generic(rel, text, cat, C_STYLE)
     elif kind == "code-hash":
@@ -490,7 +492,7 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
             if section is None or not section[0] <= det.line <= section[1]:
                 yield det
     elif kind == "config-json":
-        yield from code.config(rel, view, cat, NONE)
+        yield from code.json_values(rel, view, cat, data=code.json_is_data(rel, view))
     elif kind == "jsonl":
         from prodgate.discovery import infra
 
