@@ -283,6 +283,15 @@ class Catalogue:
     def prefilter(self) -> Any:
         return _alternation([re.escape(t) for t in self._minimal_tokens], "", "", binary=True)
 
+    @functools.cached_property
+    def token_re(self) -> Pattern:
+        """The tokens in RE2, for text rather than bytes: whether a file's folded text
+        (:func:`prodgate.discovery.spelling.plain`) holds one."""
+        from prodgate.linear import compile_pattern
+
+        tokens = self._minimal_tokens
+        return compile_pattern("|".join(re.escape(t) for t in tokens) if tokens else "[^\\x00-\\x{10FFFF}]")
+
     # The searches that decide whether a file is parsed or lexed run on every
     # candidate file, so they use RE2 (linear time, and a DFA that is far faster than
     # ``re`` on an alternation of many words).
@@ -360,7 +369,7 @@ class Catalogue:
         that one making a pattern unsafe is refused with the policy, not mid-scan."""
         for pattern in (
             self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter,
-            self.literals, self.python_imports, self.loader_calls, self.command_re, self.command_words,
+            self.literals, self.token_re, self.python_imports, self.loader_calls, self.command_re, self.command_words,
         ):
             assert pattern is not None
         assert self._host_res is not None

@@ -440,7 +440,7 @@ def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, resul
     # What may be spelt otherwise (UTF-16, escapes, look-alike letters) was kept by
     # the prefilter for what it may say: it is read when, folded, it holds a token.
     view = spelling.plain(text)
-    if (transcoded or view is not text) and cat.prefilter.search(view.encode("utf-8", "surrogatepass")) is None:
+    if (transcoded or view is not text) and cat.token_re.search(view) is None:
         return None
     return text, view
 
