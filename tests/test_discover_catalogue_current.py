@@ -182,6 +182,8 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
                 '{\n  "description": "Summaries written by gpt-4o-mini",\n  "model": "gpt-4o-mini"\n}\n'
             ),
             "data/routing.json": '[\n  {"route": "summaries", "model": "claude-3-5-haiku-latest"}\n]\n',
+            # A blank around a value does not make it prose.
+            "data/upstreams.json": '[\n  {"name": "primary", "base": "https://api.openai.com/v1 "}\n]\n',
             "batches/nightly.jsonl": (
                 '{"custom_id": "r1", "method": "POST", "url": "/v1/chat/completions", '
                 '"body": {"model": "gpt-4o", "messages": [{"role": "user", "content": "Is claude-3 better?"}]}}\n'
@@ -192,6 +194,7 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
             ("data/routing.json", 2, "model", "anthropic", "claude-3-5-haiku-latest"),
             ("batches/nightly.jsonl", 1, "endpoint", "openai-compatible", None),
             ("batches/nightly.jsonl", 1, "model", "openai", "gpt-4o"),
+            ("data/upstreams.json", 2, "endpoint", "openai", None),
         },
     ),
     "a command shown in a quoted shell string": (

@@ -156,6 +156,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], Found]] = {
         {"broken.py": "x = (\nimport json, \\\n    openai as oa\n"},
         {("broken.py", 3, "import", "openai")},
     ),
+    "java unicode escape in an import": (
+        {
+            "src/main/java/acme/Bot.java": "package acme;\n\nimport com.\\u006fpenai.client.OpenAIClient;\n"
+        },
+        {("src/main/java/acme/Bot.java", 3, "import", "openai")},
+    ),
     # Look-alikes: spelt otherwise, saying nothing the catalogue lists.
     "escapes that name nothing": (
         {

@@ -187,9 +187,10 @@ def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[
         counted = start
         line = text[start:end]
         for s in lex(line, NONE).strings:
-            whole = _model_like(s.value)
+            value = s.value.strip()  # "https://api.openai.com/v1 " is still a whole value
+            whole = _model_like(value)
             if whole or not data:
-                yield from _matches(rel, s.value, _offset_lines(number, ""), cat, env=True, models=whole)
+                yield from _matches(rel, value, _offset_lines(number, ""), cat, env=True, models=whole)
 
 
 _POLICY = LazyPattern(r"(?m)^apiVersion:[ \t]{0,20}[\"']?prodgate/policy/v1[\"']?[ \t]{0,20}\r?$")

@@ -472,9 +472,11 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":
-        yield from code.jvm(rel, text, cat)
+        # Java reads \uXXXX escapes anywhere in a source file, before it lexes it
+        # (import com.\u006fpenai...); Kotlin, Scala and Groovy only in strings.
+        yield from code.jvm(rel, view if rel.endswith(".java") else text, cat)
     elif kind == "dotnet":
-        yield from code.dotnet(rel, text, cat)
+        yield from code.dotnet(rel, view, cat)  # C# reads them in identifiers too
     elif kind == "rust":
         yield from code.rust(rel, text, cat)
     elif kind.startswith(("code-", "config-")) and cat.literals.search(view) is None and (
