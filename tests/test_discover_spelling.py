@@ -305,3 +305,19 @@ def test_plain_is_linear(text: str) -> None:
     spelling.plain(text)
     spelling.marked(text.encode("utf-8", "surrogatepass"))
     assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["from a import (\n" * 200_000, "import a, " * 300_000 + "\n", ":import a;" * 200_000],
+    ids=["open-parentheses", "one-long-import", "statements-after-colons"],
+)
+def test_the_import_reader_of_a_broken_file_is_linear(text: str, tmp_path: Path, run: Run) -> None:
+    """A Python file that does not parse, built to make the line reader slow: each
+    statement is read at most a bounded span, so the scan stays within the bound."""
+    root = tmp_path / "repo"
+    _write(root, {"broken.py": "def f(:\nimport openai\n" + text})
+    start = time.perf_counter()
+    code, found, _skipped = _scan(root, run)
+    assert time.perf_counter() - start < 10.0
+    assert (code, found) == (1, {("broken.py", 2, "import", "openai")})
