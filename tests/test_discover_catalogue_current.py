@@ -204,9 +204,14 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
                 'echo "To try the assistant: pip install openai"\n'
                 "printf '%s\\n' \"then: ollama run phi3\"\n"
                 'bash -c "pip install anthropic"\n'
+                'reply="$(ollama run gemma2:2b \'hello\')"\n'
+                "echo '$(pip install cohere)'\n"
             )
         },
-        {("scripts/help.sh", 4, "dependency", "anthropic", None)},
+        {
+            ("scripts/help.sh", 4, "dependency", "anthropic", None),
+            ("scripts/help.sh", 5, "model", "ollama", "gemma2:2b"),
+        },
     ),
 }
 

@@ -69,13 +69,15 @@ _RUNS_STRING = ("-c", "eval", "exec")
 
 def shell_code(lexed: Lexed) -> str:
     """A shell script's code with its quoted strings blanked, but those it runs
-    (``bash -c "..."``, ``eval "..."``): ``echo "pip install openai"`` shows a
+    (``bash -c "..."``, ``eval "..."``, a double-quoted string that substitutes a
+    command: ``"$(ollama run llama3 hi)"``): ``echo "pip install openai"`` shows a
     command, as a page of documentation does; it does not run it."""
     code_text = lexed.code
 
     def runs(s: StringLiteral) -> bool:
         before = code_text[max(0, s.offset - 8) : s.offset].rstrip()
-        return before.endswith(_RUNS_STRING)
+        substitutes = code_text[s.offset] == '"' and ("$(" in s.value or "`" in s.value)
+        return substitutes or before.endswith(_RUNS_STRING)
 
     run = [s for s in lexed.strings if runs(s)]
     code = blank_strings(lexed, runs)
