@@ -204,7 +204,7 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
                 'echo "To try the assistant: pip install openai"\n'
                 "printf '%s\\n' \"then: ollama run phi3\"\n"
                 'bash -c "pip install anthropic"\n'
-                'reply="$(ollama run gemma2:2b \'hello\')"\n'
+                "reply=\"$(ollama run gemma2:2b 'hello')\"\n"
                 "echo '$(pip install cohere)'\n"
             )
         },
