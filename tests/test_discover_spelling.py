@@ -156,6 +156,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], Found]] = {
         {"broken.py": "x = (\nimport json, \\\n    openai as oa\n"},
         {("broken.py", 3, "import", "openai")},
     ),
+    "go import path escaped": (
+        {
+            "cmd/bot/main.go": 'package main\n\nimport (\n\t"fmt"\n\t"github.com/sashabaranov/go-\\x6fpenai"\n)\n'
+        },
+        {("cmd/bot/main.go", 5, "import", "openai")},
+    ),
     "java unicode escape in an import": (
         {
             "src/main/java/acme/Bot.java": "package acme;\n\nimport com.\\u006fpenai.client.OpenAIClient;\n"

@@ -761,9 +761,10 @@ def golang(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             words = src[line_start : s.offset].split()
             if not words or words[0] != "import" or len(words) > 2:
                 continue
-        sig = cat.go.find(s.value)
+        path = plain(s.value)  # an import path is a string literal: escapes are read
+        sig = cat.go.find(path)
         if sig is not None:
-            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, path)
     yield from code(rel, lexed, cat)
 
 
