@@ -121,6 +121,10 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
             ),
             "scripts/setup.sh": "#!/bin/sh\nset -e\nollama pull llama3.1:8b\nollama run phi3 'hi'\n",
             "Dockerfile": "FROM python:3.12-slim\nRUN ollama pull gemma2:2b\n",
+            ".github/workflows/eval.yml": (
+                "on: push\njobs:\n  eval:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: docker exec ollama ollama pull mistral\n"
+            ),
         },
         {
             ("local.py", 1, "import", "ollama", None),
@@ -130,6 +134,7 @@ CASES: dict[str, tuple[dict[str, str], Found]] = {
             ("scripts/setup.sh", 3, "model", "meta-llama", "llama3.1:8b"),
             ("scripts/setup.sh", 4, "model", "ollama", "phi3"),
             ("Dockerfile", 2, "model", "ollama", "gemma2:2b"),
+            (".github/workflows/eval.yml", 6, "model", "ollama", "mistral"),
         },
     ),
     "sdk model constants": (
