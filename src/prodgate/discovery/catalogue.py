@@ -333,13 +333,14 @@ class Catalogue:
 
     @functools.cached_property
     def loader_calls(self) -> Pattern:
-        """Every loader as written in a call (``from_pretrained``, ``ollama.chat``), as a
-        word: a Python file that imports a catalogue module and calls one is read in full."""
+        """Every loader as written in a call (``from_pretrained(``, ``ollama.chat(``): a
+        Python file that imports a catalogue module and calls one is read in full (one
+        that only names one, ``from transformers import pipeline``, is not)."""
         from prodgate.linear import compile_pattern
 
         tails = sorted(self.loaders, key=lambda t: (-len(t), t))
         body = "|".join(re.escape(t) for t in tails) or "[^\\x00-\\x{10FFFF}]"
-        return compile_pattern(rf"\b(?:{body})\b")
+        return compile_pattern(rf"\b(?:{body})[ \t]*\(")
 
     @functools.cached_property
     def command_re(self) -> Any:
