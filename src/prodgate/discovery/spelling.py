@@ -91,10 +91,20 @@ def folds() -> dict[str, str]:
     return out
 
 
+_HEX = "[0-9a-fA-F]"
 _ESCAPE = (
-    r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}"
-    r"|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[A-Za-z0-9 -]{1,80}\}|[0-7]{1,3}|\\)"
+    # A run of backslashes, then what an escape can stand for a literal or folding
+    # character by: an ASCII or Latin-1 \xHH, a \uHHHH in the blocks that hold
+    # folding characters (not CJK or Cyrillic text, which folds into nothing), a
+    # surrogate pair, \u{H}, \UHHHHHHHH, \N{NAME}, an octal \ooo.
+    rf"\\+(?:u[dD][89abAB]{_HEX}{{2}}\\u[dD][c-fC-F]{_HEX}{{2}}|x[2-7a-fA-F]{_HEX}"
+    rf"|u(?:00[2-7a-fA-F]|0[12]{_HEX}|1[dD]{_HEX}|2[0-4cC]{_HEX}|3[23]{_HEX}|[aA]7{_HEX}|[fF][bBeEfF]{_HEX}){_HEX}"
+    rf"|u\{{{_HEX}{{1,6}}\}}|U000{_HEX}{{5}}|N\{{[A-Za-z0-9 -]{{1,80}}\}}|[01][0-7]{{2}})"
 )
+
+
+_LEADS = ("\\x", "\\u", "\\U", "\\N", "\\0", "\\1")
+"""How every escape :data:`_ESCAPE` matches starts."""
 
 
 def _fold_class() -> str:
@@ -109,9 +119,10 @@ def _fold_class() -> str:
 
 @functools.cache
 def _spelt() -> Pattern:
-    """An escape, or a character that folds, in RE2 (a DFA: linear, and fast on text
-    that holds neither). A doubled backslash is matched too, and kept: ``\\\\x61``
-    is a backslash and ``x61``."""
+    """An escape (with the backslashes before it), or a character that folds, in RE2
+    over UTF-8 bytes (a DFA: linear, and fast on text that holds neither). Text that
+    only looks like an escape (``\\\\d`` in a regular expression, ``\\n``) is not
+    matched at all."""
     from prodgate.linear import compile_pattern
 
     return compile_pattern(f"{_ESCAPE}|{_fold_class()}")
@@ -121,20 +132,25 @@ def plain(text: str) -> str:
     """``text`` with escapes and look-alike characters folded into the literal
     characters they stand for; ``text`` itself (the same object) when nothing folds,
     so callers can tell. Lengths may change, line breaks never do."""
-    if text.isascii() and "\\" not in text:
-        return text
-    parts: list[str] = []
+    if text.isascii() and not any(lead in text for lead in _LEADS):
+        return text  # most files: a few scans in C, no pattern
+    data = text.encode("utf-8", "surrogatepass")
+    parts: list[bytes] = []
     pos = 0
-    for m in _spelt().finditer(text):
-        got = _unescape(m.group())
+    for m in _spelt().finditer(data):
+        token = m.group().decode("utf-8", "surrogatepass")
+        slashes = len(token) - len(token.lstrip("\\"))
+        if slashes % 2 == 0 and slashes:
+            continue  # \\\\x61: an escaped backslash, then x61
+        got = _unescape(token[slashes - 1 :] if slashes else token)
         if got is not None:
-            parts.append(text[pos : m.start()])
-            parts.append(got)
+            parts.append(data[pos : m.start()])
+            parts.append(("\\" * (slashes - 1) if slashes else "").encode() + got.encode())
             pos = m.end()
     if not parts:
         return text
-    parts.append(text[pos:])
-    return "".join(parts)
+    parts.append(data[pos:])
+    return b"".join(parts).decode("utf-8", "surrogatepass")
 
 
 def _unescape(token: str) -> str | None:
@@ -143,8 +159,6 @@ def _unescape(token: str) -> str | None:
     if not token.startswith("\\"):
         return folds().get(token)
     kind = token[1:2]
-    if kind == "\\":
-        return None
     try:
         if kind == "N":
             char = unicodedata.lookup(token[3:-1])
