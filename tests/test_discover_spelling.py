@@ -162,6 +162,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], Found]] = {
         },
         {("cmd/bot/main.go", 5, "import", "openai")},
     ),
+    "escapes of letters that fold, in hosts": (
+        {
+            "hosts.py": 'A = "https://api.\\u1d52penai.com/v1"\nB = "https://api.\\xaanthropic.com"\n'
+        },
+        {("hosts.py", 1, "endpoint", "openai"), ("hosts.py", 2, "endpoint", "anthropic")},
+    ),
     "java unicode escape in an import": (
         {
             "src/main/java/acme/Bot.java": "package acme;\n\nimport com.\\u006fpenai.client.OpenAIClient;\n"

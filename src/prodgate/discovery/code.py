@@ -372,7 +372,9 @@ def python(
             yield from _py_call(rel, node, cat, where)
         else:
             yield from _py_imports(rel, node, cat, where)
-    for det in strings(rel, found, cat, env=True):
+    # Python has read the escapes; letters that fold are folded as a URL's host is
+    # (IDNA): "api.\u1d52penai.com" reaches api.openai.com.
+    for det in strings(rel, [(line, plain(value)) for line, value in found], cat, env=True):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
 
 

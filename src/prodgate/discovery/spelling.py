@@ -92,14 +92,19 @@ def folds() -> dict[str, str]:
 
 
 _HEX = "[0-9a-fA-F]"
+_ESCAPE_BODY = (
+    rf"u[dD][89abAB]{_HEX}{{2}}\\u[dD][c-fC-F]{_HEX}{{2}}|x[2-7a-fA-F]{_HEX}"
+    rf"|u(00[2-7a-fA-F]|0[12]{_HEX}|1[dD]{_HEX}|2[0-4cC]{_HEX}|3[23]{_HEX}|[aA]7{_HEX}|[fF][bBeEfF]{_HEX}){_HEX}"
+    rf"|u\{{{_HEX}{{1,6}}\}}|U000{_HEX}{{5}}|N\{{[A-Za-z0-9 -]{{1,80}}\}}|[01][0-7]{{2}}"
+)
+"""What follows the backslash of an escape that can stand for a literal or folding
+character (in the syntax RE2 and POSIX extended patterns share)."""
 _ESCAPE = (
     # A run of backslashes, then what an escape can stand for a literal or folding
     # character by: an ASCII or Latin-1 \xHH, a \uHHHH in the blocks that hold
     # folding characters (not CJK or Cyrillic text, which folds into nothing), a
     # surrogate pair, \u{H}, \UHHHHHHHH, \N{NAME}, an octal \ooo.
-    rf"\\+(?:u[dD][89abAB]{_HEX}{{2}}\\u[dD][c-fC-F]{_HEX}{{2}}|x[2-7a-fA-F]{_HEX}"
-    rf"|u(?:00[2-7a-fA-F]|0[12]{_HEX}|1[dD]{_HEX}|2[0-4cC]{_HEX}|3[23]{_HEX}|[aA]7{_HEX}|[fF][bBeEfF]{_HEX}){_HEX}"
-    rf"|u\{{{_HEX}{{1,6}}\}}|U000{_HEX}{{5}}|N\{{[A-Za-z0-9 -]{{1,80}}\}}|[01][0-7]{{2}})"
+    rf"\\+({_ESCAPE_BODY})"
 )
 
 
@@ -186,7 +191,7 @@ def grep_markers() -> str:
     runs it with ``LC_ALL=C``): a byte order mark of UTF-16 or UTF-32 at a line start,
     an escape that can stand for a literal character, or the UTF-8 bytes of a
     character that folds into them (grouped by their leading bytes)."""
-    escapes = _MARKED_ESCAPE.replace("(?:", "(")  # POSIX groups
+    escapes = _MARKED_ESCAPE
     return "|".join(["^\udcff\udcfe", "^\udcfe\udcff", escapes, *_byte_classes()])
 
 
@@ -225,9 +230,7 @@ def _byte(value: int) -> str:
     return bytes([value]).decode("utf-8", "surrogateescape")
 
 
-_MARKED_ESCAPE = (
-    r"\\(?:x[2-7][0-9A-Fa-f]|u00[2-7][0-9A-Fa-f]|u[dDfF]|u\{|U000|N\{|0[4-7][0-7]|1[0-7][0-7])"
-)
+_MARKED_ESCAPE = rf"\\({_ESCAPE_BODY})"
 
 
 @functools.cache
