@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action")
+KINDS = (
+    "import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action",
+    "mcp_server", "agent", "tool",
+)
 """Detection kinds: an SDK import, a dependency in a manifest or lock file (or an
 install command), an API endpoint, an environment variable holding an AI credential, a
 model identifier, a model weights file, an AI service that infrastructure as code
@@ -25,6 +28,8 @@ class Detection:
     model: str | None = None
     match: str = ""
     asset: str | None = None
+    name: str | None = None
+    effect: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -70,6 +70,7 @@ _AREAS = {
     "PG6": "ownership",
     "PG7": "change-control",
     "PG8": "discovery",
+    "PG9": "agents",
 }
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
@@ -424,6 +425,37 @@ _ALL = [
          "from the code, or declare the stage it is really at. Reported at the merge and "
          "the deploy gate, whenever discovery runs (the default).",
          (NIST_GOVERN,)),
+    # -- agents --------------------------------------------------------------------
+    Rule("PG901", "mcp-server-undeclared", "MCP server in the code is not declared", E,
+         "Discovery found an MCP server (in an MCP configuration file such as `.mcp.json`, or "
+         "in code that runs or connects to one) in files this asset covers, and its "
+         "`agent.mcp_servers` lists no server with that source. Servers are matched by what "
+         "they run from (package, image or URL, without version or tag), so renaming a server "
+         "does not declare another one. Declare it (`- name: …, source: …, access: [...]`) "
+         "so that reviews and the policy's allow-list see it, or remove it. "
+         "See docs/agents.md.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG902", "tool-undeclared-effect-unknown", "Agent tool in the code is not declared, effect unknown", E,
+         "Discovery found a tool the code gives the model (`@tool`, `@function_tool`, "
+         "`Agent(tools=[...])`, `tools=[...]` of a chat call, an MCP server's `@mcp.tool()`) "
+         "whose name is not under `agent.tools`, and what it does cannot be told from the "
+         "code. An agent's tools are what it can do: declare the tool with its `effect` "
+         "(read, write, execute, communicate, payment) and `approval` (human or none). An "
+         "error by default; the policy's `rules:` may set it.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG903", "tool-undeclared", "Agent tool in the code is not declared", W,
+         "As PG902, for a tool whose effect discovery can tell (the message says which): "
+         "declare it under `agent.tools` with that effect. A warning by default; the "
+         "policy's `rules:` may make it an error.",
+         ("OWASP Top 10 for LLM Applications LLM06",)),
+    Rule("PG904", "mcp-server-not-allowed", "MCP server is not on the policy's allow-list", E,
+         "The policy lists the MCP servers the organisation approves "
+         "(`agents: {mcp_servers: {allowed: [...]}}`, by source), and this one, declared "
+         "under `agent.mcp_servers` or found in code or an MCP configuration file, is not "
+         "among them, wherever it is and whether an asset declares it or not. Sources are "
+         "compared without version, tag, digest, query or letter case. Use an approved "
+         "server, or have the policy's owners add it.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

@@ -1,0 +1,119 @@
+"""Agents' detections against what their assets declare (PG901-PG903) and against the
+policy's allow-list of MCP servers (PG904).
+
+An MCP server is declared when the asset covering it lists a server with the same
+source (normalised, :mod:`prodgate.discovery.mcp_source`): the source says what runs, a
+name is only a label, so a declared ``github`` server does not stand for another
+image that the code also calls ``github``. A tool is declared by its name, the one the
+model sees. The allow-list applies to every MCP server found, attributed or not: an
+undeclared one in no asset's files is PG801 as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from prodgate.discovery.judge import _waived
+from prodgate.discovery.mcp_source import normalise_source
+from prodgate.discovery.model import Detection, Exemption
+from prodgate.discovery.reconcile import Coverage
+from prodgate.findings import Finding, Location
+from prodgate.rules.registry import RULES
+
+
+def undeclared(
+    detections: Iterable[Detection],
+    coverage: Sequence[Coverage],
+    exemptions: Sequence[Exemption] = (),
+) -> Iterator[Finding]:
+    """PG901 for each MCP server and PG902/PG903 for each tool an asset's files show
+    and its ``agent:`` does not list, at the detection (a path the policy exempts from
+    discovery waives it, as it does PG802)."""
+    by_name = {c.name: c for c in coverage}
+    for det in detections:
+        cov = by_name.get(det.asset or "")
+        if cov is None:
+            continue
+        exempt = next((e for e in exemptions if e.covers(det.path)), None)
+        if det.kind == "mcp_server":
+            finding = _server(det, cov)
+        elif det.kind == "tool" and det.name and det.name not in cov.tools:
+            finding = _tool(det, cov)
+        else:
+            continue
+        if finding is not None:
+            yield _waived(finding, exempt)
+
+
+def _server(det: Detection, cov: Coverage) -> Finding | None:
+    source = normalise_source(det.match)
+    if any(s.source == source for s in cov.mcp_servers):
+        return None
+    label = f"MCP server {det.name!r} ({source})" if det.name else f"MCP server {source}"
+    same_name = next((s for s in cov.mcp_servers if det.name and s.name == det.name), None)
+    also = f"; the declared {same_name.name!r} runs from {same_name.source}" if same_name else ""
+    return RULES["PG901"].finding(
+        f"{label} is not in the agent.mcp_servers of asset {cov.name!r} ({cov.declaration}){also}",
+        Location(det.path, det.line),
+        asset=cov.name,
+        fix=f"Declare it in {cov.declaration} under `agent: {{mcp_servers: [...]}}`: "
+        f"`- {{name: {det.name or '<name>'}, source: {source}, access: [<what it may reach>]}}`, or remove it.",
+        requirement="agent",
+        related=Location(cov.declaration),
+    )
+
+
+def _tool(det: Detection, cov: Coverage) -> Finding:
+    effect = det.effect
+    rule = RULES["PG903"] if effect else RULES["PG902"]
+    told = (
+        f" (it looks like a {effect} tool)"
+        if effect
+        else " and what it does cannot be told from the code"
+    )
+    return rule.finding(
+        f"tool {det.name!r} is not in the agent.tools of asset {cov.name!r} ({cov.declaration}){told}",
+        Location(det.path, det.line),
+        asset=cov.name,
+        fix=f"Declare it in {cov.declaration} under `agent: {{tools: [...]}}`: "
+        f"`- {{name: {det.name}, effect: {effect or '<read|write|execute|communicate|payment>'}, "
+        "approval: <human|none>}`, or remove it.",
+        requirement="agent",
+        related=Location(cov.declaration),
+    )
+
+
+def not_allowed(
+    detections: Iterable[Detection], allowed: Sequence[str] | None
+) -> Iterator[Finding]:
+    """PG904 for each MCP server found whose source the policy's allow-list lacks,
+    attributed to an asset or not (nothing waives it but an exception)."""
+    if allowed is None:
+        return
+    sources = {normalise_source(a) for a in allowed}
+    for det in detections:
+        if det.kind != "mcp_server":
+            continue
+        source = normalise_source(det.match)
+        if source in sources:
+            continue
+        label = f"MCP server {det.name!r} ({source})" if det.name else f"MCP server {source}"
+        yield RULES["PG904"].finding(
+            f"{label} is not among the MCP servers the policy allows ({_listed(allowed)})",
+            Location(det.path, det.line),
+            asset=det.asset,
+            fix=allowed_fix(source),
+            requirement="agent",
+        )
+
+
+def _listed(allowed: Sequence[str]) -> str:
+    return ", ".join(allowed) if allowed else "none"
+
+
+def allowed_fix(source: str) -> str:
+    """The fix of PG904, wherever the server appears."""
+    return (
+        f"Use a server the policy allows, or have the policy's owners add {source} to "
+        "`agents: {mcp_servers: {allowed: [...]}}`."
+    )

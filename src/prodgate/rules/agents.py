@@ -1,0 +1,33 @@
+"""PG904 on the declaration: an MCP server under ``agent.mcp_servers`` that the policy's
+allow-list lacks. The same servers found in code are judged by discovery
+(:mod:`prodgate.discovery.judge_agents`), at their file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prodgate.context import AssetContext
+from prodgate.discovery.judge_agents import allowed_fix
+from prodgate.discovery.mcp_source import normalise_source
+from prodgate.findings import Finding
+from prodgate.rules.registry import RULES
+
+
+def check(ctx: AssetContext) -> Iterator[Finding]:
+    allowed = ctx.policy.agents.mcp_servers.allowed
+    agent = ctx.asset.agent
+    if allowed is None or agent is None:
+        return
+    sources = {normalise_source(a) for a in allowed}
+    for i, server in enumerate(agent.mcp_servers):
+        source = normalise_source(server.source)
+        if source in sources:
+            continue
+        yield RULES["PG904"].finding(
+            f"MCP server {server.name!r} ({source}) is not among the MCP servers the policy allows "
+            f"({', '.join(allowed) or 'none'})",
+            ctx.decl.loc("agent", "mcp_servers", i, "source"),
+            asset=ctx.asset.name,
+            fix=allowed_fix(source),
+            requirement="agent",
+        )
