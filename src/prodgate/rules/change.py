@@ -23,7 +23,7 @@ from prodgate.findings import Finding, Location
 from prodgate.fsutil import decode_text
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration
-from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset, DataSource
+from prodgate.manifest.model import CLASSIFICATIONS, EFFECTS, STAGES, TIERS, Asset, DataSource
 from prodgate.report import Weakening
 from prodgate.rules.registry import RULES
 
@@ -62,6 +62,7 @@ def weakenings(ctx: AssetContext, base: BaseDeclaration) -> list[Weakening]:
         if kind not in head.artifacts:
             add(f"artifacts.{kind}", path, None, "artifacts", key=True)
     _evals(old, head, add)
+    _agent(old, head, add)
     return out
 
 
@@ -167,6 +168,37 @@ def _evals(old: Asset, head: Asset, add: _Add) -> None:
         if ev.max_age_days is not None and (cur.max_age_days is None or cur.max_age_days > ev.max_age_days):
             add(f"evals.{ev.name}.max_age_days", ev.max_age_days, cur.max_age_days,
                 "evals", i, "max_age_days" if cur.max_age_days is not None else "name")
+
+
+def _agent(old: Asset, head: Asset, add: _Add) -> None:
+    """What the agent can do that it could not at the base: a kind of effect none of its
+    tools had (read -> write, a payment tool), a tool that a person no longer confirms
+    (``approval: human`` dropped, by name, or an effect no tool had unconfirmed), and an
+    MCP server running from a source none did.
+
+    Effects and sources are compared, not names: renaming ``refund_order`` while making
+    it unconfirmed, or relabelling a new server with an old server's name, is seen."""
+    from prodgate.discovery.mcp_source import normalise_source
+
+    was = old.agent.tools if old.agent else []
+    now = head.agent.tools if head.agent else []
+    effects = {t.effect for t in was}
+    unattended = {t.effect for t in was if t.approval == "none"}
+    confirmed = {t.name for t in was if t.approval == "human"}
+    for i, tool in enumerate(now):
+        if tool.effect not in effects and tool.effect != "read":
+            strongest = max(effects, key=EFFECTS.index) if effects else None
+            add(f"agent.tools.{tool.name}.effect", strongest, tool.effect, "agent", "tools", i, "effect")
+        elif tool.approval == "none" and (tool.name in confirmed or tool.effect not in unattended) and (
+            tool.effect != "read"
+        ):
+            # A missing ``approval:`` (none by default) points at the tool itself.
+            add(f"agent.tools.{tool.name}.approval", "human", "none", "agent", "tools", i, "approval")
+    sources = {normalise_source(s.source) for s in (old.agent.mcp_servers if old.agent else [])}
+    for i, server in enumerate(head.agent.mcp_servers if head.agent else []):
+        source = normalise_source(server.source)
+        if source not in sources:
+            add(f"agent.mcp_servers.{server.name}", None, source, "agent", "mcp_servers", i, "source")
 
 
 def _implies(head: Threshold, base: Threshold) -> bool:
