@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from conftest import TEAM_SANDBOX, TODAY, write
 from prodgate.discovery import judge_agents
 from prodgate.discovery.mcp_source import normalise_source
 from prodgate.discovery.model import Detection
 from prodgate.discovery.reconcile import coverage_of
+
+from conftest import TEAM_SANDBOX, TODAY, write
 
 Run = Callable[..., tuple[int, str, str]]
 
