@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from prodgate.discovery import judge_agents
-from prodgate.discovery.mcp_source import normalise_source
+from prodgate.discovery.mcp_match import normalise_source
 from prodgate.discovery.model import Detection
 from prodgate.discovery.reconcile import coverage_of
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from prodgate.discovery.judge import _waived
-from prodgate.discovery.mcp_source import normalise_source
+from prodgate.discovery.mcp_match import normalise_source
 from prodgate.discovery.model import Detection, Exemption
 from prodgate.discovery.reconcile import Coverage
 from prodgate.findings import Finding, Location

@@ -1,71 +1,181 @@
-"""One spelling for what an MCP server runs from, so that a declaration, a detection and
-the policy's allow-list compare equal when they name the same server.
+"""Where an MCP server runs from, in one normal form: what a declaration's
+``agent.mcp_servers[].source`` is compared with.
 
-A source is a package (``@modelcontextprotocol/server-github@1.2.0``,
-``mcp-server-git==0.6``), a container image (``ghcr.io/github/github-mcp-server:v1``,
-``docker.io/library/x@sha256:…``), a URL (``https://api.example.com/mcp/?k=v``) or a
-command. The version, tag or digest, a URL's query and fragment, the default registry
-of an image and letter case are not part of *which* server it is: an author bumping a
-version is not adding a server, and one writing ``GHCR.io/...`` is not avoiding the
-allow-list. Plain string operations only (no regex), linear in the text.
+An editor's configuration, an SDK client and an agent framework all say how to start or
+reach a server the same few ways: a package run by a launcher (``npx -y
+@modelcontextprotocol/server-github``, ``uvx mcp-server-git``), a container image
+(``docker run -i --rm -e TOKEN ghcr.io/github/github-mcp-server``) or a URL. The
+package, the image (without registry ``docker.io/``, tag or digest) or the URL is the
+source; any other command is its command line. Versions are left out (``pkg@1.2.0`` is
+``pkg``), so that bumping one is not a new server.
 """
 
 from __future__ import annotations
 
-MAX_SOURCE_CHARS = 512
-"""Longer sources are cut: no real package, image or URL needs more."""
+import posixpath
+import shlex
+from collections.abc import Sequence
 
-_DEFAULT_REGISTRIES = (
-    "docker.io/library/",
-    "docker.io/",
-    "index.docker.io/library/",
-    "index.docker.io/",
+MAX_WORDS = 200
+"""A command line longer than this is cut: no configuration needs more."""
+
+_NPX = {"npx", "bunx", "pnpx"}
+_NPM_EXEC = {("npm", "exec"), ("pnpm", "dlx"), ("yarn", "dlx"), ("bun", "x"), ("pnpm", "exec")}
+_UVX = {"uvx", "pipx"}  # "pipx run pkg"
+_CONTAINERS = {"docker", "podman", "nerdctl"}
+_WRAPPERS = {"cmd", "cmd.exe", "/c", "/C", "/s", "/S", "call"}
+"""Windows' ``cmd /c npx -y pkg``: the launcher comes after."""
+
+# Container flags that take a value when written apart (`-e NAME`); all others are flags.
+_DOCKER_VALUE = frozenset(
+    {
+        "-e",
+        "--env",
+        "--env-file",
+        "-v",
+        "--volume",
+        "--mount",
+        "--name",
+        "--network",
+        "--net",
+        "-p",
+        "--publish",
+        "-w",
+        "--workdir",
+        "-u",
+        "--user",
+        "--entrypoint",
+        "--platform",
+        "-l",
+        "--label",
+        "--cpus",
+        "-m",
+        "--memory",
+        "--add-host",
+        "--dns",
+        "--hostname",
+        "-h",
+        "--pull",
+        "--cap-add",
+        "--cap-drop",
+        "--security-opt",
+        "--ulimit",
+        "--tmpfs",
+        "--device",
+        "--runtime",
+        "--restart",
+        "--log-driver",
+        "--gpus",
+        "--ipc",
+        "--pid",
+    }
+)
+_NPX_VALUE = frozenset({"-p", "--package", "-c", "--call", "--cache", "--registry", "--userconfig"})
+_UVX_VALUE = frozenset(
+    {
+        "--from",
+        "--with",
+        "-w",
+        "--python",
+        "-p",
+        "--index",
+        "--index-url",
+        "--extra-index-url",
+        "--spec",
+    }
 )
 
 
-def normalise_source(source: str) -> str:
-    """``source`` without version, tag, digest, query or default registry, lower-cased."""
-    text = source.strip()[:MAX_SOURCE_CHARS].lower()
-    if "://" in text:
-        return _url(text)
-    text = _launched(text.split())
-    if text.startswith("@"):  # a scoped npm package: @scope/name@version
-        head, _, _version = text[1:].partition("@")
-        return "@" + head
-    for sep in ("==", ">=", "<=", "~=", "!="):
-        if sep in text:  # a Python requirement: mcp-server-git==0.6
-            return text.split(sep, 1)[0]
-    text = text.split("@", 1)[0]  # npm name@version, image@sha256:digest
-    last = text.rsplit("/", 1)
-    if ":" in last[-1]:  # an image tag (a registry's :port sits before a slash)
-        text = text[: len(text) - len(last[-1])] + last[-1].split(":", 1)[0]
-    for prefix in _DEFAULT_REGISTRIES:
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
-
-
-_LAUNCHERS = frozenset(
-    {"npx", "bunx", "pnpx", "uvx", "pipx", "docker", "podman", "pnpm", "yarn", "deno"}
-)
-_VERBS = frozenset({"run", "dlx", "exec", "x"})
-
-
-def _launched(tokens: list[str]) -> str:
-    """What a command line launches: ``npx -y @scope/server`` and ``docker run -i --rm
-    -e TOKEN ghcr.io/org/server`` name the package and the image; any other command is
-    itself the source, with its spaces made single."""
-    if not tokens:
+def source(command: str | None, args: Sequence[str] = (), url: str | None = None) -> str:
+    """The normal form of a server's source: its URL, package, image, or command line."""
+    if url:
+        return url.strip()
+    words = [*(_split(command) if command and not args else [command] if command else []), *args][
+        :MAX_WORDS
+    ]
+    while words and (words[0] in _WRAPPERS or posixpath.basename(words[0]).lower() in _WRAPPERS):
+        words = words[1:]
+    if not words:
         return ""
-    if tokens[0] not in _LAUNCHERS or len(tokens) == 1:
-        return " ".join(tokens)
-    args = [t for t in tokens[1:] if not t.startswith("-") and t not in _VERBS]
-    named = [t for t in args if "/" in t or "@" in t or "." in t]
-    pick = named[0] if named else args[0] if args else tokens[0]
-    return normalise_source(pick) if pick != tokens[0] else pick
+    tool = _program(words[0])
+    rest = words[1:]
+    found: str | None = None
+    if tool in _NPX:
+        found = _package(rest, _NPX_VALUE, npm=True)
+    elif rest and (tool, rest[0]) in _NPM_EXEC:
+        found = _package(rest[1:], _NPX_VALUE, npm=True)
+    elif (
+        tool == "uvx"
+        or (tool == "pipx" and rest[:1] == ["run"])
+        or (tool == "uv" and rest[:2] == ["tool", "run"])
+    ):
+        rest = rest[1:] if tool == "pipx" else rest[2:] if tool == "uv" else rest
+        given = _value_of(rest, "--from")
+        found = _pypi(given) if given else _package(rest, _UVX_VALUE, npm=False)
+    elif tool in _CONTAINERS and rest[:1] == ["run"]:
+        image = _package(rest[1:], _DOCKER_VALUE, npm=False, raw=True)
+        if image:
+            from prodgate.discovery.infra import image_name
+
+            found = image_name(image)
+    return found or shlex.join(words)
 
 
-def _url(text: str) -> str:
-    for mark in ("#", "?"):
-        text = text.split(mark, 1)[0]
-    return text.rstrip("/")
+def _split(command: str) -> list[str]:
+    """A command written as one string (``"npx -y pkg"``), split as a shell would."""
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return command.split()
+
+
+def _program(word: str) -> str:
+    """``/usr/local/bin/npx``, ``npx.cmd`` and ``npx`` are one launcher."""
+    base = posixpath.basename(word.replace("\\", "/")).lower()
+    for ext in (".cmd", ".exe", ".bat", ".ps1"):
+        base = base.removesuffix(ext)
+    return base
+
+
+def _value_of(words: Sequence[str], flag: str) -> str | None:
+    for k, word in enumerate(words):
+        if word == flag and k + 1 < len(words):
+            return words[k + 1]
+        if word.startswith(flag + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _package(
+    words: Sequence[str], valued: frozenset[str], *, npm: bool, raw: bool = False
+) -> str | None:
+    """The first word that is not a flag (nor a flag's value), without its version."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word == "--":
+            continue
+        if word.startswith("-"):
+            skip = word in valued
+            continue
+        if raw:
+            return word
+        return _npm(word) if npm else _pypi(word)
+    return None
+
+
+def _npm(spec: str) -> str:
+    """``@scope/pkg@1.2`` -> ``@scope/pkg``; ``pkg@latest`` -> ``pkg``."""
+    at = spec.find("@", 1)
+    return spec[:at] if at > 0 else spec
+
+
+def _pypi(spec: str) -> str:
+    """``mcp-server-git==0.6`` or ``mcp-server-git@latest`` -> ``mcp-server-git``."""
+    for sep in ("==", ">=", "<=", "~=", "!=", "@", "[", ">", "<"):
+        cut = spec.find(sep)
+        if cut > 0:
+            spec = spec[:cut]
+    return spec.strip()

@@ -11,7 +11,9 @@ KINDS = (
 """Detection kinds: an SDK import, a dependency in a manifest or lock file (or an
 install command), an API endpoint, an environment variable holding an AI credential, a
 model identifier, a model weights file, an AI service that infrastructure as code
-provisions, a model server's container image, a CI action that calls a model."""
+provisions, a model server's container image, a CI action that calls a model; an MCP
+server (configured for an editor or agent, or defined or connected to in code), an
+agent framework used, a tool given to a model (see :mod:`prodgate.discovery.agents`)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +31,9 @@ class Detection:
     match: str = ""
     asset: str | None = None
     name: str | None = None
+    """An MCP server's or a tool's name, when the file gives one."""
     effect: str | None = None
+    """A tool's effect (read, write, execute, communicate, payment) when it can be told."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,6 +44,8 @@ class Detection:
             "provider": self.provider,
             "model": self.model,
             "asset": self.asset,
+            "name": self.name,
+            "effect": self.effect,
         }
 
 

@@ -143,7 +143,7 @@ def _agent(agent: object) -> tuple[frozenset[str], tuple[DeclaredServer, ...]]:
     well-formed is left out: the gate reports it as PG103)."""
     if not isinstance(agent, dict):
         return frozenset(), ()
-    from prodgate.discovery.mcp_source import normalise_source
+    from prodgate.discovery.mcp_match import normalise_source
 
     tools = frozenset(
         t["name"] for t in _listed(agent.get("tools")) if isinstance(t, dict) and isinstance(t.get("name"), str)

@@ -319,6 +319,12 @@ def _scan(
     listed = listing.complete()
     result.files, result.listed = len(listed), listed
     result.declarations, maybe_weights = _by_name(listed)
+    # Where editors and agents read MCP servers: read by name, whatever words they hold.
+    from prodgate.discovery.mcp_config import named
+
+    for rel in named(listed):
+        if rel not in parsed and (kind := _kind(root, rel, listing.links.targets)) is not None and kind.startswith("config-"):
+            parse(rel, kind, 0)
     for rel in maybe_weights:
         if rel in listing.links.targets:
             continue  # the file it points to is the repository's weights, found at its own path
@@ -439,6 +445,10 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
     from prodgate.discovery import code
     from prodgate.discovery.lexer import C_STYLE, HASH, NONE
 
+    if kind.startswith("config-"):
+        from prodgate.discovery import mcp_config  # MCP servers an editor or agent starts
+
+        yield from mcp_config.detect(rel, text)
     if kind.startswith(("code-", "config-")):
         from prodgate.discovery import infra  # what infrastructure, containers and CI show
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from prodgate.context import AssetContext
 from prodgate.discovery.judge_agents import allowed_fix
-from prodgate.discovery.mcp_source import normalise_source
+from prodgate.discovery.mcp_match import normalise_source
 from prodgate.findings import Finding
 from prodgate.rules.registry import RULES
 

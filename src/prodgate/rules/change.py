@@ -178,7 +178,7 @@ def _agent(old: Asset, head: Asset, add: _Add) -> None:
 
     Effects and sources are compared, not names: renaming ``refund_order`` while making
     it unconfirmed, or relabelling a new server with an old server's name, is seen."""
-    from prodgate.discovery.mcp_source import normalise_source
+    from prodgate.discovery.mcp_match import normalise_source
 
     was = old.agent.tools if old.agent else []
     now = head.agent.tools if head.agent else []
