@@ -36,7 +36,9 @@ agent:
 
 
 def check(run: Run, root: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = run("check", str(root), "--format", "json", "--today", TODAY, "--no-discover", *args)
+    code, out, err = run(
+        "check", str(root), "--format", "json", "--today", TODAY, "--no-discover", *args
+    )
     assert out, err
     return code, json.loads(out)
 
@@ -60,13 +62,25 @@ def test_a_declared_agent_with_confirmed_tools_passes(repo: Path, run: Run) -> N
 @pytest.mark.parametrize(
     ("tool", "rule", "line", "message"),
     [
-        ("    - name: x\n      effect: delete\n", "PG103", 11,
-         "agent.tools[0].effect: 'delete' is not one of read, write, execute, communicate, payment"),
-        ("    - name: x\n      effect: read\n      aproval: human\n", "PG104", 12,
-         "unknown key 'aproval' in agent.tools[0]; did you mean 'approval'?"),
+        (
+            "    - name: x\n      effect: delete\n",
+            "PG103",
+            11,
+            "agent.tools[0].effect: 'delete' is not one of read, write, execute, communicate, payment",
+        ),
+        (
+            "    - name: x\n      effect: read\n      aproval: human\n",
+            "PG104",
+            12,
+            "unknown key 'aproval' in agent.tools[0]; did you mean 'approval'?",
+        ),
         ("    - name: x\n", "PG103", 10, "missing required key 'effect' in agent.tools[0]"),
-        ("    - name: x\n      effect: write\n      approval: maybe\n", "PG103", 12,
-         "agent.tools[0].approval: 'maybe' is not one of human, none"),
+        (
+            "    - name: x\n      effect: write\n      approval: maybe\n",
+            "PG103",
+            12,
+            "agent.tools[0].approval: 'maybe' is not one of human, none",
+        ),
     ],
 )
 def test_schema_errors_in_the_agent_section_stand_at_their_line(
@@ -81,7 +95,11 @@ def test_schema_errors_in_the_agent_section_stand_at_their_line(
 def test_an_mcp_server_needs_a_source(repo: Path, run: Run) -> None:
     write(repo, "ai-asset.yaml", TEAM_SANDBOX + "agent:\n  mcp_servers:\n    - name: github\n")
     code, out, _ = run("validate", str(repo / "ai-asset.yaml"))
-    assert code == 1 and "ai-asset.yaml:10:7 PG103 error: missing required key 'source' in agent.mcp_servers[0]" in out
+    assert (
+        code == 1
+        and "ai-asset.yaml:10:7 PG103 error: missing required key 'source' in agent.mcp_servers[0]"
+        in out
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,13 +108,18 @@ def test_an_mcp_server_needs_a_source(repo: Path, run: Run) -> None:
         ("{name: update_ticket, effect: write}", "departmental"),  # approval defaults to none
         ("{name: run_sql, effect: execute, approval: none}", "departmental"),
         ("{name: notify_team, effect: communicate, audience: internal}", "departmental"),
-        ("{name: email_customer, effect: communicate}", "enterprise"),  # audience defaults to external
+        (
+            "{name: email_customer, effect: communicate}",
+            "enterprise",
+        ),  # audience defaults to external
         ("{name: refund_order, effect: payment, approval: none}", "enterprise"),
         ("{name: refund_order, effect: payment, approval: human}", "team"),
         ("{name: lookup_order, effect: read}", "team"),
     ],
 )
-def test_unconfirmed_acting_tools_raise_the_tier_floor(repo: Path, run: Run, tool: str, tier: str) -> None:
+def test_unconfirmed_acting_tools_raise_the_tier_floor(
+    repo: Path, run: Run, tool: str, tier: str
+) -> None:
     write(repo, "ai-asset.yaml", TEAM_SANDBOX + f"agent:\n  tools:\n    - {tool}\n")
     code, report = check(run, repo)
     [asset] = report["assets"]
@@ -106,16 +129,24 @@ def test_unconfirmed_acting_tools_raise_the_tier_floor(repo: Path, run: Run, too
         assert code == 0 and pg401 == []
     else:
         [(_rule, line, message)] = pg401
-        assert line == 3 and message.startswith(f"tier 'team' is below {tier!r}, the minimum because the agent ")
+        assert line == 3 and message.startswith(
+            f"tier 'team' is below {tier!r}, the minimum because the agent "
+        )
         [f] = [f for f in report["findings"] if f["rule_id"] == "PG401"]
         assert f["related"]["line"] == 10  # the tool that sets the floor
 
 
-def test_an_unconfirmed_agent_in_pilot_needs_a_fallback_plan_on_stopping_it(repo: Path, run: Run) -> None:
-    plan = "# Fallback plan\n\n## Failure modes\n\nTimeouts.\n\n## Fallback behaviour\n\nA person.\n\n" \
+def test_an_unconfirmed_agent_in_pilot_needs_a_fallback_plan_on_stopping_it(
+    repo: Path, run: Run
+) -> None:
+    plan = (
+        "# Fallback plan\n\n## Failure modes\n\nTimeouts.\n\n## Fallback behaviour\n\nA person.\n\n"
         "## Human oversight\n\nThe support lead reviews.\n"
+    )
     decl = (
-        TEAM_SANDBOX.replace("tier: team", "tier: departmental").replace("stage: sandbox", "stage: pilot")
+        TEAM_SANDBOX.replace("tier: team", "tier: departmental").replace(
+            "stage: sandbox", "stage: pilot"
+        )
         + "business_owner: {name: Helena Novak, email: helena@example.com}\n"
         + "review: {last_reviewed: 2026-10-01}\n"
         + "artifacts: {fallback_plan: fallback.md}\n"
@@ -126,7 +157,11 @@ def test_an_unconfirmed_agent_in_pilot_needs_a_fallback_plan_on_stopping_it(repo
     _code, report = check(run, repo)
     missing = [(r, m) for r, _l, m in found(report) if "Stopping the agent" in m]
     assert [r for r, _m in missing] == ["PG206"], found(report)
-    write(repo, "fallback.md", plan + "\n## Stopping the agent\n\nThe on-call engineer revokes its API key.\n")
+    write(
+        repo,
+        "fallback.md",
+        plan + "\n## Stopping the agent\n\nThe on-call engineer revokes its API key.\n",
+    )
     _code, report = check(run, repo)
     assert not [m for _r, _l, m in found(report) if "Stopping the agent" in m]
 
@@ -141,17 +176,22 @@ agents:
 """
 
 
-def test_a_declared_server_off_the_allow_list_is_an_error_at_its_source(repo: Path, run: Run, tmp_path: Path) -> None:
+def test_a_declared_server_off_the_allow_list_is_an_error_at_its_source(
+    repo: Path, run: Run, tmp_path: Path
+) -> None:
     policy = write(tmp_path, "policy.yaml", ALLOW)
     decl = TEAM_SANDBOX + AGENT + "    - name: slack\n      source: npx -y @acme/slack-mcp@2.1.0\n"
     write(repo, "ai-asset.yaml", decl)
     code, report = check(run, repo, "--policy", str(policy))
     assert code == 1
-    assert found(report, "PG904") == [(
-        "PG904", 21,
-        "MCP server 'slack' (@acme/slack-mcp) is not among the MCP servers the policy allows "
-        "(@modelcontextprotocol/server-filesystem, GHCR.io/github/github-mcp-server)",
-    )]
+    assert found(report, "PG904") == [
+        (
+            "PG904",
+            21,
+            "MCP server 'slack' (@acme/slack-mcp) is not among the MCP servers the policy allows "
+            "(@modelcontextprotocol/server-filesystem, GHCR.io/github/github-mcp-server)",
+        )
+    ]
     # Without an allow-list any server may be used.
     code, report = check(run, repo)
     assert code == 0 and found(report, "PG904") == []
@@ -162,7 +202,10 @@ def test_a_declared_server_off_the_allow_list_is_an_error_at_its_source(repo: Pa
     [
         ("@modelcontextprotocol/server-github@1.2.0", "@modelcontextprotocol/server-github"),
         ("npx -y @modelcontextprotocol/server-github", "@modelcontextprotocol/server-github"),
-        ("docker run -i --rm -e GITHUB_TOKEN ghcr.io/github/github-mcp-server:latest", "ghcr.io/github/github-mcp-server"),
+        (
+            "docker run -i --rm -e GITHUB_TOKEN ghcr.io/github/github-mcp-server:latest",
+            "ghcr.io/github/github-mcp-server",
+        ),
         ("GHCR.IO/github/github-mcp-server@sha256:0123abcd", "ghcr.io/github/github-mcp-server"),
         ("docker.io/library/mcp-time:1", "mcp-time"),
         ("localhost:5000/team/mcp:2", "localhost:5000/team/mcp"),
@@ -181,14 +224,27 @@ def _coverage(repo: Path, decl: str) -> Any:
     return coverage_of(repo, "svc/ai-asset.yaml")
 
 
-def _det(kind: str, match: str = "", name: str | None = None, effect: str | None = None, line: int = 4) -> Detection:
-    return Detection("svc/agent.py", line, kind, kind, match=match, asset="notes-summariser", name=name, effect=effect)
+def _det(
+    kind: str, match: str = "", name: str | None = None, effect: str | None = None, line: int = 4
+) -> Detection:
+    return Detection(
+        "svc/agent.py",
+        line,
+        kind,
+        kind,
+        match=match,
+        asset="notes-summariser",
+        name=name,
+        effect=effect,
+    )
 
 
 def test_undeclared_servers_and_tools_are_found_at_their_line(repo: Path) -> None:
     cov = _coverage(repo, TEAM_SANDBOX + AGENT)
     dets = [
-        _det("mcp_server", "ghcr.io/github/github-mcp-server", "github", line=3),  # declared (another tag)
+        _det(
+            "mcp_server", "ghcr.io/github/github-mcp-server", "github", line=3
+        ),  # declared (another tag)
         _det("mcp_server", "@acme/evil-mcp", "github", line=5),  # an old name on a new source
         _det("mcp_server", "https://mcp.stripe.com/", None, line=6),
         _det("tool", "refund_order", "refund_order", "payment", line=7),  # declared
@@ -196,7 +252,10 @@ def test_undeclared_servers_and_tools_are_found_at_their_line(repo: Path) -> Non
         _det("tool", "do_it", "do_it", None, line=9),
         _det("agent", "openai-agents", None, line=2),
     ]
-    got = [(f.rule_id, f.location.line, f.severity.value, f.asset) for f in judge_agents.undeclared(dets, [cov])]
+    got = [
+        (f.rule_id, f.location.line, f.severity.value, f.asset)
+        for f in judge_agents.undeclared(dets, [cov])
+    ]
     assert got == [
         ("PG901", 5, "error", "notes-summariser"),
         ("PG901", 6, "error", "notes-summariser"),
@@ -216,17 +275,33 @@ def test_undeclared_servers_and_tools_are_found_at_their_line(repo: Path) -> Non
 
 def test_detections_of_no_asset_are_left_to_pg801_but_the_allow_list_applies(repo: Path) -> None:
     cov = _coverage(repo, TEAM_SANDBOX)
-    loose = Detection(".mcp.json", 3, "mcp_server", "mcp-config", match="@acme/evil-mcp", name="evil")
-    allowed = Detection(".mcp.json", 9, "mcp_server", "mcp-config", match="@modelcontextprotocol/server-filesystem@1")
+    loose = Detection(
+        ".mcp.json", 3, "mcp_server", "mcp-config", match="@acme/evil-mcp", name="evil"
+    )
+    allowed = Detection(
+        ".mcp.json",
+        9,
+        "mcp_server",
+        "mcp-config",
+        match="@modelcontextprotocol/server-filesystem@1",
+    )
     assert list(judge_agents.undeclared([loose], [cov])) == []
-    got = list(judge_agents.not_allowed([loose, allowed], ["@modelcontextprotocol/server-filesystem"]))
-    assert [(f.rule_id, f.location.path, f.location.line, f.asset) for f in got] == [("PG904", ".mcp.json", 3, None)]
+    got = list(
+        judge_agents.not_allowed([loose, allowed], ["@modelcontextprotocol/server-filesystem"])
+    )
+    assert [(f.rule_id, f.location.path, f.location.line, f.asset) for f in got] == [
+        ("PG904", ".mcp.json", 3, None)
+    ]
     assert list(judge_agents.not_allowed([loose], None)) == []
     assert [f.rule_id for f in judge_agents.not_allowed([loose], [])] == ["PG904"]
 
 
 def test_a_broken_agent_section_declares_nothing_and_does_not_crash(repo: Path) -> None:
-    for broken in ("agent: 7\n", "agent: {tools: 5, mcp_servers: x}\n", "agent: {tools: [{effect: write}, 3]}\n"):
+    for broken in (
+        "agent: 7\n",
+        "agent: {tools: 5, mcp_servers: x}\n",
+        "agent: {tools: [{effect: write}, 3]}\n",
+    ):
         cov = _coverage(repo, TEAM_SANDBOX + broken)
         assert cov.tools == frozenset() and cov.mcp_servers == ()
         got = list(judge_agents.undeclared([_det("tool", "t", "t", None)], [cov]))

@@ -11,6 +11,7 @@ undeclared one in no asset's files is PG801 as well.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 
 from prodgate.discovery.judge import _waived
@@ -57,7 +58,8 @@ def _server(det: Detection, cov: Coverage) -> Finding | None:
         Location(det.path, det.line),
         asset=cov.name,
         fix=f"Declare it in {cov.declaration} under `agent: {{mcp_servers: [...]}}`: "
-        f"`- {{name: {det.name or '<name>'}, source: {source}, access: [<what it may reach>]}}`, or remove it.",
+        f"`- {{name: {det.name or '<name>'}, source: {json.dumps(source)}, access: [<what it may reach>]}}`, "
+        "or remove it.",
         requirement="agent",
         related=Location(cov.declaration),
     )
