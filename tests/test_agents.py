@@ -306,3 +306,51 @@ def test_a_broken_agent_section_declares_nothing_and_does_not_crash(repo: Path) 
         assert cov.tools == frozenset() and cov.mcp_servers == ()
         got = list(judge_agents.undeclared([_det("tool", "t", "t", None)], [cov]))
         assert [f.rule_id for f in got] == ["PG902"]
+
+
+MCP_JSON = """\
+{
+  "mcpServers": {
+    "github": {
+      "command": "docker",
+      "args": ["run", "-i", "--rm", "-e", "GITHUB_PERSONAL_ACCESS_TOKEN", "ghcr.io/github/github-mcp-server:v0.9.0"]
+    },
+    "filesystem": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.7.1", "/srv/data"]
+    }
+  }
+}
+"""
+
+
+def test_servers_in_editor_configuration_files_are_judged_end_to_end(
+    repo: Path, run: Run, tmp_path: Path
+) -> None:
+    """A declared server (another tag), an undeclared one in the asset's folder, and one
+    in a configuration file no asset covers: PG901 at its line, PG801 and PG904 for the
+    loose one, and the allow-list wherever a server appears."""
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX + AGENT)
+    write(repo, "svc/.mcp.json", MCP_JSON)
+    write(
+        repo,
+        ".cursor/mcp.json",
+        '{"mcpServers": {"evil": {"url": "https://evil.example.com/mcp?k=1"}}}\n',
+    )
+    code, out, err = run("check", str(repo), "--format", "json", "--today", TODAY)
+    assert code == 1, err
+    got = [(f["rule_id"], f["path"], f["line"], f["asset"]) for f in json.loads(out)["findings"]]
+    assert sorted(got) == [
+        ("PG801", ".cursor/mcp.json", 1, None),
+        ("PG901", "svc/.mcp.json", 7, "notes-summariser"),
+    ]
+    policy = write(tmp_path, "policy.yaml", ALLOW)
+    code, out, err = run(
+        "check", str(repo), "--format", "json", "--today", TODAY, "--policy", str(policy)
+    )
+    got = [(f["rule_id"], f["path"], f["line"]) for f in json.loads(out)["findings"]]
+    assert sorted(got) == [
+        ("PG801", ".cursor/mcp.json", 1),
+        ("PG901", "svc/.mcp.json", 7),
+        ("PG904", ".cursor/mcp.json", 1),
+    ]
