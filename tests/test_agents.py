@@ -3,6 +3,8 @@ of MCP servers (PG904) and detections against what is declared (PG901-PG903)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -354,3 +356,64 @@ def test_servers_in_editor_configuration_files_are_judged_end_to_end(
         ("PG901", "svc/.mcp.json", 7),
         ("PG904", ".cursor/mcp.json", 1),
     ]
+
+
+def test_the_inventory_lists_each_agents_tools_and_servers(repo: Path, run: Run) -> None:
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + AGENT)
+    write(repo, "plain/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "plain"))
+    code, out, err = run(
+        "inventory", str(repo), "--today", TODAY, "--repository", "acme/support", "--no-discover"
+    )
+    assert code == 0, err
+    assets = {a["name"]: a for a in json.loads(out)["assets"]}
+    agent = assets["notes-summariser"]
+    assert agent["agent_effect"] == "payment"
+    assert agent["tools"] == [
+        {
+            "name": "lookup_order",
+            "effect": "read",
+            "system": None,
+            "approval": "none",
+            "audience": "external",
+        },
+        {
+            "name": "refund_order",
+            "effect": "payment",
+            "system": "orders-api",
+            "approval": "human",
+            "audience": "external",
+        },
+    ]
+    assert agent["mcp_servers"] == [
+        {
+            "name": "github",
+            "source": "ghcr.io/github/github-mcp-server:v0.4",
+            "access": ["repo:read"],
+        }
+    ]
+    assert (
+        assets["plain"]["tools"],
+        assets["plain"]["mcp_servers"],
+        assets["plain"]["agent_effect"],
+    ) == ([], [], None)
+    _code, out, _err = run(
+        "inventory", str(repo), "--today", TODAY, "--format", "csv", "--no-discover"
+    )
+    rows = {r["asset"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (
+        rows["notes-summariser"]["agent_tools"]
+        == "lookup_order (read); refund_order (payment, human approval)"
+    )
+    assert (
+        rows["notes-summariser"]["mcp_servers"] == "github (ghcr.io/github/github-mcp-server:v0.4)"
+    )
+    assert rows["plain"]["agent_tools"] == ""
+    _code, out, _err = run(
+        "inventory", str(repo), "--today", TODAY, "--format", "markdown", "--no-discover"
+    )
+    assert "### Agents\n\n| Asset | Tier | Strongest effect | Tools | MCP servers |\n" in out
+    assert (
+        "| `notes-summariser` | team | payment | lookup\\_order (read)<br>refund\\_order (payment, human approval) | "
+        "github (ghcr.io/github/github-mcp-server:v0.4) |\n"
+    ) in out
+    assert "`plain` | team | " not in out.split("### Agents")[1]
