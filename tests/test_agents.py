@@ -417,3 +417,26 @@ def test_the_inventory_lists_each_agents_tools_and_servers(repo: Path, run: Run)
         "github (ghcr.io/github/github-mcp-server:v0.4) |\n"
     ) in out
     assert "`plain` | team | " not in out.split("### Agents")[1]
+
+
+def test_the_job_summary_shows_what_the_agent_can_do_beside_its_tier(repo: Path, run: Run) -> None:
+    tools = "    - {name: update_ticket, effect: write}\n    - {name: email_team, effect: communicate, audience: internal, approval: human}\n"
+    write(
+        repo,
+        "ai-asset.yaml",
+        TEAM_SANDBOX + AGENT.replace("  mcp_servers:", tools + "  mcp_servers:"),
+    )
+    write(repo, "plain/ai-asset.yaml", TEAM_SANDBOX.replace("notes-summariser", "plain"))
+    _code, out, _err = run(
+        "check", str(repo), "--format", "markdown", "--today", TODAY, "--no-discover"
+    )
+    assert (
+        "<b>notes-summariser</b> · team → departmental (risk floor), sandbox · agent: payment, communicate, "
+        "write (unconfirmed), read, 1 MCP server · "
+    ) in out
+    assert (
+        "Agent tools: `lookup_order` read, no approval; `refund_order` payment, a person confirms each call; "
+        "`update_ticket` write, no approval; `email_team` communicate, a person confirms each call\n"
+    ) in out
+    assert "MCP servers: `github` from `ghcr.io/github/github-mcp-server:v0.4` (repo:read)\n" in out
+    assert out.count(" · agent: ") == 1  # the plain asset has none
