@@ -440,3 +440,60 @@ def test_the_job_summary_shows_what_the_agent_can_do_beside_its_tier(repo: Path,
     ) in out
     assert "MCP servers: `github` from `ghcr.io/github/github-mcp-server:v0.4` (repo:read)\n" in out
     assert out.count(" · agent: ") == 1  # the plain asset has none
+
+
+@pytest.mark.parametrize(
+    ("agents", "error"),
+    [
+        ("agents: {mcp_server: {allowed: [x]}}", "mcp_server"),
+        ("agents: {mcp_servers: {allowed: x}}", "allowed"),
+        (
+            "risk_floors: {a: {when: {agent_unattend: payment}, min_tier: enterprise, reason: r}}",
+            "agent_unattend",
+        ),
+    ],
+)
+def test_a_mistyped_agents_policy_is_a_usage_error(
+    repo: Path, run: Run, tmp_path: Path, agents: str, error: str
+) -> None:
+    policy = write(
+        tmp_path,
+        "policy.yaml",
+        "apiVersion: prodgate/policy/v1\nextends: builtin\nname: acme\n" + agents + "\n",
+    )
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + AGENT)
+    code, _out, err = run("check", str(repo), "--policy", str(policy), "--no-discover")
+    assert code == 2 and error in err, err
+
+
+def test_a_policy_may_set_its_own_agent_floor(repo: Path, run: Run, tmp_path: Path) -> None:
+    """Floors are data: a policy that makes every unconfirmed execute tool enterprise."""
+    policy = write(
+        tmp_path,
+        "policy.yaml",
+        """\
+apiVersion: prodgate/policy/v1
+extends: builtin
+name: acme
+risk_floors:
+  agent_executes: {when: {agent_unattended: execute}, min_tier: enterprise, reason: it runs code unconfirmed}
+""",
+    )
+    write(
+        repo,
+        "ai-asset.yaml",
+        TEAM_SANDBOX + "agent:\n  tools:\n    - {name: run_sql, effect: execute}\n",
+    )
+    _code, out, _err = run(
+        "check",
+        str(repo),
+        "--policy",
+        str(policy),
+        "--no-discover",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    )
+    [asset] = json.loads(out)["assets"]
+    assert asset["effective_tier"] == "enterprise"

@@ -249,14 +249,19 @@ _ALL = [
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
          "Risk facts set a minimum tier: customer-facing, regulated, autonomous systems "
          "and systems deciding about people are enterprise; personal or restricted "
-         "data is at least departmental. Raise the tier or correct the facts.",
+         "data is at least departmental; an agent with a tool that writes, executes, "
+         "communicates or pays with no person confirming each call (`approval: none`) is at "
+         "least departmental, and enterprise when such a tool pays or messages people outside "
+         "the organisation (docs/agents.md). Raise the tier or correct the facts.",
          ("EU AI Act Art. 6", "NIST AI RMF MAP 1.1")),
     Rule("PG402", "classification-inconsistent", "Data classification contradicts its content", E,
          "A data source holding personal data cannot be classified public or internal.",
          ("GDPR Art. 4(1)",)),
     Rule("PG403", "risk-artifact-missing", "Artifact required by a risk fact is not declared", E,
          "A risk fact adds a requirement regardless of tier: personal data needs a "
-         "privacy review (a DPIA), autonomy needs human oversight in the fallback plan.",
+         "privacy review (a DPIA), autonomy needs human oversight in the fallback plan, an "
+         "agent acting with no person confirming its calls needs a section on stopping it "
+         "(\"Stopping the agent\") in the fallback plan.",
          ("GDPR Art. 35", "EU AI Act Art. 14")),
     # -- exceptions ----------------------------------------------------------------
     Rule("PG501", "exception-approval-missing", "Exception lacks a required approval", E,
