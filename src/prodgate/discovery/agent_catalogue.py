@@ -247,6 +247,7 @@ def effect_of(name: str) -> str | None:
 PY_MCP: dict[tuple[str, str], str] = {
     ("mcp", "FastMCP"): "server",
     ("fastmcp", "FastMCP"): "server",
+    ("mcp", "MCPServer"): "server",  # FastMCP's name in mcp 2
     ("mcp", "Server"): "server",
     ("mcp", "StdioServerParameters"): "stdio",
     ("mcp", "streamablehttp_client"): "url",

@@ -103,6 +103,7 @@ class _Module:
         self.lists: dict[str, ast.AST] = {}
         """Variable -> the list or tuple first assigned to it (``TOOLS = [...]``)."""
         self._assignments()
+        self.expanded: set[str] = set()
 
     # -- imports ------------------------------------------------------------------------
     def _imports(self) -> None:
@@ -190,7 +191,7 @@ class _Module:
                 if owner is not None and self.sdk(owner) and method in ("tool", "tool_plain"):
                     if (
                         _root(owner) in ("mcp", "fastmcp")
-                        and owner.rsplit(".", 1)[-1] == "FastMCP"
+                        and owner.rsplit(".", 1)[-1] in ("FastMCP", "MCPServer")
                         and method == "tool"
                     ):
                         framework, signature = "mcp", "mcp-sdk-tool"
@@ -228,6 +229,9 @@ class _Module:
         framework = owner[1] if owner is not None else None
         for value in given:
             if isinstance(value, ast.Name) and value.id in self.lists:
+                if value.id in self.expanded:
+                    continue  # one list given to many calls: its tools are found once
+                self.expanded.add(value.id)
                 value = self.lists[value.id]
             if not isinstance(value, (ast.List, ast.Tuple)):
                 continue
@@ -277,7 +281,12 @@ class _Module:
                 framework,
                 element.id,
                 element.id,
-                ac.effect_of(cls) if cls else ac.effect_of(element.id),
+                # A class or tool the file imports: one of its own of the same name is not it.
+                ac.effect_of(cls)
+                if cls
+                else ac.effect_of(element.id)
+                if element.id in self.names
+                else None,
             )
         elif isinstance(element, ast.Attribute):
             yield _det(
@@ -288,7 +297,7 @@ class _Module:
                 framework,
                 element.attr,
                 element.attr,
-                ac.effect_of(element.attr),
+                ac.effect_of(element.attr) if self.qual(element) is not None else None,
             )
         elif isinstance(element, ast.Call):
             qual = self.qual(element.func)
@@ -328,7 +337,7 @@ class _Module:
                 framework,
                 callee,
                 name or callee,
-                ac.effect_of(callee),
+                ac.effect_of(callee) if qual is not None else None,
             )
 
     # -- MCP ----------------------------------------------------------------------------------
@@ -556,6 +565,7 @@ class _Js:
         self.lexed = lex(text, C_STYLE)
         self.code = self.lexed.code
         self.strings = {s.offset: s.value for s in self.lexed.strings}
+        self.offsets = [s.offset for s in self.lexed.strings]
         self.budget = 2 * len(self.code) + 100_000
         self.names: dict[str, tuple[str, str]] = {}
         """Local name -> (module specifier, exported name)."""
@@ -568,13 +578,17 @@ class _Js:
         "x"`` and ``const {f} = require("x")``: found by their module string, the
         clause read back from it (at most 2,000 characters: linear in the file)."""
         code = self.code
+        done = 0  # what a clause was read back over is not read again
         for m in _JS_FROM.finditer(code):
-            at = code.rfind("import", max(0, m.start() - 2000), m.start())
+            at = code.rfind("import", max(done, m.start() - 2000), m.start())
             clause = code[at + len("import") : m.start()] if at != -1 else ""
+            done = m.end()
             if clause.strip() and _JS_CLAUSE.fullmatch(clause.replace("type ", "     ")):
                 self._bind(clause, m.group(1), at)
+        done = 0
         for m in _JS_REQUIRE.finditer(code):
-            before = code[max(0, m.start() - 2000) : m.start()].rstrip()
+            before = code[max(done, m.start() - 2000) : m.start()].rstrip()
+            done = m.end()
             if not before.endswith("="):
                 continue
             head = max(before.rfind(k) for k in ("const ", "let ", "var "))
@@ -634,6 +648,17 @@ class _Js:
         self.budget -= end - opening
         return opening, end
 
+    def strings_in(self, start: int, end: int, limit: int = 200) -> list[str]:
+        """The string literals that start in a region (at most ``limit``)."""
+        import bisect
+
+        k = bisect.bisect_left(self.offsets, start)
+        out: list[str] = []
+        while k < len(self.offsets) and self.offsets[k] < end and len(out) < limit:
+            out.append(self.lexed.strings[k].value)
+            k += 1
+        return out
+
     def string_at(self, pos: int) -> str | None:
         return self.strings.get(pos)
 
@@ -653,7 +678,7 @@ class _Js:
             if rest.startswith(":") and rest[1:].lstrip().startswith("["):
                 bracket = self.code.find("[", at, end)
                 a, b = self.region(bracket)
-                return [s.value for s in self.lexed.strings if a <= s.offset < b]
+                return self.strings_in(a, b)
             at = self.code.find(key, at + len(key), end)
         return []
 
@@ -728,7 +753,7 @@ class _Js:
                     props.get("name"),
                 )
         elif how == "url":
-            first = next((s.value for s in self.lexed.strings if start < s.offset < end), None)
+            first = next(iter(self.strings_in(start, end, limit=1)), None)
             url = props.get("url") or first
             if url:
                 yield _det(
@@ -838,7 +863,8 @@ class _Js:
             or self.lookup(name, ac.JS_MCP)
         ):
             return
-        yield _det(self.rel, line, "tool", "tool-argument", None, name, name, ac.effect_of(name))
+        effect = ac.effect_of(name) if name in self.names else None  # imported, not its own
+        yield _det(self.rel, line, "tool", "tool-argument", None, name, name, effect)
 
 
 _COMMA_OR_BRACKET = LazyPattern(r"[,()\[\]{}]")
