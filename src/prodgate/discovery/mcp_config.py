@@ -20,12 +20,13 @@ both are blanked before parsing, offsets kept, so lines are the file's.
 
 from __future__ import annotations
 
+import bisect
 import json
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from prodgate.discovery.lexer import C_STYLE, lex
+from prodgate.discovery.lexer import C_STYLE, lex, line_starts
 from prodgate.discovery.mcp_source import source
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
@@ -118,16 +119,15 @@ def detect(rel: str, text: str) -> Iterator[Detection]:
         if isinstance(experimental, dict):  # Continue's older config.json: a list
             listed = experimental.get("modelContextProtocolServers")
             if isinstance(listed, list):
-                for k, entry in enumerate(listed):
+                for entry in listed:
+                    label = entry.get("name") if isinstance(entry, dict) else None
+                    named_key = "name" if isinstance(label, str) else None
+                    line = finder.line(("experimental", "modelContextProtocolServers"), named_key)
                     det = _server(
-                        rel,
-                        entry.get("name") if isinstance(entry, dict) else None,
-                        _transport(entry),
-                        0,
+                        rel, label if isinstance(label, str) else None, _transport(entry), line
                     )
                     if det is not None:
-                        line = finder.line(("experimental", "modelContextProtocolServers"), None, k)
-                        yield _at(det, line)
+                        yield det
     for path, servers in sections:
         if not isinstance(servers, dict):
             continue
@@ -205,11 +205,16 @@ _TRAILING = LazyPattern(r",[ \t\r\n]{0,400}[}\]]")
 
 class _KeyLines:
     """Lines of keys in a JSON text, found in order: a section's key, then its entries'
-    keys after it (an entry's own keys cannot come before the entry)."""
+    keys after it (an entry's own keys cannot come before the entry). Each search
+    resumes where the last one ended, and once a key is not found as written (an
+    escape, ``"\\u0067ithub"``) the rest are put at their section's line: however many
+    servers a file lists, its text is searched about once."""
 
     def __init__(self, code: str) -> None:
         self._code = code
+        self._starts = line_starts(code)
         self._cursor: dict[tuple[str, ...], int] = {}
+        self._lost: set[tuple[str, ...]] = set()
 
     def _find_key(self, key: str, start: int) -> int:
         quoted = json.dumps(key)
@@ -218,10 +223,12 @@ class _KeyLines:
             at = self._code.find(quoted, pos)
             if at == -1:
                 return -1
-            after = self._code[at + len(quoted) : at + len(quoted) + 400].lstrip()
-            if after.startswith(":"):
+            rest = at + len(quoted)
+            while rest < len(self._code) and self._code[rest] in " \t\r\n":
+                rest += 1
+            if self._code.startswith(":", rest):
                 return at
-            pos = at + len(quoted)
+            pos = max(rest, at + len(quoted))
 
     def _section(self, path: tuple[str, ...]) -> int:
         if path not in self._cursor:
@@ -234,22 +241,20 @@ class _KeyLines:
             self._cursor[path] = pos
         return self._cursor[path]
 
-    def line(self, path: tuple[str, ...], key: str | None, index: int = 0) -> int:
-        start = self._section(path)
-        at = start
-        if key is not None:
-            found = self._find_key(key, start)
-            if found != -1:
+    def line(self, path: tuple[str, ...], key: str | None) -> int:
+        """The line of the next entry of a section: its key, or (``key`` None, a list)
+        its next object's opening brace."""
+        at = start = self._section(path)
+        if path not in self._lost:
+            found = (
+                self._find_key(key, start) if key is not None else self._code.find("{", start + 1)
+            )
+            if found == -1:
+                self._lost.add(path)
+            else:
                 at = found
                 self._cursor[path] = found + 1
-        else:  # the index-th object of a list: its opening brace
-            pos = self._code.find("[", start)
-            for _ in range(index + 1):
-                nxt = self._code.find("{", pos + 1)
-                if nxt == -1:
-                    break
-                pos = at = nxt
-        return self._code.count("\n", 0, at) + 1
+        return bisect.bisect_right(self._starts, at)
 
 
 # -- Continue (YAML) and Codex (TOML) ---------------------------------------------------------
@@ -292,16 +297,12 @@ def _codex(rel: str, text: str) -> Iterator[Detection]:
     servers = data.get("mcp_servers")
     if not isinstance(servers, Mapping):
         return
-    lines = text.split("\n")
+    heads: dict[str, int] = {}
+    for k, line in enumerate(text.split("\n")):
+        head = line.strip().replace(" ", "")
+        if head.startswith("[mcp_servers.") and head.endswith("]"):
+            heads.setdefault(head[len("[mcp_servers.") : -1].strip("\"'"), k + 1)
     for key, entry in servers.items():
-        det = _server(rel, str(key), entry, _toml_line(lines, str(key)))
+        det = _server(rel, str(key), entry, heads.get(str(key), 1))
         if det is not None:
             yield det
-
-
-def _toml_line(lines: list[str], key: str) -> int:
-    heads = (f"[mcp_servers.{key}]", f'[mcp_servers."{key}"]', f"[mcp_servers.'{key}']")
-    for k, line in enumerate(lines):
-        if line.strip().replace(" ", "") in heads:
-            return k + 1
-    return 1

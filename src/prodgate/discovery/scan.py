@@ -461,10 +461,16 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
         reading = code.python_reading(text, cat)
         if reading is not None:
             yield from code.python(rel, text, cat, imports_only=reading == "imports")
+        from prodgate.discovery import agents  # agents, their tools, MCP servers
+
+        yield from agents.python(rel, text)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
+        from prodgate.discovery import agents
+
+        yield from agents.javascript(rel, text)
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":

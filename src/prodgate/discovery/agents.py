@@ -1,0 +1,897 @@
+"""Agents, the tools they are given and the MCP servers they use or define, in code.
+
+Python is parsed with ``ast`` (never run). A name counts only through what the file
+imports (:mod:`prodgate.discovery.agent_catalogue`): ``Agent`` imported from ``crewai``
+is an agent framework, a class of the project's own called ``Agent`` or ``Tool`` is not;
+``from agents import Agent`` is the OpenAI Agents SDK only when the file also imports
+one of its own names (``Runner``, ``function_tool`` …) or subpackages, so a local
+module named ``agents`` is not it. What is found:
+
+- ``agent``: each framework a file imports, once, at its first import;
+- ``tool``: a function decorated as a tool (``@function_tool``, ``@tool``,
+  ``@mcp.tool()``, ``@agent.tool``, ``@kernel_function``), named after the function or
+  the decorator's name; and each element of ``tools=[…]`` in a call (in a file that
+  imports an AI SDK or framework), ``bind_tools([…])`` and ``create_react_agent(model,
+  […])``: a function, a tool class (its effect when the catalogue knows it), a JSON
+  schema of a chat-completions call (its ``function.name``), a hosted tool's ``type``;
+- ``mcp_server``: a server defined with the SDK (``FastMCP("name")``, ``Server(…)``; its
+  source is the file), and each server a client starts or reaches
+  (``StdioServerParameters(command=…, args=[…])``, ``streamablehttp_client(url)``, the
+  frameworks' MCP classes, ``MultiServerMCPClient({...})``, a hosted ``{"type": "mcp"}``
+  tool), with its source in the normal form of :mod:`prodgate.discovery.mcp_source`.
+
+A file that does not parse yields none of these (its imports are still found by
+:mod:`prodgate.discovery.code`'s fallback). Every walk is over the syntax tree once.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+from prodgate.discovery import agent_catalogue as ac
+from prodgate.discovery.mcp_source import source
+from prodgate.discovery.model import Detection
+from prodgate.discovery.safe_regex import LazyPattern
+
+_MAY_USE = LazyPattern(
+    r"agents|mcp|MCP|crewai|autogen|smolagents|pydantic_ai|semantic_kernel|adk|llama_index|langgraph|langchain|tools"
+)
+
+MAX_NAME = 200
+
+
+def may_use(text: str) -> bool:
+    """Whether a Python file can hold an agent, a tool or an MCP server (one search)."""
+    return _MAY_USE.search(text) is not None
+
+
+def _det(
+    rel: str,
+    line: int,
+    kind: str,
+    signature: str,
+    provider: str | None,
+    match: str,
+    name: str | None = None,
+    effect: str | None = None,
+) -> Detection:
+    shown = name[:MAX_NAME] if name else None
+    return Detection(
+        rel, max(line, 1), kind, signature, provider, None, match[:500], None, shown, effect
+    )
+
+
+def python(rel: str, text: str) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a Python module."""
+    if not may_use(text):
+        return
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    try:
+        yield from _Module(rel, tree).detections()
+    except RecursionError:  # a hostile nesting depth: what was found so far stands
+        return
+
+
+class _Module:
+    def __init__(self, rel: str, tree: ast.Module) -> None:
+        self.rel = rel
+        self.tree = tree
+        self.nodes = list(ast.walk(tree))
+        self.names: dict[str, str] = {}
+        """Local name -> what it is, qualified (``FastMCP`` -> ``mcp.server.fastmcp.FastMCP``)."""
+        self.first: dict[str, tuple[int, str]] = {}
+        """Framework id -> (line, module) of its first import."""
+        self.sdk_names: set[str] = set()
+        self.modules: set[str] = set()
+        self._imports()
+        self.openai_agents = bool(self.sdk_names & ac.OPENAI_AGENTS_NAMES) or any(
+            m.split(".")[0] == "agents"
+            and len(m.split(".")) > 1
+            and m.split(".")[1] in ac.OPENAI_AGENTS_SUBMODULES
+            for m in self.modules
+        )
+        self.ai = self.openai_agents or any(
+            _covered(m, ac.AI_ROOTS - {"agents"}) for m in self.modules
+        )
+        self.objects: dict[str, str] = {}
+        """Variable -> qualified name of the call that built it (``mcp = FastMCP(…)``)."""
+        self.lists: dict[str, ast.AST] = {}
+        """Variable -> the list or tuple first assigned to it (``TOOLS = [...]``)."""
+        self._assignments()
+        self.expanded: set[str] = set()
+
+    # -- imports ------------------------------------------------------------------------
+    def _imports(self) -> None:
+        for node in self.nodes:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.names[local] = alias.name if alias.asname else alias.name.split(".")[0]
+                    self._module(alias.name, node.lineno)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    if node.module == "agents" or node.module.startswith("agents."):
+                        self.sdk_names.add(alias.name)
+                self._module(node.module, node.lineno)
+
+    def _module(self, module: str, line: int) -> None:
+        self.modules.add(module)
+        framework = _framework(module)
+        if framework is not None:
+            prior = self.first.get(framework[1])
+            if prior is None or line < prior[0]:
+                self.first[framework[1]] = (line, module)
+
+    def _assignments(self) -> None:
+        for node in self.nodes:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if not isinstance(target, ast.Name):
+                        continue
+                    if isinstance(node.value, ast.Call):
+                        qual = self.qual(node.value.func)
+                        if qual is not None:
+                            self.objects.setdefault(target.id, qual)
+                    elif isinstance(node.value, (ast.List, ast.Tuple)):
+                        self.lists.setdefault(target.id, node.value)
+
+    def qual(self, expr: ast.AST) -> str | None:
+        """What an expression names, through the file's imports (None: not imported)."""
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name) or expr.id not in self.names:
+            return None
+        return ".".join([self.names[expr.id], *reversed(parts)])
+
+    def sdk(self, qual: str | None) -> bool:
+        """Whether ``qual`` is real: a name of ``agents`` counts only when the file is the SDK's."""
+        return qual is not None and (qual.split(".")[0] != "agents" or self.openai_agents)
+
+    # -- what the module shows -------------------------------------------------------------
+    def detections(self) -> Iterator[Detection]:
+        for framework, (line, module) in sorted(self.first.items()):
+            if framework != "openai-agents" or self.openai_agents:
+                yield _det(self.rel, line, "agent", "agent-framework", framework, module)
+        decorated: set[str] = set()
+        for node in self.nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for det in self._decorated(node):
+                    decorated.add(node.name)
+                    yield det
+        for node in self.nodes:
+            if isinstance(node, ast.Call):
+                yield from self._mcp(node)
+                yield from self._tools_of(node, decorated)
+
+    def _decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[Detection]:
+        for dec in node.decorator_list:
+            call = dec if isinstance(dec, ast.Call) else None
+            target = call.func if call is not None else dec
+            qual = self.qual(target)
+            framework: str | None = None
+            signature = "tool-decorator"
+            if qual is not None and self.sdk(qual):
+                framework = ac.PY_TOOL_DECORATORS.get(qual)
+            if (
+                framework is None
+                and isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+            ):
+                owner = self.objects.get(target.value.id)
+                method = target.attr
+                if owner is not None and self.sdk(owner) and method in ("tool", "tool_plain"):
+                    if (
+                        _root(owner) in ("mcp", "fastmcp")
+                        and owner.rsplit(".", 1)[-1] in ("FastMCP", "MCPServer")
+                        and method == "tool"
+                    ):
+                        framework, signature = "mcp", "mcp-sdk-tool"
+                    elif _root(owner) == "pydantic_ai":
+                        framework = "pydantic-ai"
+                elif method == "register_for_llm" and "autogen" in self.first:
+                    framework = "autogen"
+            if framework is None:
+                continue
+            name = _string_arg(call, 0, ("name", "name_override")) if call is not None else None
+            yield _det(
+                self.rel, dec.lineno, "tool", signature, framework, node.name, name or node.name
+            )
+            return
+
+    # -- tools given in calls ----------------------------------------------------------------
+    def _tools_of(self, node: ast.Call, decorated: set[str]) -> Iterator[Detection]:
+        if not self.ai:
+            return
+        func = node.func
+        method = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else ""
+        )
+        given: list[ast.AST] = [k.value for k in node.keywords if k.arg == "tools"]
+        if method in ("bind_tools", "from_tools") and node.args:
+            given.append(node.args[0])
+        if method == "create_react_agent" and len(node.args) >= 2:
+            given.append(node.args[1])
+        qual = self.qual(func)
+        owner = _framework(qual) if qual is not None else None
+        framework = owner[1] if owner is not None else None
+        for value in given:
+            if isinstance(value, ast.Name) and value.id in self.lists:
+                if value.id in self.expanded:
+                    continue  # one list given to many calls: its tools are found once
+                self.expanded.add(value.id)
+                value = self.lists[value.id]
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                continue
+            for element in value.elts:
+                yield from self._tool(element, framework, decorated)
+
+    def _tool(
+        self, element: ast.AST, framework: str | None, decorated: set[str]
+    ) -> Iterator[Detection]:
+        line = getattr(element, "lineno", 1)
+        if isinstance(element, ast.Dict):
+            hosted = _literal_dict(element)
+            kind = hosted.get("type")
+            if kind == "mcp":
+                url = hosted.get("server_url")
+                yield _det(
+                    self.rel,
+                    line,
+                    "mcp_server",
+                    "mcp-hosted",
+                    framework,
+                    source(None, (), url if isinstance(url, str) else None) or "hosted",
+                    _text(hosted.get("server_label")),
+                )
+                return
+            function = hosted.get("function")
+            name = _text(function.get("name")) if isinstance(function, dict) else None
+            name = name or _text(hosted.get("name"))
+            if name is None and isinstance(kind, str) and kind != "function":
+                name = kind
+            if name is not None:
+                effect = (
+                    ac.effect_of(kind) if isinstance(kind, str) and kind != "function" else None
+                )
+                yield _det(self.rel, line, "tool", "tool-schema", framework, name, name, effect)
+            return
+        if isinstance(element, ast.Name):
+            if element.id in decorated:
+                return  # found where it is defined
+            built = self.objects.get(element.id)
+            cls = built.rsplit(".", 1)[-1] if built is not None else None
+            yield _det(
+                self.rel,
+                line,
+                "tool",
+                "tool-argument",
+                framework,
+                element.id,
+                element.id,
+                # A class or tool the file imports: one of its own of the same name is not it.
+                ac.effect_of(cls)
+                if cls
+                else ac.effect_of(element.id)
+                if element.id in self.names
+                else None,
+            )
+        elif isinstance(element, ast.Attribute):
+            yield _det(
+                self.rel,
+                line,
+                "tool",
+                "tool-argument",
+                framework,
+                element.attr,
+                element.attr,
+                ac.effect_of(element.attr) if self.qual(element) is not None else None,
+            )
+        elif isinstance(element, ast.Call):
+            qual = self.qual(element.func)
+            if (
+                qual is not None
+                and _root(qual) == "agents"
+                and qual.rsplit(".", 1)[-1] == "HostedMCPTool"
+            ):
+                return  # an MCP server, found as such
+            callee = (
+                element.func.attr
+                if isinstance(element.func, ast.Attribute)
+                else element.func.id
+                if isinstance(element.func, ast.Name)
+                else ""
+            )
+            name = _string_arg(element, -1, ("name", "name_override"))
+            if name is None and callee in ac.TOOL_FACTORIES:
+                wrapped = next(
+                    (k.value for k in element.keywords if k.arg in ("fn", "func", "function")),
+                    element.args[0] if element.args else None,
+                )
+                name = (
+                    wrapped.id
+                    if isinstance(wrapped, ast.Name)
+                    else wrapped.attr
+                    if isinstance(wrapped, ast.Attribute)
+                    else None
+                )
+            if not callee:
+                return
+            yield _det(
+                self.rel,
+                line,
+                "tool",
+                "tool-argument",
+                framework,
+                callee,
+                name or callee,
+                ac.effect_of(callee) if qual is not None else None,
+            )
+
+    # -- MCP ----------------------------------------------------------------------------------
+    def _mcp(self, node: ast.Call) -> Iterator[Detection]:
+        qual = self.qual(node.func)
+        if qual is None or not self.sdk(qual):
+            return
+        how = ac.PY_MCP.get((_root(qual), qual.rsplit(".", 1)[-1]))
+        if how is None:
+            return
+        if (
+            how == "server"
+            and qual.rsplit(".", 1)[-1] == "Server"
+            and not qual.startswith("mcp.server")
+        ):
+            return
+        line = node.lineno
+        if how == "server":
+            yield _det(
+                self.rel,
+                line,
+                "mcp_server",
+                "mcp-sdk-server",
+                "mcp",
+                self.rel,
+                _string_arg(node, 0, ("name",)),
+            )
+        elif how == "hosted":
+            config = next(
+                (k.value for k in node.keywords if k.arg == "tool_config"),
+                node.args[0] if node.args else None,
+            )
+            data = _literal_dict(config) if isinstance(config, ast.Dict) else {}
+            url = data.get("server_url")
+            yield _det(
+                self.rel,
+                line,
+                "mcp_server",
+                "mcp-hosted",
+                "openai-agents",
+                source(None, (), url if isinstance(url, str) else None) or "hosted",
+                _text(data.get("server_label")),
+            )
+        elif how == "servers":
+            servers = (
+                node.args[0]
+                if node.args
+                else next((k.value for k in node.keywords if k.arg == "connections"), None)
+            )
+            if isinstance(servers, ast.Dict):
+                for key, value in zip(servers.keys, servers.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and isinstance(value, ast.Dict)
+                    ):
+                        found = _from_params(_literal_dict(value))
+                        if found:
+                            yield _det(
+                                self.rel,
+                                key.lineno,
+                                "mcp_server",
+                                "mcp-sdk-client",
+                                None,
+                                found,
+                                key.value,
+                            )
+        else:
+            found = self._client_source(node, how)
+            if found:
+                yield _det(
+                    self.rel,
+                    line,
+                    "mcp_server",
+                    "mcp-sdk-client",
+                    None,
+                    found,
+                    _string_arg(node, -1, ("name",)),
+                )
+
+    def _client_source(self, node: ast.Call, how: str) -> str | None:
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        first = node.args[0] if node.args else None
+        if how == "params":
+            params = (
+                kw.get("params") or kw.get("server_parameters") or kw.get("serverparams") or first
+            )
+            if isinstance(params, ast.Dict):
+                return _from_params(_literal_dict(params))
+            return None  # a StdioServerParameters(...) inside is found as itself
+        if how == "url":
+            url = kw.get("url") or first
+            return _expr_text(url)
+        command = kw.get("command") or first
+        command_text = _expr_text(command)
+        if (
+            how == "url-or-command"
+            and command_text
+            and command_text.startswith(("http://", "https://", "ws://", "wss://"))
+        ):
+            return command_text
+        args = kw.get("args")
+        words = (
+            [w for w in (_expr_text(e) for e in args.elts) if w]
+            if isinstance(args, (ast.List, ast.Tuple))
+            else []
+        )
+        return source(command_text, words) if command_text else None
+
+
+def _covered(module: str, roots: frozenset[str]) -> bool:
+    return any(module == r or module.startswith(r + ".") for r in roots)
+
+
+def _framework(module: str) -> tuple[str, str] | None:
+    """The framework a module belongs to (the longest listed module that covers it)."""
+    best: tuple[str, str] | None = None
+    for prefix, framework in ac.PY_FRAMEWORKS:
+        if (module == prefix or module.startswith(prefix + ".")) and (
+            best is None or len(prefix) > len(best[0])
+        ):
+            best = (prefix, framework)
+    return best
+
+
+def _root(qual: str) -> str:
+    return qual.split(".", 1)[0]
+
+
+def _text(value: Any) -> str | None:
+    return value.strip()[:MAX_NAME] if isinstance(value, str) and value.strip() else None
+
+
+def _string_arg(call: ast.Call | None, index: int, keywords: tuple[str, ...]) -> str | None:
+    """A string given by keyword, or as the ``index``-th positional argument (-1: none)."""
+    if call is None:
+        return None
+    for k in call.keywords:
+        if (
+            k.arg in keywords
+            and isinstance(k.value, ast.Constant)
+            and isinstance(k.value.value, str)
+        ):
+            return _text(k.value.value)
+    if 0 <= index < len(call.args):
+        arg = call.args[index]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return _text(arg.value)
+    return None
+
+
+def _expr_text(expr: ast.AST | None) -> str | None:
+    """A literal string as it is, anything else as the code that computes it."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if (
+        isinstance(expr, ast.Call)
+        and expr.args
+        and isinstance(expr.args[0], ast.Constant)
+        and isinstance(expr.args[0].value, str)
+    ):
+        return expr.args[0].value  # URL("https://...")
+    try:
+        return ast.unparse(expr)[:200]
+    except (ValueError, RecursionError):
+        return None
+
+
+def _literal_dict(node: ast.AST) -> dict[str, Any]:
+    """The literal keys and values of a dict display (strings, lists of strings, nested dicts)."""
+    out: dict[str, Any] = {}
+    if not isinstance(node, ast.Dict):
+        return out
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if isinstance(value, ast.Constant):
+                out[key.value] = value.value
+            elif isinstance(value, ast.Dict):
+                out[key.value] = _literal_dict(value)
+            elif isinstance(value, (ast.List, ast.Tuple)):
+                out[key.value] = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+    return out
+
+
+def _from_params(data: dict[str, Any]) -> str | None:
+    """The source of ``{"command": ..., "args": [...]}`` or ``{"url": ...}``."""
+    url = next(
+        (v for k in ("url", "server_url", "serverUrl") if isinstance(v := data.get(k), str) and v),
+        None,
+    )
+    command = data.get("command") if isinstance(data.get("command"), str) else None
+    args = (
+        [str(a) for a in data.get("args") or [] if isinstance(a, (str, int, float))]
+        if isinstance(data.get("args"), list)
+        else []
+    )
+    if url is None and command is None:
+        return None
+    return source(command, args, url)
+
+
+# -- JavaScript and TypeScript -------------------------------------------------------------------
+_JS_FROM = LazyPattern(r"\bfrom[ \t\r\n]{0,20}[\"']([^\"'\n]{1,300})[\"']")
+_JS_REQUIRE = LazyPattern(r"\brequire[ \t]{0,10}\([ \t]{0,10}[\"']([^\"'\n]{1,300})[\"']")
+_JS_CLAUSE = LazyPattern(r"[A-Za-z0-9_$,{}:* \t\r\n]{1,2000}")
+_JS_NEW_VAR = LazyPattern(
+    r"\b(?:const|let|var)[ \t]{1,20}([A-Za-z_$][A-Za-z0-9_$]{0,100})[ \t]{0,20}(?::[ \t]{0,5}[A-Za-z_$][A-Za-z0-9_$.]{0,60}[ \t]{0,5})?"
+    r"=[ \t\r\n]{0,20}(?:await[ \t]{1,10})?(?:new[ \t]{1,10})?([A-Za-z_$][A-Za-z0-9_$]{0,100})[ \t]{0,10}[(<]"
+)
+_JS_PROP_STRING = LazyPattern(r"\b([A-Za-z_$][A-Za-z0-9_$]{0,60})[ \t]{0,10}:[ \t\r\n]{0,20}[\"'`]")
+_JS_TOOLS_ARRAY = LazyPattern(r"\btools[ \t]{0,10}:[ \t\r\n]{0,20}\[")
+_PAREN = LazyPattern(r"[()\[\]{}]")
+_CLOSE = {"(": ")", "[": "]", "{": "}"}
+
+
+class _Js:
+    """A JavaScript or TypeScript file, lexed: its imports, and the calls of what it imports."""
+
+    def __init__(self, rel: str, text: str) -> None:
+        from prodgate.discovery.lexer import C_STYLE, lex
+
+        self.rel = rel
+        self.lexed = lex(text, C_STYLE)
+        self.code = self.lexed.code
+        self.strings = {s.offset: s.value for s in self.lexed.strings}
+        self.offsets = [s.offset for s in self.lexed.strings]
+        self.budget = 2 * len(self.code) + 100_000
+        self.names: dict[str, tuple[str, str]] = {}
+        """Local name -> (module specifier, exported name)."""
+        self.first: dict[str, tuple[int, str]] = {}
+        self._imports()
+        self.sdk = any(_npm_package(spec) in _JS_SDKS for spec, _name in self.names.values())
+
+    def _imports(self) -> None:
+        """``import {a, b as c} from "x"``, ``import d from "x"``, ``import * as e from
+        "x"`` and ``const {f} = require("x")``: found by their module string, the
+        clause read back from it (at most 2,000 characters: linear in the file)."""
+        code = self.code
+        done = 0  # what a clause was read back over is not read again
+        for m in _JS_FROM.finditer(code):
+            at = code.rfind("import", max(done, m.start() - 2000), m.start())
+            clause = code[at + len("import") : m.start()] if at != -1 else ""
+            done = m.end()
+            if clause.strip() and _JS_CLAUSE.fullmatch(clause.replace("type ", "     ")):
+                self._bind(clause, m.group(1), at)
+        done = 0
+        for m in _JS_REQUIRE.finditer(code):
+            before = code[max(done, m.start() - 2000) : m.start()].rstrip()
+            done = m.end()
+            if not before.endswith("="):
+                continue
+            head = max(before.rfind(k) for k in ("const ", "let ", "var "))
+            clause = before[head + 4 : -1] if head != -1 else ""
+            if clause.strip() and _JS_CLAUSE.fullmatch(clause):
+                self._bind(clause, m.group(1), m.start(), required=True)
+
+    def _bind(self, clause: str, spec: str, at: int, *, required: bool = False) -> None:
+        line = self.lexed.line_of(at)
+        package = _npm_package(spec)
+        framework = ac.JS_FRAMEWORKS.get(package)
+        if framework is not None and framework not in self.first:
+            self.first[framework] = (line, spec)
+        brace = clause.find("{")
+        if brace == -1:  # default or namespace import: the module itself
+            local = clause.replace("* as", " ").split(",")[0].strip()
+            if local:
+                self.names[local] = (spec, "*")
+            return
+        head = clause[:brace].replace(",", " ").strip()
+        if head and not required:
+            self.names[head.split()[-1]] = (spec, "default")
+        inner = clause[
+            brace + 1 : clause.find("}", brace) if "}" in clause[brace:] else len(clause)
+        ]
+        for part in inner.split(","):
+            words = part.replace(":", " as ").split()
+            words = [w for w in words if w != "type"]
+            if not words:
+                continue
+            exported, local = words[0], words[-1] if "as" in words else words[0]
+            self.names[local] = (spec, exported)
+        if package == "ai" and any(
+            n in ac.JS_VERCEL_AGENT_NAMES for _s, n in self.names.values() if _s == spec
+        ):
+            self.first.setdefault("vercel-ai", (line, spec))
+
+    def lookup(self, local: str, table: dict[str, str]) -> str | None:
+        """What ``table`` says of a local name, by its module (or package) and name."""
+        found = self.names.get(local)
+        if found is None:
+            return None
+        spec, name = found
+        return table.get(f"{spec}.{name}") or table.get(f"{_npm_package(spec)}.{name}")
+
+    def region(self, opening: int) -> tuple[int, int]:
+        """From a bracket to its match (or a short way, once the file's budget is spent)."""
+        limit = 20_000 if self.budget > 0 else 200
+        end = min(len(self.code), opening + limit)
+        depth = 0
+        for m in _PAREN.compiled.finditer(self.code, opening, end):
+            c = m.group()
+            depth += 1 if c in _CLOSE else -1
+            if depth == 0:
+                end = m.end()
+                break
+        self.budget -= end - opening
+        return opening, end
+
+    def strings_in(self, start: int, end: int, limit: int = 200) -> list[str]:
+        """The string literals that start in a region (at most ``limit``)."""
+        import bisect
+
+        k = bisect.bisect_left(self.offsets, start)
+        out: list[str] = []
+        while k < len(self.offsets) and self.offsets[k] < end and len(out) < limit:
+            out.append(self.lexed.strings[k].value)
+            k += 1
+        return out
+
+    def string_at(self, pos: int) -> str | None:
+        return self.strings.get(pos)
+
+    def props(self, start: int, end: int) -> dict[str, str]:
+        """The string properties written in a region (``name: "weather"``), first of each."""
+        out: dict[str, str] = {}
+        for m in _JS_PROP_STRING.compiled.finditer(self.code, start, end):
+            value = self.string_at(m.end() - 1)
+            if value is not None:
+                out.setdefault(m.group(1), value)
+        return out
+
+    def string_array(self, key: str, start: int, end: int) -> list[str]:
+        at = self.code.find(f"{key}", start, end)
+        while at != -1:
+            rest = self.code[at + len(key) : at + len(key) + 40].lstrip()
+            if rest.startswith(":") and rest[1:].lstrip().startswith("["):
+                bracket = self.code.find("[", at, end)
+                a, b = self.region(bracket)
+                return self.strings_in(a, b)
+            at = self.code.find(key, at + len(key), end)
+        return []
+
+    def detections(self) -> Iterator[Detection]:
+        rel = self.rel
+        for framework, (line, spec) in sorted(self.first.items()):
+            yield _det(rel, line, "agent", "agent-framework", framework, spec)
+        if not self.names:
+            return
+        servers: set[str] = set()
+        wrapped: dict[str, str] = {}
+        interesting = sorted(
+            {
+                local
+                for local in self.names
+                if self.lookup(local, ac.JS_MCP) or self.lookup(local, ac.JS_TOOL_FACTORIES)
+            }
+        )
+        for m in _JS_NEW_VAR.finditer(self.code):
+            if self.lookup(m.group(2), ac.JS_MCP) == "server":
+                servers.add(m.group(1))
+            elif self.lookup(m.group(2), ac.JS_TOOL_FACTORIES) is not None:
+                wrapped[m.group(1)] = m.group(2)
+        if interesting:
+            import re
+
+            from prodgate.discovery.safe_regex import compile_safe
+
+            calls = compile_safe(
+                r"\b("
+                + "|".join(re.escape(n) for n in interesting)
+                + r")[ \t]{0,10}(?:<[^>\n]{0,200}>)?[ \t]{0,10}\("
+            )
+            for m in calls.finditer(self.code):
+                if m.start() > 0 and self.code[m.start() - 1] in ".$":
+                    continue
+                yield from self._call(m.group(1), m.start(), m.end() - 1)
+        if servers:
+            yield from self._server_tools(servers)
+        yield from self._tool_lists(wrapped)
+
+    def _call(self, local: str, callee: int, opening: int) -> Iterator[Detection]:
+        rel = self.rel
+        line = self.lexed.line_of(opening)
+        start, end = self.region(opening)
+        how = self.lookup(local, ac.JS_MCP)
+        props = self.props(start, end)
+        if how == "server":
+            yield _det(rel, line, "mcp_server", "mcp-sdk-server", "mcp", rel, props.get("name"))
+        elif how == "hosted":
+            url = props.get("serverUrl") or props.get("server_url")
+            yield _det(
+                rel,
+                line,
+                "mcp_server",
+                "mcp-hosted",
+                "openai-agents",
+                source(None, (), url) or "hosted",
+                props.get("serverLabel") or props.get("server_label"),
+            )
+        elif how == "stdio":
+            command = props.get("fullCommand") or props.get("command")
+            if command:
+                args = self.string_array("args", start, end)
+                yield _det(
+                    rel,
+                    line,
+                    "mcp_server",
+                    "mcp-sdk-client",
+                    None,
+                    source(command, args),
+                    props.get("name"),
+                )
+        elif how == "url":
+            first = next(iter(self.strings_in(start, end, limit=1)), None)
+            url = props.get("url") or first
+            if url:
+                yield _det(
+                    rel,
+                    line,
+                    "mcp_server",
+                    "mcp-sdk-client",
+                    None,
+                    source(None, (), url),
+                    props.get("name"),
+                )
+        elif how == "servers":
+            pass
+        framework = self.lookup(local, ac.JS_TOOL_FACTORIES)
+        if framework is not None:
+            name = props.get("name") or props.get("id")
+            if name is None:  # Vercel: `weather: tool({...})` takes the key's name
+                key = _JS_KEY_BEFORE.search(self.code[max(0, callee - 200) : callee])
+                name = key.group(1) if key is not None else None
+            if name is not None:
+                yield _det(rel, line, "tool", "tool-factory", framework, name, name)
+
+    def _server_tools(self, servers: set[str]) -> Iterator[Detection]:
+        import re
+
+        from prodgate.discovery.safe_regex import compile_safe
+
+        pattern = compile_safe(
+            r"\b("
+            + "|".join(re.escape(s) for s in sorted(servers))
+            + r")[ \t\r\n]{0,20}\.[ \t\r\n]{0,20}(tool|registerTool)[ \t]{0,10}\([ \t\r\n]{0,20}[\"'`]"
+        )
+        for m in pattern.finditer(self.code):
+            name = self.string_at(m.end() - 1)
+            if name:
+                yield _det(
+                    self.rel,
+                    self.lexed.line_of(m.start()),
+                    "tool",
+                    "mcp-sdk-tool",
+                    "mcp",
+                    name,
+                    name,
+                )
+
+    def _tool_lists(self, wrapped: dict[str, str]) -> Iterator[Detection]:
+        """``tools: [a, b]`` in a file that imports an agent framework or a model's SDK:
+        each element at the top of the list (a variable, a class built there, or an
+        object literal with its ``name`` or hosted ``type``)."""
+        if not self.first and not self.sdk:
+            return
+        for m in _JS_TOOLS_ARRAY.finditer(self.code):
+            start, end = self.region(m.end() - 1)
+            for a, b in self._elements(start + 1, end - 1):
+                yield from self._element(a, b, wrapped)
+
+    def _elements(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The top-level elements of a list's inside, as (start, end) offsets."""
+        depth, begin = 0, start
+        for m in _COMMA_OR_BRACKET.compiled.finditer(self.code, start, end):
+            c = m.group()
+            if c == ",":
+                if depth == 0:
+                    yield begin, m.start()
+                    begin = m.end()
+            else:
+                depth += 1 if c in _CLOSE else -1
+        yield begin, end
+
+    def _element(self, start: int, end: int, wrapped: dict[str, str]) -> Iterator[Detection]:
+        text = self.code[start:end]
+        body = text.lstrip()
+        if not body:
+            return
+        at = start + len(text) - len(body)
+        line = self.lexed.line_of(at)
+        if body.startswith("{"):
+            props = self.props(at, end)
+            name = props.get("name")
+            kind = props.get("type")
+            if kind == "mcp":
+                url = props.get("server_url") or props.get("serverUrl")
+                yield _det(
+                    self.rel,
+                    line,
+                    "mcp_server",
+                    "mcp-hosted",
+                    None,
+                    source(None, (), url) or "hosted",
+                    props.get("server_label") or props.get("serverLabel"),
+                )
+                return
+            if name is None and kind is not None and kind != "function":
+                name = kind
+            if name is not None:
+                effect = ac.effect_of(kind) if kind is not None and kind != "function" else None
+                yield _det(self.rel, line, "tool", "tool-schema", None, name, name, effect)
+            return
+        m = _JS_IDENT.match(body)
+        if m is None:
+            return
+        name = m.group(1)
+        if (
+            name in wrapped
+            or name in _JS_WORDS
+            or self.lookup(name, ac.JS_TOOL_FACTORIES)
+            or self.lookup(name, ac.JS_MCP)
+        ):
+            return
+        effect = ac.effect_of(name) if name in self.names else None  # imported, not its own
+        yield _det(self.rel, line, "tool", "tool-argument", None, name, name, effect)
+
+
+_COMMA_OR_BRACKET = LazyPattern(r"[,()\[\]{}]")
+_JS_IDENT = LazyPattern(r"(?:new[ \t]{1,10})?([A-Za-z_$][A-Za-z0-9_$]{0,100})")
+_JS_WORDS = frozenset({"true", "false", "null", "undefined", "this", "await", "async", "function"})
+_JS_SDKS = frozenset(
+    {"openai", "@anthropic-ai/sdk", "@google/genai", "@mistralai/mistralai", "groq-sdk", "ollama"}
+)
+
+
+_JS_KEY_BEFORE = LazyPattern(
+    r"[\"']?([A-Za-z_$][A-Za-z0-9_$-]{0,100})[\"']?[ \t]{0,10}:[ \t\r\n]{0,20}$"
+)
+
+
+def _npm_package(spec: str) -> str:
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") and len(parts) >= 2 else parts[0]
+
+
+_JS_MAY_USE = LazyPattern(
+    r"[\"']openai[\"']|@anthropic-ai/sdk|@google/genai|@mistralai|groq-sdk|[\"']ollama[\"']|@modelcontextprotocol|@openai/agents|@langchain|@mastra|@google/adk|@llamaindex|[\"']ai[\"']|[\"']ai/"
+)
+
+
+def javascript(rel: str, text: str) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a JavaScript or TypeScript module."""
+    if _JS_MAY_USE.search(text) is None:
+        return
+    yield from _Js(rel, text).detections()
