@@ -271,7 +271,7 @@ def test_undeclared_servers_and_tools_are_found_at_their_line(repo: Path) -> Non
     )
     assert messages[2] == (
         "tool 'delete_account' is not in the agent.tools of asset 'notes-summariser' (svc/ai-asset.yaml) "
-        "(it looks like a write tool)"
+        "(its effect looks like write)"
     )
 
 
@@ -497,3 +497,76 @@ risk_floors:
     )
     [asset] = json.loads(out)["assets"]
     assert asset["effective_tier"] == "enterprise"
+
+
+AGENTS_SDK = """\
+from agents import Agent, function_tool
+
+
+@function_tool
+def refund_order(order_id: str) -> str:
+    \"\"\"Refund an order.\"\"\"
+    return "ok"
+
+
+@function_tool
+def send_email(to: str, body: str) -> str:
+    return "sent"
+
+
+agent = Agent(name="support", tools=[refund_order, send_email])
+"""
+
+LANGGRAPH = """\
+from langchain_community.tools import ShellTool
+from langgraph.prebuilt import create_react_agent
+
+agent = create_react_agent("openai:gpt-4o", tools=[ShellTool()])
+"""
+
+
+def test_tools_in_agent_code_are_judged_end_to_end(repo: Path, run: Run) -> None:
+    """An OpenAI Agents SDK agent with a declared and an undeclared tool (PG902: what
+    send_email does is not told by the code), and a LangGraph agent given a shell tool:
+    undeclared it is PG903 (discovery knows it executes), declared as a read tool PG905."""
+    write(repo, "svc/ai-asset.yaml", TEAM_SANDBOX + AGENT)
+    write(repo, "svc/agent.py", AGENTS_SDK)
+    write(repo, "svc/shell.py", LANGGRAPH)
+    code, out, err = run("check", str(repo), "--format", "json", "--today", TODAY)
+    assert code == 1, err
+    got = [
+        (f["rule_id"], f["path"], f["line"], f["severity"])
+        for f in json.loads(out)["findings"]
+        if f["rule_id"] >= "PG9"
+    ]
+    assert sorted(got) == [
+        ("PG902", "svc/agent.py", 10, "error"),
+        ("PG903", "svc/shell.py", 4, "warning"),
+    ]
+    shell = "    - {name: ShellTool, effect: read}\n"
+    write(
+        repo,
+        "svc/ai-asset.yaml",
+        TEAM_SANDBOX + AGENT.replace("  mcp_servers:", shell + "  mcp_servers:"),
+    )
+    _code, out, _err = run("check", str(repo), "--format", "json", "--today", TODAY)
+    got = [
+        (f["rule_id"], f["path"], f["line"], f["message"])
+        for f in json.loads(out)["findings"]
+        if f["rule_id"] >= "PG9"
+    ]
+    assert sorted(got) == [
+        (
+            "PG902",
+            "svc/agent.py",
+            10,
+            "tool 'send_email' is not in the agent.tools of asset 'notes-summariser' (svc/ai-asset.yaml) and what it "
+            "does cannot be told from the code",
+        ),
+        (
+            "PG905",
+            "svc/shell.py",
+            4,
+            "tool 'ShellTool' is declared with effect 'read' in svc/ai-asset.yaml, but its effect is execute",
+        ),
+    ]

@@ -1,4 +1,4 @@
-"""Agents' detections against what their assets declare (PG901-PG903) and against the
+"""Agents' detections against what their assets declare (PG901-PG903, PG905) and against the
 policy's allow-list of MCP servers (PG904).
 
 An MCP server is declared when the asset covering it lists a server with the same
@@ -40,6 +40,8 @@ def undeclared(
             finding = _server(det, cov)
         elif det.kind == "tool" and det.name and det.name not in cov.tools:
             finding = _tool(det, cov)
+        elif det.kind == "tool" and det.name:
+            finding = _understated(det, cov)
         else:
             continue
         if finding is not None:
@@ -69,7 +71,7 @@ def _tool(det: Detection, cov: Coverage) -> Finding:
     effect = det.effect
     rule = RULES["PG903"] if effect else RULES["PG902"]
     told = (
-        f" (it looks like a {effect} tool)"
+        f" (its effect looks like {effect})"
         if effect
         else " and what it does cannot be told from the code"
     )
@@ -80,6 +82,25 @@ def _tool(det: Detection, cov: Coverage) -> Finding:
         fix=f"Declare it in {cov.declaration} under `agent: {{tools: [...]}}`: "
         f"`- {{name: {det.name}, effect: {effect or '<read|write|execute|communicate|payment>'}, "
         "approval: <human|none>}`, or remove it.",
+        requirement="agent",
+        related=Location(cov.declaration),
+    )
+
+
+def _understated(det: Detection, cov: Coverage) -> Finding | None:
+    """PG905 when the declaration gives a tool another effect than the one discovery
+    knows it has (a shell tool declared ``read``): the declared effect sets the floors."""
+    if det.effect is None or det.effect == "read":
+        return None
+    declared = [e for name, e in cov.tool_effects if name == det.name]
+    if not declared or det.effect in declared:
+        return None
+    return RULES["PG905"].finding(
+        f"tool {det.name!r} is declared with effect {declared[0]!r} in {cov.declaration}, but its "
+        f"effect is {det.effect}",
+        Location(det.path, det.line),
+        asset=cov.name,
+        fix=f"Declare `effect: {det.effect}` for {det.name} (and whether a person confirms each call).",
         requirement="agent",
         related=Location(cov.declaration),
     )

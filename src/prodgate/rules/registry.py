@@ -464,6 +464,12 @@ _ALL = [
          "compared without version, tag, digest, query or letter case. Use an approved "
          "server, or have the policy's owners add it.",
          (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG905", "tool-effect-understated", "Agent tool is declared with another effect than it has", E,
+         "Discovery knows what this tool does (a framework's shell tool executes, a payment "
+         "toolkit pays), and `agent.tools` declares it, under the same name, with another "
+         "effect. The declared effect sets the risk floors and change control, so it must be "
+         "the real one: declare the effect discovery names.",
+         ("OWASP Top 10 for LLM Applications LLM06",)),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
