@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -192,6 +193,28 @@ def test_passing_example_with_a_waiver(installed: Installed, workspace: Path) ->
         in result.summary
     )
     assert Path(out["sarif"]).is_file() and Path(out["sarif"]).parent.parent == installed.runner.runner_temp
+
+
+def test_a_file_name_that_is_not_utf8_is_carried_escaped(installed: Installed, workspace: Path) -> None:
+    """A pull request adding ``b"caf\\xe9.py"`` that imports openai: the gate fails on it
+    (exit 1, not an internal error), the annotation names the place in its text (the
+    UTF-8 log cannot spell the name as a ``file=``), the job summary, JSON report and
+    SARIF file carry ``caf\\xe9.py`` and the SARIF URI the name's bytes."""
+    copy_example(workspace / "app", waived=True)
+    (workspace / os.fsdecode(b"caf\xe9.py")).write_bytes(b"import openai\n\nclient = openai.OpenAI()\n")
+    base = _pull_request(workspace)
+    result = _run(installed, workspace, base, **{"sarif-file": "results/prodgate.sarif"})
+    assert result.code == 1, result.stderr
+    assert "internal error" not in result.stderr
+    [(level, props, text)] = [a for a in annotations(result.log) if a[1]["title"].startswith("PG801")]
+    assert level == "error" and "file" not in props
+    assert text.startswith("caf\\xe9.py:1: undeclared AI use: imports openai")
+    assert "`caf\\xe9.py:1`" in result.summary
+    report = json.loads(Path(result.outputs["report"]).read_text(encoding="utf-8"))
+    assert [f["path"] for f in report["findings"] if f["rule_id"] == "PG801"] == ["caf\\xe9.py"]
+    sarif = json.loads(Path(result.outputs["sarif"]).read_text(encoding="utf-8"))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert "caf%E9.py" in uris
 
 
 def test_attest_writes_the_predicate_for_actions_attest(installed: Installed, workspace: Path) -> None:

@@ -32,7 +32,13 @@ The API, smallest first:
 ``json_text(serialized)``
     A post-pass over ``json.dumps`` output: ``##[`` and invisible characters rewritten as
     JSON ``\\uXXXX`` escapes, which decode to the very same data (the JSON report is an
-    evidence record and must not be altered), yet print inert.
+    evidence record and must not be altered), yet print inert. The one exception is
+    what is not text at all (below): it decodes to its escaped form.
+``unicode_text(text)`` and ``name_bytes(text)``
+    A file name that is not UTF-8 is carried as text with lone surrogates
+    (``surrogateescape``); every form above shows each such byte as ``\\xe9``
+    (``caf\\xe9.py``), and ``unicode_text`` does only that, for stores and indexes.
+    ``name_bytes`` gives the original bytes back, for percent-encoded URIs.
 ``commands_stopped(out)``
     A context manager for a block of untrusted lines under GitHub Actions: GitHub's
     documented mitigation, ``::stop-commands::<random token>`` before and
@@ -65,8 +71,14 @@ from typing import TextIO
 _HIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "\ud800-\udfff]"
 )
+# A byte of a file name that is not UTF-8 enters as one of these lone surrogates
+# (``os.fsdecode``, ``surrogateescape``): U+DC80 + (byte - 0x80). It is shown as the
+# byte it stands for.
+_ESCAPED_BYTE = (0xDC80, 0xDCFF)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Blanks but not the newline, so that one match never spans lines (linear time).
 _LINE_START_COMMAND = re.compile(r"^([^\S\n]*)::", re.MULTILINE)
 _LEGACY = "##["
@@ -74,6 +86,8 @@ _LEGACY = "##["
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if _ESCAPED_BYTE[0] <= code <= _ESCAPED_BYTE[1]:
+        return f"\\x{code - 0xDC00:02x}"
     if code <= 0xFF:
         return f"\\x{code:02x}"
     if code <= 0xFFFF:
@@ -86,6 +100,27 @@ def _plain(text: str) -> bool:
     are the controls but tab and newline, which ``isprintable`` finds at C speed: a
     10 MB report is answered in milliseconds where the character class takes 0.2 s."""
     return text.isascii() and text.replace("\n", "").replace("\t", "").isprintable()
+
+
+def unicode_text(text: str) -> str:
+    """``text`` with what is not Unicode text shown as escapes, everything else as is.
+
+    A file name that is not UTF-8 (``b"caf\\xe9.py"``) is read from the file system and
+    from git with ``surrogateescape``, so it is carried inside prodgate as text holding
+    a lone surrogate; no UTF-8 writer (a file, a database, an HTTP body) can take it.
+    This is its one printed form: each such byte as ``\\xe9`` (``caf\\xe9.py``), any
+    other lone surrogate (a YAML ``"\\ud800"`` escape) as ``\\ud800``. For a database
+    or an index that must keep names apart but needs no other hygiene."""
+    return _SURROGATE.sub(_escape, text) if not text.isascii() else text
+
+
+def name_bytes(text: str) -> bytes:
+    """The bytes ``text`` was read from: a file name's original bytes (for a
+    percent-encoded URI, which names bytes, or a digest that must stay stable)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "surrogatepass")
 
 
 def visible(text: str) -> str:
@@ -116,6 +151,10 @@ def message(text: str) -> str:
 
 def _json_escape(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:
+        # Not a character: JSON text is UTF-8, so the value carries the escape itself
+        # (``"caf\\xe9.py"`` decodes to the visible form ``caf\xe9.py``).
+        return "\\" + _escape(match)
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     code -= 0x10000  # JSON spells characters beyond the BMP as a surrogate pair

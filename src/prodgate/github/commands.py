@@ -9,9 +9,10 @@ newline is ``%0A`` a hostile name cannot start a line of its own, and so cannot 
 Text shown to people (the message, ``title=``, group titles, plain log lines) also goes
 through :mod:`prodgate.hygiene` first. The ``file=`` property keeps the exact path, since
 it must name the file for the annotation to attach (it is never shown as log text). The
-one exception is a path holding ``##[``: the runner's property escapes cannot spell
-``[``, so such an annotation names its place in the message instead, and no line
-prodgate writes ever contains ``##[``.
+exceptions are a path holding ``##[`` (the runner's property escapes cannot spell
+``[``) and a file name that is not UTF-8 (the log is UTF-8): such an annotation names
+its place in the message instead (``caf\\xe9.py:1: …``), and no line prodgate writes
+ever contains ``##[`` or a byte that is not UTF-8.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ def annotation(
     shown nowhere, while one without a line is attached to the whole file.
     """
     has_line = line is not None and line > 0
-    if file is not None and "##[" in file:
-        # The runner has no escape for "[" in a property, so such a path cannot be a
-        # file= property; the annotation names the place in its text instead.
+    if file is not None and ("##[" in file or hygiene.unicode_text(file) != file):
+        # The runner has no escape for "[" in a property, and its log is UTF-8, which
+        # cannot spell a file name that is not: such a path cannot be a file= property;
+        # the annotation names the place in its (escaped) text instead.
         where = f"{file}:{line}:{col}" if has_line and col else f"{file}:{line}" if has_line else file
         message = f"{where}: {message}"
         file = line = col = None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prodgate.fsutil import FileProblem, read_regular
+from prodgate.hygiene import unicode_text
 from prodgate.register.vocabulary import STAGES, TIERS
 
 _fromisoformat = dt.date.fromisoformat
@@ -107,6 +108,8 @@ def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
     # where to look: ``\\u0000`` is also a backslash written out before ``u0000``.
     if b"\\u0000" in raw and (where := _nul_at(data, "$")):
         raise Refused(f"{source}: {where} contains a NUL character (\\u0000)")
+    if b"\\ud" in raw or b"\\uD" in raw:  # maybe a lone surrogate: JSON allows it, UTF-8 not
+        data = _unicode_only(data)
     try:
         if "inventory_version" in data:
             return _inventory(data, source, digest, repository)
@@ -128,6 +131,19 @@ def _utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _unicode_only(value: Any) -> Any:
+    """``value`` with each lone surrogate in its text (keys too; a JSON ``\\udce9``,
+    which a UTF-8 database cannot store) as the escape every writer prints for it
+    (:func:`prodgate.hygiene.unicode_text`: ``caf\\xe9.py``)."""
+    if isinstance(value, str):
+        return unicode_text(value)
+    if isinstance(value, list):
+        return [_unicode_only(v) for v in value]
+    if isinstance(value, dict):
+        return {unicode_text(k): _unicode_only(v) for k, v in value.items()}
+    return value
 
 
 class _Bad(Exception):

@@ -44,6 +44,7 @@ def inventory_json(job: Job) -> tuple[str, bytes | None, str | None]:
     """(path, inventory JSON, None) or (path, None, error). Runs in a worker."""
     from prodgate.engine import Options, run
     from prodgate.findings import Severity
+    from prodgate.hygiene import json_text
     from prodgate.inventory.model import build
     from prodgate.policy.loader import EffectivePolicy, PolicyError, load_policy
     from prodgate.repo import find_root
@@ -60,7 +61,10 @@ def inventory_json(job: Job) -> tuple[str, bytes | None, str | None]:
         report = run([path], root, policy, Options(gate=job.gate, fail_on=Severity.ERROR, today=today, discover=job.discover))
         cadence = {str(k): int(v) for k, v in policy.policy.review_cadence_days.items()}
         inventory = build(report, cadence, report.repository)
-        return job.path, json.dumps(inventory.to_dict(), ensure_ascii=False).encode("utf-8"), None
+        # json_text: a file name that is not UTF-8 is carried as its escaped text
+        # (caf\xe9.py), as in every other writer, instead of failing the encoding.
+        doc = json_text(json.dumps(inventory.to_dict(), ensure_ascii=False))
+        return job.path, doc.encode("utf-8"), None
     except PolicyError as exc:
         return job.path, None, str(exc)
     except Exception as exc:  # one broken checkout must not stop the scan

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from prodgate import HOME, __version__
 from prodgate.findings import Location
 from prodgate.github.api import COMMIT, REPO
+from prodgate.hygiene import name_bytes
 
 DOCS_URL = f"{HOME}/blob/v{__version__}/docs/rules.md"
 """The rules page, whose table has an anchor per rule id (``#pg301``)."""
@@ -33,7 +34,8 @@ class Links:
     def location(self, loc: Location) -> str | None:
         if not self.blob_base or not loc.path or loc.path.startswith(("/", "../")):
             return None
-        url = f"{self.blob_base}/{quote(loc.path)}"
+        # Percent-encoded bytes: a file name that is not UTF-8 still links to its file.
+        url = f"{self.blob_base}/{quote(name_bytes(loc.path))}"
         return f"{url}#L{loc.line}" if loc.line > 0 else url
 
     def rule(self, rule_id: str) -> str:

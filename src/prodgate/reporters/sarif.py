@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from prodgate.findings import Finding, Location, Severity
-from prodgate.hygiene import json_text
+from prodgate.hygiene import json_text, name_bytes
 from prodgate.report import Report
 from prodgate.reporters import indented_json
 from prodgate.rules.registry import RULES, Rule
@@ -64,13 +64,14 @@ def normalise(message: str) -> str:
 
 def fingerprint(f: Finding) -> str:
     key = "\x1f".join((f.rule_id, f.location.path, f.asset or "", normalise(f.message)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(name_bytes(key)).hexdigest()[:32]
 
 
 def artifact_location(path: str) -> dict[str, str]:
     # Percent-encoding keeps a relative reference valid: "a:b.md" would otherwise
-    # read as a URI with the scheme "a".
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    # read as a URI with the scheme "a". A URI names bytes, so a file name that is not
+    # UTF-8 is its own bytes percent-encoded (caf%E9.py), which finds the very file.
+    return {"uri": quote(name_bytes(path), safe="/"), "uriBaseId": SRCROOT}
 
 
 def physical_location(loc: Location) -> dict[str, Any]:
