@@ -570,3 +570,40 @@ def test_tools_in_agent_code_are_judged_end_to_end(repo: Path, run: Run) -> None
             "tool 'ShellTool' is declared with effect 'read' in svc/ai-asset.yaml, but its effect is execute",
         ),
     ]
+
+
+def test_cyclonedx_lists_mcp_servers_as_services_and_tools_as_properties(
+    repo: Path, run: Run
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    remote = '    - {name: sentry, source: "https://mcp.sentry.dev/mcp", access: [issues:read]}\n'
+    write(repo, "ai-asset.yaml", TEAM_SANDBOX + AGENT + remote)
+    code, out, err = run(
+        "inventory", str(repo), "--today", TODAY, "--format", "cyclonedx", "--no-discover"
+    )
+    assert code == 0, err
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(out) is None
+    bom = json.loads(out)
+    services = {s["name"]: s for s in bom["services"]}
+    assert set(services) == {"github", "sentry"}
+    assert services["sentry"]["endpoints"] == ["https://mcp.sentry.dev/mcp"]
+    assert "endpoints" not in services["github"]  # an image run over stdio has no endpoint
+    assert {p["name"]: p["value"] for p in services["github"]["properties"]} == {
+        "prodgate:mcp.source": "ghcr.io/github/github-mcp-server:v0.4",
+        "prodgate:mcp.access": "repo:read",
+    }
+    [asset] = bom["components"]
+    props = [
+        (p["name"], p["value"])
+        for p in asset["properties"]
+        if p["name"].startswith("prodgate:agent.")
+    ]
+    assert sorted(props) == [
+        ("prodgate:agent.effect", "payment"),
+        ("prodgate:agent.tool", "lookup_order (read)"),
+        ("prodgate:agent.tool", "refund_order (payment, human approval)"),
+    ]
+    [dep] = [d for d in bom["dependencies"] if d["ref"] == asset["bom-ref"]]
+    assert {services["github"]["bom-ref"], services["sentry"]["bom-ref"]} <= set(dep["dependsOn"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from prodgate.inventory.model import AssetEntry, EvalEntry, Inventory, Model
@@ -99,8 +100,10 @@ def to_bom_dict(inv: Inventory) -> dict[str, Any]:
             properties=[Property(name=k, value=v) for k, v in _properties(a)],
             components=children,
         )
+        services = _mcp_services(a, asset_ref, ref)
         bom.components.add(comp)
-        bom.register_dependency(comp, children)
+        bom.services.update(services)
+        bom.register_dependency(comp, [*children, *services])
         assets.append(comp)
     for d in inv.undeclared:
         r = ref(f"undeclared:{d.path}:{d.line}")
@@ -146,7 +149,31 @@ def _properties(a: AssetEntry) -> list[tuple[str, str]]:
     for e in a.exceptions:
         if e.active:
             props.append(("prodgate:exception", f"{e.ticket} {e.requirement} until {e.expires}"))
+    from prodgate.inventory.writers import agent_tools
+
+    props += [("prodgate:agent.tool", t) for t in agent_tools(a)]
+    if a.agent_effect:
+        props.append(("prodgate:agent.effect", a.agent_effect))
     return props
+
+
+def _mcp_services(a: AssetEntry, asset_ref: str, ref: Callable[[str], str]) -> list[Any]:
+    """The asset's MCP servers as CycloneDX services (the asset depends on them): a URL
+    source is the service's endpoint; any source, and what the server may access, are
+    properties, since a package or an image run over stdio has no endpoint."""
+    from cyclonedx.model import Property, XsUri
+    from cyclonedx.model.service import Service
+
+    out = []
+    for m in a.mcp_servers:
+        url = "://" in m.source and not any(c.isspace() for c in m.source)
+        props = [Property(name="prodgate:mcp.source", value=m.source)]
+        props += [Property(name="prodgate:mcp.access", value=x) for x in m.access]
+        out.append(Service(
+            name=m.name, bom_ref=ref(f"{asset_ref}/mcp:{m.name}"), group="mcp",
+            endpoints=[XsUri(m.source)] if url else None, properties=props,
+        ))
+    return out
 
 
 def _eval_targets(a: AssetEntry) -> dict[str, list[Model]]:
