@@ -175,7 +175,6 @@ def test_an_agent_that_can_do_more_is_a_weakening(
             "ghcr.io/github/github-mcp-server:v0.8", "GHCR.io/github/github-mcp-server:v0.9"
         ),  # version bump
         BASE_AGENT.replace("name: github", "name: gh"),  # relabelled, same source
-        BASE_AGENT.replace("effect: payment\n      approval: human", "effect: read"),  # less
         BASE_AGENT.replace("    - name: lookup_order\n      effect: read\n", ""),  # a tool removed
         BASE_AGENT
         + "    - {name: fs, source: npx -y @modelcontextprotocol/server-filesystem}\n".replace(
@@ -187,7 +186,6 @@ def test_an_agent_that_can_do_more_is_a_weakening(
         "unchanged",
         "version-bump",
         "relabelled",
-        "weaker-tool",
         "removed-tool",
         "same-source-twice",
     ],
@@ -199,6 +197,37 @@ def test_what_gives_the_agent_nothing_new_is_no_weakening(
     write(gitroot, "ai-asset.yaml", ENTERPRISE + head)
     _code, report = _check(run, gitroot, base)
     assert _pg701(report) == [], report["findings"]
+
+
+def test_a_tool_declared_to_do_less_under_its_name_is_a_weakening(gitroot: Path, run: Run) -> None:
+    base = _base(gitroot)
+    write(
+        gitroot, "ai-asset.yaml", ENTERPRISE + BASE_AGENT.replace("effect: payment", "effect: read")
+    )
+    code, report = _check(run, gitroot, base)
+    assert code == 1
+    assert _pg701(report) == [
+        (13, "agent.tools.refund_order.effect weakened: payment at the base commit, now read")
+    ]
+
+
+def test_a_messaging_tool_declared_internal_is_a_weakening(gitroot: Path, run: Run) -> None:
+    email = "    - {name: email_customer, effect: communicate, approval: human}\n"
+    base = _base(gitroot, BASE_AGENT.replace("  mcp_servers:", email + "  mcp_servers:"))
+    internal = email.replace("approval: human", "approval: human, audience: internal")
+    write(
+        gitroot,
+        "ai-asset.yaml",
+        ENTERPRISE + BASE_AGENT.replace("  mcp_servers:", internal + "  mcp_servers:"),
+    )
+    code, report = _check(run, gitroot, base)
+    assert code == 1
+    assert _pg701(report) == [
+        (
+            15,
+            "agent.tools.email_customer.audience weakened: external at the base commit, now internal",
+        )
+    ]
 
 
 def test_a_moved_asset_that_adds_a_server_is_still_compared(gitroot: Path, run: Run) -> None:

@@ -174,7 +174,9 @@ def _agent(old: Asset, head: Asset, add: _Add) -> None:
     """What the agent can do that it could not at the base: a kind of effect none of its
     tools had (read -> write, a payment tool), a tool that a person no longer confirms
     (``approval: human`` dropped, by name, or an effect no tool had unconfirmed), and an
-    MCP server running from a source none did.
+    MCP server running from a source none did; and what a tool is declared to do less
+    under its name (a weaker effect, a messaging tool's audience made internal), which
+    would lower the risk floors it set.
 
     Effects and sources are compared, not names: renaming ``refund_order`` while making
     it unconfirmed, or relabelling a new server with an old server's name, is seen."""
@@ -185,10 +187,18 @@ def _agent(old: Asset, head: Asset, add: _Add) -> None:
     effects = {t.effect for t in was}
     unattended = {t.effect for t in was if t.approval == "none"}
     confirmed = {t.name for t in was if t.approval == "human"}
+    before = {t.name: t for t in was}
     for i, tool in enumerate(now):
+        prior = before.get(tool.name)
+        if prior is not None and prior.effect == tool.effect == "communicate" and (
+            prior.audience, tool.audience) == ("external", "internal"):
+            add(f"agent.tools.{tool.name}.audience", "external", "internal", "agent", "tools", i, "audience")
         if tool.effect not in effects and tool.effect != "read":
             strongest = max(effects, key=EFFECTS.index) if effects else None
             add(f"agent.tools.{tool.name}.effect", strongest, tool.effect, "agent", "tools", i, "effect")
+        elif prior is not None and EFFECTS.index(tool.effect) < EFFECTS.index(prior.effect):
+            # The same tool declared to do less: the floors it set would drop unseen.
+            add(f"agent.tools.{tool.name}.effect", prior.effect, tool.effect, "agent", "tools", i, "effect")
         elif tool.approval == "none" and (tool.name in confirmed or tool.effect not in unattended) and (
             tool.effect != "read"
         ):
