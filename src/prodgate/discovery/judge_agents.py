@@ -55,35 +55,32 @@ def _server(det: Detection, cov: Coverage) -> Finding | None:
     label = f"MCP server {det.name!r} ({source})" if det.name else f"MCP server {source}"
     same_name = next((s for s in cov.mcp_servers if det.name and s.name == det.name), None)
     also = f"; the declared {same_name.name!r} runs from {same_name.source}" if same_name else ""
-    return RULES["PG901"].finding(
+    return _at(
+        "PG901",
+        det,
+        cov,
         f"{label} is not in the agent.mcp_servers of asset {cov.name!r} ({cov.declaration}){also}",
-        Location(det.path, det.line),
-        asset=cov.name,
-        fix=f"Declare it in {cov.declaration} under `agent: {{mcp_servers: [...]}}`: "
+        f"Declare it in {cov.declaration} under `agent: {{mcp_servers: [...]}}`: "
         f"`- {{name: {det.name or '<name>'}, source: {json.dumps(source)}, access: [<what it may reach>]}}`, "
         "or remove it.",
-        requirement="agent",
-        related=Location(cov.declaration),
     )
 
 
 def _tool(det: Detection, cov: Coverage) -> Finding:
     effect = det.effect
-    rule = RULES["PG903"] if effect else RULES["PG902"]
     told = (
         f" (its effect looks like {effect})"
         if effect
         else " and what it does cannot be told from the code"
     )
-    return rule.finding(
+    return _at(
+        "PG903" if effect else "PG902",
+        det,
+        cov,
         f"tool {det.name!r} is not in the agent.tools of asset {cov.name!r} ({cov.declaration}){told}",
-        Location(det.path, det.line),
-        asset=cov.name,
-        fix=f"Declare it in {cov.declaration} under `agent: {{tools: [...]}}`: "
+        f"Declare it in {cov.declaration} under `agent: {{tools: [...]}}`: "
         f"`- {{name: {det.name}, effect: {effect or '<read|write|execute|communicate|payment>'}, "
         "approval: <human|none>}`, or remove it.",
-        requirement="agent",
-        related=Location(cov.declaration),
     )
 
 
@@ -95,12 +92,23 @@ def _understated(det: Detection, cov: Coverage) -> Finding | None:
     declared = [e for name, e in cov.tool_effects if name == det.name]
     if not declared or det.effect in declared:
         return None
-    return RULES["PG905"].finding(
+    return _at(
+        "PG905",
+        det,
+        cov,
         f"tool {det.name!r} is declared with effect {declared[0]!r} in {cov.declaration}, but its "
         f"effect is {det.effect}",
+        f"Declare `effect: {det.effect}` for {det.name} (and whether a person confirms each call).",
+    )
+
+
+def _at(rule: str, det: Detection, cov: Coverage, message: str, fix: str) -> Finding:
+    """A finding of ``rule`` at the detection, for the asset covering it."""
+    return RULES[rule].finding(
+        message,
         Location(det.path, det.line),
         asset=cov.name,
-        fix=f"Declare `effect: {det.effect}` for {det.name} (and whether a person confirms each call).",
+        fix=fix,
         requirement="agent",
         related=Location(cov.declaration),
     )
