@@ -27,6 +27,7 @@ A file that does not parse yields none of these (its imports are still found by
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -301,12 +302,8 @@ class _Module:
             )
         elif isinstance(element, ast.Call):
             qual = self.qual(element.func)
-            if (
-                qual is not None
-                and _root(qual) == "agents"
-                and qual.rsplit(".", 1)[-1] == "HostedMCPTool"
-            ):
-                return  # an MCP server, found as such
+            if qual is not None and qual.rsplit(".", 1)[-1] in ac.MCP_WRAPPERS:
+                return  # MCP servers, found as such
             callee = (
                 element.func.attr
                 if isinstance(element.func, ast.Attribute)
@@ -650,8 +647,6 @@ class _Js:
 
     def strings_in(self, start: int, end: int, limit: int = 200) -> list[str]:
         """The string literals that start in a region (at most ``limit``)."""
-        import bisect
-
         k = bisect.bisect_left(self.offsets, start)
         out: list[str] = []
         while k < len(self.offsets) and self.offsets[k] < end and len(out) < limit:
@@ -662,10 +657,24 @@ class _Js:
     def string_at(self, pos: int) -> str | None:
         return self.strings.get(pos)
 
-    def props(self, start: int, end: int) -> dict[str, str]:
-        """The string properties written in a region (``name: "weather"``), first of each."""
+    def props(self, start: int, end: int, depth: int = 2) -> dict[str, str]:
+        """The string properties of the object a region opens (``name: "weather"`` in
+        ``new McpServer({ name: "weather" })``), first of each: only those ``depth``
+        brackets in from the region's start, not a ``name`` in a nested object or in
+        a function's body."""
+        levels: list[tuple[int, int]] = []  # (offset, depth from there on)
+        level = 0
+        for m in _COMMA_OR_BRACKET.compiled.finditer(self.code, start, end):
+            c = m.group()
+            if c != ",":
+                level += 1 if c in _CLOSE else -1
+                levels.append((m.start(), level))
+        offsets = [o for o, _l in levels]
         out: dict[str, str] = {}
         for m in _JS_PROP_STRING.compiled.finditer(self.code, start, end):
+            k = bisect.bisect_right(offsets, m.start()) - 1
+            if k < 0 or levels[k][1] != depth:
+                continue
             value = self.string_at(m.end() - 1)
             if value is not None:
                 out.setdefault(m.group(1), value)
@@ -769,7 +778,7 @@ class _Js:
             pass
         framework = self.lookup(local, ac.JS_TOOL_FACTORIES)
         if framework is not None:
-            name = props.get("name") or props.get("id")
+            name = props.get("name")
             if name is None:  # Vercel: `weather: tool({...})` takes the key's name
                 key = _JS_KEY_BEFORE.search(self.code[max(0, callee - 200) : callee])
                 name = key.group(1) if key is not None else None
@@ -831,9 +840,11 @@ class _Js:
         at = start + len(text) - len(body)
         line = self.lexed.line_of(at)
         if body.startswith("{"):
-            props = self.props(at, end)
-            name = props.get("name")
+            props = self.props(at, end, depth=1)
             kind = props.get("type")
+            name = props.get("name")
+            if name is None and kind == "function":  # chat completions: {function: {name}}
+                name = self.props(at, end, depth=2).get("name")
             if kind == "mcp":
                 url = props.get("server_url") or props.get("serverUrl")
                 yield _det(
