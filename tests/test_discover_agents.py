@@ -594,3 +594,26 @@ def test_the_catalogue_tokens_send_agent_files_to_be_read() -> None:
     assert pattern.search("from agents import Runner")
     assert pattern.search('{"mcpServers": {}}')
     assert pattern.search("from mcp.server.mcpserver import MCPServer")
+
+
+def test_tools_spread_joined_or_from_the_sdk_imported_whole(tmp_path: Path) -> None:
+    """Splitting a tool list (``[*BASE, x] + [y]``), importing the SDK as a module
+    (``import agents``; ``agents.Runner``) hides no tool."""
+    _write(
+        tmp_path,
+        {
+            "app/split.py": (
+                "import agents\n\nBASE = [lookup]\n\n\n@agents.function_tool\ndef refund(order_id: str) -> str:\n"
+                "    return 'ok'\n\n\nbot = agents.Agent(name='x', tools=[*BASE, refund] + [agents.WebSearchTool()])\n"
+                "agents.Runner.run_sync(bot, 'hi')\n"
+            )
+        },
+    )
+    assert _found(tmp_path) == {
+        "app/split.py": {
+            ("agent", 1, None, None, "agents"),
+            ("tool", 3, "lookup", None, "lookup"),
+            ("tool", 6, "refund", None, "refund"),
+            ("tool", 11, "WebSearchTool", "read", "WebSearchTool"),
+        }
+    }

@@ -119,6 +119,4 @@ def test_each_file_alone_in_a_git_repository(
         if d["kind"] in KINDS
     }
     want = {(k[0], k[1], k[2], k[3], v["effect"]) for k, v in EXPECTED.items() if k[0] == rel}
-    missed = {w for w in want if w not in got}
-    assert got <= want, err
-    assert len(missed) <= (1 if rel == "services/support/bedrock.py" else 0), missed
+    assert got == want, err

@@ -90,6 +90,13 @@ class _Module:
         self.sdk_names: set[str] = set()
         self.modules: set[str] = set()
         self._imports()
+        self.sdk_names |= {
+            n.attr
+            for n in self.nodes
+            if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and self.names.get(n.value.id) == "agents"
+        }  # import agents; agents.Runner
         self.openai_agents = bool(self.sdk_names & ac.OPENAI_AGENTS_NAMES) or any(
             m.split(".")[0] == "agents"
             and len(m.split(".")) > 1
@@ -101,6 +108,7 @@ class _Module:
         )
         self.objects: dict[str, str] = {}
         """Variable -> qualified name of the call that built it (``mcp = FastMCP(…)``)."""
+        self.dicts: dict[str, ast.Dict] = {}
         self.lists: dict[str, ast.AST] = {}
         """Variable -> the list or tuple first assigned to it (``TOOLS = [...]``)."""
         self._assignments()
@@ -142,6 +150,8 @@ class _Module:
                             self.objects.setdefault(target.id, qual)
                     elif isinstance(node.value, (ast.List, ast.Tuple)):
                         self.lists.setdefault(target.id, node.value)
+                    elif isinstance(node.value, ast.Dict):
+                        self.dicts.setdefault(target.id, node.value)
 
     def qual(self, expr: ast.AST) -> str | None:
         """What an expression names, through the file's imports (None: not imported)."""
@@ -210,8 +220,8 @@ class _Module:
 
     # -- tools given in calls ----------------------------------------------------------------
     def _tools_of(self, node: ast.Call, decorated: set[str]) -> Iterator[Detection]:
-        if not self.ai:
-            return
+        if not self.ai and not any(k.arg == "toolConfig" for k in node.keywords):
+            return  # `tools=` is a model's tools only where the file uses a model
         func = node.func
         method = (
             func.attr
@@ -220,7 +230,7 @@ class _Module:
             if isinstance(func, ast.Name)
             else ""
         )
-        given: list[ast.AST] = [k.value for k in node.keywords if k.arg == "tools"]
+        given: list[ast.AST] = [k.value for k in node.keywords if k.arg == "tools" and self.ai]
         if method in ("bind_tools", "from_tools") and node.args:
             given.append(node.args[0])
         if method == "create_react_agent" and len(node.args) >= 2:
@@ -228,16 +238,37 @@ class _Module:
         qual = self.qual(func)
         owner = _framework(qual) if qual is not None else None
         framework = owner[1] if owner is not None else None
+        config = next((k.value for k in node.keywords if k.arg == "toolConfig"), None)
+        if config is not None:  # Bedrock's Converse: {"tools": [{"toolSpec": {"name": ...}}]}
+            if isinstance(config, ast.Name):
+                config = self.dicts.get(config.id)
+            listed = _dict_value(config, "tools") if isinstance(config, ast.Dict) else None
+            if listed is not None:
+                given.append(listed)
         for value in given:
-            if isinstance(value, ast.Name) and value.id in self.lists:
-                if value.id in self.expanded:
-                    continue  # one list given to many calls: its tools are found once
-                self.expanded.add(value.id)
-                value = self.lists[value.id]
-            if not isinstance(value, (ast.List, ast.Tuple)):
-                continue
-            for element in value.elts:
+            for element in self._elements(value):
                 yield from self._tool(element, framework, decorated)
+
+    def _elements(self, value: ast.AST, depth: int = 0) -> Iterator[ast.AST]:
+        """The elements of a list of tools: a list or tuple written there, one assigned
+        to a variable (read once, however many calls it is given to), ``a + b`` and
+        ``[*a, x]`` of those."""
+        if depth > 8:
+            return
+        if isinstance(value, ast.Name) and value.id in self.lists:
+            if value.id in self.expanded:
+                return  # one list given to many calls: its tools are found once
+            self.expanded.add(value.id)
+            value = self.lists[value.id]
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            yield from self._elements(value.left, depth + 1)
+            yield from self._elements(value.right, depth + 1)
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                if isinstance(element, ast.Starred):
+                    yield from self._elements(element.value, depth + 1)
+                else:
+                    yield element
 
     def _tool(
         self, element: ast.AST, framework: str | None, decorated: set[str]
@@ -258,7 +289,7 @@ class _Module:
                     _text(hosted.get("server_label")),
                 )
                 return
-            function = hosted.get("function")
+            function = hosted.get("function") or hosted.get("toolSpec")
             name = _text(function.get("name")) if isinstance(function, dict) else None
             name = name or _text(hosted.get("name"))
             if name is None and isinstance(kind, str) and kind != "function":
@@ -443,6 +474,14 @@ class _Module:
             else []
         )
         return source(command_text, words) if command_text else None
+
+
+def _dict_value(node: ast.Dict, key: str) -> ast.AST | None:
+    """The value of a string key in a dict display."""
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
 
 
 def _covered(module: str, roots: frozenset[str]) -> bool:
