@@ -231,3 +231,57 @@ def test_sources_in_normal_form(
     command: str | None, args: list[str], url: str | None, expected: str
 ) -> None:
     assert source(command, args, url) == expected
+
+
+def test_a_changed_configuration_is_read_by_the_pre_commit_hook(tmp_path: Path, run: Run) -> None:
+    """``prodgate discover --changed .vscode/mcp.json`` (what the hook runs on a
+    commit): the file is read by its name, as in a whole scan."""
+    _write(tmp_path, {".vscode/mcp.json": VSCODE})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    code, out, _err = run(
+        "discover",
+        "--format",
+        "json",
+        "--root",
+        str(tmp_path),
+        "--changed",
+        str(tmp_path / ".vscode/mcp.json"),
+    )
+    assert code == 1
+    assert {(d["line"], d["name"]) for d in json.loads(out)["detections"]} == {
+        (7, "github"),
+        (12, "git"),
+    }
+
+
+def test_a_link_is_read_as_its_target_and_one_leaving_the_repository_is_not(tmp_path: Path) -> None:
+    """A symlinked ``.mcp.json`` inside the repository is its target's servers at the
+    link's path; one to a file outside is never read, and is reported."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(CLAUDE_CODE, encoding="utf-8")
+    root = tmp_path / "repo"
+    _write(root, {"shared/servers.txt": CLAUDE_CODE})
+    (root / "app").mkdir()
+    (root / "app/.mcp.json").symlink_to("../shared/servers.txt")
+    (root / ".mcp.json").symlink_to(outside)
+    found = scan.scan(root, catalogue.build())
+    assert {(d.path, d.line, d.name) for d in found.detections if d.kind == "mcp_server"} == {
+        ("app/.mcp.json", 3, "github"),
+        ("app/.mcp.json", 8, "filesystem"),
+        ("app/.mcp.json", 12, "sentry"),
+    }
+    assert [s.path for s in found.skipped] == [".mcp.json"]
+
+
+def test_names_and_sources_are_bounded_and_shown_neutralised(tmp_path: Path, run: Run) -> None:
+    """A server named with terminal escapes and 10,000 characters is shown cut and
+    without its control characters."""
+    name = "\u001b[31mevil" + "x" * 10_000
+    _write(
+        tmp_path,
+        {".mcp.json": json.dumps({"mcpServers": {name: {"url": "https://x.example.com/mcp"}}})},
+    )
+    found = [d for d in scan.scan(tmp_path, catalogue.build()).detections if d.kind == "mcp_server"]
+    assert len(found) == 1 and found[0].name is not None and len(found[0].name) == 200
+    _code, out, _err = run("discover", str(tmp_path))
+    assert "\u001b" not in out and "mcp_server https://x.example.com/mcp" in out

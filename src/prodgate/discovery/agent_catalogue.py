@@ -130,6 +130,19 @@ PY_TOOL_METHODS = {"tool": "mcp", "tool_plain": "pydantic-ai", "register_for_llm
 ``FastMCP``, ``@agent.tool`` of a Pydantic AI ``Agent``, AutoGen's
 ``@assistant.register_for_llm()``."""
 
+MCP_WRAPPERS = frozenset(
+    {
+        "HostedMCPTool",
+        "hostedMcpTool",
+        "MCPToolset",
+        "McpToolset",
+        "MCPTools",
+        "MCPServerAdapter",
+        "MCPServerTool",
+    }
+)
+"""Tools that stand for an MCP server's tools: the server is the detection."""
+
 TOOL_FACTORIES = frozenset(
     {
         "from_defaults",
@@ -223,6 +236,13 @@ EFFECTS: dict[str, str] = {
     "VisitWebpageTool": "read",
     "RequestsGetTool": "read",
     "google_search": "read",
+    # the OpenAI Agents SDK for JavaScript's hosted tools
+    "webSearchTool": "read",
+    "fileSearchTool": "read",
+    "codeInterpreterTool": "execute",
+    "computerTool": "execute",
+    "shellTool": "execute",
+    "applyPatchTool": "write",
     "WikipediaSearchTool": "read",
     "FileReadTool": "read",
     "DirectoryReadTool": "read",

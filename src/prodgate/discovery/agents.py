@@ -27,6 +27,7 @@ A file that does not parse yields none of these (its imports are still found by
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +90,13 @@ class _Module:
         self.sdk_names: set[str] = set()
         self.modules: set[str] = set()
         self._imports()
+        self.sdk_names |= {
+            n.attr
+            for n in self.nodes
+            if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and self.names.get(n.value.id) == "agents"
+        }  # import agents; agents.Runner
         self.openai_agents = bool(self.sdk_names & ac.OPENAI_AGENTS_NAMES) or any(
             m.split(".")[0] == "agents"
             and len(m.split(".")) > 1
@@ -100,6 +108,7 @@ class _Module:
         )
         self.objects: dict[str, str] = {}
         """Variable -> qualified name of the call that built it (``mcp = FastMCP(…)``)."""
+        self.dicts: dict[str, ast.Dict] = {}
         self.lists: dict[str, ast.AST] = {}
         """Variable -> the list or tuple first assigned to it (``TOOLS = [...]``)."""
         self._assignments()
@@ -141,6 +150,8 @@ class _Module:
                             self.objects.setdefault(target.id, qual)
                     elif isinstance(node.value, (ast.List, ast.Tuple)):
                         self.lists.setdefault(target.id, node.value)
+                    elif isinstance(node.value, ast.Dict):
+                        self.dicts.setdefault(target.id, node.value)
 
     def qual(self, expr: ast.AST) -> str | None:
         """What an expression names, through the file's imports (None: not imported)."""
@@ -209,8 +220,8 @@ class _Module:
 
     # -- tools given in calls ----------------------------------------------------------------
     def _tools_of(self, node: ast.Call, decorated: set[str]) -> Iterator[Detection]:
-        if not self.ai:
-            return
+        if not self.ai and not any(k.arg == "toolConfig" for k in node.keywords):
+            return  # `tools=` is a model's tools only where the file uses a model
         func = node.func
         method = (
             func.attr
@@ -219,7 +230,7 @@ class _Module:
             if isinstance(func, ast.Name)
             else ""
         )
-        given: list[ast.AST] = [k.value for k in node.keywords if k.arg == "tools"]
+        given: list[ast.AST] = [k.value for k in node.keywords if k.arg == "tools" and self.ai]
         if method in ("bind_tools", "from_tools") and node.args:
             given.append(node.args[0])
         if method == "create_react_agent" and len(node.args) >= 2:
@@ -227,16 +238,37 @@ class _Module:
         qual = self.qual(func)
         owner = _framework(qual) if qual is not None else None
         framework = owner[1] if owner is not None else None
+        config = next((k.value for k in node.keywords if k.arg == "toolConfig"), None)
+        if config is not None:  # Bedrock's Converse: {"tools": [{"toolSpec": {"name": ...}}]}
+            if isinstance(config, ast.Name):
+                config = self.dicts.get(config.id)
+            listed = _dict_value(config, "tools") if isinstance(config, ast.Dict) else None
+            if listed is not None:
+                given.append(listed)
         for value in given:
-            if isinstance(value, ast.Name) and value.id in self.lists:
-                if value.id in self.expanded:
-                    continue  # one list given to many calls: its tools are found once
-                self.expanded.add(value.id)
-                value = self.lists[value.id]
-            if not isinstance(value, (ast.List, ast.Tuple)):
-                continue
-            for element in value.elts:
+            for element in self._elements(value):
                 yield from self._tool(element, framework, decorated)
+
+    def _elements(self, value: ast.AST, depth: int = 0) -> Iterator[ast.AST]:
+        """The elements of a list of tools: a list or tuple written there, one assigned
+        to a variable (read once, however many calls it is given to), ``a + b`` and
+        ``[*a, x]`` of those."""
+        if depth > 8:
+            return
+        if isinstance(value, ast.Name) and value.id in self.lists:
+            if value.id in self.expanded:
+                return  # one list given to many calls: its tools are found once
+            self.expanded.add(value.id)
+            value = self.lists[value.id]
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            yield from self._elements(value.left, depth + 1)
+            yield from self._elements(value.right, depth + 1)
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                if isinstance(element, ast.Starred):
+                    yield from self._elements(element.value, depth + 1)
+                else:
+                    yield element
 
     def _tool(
         self, element: ast.AST, framework: str | None, decorated: set[str]
@@ -257,7 +289,7 @@ class _Module:
                     _text(hosted.get("server_label")),
                 )
                 return
-            function = hosted.get("function")
+            function = hosted.get("function") or hosted.get("toolSpec")
             name = _text(function.get("name")) if isinstance(function, dict) else None
             name = name or _text(hosted.get("name"))
             if name is None and isinstance(kind, str) and kind != "function":
@@ -301,12 +333,8 @@ class _Module:
             )
         elif isinstance(element, ast.Call):
             qual = self.qual(element.func)
-            if (
-                qual is not None
-                and _root(qual) == "agents"
-                and qual.rsplit(".", 1)[-1] == "HostedMCPTool"
-            ):
-                return  # an MCP server, found as such
+            if qual is not None and qual.rsplit(".", 1)[-1] in ac.MCP_WRAPPERS:
+                return  # MCP servers, found as such
             callee = (
                 element.func.attr
                 if isinstance(element.func, ast.Attribute)
@@ -446,6 +474,14 @@ class _Module:
             else []
         )
         return source(command_text, words) if command_text else None
+
+
+def _dict_value(node: ast.Dict, key: str) -> ast.AST | None:
+    """The value of a string key in a dict display."""
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
 
 
 def _covered(module: str, roots: frozenset[str]) -> bool:
@@ -650,8 +686,6 @@ class _Js:
 
     def strings_in(self, start: int, end: int, limit: int = 200) -> list[str]:
         """The string literals that start in a region (at most ``limit``)."""
-        import bisect
-
         k = bisect.bisect_left(self.offsets, start)
         out: list[str] = []
         while k < len(self.offsets) and self.offsets[k] < end and len(out) < limit:
@@ -662,10 +696,24 @@ class _Js:
     def string_at(self, pos: int) -> str | None:
         return self.strings.get(pos)
 
-    def props(self, start: int, end: int) -> dict[str, str]:
-        """The string properties written in a region (``name: "weather"``), first of each."""
+    def props(self, start: int, end: int, depth: int = 2) -> dict[str, str]:
+        """The string properties of the object a region opens (``name: "weather"`` in
+        ``new McpServer({ name: "weather" })``), first of each: only those ``depth``
+        brackets in from the region's start, not a ``name`` in a nested object or in
+        a function's body."""
+        levels: list[tuple[int, int]] = []  # (offset, depth from there on)
+        level = 0
+        for m in _COMMA_OR_BRACKET.compiled.finditer(self.code, start, end):
+            c = m.group()
+            if c != ",":
+                level += 1 if c in _CLOSE else -1
+                levels.append((m.start(), level))
+        offsets = [o for o, _l in levels]
         out: dict[str, str] = {}
         for m in _JS_PROP_STRING.compiled.finditer(self.code, start, end):
+            k = bisect.bisect_right(offsets, m.start()) - 1
+            if k < 0 or levels[k][1] != depth:
+                continue
             value = self.string_at(m.end() - 1)
             if value is not None:
                 out.setdefault(m.group(1), value)
@@ -769,7 +817,7 @@ class _Js:
             pass
         framework = self.lookup(local, ac.JS_TOOL_FACTORIES)
         if framework is not None:
-            name = props.get("name") or props.get("id")
+            name = props.get("name")
             if name is None:  # Vercel: `weather: tool({...})` takes the key's name
                 key = _JS_KEY_BEFORE.search(self.code[max(0, callee - 200) : callee])
                 name = key.group(1) if key is not None else None
@@ -831,9 +879,11 @@ class _Js:
         at = start + len(text) - len(body)
         line = self.lexed.line_of(at)
         if body.startswith("{"):
-            props = self.props(at, end)
-            name = props.get("name")
+            props = self.props(at, end, depth=1)
             kind = props.get("type")
+            name = props.get("name")
+            if name is None and kind == "function":  # chat completions: {function: {name}}
+                name = self.props(at, end, depth=2).get("name")
             if kind == "mcp":
                 url = props.get("server_url") or props.get("serverUrl")
                 yield _det(
