@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+
+from prodgate import __version__
 
 from conftest import FILLED_MODEL_CARD, REPO, TODAY, write
 
@@ -76,8 +79,8 @@ def test_json_lists_everything_the_office_asks(repo: Path, run) -> None:  # type
     )
     assert a["owner"] == {"name": "Jane Doe", "email": "jane@example.com", "team": "support", "github": None}
     assert a["business_owner"]["name"] == "Raj Patel"
-    assert a["models"] == [{"provider": "openai", "name": "gpt-4o-mini", "version": "2024-07-18"}]
-    assert a["data_sources"] == [{"name": "tickets", "classification": "confidential", "personal_data": True}]
+    assert a["models"] == [{"provider": "openai", "name": "gpt-4o-mini", "version": "2024-07-18", "license": None}]
+    assert a["data_sources"] == [{"name": "tickets", "classification": "confidential", "personal_data": True, "license": None}]
     [ev] = a["evals"]
     assert ev["outcome"] == "failed"
     assert ev["metrics"][0]["name"] == "pass_rate"
@@ -148,35 +151,124 @@ def test_markdown_escapes_declaration_text(repo: Path, run) -> None:  # type: ig
     assert "`GOV-9` privacy\\_review until 2026-12-15" in row
 
 
-def _bom(run, repo: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    code, out, err = _inventory(run, str(repo), "--format", "cyclonedx")
+def _bom(run, repo: Path, version: str = "1.6") -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    code, out, err = _inventory(run, str(repo), "--format", "cyclonedx", "--spec-version", version)
     assert code == 0, err
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(out)
+    schema = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6}[version]
+    error = JsonStrictValidator(schema).validate_str(out)
     assert error is None, error
     doc: dict[str, Any] = json.loads(out)
+    assert doc["specVersion"] == version
     return doc
 
 
-def test_cyclonedx_ml_bom_validates(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+def _props(component: dict[str, Any]) -> dict[str, str]:
+    return {p["name"]: p["value"] for p in component.get("properties", [])}
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.5"])
+def test_cyclonedx_ml_bom_validates_and_says_it_as_the_standard_reads(repo: Path, run, version: str) -> None:  # type: ignore[no-untyped-def]
     _repo(repo)
-    bom = _bom(run, repo)
+    bom = _bom(run, repo, version)
     assert bom["bomFormat"] == "CycloneDX"
-    assert bom["specVersion"] == "1.6"
     assert bom["metadata"]["component"]["name"] == "acme/support"
+    [tool] = bom["metadata"]["tools"]["components"]  # the 1.5+ form, naming prodgate
+    assert (tool["type"], tool["name"], tool["version"]) == ("application", "prodgate", __version__)
     [asset] = bom["components"]
     assert (asset["type"], asset["name"]) == ("application", "reply-drafter")
-    props = {p["name"]: p["value"] for p in asset["properties"]}
+    props = _props(asset)
     assert props["prodgate:effective_tier"] == "departmental"
     assert props["prodgate:gate"] == "failed"
-    assert props["prodgate:exception"] == "GOV-9 privacy_review until 2026-12-15"
+    assert props["prodgate:risk.autonomy"] == "human-in-the-loop"
+    assert props["prodgate:requirement.privacy_review"] == "waived"
+    # the exception: requirement, reason, dates, state and every approver
+    assert {k: v for k, v in props.items() if k.startswith("prodgate:exception.GOV-9.")} == {
+        "prodgate:exception.GOV-9.requirement": "privacy_review",
+        "prodgate:exception.GOV-9.reason": "DPIA with legal.",
+        "prodgate:exception.GOV-9.granted": "2026-10-01",
+        "prodgate:exception.GOV-9.expires": "2026-12-15",
+        "prodgate:exception.GOV-9.state": "active",
+        "prodgate:exception.GOV-9.approval.business_executive": "Ann Berg",
+        "prodgate:exception.GOV-9.approval.it_executive": "Carl Dunn",
+        "prodgate:exception.GOV-9.approval.process_owner": "Eva Fox",
+    }
     kinds = {c["type"]: c for c in asset["components"]}
     model, data = kinds["machine-learning-model"], kinds["data"]
     assert (model["group"], model["name"], model["version"]) == ("openai", "gpt-4o-mini", "2024-07-18")
-    assert model["modelCard"]["modelParameters"]["datasets"] == [{"ref": data["bom-ref"]}]
-    assert {"type": "pass_rate", "value": "0.84", "slice": "quality"} in model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
+    card = model["modelCard"]
+    # a runtime data source is not training data: no datasets in the model card
+    assert "modelParameters" not in card
     assert data["data"] == [{"type": "dataset", "name": "tickets", "classification": "confidential", "sensitiveData": ["personal data"]}]
+    assert _props(data) == {
+        "prodgate:data.classification": "confidential", "prodgate:data.personal_data": "true", "prodgate:data.use": "runtime"
+    }
+    assert card["quantitativeAnalysis"]["performanceMetrics"] == [{"type": "pass_rate", "value": "0.84", "slice": "quality"}]
+    assert _props(card) == {
+        "prodgate:eval.quality.outcome": "failed",
+        "prodgate:eval.quality.results": "svc/evals/quality.json",
+        "prodgate:eval.quality.rules": "PG306",
+        "prodgate:eval.quality.pass_rate.threshold": ">= 0.9",
+        "prodgate:eval.quality.pass_rate.passed": "false",
+    }
+    assert card["considerations"] == {
+        "useCases": ["Drafts replies for support agents."],
+        "ethicalConsiderations": [{"name": "Processes personal data (tickets)"}],
+    }
     [dep] = [d for d in bom["dependencies"] if d["ref"] == asset["bom-ref"]]
     assert set(dep["dependsOn"]) == {model["bom-ref"], data["bom-ref"]}
+
+
+def test_cyclonedx_risk_facts_are_the_cards_ethical_considerations(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo, ASSET.replace("stage: pilot", "stage: pilot\nrisk: {customer_facing: true, decisions_about_people: true}"))
+    [asset] = _bom(run, repo)["components"]
+    [model] = [c for c in asset["components"] if c["type"] == "machine-learning-model"]
+    reviewed = "A person reviews each output before it takes effect (human-in-the-loop)"
+    assert model["modelCard"]["considerations"]["ethicalConsiderations"] == [
+        {"name": "Customer-facing: its output reaches customers", "mitigationStrategy": reviewed},
+        {"name": "Makes or supports decisions about people", "mitigationStrategy": reviewed},
+        {"name": "Processes personal data (tickets)"},
+    ]
+    assert _props(asset)["prodgate:risk.customer_facing"] == "true"
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.5"])
+def test_cyclonedx_licences_where_the_declaration_gives_them(repo: Path, run, version: str) -> None:  # type: ignore[no-untyped-def]
+    models = (
+        '  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}\n'
+        "  - {provider: huggingface, name: bert-base, license: apache-2.0}\n"
+        "  - {provider: meta, name: llama-3-8b, license: Llama 3 Community License}\n"
+        '  - {provider: self-hosted, name: mixed, license: "MIT OR Apache-2.0"}\n'
+    )
+    _repo(repo, ASSET.replace('  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}\n', models).replace(
+        "personal_data: true}", "personal_data: true, license: CC-BY-4.0}"
+    ))
+    [asset] = _bom(run, repo, version)["components"]
+    licences = {c["name"]: c.get("licenses") for c in asset["components"]}
+    assert licences == {
+        "gpt-4o-mini": None,  # the declaration gives none: none is made up
+        "bert-base": [{"license": {"id": "Apache-2.0"}}],
+        "llama-3-8b": [{"license": {"name": "Llama 3 Community License"}}],
+        "mixed": [{"expression": "MIT OR Apache-2.0"}],
+        "tickets": [{"license": {"id": "CC-BY-4.0"}}],
+    }
+    code, out, _err = _inventory(run, str(repo))
+    assert code == 0
+    assert json.loads(out)["assets"][0]["models"][1] == {"provider": "huggingface", "name": "bert-base", "version": None, "license": "apache-2.0"}
+
+
+def test_cyclonedx_evals_of_an_asset_without_models_are_its_own_properties(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo, ASSET.replace('  - {provider: openai, name: gpt-4o-mini, version: "2024-07-18"}\n', "").replace("models:\n", "models: []\n"))
+    [asset] = _bom(run, repo)["components"]
+    assert [c["type"] for c in asset["components"]] == ["data"]
+    props = _props(asset)
+    assert (props["prodgate:eval.quality.outcome"], props["prodgate:eval.quality.pass_rate.threshold"]) == ("failed", ">= 0.9")
+
+
+def test_spec_version_needs_the_cyclonedx_format(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _repo(repo)
+    code, out, err = _inventory(run, str(repo), "--spec-version", "1.5")
+    assert (code, out) == (2, "")
+    assert "--spec-version" in err and "--format cyclonedx" in err
 
 
 def test_cyclonedx_refs_stay_unique_for_duplicate_names(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -260,6 +352,33 @@ def test_undeclared_ai_found_by_discovery_is_listed(repo: Path, run) -> None:  #
     _code, out, _err = _inventory(run, str(repo), "--no-discover")
     doc = json.loads(out)
     assert (doc["undeclared"], doc["summary"]["undeclared"]) == (None, None)
+
+
+@pytest.mark.parametrize("version", ["1.6", "1.5"])
+def test_cyclonedx_undeclared_ai_is_listed_by_what_it_is(repo: Path, run, version: str) -> None:  # type: ignore[no-untyped-def]
+    """An SDK import is a library, a model named in code a machine-learning model, a
+    model server image a container, a hosted API the code calls a service."""
+    _repo(repo)
+    write(repo, "app/bot.py", 'import openai\n\nclient = openai.OpenAI()\nr = client.chat.completions.create(model="gpt-4o-mini", messages=[])\n')
+    write(repo, "app/raw.py", 'import requests\nrequests.post("https://api.anthropic.com/v1/messages", json={})\n')
+    write(repo, "Dockerfile", "FROM ollama/ollama:latest\n")
+    bom = _bom(run, repo, version)
+    found = {
+        _props(c)["prodgate:location"]: (c["type"], c.get("group"), c["name"])
+        for c in bom["components"]
+        if _props(c).get("prodgate:undeclared") == "true"
+    }
+    assert found == {
+        "Dockerfile:1": ("container", "ollama", "ollama"),
+        "app/bot.py:1": ("library", "openai", "openai"),
+        "app/bot.py:4": ("machine-learning-model", "openai", "gpt-4o-mini"),
+    }
+    [service] = bom["services"]
+    assert (service["name"], service["provider"]["name"]) == ("anthropic", "anthropic")
+    assert _props(service) == {
+        "prodgate:undeclared": "true", "prodgate:signature": "anthropic", "prodgate:location": "app/raw.py:2",
+        "prodgate:kind": "endpoint",
+    }
 
 
 def test_untrusted_names_print_inert_in_every_format(repo: Path, run) -> None:  # type: ignore[no-untyped-def]

@@ -177,7 +177,11 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         inv.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
         inv.add_argument(
             "--format", "-f", choices=("json", "csv", "markdown", "cyclonedx"), default="json",
-            help="json (default; what the register ingests), csv, markdown or cyclonedx (CycloneDX 1.6 ML-BOM)",
+            help="json (default; what the register ingests), csv, markdown or cyclonedx (CycloneDX ML-BOM)",
+        )
+        inv.add_argument(
+            "--spec-version", choices=("1.6", "1.5"), default=None,
+            help="CycloneDX version of --format cyclonedx: 1.6 (default) or 1.5 for tools that read no newer",
         )
         inv.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
         inv.add_argument("--repository", metavar="NAME", help="repository name (default: origin remote, else folder name)")

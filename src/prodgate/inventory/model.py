@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prodgate.findings import Severity
-from prodgate.manifest.model import EFFECTS, Asset
+from prodgate.manifest.model import EFFECTS, Asset, AssetException, approver_login, approver_name
 from prodgate.record import as_dict
-from prodgate.report import AssetResult, EvalSummary, Report
+from prodgate.report import AssetResult, EvalSummary, ExceptionView, Report
 
 INVENTORY_VERSION = 1
 
@@ -33,6 +33,7 @@ class Model:
     provider: str
     name: str
     version: str | None = None
+    license: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class DataSource:
     name: str
     classification: str
     personal_data: bool
+    license: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,16 @@ class EvalEntry:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """Who approved an exception, in which role (``it_executive``), and the GitHub
+    account that proves it when the declaration names one."""
+
+    role: str
+    name: str
+    github: str | None = None
+
+
+@dataclass(frozen=True)
 class ExceptionEntry:
     requirement: str
     ticket: str
@@ -91,6 +103,8 @@ class ExceptionEntry:
     """Approved, current and waiving something today."""
     valid: bool
     used: bool
+    granted: str | None = None
+    approvals: tuple[Approval, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,24 +264,12 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         warnings=sum(1 for f in unwaived if f.severity is Severity.WARNING),
         waived=sum(1 for f in a.findings if f.waived),
     )
-    reasons = {}
+    declared = {}
     categories: dict[str, str | None] = {}
     if d is not None:
-        for x in d.exceptions:
-            reasons[(x.requirement, x.ticket)] = x.reason
+        declared = {(x.requirement, x.ticket): x for x in d.exceptions}
         categories = {e.name: e.category for e in d.evals}
-    exceptions = tuple(
-        ExceptionEntry(
-            requirement=e.requirement,
-            ticket=e.ticket,
-            expires=e.expires,
-            reason=reasons.get((e.requirement, e.ticket), ""),
-            active=e.valid and dt.date.fromisoformat(e.expires) >= today,
-            valid=e.valid,
-            used=e.used,
-        )
-        for e in a.exceptions
-    )
+    exceptions = tuple(_exception(e, declared.get((e.requirement, e.ticket)), today) for e in a.exceptions)
     spans = _eval_spans(a)
     evals = tuple(_eval(e, categories.get(e.name), a, spans.get(e.name)) for e in a.evals)
     cadence = cadence_days.get(a.effective_tier)
@@ -296,8 +298,8 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         owner=owner,
         business_owner=business,
         risk=as_dict(d.risk) if d is not None else {},
-        models=tuple(Model(m.provider, m.name, m.version) for m in d.models) if d is not None else (),
-        data_sources=tuple(DataSource(s.name, s.classification, s.personal_data) for s in d.data_sources)
+        models=tuple(Model(m.provider, m.name, m.version, m.license) for m in d.models) if d is not None else (),
+        data_sources=tuple(DataSource(s.name, s.classification, s.personal_data, s.license) for s in d.data_sources)
         if d is not None
         else (),
         evals=evals,
@@ -317,6 +319,25 @@ def _agent(d: Asset | None) -> dict[str, Any]:
     servers = tuple(McpServer(s.name, s.source, tuple(s.access)) for s in d.agent.mcp_servers)
     strongest = max((t.effect for t in tools), key=EFFECTS.index, default=None)
     return {"tools": tools, "mcp_servers": servers, "agent_effect": strongest}
+
+
+def _exception(e: ExceptionView, x: AssetException | None, today: dt.date) -> ExceptionEntry:
+    """The gate's verdict on an exception, with what its declaration says of it."""
+    return ExceptionEntry(
+        requirement=e.requirement,
+        ticket=e.ticket,
+        expires=e.expires,
+        reason=x.reason if x is not None else "",
+        active=e.valid and dt.date.fromisoformat(e.expires) >= today,
+        valid=e.valid,
+        used=e.used,
+        granted=x.granted.isoformat() if x is not None else None,
+        approvals=tuple(
+            Approval(role, approver_name(v), approver_login(v)) for role, v in x.approvals.items()
+        )
+        if x is not None
+        else (),
+    )
 
 
 def _eval_spans(a: AssetResult) -> dict[str, tuple[int, int]]:

@@ -77,12 +77,14 @@ class ModelRef(Record):
     provider: str
     name: str
     version: str | None = None
+    license: str | None = None
 
 
 class DataSource(Record):
     name: str
     classification: Classification
     personal_data: bool = False
+    license: str | None = None
 
 
 class Eval(Record):

@@ -115,16 +115,22 @@ class Risk(_Strict):
     )
 
 
+LICENSE = "Its licence: an SPDX id or expression (Apache-2.0, MIT OR Apache-2.0) or the licence's name."
+"""Carried to the inventory's CycloneDX export as the component's ``licenses``."""
+
+
 class ModelRef(_Strict):
     provider: Text = Field(description="openai, anthropic, azure-openai, bedrock, vertex, huggingface, self-hosted ...")
     name: Text
     version: str | None = None
+    license: Text | None = Field(default=None, description=LICENSE)
 
 
 class DataSource(_Strict):
     name: Text
     classification: Classification
     personal_data: bool = False
+    license: Text | None = Field(default=None, description=LICENSE)
 
 
 class Eval(_Strict):
