@@ -607,3 +607,17 @@ def test_cyclonedx_lists_mcp_servers_as_services_and_tools_as_properties(
     ]
     [dep] = [d for d in bom["dependencies"] if d["ref"] == asset["bom-ref"]]
     assert {services["github"]["bom-ref"], services["sentry"]["bom-ref"]} <= set(dep["dependsOn"])
+    code, out, err = run(
+        "inventory",
+        str(repo),
+        "--today",
+        TODAY,
+        "--format",
+        "cyclonedx",
+        "--spec-version",
+        "1.5",
+        "--no-discover",
+    )
+    assert code == 0, err
+    assert JsonStrictValidator(SchemaVersion.V1_5).validate_str(out) is None
+    assert {s["name"] for s in json.loads(out)["services"]} == {"github", "sentry"}
