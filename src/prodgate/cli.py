@@ -242,7 +242,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rrep.add_argument(
             "--table", default="assets",
             choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
-                     "undeclared_by_repository", "owners", "by_team", "by_policy", "trend"),
+                     "undeclared_by_repository", "owners", "by_team", "by_policy", "agents_by_effect", "trend"),
             help="the table --format csv writes (default: assets)",
         )
         rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")

@@ -12,11 +12,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from prodgate.fsutil import FileProblem, read_regular
 from prodgate.hygiene import unicode_text
-from prodgate.register.vocabulary import STAGES, TIERS
+from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 _fromisoformat = dt.date.fromisoformat
 _datetime = dt.datetime.fromisoformat
@@ -26,6 +26,7 @@ MAX_BYTES = 256 * 1024 * 1024
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
     "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
+    "agent_effect",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
@@ -223,6 +224,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
                     None if owner is None else owner.team,
+                    a.agent_effect,
                 )
             )
     except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError; so is a bad date
@@ -272,8 +274,14 @@ def _text(obj: Any, where: str, key: str, *, optional: bool = False, limit: int 
     return value
 
 
-def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str:
-    value = _text(obj, where, key)
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str: ...
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool) -> str | None: ...
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool = False) -> str | None:
+    value = _text(obj, where, key, optional=optional)
+    if value is None and optional:
+        return None
     assert value is not None
     if value not in allowed:
         raise _Bad(f"{where}.{key} {value!r} is not one of {', '.join(allowed)}")
@@ -374,6 +382,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _date(review, f"{w}.review", "next_due", optional=True),
                 _get(review, f"{w}.review", "overdue", bool),
                 _team(a, w, "owner"),
+                _enum(a, w, "agent_effect", EFFECTS, optional=True),
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
@@ -436,6 +445,7 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 None,  # next_review
                 name in overdue,
                 _text(a, w, "owner_team", optional=True),
+                None,  # agent_effect: a gate report does not say
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))

@@ -30,7 +30,7 @@ from prodgate.register.documents import (
 )
 from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 
-HEAD = "0003"
+HEAD = "0004"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL

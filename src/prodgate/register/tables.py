@@ -73,6 +73,7 @@ assets = Table(
     Column("next_review", String(10), nullable=True),
     Column("review_overdue", Boolean, nullable=False),
     Column("owner_team", Text, nullable=True),  # migration 0003
+    Column("agent_effect", String(16), nullable=True),  # migration 0004
 )
 Index("ix_assets_snapshot", assets.c.snapshot_id)
 
