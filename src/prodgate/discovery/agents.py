@@ -28,24 +28,50 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodgate.discovery import agent_catalogue as ac
 from prodgate.discovery.mcp_source import source
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 
-_MAY_USE = LazyPattern(
-    r"agents|mcp|MCP|crewai|autogen|smolagents|pydantic_ai|semantic_kernel|adk|llama_index|langgraph|langchain|tools"
+if TYPE_CHECKING:
+    from prodgate.linear import Pattern
+
+_ROOTS = (
+    "agents|mcp|fastmcp|crewai|autogen|ag2|smolagents|pydantic_ai|semantic_kernel|google|llama_index|langgraph|"
+    "langchain|openai|anthropic|vertexai|mistralai|litellm|cohere|groq|ollama|huggingface_hub|together"
 )
+_GAP = r"(?:[ \t\f]|\\\r?\n)"
+
+
+@functools.cache
+def _may_use_pattern() -> Pattern:
+    """An import of a package whose agents, tools or MCP servers this module reads
+    (after ``from``/``import``, blanks and backslash continuations between, or after a
+    comma on an import's line), or Bedrock's ``toolConfig``: without one, a file yields
+    nothing here and is not parsed again (``tools`` is a common word; a parse is what
+    costs). RE2: linear in the text."""
+    from prodgate.linear import compile_pattern
+
+    return compile_pattern(
+        rf"\b(?:from|import){_GAP}+(?:{_ROOTS})|\bimport\b(?:[^\n]|\\\r?\n)*,{_GAP}*(?:{_ROOTS})|toolConfig"
+    )
+
 
 MAX_NAME = 200
 
 
 def may_use(text: str) -> bool:
-    """Whether a Python file can hold an agent, a tool or an MCP server (one search)."""
-    return _MAY_USE.search(text) is not None
+    """Whether a Python file can hold an agent, a tool or an MCP server (one search;
+    Python folds look-alike letters in names, so text beyond ASCII is folded first)."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
+    return _may_use_pattern().search(text) is not None
 
 
 def _det(
@@ -82,7 +108,7 @@ class _Module:
     def __init__(self, rel: str, tree: ast.Module) -> None:
         self.rel = rel
         self.tree = tree
-        self.nodes = list(ast.walk(tree))
+        self.nodes = _nodes(tree)
         self.names: dict[str, str] = {}
         """Local name -> what it is, qualified (``FastMCP`` -> ``mcp.server.fastmcp.FastMCP``)."""
         self.first: dict[str, tuple[int, str]] = {}
@@ -92,7 +118,7 @@ class _Module:
         self._imports()
         self.sdk_names |= {
             n.attr
-            for n in self.nodes
+            for n in self.nodes[ast.Attribute]
             if isinstance(n, ast.Attribute)
             and isinstance(n.value, ast.Name)
             and self.names.get(n.value.id) == "agents"
@@ -116,7 +142,7 @@ class _Module:
 
     # -- imports ------------------------------------------------------------------------
     def _imports(self) -> None:
-        for node in self.nodes:
+        for node in _in_order(self.nodes[ast.Import] + self.nodes[ast.ImportFrom]):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -138,7 +164,7 @@ class _Module:
                 self.first[framework[1]] = (line, module)
 
     def _assignments(self) -> None:
-        for node in self.nodes:
+        for node in _in_order(self.nodes[ast.Assign] + self.nodes[ast.AnnAssign]):
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -173,12 +199,12 @@ class _Module:
             if framework != "openai-agents" or self.openai_agents:
                 yield _det(self.rel, line, "agent", "agent-framework", framework, module)
         decorated: set[str] = set()
-        for node in self.nodes:
+        for node in self.nodes[ast.FunctionDef] + self.nodes[ast.AsyncFunctionDef]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for det in self._decorated(node):
                     decorated.add(node.name)
                     yield det
-        for node in self.nodes:
+        for node in self.nodes[ast.Call]:
             if isinstance(node, ast.Call):
                 yield from self._mcp(node)
                 yield from self._tools_of(node, decorated)
@@ -474,6 +500,76 @@ class _Module:
             else []
         )
         return source(command_text, words) if command_text else None
+
+
+_KEPT = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Call,
+    ast.Attribute,
+)
+_NOT_NODES = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "name",
+        "asname",
+        "arg",
+        "kind",
+        "module",
+        "level",
+        "conversion",
+        "is_async",
+        "simple",
+        "type_comment",
+        "tag",
+        "rest",
+        "kwd_attrs",
+        "names",
+        "type_ignores",
+    }
+)
+"""Fields that hold no node this module reads (names, flags, operators)."""
+
+
+def _nodes(tree: ast.AST) -> dict[type, list[ast.AST]]:
+    """The imports, assignments, functions, calls and attributes of ``tree``, by kind,
+    in one walk: what ``ast.walk`` visits at a third of its cost (no generator per
+    node, each node kind's fields looked up once, none that never holds a node)."""
+    out: dict[type, list[ast.AST]] = {kind: [] for kind in _KEPT}
+    fields: dict[type, tuple[str, ...]] = {}
+    stack: list[ast.AST] = [tree]
+    pop, extend, push, AST = stack.pop, stack.extend, stack.append, ast.AST
+    while stack:
+        node = pop()
+        kind = type(node)
+        bucket = out.get(kind)
+        if bucket is not None:
+            bucket.append(node)
+        if kind is ast.Constant:
+            continue
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
+        for name in names:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend([v for v in value if isinstance(v, AST)])
+            elif isinstance(value, AST):
+                push(value)
+    return out
+
+
+def _in_order(nodes: list[ast.AST]) -> list[ast.AST]:
+    """Nodes in the order of the source (the walk's order is not)."""
+    return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
 
 def _dict_value(node: ast.Dict, key: str) -> ast.AST | None:
