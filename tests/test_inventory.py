@@ -264,6 +264,27 @@ def test_cyclonedx_evals_of_an_asset_without_models_are_its_own_properties(repo:
     assert (props["prodgate:eval.quality.outcome"], props["prodgate:eval.quality.pass_rate.threshold"]) == ("failed", ">= 0.9")
 
 
+def test_cyclonedx_no_declared_name_spells_another_property(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Eval ``a`` failing metric ``b.c`` and eval ``a.b`` passing metric ``c`` would both
+    be ``prodgate:eval.a.b.c.passed``: a passing copy could hide the failing one."""
+    evals = (
+        "evals:\n"
+        '  - {name: a, results: evals/a.json, format: prodgate, thresholds: {"b.c": ">= 0.9"}}\n'
+        '  - {name: a.b, results: evals/ab.json, format: prodgate, thresholds: {c: ">= 0.5"}}\n'
+    )
+    start, end = ASSET.index("evals:\n"), ASSET.index("artifacts:\n")
+    _repo(repo, ASSET[:start] + evals + ASSET[end:])
+    write(repo, "svc/evals/a.json", '{"format": "prodgate/eval/v1", "metrics": {"b.c": 0.1}}')
+    write(repo, "svc/evals/ab.json", '{"format": "prodgate/eval/v1", "metrics": {"c": 0.9}}')
+    [asset] = _bom(run, repo)["components"]
+    [model] = [c for c in asset["components"] if c["type"] == "machine-learning-model"]
+    names = [p["name"] for p in model["modelCard"]["properties"]]
+    assert len(names) == len(set(names))
+    props = _props(model["modelCard"])
+    assert props["prodgate:eval.a.b%2Ec.passed"] == "false"
+    assert props["prodgate:eval.a%2Eb.c.passed"] == "true"
+
+
 def test_spec_version_needs_the_cyclonedx_format(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
     _repo(repo)
     code, out, err = _inventory(run, str(repo), "--spec-version", "1.5")

@@ -239,3 +239,25 @@ def test_an_uploaded_inventory_with_a_lone_surrogate_is_carried_escaped(
     )
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("SELECT path FROM undeclared")] == [SHOWN]
+
+
+def test_a_checkout_or_upload_whose_own_name_is_not_utf8_is_stored(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The checkout's folder (the repository's name without an origin remote) and an
+    uploaded file's name: both stored, in the escaped form."""
+    farm = tmp_path / "farm"
+    _checkout(farm / os.fsdecode(b"d\xe9p"))
+    db = str(tmp_path / "reg" / "register.sqlite")
+    code, out, err = run("register", "--db", db, "scan", str(farm), "--today", TODAY)
+    assert (code, out) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), err
+    code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
+    assert {a["repository"] for a in json.loads(out)["assets"]} == {"d\\xe9p"}
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    code, inventory, _err = run("inventory", str(farm / os.fsdecode(b"d\xe9p")), "--repository", "acme/app")
+    (uploads / os.fsdecode(b"inv\xe9.json")).write_text(inventory, encoding="utf-8")
+    (uploads / os.fsdecode(b"bad\xe9.json")).write_text('{"x": 1}', encoding="utf-8")
+    code, out, err = run("register", "--db", db, "add", str(uploads))
+    assert (code, out) == (2, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"), err
+    assert f"refused {uploads}/bad\\xe9.json: not a prodgate report or inventory" in err
+    with sqlite3.connect(db) as conn:
+        assert f"{uploads}/inv\\xe9.json" in {r[0] for r in conn.execute("SELECT source FROM snapshots")}

@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 EXTRA_HINT = "pip install 'prodgate[cyclonedx]' (or cyclonedx-python-lib)"
 SPEC_VERSIONS = ("1.6", "1.5")
 """The versions ``--spec-version`` writes; the first is the default."""
-PROPERTY_PREFIX = "prodgate:"
 
 # What each kind of discovery detection is, as a CycloneDX component type; the kinds
 # in SERVICE_KINDS are services instead. A kind not listed is a library: code that
@@ -187,7 +186,7 @@ def _bom_properties(inv: Inventory) -> list[tuple[str, str]]:
         props.append(("prodgate:policy.name", inv.policy_name))
     if inv.policy_version:
         props.append(("prodgate:policy.version", inv.policy_version))
-    props.append(("prodgate:discovery", "true" if inv.discovery else "false"))
+    props.append(("prodgate:discovery", _bool(inv.discovery)))
     return props
 
 
@@ -264,6 +263,13 @@ def _licenses(declared: str | None) -> list[Any]:
     return [LicenseFactory().make_from_string(declared)]
 
 
+def _segment(name: str) -> str:
+    """A declared name (an eval, a metric, a ticket, a role) as one segment of a property
+    name: ``.`` and ``%`` percent-encoded, so that no name can spell another's property
+    (eval ``a.b`` with metric ``c`` and eval ``a`` with metric ``b.c`` stay apart)."""
+    return name.replace("%", "%25").replace(".", "%2E")
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -301,7 +307,7 @@ def _properties(a: AssetEntry) -> list[tuple[str, str]]:
 
 def _exception_properties(e: ExceptionEntry) -> list[tuple[str, str]]:
     """One exception as properties named by its ticket (an asset may hold several)."""
-    at = f"prodgate:exception.{e.ticket}"
+    at = f"prodgate:exception.{_segment(e.ticket)}"
     props = [
         (f"{at}.requirement", e.requirement),
         (f"{at}.reason", e.reason),
@@ -311,7 +317,7 @@ def _exception_properties(e: ExceptionEntry) -> list[tuple[str, str]]:
     if e.granted:
         props.append((f"{at}.granted", e.granted))
     props += [
-        (f"{at}.approval.{ap.role}", ap.name + (f" (@{ap.github.lstrip('@')})" if ap.github else ""))
+        (f"{at}.approval.{_segment(ap.role)}", ap.name + (f" (@{ap.github.lstrip('@')})" if ap.github else ""))
         for ap in e.approvals
     ]
     return props
@@ -338,7 +344,7 @@ def _eval_properties(evals: Iterable[EvalEntry]) -> list[tuple[str, str]]:
     whether it was met."""
     props: list[tuple[str, str]] = []
     for e in evals:
-        at = f"prodgate:eval.{e.name}"
+        at = f"prodgate:eval.{_segment(e.name)}"
         props.append((f"{at}.outcome", e.outcome))
         if e.category:
             props.append((f"{at}.category", e.category))
@@ -349,9 +355,9 @@ def _eval_properties(evals: Iterable[EvalEntry]) -> list[tuple[str, str]]:
             props.append((f"{at}.rules", " ".join(e.rules)))
         for m in e.metrics:
             if m.threshold is not None:
-                props.append((f"{at}.{m.name}.threshold", m.threshold))
+                props.append((f"{at}.{_segment(m.name)}.threshold", m.threshold))
             if m.passed is not None:
-                props.append((f"{at}.{m.name}.passed", _bool(m.passed)))
+                props.append((f"{at}.{_segment(m.name)}.passed", _bool(m.passed)))
     return props
 
 

@@ -88,6 +88,9 @@ def read(path: Path | str, repository: str | None = None) -> Document:
 
 
 def parse(raw: bytes, source: str, repository: str | None = None) -> Document:
+    # The file or checkout it came from is stored: a name that is not UTF-8 is kept as
+    # the escaped text every writer prints (a UTF-8 database cannot take it raw).
+    source = unicode_text(source)
     digest = hashlib.sha256(raw).hexdigest()
     # The common case, a well-formed inventory, is read and checked in one pass by
     # :func:`_fast_inventory`; anything it does not accept is read again below, where
