@@ -621,3 +621,35 @@ def test_cyclonedx_lists_mcp_servers_as_services_and_tools_as_properties(
     assert code == 0, err
     assert JsonStrictValidator(SchemaVersion.V1_5).validate_str(out) is None
     assert {s["name"] for s in json.loads(out)["services"]} == {"github", "sentry"}
+
+
+def test_init_add_missing_writes_the_section_on_stopping_the_agent(repo: Path, run: Run) -> None:
+    """The built-in fallback plan template has no "Stopping the agent"; the stub that
+    `init --add-missing` writes for an unconfirmed agent gets it, so the section is
+    unfilled (PG204), not missing (PG206)."""
+    decl = TEAM_SANDBOX.replace("tier: team", "tier: departmental").replace(
+        "stage: sandbox", "stage: pilot"
+    )
+    write(
+        repo,
+        "svc/ai-asset.yaml",
+        decl + "agent:\n  tools:\n    - {name: update_ticket, effect: write}\n",
+    )
+    code, _out, err = run("init", "--add-missing", str(repo / "svc"))
+    assert code == 0, err
+    plan = (repo / "svc/docs/fallback-plan.md").read_text()
+    assert (
+        plan.endswith("\n## Stopping the agent\n\n<fill in>\n")
+        and plan.count("## Stopping the agent") == 1
+    )
+    _code, report = check(run, repo)
+    rules = {f["rule_id"] for f in report["findings"] if f["path"] == "svc/docs/fallback-plan.md"}
+    assert rules == {"PG204"}
+    # Without the agent (in production, where the tier asks for a fallback plan) the stub is the template.
+    write(
+        repo,
+        "other/ai-asset.yaml",
+        decl.replace("notes-summariser", "other").replace("stage: pilot", "stage: production"),
+    )
+    assert run("init", "--add-missing", str(repo / "other"))[0] == 0
+    assert "Stopping the agent" not in (repo / "other/docs/fallback-plan.md").read_text()
