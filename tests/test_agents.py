@@ -653,3 +653,34 @@ def test_init_add_missing_writes_the_section_on_stopping_the_agent(repo: Path, r
     )
     assert run("init", "--add-missing", str(repo / "other"))[0] == 0
     assert "Stopping the agent" not in (repo / "other/docs/fallback-plan.md").read_text()
+
+
+def test_hostile_tool_and_server_names_print_inert(repo: Path, run: Run) -> None:
+    write(
+        repo,
+        "ai-asset.yaml",
+        TEAM_SANDBOX.replace("stage: sandbox", "stage: production")
+        + """\
+agent:
+  tools:
+    - {name: "x`<img src=x onerror=alert(1)>|", effect: read}
+  mcp_servers:
+    - {name: "<script>", source: "https://evil/`a`|<b>", access: ["@everyone", "##[warning]x"]}
+""",
+    )
+    _code, out, _err = run(
+        "check", str(repo), "--format", "markdown", "--today", TODAY, "--no-discover"
+    )
+    assert "Agent tools: ``x`<img src=x onerror=alert(1)>|`` read, no approval\n" in out
+    assert (
+        "MCP servers: `<script>` from ``https://evil/`a`|<b>`` (<code>@everyone</code>, ##\\[warning\\]x)\n"
+        in out
+    )
+    _code, out, _err = run(
+        "inventory", str(repo), "--format", "markdown", "--today", TODAY, "--no-discover"
+    )
+    assert (
+        "<img" not in out
+        and "<script>" not in out
+        and "@everyone" not in out.replace("<code>@everyone</code>", "")
+    )

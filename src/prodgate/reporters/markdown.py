@@ -588,13 +588,15 @@ def _agent_reach(a: AssetResult) -> list[str]:
     out = []
     if agent.tools:
         tools = "; ".join(
-            f"{code(t.name)} {text(t.effect)}, {'a person confirms each call' if t.approval == 'human' else 'no approval'}"
+            f"{code(t.name, in_table=False)} {text(t.effect)}, "
+            f"{'a person confirms each call' if t.approval == 'human' else 'no approval'}"
             for t in agent.tools
         )
         out.append(f"Agent tools: {tools}\n\n")
     if agent.mcp_servers:
         servers = "; ".join(
-            f"{code(s.name)} from {code(s.source)}" + (f" ({text(', '.join(s.access))})" if s.access else "")
+            f"{code(s.name, in_table=False)} from {code(s.source, in_table=False)}"
+            + (f" ({text(', '.join(s.access))})" if s.access else "")
             for s in agent.mcp_servers
         )
         out.append(f"MCP servers: {servers}\n\n")
