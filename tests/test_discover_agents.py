@@ -540,8 +540,8 @@ def test_every_pattern_is_bounded() -> None:
 @pytest.mark.parametrize(
     ("rel", "text"),
     [
-        ("a.ts", 'import { tool } from "ai";\n' + "x: tool(" * 40_000),
-        ("b.ts", 'import { Agent } from "@openai/agents";\n' + "tools: [" * 40_000),
+        ("a.ts", 'import { tool } from "ai";\n' + "x: tool(" * 20_000),
+        ("b.ts", 'import { Agent } from "@openai/agents";\n' + "tools: [" * 20_000),
         ("c.ts", 'from "@openai/agents" ' * 40_000),
         ("d.ts", "import {" + " a," * 40_000 + ' from "ai"' * 1000),
         (
@@ -616,4 +616,58 @@ def test_tools_spread_joined_or_from_the_sdk_imported_whole(tmp_path: Path) -> N
             ("tool", 6, "refund", None, "refund"),
             ("tool", 11, "WebSearchTool", "read", "WebSearchTool"),
         }
+    }
+
+
+FULLWIDTH_AGENTS = "".join(chr(ord(c) + 0xFEE0) for c in "agents")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from agents import Runner\n", True),
+        ("import os, openai\n", True),
+        ("from \\\n  mcp.server import Server\n", True),
+        (f"from {FULLWIDTH_AGENTS} import Runner\n", True),  # NFKC: Python reads it as agents
+        ("import boto3\nclient.converse(toolConfig=cfg)\n", True),
+        ("x = tools\n", False),
+        ("import json\nfoo(tools=[1])\n", False),
+        ("# from agents import Runner\nprint('tools')\n", True),  # a comment: parsed, then nothing
+    ],
+)
+def test_python_files_are_parsed_again_only_when_they_import_what_is_read(
+    text: str, expected: bool
+) -> None:
+    assert agents.may_use(text) is expected
+
+
+def test_the_parse_decision_is_linear_on_hostile_text() -> None:
+    n = 200_000
+    start = time.perf_counter()
+    for text in ("import " * n, "import x" + ", y" * n, "from \\\n" * n, "import a\\\n" * n):
+        agents.may_use(text)
+    assert time.perf_counter() - start < 3.0
+
+
+def test_require_and_namespace_imports(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "bot.js": (
+                "const { Agent, tool } = require('@openai/agents');\n"
+                "const refund = tool({ name: 'refund', execute: async () => 'ok' });\n"
+                "module.exports = new Agent({ name: 'x', tools: [refund] });\n"
+            ),
+            "chat.ts": (
+                'import * as ai from "ai";\n'
+                'const r = await ai.generateText({ tools: { weather: ai.tool({ description: "x" }) } });\n'
+            ),
+        },
+    )
+    assert _found(tmp_path) == {
+        "bot.js": {
+            ("agent", 1, None, None, "@openai/agents"),
+            ("tool", 2, "refund", None, "refund"),
+        },
+        "chat.ts": {("agent", 1, None, None, "ai"), ("tool", 2, "weather", None, "weather")},
     }

@@ -285,3 +285,22 @@ def test_names_and_sources_are_bounded_and_shown_neutralised(tmp_path: Path, run
     assert len(found) == 1 and found[0].name is not None and len(found[0].name) == 200
     _code, out, _err = run("discover", str(tmp_path))
     assert "\u001b" not in out and "mcp_server https://x.example.com/mcp" in out
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("ghcr.io/github/github-mcp-server:v0.9.0", "ghcr.io/github/github-mcp-server"),
+        ("ghcr.io/github/github-mcp-server", "ghcr.io/github/github-mcp-server"),
+        ("docker.io/mcp/fetch:latest", "mcp/fetch"),
+        ("@modelcontextprotocol/server-github@2025.4.8", "@modelcontextprotocol/server-github"),
+        ("@modelcontextprotocol/server-github", "@modelcontextprotocol/server-github"),
+        ("mcp-server-git==0.6.2", "mcp-server-git"),
+        ("npx -y @upstash/context7-mcp", "@upstash/context7-mcp"),
+        ("https://api.githubcopilot.com/mcp/", "https://api.githubcopilot.com/mcp/"),
+    ],
+)
+def test_a_declared_source_in_the_same_normal_form(written: str, expected: str) -> None:
+    from prodgate.discovery.mcp_source import normal
+
+    assert normal(written) == expected

@@ -683,6 +683,14 @@ _JS_NEW_VAR = LazyPattern(
 )
 _JS_PROP_STRING = LazyPattern(r"\b([A-Za-z_$][A-Za-z0-9_$]{0,60})[ \t]{0,10}:[ \t\r\n]{0,20}[\"'`]")
 _JS_TOOLS_ARRAY = LazyPattern(r"\btools[ \t]{0,10}:[ \t\r\n]{0,20}\[")
+_JS_CALL = LazyPattern(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,100}(?:\.[A-Za-z_$][\w$]{0,100})?)[ \t]{0,10}(?:<[^>\n]{0,200}>)?[ \t]{0,10}\("
+)
+"""A call (``tool(``, ``new McpServer(``, ``ai.tool<T>(``): each is looked up in a set
+of what the file imports, so the time is one pass whatever names the file binds."""
+_JS_SERVER_TOOL = LazyPattern(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,100})[ \t\r\n]{0,20}\.[ \t\r\n]{0,20}(?:tool|registerTool)[ \t]{0,10}\([ \t\r\n]{0,20}[\"'`]"
+)
 _PAREN = LazyPattern(r"[()\[\]{}]")
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
 
@@ -702,7 +710,9 @@ class _Js:
         self.names: dict[str, tuple[str, str]] = {}
         """Local name -> (module specifier, exported name)."""
         self.first: dict[str, tuple[int, str]] = {}
+        self.vercel: dict[str, tuple[int, str]] = {}
         self._imports()
+        self._vercel_namespaces()
         self.sdk = any(_npm_package(spec) in _JS_SDKS for spec, _name in self.names.values())
 
     def _imports(self) -> None:
@@ -739,6 +749,7 @@ class _Js:
             local = clause.replace("* as", " ").split(",")[0].strip()
             if local:
                 self.names[local] = (spec, "*")
+                self._namespace(local, spec, line)
             return
         head = clause[:brace].replace(",", " ").strip()
         if head and not required:
@@ -757,6 +768,26 @@ class _Js:
             n in ac.JS_VERCEL_AGENT_NAMES for _s, n in self.names.values() if _s == spec
         ):
             self.first.setdefault("vercel-ai", (line, spec))
+
+    def _namespace(self, local: str, spec: str, line: int) -> None:
+        """``import * as ai from "ai"``: ``ai.tool(...)`` is the package's ``tool``."""
+        package = _npm_package(spec)
+        for key in (*ac.JS_MCP, *ac.JS_TOOL_FACTORIES):
+            owner, _, name = key.rpartition(".")
+            if owner in (spec, package):
+                self.names[f"{local}.{name}"] = (spec, name)
+        if package == "ai":
+            self.vercel.setdefault(local, (line, spec))
+
+    def _vercel_namespaces(self) -> None:
+        """The Vercel AI SDK imported whole is an agent when its ``tool`` is called."""
+        if not self.vercel:
+            return
+        for m in _JS_CALL.finditer(self.code):
+            local, _, name = m.group(1).rpartition(".")
+            if local in self.vercel and name in ac.JS_VERCEL_AGENT_NAMES:
+                self.first.setdefault("vercel-ai", self.vercel[local])
+                return
 
     def lookup(self, local: str, table: dict[str, str]) -> str | None:
         """What ``table`` says of a local name, by its module (or package) and name."""
@@ -847,19 +878,10 @@ class _Js:
             elif self.lookup(m.group(2), ac.JS_TOOL_FACTORIES) is not None:
                 wrapped[m.group(1)] = m.group(2)
         if interesting:
-            import re
-
-            from prodgate.discovery.safe_regex import compile_safe
-
-            calls = compile_safe(
-                r"\b("
-                + "|".join(re.escape(n) for n in interesting)
-                + r")[ \t]{0,10}(?:<[^>\n]{0,200}>)?[ \t]{0,10}\("
-            )
-            for m in calls.finditer(self.code):
-                if m.start() > 0 and self.code[m.start() - 1] in ".$":
-                    continue
-                yield from self._call(m.group(1), m.start(), m.end() - 1)
+            wanted = set(interesting)
+            for m in _JS_CALL.finditer(self.code):
+                if m.group(1) in wanted:
+                    yield from self._call(m.group(1), m.start(1), m.end() - 1)
         if servers:
             yield from self._server_tools(servers)
         yield from self._tool_lists(wrapped)
@@ -915,24 +937,14 @@ class _Js:
         if framework is not None:
             name = props.get("name")
             if name is None:  # Vercel: `weather: tool({...})` takes the key's name
-                key = _JS_KEY_BEFORE.search(self.code[max(0, callee - 200) : callee])
-                name = key.group(1) if key is not None else None
+                name = _key_before(self.code, callee)
             if name is not None:
                 yield _det(rel, line, "tool", "tool-factory", framework, name, name)
 
     def _server_tools(self, servers: set[str]) -> Iterator[Detection]:
-        import re
-
-        from prodgate.discovery.safe_regex import compile_safe
-
-        pattern = compile_safe(
-            r"\b("
-            + "|".join(re.escape(s) for s in sorted(servers))
-            + r")[ \t\r\n]{0,20}\.[ \t\r\n]{0,20}(tool|registerTool)[ \t]{0,10}\([ \t\r\n]{0,20}[\"'`]"
-        )
-        for m in pattern.finditer(self.code):
+        for m in _JS_SERVER_TOOL.finditer(self.code):
             name = self.string_at(m.end() - 1)
-            if name:
+            if m.group(1) in servers and name:
                 yield _det(
                     self.rel,
                     self.lexed.line_of(m.start()),
@@ -1021,9 +1033,23 @@ _JS_SDKS = frozenset(
 )
 
 
-_JS_KEY_BEFORE = LazyPattern(
-    r"[\"']?([A-Za-z_$][A-Za-z0-9_$-]{0,100})[\"']?[ \t]{0,10}:[ \t\r\n]{0,20}$"
-)
+def _key_before(code: str, at: int) -> str | None:
+    """The object key written just before ``at`` (``weather: `` or ``"weather": ``), read
+    backwards a bounded way."""
+    before = code[max(0, at - 200) : at].rstrip()
+    if not before.endswith(":"):
+        return None
+    head = before[:-1].rstrip()
+    if head[-1:] in ("'", '"'):
+        head = head[:-1]
+    end = len(head)
+    start = end
+    while (
+        start > 0 and end - start < 100 and (head[start - 1].isalnum() or head[start - 1] in "_$-")
+    ):
+        start -= 1
+    name = head[start:end]
+    return name if name and not name[0].isdigit() and name[0] != "-" else None
 
 
 def _npm_package(spec: str) -> str:

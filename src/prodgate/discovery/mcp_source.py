@@ -179,3 +179,29 @@ def _pypi(spec: str) -> str:
         if cut > 0:
             spec = spec[:cut]
     return spec.strip()
+
+
+def normal(text: str) -> str:
+    """A source as a person writes it (a declaration's ``source:``) in the same normal
+    form: a URL as it is; a command line as :func:`source` reads it; an image with a
+    registry (``ghcr.io/github/github-mcp-server:v1``) without tag, digest or
+    ``docker.io/``; a package without its version (``@scope/pkg@1.2``, ``pkg==0.6``)."""
+    text = text.strip()
+    if "://" in text:
+        return text
+    if any(c.isspace() for c in text):
+        return source(text)
+    first = text.split("/", 1)[0]
+    if (
+        "/" in text
+        and not text.startswith("@")
+        and ("." in first or ":" in first or first == "localhost")
+    ):
+        from prodgate.discovery.infra import image_name
+
+        return image_name(text)
+    if text.startswith("docker.io/"):
+        from prodgate.discovery.infra import image_name
+
+        return image_name(text)
+    return _npm(text) if "@" in text[1:] else _pypi(text)
