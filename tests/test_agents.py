@@ -214,6 +214,7 @@ def test_a_declared_server_off_the_allow_list_is_an_error_at_its_source(
         ("https://MCP.example.com/mcp/?token=x#a", "https://mcp.example.com/mcp"),
         ("uvx mcp-server-git==0.6", "mcp-server-git"),
         ("python  -m  my_server", "python -m my_server"),
+        ("ollama/ollama:0.3", "ollama/ollama"),
     ],
 )
 def test_sources_compare_without_version_tag_or_case(source: str, normal: str) -> None:
