@@ -211,6 +211,21 @@ def test_a_tool_declared_to_do_less_under_its_name_is_a_weakening(gitroot: Path,
     ]
 
 
+def test_a_server_given_more_access_is_a_weakening(gitroot: Path, run: Run) -> None:
+    base = _base(gitroot, BASE_AGENT + "      access: [repo:read]\n")
+    head = (
+        BASE_AGENT.replace("name: github", "name: gh") + "      access: [repo:read, repo:write]\n"
+    )
+    write(gitroot, "ai-asset.yaml", ENTERPRISE + head)
+    code, report = _check(run, gitroot, base)
+    assert code == 1
+    assert _pg701(report) == [
+        (18, "agent.mcp_servers.gh.access weakened: repo:read at the base commit, now repo:write")
+    ]
+    write(gitroot, "ai-asset.yaml", ENTERPRISE + BASE_AGENT + "      access: [repo:read]\n")
+    assert _pg701(_check(run, gitroot, base)[1]) == []
+
+
 def test_a_messaging_tool_declared_internal_is_a_weakening(gitroot: Path, run: Run) -> None:
     email = "    - {name: email_customer, effect: communicate, approval: human}\n"
     base = _base(gitroot, BASE_AGENT.replace("  mcp_servers:", email + "  mcp_servers:"))

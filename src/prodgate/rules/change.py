@@ -174,7 +174,8 @@ def _agent(old: Asset, head: Asset, add: _Add) -> None:
     """What the agent can do that it could not at the base: a kind of effect none of its
     tools had (read -> write, a payment tool), a tool that a person no longer confirms
     (``approval: human`` dropped, by name, or an effect no tool had unconfirmed), and an
-    MCP server running from a source none did; and what a tool is declared to do less
+    MCP server running from a source none did, or given access its source's servers did
+    not have (``repo:read`` -> ``repo:write``); and what a tool is declared to do less
     under its name (a weaker effect, a messaging tool's audience made internal), which
     would lower the risk floors it set.
 
@@ -204,11 +205,16 @@ def _agent(old: Asset, head: Asset, add: _Add) -> None:
         ):
             # A missing ``approval:`` (none by default) points at the tool itself.
             add(f"agent.tools.{tool.name}.approval", "human", "none", "agent", "tools", i, "approval")
-    sources = {normalise_source(s.source) for s in (old.agent.mcp_servers if old.agent else [])}
+    access: dict[str, set[str]] = {}  # each base source and what its servers were given
+    for s in old.agent.mcp_servers if old.agent else []:
+        access.setdefault(normalise_source(s.source), set()).update(s.access)
     for i, server in enumerate(head.agent.mcp_servers if head.agent else []):
         source = normalise_source(server.source)
-        if source not in sources:
+        if source not in access:
             add(f"agent.mcp_servers.{server.name}", None, source, "agent", "mcp_servers", i, "source")
+        elif gained := [a for a in server.access if a not in access[source]]:
+            had = ", ".join(sorted(access[source])) or None
+            add(f"agent.mcp_servers.{server.name}.access", had, ", ".join(gained), "agent", "mcp_servers", i, "access")
 
 
 def _implies(head: Threshold, base: Threshold) -> bool:
