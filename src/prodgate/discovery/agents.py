@@ -104,6 +104,57 @@ def python(rel: str, text: str) -> Iterator[Detection]:
         return
 
 
+def notebook(rel: str, text: str) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a Jupyter notebook's code cells, read
+    together as one module (a cell uses what an earlier one imported), at the lines
+    of the ``.ipynb`` file."""
+    import json
+
+    from prodgate.discovery.code import _cell_lines, _locate
+    from prodgate.discovery.lexer import line_starts
+
+    if not may_use(text):
+        return
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        return
+    starts = line_starts(text)
+    cursor = 0
+    body: list[str] = []
+    lines: list[int] = []
+    for cell in cells:
+        source = cell.get("source") if isinstance(cell, dict) else None
+        pieces = source if isinstance(source, list) else [source] if isinstance(source, str) else []
+        for piece in (p for p in pieces if isinstance(p, str)):
+            cursor, line = _locate(text, starts, piece, cursor)
+            if cell.get("cell_type") != "code":
+                continue
+            for part in piece.removesuffix("\n").split("\n"):
+                # IPython magics and shell escapes are not Python.
+                body.append("" if part.lstrip().startswith(("%", "!", "?")) else part)
+                lines.append(line)
+    if not body:
+        return
+    where = _cell_lines(lines)
+    for det in python(rel, "\n".join(body)):
+        yield Detection(
+            det.path,
+            where(det.line),
+            det.kind,
+            det.signature,
+            det.provider,
+            det.model,
+            det.match,
+            det.asset,
+            det.name,
+            det.effect,
+        )
+
+
 class _Module:
     def __init__(self, rel: str, tree: ast.Module) -> None:
         self.rel = rel
