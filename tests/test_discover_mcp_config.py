@@ -88,7 +88,17 @@ ZED = """{
 }
 """
 
+OPENCODE = """{
+  "$schema": "https://opencode.ai/config.json",
+  "mcp": {
+    "jira": {"type": "local", "command": ["npx", "-y", "@acme/jira-mcp@1.0.0"], "enabled": true},
+    "context7": {"type": "remote", "url": "https://mcp.context7.com/mcp"}
+  }
+}
+"""
+
 FILES = {
+    "opencode.json": OPENCODE,
     ".mcp.json": CLAUDE_CODE,
     ".vscode/mcp.json": VSCODE,
     ".continue/mcpServers/db.yaml": CONTINUE,
@@ -98,6 +108,8 @@ FILES = {
 }
 
 EXPECTED = {
+    ("opencode.json", 4, "jira", "@acme/jira-mcp"),
+    ("opencode.json", 5, "context7", "https://mcp.context7.com/mcp"),
     (".mcp.json", 3, "github", "ghcr.io/github/github-mcp-server"),
     (".mcp.json", 8, "filesystem", "@modelcontextprotocol/server-filesystem"),
     (".mcp.json", 12, "sentry", "https://mcp.sentry.dev/mcp"),
