@@ -721,3 +721,23 @@ def test_a_notebooks_cells_are_one_module_at_the_notebooks_lines(tmp_path: Path)
             ("tool", at["@function_tool"], "book_flight", None, "book_flight"),
         }
     }
+
+
+def test_mastra_servers_each_at_its_key(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "src/mcp.ts": (
+                'import { MCPClient } from "@mastra/mcp";\n\nexport const mcp = new MCPClient({\n  id: "main",\n'
+                '  servers: {\n    github: {\n      command: "npx",\n'
+                '      args: ["-y", "@modelcontextprotocol/server-github"],\n    },\n'
+                '    docs: {\n      url: new URL("https://docs.example.com/mcp"),\n    },\n  },\n});\n'
+            )
+        },
+    )
+    assert _found(tmp_path) == {
+        "src/mcp.ts": {
+            ("mcp_server", 6, "github", None, "@modelcontextprotocol/server-github"),
+            ("mcp_server", 10, "docs", None, "https://docs.example.com/mcp"),
+        }
+    }
