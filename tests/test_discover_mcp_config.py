@@ -316,3 +316,36 @@ def test_a_declared_source_in_the_same_normal_form(written: str, expected: str) 
     from prodgate.discovery.mcp_source import normal
 
     assert normal(written) == expected
+
+
+def test_only_the_editors_files_are_read_by_name() -> None:
+    """Names that end like one (``tsconfig.json``, ``app/config.yaml``, ``xmcp.json``)
+    are read only when they hold a catalogue word, as before; the editors' files
+    wherever their folder is."""
+    from prodgate.discovery.mcp_config import named
+
+    listed = [
+        "tsconfig.json",
+        "app/config.yaml",
+        "settings.json",
+        "xmcp.json",
+        "docs/.continue/config.yaml",
+        ".mcp.json",
+        "a/.vscode/mcp.json",
+        ".vscode/settings.json",
+        ".continue/mcpServers/db.yaml",
+        ".codex/config.toml",
+        "opencode.json",
+        "cfg/claude_desktop_config.json",
+        "notes/mcpServers/x.yaml",
+    ]
+    assert named(listed) == [
+        "docs/.continue/config.yaml",
+        ".mcp.json",
+        "a/.vscode/mcp.json",
+        ".vscode/settings.json",
+        ".continue/mcpServers/db.yaml",
+        ".codex/config.toml",
+        "opencode.json",
+        "cfg/claude_desktop_config.json",
+    ]

@@ -82,7 +82,7 @@ def named(listed: Iterable[str]) -> list[str]:
         [
             rel
             for rel in listed
-            if rel.endswith(_SUFFIXES) or ("/mcpServers/" in rel and by_name(rel))
+            if (rel.endswith(_SUFFIXES) or "/mcpServers/" in rel) and by_name(rel)
         ]
         if listed
         else []
