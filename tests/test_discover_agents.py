@@ -671,3 +671,73 @@ def test_require_and_namespace_imports(tmp_path: Path) -> None:
         },
         "chat.ts": {("agent", 1, None, None, "ai"), ("tool", 2, "weather", None, "weather")},
     }
+
+
+def test_a_notebooks_cells_are_one_module_at_the_notebooks_lines(tmp_path: Path) -> None:
+    """An import in one cell, the tool in the next; a markdown cell that mentions the
+    SDK and a ``%pip`` magic are not code."""
+    import json
+
+    cells = [
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": ["# Demo\n", "Uses `from agents import Runner`."],
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": 1,
+            "source": [
+                "%pip install openai-agents\n",
+                "from agents import Agent, Runner, function_tool\n",
+            ],
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": 2,
+            "source": [
+                "@function_tool\n",
+                "def book_flight(dest: str) -> str:\n",
+                "    return 'ok'\n",
+            ],
+        },
+    ]
+    text = json.dumps(
+        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1
+    )
+    _write(tmp_path, {"demo.ipynb": text})
+    lines = text.split("\n")
+    at = {
+        what: next(k + 1 for k, line in enumerate(lines) if what in line)
+        for what in ("from agents import Agent", "@function_tool")
+    }
+    assert _found(tmp_path) == {
+        "demo.ipynb": {
+            ("agent", at["from agents import Agent"], None, None, "agents"),
+            ("tool", at["@function_tool"], "book_flight", None, "book_flight"),
+        }
+    }
+
+
+def test_mastra_servers_each_at_its_key(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "src/mcp.ts": (
+                'import { MCPClient } from "@mastra/mcp";\n\nexport const mcp = new MCPClient({\n  id: "main",\n'
+                '  servers: {\n    github: {\n      command: "npx",\n'
+                '      args: ["-y", "@modelcontextprotocol/server-github"],\n    },\n'
+                '    docs: {\n      url: new URL("https://docs.example.com/mcp"),\n    },\n  },\n});\n'
+            )
+        },
+    )
+    assert _found(tmp_path) == {
+        "src/mcp.ts": {
+            ("mcp_server", 6, "github", None, "@modelcontextprotocol/server-github"),
+            ("mcp_server", 10, "docs", None, "https://docs.example.com/mcp"),
+        }
+    }

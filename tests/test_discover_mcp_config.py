@@ -88,7 +88,17 @@ ZED = """{
 }
 """
 
+OPENCODE = """{
+  "$schema": "https://opencode.ai/config.json",
+  "mcp": {
+    "jira": {"type": "local", "command": ["npx", "-y", "@acme/jira-mcp@1.0.0"], "enabled": true},
+    "context7": {"type": "remote", "url": "https://mcp.context7.com/mcp"}
+  }
+}
+"""
+
 FILES = {
+    "opencode.json": OPENCODE,
     ".mcp.json": CLAUDE_CODE,
     ".vscode/mcp.json": VSCODE,
     ".continue/mcpServers/db.yaml": CONTINUE,
@@ -98,6 +108,8 @@ FILES = {
 }
 
 EXPECTED = {
+    ("opencode.json", 4, "jira", "@acme/jira-mcp"),
+    ("opencode.json", 5, "context7", "https://mcp.context7.com/mcp"),
     (".mcp.json", 3, "github", "ghcr.io/github/github-mcp-server"),
     (".mcp.json", 8, "filesystem", "@modelcontextprotocol/server-filesystem"),
     (".mcp.json", 12, "sentry", "https://mcp.sentry.dev/mcp"),
@@ -304,3 +316,36 @@ def test_a_declared_source_in_the_same_normal_form(written: str, expected: str) 
     from prodgate.discovery.mcp_source import normal
 
     assert normal(written) == expected
+
+
+def test_only_the_editors_files_are_read_by_name() -> None:
+    """Names that end like one (``tsconfig.json``, ``app/config.yaml``, ``xmcp.json``)
+    are read only when they hold a catalogue word, as before; the editors' files
+    wherever their folder is."""
+    from prodgate.discovery.mcp_config import named
+
+    listed = [
+        "tsconfig.json",
+        "app/config.yaml",
+        "settings.json",
+        "xmcp.json",
+        "docs/.continue/config.yaml",
+        ".mcp.json",
+        "a/.vscode/mcp.json",
+        ".vscode/settings.json",
+        ".continue/mcpServers/db.yaml",
+        ".codex/config.toml",
+        "opencode.json",
+        "cfg/claude_desktop_config.json",
+        "notes/mcpServers/x.yaml",
+    ]
+    assert named(listed) == [
+        "docs/.continue/config.yaml",
+        ".mcp.json",
+        "a/.vscode/mcp.json",
+        ".vscode/settings.json",
+        ".continue/mcpServers/db.yaml",
+        ".codex/config.toml",
+        "opencode.json",
+        "cfg/claude_desktop_config.json",
+    ]

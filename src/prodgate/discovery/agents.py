@@ -104,10 +104,60 @@ def python(rel: str, text: str) -> Iterator[Detection]:
         return
 
 
+def notebook(rel: str, text: str) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a Jupyter notebook's code cells, read
+    together as one module (a cell uses what an earlier one imported), at the lines
+    of the ``.ipynb`` file."""
+    import json
+
+    from prodgate.discovery.code import _cell_lines, _locate
+    from prodgate.discovery.lexer import line_starts
+
+    if not may_use(text):
+        return
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        return
+    starts = line_starts(text)
+    cursor = 0
+    body: list[str] = []
+    lines: list[int] = []
+    for cell in cells:
+        source = cell.get("source") if isinstance(cell, dict) else None
+        pieces = source if isinstance(source, list) else [source] if isinstance(source, str) else []
+        for piece in (p for p in pieces if isinstance(p, str)):
+            cursor, line = _locate(text, starts, piece, cursor)
+            if cell.get("cell_type") != "code":
+                continue
+            for part in piece.removesuffix("\n").split("\n"):
+                # IPython magics and shell escapes are not Python.
+                body.append("" if part.lstrip().startswith(("%", "!", "?")) else part)
+                lines.append(line)
+    if not body:
+        return
+    where = _cell_lines(lines)
+    for det in python(rel, "\n".join(body)):
+        yield Detection(
+            det.path,
+            where(det.line),
+            det.kind,
+            det.signature,
+            det.provider,
+            det.model,
+            det.match,
+            det.asset,
+            det.name,
+            det.effect,
+        )
+
+
 class _Module:
     def __init__(self, rel: str, tree: ast.Module) -> None:
         self.rel = rel
-        self.tree = tree
         self.nodes = _nodes(tree)
         self.names: dict[str, str] = {}
         """Local name -> what it is, qualified (``FastMCP`` -> ``mcp.server.fastmcp.FastMCP``)."""
@@ -683,6 +733,7 @@ _JS_NEW_VAR = LazyPattern(
 )
 _JS_PROP_STRING = LazyPattern(r"\b([A-Za-z_$][A-Za-z0-9_$]{0,60})[ \t]{0,10}:[ \t\r\n]{0,20}[\"'`]")
 _JS_TOOLS_ARRAY = LazyPattern(r"\btools[ \t]{0,10}:[ \t\r\n]{0,20}\[")
+_JS_SERVERS_KEY = LazyPattern(r"\bservers[ \t]{0,10}:[ \t\r\n]{0,20}\{")
 _JS_CALL = LazyPattern(
     r"(?<![\w$.])([A-Za-z_$][\w$]{0,100}(?:\.[A-Za-z_$][\w$]{0,100})?)[ \t]{0,10}(?:<[^>\n]{0,200}>)?[ \t]{0,10}\("
 )
@@ -932,7 +983,7 @@ class _Js:
                     props.get("name"),
                 )
         elif how == "servers":
-            pass
+            yield from self._servers(start, end)
         framework = self.lookup(local, ac.JS_TOOL_FACTORIES)
         if framework is not None:
             name = props.get("name")
@@ -940,6 +991,34 @@ class _Js:
                 name = _key_before(self.code, callee)
             if name is not None:
                 yield _det(rel, line, "tool", "tool-factory", framework, name, name)
+
+    def _servers(self, start: int, end: int) -> Iterator[Detection]:
+        """Mastra's ``new MCPClient({ servers: { github: { command, args }, docs: {
+        url: new URL("…") } } })``: each server at its key."""
+        at = _JS_SERVERS_KEY.compiled.search(self.code, start, end)
+        if at is None:
+            return
+        a, b = self.region(at.end() - 1)
+        for x, y in self._elements(a + 1, b - 1):
+            entry = self.code[x:y]
+            colon = entry.find(":")
+            brace = entry.find("{", colon)
+            if colon == -1 or brace == -1:
+                continue
+            key = entry[:colon].strip().strip("\"'")
+            props = self.props(x + brace, y, depth=1)
+            command = props.get("command")
+            url = props.get("url") or (
+                next(iter(self.strings_in(x + brace, y, limit=1)), None) if "url" in entry else None
+            )
+            if command:
+                found = source(command, self.string_array("args", x + brace, y))
+            elif url:
+                found = source(None, (), url)
+            else:
+                continue
+            line = self.lexed.line_of(x + len(entry) - len(entry.lstrip()))
+            yield _det(self.rel, line, "mcp_server", "mcp-sdk-client", "mastra", found, key or None)
 
     def _server_tools(self, servers: set[str]) -> Iterator[Detection]:
         for m in _JS_SERVER_TOOL.finditer(self.code):

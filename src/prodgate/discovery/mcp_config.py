@@ -44,7 +44,7 @@ _JSON_NAMES = frozenset(
         "claude_desktop_config.json",
         "cline_mcp_settings.json",
         "mcp_settings.json",
-        ".roomodes.mcp.json",
+        "opencode.json",
     }
 )
 _IN_FOLDER = {
@@ -82,7 +82,7 @@ def named(listed: Iterable[str]) -> list[str]:
         [
             rel
             for rel in listed
-            if rel.endswith(_SUFFIXES) or ("/mcpServers/" in rel and by_name(rel))
+            if (rel.endswith(_SUFFIXES) or "/mcpServers/" in rel) and by_name(rel)
         ]
         if listed
         else []
@@ -114,6 +114,7 @@ def detect(rel: str, text: str) -> Iterator[Detection]:
             (("servers",), data.get("servers")),
             (("mcp", "servers"), mcp.get("servers") if isinstance(mcp, dict) else None),
             (("context_servers",), data.get("context_servers")),
+            (("mcp",), mcp),  # opencode: "mcp": {name: {type, command: [...] or url}}
         ]
         experimental = data.get("experimental")
         if isinstance(experimental, dict):  # Continue's older config.json: a list
@@ -175,6 +176,9 @@ def _server(rel: str, name: str | None, entry: Any, line: int) -> Detection | No
     if isinstance(command, dict):  # Zed: "command": {"path": ..., "args": [...]}
         args = command.get("args")
         command = command.get("path")
+    elif isinstance(command, list) and command:  # opencode: "command": ["npx", "-y", "pkg"]
+        args = [*command[1:], *(args if isinstance(args, list) else [])]
+        command = command[0]
     if not isinstance(command, str) or not command.strip():
         command = None
     words = [a for a in args if isinstance(a, (str, int, float))] if isinstance(args, list) else []

@@ -466,6 +466,9 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
         yield from agents.python(rel, text)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
+        from prodgate.discovery import agents
+
+        yield from agents.notebook(rel, text)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
         from prodgate.discovery import agents
