@@ -685,3 +685,71 @@ agent:
         and "<script>" not in out
         and "@everyone" not in out.replace("<code>@everyone</code>", "")
     )
+
+
+SDK_SERVER = """\
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("orders")
+
+
+@mcp.tool()
+def lookup_order(order_id: str) -> str:
+    return order_id
+"""
+
+
+@pytest.mark.parametrize("source", ["server.py", "svc/server.py"])
+def test_a_server_the_repository_defines_is_declared_by_its_file(
+    repo: Path, run: Run, tmp_path: Path, source: str
+) -> None:
+    """An SDK server in the asset's folder is declared with its file as the source
+    (relative to the declaration, or to the repository); being code under this gate,
+    it is not judged by the allow-list, declared or found."""
+    decl = (
+        TEAM_SANDBOX
+        + f"agent:\n  tools:\n    - {{name: lookup_order, effect: read}}\n  mcp_servers:\n    - {{name: orders, source: {source}}}\n"
+    )
+    write(repo, "svc/ai-asset.yaml", decl)
+    write(repo, "svc/server.py", SDK_SERVER)
+    policy = write(tmp_path, "policy.yaml", ALLOW)
+    code, out, _err = run(
+        "check", str(repo), "--format", "json", "--today", TODAY, "--policy", str(policy)
+    )
+    assert code == 0, json.loads(out)["findings"]
+    # Undeclared, the fix names it relative to the declaration.
+    write(
+        repo,
+        "svc/ai-asset.yaml",
+        TEAM_SANDBOX + "agent:\n  tools:\n    - {name: lookup_order, effect: read}\n",
+    )
+    _code, out, _err = run(
+        "check", str(repo), "--format", "json", "--today", TODAY, "--policy", str(policy)
+    )
+    [pg901] = [f for f in json.loads(out)["findings"] if f["rule_id"] >= "PG9"]
+    assert (pg901["rule_id"], pg901["line"]) == ("PG901", 3)
+    assert 'source: "server.py"' in pg901["fix"]
+
+
+def test_a_declared_source_that_only_looks_like_a_file_is_still_judged(
+    repo: Path, run: Run, tmp_path: Path
+) -> None:
+    """A source naming no file of the repository (or one outside it) is a server from
+    elsewhere: the allow-list applies."""
+    policy = write(tmp_path, "policy.yaml", ALLOW)
+    for source in ("server.py", "../outside.py", "/etc/passwd"):
+        write(
+            repo,
+            "ai-asset.yaml",
+            TEAM_SANDBOX + f"agent:\n  mcp_servers:\n    - {{name: s, source: {source}}}\n",
+        )
+        _code, report = check(run, repo, "--policy", str(policy))
+        assert [r for r, _l, _m in found(report, "PG904")] == ["PG904"], source
+    (tmp_path / "outside.py").write_text("x = 1\n")
+    write(
+        repo,
+        "ai-asset.yaml",
+        TEAM_SANDBOX + "agent:\n  mcp_servers:\n    - {name: s, source: ../outside.py}\n",
+    )
+    _code, report = check(run, repo, "--policy", str(policy))
+    assert [r for r, _l, _m in found(report, "PG904")] == ["PG904"]

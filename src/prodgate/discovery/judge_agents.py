@@ -50,7 +50,11 @@ def undeclared(
 
 def _server(det: Detection, cov: Coverage) -> Finding | None:
     source = normalise_source(det.match)
-    if any(s.source == source for s in cov.mcp_servers):
+    # A server the repository defines is named by its file: relative to the declaration's
+    # folder, as every path in a declaration is, or to the repository.
+    inside = cov.folder.lower() + "/"
+    local = source[len(inside) :] if cov.folder and source.startswith(inside) else source
+    if any(s.source in (source, local) for s in cov.mcp_servers):
         return None
     label = f"MCP server {det.name!r} ({source})" if det.name else f"MCP server {source}"
     same_name = next((s for s in cov.mcp_servers if det.name and s.name == det.name), None)
@@ -61,7 +65,7 @@ def _server(det: Detection, cov: Coverage) -> Finding | None:
         cov,
         f"{label} is not in the agent.mcp_servers of asset {cov.name!r} ({cov.declaration}){also}",
         f"Declare it in {cov.declaration} under `agent: {{mcp_servers: [...]}}`: "
-        f"`- {{name: {det.name or '<name>'}, source: {json.dumps(source)}, access: [<what it may reach>]}}`, "
+        f"`- {{name: {det.name or '<name>'}, source: {json.dumps(local)}, access: [<what it may reach>]}}`, "
         "or remove it.",
     )
 
@@ -118,12 +122,15 @@ def not_allowed(
     detections: Iterable[Detection], allowed: Sequence[str] | None
 ) -> Iterator[Finding]:
     """PG904 for each MCP server found whose source the policy's allow-list lacks,
-    attributed to an asset or not (nothing waives it but an exception)."""
+    attributed to an asset or not (nothing waives it but an exception), except servers
+    the repository itself defines."""
     if allowed is None:
         return
     sources = {normalise_source(a) for a in allowed}
     for det in detections:
-        if det.kind != "mcp_server":
+        # A server the repository defines (FastMCP(...)) is code under this gate; what
+        # the allow-list governs is the servers agents start or connect to.
+        if det.kind != "mcp_server" or det.signature == DEFINED_HERE:
             continue
         source = normalise_source(det.match)
         if source in sources:
@@ -136,6 +143,10 @@ def not_allowed(
             fix=allowed_fix(source),
             requirement="agent",
         )
+
+
+DEFINED_HERE = "mcp-sdk-server"
+"""The signature of an MCP server defined in the repository with an SDK."""
 
 
 def _listed(allowed: Sequence[str]) -> str:
