@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from prodgate.linear import Pattern
 
 _ROOTS = (
-    "agents|mcp|fastmcp|crewai|autogen|ag2|smolagents|pydantic_ai|semantic_kernel|google|llama_index|langgraph|"
+    "agents|mcp|fastmcp|crewai|autogen|ag2|smolagents|pydantic_ai|semantic_kernel|llama_index|langgraph|"
+    r"google(?:\.adk|\.genai|\.generativeai|[ \t]{1,20}import[ \t]{1,20}(?:genai|generativeai|adk))|"
     "langchain|openai|anthropic|vertexai|mistralai|litellm|cohere|groq|ollama|huggingface_hub|together"
 )
 _GAP = r"(?:[ \t\f]|\\\r?\n)"
@@ -92,12 +93,24 @@ def _det(
 
 def python(rel: str, text: str) -> Iterator[Detection]:
     """The agents, tools and MCP servers of a Python module."""
+    tree = parse(text)
+    if tree is not None:
+        yield from of_tree(rel, tree)
+
+
+def parse(text: str) -> ast.Module | None:
+    """The module's syntax tree when it can hold an agent, a tool or an MCP server
+    (:func:`may_use`) and parses; else None."""
     if not may_use(text):
-        return
+        return None
     try:
-        tree = ast.parse(text)
+        return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return
+        return None
+
+
+def of_tree(rel: str, tree: ast.Module) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a parsed Python module."""
     try:
         yield from _Module(rel, tree).detections()
     except RecursionError:  # a hostile nesting depth: what was found so far stands
