@@ -473,9 +473,9 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
         yield from agents.notebook(rel, text)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
-        from prodgate.discovery import agents
+        from prodgate.discovery import agents_js  # agents, their tools, MCP servers
 
-        yield from agents.javascript(rel, text)
+        yield from agents_js.javascript(rel, text)
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":
