@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from prodgate.discovery import agents, catalogue, mcp_config, mcp_source, scan
+from prodgate.discovery import agents, agents_js, catalogue, mcp_config, mcp_source, scan
 from prodgate.discovery.safe_regex import MAX_PATHS, LazyPattern, paths_bound
 
 Found = set[tuple[str, int, str | None, str | None, str]]
@@ -524,7 +524,7 @@ def test_a_file_that_does_not_parse_yields_no_agent_but_keeps_its_imports(tmp_pa
 def _patterns() -> list[LazyPattern[str]]:
     return [
         v
-        for m in (agents, mcp_config, mcp_source)
+        for m in (agents, agents_js, mcp_config, mcp_source)
         for v in vars(m).values()
         if isinstance(v, LazyPattern)
     ]
@@ -578,7 +578,7 @@ def test_every_pattern_is_bounded() -> None:
 def test_hostile_files_are_read_in_linear_time(rel: str, text: str) -> None:
     start = time.perf_counter()
     if rel.endswith(".ts"):
-        list(agents.javascript(rel, text))
+        list(agents_js.javascript(rel, text))
     elif rel.endswith(".py"):
         list(agents.python(rel, text))
     else:

@@ -458,12 +458,14 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
 
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
-        reading = code.python_reading(text, cat)
-        if reading is not None:
-            yield from code.python(rel, text, cat, imports_only=reading == "imports")
         from prodgate.discovery import agents  # agents, their tools, MCP servers
 
-        yield from agents.python(rel, text)
+        reading = code.python_reading(text, cat)
+        tree = agents.parse(text)  # parsed once for both, when agents can be there
+        if reading is not None:
+            yield from code.python(rel, text, cat, imports_only=reading == "imports", tree=tree)
+        if tree is not None:
+            yield from agents.of_tree(rel, tree)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
         from prodgate.discovery import agents
@@ -471,9 +473,9 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
         yield from agents.notebook(rel, text)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
-        from prodgate.discovery import agents
+        from prodgate.discovery import agents_js  # agents, their tools, MCP servers
 
-        yield from agents.javascript(rel, text)
+        yield from agents_js.javascript(rel, text)
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":
