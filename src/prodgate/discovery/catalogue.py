@@ -32,6 +32,13 @@ _LITERAL = re.compile(r"^[A-Za-z0-9@/._:*-]{1,200}$")
 """What a catalogue value may contain: names, paths and hosts, never a pattern."""
 
 
+STRUCTURE_TOKENS = ("mcpServers", "agents")
+"""Words no signature lists that a file must be read for: an ``mcpServers`` section
+of any JSON file (:mod:`prodgate.discovery.mcp_config`), and ``from agents import``,
+the OpenAI Agents SDK, told from a local module named ``agents`` by what the file
+imports from it (:mod:`prodgate.discovery.agents`)."""
+
+
 class CatalogueError(ValueError):
     """The catalogue (built-in or from a policy) is not usable; the message says where."""
 
@@ -233,6 +240,7 @@ class Catalogue:
                 for name in v[key]:
                     literal[key].setdefault(name, sig)
                     tokens.add(name)
+        tokens.update(STRUCTURE_TOKENS)
         self._hosts = hosts
         self._urls, self._env, self._models, self._constants = (
             literal["urls"], literal["env"], literal["models"], literal["constants"]

@@ -349,17 +349,20 @@ def python_reading(text: str, cat: Catalogue) -> str | None:
 
 
 def python(
-    rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None, *, imports_only: bool = False
+    rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None, *, imports_only: bool = False,
+    tree: ast.Module | None = None,
 ) -> Iterator[Detection]:
     """Imports and strings of a Python module; the lexer's fallback if it does not parse.
     ``imports_only``: the file holds no catalogue literal (:func:`python_reading`), so
     only its statements are visited, not every expression. (The whole file is parsed: a
     reader that parsed only the lines that can import, each on its own, saved no more
     than 9% of discovery on a generated monorepo of 20,000 files and nothing on
-    site-packages, short of the fifth a second way of reading must save.)"""
+    site-packages, short of the fifth a second way of reading must save.) ``tree``: the
+    module already parsed (for :mod:`prodgate.discovery.agents` too)."""
     where = line_map or (lambda n: n)
     try:
-        tree = ast.parse(text)
+        if tree is None:
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         yield from _python_fallback(rel, text, cat, where)
         return

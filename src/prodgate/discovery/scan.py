@@ -319,6 +319,12 @@ def _scan(
     listed = listing.complete()
     result.files, result.listed = len(listed), listed
     result.declarations, maybe_weights = _by_name(listed)
+    # Where editors and agents read MCP servers: read by name, whatever words they hold.
+    from prodgate.discovery.mcp_config import named
+
+    for rel in named(listed):
+        if rel not in parsed and (kind := _kind(root, rel, listing.links.targets)) is not None and kind.startswith("config-"):
+            parse(rel, kind, 0)
     for rel in maybe_weights:
         if rel in listing.links.targets:
             continue  # the file it points to is the repository's weights, found at its own path
@@ -453,6 +459,10 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
     from prodgate.discovery import code
     from prodgate.discovery.lexer import C_STYLE, HASH
 
+    if kind.startswith("config-"):
+        from prodgate.discovery import mcp_config  # MCP servers an editor or agent starts
+
+        yield from mcp_config.detect(rel, text)
     if kind.startswith(("code-", "config-")):
         from prodgate.discovery import infra  # what infrastructure, containers and CI show
 
@@ -462,13 +472,24 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
 
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
+        from prodgate.discovery import agents  # agents, their tools, MCP servers
+
         reading = code.python_reading(view, cat)
+        tree = agents.parse(text)  # parsed once for both, when agents can be there
         if reading is not None:
-            yield from code.python(rel, text, cat, imports_only=reading == "imports")
+            yield from code.python(rel, text, cat, imports_only=reading == "imports", tree=tree)
+        if tree is not None:
+            yield from agents.of_tree(rel, tree)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
+        from prodgate.discovery import agents
+
+        yield from agents.notebook(rel, text)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
+        from prodgate.discovery import agents_js  # agents, their tools, MCP servers
+
+        yield from agents_js.javascript(rel, text)
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":

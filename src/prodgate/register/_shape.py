@@ -27,6 +27,7 @@ Text = Annotated[str, Meta(max_length=4096)]
 Date = Annotated[str, Meta(max_length=10)]
 Tier = Literal["team", "departmental", "enterprise"]
 Stage = Literal["sandbox", "pilot", "production", "retired"]
+Effect = Literal["read", "write", "execute", "communicate", "payment"]
 if get_args(Tier) != TIERS or get_args(Stage) != STAGES:  # pragma: no cover - a fixed list
     raise AssertionError("the inventory's tiers and stages are the gate's")
 
@@ -107,6 +108,7 @@ class Asset(Struct, gc=False):
     business_owner: Contact | None = None
     evals: list[Eval] = []
     requirements: dict[Text, Text] = {}
+    agent_effect: Effect | None = None
 
 
 class Tool(Struct, gc=False):

@@ -14,11 +14,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from prodgate.fsutil import FileProblem, read_regular
 from prodgate.hygiene import unicode_text
-from prodgate.register.vocabulary import STAGES, TIERS
+from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 _fromisoformat = dt.date.fromisoformat
 _datetime = dt.datetime.fromisoformat
@@ -28,7 +28,7 @@ MAX_BYTES = 256 * 1024 * 1024
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
     "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
-    "error",
+    "error", "agent_effect",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
@@ -309,6 +309,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
                     None if owner is None else owner.team, None,
+                    a.agent_effect,
                 )
             )
         assets.extend(_broken([(b.path, b.line, b.rule_id, b.message) for b in inv.broken_declarations]))
@@ -387,7 +388,7 @@ def _broken(found: list[tuple[Any, ...]]) -> list[Row]:
         by_path.setdefault(path, []).append(f"{rule_id} (line {line}): {message}")
     return [
         (path[:128], path, UNKNOWN, UNKNOWN, UNKNOWN, None, None, None, "", "", False, False, len(errors), 0, None, False,
-         None, "; ".join(errors))
+         None, "; ".join(errors), None)
         for path, errors in by_path.items()
     ]
 
@@ -424,8 +425,14 @@ def _text(obj: Any, where: str, key: str, *, optional: bool = False, limit: int 
     return value
 
 
-def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str:
-    value = _text(obj, where, key)
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str: ...
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool) -> str | None: ...
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool = False) -> str | None:
+    value = _text(obj, where, key, optional=optional)
+    if value is None and optional:
+        return None
     assert value is not None
     if value not in allowed:
         raise _Bad(f"{where}.{key} {value!r} is not one of {', '.join(allowed)}")
@@ -529,6 +536,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _get(review, f"{w}.review", "overdue", bool),
                 _team(a, w, "owner"),
                 None,
+                _enum(a, w, "agent_effect", EFFECTS, optional=True),
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
@@ -597,6 +605,7 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 name in overdue,
                 _text(a, w, "owner_team", optional=True),
                 None,
+                None,  # agent_effect: a gate report does not say
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from prodgate.policy.model import Policy
 from prodgate.register.tables import assets, exceptions, repositories, snapshots, undeclared
-from prodgate.register.vocabulary import STAGES, TIERS
+from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
 TOP_OWNERS = 20
@@ -48,6 +48,8 @@ class RegisterView:
     """Compliance per ``owner.team`` (``""``: assets whose owner names no team)."""
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
+    agents_by_effect: list[dict[str, Any]] = field(default_factory=list)
+    """Agents per strongest effect of their tools (payment first), and how many pass."""
     trend: list[dict[str, Any]] = field(default_factory=list)
     reasons: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """(repository, asset) -> why it fails as of :attr:`today` where that is not how it
@@ -92,6 +94,7 @@ class RegisterView:
             "owners": self.owners,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
+            "agents_by_effect": self.agents_by_effect,
             "trend": self.trend,
             "lapsed_exceptions": self.lapsed,
             "failing_as_of": [
@@ -184,6 +187,7 @@ def collect(
         n_repos = conn.execute(sa.select(sa.func.count()).select_from(repositories)).scalar_one()
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
+        view.agents_by_effect = _agents_by_effect(conn)
         states = latest_states(conn, today, policy)
         stored_passing = {(r[0], r[2]) for r in view.rows if r[9]}
         newly = sorted(key for key, st in states.items() if st.state == "failed" and key in stored_passing)
@@ -285,6 +289,22 @@ def _by_team(conn: Connection) -> list[dict[str, Any]]:
     ).all()
     out = [{"team": team or "", **_compliance(int(n), int(f or 0))} for team, n, f in rows]
     return sorted(out, key=lambda r: (-r["failing"], -r["assets"], r["team"]))
+
+
+def _agents_by_effect(conn: Connection) -> list[dict[str, Any]]:
+    """The agents of the latest snapshots (assets whose inventory gave their tools) by
+    the strongest effect of their tools, strongest first: how many can pay, message
+    people, run code, write or only read, and how many of each pass."""
+    latest = repositories.c.latest_snapshot_id
+    failing = sa.func.sum(sa.case((assets.c.passed.is_(False), 1), else_=0))
+    rows = conn.execute(
+        sa.select(assets.c.agent_effect, sa.func.count(assets.c.id), failing)
+        .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+        .where(assets.c.agent_effect.is_not(None))
+        .group_by(assets.c.agent_effect)
+    ).all()
+    out = [{"effect": effect, **_compliance(int(n), int(f or 0))} for effect, n, f in rows if effect in EFFECTS]
+    return sorted(out, key=lambda r: -EFFECTS.index(r["effect"]))
 
 
 def _by_policy(conn: Connection) -> list[dict[str, Any]]:
