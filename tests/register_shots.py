@@ -167,13 +167,11 @@ def rich() -> dict[str, Any]:
         "autonomy": "human-on-the-loop",
         "decisions_about_people": True,
     }
-    a["agent"] = {
-        "tools": [
-            {"name": "issue_refund", "effect": "payment", "approval": "human"},
-            {"name": "lookup_claim", "effect": "read", "approval": "none"},
-        ],
-        "mcp_servers": [],
-    }
+    a["agent_effect"] = "payment"
+    a["tools"] = [
+        {"name": "issue_refund", "effect": "payment", "approval": "human"},
+        {"name": "lookup_claim", "effect": "read", "approval": "none"},
+    ]
     a["exceptions"] = [
         {
             "requirement": "security_review",

@@ -56,6 +56,7 @@ def inventory(repo: str, commit: str, generated_at: str, n_assets: int, rng: ran
             "exceptions": exceptions,
             "review": {"last_reviewed": last.isoformat(), "cadence_days": cadence, "next_due": due.isoformat(), "overdue": due < today},
             "requirements": {"model_card": "met"},
+            "tools": [], "mcp_servers": [], "agent_effect": None,
             "not_codeowner": None,
         })
     return {

@@ -50,13 +50,17 @@ def test_json_shape_sorted_relative_paths(tmp_path: Path, run) -> None:  # type:
     assert code == 1
     assert report["detections"] == [
         {"path": "services/bot/app.py", "line": 3, "kind": "import", "signature": "openai",
-         "provider": "openai", "model": None, "asset": None},
+         "provider": "openai", "model": None, "asset": None,
+         "name": None, "effect": None},
         {"path": "services/bot/app.py", "line": 7, "kind": "credential", "signature": "openai",
-         "provider": "openai", "model": None, "asset": None},
+         "provider": "openai", "model": None, "asset": None,
+         "name": None, "effect": None},
         {"path": "services/bot/app.py", "line": 8, "kind": "model", "signature": "openai",
-         "provider": "openai", "model": "gpt-4o-mini", "asset": None},
+         "provider": "openai", "model": "gpt-4o-mini", "asset": None,
+         "name": None, "effect": None},
         {"path": "web/chat.ts", "line": 1, "kind": "import", "signature": "anthropic",
-         "provider": "anthropic", "model": None, "asset": None},
+         "provider": "anthropic", "model": None, "asset": None,
+         "name": None, "effect": None},
     ]
     assert report["summary"]["undeclared"] == 4
 

@@ -8,8 +8,12 @@ called ``gpt``, fields named ``model``, classes named ``Agent`` and ``Task``, ``
 not parse), and AI outside application code with its look-alikes (Terraform,
 CloudFormation, Bicep and ARM templates, Dockerfiles, compose files, workflows, scripts
 without an extension, a request batch: an ``azurerm_cognitive_account`` of kind
-``TextAnalytics`` is no language model). ``labelled.json`` says, by path, line, kind and signature, what each file
-must yield; every other detection is a false positive.
+``TextAnalytics`` is no language model), files that spell their use otherwise (UTF-16, string
+escapes, a fullwidth letter, a notebook cell cut across its source list, Python that does
+not parse) and models named to loaders, runtimes and SDK constants, with their look-alikes
+(data dumps that quote model names, a command shown in a quoted shell string, a
+``pipeline`` that is not Hugging Face's). ``labelled.json`` says, by path, line, kind and
+signature, what each file must yield; every other detection is a false positive.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ def test_the_set_is_large_and_mixed() -> None:
     assert {".tf", ".bicep", ".jsonl"} <= suffixes
     assert {"Dockerfile", "Containerfile", "compose.yaml", "nightly", "summarise"} <= {Path(f).name for f in FILES}
     assert any(f.startswith(".github/workflows/") for f in FILES)
+    # Spelt otherwise: a UTF-16 file, with and without use; data that quotes models.
+    assert sum((SET / f).read_bytes().startswith(b"\xff\xfe") for f in FILES) >= 2
+    assert {"data/chat-logs.json", "data/forum-posts.jsonl"} <= set(LABELS["negatives"])
     assert {d[2] for d in EXPECTED} == {
         "import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action",
     }

@@ -185,7 +185,7 @@ def farm(tmp_path: Path) -> Path:
 
 def _scanned(run, db: str, farm: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     code, out, err = run("register", "--db", db, "scan", str(farm), "--today", TODAY)
-    assert (code, out) == (0, "register: 2 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), (
+    assert (code, out) == (0, "register: 2 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"), (
         err
     )
     code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
@@ -234,7 +234,7 @@ def test_an_uploaded_inventory_with_a_lone_surrogate_is_carried_escaped(
     assert b"\\udce9" in upload.read_bytes()
     db = str(tmp_path / "reg" / "register.sqlite")
     code, out, err = run("register", "--db", db, "add", str(upload))
-    assert (code, out) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), (
+    assert (code, out) == (0, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"), (
         err
     )
     with sqlite3.connect(db) as conn:
@@ -248,7 +248,7 @@ def test_a_checkout_or_upload_whose_own_name_is_not_utf8_is_stored(tmp_path: Pat
     _checkout(farm / os.fsdecode(b"d\xe9p"))
     db = str(tmp_path / "reg" / "register.sqlite")
     code, out, err = run("register", "--db", db, "scan", str(farm), "--today", TODAY)
-    assert (code, out) == (0, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 0 refused\n"), (
+    assert (code, out) == (0, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 0 refused\n"), (
         err
     )
     code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
@@ -261,7 +261,7 @@ def test_a_checkout_or_upload_whose_own_name_is_not_utf8_is_stored(tmp_path: Pat
     (uploads / os.fsdecode(b"inv\xe9.json")).write_text(inventory, encoding="utf-8")
     (uploads / os.fsdecode(b"bad\xe9.json")).write_text('{"x": 1}', encoding="utf-8")
     code, out, err = run("register", "--db", db, "add", str(uploads))
-    assert (code, out) == (2, "register: 1 added, 0 replaced, 0 unchanged, 0 kept, 1 refused\n"), (
+    assert (code, out) == (2, "register: 1 added, 0 seen, 0 unchanged, 0 kept, 1 refused\n"), (
         err
     )
     assert f"refused {uploads}/bad\\xe9.json: not a prodgate report or inventory" in err

@@ -228,7 +228,7 @@ def test_register_impact_never_creates_or_migrates_a_register(tmp_path: Path, ru
         conn.execute("INSERT INTO alembic_version VALUES ('0001')")
     digest = hashlib.sha256(old.read_bytes()).hexdigest()
     code, _out, err = run("register", "--db", str(old), "impact", "--policy", "builtin")
-    assert code == 2 and "the register's schema is 0001, not 0004" in err
+    assert code == 2 and "the register's schema is 0001, not 0005" in err
     assert hashlib.sha256(old.read_bytes()).hexdigest() == digest
 
 

@@ -62,6 +62,12 @@ exceptions:
     approvals: {business_executive: Ana Ruiz, it_executive: {name: Samuel Osei, github: sosei}}
     owners: {risk: Li Wei}
 review: {last_reviewed: 2026-10-01}
+agent:
+  tools:
+    - {name: refund_order, effect: payment, system: orders-api, approval: human}
+    - {name: email_customer, effect: communicate, audience: internal}
+  mcp_servers:
+    - {name: github, source: ghcr.io/github/github-mcp-server, access: [repo:read]}
 """
 
 
@@ -97,6 +103,9 @@ def test_constructed_asset_equals_validated(text: str) -> None:
         ("stage: sandbox", "stage: sandbox\nevals: [{name: e, results: r, max_age_days: true}]"),
         ("stage: sandbox", "stage: sandbox\nevals: [{name: e, results: r, max_age_days: 0}]"),
         ("stage: sandbox", "stage: sandbox\nevals: [{name: e, results: r, thresholds: {a: .nan}}]"),
+        ("stage: sandbox", "stage: sandbox\nagent: {tools: [{name: t, effect: delete}]}"),
+        ("stage: sandbox", "stage: sandbox\nagent: {mcp_servers: [{name: s}]}"),
+        ("stage: sandbox", "stage: sandbox\nagent: {tool: []}"),
     ],
 )
 def test_quick_check_is_never_more_lenient(change: tuple[str, str]) -> None:

@@ -187,7 +187,7 @@ def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     # what only the detail view shows: risk facts, an agent's tools, metric names and
     # thresholds, exception reasons and approvers
     a0["risk"] = {"<img src=x onerror=window.pwned=10>": "<script>window.pwned=11</script>"}
-    a0["agent"] = {"tools": [{"name": "<svg onload=window.pwned=12>", "effect": "payment"}]}
+    a0["tools"] = [{"name": "<svg onload=window.pwned=12>", "effect": "payment"}]
     a0["evals"][0]["metrics"][0].update(name="<iframe srcdoc='<script>parent.pwned=13</script>'>", threshold="\"><script>window.pwned=14</script>")
     a0["exceptions"] = [{"requirement": "r", "ticket": "T-1", "expires": "2027-01-01", "reason": "<a href=javascript:window.pwned=15>x</a>",
                          "active": True, "valid": True, "used": True, "approvals": [{"role": "risk", "name": "<b onmouseover=window.pwned=16>"}]}]

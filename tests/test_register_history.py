@@ -712,9 +712,9 @@ def test_alembic_s_own_command_line_runs_the_shipped_migrations(
     alembic("upgrade", "0003")
     assert alembic("current").strip() == "0003"
     alembic("upgrade", "head")
-    assert alembic("current").strip() == "0004 (head)"
-    assert "0003 -> 0004 (head)" in alembic("history")
-    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert alembic("current").strip() == "0005 (head)"
+    assert "0004 -> 0005 (head)" in alembic("history")
+    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0005",)]
     assert _rows(db, "SELECT count(*) FROM triage") == [(0,)]
     assert _add(run, db, tmp_path, _at(_doc(), DAY1))[0] == 0  # and prodgate takes it as it is
 

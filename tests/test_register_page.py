@@ -207,13 +207,11 @@ def _rich(rng: random.Random) -> dict[str, Any]:
         "autonomy": "<b>full</b>",
         "decisions_about_people": False,
     }
-    a["agent"] = {
-        "tools": [
-            {"name": "refund", "effect": "payment", "approval": "human"},
-            {"name": "lookup", "effect": "read"},
-        ],
-        "mcp_servers": [],
-    }
+    a["agent_effect"] = "payment"
+    a["tools"] = [
+        {"name": "refund", "effect": "payment", "approval": "human"},
+        {"name": "lookup", "effect": "read"},
+    ]
     a["exceptions"] = [
         {
             "requirement": "security_review",
@@ -279,7 +277,7 @@ def test_each_asset_has_a_detail_view_with_reasons_and_who_acts(
     )
     assert "granted 2026-11-01" in d
     # the agents' roll-up, by the highest effect of their tools
-    assert re.search(r'<table id="by-effect">.*?<td>payment</td><td>1</td>', page, re.S)
+    assert re.search(r'<table id="agents-by-effect">.*?<td>payment</td><td>1</td>', page, re.S)
 
 
 def test_a_register_without_agents_shows_no_agent_rollup(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
@@ -294,7 +292,7 @@ def test_a_register_without_agents_shows_no_agent_rollup(tmp_path: Path, run, db
         ],
     )
     page = _page(run, db, tmp_path / "register.html")
-    assert "by-effect" not in page and "Agents by" not in page
+    assert "agents-by-effect" not in page and "Agents by" not in page
 
 
 def test_broken_declarations_and_triage_states_are_shown(tmp_path: Path, run, db: str) -> None:  # type: ignore[no-untyped-def]
@@ -414,7 +412,7 @@ def test_the_rollups_are_exported_alike(tmp_path: Path, run, db: str) -> None:  
     code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["by_effect"] == [{"effect": "payment", "assets": 1, "failing": 1}]
+    assert [(r["effect"], r["assets"], r["failing"]) for r in doc["agents_by_effect"]] == [("payment", 1, 1)]
     assert [r["classification"] for r in doc["by_classification"]] == ["confidential"]
     assert doc["by_business_owner"][0]["assets"] == 1 and doc["unowned"] == []
     code, out, err = run(

@@ -36,7 +36,7 @@ def test_schema_errors_are_reported_at_their_lines(in_repo: Path, run: Run) -> N
         "  fix: Use one of: team, departmental, enterprise.",
         "svc/ai-asset.yml:8:1 PG104 error: unknown key 'ownr' in the top level; did you mean 'owner'?",
         "  fix: Allowed keys here: apiVersion, name, description, tier, stage, owner, business_owner, "
-        "risk, models, data_sources, paths, evals, artifacts, exceptions, review.",
+        "risk, models, data_sources, paths, evals, artifacts, exceptions, review, agent.",
         "prodgate validate FAILED: 2 errors in 1 of 1 file",
         "See `prodgate explain PG103` for what a rule checks and how to fix it.",
     ]

@@ -257,9 +257,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         rrep.add_argument(
             "--table", default="assets",
             choices=("assets", "totals", "tier_stage", "gate_by_tier", "expiring_exceptions", "overdue_reviews",
-                     "undeclared_by_repository", "owners", "by_team", "by_policy", "trend", "stale_repositories",
-                     "undeclared_locations", "lapsed_exceptions", "failing_as_of", "by_business_owner", "by_model",
-                     "by_classification", "unowned", "not_codeowner", "by_effect", "broken"),
+                     "undeclared_by_repository", "owners", "by_team", "by_policy", "agents_by_effect", "trend",
+                     "stale_repositories", "undeclared_locations", "lapsed_exceptions", "failing_as_of", "by_business_owner",
+                     "by_model", "by_classification", "unowned", "not_codeowner", "broken"),
             help="the table --format csv writes (default: assets)",
         )
         rrep.add_argument("--output", "-o", metavar="FILE", help="write the export to FILE instead of stdout")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodgate.codeowners import CodeOwners
 from prodgate.manifest.loader import Declaration
-from prodgate.manifest.model import CLASSIFICATIONS, TIERS, Asset
+from prodgate.manifest.model import ACTING_EFFECTS, CLASSIFICATIONS, TIERS, Asset
 from prodgate.policy.model import Policy, expand_stages
 from prodgate.report import EvalSummary
 
@@ -36,6 +36,8 @@ class Facts:
             "decisions_about_people": asset.risk.decisions_about_people,
             "personal_data": False,
             "classification": "public",
+            "agent_unattended": frozenset(),
+            "agent_unattended_external": False,
         }
         where: dict[str, tuple[str | int, ...]] = {
             k: ("risk", k) for k in ("customer_facing", "regulated", "autonomy", "decisions_about_people")
@@ -47,15 +49,40 @@ class Facts:
             if CLASSIFICATIONS.index(source.classification) > CLASSIFICATIONS.index(values["classification"]):
                 values["classification"] = source.classification
                 where["classification"] = ("data_sources", i, "classification")
+        _agent_facts(asset, values, where)
         return cls(values, where)
 
     def match(self, when: dict[str, Any]) -> bool:
-        """All conditions hold; a list means any of its values."""
+        """All conditions hold; a list means any of its values. A fact holding a set
+        (``agent_unattended``) meets a condition when any of its members does."""
         for fact, expected in when.items():
             options = expected if isinstance(expected, list) else [expected]
-            if self.values.get(fact) not in options:
+            value = self.values.get(fact)
+            if isinstance(value, frozenset):
+                if not any(v in options for v in value):
+                    return False
+            elif value not in options:
                 return False
         return True
+
+
+def _agent_facts(asset: Asset, values: dict[str, Any], where: dict[str, tuple[str | int, ...]]) -> None:
+    """``agent_unattended`` (the effects of tools no person confirms) and
+    ``agent_unattended_external``, each pointing at the first tool that sets it (its
+    ``approval``, or its ``effect`` when ``approval`` is left to the default, none)."""
+    if asset.agent is None:
+        return
+    unattended: set[str] = set()
+    for i, tool in enumerate(asset.agent.tools):
+        if tool.approval != "none":
+            continue
+        if tool.effect in ACTING_EFFECTS and "agent_unattended" not in where:
+            where["agent_unattended"] = ("agent", "tools", i, "effect")
+        unattended.add(tool.effect)
+        if tool.effect == "communicate" and tool.audience == "external" and not values["agent_unattended_external"]:
+            values["agent_unattended_external"] = True
+            where["agent_unattended_external"] = ("agent", "tools", i, "effect")
+    values["agent_unattended"] = frozenset(unattended)
 
 
 @dataclass(frozen=True)

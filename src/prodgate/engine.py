@@ -39,6 +39,7 @@ from prodgate.report import (
     Weakening,
 )
 from prodgate.rules import (
+    agents,
     approvals,
     artifacts,
     change,
@@ -59,7 +60,9 @@ if TYPE_CHECKING:
 
 Check = Callable[[AssetContext], Iterator[Finding]]
 
-CHECKS: tuple[Check, ...] = (filled_in.check, ownership.check, risk.check, artifacts.check, evals.check)
+CHECKS: tuple[Check, ...] = (
+    filled_in.check, ownership.check, risk.check, artifacts.check, evals.check, agents.check,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -433,7 +436,9 @@ def _discovery(
         d.rel for d in decls
         if options.changed_files is None and any(s == d.root or s in d.root.parents for s in scopes)
     ]
-    return findings(found, [d.rel for d in decls], unused_for=whole, gate=options.gate), found.undeclared
+    allowed = policy.policy.agents.mcp_servers.allowed
+    listed = findings(found, [d.rel for d in decls], unused_for=whole, gate=options.gate, allowed_mcp=allowed)
+    return listed, found.undeclared
 
 
 def _retired_in_use(root: Path, policy: EffectivePolicy, options: Options, decls: list[Declaration]) -> list[Finding]:

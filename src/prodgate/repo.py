@@ -138,7 +138,9 @@ def _owner_name(url: str) -> str | None:
     return parts[0] if parts else None
 
 
-def start_git(directory: Path, args: list[str], *, alone: bool = False) -> subprocess.Popen[bytes] | None:
+def start_git(
+    directory: Path, args: list[str], *, alone: bool = False, bytewise: bool = False
+) -> subprocess.Popen[bytes] | None:
     """A ``git`` process reading the repository at ``directory``, started (not waited
     for), or None when git cannot start. Its output is read with :func:`git_output`.
 
@@ -147,13 +149,16 @@ def start_git(directory: Path, args: list[str], *, alone: bool = False) -> subpr
     runs a command) is switched off, and ``safe.directory`` is opened so that a checkout
     owned by another user (a container job) is still listed rather than silently
     walked with skip-lists. ``alone`` keeps git from adopting a repository above
-    ``directory`` when ``directory`` itself is not one.
+    ``directory`` when ``directory`` itself is not one. ``bytewise`` runs git in the
+    C locale, where a pattern's brackets match bytes (UTF-8 read as bytes).
     """
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     if alone:
         env["GIT_CEILING_DIRECTORIES"] = str(directory.parent)
+    if bytewise:
+        env["LC_ALL"] = "C"
     argv = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args]
     try:
         return subprocess.Popen(

@@ -29,6 +29,7 @@ def run_add_missing(args: argparse.Namespace) -> int:
     from prodgate.manifest.loader import load_declaration
     from prodgate.policy.announce import announce
     from prodgate.policy.loader import PolicyError, load_policy
+    from prodgate.policy.model import heading_specs
     from prodgate.repo import find_root
 
     directory = Path(args.directory)
@@ -49,11 +50,15 @@ def run_add_missing(args: argparse.Namespace) -> int:
         return error(str(exc))
     announce(policy)
     kinds: dict[str, None] = {}
+    headings: dict[str, list[str]] = {}  # a risk requirement's sections, which the template may lack
     for gate in ("merge", "deploy"):
         ctx = build_context(loaded, policy.policy, gate, dt.date.today(), root)
         for demand in ctx.demands:
             if demand.artifact:
                 kinds.setdefault(demand.artifact)
+                if demand.from_risk:
+                    wanted = headings.setdefault(demand.artifact, [])
+                    wanted += [s.heading for s in heading_specs(list(demand.headings)) if s.heading not in wanted]
     out = sys.stdout
     owner = loaded.asset.owner
     # Decide every file first and read every template it needs, then write: a template
@@ -81,6 +86,7 @@ def run_add_missing(args: argparse.Namespace) -> int:
         if stub is not None:
             text = bodies[kind].replace("{{ asset_name }}", loaded.asset.name)
             text = text.replace("{{ owner }}", f"{owner.name} <{owner.email}>" if owner else "<fill in>")
+            text = with_sections(text, headings.get(kind, []))
             stub.parent.mkdir(parents=True, exist_ok=True)
             with stub.open("x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
                 fh.write(text)
@@ -98,6 +104,17 @@ def run_add_missing(args: argparse.Namespace) -> int:
         out.write("nothing to add: every artifact the policy requires is declared and exists\n")
     out.write(clean(f"next: fill in the stubs, then run `prodgate check {directory}`") + "\n")
     return ec.PASSED
+
+
+def with_sections(text: str, headings: list[str]) -> str:
+    """``text`` with a section for each of ``headings`` it has no heading for (compared
+    as the rules compare them, case-insensitively), so that a stub written for a risk
+    requirement (an agent's "Stopping the agent") asks for every section it needs."""
+    titles = {line.lstrip("#").strip().lower() for line in text.splitlines() if line.startswith("#")}
+    missing = [h for h in headings if h.lower() not in titles]
+    if not missing:
+        return text
+    return text.rstrip("\n") + "\n" + "".join(f"\n## {h}\n\n<fill in>\n" for h in missing)
 
 
 def _shown(path: Path) -> str:

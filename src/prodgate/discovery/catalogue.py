@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 FIELDS = (
     "python", "npm", "pypi", "go", "maven", "jvm", "nuget", "dotnet", "cargo", "rust",
-    "boto3", "hosts", "urls", "env", "models", "constants", "resources", "images", "actions",
+    "boto3", "hosts", "urls", "env", "models", "constants", "resources", "images", "actions", "loaders",
 )
 """The lists a signature may carry (see the comment at the top of signatures.yaml)."""
 
@@ -30,6 +30,13 @@ SIGNATURE_KEYS = frozenset({"provider", "accepts", *FIELDS})
 
 _LITERAL = re.compile(r"^[A-Za-z0-9@/._:*-]{1,200}$")
 """What a catalogue value may contain: names, paths and hosts, never a pattern."""
+
+
+STRUCTURE_TOKENS = ("mcpServers", "agents")
+"""Words no signature lists that a file must be read for: an ``mcpServers`` section
+of any JSON file (:mod:`prodgate.discovery.mcp_config`), and ``from agents import``,
+the OpenAI Agents SDK, told from a local module named ``agents`` by what the file
+imports from it (:mod:`prodgate.discovery.agents`)."""
 
 
 class CatalogueError(ValueError):
@@ -162,6 +169,7 @@ class Catalogue:
         self.cargo = _Prefixes("", fold=True)
         self.rust = _Prefixes("")
         self.boto3: dict[str, Signature] = {}
+        self.loaders: dict[str, Signature] = {}
         self.images = _Prefixes("")
         self.actions = _Prefixes("/", fold=True)
         self._resources: dict[str, list[tuple[str | None, Signature]]] = {}
@@ -207,6 +215,10 @@ class Catalogue:
             for name in v["boto3"]:
                 self.boto3.setdefault(name, sig)
                 tokens.add(name)
+            for name in v["loaders"]:
+                # Found in files that import a catalogue module, or (commands) hold
+                # its first word: no token of their own.
+                self.loaders.setdefault(name, sig)
             for name in v["resources"]:
                 # "TYPE:KIND"; CloudFormation's types hold "::" and no kind.
                 rtype, _, kind = (name, "", "") if "::" in name else name.partition(":")
@@ -228,6 +240,7 @@ class Catalogue:
                 for name in v[key]:
                     literal[key].setdefault(name, sig)
                     tokens.add(name)
+        tokens.update(STRUCTURE_TOKENS)
         self._hosts = hosts
         self._urls, self._env, self._models, self._constants = (
             literal["urls"], literal["env"], literal["models"], literal["constants"]
@@ -278,6 +291,15 @@ class Catalogue:
     def prefilter(self) -> Any:
         return _alternation([re.escape(t) for t in self._minimal_tokens], "", "", binary=True)
 
+    @functools.cached_property
+    def token_re(self) -> Pattern:
+        """The tokens in RE2, for text rather than bytes: whether a file's folded text
+        (:func:`prodgate.discovery.spelling.plain`) holds one."""
+        from prodgate.linear import compile_pattern
+
+        tokens = self._minimal_tokens
+        return compile_pattern("|".join(re.escape(t) for t in tokens) if tokens else "[^\\x00-\\x{10FFFF}]")
+
     # The searches that decide whether a file is parsed or lexed run on every
     # candidate file, so they use RE2 (linear time, and a DFA that is far faster than
     # ``re`` on an alternation of many words).
@@ -317,12 +339,46 @@ class Catalogue:
         )
         return imported, compile_pattern(f"[\"'](?:{body})")
 
+    @functools.cached_property
+    def loader_calls(self) -> Pattern:
+        """Every loader as written in a call (``from_pretrained(``, ``ollama.chat(``): a
+        Python file that imports a catalogue module and calls one is read in full (one
+        that only names one, ``from transformers import pipeline``, is not)."""
+        from prodgate.linear import compile_pattern
+
+        tails = sorted(self.loaders, key=lambda t: (-len(t), t))
+        body = "|".join(re.escape(t) for t in tails) or "[^\\x00-\\x{10FFFF}]"
+        return compile_pattern(rf"\b(?:{body})[ \t]*\(")
+
+    @functools.cached_property
+    def command_re(self) -> Any:
+        """Loaders of two parts as shell commands (``ollama pull llama3``): the
+        command, its verb and the model named after it."""
+        pairs = sorted({n for n in self.loaders if n.count(".") == 1}, key=lambda r: (-len(r), r))
+        bodies = [r"[ \t]{1,20}".join(re.escape(p) for p in pair.split(".")) for pair in pairs]
+        return _alternation(bodies, r"(?<![A-Za-z0-9_./-])", r"[ \t]{1,20}([A-Za-z0-9][A-Za-z0-9_.:/-]{0,160})")
+
+    @functools.cached_property
+    def command_words(self) -> Pattern:
+        """The commands of two-part loaders (``ollama``): a script or configuration
+        without a literal is still read for :attr:`command_re` when it holds one."""
+        from prodgate.linear import compile_pattern
+
+        words = sorted({n.split(".", 1)[0] for n in self.loaders if n.count(".") == 1})
+        return compile_pattern("|".join(re.escape(w) for w in words) or "[^\\x00-\\x{10FFFF}]")
+
+    def loader(self, dotted: str) -> Signature | None:
+        """The signature of a call's function, by its dotted name (``ollama.chat``)
+        or its last part (``AutoModel.from_pretrained`` is ``from_pretrained``)."""
+        parts = dotted.split(".")
+        return self.loaders.get(".".join(parts[-2:])) or self.loaders.get(parts[-1])
+
     def compile_all(self) -> Catalogue:
         """Compile every pattern now: what checking a policy's signatures needs, so
         that one making a pattern unsafe is refused with the policy, not mid-scan."""
         for pattern in (
             self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter,
-            self.literals, self.python_imports,
+            self.literals, self.token_re, self.python_imports, self.loader_calls, self.command_re, self.command_words,
         ):
             assert pattern is not None
         assert self._host_res is not None

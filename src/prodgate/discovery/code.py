@@ -17,9 +17,20 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from prodgate.discovery.catalogue import Catalogue, Signature
-from prodgate.discovery.lexer import C_STYLE, HASH, NONE, PYTHON, Lexed, lex, line_starts
+from prodgate.discovery.installs import shell_code
+from prodgate.discovery.lexer import (
+    C_STYLE,
+    HASH,
+    NONE,
+    PYTHON,
+    Lexed,
+    blank_strings,
+    lex,
+    line_starts,
+)
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
+from prodgate.discovery.spelling import plain
 
 MAX_MODEL_STRING = 200
 """Longer strings, or strings with spaces, are prose or data, not a model identifier."""
@@ -126,13 +137,60 @@ def _matches(
                 yield _det(rel, line_of(m.start()), "model", sig, name, model=name)
 
 
-def config(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
+def config(rel: str, text: str, cat: Catalogue, style: str, *, shell: bool = False) -> Iterator[Detection]:
     """Configuration (YAML, TOML, properties, .env, Dockerfile, JSON, ...): values are
-    often unquoted, so everything outside comments counts."""
+    often unquoted, so everything outside comments counts. ``shell``: a shell script,
+    whose commands in quoted strings are arguments (:func:`prodgate.discovery.installs.shell_code`)."""
     # Without comments (JSON) the code is the text itself: no lexing, which on a large
     # data file costs far more than the search.
     lexed = Lexed(text, (), line_starts(text)) if style == NONE else lex(text, style)
     yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
+    if style == HASH:
+        yield from commands(rel, shell_code(lexed) if shell else lexed.code, lexed.line_of, cat)
+
+
+
+
+# -- JSON: configuration or data ----------------------------------------------------------
+DATA_BYTES = 256 * 1024
+"""A JSON file larger than this is data (a dump, a fixture, results), not configuration."""
+_DATA_FOLDERS = frozenset({
+    "data", "dataset", "datasets", "fixtures", "samples", "corpus", "corpora", "records", "dumps", "logs",
+    "transcripts", "conversations", "responses", "outputs", "results", "golden", "snapshots", "__snapshots__",
+    "testdata", "test_data", "evals", "eval",
+})
+
+
+def json_is_data(rel: str, text: str) -> bool:
+    """Whether a JSON file is data rather than configuration, by its shape: a list at
+    the top (records), a size over :data:`DATA_BYTES`, a name or folder that says data
+    (``data/``, ``fixtures/``, ``*.data.json``, ``results/`` ...). Configuration is a
+    small object of settings (``settings.json``, ``appsettings.json``)."""
+    if len(text) > DATA_BYTES or text.lstrip("\ufeff \t\r\n").startswith("["):
+        return True
+    parts = rel.lower().split("/")
+    return any(p in _DATA_FOLDERS for p in parts[:-1]) or parts[-1].endswith((".data.json", "-data.json", "_data.json"))
+
+
+def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[Detection]:
+    """What the strings of a JSON (or JSON Lines) file show. A string is a value as
+    a whole: a model counts when a string is its id (``"model": "gpt-4o"``), not when
+    prose quotes it (``"answer": "gpt-4 and claude-3 are both strong"``). In a data
+    file (:func:`json_is_data`) prose counts for nothing at all: a dump that quotes
+    model names, hosts or keys in its text is not use; a request batch (``"url":
+    "/v1/chat/completions"``, ``"model": "gpt-4o"``) and a record naming its model
+    still are. In configuration a host or key in a longer string (a command) counts.
+    JSON strings hold no line break, so each line holding a literal is read alone."""
+    number, counted = 1, 0
+    for start, end in _literal_lines(text, cat):
+        number += text.count("\n", counted, start)  # counted once over the whole text
+        counted = start
+        line = text[start:end]
+        for s in lex(line, NONE).strings:
+            value = s.value.strip()  # "https://api.openai.com/v1 " is still a whole value
+            whole = _model_like(value)
+            if whole or not data:
+                yield from _matches(rel, value, _offset_lines(number, ""), cat, env=True, models=whole)
 
 
 _POLICY = LazyPattern(r"(?m)^apiVersion:[ \t]{0,20}[\"']?prodgate/policy/v1[\"']?[ \t]{0,20}\r?$")
@@ -181,7 +239,7 @@ def _is_policy_discovery(text: str) -> bool:
 def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""
-    yield from strings(rel, ((lexed.line_of(s.offset), s.value) for s in lexed.strings), cat, env=False)
+    yield from strings(rel, ((lexed.line_of(s.offset), plain(s.value)) for s in lexed.strings), cat, env=False)
     for start, end in _literal_lines(lexed.code, cat):
         part = lexed.code[start:end]
         for m in cat.env_re.finditer(part):
@@ -191,7 +249,60 @@ def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
         for m in cat.constant_re.finditer(part):
             sig = cat.constant(m.group())
             if sig is not None:
-                yield _det(rel, lexed.line_of(start + m.start()), "model", sig, m.group(), model=m.group().split(".", 1)[-1])
+                yield _det(rel, lexed.line_of(start + m.start()), "model", sig, m.group(), model=constant_model(m.group(), sig))
+
+
+def _camel_parts(name: str) -> list[str]:
+    """``GPT4oMini`` -> gpt, 4o, mini; ``GPT3Dot5Turbo`` -> gpt, 3.5, turbo: runs of
+    capitals, digits (a lowercase letter right after them joined: ``4o``) and words."""
+    parts: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        j = i + 1
+        if name[i].isdigit():
+            while j < n and (name[j].isdigit() or (name.startswith("Dot", j) and j + 3 < n and name[j + 3].isdigit())):
+                j += 4 if name[j] == "D" else 1
+            if j < n and name[j].islower() and (j + 1 == n or not name[j + 1].islower()):
+                j += 1
+            parts.append(name[i:j].replace("Dot", "."))
+        elif name[i].isupper() and j < n and name[j].isupper():
+            while j < n and name[j].isupper() and not (j + 1 < n and name[j + 1].islower()):
+                j += 1
+            parts.append(name[i:j])
+        else:
+            while j < n and name[j].islower():
+                j += 1
+            parts.append(name[i:j])
+        i = j
+    return [p.lower() for p in parts]
+
+
+def constant_model(constant: str, sig: Signature) -> str:
+    """The model an SDK constant names, spelt as the provider's API spells it:
+    ``ChatModel.GPT_4_O_MINI`` (Java, Kotlin) and ``openai.GPT4oMini`` (Go) name
+    ``gpt-4o-mini``, ``GPT_3_5_TURBO`` and ``GPT3Dot5Turbo`` name ``gpt-3.5-turbo``,
+    ``Model.CLAUDE_3_5_HAIKU_LATEST`` names ``claude-3-5-haiku-latest`` (Anthropic
+    writes versions with dashes, the others with dots). A constant that is not of
+    these shapes is given as written."""
+    name = constant.rsplit(".", 1)[-1]
+    if name.startswith("ChatModel") and len(name) > len("ChatModel"):
+        name = name[len("ChatModel") :]  # openai-go: openai.ChatModelGPT4o
+    parts = name.lower().split("_") if "_" in name else _camel_parts(name)
+    dots = sig.provider != "anthropic"
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        last = out[-1] if out else ""
+        if len(part) == 1 and part.isalpha() and last.isdigit():
+            out[-1] = last + part  # 4 o -> 4o
+        elif part.isdigit() and len(last) == 1 and last.isalpha():
+            out[-1] = last + part  # o 1 -> o1
+        elif dots and len(part) == 1 and part.isdigit() and len(last) == 1 and last.isdigit():
+            out[-1] = f"{last}.{part}"  # 3 5 -> 3.5
+        else:
+            out.append(part)
+    return "-".join(out) or constant
 
 
 def generic(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
@@ -233,22 +344,25 @@ def python_reading(text: str, cat: Catalogue) -> str | None:
     if dynamic and quoted.search(text) is not None:
         return "all"
     if imported.search(text) is not None:
-        return "all" if dynamic else "imports"
+        return "all" if dynamic or cat.loader_calls.search(text) is not None else "imports"
     return None
 
 
 def python(
-    rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None, *, imports_only: bool = False
+    rel: str, text: str, cat: Catalogue, line_map: Callable[[int], int] | None = None, *, imports_only: bool = False,
+    tree: ast.Module | None = None,
 ) -> Iterator[Detection]:
     """Imports and strings of a Python module; the lexer's fallback if it does not parse.
     ``imports_only``: the file holds no catalogue literal (:func:`python_reading`), so
     only its statements are visited, not every expression. (The whole file is parsed: a
     reader that parsed only the lines that can import, each on its own, saved no more
     than 9% of discovery on a generated monorepo of 20,000 files and nothing on
-    site-packages, short of the fifth a second way of reading must save.)"""
+    site-packages, short of the fifth a second way of reading must save.) ``tree``: the
+    module already parsed (for :mod:`prodgate.discovery.agents` too)."""
     where = line_map or (lambda n: n)
     try:
-        tree = ast.parse(text)
+        if tree is None:
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         yield from _python_fallback(rel, text, cat, where)
         return
@@ -261,7 +375,9 @@ def python(
             yield from _py_call(rel, node, cat, where)
         else:
             yield from _py_imports(rel, node, cat, where)
-    for det in strings(rel, found, cat, env=True):
+    # Python has read the escapes; letters that fold are folded as a URL's host is
+    # (IDNA): "api.\u1d52penai.com" reaches api.openai.com.
+    for det in strings(rel, [(line, plain(value)) for line, value in found], cat, env=True):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
 
 
@@ -369,6 +485,8 @@ def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], in
     first = node.args[0] if node.args else None
     if name in ("import_module", "__import__") and isinstance(first, ast.Constant) and isinstance(first.value, str):
         yield from _py_module(rel, where(node.lineno), first.value, cat)
+    elif (loader := cat.loader(_dotted(func))) is not None:
+        yield from _loaded(rel, node, name, loader, cat, where)
     elif name in ("client", "resource"):
         service = first if first is not None else next((k.value for k in node.keywords if k.arg == "service_name"), None)
         if isinstance(service, ast.Constant) and isinstance(service.value, str):
@@ -377,26 +495,136 @@ def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], in
                 yield _det(rel, where(node.lineno), "import", sig, f"boto3 client {service.value}")
 
 
-_PY_IMPORT = LazyPattern(
-    r"(?m)^[ \t]{0,80}(?:from[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200})[ \t]{1,20}import[ \t]{1,20}\(?[ \t]{0,20}([A-Za-z_][A-Za-z0-9_]{0,100})"
-    r"|import[ \t]{1,20}([A-Za-z_][A-Za-z0-9_.]{0,200}))"
-)
+_MODEL_KEYWORDS = ("model", "model_name", "model_id", "pretrained_model_name_or_path", "model_name_or_path", "repo_id")
+_MODEL_ID = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?(?::[A-Za-z0-9_.-]{1,64})?")
+
+
+def _dotted(func: ast.expr) -> str:
+    """``a.b.c`` for an attribute chain of names, the name alone, else ``""``."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+def _loaded(
+    rel: str, node: ast.Call, name: str, loader: Signature, cat: Catalogue, where: Callable[[int], int]
+) -> Iterator[Detection]:
+    """The model a loader call names: its ``model=`` (or ``pretrained_model_name_or_path=``
+    ...) argument, else its first positional one (a ``pipeline``'s second: the first
+    is the task), when it is a model id (``org/name``, ``name:tag``), not a path."""
+    arg = next((k.value for k in node.keywords if k.arg in _MODEL_KEYWORDS), None)
+    if arg is None:
+        at = 1 if name == "pipeline" else 0
+        arg = node.args[at] if len(node.args) > at else None
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        yield from _model_named(rel, where(node.lineno), arg.value, loader, cat)
+
+
+def _model_named(rel: str, line: int, value: str, loader: Signature, cat: Catalogue) -> Iterator[Detection]:
+    """A model id a loader or command names, attributed to the family the catalogue
+    knows it by (``llama3`` is Meta's), else to the loader's signature."""
+    if _MODEL_ID.fullmatch(value) is not None:
+        yield _det(rel, line, "model", cat.model(value) or loader, value, model=value)
+
+
+def commands(rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue) -> Iterator[Detection]:
+    """Models named to a runtime's command line (``ollama pull llama3``, in a
+    Dockerfile ``RUN``, a workflow's ``run:``, a script)."""
+    if not cat.loaders:
+        return
+    for m in cat.command_re.finditer(text):
+        words = m.group().split()
+        loader = cat.loader(f"{words[0]}.{words[1]}")
+        if loader is not None:
+            yield from _model_named(rel, line_of(m.start()), m.group(1).rstrip(".:/"), loader, cat)
+
+
+_PY_STATEMENT = LazyPattern(r"(?m)(?:^|[;:])[ \t\f]{0,80}(import|from)(?:[ \t\f]{1,20}|\\\r?\n)")
+_PY_NAME = LazyPattern(r"[ \t\f]{0,20}(?:\\\r?\n[ \t\f]{0,80})?(\.{0,20}[^\W\d][\w.]{0,200})")
+_PY_FROM_IMPORT = LazyPattern(r"[ \t\f]{0,20}(?:\\\r?\n[ \t\f]{0,80})?import[ \t\f]{0,20}(\(?)")
+_STATEMENT_SPAN = 4000
+"""How far one import statement is read (its names, across continuation lines)."""
 
 
 def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
-    """A Python file that does not parse: import statements at line starts outside
-    comments and docstrings, and the strings and credentials the lexer sees."""
-    lexed = lex(text, PYTHON)
-    for m in _PY_IMPORT.finditer(lexed.code):
-        line = where(lexed.line_of(m.start()))
-        if m.group(3):
-            yield from _py_module(rel, line, m.group(3), cat)
-        elif cat.python.find(m.group(1)) is not None:
-            yield from _py_module(rel, line, m.group(1), cat)
-        else:
-            yield from _py_module(rel, line, f"{m.group(1)}.{m.group(2)}", cat)
+    """A Python file that does not parse: every import statement a line-based reader
+    can see (at a line start, after ``;`` or after a block's ``:``, as in
+    ``try: import anthropic``; every name of ``import os, openai``; the names of
+    ``from x import (`` across lines), outside comments and strings, and the strings
+    and credentials the lexer sees. The text is folded first (:func:`plain`): Python
+    reads ``\uff4fpenai`` (a fullwidth o) and ``"\\x61"`` as ``openai`` and ``"a"``."""
+    lexed = lex(plain(text), PYTHON)
+    bare = blank_strings(lexed)  # "; import openai" in a string is no statement
+    for m in _PY_STATEMENT.finditer(bare):
+        is_from = m.group(1) == "from"
+        found = list(_imported(bare, m.end(), is_from))
+        if is_from and found and cat.python.find(found[0][1]) is not None:
+            found = found[:1]  # from openai import OpenAI: the module, as a parsed file gives
+        for offset, module in found:
+            yield from _py_module(rel, where(lexed.line_of(m.start(1) if is_from else offset)), module, cat)
     for det in code(rel, lexed, cat):
         yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+
+
+def _imported(code_text: str, pos: int, is_from: bool) -> Iterator[tuple[int, str]]:
+    """The modules an import statement starting at ``pos`` (after its keyword) names,
+    each with its offset: ``a.b`` of ``import a.b as c, d``; ``x`` and each ``x.name``
+    of ``from x import (name, ...)`` (``from google import genai``). Bounded by
+    :data:`_STATEMENT_SPAN` characters."""
+    end = min(len(code_text), pos + _STATEMENT_SPAN)
+    if is_from:
+        m = _PY_NAME.match(code_text, pos)
+        if m is None or m.group(1).startswith("."):
+            return
+        module = m.group(1)
+        yield m.start(1), module
+        after = _PY_FROM_IMPORT.match(code_text, m.end())
+        if after is None:
+            return
+        stop = code_text.find(")", after.end(), end) if after.group(1) else _logical_end(code_text, after.end(), end)
+        for offset, name in _names(code_text, after.end(), end if stop == -1 else stop):
+            yield offset, f"{module}.{name}"
+        return
+    yield from _names(code_text, pos, _logical_end(code_text, pos, end))
+
+
+def _logical_end(code_text: str, pos: int, end: int) -> int:
+    """Where the logical line from ``pos`` ends: a line break not escaped by a
+    backslash, or ``;``."""
+    while True:
+        brk = code_text.find("\n", pos, end)
+        semi = code_text.find(";", pos, end if brk == -1 else brk)
+        if semi != -1:
+            return semi
+        if brk == -1:
+            return end
+        if code_text[pos:brk].rstrip("\r").endswith("\\"):
+            pos = brk + 1
+            continue
+        return brk
+
+
+def _names(code_text: str, pos: int, end: int) -> Iterator[tuple[int, str]]:
+    """The dotted names of a comma-separated list between ``pos`` and ``end``, each
+    without its ``as`` alias."""
+    for part_start, part in _split(code_text[pos:end], pos):
+        m = _PY_NAME.match(part)
+        if m is not None and not m.group(1).startswith("."):
+            yield part_start + m.start(1), m.group(1)
+
+
+def _split(segment: str, base: int) -> Iterator[tuple[int, str]]:
+    """The parts of ``segment`` between commas, each without its leading blanks,
+    parenthesis or continuation, with its offset (``base`` is the segment's)."""
+    start = base
+    for part in segment.split(","):
+        bare = part.lstrip(" \t\f\\\r\n(")
+        yield start + len(part) - len(bare), bare
+        start += len(part) + 1
 
 
 # -- Jupyter notebooks ------------------------------------------------------------------
@@ -411,7 +639,10 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         return
-    starts = line_starts(text)
+    # Strings are found in the text with escapes folded (a notebook written with
+    # \\uXXXX for its letters), which has the same lines.
+    folded = plain(text)
+    starts = line_starts(folded)
     cursor = 0
     code_cells: list[tuple[str, list[int]]] = []
     for cell in cells:
@@ -420,24 +651,26 @@ def notebook(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
         source = cell.get("source")
         pieces = source if isinstance(source, list) else [source] if isinstance(source, str) else []
         pieces = [p for p in pieces if isinstance(p, str)]
+        # The pieces are the cell's text cut anywhere (Jupyter cuts after each line
+        # break, a hand-written file anywhere): joined as Jupyter joins them, each
+        # line on the notebook line of the piece it starts in.
         lines: list[int] = []
-        body: list[str] = []
+        at_start = True
         for piece in pieces:
-            cursor, line = _locate(text, starts, piece, cursor)
-            for k, part in enumerate(piece.split("\n")):
-                if k and not part and piece.endswith("\n") and k == piece.count("\n"):
-                    break
-                lines.append(line)
-                body.append(part)
-        if cell.get("cell_type") != "code" or not body:
+            cursor, line = _locate(folded, starts, piece, cursor)
+            breaks = piece.count("\n") - (1 if piece.endswith("\n") else 0)
+            lines.extend([line] * (breaks + (1 if at_start else 0)))
+            at_start = piece.endswith("\n")
+        body = "".join(pieces).split("\n")
+        if cell.get("cell_type") != "code" or not "".join(body).strip():
             continue
         # IPython magics and shell escapes are not Python; blank them.
-        code_cells.append(("\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body), lines))
+        code_cells.append(("\n".join("" if b.lstrip().startswith(("%", "!", "?")) else b for b in body), lines or [1]))
     # As for a .py file, only cells that can show use are parsed; which those are, the
     # cells' texts joined tell in a few searches, not a few searches of each cell.
     for k in _may_show_use([cleaned for cleaned, _lines in code_cells], cat):
         cleaned, lines = code_cells[k]
-        reading = python_reading(cleaned, cat)
+        reading = python_reading(plain(cleaned), cat)
         if reading is not None:
             yield from python(rel, cleaned, cat, _cell_lines(lines), imports_only=reading == "imports")
 
@@ -449,7 +682,7 @@ def _may_show_use(texts: list[str], cat: Catalogue) -> list[int]:
     search resumes after the last text a match reaches, so every text holding a
     match is among them)."""
     out = {k for k, t in enumerate(texts) if not t.isascii()}
-    parts = [t.encode("utf-8", "surrogatepass") for t in texts]
+    parts = [plain(t).encode("utf-8", "surrogatepass") for t in texts]
     data = b"\n".join(parts)
     ends = list(itertools.accumulate(len(p) + 1 for p in parts))
     for pattern in (cat.literals, *cat.python_imports):
@@ -492,10 +725,10 @@ def javascript(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             before = before[:-1].rstrip()
         if not any(_ends_with_word(before, kw) for kw in _JS_KEYWORDS):
             continue
-        package = _npm_package(s.value)
-        sig = cat.npm.find(package)
+        value = plain(s.value)
+        sig = cat.npm.find(_npm_package(value))
         if sig is not None:
-            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, value)
     yield from code(rel, lexed, cat)
 
 
@@ -533,9 +766,10 @@ def golang(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             words = src[line_start : s.offset].split()
             if not words or words[0] != "import" or len(words) > 2:
                 continue
-        sig = cat.go.find(s.value)
+        path = plain(s.value)  # an import path is a string literal: escapes are read
+        sig = cat.go.find(path)
         if sig is not None:
-            yield _det(rel, lexed.line_of(s.offset), "import", sig, s.value)
+            yield _det(rel, lexed.line_of(s.offset), "import", sig, path)
     yield from code(rel, lexed, cat)
 
 

@@ -23,14 +23,18 @@ def start_grep(root: Path, paths: Sequence[Path], pattern: str) -> subprocess.Po
     """``git grep -l`` of ``pattern`` over the tracked files under ``paths``, started
     (None outside a git checkout). One extended pattern of escaped literals (an
     alternation of fixed strings, which git's matcher runs in linear time) is faster
-    than as many -F patterns; prose and images, never read, are left out."""
+    than as many -F patterns; prose and images, never read, are left out. Files that
+    may spell a token otherwise (UTF-16, escapes, look-alike letters:
+    :func:`prodgate.discovery.spelling.grep_markers`) are found by the same search,
+    run over bytes, and kept when their folded text holds a token."""
+    from prodgate.discovery.spelling import grep_markers
     from prodgate.repo import start_git
 
     if not pattern or not (root / ".git").exists():
         return None
     scope = scope_of(root, paths)
-    grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", pattern]
-    return start_git(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED], alone=True)
+    grep = ["grep", "-l", "-z", "-E", "--no-color", "-e", f"{pattern}|{grep_markers()}"]
+    return start_git(root, [*grep, "--", *(scope or ["."]), *_NOT_SEARCHED], alone=True, bytewise=True)
 
 
 def scope_of(root: Path, paths: Sequence[Path]) -> list[str]:

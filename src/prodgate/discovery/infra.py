@@ -72,8 +72,8 @@ def detect(
         # Shell words are strings without quotes: `curl https://api.openai.com/...` is a call.
         from prodgate.discovery import code
 
-        yield from code.config(rel, text, cat, HASH)
-        yield from installs.commands(rel, text, cat)
+        yield from code.config(rel, text, cat, HASH, shell=True)
+        yield from installs.commands(rel, text, cat, shell=True)
 
 
 def _is_dockerfile(low: str) -> bool:
@@ -305,7 +305,7 @@ def batch(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     from prodgate.discovery import code
 
     seen: set[tuple[str, str, str]] = set()
-    for det in code.config(rel, text, cat, NONE):
+    for det in code.json_values(rel, text, cat, data=True):
         key = (det.kind, det.signature, det.match)
         if key not in seen:
             seen.add(key)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodgate.discovery.catalogue import Catalogue, Signature, normalise_pypi
-from prodgate.discovery.lexer import HASH, lex
+from prodgate.discovery.lexer import HASH, Lexed, StringLiteral, blank_strings, lex
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 
@@ -32,12 +32,14 @@ _WITH_VALUE = frozenset({
 })
 
 
-def commands(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
+def commands(rel: str, text: str, cat: Catalogue, *, shell: bool = False) -> Iterator[Detection]:
     """The catalogue packages that install commands in ``text`` (shell syntax: a
     Dockerfile, a script, a CI step) install, at the line of each package. Comments
-    never count; a backslash at the end of a line continues the command."""
+    never count; a backslash at the end of a line continues the command. ``shell``:
+    a shell script, whose quoted strings are arguments unless it runs them
+    (:func:`shell_code`)."""
     lexed = lex(text, HASH)
-    code = lexed.code
+    code = shell_code(lexed) if shell else lexed.code
     memo: dict[tuple[bool, str], tuple[Signature, str] | None] = {}  # each distinct word looked up once
     pos = 0
     # Each command's words are read once: the search resumes where the command ends.
@@ -60,6 +62,34 @@ def commands(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
             if found is not None:
                 sig, name = found
                 yield Detection(rel, lexed.line_of(at), "dependency", sig.id, sig.provider, None, name)
+
+
+_RUNS_STRING = ("-c", "eval", "exec")
+
+
+def shell_code(lexed: Lexed) -> str:
+    """A shell script's code with its quoted strings blanked, but those it runs
+    (``bash -c "..."``, ``eval "..."``, a double-quoted string that substitutes a
+    command: ``"$(ollama run llama3 hi)"``): ``echo "pip install openai"`` shows a
+    command, as a page of documentation does; it does not run it."""
+    code_text = lexed.code
+
+    def runs(s: StringLiteral) -> bool:
+        before = code_text[max(0, s.offset - 8) : s.offset].rstrip()
+        substitutes = code_text[s.offset] == '"' and ("$(" in s.value or "`" in s.value)
+        return substitutes or before.endswith(_RUNS_STRING)
+
+    run = [s for s in lexed.strings if runs(s)]
+    code = blank_strings(lexed, runs)
+    if not run:
+        return code
+    chars = list(code)  # a string it runs is code: its quotes become blanks
+    for s in run:
+        chars[s.offset] = " "
+        close = s.offset + 1 + len(s.value)
+        if close < len(chars) and chars[close] == code[s.offset]:
+            chars[close] = " "
+    return "".join(chars)
 
 
 def _command_end(code: str, pos: int) -> int:

@@ -28,6 +28,9 @@ _WHAT = {
     "resource": "provisions",
     "image": "runs the model server image",
     "action": "uses the AI action",
+    "mcp_server": "uses the MCP server",
+    "agent": "uses the agent framework",
+    "tool": "gives the model the tool",
 }
 
 
@@ -36,6 +39,8 @@ def describe(det: Detection) -> str:
     who = det.provider or det.signature
     if det.kind == "weights":
         return f"is model weights ({det.match})"
+    if det.name and det.name != det.match:  # an MCP server's or a tool's own name, then its source
+        return f"{_WHAT.get(det.kind, det.kind)} {det.name} ({det.match})"
     return f"{_WHAT.get(det.kind, det.kind)} {det.match} ({who})"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from prodgate.discovery.safe_regex import compile_safe
@@ -123,3 +124,21 @@ def _string_end(text: str, pos: int, quote: str) -> int:
 
 def _blank(segment: str) -> str:
     return "\n".join(" " * len(part) for part in segment.split("\n"))
+
+
+def blank_strings(lexed: Lexed, keep: Callable[[StringLiteral], bool] | None = None) -> str:
+    """The lexed code with the content of every string literal blanked (quotes and
+    line breaks kept, so offsets and lines stay), but those ``keep`` says to keep:
+    what a string says is not a statement or a command of the code around it."""
+    parts: list[str] = []
+    pos = 0
+    code = lexed.code
+    for s in lexed.strings:
+        if s.offset < pos or (keep is not None and keep(s)):
+            continue
+        end = min(len(code), s.offset + 1 + len(s.value))
+        parts.append(code[pos : s.offset + 1])
+        parts.append(_blank(code[s.offset + 1 : end]))
+        pos = end
+    parts.append(code[pos:])
+    return "".join(parts)

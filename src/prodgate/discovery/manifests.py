@@ -21,6 +21,7 @@ from prodgate.discovery.catalogue import Catalogue, Signature, _Prefixes, normal
 from prodgate.discovery.manifest_names import kind_of as kind_of
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern, compile_safe
+from prodgate.discovery.spelling import plain
 
 _REQ_NAME = LazyPattern(r"^[ \t]{0,40}([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
 _EGG = LazyPattern(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]{0,200})")
@@ -42,10 +43,12 @@ Entry = tuple[Signature, str, int]
 
 # -- line finding -------------------------------------------------------------------------
 class _Lines:
-    """The lines of a manifest, and the first line that names a package."""
+    """The lines of a manifest, and the first line that names a package. Names are
+    looked for in the text with escapes folded (``"\\u006fpenai"`` is the key
+    ``openai`` a parser reads), which has the same lines."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
+        self.lines = plain(text).split("\n")
 
     def of(self, name: str, *, pypi: bool = False, quoted: bool = False) -> int:
         if pypi:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action")
+KINDS = (
+    "import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action",
+    "mcp_server", "agent", "tool",
+)
 """Detection kinds: an SDK import, a dependency in a manifest or lock file (or an
 install command), an API endpoint, an environment variable holding an AI credential, a
 model identifier, a model weights file, an AI service that infrastructure as code
-provisions, a model server's container image, a CI action that calls a model."""
+provisions, a model server's container image, a CI action that calls a model; an MCP
+server (configured for an editor or agent, or defined or connected to in code), an
+agent framework used, a tool given to a model (see :mod:`prodgate.discovery.agents`)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +30,10 @@ class Detection:
     model: str | None = None
     match: str = ""
     asset: str | None = None
+    name: str | None = None
+    """An MCP server's or a tool's name, when the file gives one."""
+    effect: str | None = None
+    """A tool's effect (read, write, execute, communicate, payment) when it can be told."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -35,6 +44,8 @@ class Detection:
             "provider": self.provider,
             "model": self.model,
             "asset": self.asset,
+            "name": self.name,
+            "effect": self.effect,
         }
 
 

@@ -34,6 +34,14 @@ class DeclaredModel:
 
 
 @dataclass(frozen=True)
+class DeclaredServer:
+    """An MCP server of a declaration's ``agent:``, its source normalised."""
+
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Coverage:
     """What one declaration covers, read from its YAML."""
 
@@ -46,6 +54,11 @@ class Coverage:
     """The ``paths:`` globs, relative to the repository; empty means the folder."""
     models: tuple[DeclaredModel, ...] = ()
     evidence: frozenset[str] = field(default_factory=frozenset)
+    tools: frozenset[str] = field(default_factory=frozenset)
+    """The names of the tools under ``agent.tools``."""
+    tool_effects: tuple[tuple[str, str], ...] = ()
+    """(name, effect) of each tool under ``agent.tools`` that states a known effect."""
+    mcp_servers: tuple[DeclaredServer, ...] = ()
 
     def covers(self, rel: str) -> bool:
         if self.patterns:
@@ -122,8 +135,38 @@ def _coverage(rel: str, data: dict[str, Any], root: Path) -> Coverage:
         evidence.update(
             j for e in evals if isinstance(e, dict) and (j := _join(folder, e.get("results"))) is not None
         )
-    cov = Coverage(str(name), rel, folder, tuple(patterns), tuple(models))
+    tools, effects, servers = _agent(data.get("agent"))
+    cov = Coverage(
+        str(name), rel, folder, tuple(patterns), tuple(models), tools=tools, tool_effects=effects, mcp_servers=servers
+    )
     return replace(cov, evidence=frozenset(e for e in evidence if e == rel or _is_evidence(e, cov, root)))
+
+
+def _agent(agent: object) -> tuple[frozenset[str], tuple[tuple[str, str], ...], tuple[DeclaredServer, ...]]:
+    """The tool names, the tools' stated effects and the MCP servers a declaration's
+    ``agent:`` lists (what is not well-formed is left out: the gate reports it as PG103)."""
+    if not isinstance(agent, dict):
+        return frozenset(), (), ()
+    from prodgate.discovery.mcp_match import normalise_source
+
+    tools = frozenset(
+        t["name"] for t in _listed(agent.get("tools")) if isinstance(t, dict) and isinstance(t.get("name"), str)
+    )
+    effects = tuple(
+        (t["name"], t["effect"])
+        for t in _listed(agent.get("tools"))
+        if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("effect"), str)
+    )
+    servers = tuple(
+        DeclaredServer(s["name"], normalise_source(s["source"]))
+        for s in _listed(agent.get("mcp_servers"))
+        if isinstance(s, dict) and isinstance(s.get("name"), str) and isinstance(s.get("source"), str)
+    )
+    return tools, effects, servers
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def _is_evidence(rel: str, cov: Coverage, root: Path) -> bool:

@@ -66,7 +66,9 @@ def render_text(found: Discovery, out: TextIO, *, color: bool = False) -> None:
         for det in dets:
             what = det.provider or det.signature
             model = f" model {det.model}" if det.model and det.model != det.match else ""
-            out.write(_clean(f"  {path}:{det.line} {det.kind} {det.match} ({what}){model}") + "\n")
+            named = f" name {det.name}" if det.name and det.name != det.match else ""
+            effect = f" effect {det.effect}" if det.effect else ""
+            out.write(_clean(f"  {path}:{det.line} {det.kind} {det.match} ({what}){model}{named}{effect}") + "\n")
     for item in found.skipped:
         line = _clean(f"{item.path}: not scanned: {item.reason}")
         out.write((f"{_DIM}{line}{_RESET}" if color else line) + "\n")

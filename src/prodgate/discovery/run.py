@@ -123,12 +123,15 @@ def discover(
 
 
 def findings(
-    found: Discovery, checked: Iterable[str], *, unused_for: Iterable[str] = (), gate: str = "merge"
+    found: Discovery, checked: Iterable[str], *, unused_for: Iterable[str] = (), gate: str = "merge",
+    allowed_mcp: Sequence[str] | None = None,
 ) -> list[Finding]:
-    """PG801-PG804 for a gate run. ``checked`` are the declarations (repository-relative)
-    the run checks, the only ones PG802 speaks about; ``unused_for`` those whose whole
-    folder was scanned, the only ones PG803 can judge; ``gate`` sets PG804's default."""
-    from prodgate.discovery import judge
+    """PG801-PG804 and PG901-PG904 for a gate run. ``checked`` are the declarations
+    (repository-relative) the run checks, the only ones PG802 and PG901-PG903 speak
+    about; ``unused_for`` those whose whole folder was scanned, the only ones PG803 can
+    judge; ``gate`` sets PG804's default; ``allowed_mcp`` is the policy's allow-list of
+    MCP servers (None: any)."""
+    from prodgate.discovery import judge, judge_agents
 
     checked = set(checked)
     mine = [c for c in found.coverage if c.declaration in checked]
@@ -136,4 +139,6 @@ def findings(
     out += judge.undeclared_models(found.detections, mine, found.catalogue, found.exemptions)
     out += judge.unused_declarations(mine, set(unused_for), found.readable, found.detections)
     out += judge.skipped(found.skipped, gate)
+    out += judge_agents.undeclared(found.detections, mine, found.exemptions)
+    out += judge_agents.not_allowed(found.detections, allowed_mcp)
     return out

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodgate.discovery import links, manifest_names, shebang, weights
+from prodgate.discovery import links, manifest_names, shebang, spelling, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
 from prodgate.discovery.links import Links
@@ -308,9 +308,9 @@ def _scan(
         if progress is not None:
             progress(len(parsed), total)
         source = root / listing.links.targets.get(rel, rel)
-        text = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, result)
-        if text is not None:
-            result.detections.extend(_detect(rel, text, kind, cat, hcl))
+        texts = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, result)
+        if texts is not None:
+            result.detections.extend(_detect(rel, *texts, kind, cat, hcl))
 
     # While git grep searches: the tracked files it reports are parsed at once.
     for rel in listing.stream():
@@ -319,6 +319,12 @@ def _scan(
     listed = listing.complete()
     result.files, result.listed = len(listed), listed
     result.declarations, maybe_weights = _by_name(listed)
+    # Where editors and agents read MCP servers: read by name, whatever words they hold.
+    from prodgate.discovery.mcp_config import named
+
+    for rel in named(listed):
+        if rel not in parsed and (kind := _kind(root, rel, listing.links.targets)) is not None and kind.startswith("config-"):
+            parse(rel, kind, 0)
     for rel in maybe_weights:
         if rel in listing.links.targets:
             continue  # the file it points to is the repository's weights, found at its own path
@@ -414,13 +420,17 @@ def _candidates(
         return
     for rel in sorted(readers):
         read = read_regular(root / (targets or {}).get(rel, rel), cat.max_file_bytes)
-        if isinstance(read, FileProblem) or read[0] > cat.max_file_bytes or cat.prefilter.search(read[1]):
+        if (
+            isinstance(read, FileProblem) or read[0] > cat.max_file_bytes
+            or cat.prefilter.search(read[1]) or spelling.marked(read[1])
+        ):
             yield rel, read
 
 
-def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, result: ScanResult) -> str | None:
-    """The text of a file to parse, from what :func:`read_regular` gave; why not, in
-    ``result.skipped``."""
+def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, result: ScanResult) -> tuple[str, str] | None:
+    """The text of a file to parse, from what :func:`read_regular` gave, and that text
+    with escapes and look-alike letters folded (:func:`spelling.plain`); why not, in
+    ``result.skipped``, or None without a word when nothing in it is a token."""
     if isinstance(read, FileProblem):
         result.skipped.append(Skipped(rel, read.message))
         return None
@@ -428,17 +438,31 @@ def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, resul
     if size > cat.max_file_bytes:
         result.skipped.append(Skipped(rel, f"{size:,} bytes, over the scan limit of {cat.max_file_bytes:,}"))
         return None
-    if b"\x00" in data[:8192]:
+    decoded = spelling.decode(data)
+    if decoded is None:
         result.skipped.append(Skipped(rel, "binary content (NUL bytes) in a text format"))
         return None
-    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    text, transcoded = decoded
+    # What may be spelt otherwise (UTF-16, escapes, look-alike letters) was kept by
+    # the prefilter for what it may say: it is read when, folded, it holds a token.
+    view = spelling.plain(text)
+    if (transcoded or view is not text) and cat.token_re.search(view) is None:
+        return None
+    return text, view
 
 
-def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) -> Iterator[Detection]:
+def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: ParseBudget) -> Iterator[Detection]:
+    """What one file shows. ``view``: ``text`` folded (:func:`spelling.plain`), for the
+    searches that decide whether to read it and for configuration, whose text is its
+    values; parsers and lexers read ``text`` and fold what they find in strings."""
     # The source detectors and their patterns are loaded with the first file to read.
     from prodgate.discovery import code
-    from prodgate.discovery.lexer import C_STYLE, HASH, NONE
+    from prodgate.discovery.lexer import C_STYLE, HASH
 
+    if kind.startswith("config-"):
+        from prodgate.discovery import mcp_config  # MCP servers an editor or agent starts
+
+        yield from mcp_config.detect(rel, text)
     if kind.startswith(("code-", "config-")):
         from prodgate.discovery import infra  # what infrastructure, containers and CI show
 
@@ -448,23 +472,38 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
 
         yield from manifests.detect(rel, text, cat, kind.split(":", 1)[1])
     elif kind == "python":
-        reading = code.python_reading(text, cat)
+        from prodgate.discovery import agents  # agents, their tools, MCP servers
+
+        reading = code.python_reading(view, cat)
+        tree = agents.parse(text)  # parsed once for both, when agents can be there
         if reading is not None:
-            yield from code.python(rel, text, cat, imports_only=reading == "imports")
+            yield from code.python(rel, text, cat, imports_only=reading == "imports", tree=tree)
+        if tree is not None:
+            yield from agents.of_tree(rel, tree)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
+        from prodgate.discovery import agents
+
+        yield from agents.notebook(rel, text)
     elif kind == "javascript":
         yield from code.javascript(rel, text, cat)
+        from prodgate.discovery import agents_js  # agents, their tools, MCP servers
+
+        yield from agents_js.javascript(rel, text)
     elif kind == "go":
         yield from code.golang(rel, text, cat)
     elif kind == "jvm":
-        yield from code.jvm(rel, text, cat)
+        # Java reads \uXXXX escapes anywhere in a source file, before it lexes it
+        # (import com.\u006fpenai...); Kotlin, Scala and Groovy only in strings.
+        yield from code.jvm(rel, view if rel.endswith(".java") else text, cat)
     elif kind == "dotnet":
-        yield from code.dotnet(rel, text, cat)
+        yield from code.dotnet(rel, view, cat)  # C# reads them in identifiers too
     elif kind == "rust":
         yield from code.rust(rel, text, cat)
-    elif kind.startswith(("code-", "config-")) and cat.literals.search(text) is None:
-        return  # strings, credentials, constants and values: none of the catalogue's literals
+    elif kind.startswith(("code-", "config-")) and cat.literals.search(view) is None and (
+        not kind.endswith("-hash") or cat.command_words.search(view) is None
+    ):
+        return  # strings, credentials, constants, values and commands: none of the catalogue's
     elif kind == "code-c":
         yield from code.generic(rel, text, cat, C_STYLE)
     elif kind == "code-hash":
@@ -472,11 +511,11 @@ def _detect(rel: str, text: str, kind: str, cat: Catalogue, hcl: ParseBudget) ->
     elif kind == "config-hash":
         # A prodgate policy's discovery section names signatures; it does not use them.
         section = code.policy_signatures(text)
-        for det in code.config(rel, text, cat, HASH):
+        for det in code.config(rel, view, cat, HASH):
             if section is None or not section[0] <= det.line <= section[1]:
                 yield det
     elif kind == "config-json":
-        yield from code.config(rel, text, cat, NONE)
+        yield from code.json_values(rel, view, cat, data=code.json_is_data(rel, view))
     elif kind == "jsonl":
         from prodgate.discovery import infra
 

@@ -31,8 +31,8 @@ JSON output by reference to the components' ``bom-ref``. The tests validate the 
 with the library's own JSON-schema validator, for both versions, so the additions are
 held to the standard's schema like the rest.
 
-Services are built in one place, :func:`_services`: anything the BOM lists as a
-service is added there.
+Services are built in two places: :func:`_services` (the hosted AI APIs undeclared
+code reaches) and :func:`_agent` (an asset's MCP servers, which the asset depends on).
 """
 
 from __future__ import annotations
@@ -137,15 +137,18 @@ def to_bom_dict(inv: Inventory, spec_version: str = SPEC_VERSIONS[0]) -> dict[st
     for name, value in _bom_properties(inv):
         bom.metadata.properties.add(Property(name=name, value=value))
     assets = []
+    servers = []
     for a in inv.assets:
         comp, children = _asset(a, refs, blocks)
+        mine = _agent(a, comp, refs)
         bom.components.add(comp)
-        bom.register_dependency(comp, children)
+        bom.register_dependency(comp, [*children, *mine])
         assets.append(comp)
+        servers += mine
     for d in inv.undeclared:
         if d.kind not in SERVICE_KINDS:
             bom.components.add(_undeclared_component(d, refs))
-    for service in _services(inv, refs):
+    for service in [*servers, *_services(inv, refs)]:
         bom.services.add(service)
     bom.register_dependency(bom.metadata.component, assets)
     writer = JsonV1Dot5 if spec_version == "1.5" else JsonV1Dot6
@@ -461,6 +464,36 @@ def _undeclared_properties(d: Detection) -> list[tuple[str, str]]:
         ("prodgate:kind", d.kind),
         ("prodgate:signature", d.signature),
     ]
+
+
+def _agent(a: AssetEntry, comp: Component, refs: _Refs) -> list[Service]:
+    """An agent's reach: each tool (name, effect, approval) and the strongest effect as
+    properties of the asset's component, which CycloneDX has no field for; each MCP
+    server as a service the asset depends on, with a URL source as its endpoint (a
+    package or image run over stdio has none) and the source and access as properties."""
+    from cyclonedx.model import Property, XsUri
+    from cyclonedx.model.service import Service
+
+    from prodgate.inventory.writers import agent_tools
+
+    for name, value in [("prodgate:agent.tool", t) for t in agent_tools(a)] + (
+        [("prodgate:agent.effect", a.agent_effect)] if a.agent_effect else []
+    ):
+        comp.properties.add(Property(name=name, value=value))
+    out = []
+    for m in a.mcp_servers:
+        url = "://" in m.source and not any(c.isspace() for c in m.source)
+        props = [("prodgate:mcp.source", m.source), *(("prodgate:mcp.access", x) for x in m.access)]
+        out.append(
+            Service(
+                name=m.name,
+                group="mcp",
+                bom_ref=refs(f"{comp.bom_ref.value}/mcp:{m.name}"),
+                endpoints=[XsUri(m.source)] if url else None,
+                properties=[Property(name=k, value=v) for k, v in props],
+            )
+        )
+    return out
 
 
 def _services(inv: Inventory, refs: _Refs) -> list[Service]:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prodgate.findings import Severity
-from prodgate.manifest.model import AssetException, approver_login, approver_name
+from prodgate.manifest.model import EFFECTS, Asset, AssetException, approver_login, approver_name
 from prodgate.record import as_dict
 from prodgate.report import AssetResult, EvalSummary, ExceptionView, Report
 
@@ -42,6 +42,22 @@ class DataSource:
     classification: str
     personal_data: bool
     license: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentTool:
+    name: str
+    effect: str
+    system: str | None
+    approval: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class McpServer:
+    name: str
+    source: str
+    access: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,13 @@ class AssetEntry:
     review: ReviewEntry
     requirements: dict[str, str]
     """Requirement id -> state (met, missing, unfilled, failing, waived)."""
+    tools: tuple[AgentTool, ...] = ()
+    """The agent's declared tools (``agent.tools``)."""
+    mcp_servers: tuple[McpServer, ...] = ()
+    agent_effect: str | None = None
+    """The strongest effect among the agent's tools (read < write < execute <
+    communicate < payment), None for an asset without tools: what the register counts
+    agents by."""
     not_codeowner: str | None = None
     """Why ``owner.github`` is not a code owner of the declaration (PG606), or None
     when it is, or when that could not be told (no CODEOWNERS, no ``owner.github``)."""
@@ -288,7 +311,18 @@ def _asset(a: AssetResult, passed: bool, cadence_days: dict[str, int], today: dt
         review=review,
         requirements={r.id: r.state.value for r in a.requirements},
         not_codeowner=next((f.message for f in a.findings if f.rule_id == "PG606"), None),
+        **_agent(d),
     )
+
+
+def _agent(d: Asset | None) -> dict[str, Any]:
+    """The agent's fields of an asset entry (none for an asset without ``agent:``)."""
+    if d is None or d.agent is None:
+        return {}
+    tools = tuple(AgentTool(t.name, t.effect, t.system, t.approval, t.audience) for t in d.agent.tools)
+    servers = tuple(McpServer(s.name, s.source, tuple(s.access)) for s in d.agent.mcp_servers)
+    strongest = max((t.effect for t in tools), key=EFFECTS.index, default=None)
+    return {"tools": tools, "mcp_servers": servers, "agent_effect": strongest}
 
 
 def _exception(e: ExceptionView, x: AssetException | None, today: dt.date) -> ExceptionEntry:

@@ -40,7 +40,7 @@ def write_json(inv: Inventory, out: TextIO) -> None:
 CSV_COLUMNS = (
     "record", "repository", "commit", "asset", "path", "line", "tier", "effective_tier", "stage",
     "owner", "owner_email", "business_owner", "models", "data_sources", "personal_data",
-    "evals", "gate", "active_exceptions", "next_review_due", "review_overdue",
+    "evals", "gate", "active_exceptions", "next_review_due", "review_overdue", "agent_tools", "mcp_servers",
 )
 
 
@@ -56,6 +56,15 @@ def _data(a: AssetEntry) -> str:
 
 def _evals(a: AssetEntry) -> str:
     return "; ".join(f"{e.name}: {e.outcome}" for e in a.evals)
+
+
+def agent_tools(a: AssetEntry) -> list[str]:
+    """Each tool as ``refund_order (payment, human approval)``."""
+    return [f"{t.name} ({t.effect}{', human approval' if t.approval == 'human' else ''})" for t in a.tools]
+
+
+def mcp_servers(a: AssetEntry) -> list[str]:
+    return [f"{s.name} ({s.source})" for s in a.mcp_servers]
 
 
 def _exceptions(a: AssetEntry) -> str:
@@ -86,13 +95,13 @@ def write_csv(inv: Inventory, out: TextIO) -> None:
             a.business_owner.name if a.business_owner else "", _models(a), _data(a),
             "yes" if any(s.personal_data for s in a.data_sources) else "no", _evals(a),
             "passed" if a.gate.passed else "failed", _exceptions(a), a.review.next_due,
-            "yes" if a.review.overdue else "no",
+            "yes" if a.review.overdue else "no", "; ".join(agent_tools(a)), "; ".join(mcp_servers(a)),
         )
         w.writerow([neutral_cell(v) for v in row])
     for d in inv.undeclared:
         model = "/".join(x for x in (d.provider, d.model) if x)
         row = ("undeclared", inv.repository, inv.commit, "", d.path, d.line, "", "", "", "", "", "", model,
-               "", "", "", "", "", "", "")
+               "", "", "", "", "", "", "", "", "")
         w.writerow([neutral_cell(v) for v in row])
 
 
@@ -140,6 +149,15 @@ def markdown_lines(inv: Inventory) -> Iterable[str]:
             review,
         )
         yield "| " + " | ".join(cells) + " |\n"
+    agents = [a for a in inv.assets if a.tools or a.mcp_servers]
+    if agents:
+        yield "\n### Agents\n\n| Asset | Tier | Strongest effect | Tools | MCP servers |\n|---|---|---|---|---|\n"
+        for a in agents:
+            yield (
+                f"| {code(a.name)} | {t(a.effective_tier)} | {t(a.agent_effect)} | "
+                f"{'<br>'.join(text(x) for x in agent_tools(a)) or '—'} | "
+                f"{'<br>'.join(text(x) for x in mcp_servers(a)) or '—'} |\n"
+            )
     if inv.broken:
         yield "\nDeclarations that did not load (not in the inventory):\n\n"
         for b in inv.broken:

@@ -24,10 +24,16 @@ Stage = Literal["sandbox", "pilot", "production", "retired"]
 Autonomy = Literal["human-in-the-loop", "human-on-the-loop", "autonomous"]
 Classification = Literal["public", "internal", "confidential", "restricted"]
 EvalFormat = Literal["auto", "prodgate", "promptfoo", "lm-eval", "hf-model-index", "junit"]
+Effect = Literal["read", "write", "execute", "communicate", "payment"]
+ToolApproval = Literal["human", "none"]
+Audience = Literal["internal", "external"]
 
 TIERS: tuple[str, ...] = ("team", "departmental", "enterprise")
 STAGES: tuple[str, ...] = ("sandbox", "pilot", "production", "retired")
 CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+EFFECTS: tuple[str, ...] = ("read", "write", "execute", "communicate", "payment")
+"""What an agent's tool does, weakest first: ``read`` only looks; the others act."""
+ACTING_EFFECTS: tuple[str, ...] = EFFECTS[1:]
 
 INVISIBLE = (
     r"\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
@@ -127,6 +133,32 @@ class Review(Record):
     last_reviewed: dt.date
 
 
+class AgentTool(Record):
+    """A tool the model can call. ``approval: none`` (the default) means no person
+    confirms each call; ``audience`` says who a ``communicate`` tool reaches."""
+
+    name: str
+    effect: Effect
+    system: str | None = None
+    approval: ToolApproval = "none"
+    audience: Audience = "external"
+
+
+class McpServer(Record):
+    """An MCP server the agent connects to, by what it runs from (``source``)."""
+
+    name: str
+    source: str
+    access: list[str] = field(default_factory=list)
+
+
+class Agent(Record):
+    """What an agent can reach: its tools and MCP servers."""
+
+    tools: list[AgentTool] = field(default_factory=list)
+    mcp_servers: list[McpServer] = field(default_factory=list)
+
+
 class Asset(Record):
     """One AI system: the root of ``ai-asset.yaml``."""
 
@@ -145,3 +177,4 @@ class Asset(Record):
     artifacts: dict[str, str] = field(default_factory=dict)
     exceptions: list[AssetException] = field(default_factory=list)
     review: Review | None = None
+    agent: Agent | None = None

@@ -21,7 +21,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from prodgate.forms import ASSET_NAME, EMAIL, GITHUB_HANDLE, GITHUB_LOGIN
 from prodgate.globs import MAX_GLOB_CHARS
-from prodgate.manifest.model import INVISIBLE, Autonomy, Classification, EvalFormat, Stage, Tier
+from prodgate.manifest.model import (
+    INVISIBLE,
+    Audience,
+    Autonomy,
+    Classification,
+    Effect,
+    EvalFormat,
+    Stage,
+    Tier,
+    ToolApproval,
+)
 from prodgate.threshold_syntax import DECLARATION_THRESHOLD
 
 AssetName = Annotated[
@@ -181,6 +191,37 @@ class Review(_Strict):
     last_reviewed: dt.date
 
 
+class AgentTool(_Strict):
+    name: Text = Field(description="The tool's name as the code gives it to the model (refund_order).")
+    effect: Effect = Field(
+        description="What a call does: read (only looks), write (changes data), execute (runs code or "
+        "commands), communicate (sends messages to people), payment (moves money)."
+    )
+    system: str | None = Field(default=None, description="The system the tool acts on (orders-api).")
+    approval: ToolApproval = Field(
+        default="none", description="human: a person confirms each call; none (the default): nobody does."
+    )
+    audience: Audience = Field(
+        default="external",
+        description="Who a communicate tool reaches: internal (people of the organisation only) or "
+        "external (the default: customers, the public).",
+    )
+
+
+class McpServer(_Strict):
+    name: Text = Field(description="The server's name, as the MCP configuration or code names it.")
+    source: Text = Field(
+        description="What it runs from: a package (@modelcontextprotocol/server-github), an image "
+        "(ghcr.io/github/github-mcp-server), a URL, or the command."
+    )
+    access: list[Text] = Field(default_factory=list, description="What it is given access to (repo:read).")
+
+
+class Agent(_Strict):
+    tools: list[AgentTool] = Field(default_factory=list, description="What the model can call.")
+    mcp_servers: list[McpServer] = Field(default_factory=list, description="MCP servers the agent connects to.")
+
+
 class Asset(_Strict):
     """One AI system: the root of ``ai-asset.yaml``."""
 
@@ -208,3 +249,6 @@ class Asset(_Strict):
     )
     exceptions: list[AssetException] = Field(default_factory=list)
     review: Review | None = None
+    agent: Agent | None = Field(
+        default=None, description="What an agent can reach: its tools and MCP servers (docs/agents.md)."
+    )

@@ -36,7 +36,7 @@ def schema_findings(
     return findings
 
 
-_UNION_TAGS = {"str", "float", "int", "constrained-str", "Owner", "Person", "Review", "Approver", "function-after"}
+_UNION_TAGS = {"str", "float", "int", "constrained-str", "Owner", "Person", "Review", "Approver", "Agent", "function-after"}
 
 
 def _schema_finding(
@@ -109,6 +109,9 @@ _PLACE_FIXES = {
     "models[].provider": "Write the provider: openai, anthropic, azure-openai, bedrock, vertex, huggingface, self-hosted ...",
     "data_sources[].name": "Write the data source's name.",
     "evals[].name": "Write the eval's name.",
+    "agent.tools[].name": "Write the tool's name as the code gives it to the model.",
+    "agent.mcp_servers[].name": "Write the server's name as its MCP configuration names it.",
+    "agent.mcp_servers[].source": "Write what the server runs from: a package, an image, a URL or the command.",
 }
 """Fixes that depend on where a key is: ``name`` means four different things."""
 

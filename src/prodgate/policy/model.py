@@ -29,7 +29,13 @@ FACTS = (
     "decisions_about_people",
     "personal_data",
     "classification",
+    "agent_unattended",
+    "agent_unattended_external",
 )
+"""Risk facts a policy's ``when:`` may name. ``agent_unattended`` is the set of effects of
+the agent's tools that no person confirms (``approval: none``): a condition on it holds
+when any of those effects is one of its values. ``agent_unattended_external``: one such
+tool communicates with people outside the organisation."""
 FactValue = bool | str | list[bool | str]
 
 
@@ -204,6 +210,17 @@ class ChangeControlRules(Record):
     wide_coverage: list[WideCoverage] = field(default_factory=list)
 
 
+class McpServerRules(Record):
+    allowed: list[str] | None = None
+    """The MCP servers the organisation approves, by source; None: any."""
+
+
+class AgentRules(Record):
+    """What agents may reach (PG904)."""
+
+    mcp_servers: McpServerRules = field(default_factory=McpServerRules)
+
+
 class MergeRules(Record):
     """How the merge gate treats what a pull request did not cause."""
 
@@ -234,6 +251,7 @@ class Policy(Record):
     change_control: ChangeControlRules = field(default_factory=ChangeControlRules)
     enforcement: Enforcement = field(default_factory=Enforcement)
     merge: MergeRules = field(default_factory=MergeRules)
+    agents: AgentRules = field(default_factory=AgentRules)
     # ``register:`` in the file; another name here, as the pydantic model's class has a ``register``.
     register_rules: RegisterRules = field(default_factory=RegisterRules, metadata={ALIAS: "register"})
 

@@ -281,6 +281,18 @@ class RegisterRules(_Strict):
     )
 
 
+class McpServerRules(_Strict):
+    allowed: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description="The MCP servers the organisation approves, by source (package, image or URL, "
+        "without version or tag); any other, declared or found in code, is PG904. Unset: any.",
+    )
+
+
+class AgentRules(_Strict):
+    mcp_servers: McpServerRules = Field(default_factory=McpServerRules)
+
+
 class Policy(_Strict):
     api_version: Literal["prodgate/policy/v1"] = Field(alias="apiVersion")
     name: str
@@ -299,6 +311,7 @@ class Policy(_Strict):
     change_control: ChangeControlRules = Field(default_factory=ChangeControlRules)
     enforcement: Enforcement = Field(default_factory=Enforcement)
     merge: MergeRules = Field(default_factory=MergeRules)
+    agents: AgentRules = Field(default_factory=AgentRules)
     # ``register:`` in the file: the name ``register`` is taken by the class's ABC machinery.
     register_rules: RegisterRules = Field(default_factory=RegisterRules, alias="register")
 

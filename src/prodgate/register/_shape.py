@@ -27,6 +27,7 @@ Text = Annotated[str, Meta(max_length=4096)]
 Date = Annotated[str, Meta(max_length=10)]
 Tier = Literal["team", "departmental", "enterprise"]
 Stage = Literal["sandbox", "pilot", "production", "retired"]
+Effect = Literal["read", "write", "execute", "communicate", "payment"]
 if get_args(Tier) != TIERS or get_args(Stage) != STAGES:  # pragma: no cover - a fixed list
     raise AssertionError("the inventory's tiers and stages are the gate's")
 
@@ -110,11 +111,12 @@ class Asset(Struct, gc=False):
     business_owner: Contact | None = None
     evals: list[Eval] = []
     requirements: dict[Text, Text] = {}
+    agent_effect: Effect | None = None
     not_codeowner: Text | None = None
     risk: Any = None
-    """Read as it is, as ``agent``: :func:`prodgate.register.documents.shown_facts`
+    """Read as it is, as ``tools``: :func:`prodgate.register.documents.shown_facts`
     keeps what the page shows of them and passes over the rest."""
-    agent: Any = None
+    tools: Any = None
 
 
 class Tool(Struct, gc=False):

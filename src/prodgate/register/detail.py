@@ -24,17 +24,6 @@ FIXES = {
 }
 """What to do about a requirement in each state that fails the gate."""
 
-EFFECTS = ("payment", "execute", "write", "communicate", "read")
-"""An agent tool's effects, the highest first: the order of the roll-up of agents."""
-
-
-def highest_effect(facts: list[tuple[Any, ...]]) -> str | None:
-    """The highest effect among an asset's agent tools (``tool`` facts), if it has any
-    of a known effect."""
-    effects = {value for kind, _ev, _name, value in facts if kind == "tool"}
-    return next((e for e in EFFECTS if e in effects), None)
-
-
 def anchor(index: int) -> str:
     """The fragment of the detail view of the asset at ``index`` in the asset table."""
     return f"asset-{index}"

@@ -14,11 +14,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from prodgate.fsutil import FileProblem, read_regular
 from prodgate.hygiene import unicode_text
-from prodgate.register.vocabulary import STAGES, TIERS
+from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 _fromisoformat = dt.date.fromisoformat
 _datetime = dt.datetime.fromisoformat
@@ -28,7 +28,7 @@ MAX_BYTES = 256 * 1024 * 1024
 ASSET_FIELDS = (
     "name", "path", "tier", "effective_tier", "stage", "owner", "owner_email", "business_owner", "models",
     "data_sources", "personal_data", "passed", "errors", "warnings", "next_review", "review_overdue", "owner_team",
-    "error",
+    "error", "agent_effect",
 )
 """An asset row's values, in this order: the columns of the register's ``assets`` table
 after ``snapshot_id``. Rows are tuples, not dicts: a large ingest makes 50,000 of
@@ -298,8 +298,8 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                         facts.append((a.name, "threshold", ev.name, m.name, m.threshold))
                     if m.passed is not None:
                         facts.append((a.name, "met", ev.name, m.name, "true" if m.passed else "false"))
-            if a.risk is not None or a.agent is not None:
-                facts.extend(shown_facts(a.name, a.risk, a.agent))
+            if a.risk is not None or a.tools:
+                facts.extend(shown_facts(a.name, a.risk, a.tools))
             if a.not_codeowner is not None:
                 facts.append((a.name, "codeowner", None, "", a.not_codeowner))
             if review.last_reviewed is not None:
@@ -319,6 +319,7 @@ def _fast_inventory(raw: bytes, source: str, digest: str, repository: str | None
                     _model_text(models[0]) if len(models) == 1 else "; ".join(map(_model_text, models)),
                     source_text, personal, gate.passed, gate.errors, gate.warnings, due, review.overdue,
                     None if owner is None else owner.team, None,
+                    a.agent_effect,
                 )
             )
         assets.extend(_broken([(b.path, b.line, b.rule_id, b.message) for b in inv.broken_declarations]))
@@ -397,7 +398,7 @@ def _broken(found: list[tuple[Any, ...]]) -> list[Row]:
         by_path.setdefault(path, []).append(f"{rule_id} (line {line}): {message}")
     return [
         (path[:128], path, UNKNOWN, UNKNOWN, UNKNOWN, None, None, None, "", "", False, False, len(errors), 0, None, False,
-         None, "; ".join(errors))
+         None, "; ".join(errors), None)
         for path, errors in by_path.items()
     ]
 
@@ -434,8 +435,14 @@ def _text(obj: Any, where: str, key: str, *, optional: bool = False, limit: int 
     return value
 
 
-def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str:
-    value = _text(obj, where, key)
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...]) -> str: ...
+@overload
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool) -> str | None: ...
+def _enum(obj: Any, where: str, key: str, allowed: tuple[str, ...], optional: bool = False) -> str | None:
+    value = _text(obj, where, key, optional=optional)
+    if value is None and optional:
+        return None
     assert value is not None
     if value not in allowed:
         raise _Bad(f"{where}.{key} {value!r} is not one of {', '.join(allowed)}")
@@ -539,6 +546,7 @@ def _inventory(data: dict[str, Any], source: str, digest: str, repository: str |
                 _get(review, f"{w}.review", "overdue", bool),
                 _team(a, w, "owner"),
                 None,
+                _enum(a, w, "agent_effect", EFFECTS, optional=True),
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "active"))
@@ -607,6 +615,7 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
                 name in overdue,
                 _text(a, w, "owner_team", optional=True),
                 None,
+                None,  # agent_effect: a gate report does not say
             )
         )
         doc.exceptions.extend(_exceptions(a, w, name, "valid"))
@@ -623,9 +632,9 @@ def _report(data: dict[str, Any], source: str, digest: str, repository: str | No
     return _with_undeclared(doc, undeclared) if any(f.get("rule_id") == "PG801" for f in findings if isinstance(f, dict)) else doc
 
 
-def shown_facts(asset: str | None, risk: Any, agent: Any) -> list[Row]:
+def shown_facts(asset: str | None, risk: Any, tools: Any) -> list[Row]:
     """The risk facts (``risk``: each key whose value is text or true/false) and the
-    agent's tools (``agent.tools``: each ``name`` with its ``effect``) an asset's detail
+    agent's tools (``tools``: each ``name`` with its ``effect``) an asset's detail
     view shows, as facts; whatever else they hold is passed over, not refused, as
     both are read as they are (by both readings alike: this is their one reader)."""
     out: list[Row] = []
@@ -634,7 +643,6 @@ def shown_facts(asset: str | None, risk: Any, agent: Any) -> list[Row]:
             if isinstance(key, str) and len(key) <= 4096 and isinstance(value, (str, bool)) and len(str(value)) <= 4096:
                 shown = value if isinstance(value, str) else "true" if value else "false"
                 out.append((asset, "risk", None, key, shown))
-    tools = agent.get("tools") if isinstance(agent, dict) else None
     for tool in tools if isinstance(tools, list) else ():
         name, effect = (tool.get("name"), tool.get("effect")) if isinstance(tool, dict) else (None, None)
         if isinstance(name, str) and isinstance(effect, str) and len(name) <= 4096 and len(effect) <= 4096:
@@ -671,8 +679,8 @@ def _facts(a: Any, w: str, asset: str | None, review: Any) -> list[Row]:
             passed = _get(m, f"{we}.metrics[{k}]", "passed", bool, optional=True)
             if passed is not None:
                 out.append((asset, "met", name, metric, "true" if passed else "false"))
-    if a.get("risk") is not None or a.get("agent") is not None:
-        out.extend(shown_facts(asset, a.get("risk"), a.get("agent")))
+    if a.get("risk") is not None or a.get("tools"):
+        out.extend(shown_facts(asset, a.get("risk"), a.get("tools")))
     not_codeowner = _text(a, w, "not_codeowner", optional=True)
     if not_codeowner is not None:
         out.append((asset, "codeowner", None, "", not_codeowner))

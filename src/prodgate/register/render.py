@@ -52,7 +52,7 @@ ROLLUPS = (
     ("by_business_owner", "Assets by business owner", "business_owner", "Business owner"),
     ("by_model", "Assets by provider and model", "model", "Model"),
     ("by_classification", "Assets by data classification", "classification", "Classification"),
-    ("by_effect", "Agents by the highest effect of their tools", "effect", "Highest effect"),
+    ("agents_by_effect", "Agents by the strongest effect of their tools", "effect", "Strongest effect"),
 )
 """The roll-ups of one value each: table, title, the value's key and column heading."""
 
@@ -132,7 +132,7 @@ def render_html(
         rollups=[
             (table, title, key, label, getattr(view, table))
             for table, title, key, label in ROLLUPS
-            if table != "by_effect" or view.by_effect  # no agent declared: nothing to show
+            if table != "agents_by_effect" or view.agents_by_effect  # no agent declared: nothing to show
         ],
         place_links=[Markup(_place_link(links, u)) for u in view.undeclared_locations[:MAX_ROWS]],
         exports={t: Export(Markup(_text(quote(name))), name) for t, name in (exports or {}).items()},

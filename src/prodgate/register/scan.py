@@ -65,11 +65,14 @@ class Checkout:
 
 def identify(path: Path) -> Checkout:
     """Name a checkout without running git: its inventory's repository name (the origin
-    remote's owner/name, or the folder's) and the commit its HEAD points at."""
+    remote's owner/name, or the folder's) and the commit its HEAD points at. The name is
+    in the escaped form the store keeps (a folder named in bytes that are not UTF-8), so
+    that it compares equal to the stored one and the database can take it."""
+    from prodgate.hygiene import unicode_text
     from prodgate.repo import detect_repository, find_root, head_commit
 
     root = (find_root(path) or path).resolve()
-    return Checkout(path, detect_repository(root), head_commit(root))
+    return Checkout(path, unicode_text(detect_repository(root)), head_commit(root))
 
 
 _POLICIES: dict[tuple[str | None, str | None], object] = {}

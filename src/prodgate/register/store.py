@@ -31,7 +31,7 @@ from prodgate.register.documents import (
 )
 from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
 LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL

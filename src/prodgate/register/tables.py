@@ -82,6 +82,7 @@ assets = Table(
     # A declaration that did not load (migration 0004): the loader's message; its row has
     # tier and stage ``unknown`` and ``passed`` false. NULL for every declaration that loaded.
     Column("error", Text, nullable=True),
+    Column("agent_effect", String(16), nullable=True),  # migration 0005
 )
 Index("ix_assets_snapshot", assets.c.snapshot_id)
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from prodgate.policy.model import Policy
 from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
-from prodgate.register.vocabulary import STAGES, TIERS
+from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
 
@@ -47,6 +47,8 @@ class RegisterView:
     """Compliance per ``owner.team`` (``""``: assets whose owner names no team)."""
     by_policy: list[dict[str, Any]] = field(default_factory=list)
     """Compliance per policy that judged (name, version, digest): a rollout's progress."""
+    agents_by_effect: list[dict[str, Any]] = field(default_factory=list)
+    """Agents per strongest effect of their tools (payment first), and how many pass."""
     trend: list[dict[str, Any]] = field(default_factory=list)
     by_business_owner: list[dict[str, Any]] = field(default_factory=list)
     by_model: list[dict[str, Any]] = field(default_factory=list)
@@ -59,9 +61,6 @@ class RegisterView:
     """Assets whose owner is not a code owner of their declaration (PG606), and why."""
     broken: list[dict[str, Any]] = field(default_factory=list)
     """Declarations that did not load, with the loader's error."""
-    by_effect: list[dict[str, Any]] = field(default_factory=list)
-    """Agents (assets declaring tools) by the highest effect of their tools, the
-    highest first; empty when no asset declares an agent."""
     facts: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
     """Each asset's facts (kind, eval, name, value) by (repository, asset), as stored:
     what its detail view on the page shows (read for the page only)."""
@@ -123,10 +122,10 @@ class RegisterView:
             "by_classification": self.by_classification,
             "unowned": self.unowned,
             "not_codeowner": self.not_codeowner,
-            "by_effect": self.by_effect,
             "broken": self.broken,
             "by_team": self.by_team,
             "by_policy": self.by_policy,
+            "agents_by_effect": self.agents_by_effect,
             "trend": self.trend,
             "lapsed_exceptions": self.lapsed,
             "failing_as_of": [
@@ -227,16 +226,9 @@ def collect(
                 .order_by(snapshots.c.repository, facts.c.asset)
             ).all()
         ]
-        tools = [
-            tuple(t)
-            for t in conn.execute(
-                sa.select(snapshots.c.repository, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
-                .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
-                .where(facts.c.kind == "tool")
-            ).all()
-        ]
         view.by_team = _by_team(conn)
         view.by_policy = _by_policy(conn)
+        view.agents_by_effect = _agents_by_effect(conn)
         states = latest_states(conn, today, policy)
         stored_passing = {(r[0], r[2]) for r in view.rows if r[9]}
         newly = sorted(key for key, st in states.items() if st.state == "failed" and key in stored_passing)
@@ -251,7 +243,6 @@ def collect(
         view.rows = [
             (*r[:9], False, *r[10:]) if r[9] and (r[0], r[2]) in failing_now else r for r in view.rows
         ]
-    view.by_effect = _by_effect(view, tools)
 
     # Counted here, over the rows read anyway: cheaper than a GROUP BY query each.
     rows = view.rows
@@ -307,23 +298,6 @@ def collect(
         "overdue_reviews": len(view.overdue),
     }
     return view
-
-
-def _by_effect(view: RegisterView, tools: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Agents by the highest effect of their tools (``tool`` facts: repository, asset,
-    kind, eval, name, value), the highest first; judged as each row's gate is."""
-    from prodgate.register.detail import EFFECTS, highest_effect
-
-    by_asset: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
-    for repository, asset, *fact in tools:
-        by_asset[(repository, asset)].append(tuple(fact))
-    counts = {e: [0, 0] for e in EFFECTS}
-    for r in view.rows:
-        effect = highest_effect(by_asset.get((r[0], r[2]), []))
-        if effect is not None:
-            counts[effect][0] += 1
-            counts[effect][1] += 0 if r[9] and r[12] is None else 1
-    return [{"effect": e, "assets": n, "failing": f} for e, (n, f) in counts.items() if n]
 
 
 def _details(conn: Connection) -> tuple[dict[tuple[str, str], list[tuple[Any, ...]]], dict[tuple[str, str], list[tuple[Any, ...]]]]:
@@ -419,6 +393,22 @@ def _by_team(conn: Connection) -> list[dict[str, Any]]:
     ).all()
     out = [{"team": team or "", **_compliance(int(n), int(f or 0))} for team, n, f in rows]
     return sorted(out, key=lambda r: (-r["failing"], -r["assets"], r["team"]))
+
+
+def _agents_by_effect(conn: Connection) -> list[dict[str, Any]]:
+    """The agents of the latest snapshots (assets whose inventory gave their tools) by
+    the strongest effect of their tools, strongest first: how many can pay, message
+    people, run code, write or only read, and how many of each pass."""
+    latest = repositories.c.latest_snapshot_id
+    failing = sa.func.sum(sa.case((assets.c.passed.is_(False), 1), else_=0))
+    rows = conn.execute(
+        sa.select(assets.c.agent_effect, sa.func.count(assets.c.id), failing)
+        .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+        .where(assets.c.agent_effect.is_not(None))
+        .group_by(assets.c.agent_effect)
+    ).all()
+    out = [{"effect": effect, **_compliance(int(n), int(f or 0))} for effect, n, f in rows if effect in EFFECTS]
+    return sorted(out, key=lambda r: -EFFECTS.index(r["effect"]))
 
 
 def _by_policy(conn: Connection) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""The register's words for a declaration's tier and stage, in the gate's order.
+"""The register's words for a declaration's tier and stage (and an agent's effects), in
+the gate's order.
 
 The precise reader (:mod:`.documents`), the typed shapes (:mod:`._shape`), the views and
 the charts all check or lay out by them; they live here, below all of those, so that
@@ -11,3 +12,5 @@ from __future__ import annotations
 
 TIERS = ("team", "departmental", "enterprise")
 STAGES = ("sandbox", "pilot", "production", "retired")
+EFFECTS = ("read", "write", "execute", "communicate", "payment")
+"""An agent's tool effects, weakest first (:data:`prodgate.manifest.model.EFFECTS`)."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from prodgate.findings import Finding, Location, Severity
+from prodgate.manifest.model import EFFECTS
 from prodgate.report import AssetResult, EvalSummary, MetricResult, Report, RequirementResult, State
 from prodgate.reporters import natural_key
 from prodgate.reporters.governance import governance_section
@@ -545,13 +546,14 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
     a = row.asset
     if a is not None:
         tier = text(a.tier) if a.effective_tier == a.tier else f"{text(a.tier)} → {text(a.effective_tier)} (risk floor)"
-        summary = f"{icon} <b>{text(a.name)}</b> · {tier}, {text(a.stage)} · {', '.join(counts)}"
+        summary = f"{icon} <b>{text(a.name)}</b> · {tier}, {text(a.stage)}{_agent_effects(a)} · {', '.join(counts)}"
     else:
         summary = f"{icon} <b>{text(row.path)}</b> · not checked: the declaration does not load · {', '.join(counts)}"
     out = [f"<details{' open' if open_ else ''}>\n<summary><a id=\"{row.anchor}\"></a>{summary}</summary>\n\n"]
     if a is not None:
         owner = f"owner {text(a.owner)}" if a.owner else "no owner"
         out.append(f"{place(Location(a.path), view.links)} · {owner}\n\n")
+        out += _agent_reach(a)
         out += _requirements(a, report, view.links)
         out += _exceptions(a)
         out += _evals(a.evals, view.links, _stale(a))
@@ -561,6 +563,44 @@ def _asset_details(row: Row, view: View, open_: bool) -> Iterator[Block]:
     for f in row.findings:
         yield Block(_finding_item(f, view), DETAIL, row.key, findings=1, name=row.name)
     yield Block("\n</details>\n\n", KEEP, row.key, closes=True)
+
+
+def _agent_effects(a: AssetResult) -> str:
+    """`` · agent: payment (unconfirmed), read`` beside the tier: what the agent's tools
+    can do, strongest first, and which of it no person confirms; "" for no agent."""
+    agent = a.declaration.asset.agent if a.declaration is not None else None
+    if agent is None or not (agent.tools or agent.mcp_servers):
+        return ""
+    effects = sorted({t.effect for t in agent.tools}, key=EFFECTS.index, reverse=True)
+    unconfirmed = {t.effect for t in agent.tools if t.approval == "none" and t.effect != "read"}
+    shown = [f"{e} (unconfirmed)" if e in unconfirmed else e for e in effects]
+    servers = len(agent.mcp_servers)
+    if servers:
+        shown.append(_plural(servers, "MCP server"))
+    return " · agent: " + text(", ".join(shown))
+
+
+def _agent_reach(a: AssetResult) -> list[str]:
+    """The agent's tools and MCP servers, one line each, under the asset's heading."""
+    agent = a.declaration.asset.agent if a.declaration is not None else None
+    if agent is None:
+        return []
+    out = []
+    if agent.tools:
+        tools = "; ".join(
+            f"{code(t.name, in_table=False)} {text(t.effect)}, "
+            f"{'a person confirms each call' if t.approval == 'human' else 'no approval'}"
+            for t in agent.tools
+        )
+        out.append(f"Agent tools: {tools}\n\n")
+    if agent.mcp_servers:
+        servers = "; ".join(
+            f"{code(s.name, in_table=False)} from {code(s.source, in_table=False)}"
+            + (f" ({text(', '.join(s.access))})" if s.access else "")
+            for s in agent.mcp_servers
+        )
+        out.append(f"MCP servers: {servers}\n\n")
+    return out
 
 
 _STATE_WORD = {

@@ -23,7 +23,7 @@ from prodgate.findings import Finding, Location
 from prodgate.fsutil import decode_text
 from prodgate.manifest.discover import DECLARATION_NAMES
 from prodgate.manifest.loader import Declaration
-from prodgate.manifest.model import CLASSIFICATIONS, STAGES, TIERS, Asset, DataSource
+from prodgate.manifest.model import CLASSIFICATIONS, EFFECTS, STAGES, TIERS, Asset, DataSource
 from prodgate.report import Weakening
 from prodgate.rules.registry import RULES
 
@@ -62,6 +62,7 @@ def weakenings(ctx: AssetContext, base: BaseDeclaration) -> list[Weakening]:
         if kind not in head.artifacts:
             add(f"artifacts.{kind}", path, None, "artifacts", key=True)
     _evals(old, head, add)
+    _agent(old, head, add)
     return out
 
 
@@ -167,6 +168,53 @@ def _evals(old: Asset, head: Asset, add: _Add) -> None:
         if ev.max_age_days is not None and (cur.max_age_days is None or cur.max_age_days > ev.max_age_days):
             add(f"evals.{ev.name}.max_age_days", ev.max_age_days, cur.max_age_days,
                 "evals", i, "max_age_days" if cur.max_age_days is not None else "name")
+
+
+def _agent(old: Asset, head: Asset, add: _Add) -> None:
+    """What the agent can do that it could not at the base: a kind of effect none of its
+    tools had (read -> write, a payment tool), a tool that a person no longer confirms
+    (``approval: human`` dropped, by name, or an effect no tool had unconfirmed), and an
+    MCP server running from a source none did, or given access its source's servers did
+    not have (``repo:read`` -> ``repo:write``); and what a tool is declared to do less
+    under its name (a weaker effect, a messaging tool's audience made internal), which
+    would lower the risk floors it set.
+
+    Effects and sources are compared, not names: renaming ``refund_order`` while making
+    it unconfirmed, or relabelling a new server with an old server's name, is seen."""
+    from prodgate.discovery.mcp_match import normalise_source
+
+    was = old.agent.tools if old.agent else []
+    now = head.agent.tools if head.agent else []
+    effects = {t.effect for t in was}
+    unattended = {t.effect for t in was if t.approval == "none"}
+    confirmed = {t.name for t in was if t.approval == "human"}
+    before = {t.name: t for t in was}
+    for i, tool in enumerate(now):
+        prior = before.get(tool.name)
+        if prior is not None and prior.effect == tool.effect == "communicate" and (
+            prior.audience, tool.audience) == ("external", "internal"):
+            add(f"agent.tools.{tool.name}.audience", "external", "internal", "agent", "tools", i, "audience")
+        if tool.effect not in effects and tool.effect != "read":
+            strongest = max(effects, key=EFFECTS.index) if effects else None
+            add(f"agent.tools.{tool.name}.effect", strongest, tool.effect, "agent", "tools", i, "effect")
+        elif prior is not None and EFFECTS.index(tool.effect) < EFFECTS.index(prior.effect):
+            # The same tool declared to do less: the floors it set would drop unseen.
+            add(f"agent.tools.{tool.name}.effect", prior.effect, tool.effect, "agent", "tools", i, "effect")
+        elif tool.approval == "none" and (tool.name in confirmed or tool.effect not in unattended) and (
+            tool.effect != "read"
+        ):
+            # A missing ``approval:`` (none by default) points at the tool itself.
+            add(f"agent.tools.{tool.name}.approval", "human", "none", "agent", "tools", i, "approval")
+    access: dict[str, set[str]] = {}  # each base source and what its servers were given
+    for s in old.agent.mcp_servers if old.agent else []:
+        access.setdefault(normalise_source(s.source), set()).update(s.access)
+    for i, server in enumerate(head.agent.mcp_servers if head.agent else []):
+        source = normalise_source(server.source)
+        if source not in access:
+            add(f"agent.mcp_servers.{server.name}", None, source, "agent", "mcp_servers", i, "source")
+        elif gained := [a for a in server.access if a not in access[source]]:
+            had = ", ".join(sorted(access[source])) or None
+            add(f"agent.mcp_servers.{server.name}.access", had, ", ".join(gained), "agent", "mcp_servers", i, "access")
 
 
 def _implies(head: Threshold, base: Threshold) -> bool:

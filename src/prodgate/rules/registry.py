@@ -70,6 +70,7 @@ _AREAS = {
     "PG6": "ownership",
     "PG7": "change-control",
     "PG8": "discovery",
+    "PG9": "agents",
 }
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
@@ -248,14 +249,19 @@ _ALL = [
     Rule("PG401", "tier-below-risk-floor", "Tier is below what the risk facts demand", E,
          "Risk facts set a minimum tier: customer-facing, regulated, autonomous systems "
          "and systems deciding about people are enterprise; personal or restricted "
-         "data is at least departmental. Raise the tier or correct the facts.",
+         "data is at least departmental; an agent with a tool that writes, executes, "
+         "communicates or pays with no person confirming each call (`approval: none`) is at "
+         "least departmental, and enterprise when such a tool pays or messages people outside "
+         "the organisation (docs/agents.md). Raise the tier or correct the facts.",
          ("EU AI Act Art. 6", "NIST AI RMF MAP 1.1")),
     Rule("PG402", "classification-inconsistent", "Data classification contradicts its content", E,
          "A data source holding personal data cannot be classified public or internal.",
          ("GDPR Art. 4(1)",)),
     Rule("PG403", "risk-artifact-missing", "Artifact required by a risk fact is not declared", E,
          "A risk fact adds a requirement regardless of tier: personal data needs a "
-         "privacy review (a DPIA), autonomy needs human oversight in the fallback plan.",
+         "privacy review (a DPIA), autonomy needs human oversight in the fallback plan, an "
+         "agent acting with no person confirming its calls needs a section on stopping it "
+         "(\"Stopping the agent\") in the fallback plan.",
          ("GDPR Art. 35", "EU AI Act Art. 14")),
     # -- exceptions ----------------------------------------------------------------
     Rule("PG501", "exception-approval-missing", "Exception lacks a required approval", E,
@@ -333,7 +339,13 @@ _ALL = [
          "step back), a risk fact was switched off (customer_facing, regulated, "
          "decisions_about_people, personal_data), autonomy moved towards more human "
          "control, a data classification was lowered, an artifact or an eval was removed, "
-         "or a threshold was loosened. Data sources are compared by what they hold: a "
+         "or a threshold was loosened, or the agent can do more: a tool with a kind of effect "
+         "none of its tools had (read to write, a payment tool), a tool no person confirms "
+         "any more (`approval: human` dropped), an MCP server from a new source or with more "
+         "`access`, or a tool "
+         "declared to do less under its name (a weaker effect, a messaging tool made "
+         "internal). Tools are "
+         "compared by effect and servers by source, so a rename hides nothing. Data sources are compared by what they hold: a "
          "source removed or renamed whose classification (or personal data) no source of "
          "the change still holds is a weakening, whatever the new names. The gate would otherwise judge the weakened asset "
          "as if it had always been so. A declaration the change edits whose base version "
@@ -424,6 +436,43 @@ _ALL = [
          "from the code, or declare the stage it is really at. Reported at the merge and "
          "the deploy gate, whenever discovery runs (the default).",
          (NIST_GOVERN,)),
+    # -- agents --------------------------------------------------------------------
+    Rule("PG901", "mcp-server-undeclared", "MCP server in the code is not declared", E,
+         "Discovery found an MCP server (in an MCP configuration file such as `.mcp.json`, or "
+         "in code that runs or connects to one) in files this asset covers, and its "
+         "`agent.mcp_servers` lists no server with that source. Servers are matched by what "
+         "they run from (package, image or URL, without version or tag), so renaming a server "
+         "does not declare another one. Declare it (`- name: …, source: …, access: [...]`) "
+         "so that reviews and the policy's allow-list see it, or remove it. "
+         "See docs/agents.md.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG902", "tool-undeclared-effect-unknown", "Agent tool in the code is not declared, effect unknown", E,
+         "Discovery found a tool the code gives the model (`@tool`, `@function_tool`, "
+         "`Agent(tools=[...])`, `tools=[...]` of a chat call, an MCP server's `@mcp.tool()`) "
+         "whose name is not under `agent.tools`, and what it does cannot be told from the "
+         "code. An agent's tools are what it can do: declare the tool with its `effect` "
+         "(read, write, execute, communicate, payment) and `approval` (human or none). An "
+         "error by default; the policy's `rules:` may set it.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG903", "tool-undeclared", "Agent tool in the code is not declared", W,
+         "As PG902, for a tool whose effect discovery can tell (the message says which): "
+         "declare it under `agent.tools` with that effect. A warning by default; the "
+         "policy's `rules:` may make it an error.",
+         ("OWASP Top 10 for LLM Applications LLM06",)),
+    Rule("PG904", "mcp-server-not-allowed", "MCP server is not on the policy's allow-list", E,
+         "The policy lists the MCP servers the organisation approves "
+         "(`agents: {mcp_servers: {allowed: [...]}}`, by source), and this one, declared "
+         "under `agent.mcp_servers` or found in code or an MCP configuration file, is not "
+         "among them, wherever it is and whether an asset declares it or not. Sources are "
+         "compared without version, tag, digest, query or letter case. Use an approved "
+         "server, or have the policy's owners add it.",
+         (NIST_GOVERN, "OWASP Top 10 for LLM Applications LLM06")),
+    Rule("PG905", "tool-effect-understated", "Agent tool is declared with another effect than it has", E,
+         "Discovery knows what this tool does (a framework's shell tool executes, a payment "
+         "toolkit pays), and `agent.tools` declares it, under the same name, with another "
+         "effect. The declared effect sets the risk floors and change control, so it must be "
+         "the real one: declare the effect discovery names.",
+         ("OWASP Top 10 for LLM Applications LLM06",)),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

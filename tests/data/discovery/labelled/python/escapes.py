@@ -1,0 +1,3 @@
+SEPARATOR = "\x1f"
+BULLET = "\u2022"
+PATTERN = r"api\.\x61nything"
