@@ -94,6 +94,29 @@ def test_infrastructure_container_and_ci_readers_are_linear_on_hostile_text() ->
         assert time.perf_counter() - start < 3.0, rel
 
 
+
+def test_an_html_page_is_cut_to_its_scripts_in_one_pass() -> None:
+    """Openings without an end, ends without an opening, scripts that do not run and
+    many small ones: each one forward pass, lines kept."""
+    import time
+
+    from prodgate.discovery.html import scripts_only
+
+    n = 200_000
+    cases = (
+        "<script" * n,
+        "<script>" * n,
+        "</script>" * n,
+        "<script src=x>" * n + "</script>",
+        "<script type=application/json>\n</script>\n" * (n // 10),
+        "<script>a\n</script>" * (n // 10),
+    )
+    for text in cases:
+        start = time.perf_counter()
+        out = scripts_only(text)
+        assert time.perf_counter() - start < 1.0, text[:40]
+        assert len(out) == len(text) and out.count("\n") == text.count("\n")
+
 # -- which Python files are parsed ------------------------------------------------------
 FULLWIDTH_OPENAI = "".join(chr(ord(c) + 0xFEE0) for c in "openai")
 MAY_USE = {

@@ -256,6 +256,59 @@ def test_url_requirements_and_npm_aliases_are_dependencies(tmp_path: Path, run: 
     })
 
 
+
+PAGE = """\
+<!doctype html>
+<html lang="en">
+<head>
+  <script src="https://cdn.example.com/openai-widget.js"></script>
+  <script type="application/ld+json">{"@type": "SoftwareApplication", "name": "gpt-4o"}</script>
+</head>
+<body>
+  <h1>Using the assistant</h1>
+  <pre><code>pip install openai
+import anthropic
+curl https://api.openai.com/v1/chat/completions</code></pre>
+  <SCRIPT type="module">
+    import OpenAI from "https://esm.sh/openai@4";
+    import { Anthropic } from "@anthropic-ai/sdk";
+    const r = await fetch("https://api.anthropic.com/v1/messages", { method: "POST" });
+  </SCRIPT>
+  <script>
+    document.title = "Docs";
+  </script>
+</body>
+</html>
+"""
+
+
+def test_an_html_page_is_read_for_its_inline_scripts_only(tmp_path: Path, run: Run) -> None:
+    """What a page's own scripts run is use, at its line; what the page shows (a code
+    sample in <pre>), a script loaded from elsewhere and a JSON-LD block are not."""
+    code, got, _ = found(run, repo(tmp_path, {"site/help.html": PAGE, "site/old.htm": PAGE.replace("SCRIPT", "script")}))
+    assert (code, got) == (1, {
+        (page, line, kind, sig)
+        for page in ("site/help.html", "site/old.htm")
+        for line, kind, sig in ((13, "import", "openai"), (14, "import", "anthropic"), (15, "endpoint", "anthropic"))
+    })
+
+
+def test_an_html_page_that_only_shows_ai_is_not_use(tmp_path: Path, run: Run) -> None:
+    shown = PAGE.split("<SCRIPT")[0] + "</body></html>\n"
+    code, got, _ = found(run, repo(tmp_path, {"docs/index.html": shown}))
+    assert (code, got) == (0, set())
+
+
+def test_pth_files_run_their_import_lines(tmp_path: Path, run: Run) -> None:
+    """site executes a .pth line that starts with ``import`` at every interpreter start;
+    its other lines are paths."""
+    files = {
+        "site/zz_hook.pth": "/opt/vendor/lib\nimport os, openai; openai.api_key = os.environ['K']\n",
+        "site/paths.pth": "/opt/vendor/lib\n../openai-notes\n",
+    }
+    code, got, _ = found(run, repo(tmp_path, files))
+    assert (code, got) == (1, {("site/zz_hook.pth", 2, "import", "openai")})
+
 # -- nothing silently out of sight ---------------------------------------------------------
 def test_a_symlink_is_scanned_as_its_target_at_its_own_path(tmp_path: Path, run: Run) -> None:
     root = repo(tmp_path, {"notes/draft.txt": "x = 1\nimport anthropic\n"})

@@ -739,8 +739,20 @@ def _ends_with_word(text: str, word: str) -> bool:
     return not head or not (head[-1].isalnum() or head[-1] in "_$.")
 
 
+# CDNs that serve npm packages by name, as browsers and Deno import them
+# (``https://esm.sh/openai@4``, ``https://cdn.jsdelivr.net/npm/@anthropic-ai/sdk/+esm``).
+_NPM_CDNS = ("https://esm.sh/", "https://cdn.jsdelivr.net/npm/", "https://unpkg.com/", "https://cdn.skypack.dev/",
+             "https://esm.run/", "npm:")
+
+
 def _npm_package(spec: str) -> str:
-    """``@scope/pkg/sub`` -> ``@scope/pkg``; ``pkg/sub`` -> ``pkg``; ``node:fs`` stays."""
+    """``@scope/pkg/sub`` -> ``@scope/pkg``; ``pkg/sub`` -> ``pkg``; ``node:fs`` stays;
+    a CDN's or Deno's ``npm:`` address of a package -> the package (its version dropped)."""
+    for cdn in _NPM_CDNS:
+        if spec.startswith(cdn):
+            spec = spec[len(cdn) :]
+            name = _npm_package(spec)
+            return name[: name.index("@", 1)] if "@" in name[1:] else name
     parts = spec.split("/")
     if spec.startswith("@") and len(parts) >= 2:
         return "/".join(parts[:2])

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # Pathspecs git grep leaves out: files no detector reads.
 _NOT_SEARCHED = tuple(
     f":(exclude,glob)**/*.{ext}"
-    for ext in ("md", "rst", "adoc", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "csv", "tsv", "html", "css", "map", "woff", "woff2")
+    for ext in ("md", "rst", "adoc", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "csv", "tsv", "css", "map", "woff", "woff2")
 )
 
 

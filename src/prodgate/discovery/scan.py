@@ -32,10 +32,11 @@ DECLARATION_NAMES = ("ai-asset.yaml", "ai-asset.yml")
 # Source files by extension: which detector reads them.
 _SOURCE = {
     ".py": "python", ".pyw": "python",
+    ".pth": "python",  # site runs its lines that start with "import" at every start-up
     ".ipynb": "notebook",
     ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
     ".ts": "javascript", ".tsx": "javascript", ".mts": "javascript", ".cts": "javascript",
-    ".vue": "javascript", ".svelte": "javascript",
+    ".vue": "javascript", ".svelte": "javascript", ".html": "html", ".htm": "html",
     ".go": "go",
     ".java": "jvm", ".kt": "jvm", ".kts": "jvm", ".scala": "jvm", ".groovy": "jvm",
     ".cs": "dotnet",
@@ -485,7 +486,11 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
         from prodgate.discovery import agents
 
         yield from agents.notebook(rel, text)
-    elif kind == "javascript":
+    elif kind in ("javascript", "html"):
+        if kind == "html":  # a page's inline scripts, where they stand; the rest is shown, not run
+            from prodgate.discovery.html import scripts_only
+
+            text = scripts_only(text)
         yield from code.javascript(rel, text, cat)
         from prodgate.discovery import agents_js  # agents, their tools, MCP servers
 
