@@ -412,7 +412,9 @@ def test_the_rollups_are_exported_alike(tmp_path: Path, run, db: str) -> None:  
     code, out, err = run("register", "--db", db, "report", "--format", "json", "--today", TODAY)
     assert code == 0, err
     doc = json.loads(out)
-    assert [(r["effect"], r["assets"], r["failing"]) for r in doc["agents_by_effect"]] == [("payment", 1, 1)]
+    assert [(r["effect"], r["assets"], r["failing"]) for r in doc["agents_by_effect"]] == [
+        ("payment", 1, 1)
+    ]
     assert [r["classification"] for r in doc["by_classification"]] == ["confidential"]
     assert doc["by_business_owner"][0]["assets"] == 1 and doc["unowned"] == []
     code, out, err = run(

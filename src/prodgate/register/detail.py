@@ -24,6 +24,7 @@ FIXES = {
 }
 """What to do about a requirement in each state that fails the gate."""
 
+
 def anchor(index: int) -> str:
     """The fragment of the detail view of the asset at ``index`` in the asset table."""
     return f"asset-{index}"
