@@ -74,6 +74,30 @@ def test_hostile_text_is_lexed_and_scanned_in_one_pass() -> None:
         list(code.python("x.py", text, cat))
 
 
+@pytest.mark.parametrize("style", [lexer.C_STYLE, lexer.HASH, lexer.PYTHON, lexer.NONE])
+def test_blanking_comments_alone_gives_the_lexers_code(style: str) -> None:
+    """Configuration readers take the code without walking the string literals when
+    there is no comment to blank: the code must be the lexer's, character for
+    character, whatever quotes, escapes and would-be comment openers the text holds."""
+    texts = [
+        'key: "https://api.openai.com/v1"\nmodel: \'gpt-4o\'\n',
+        'url: "a#b"\nx: 1 # openai\n',
+        "a: 'it\\'s' # OPENAI_API_KEY\n",
+        'x = "s\\\n# not a comment"\n',
+        '"""doc openai"""\nx = 1\n',
+        "a = 1 // c\n/* openai */ b = `x\n# y`\n",
+        'x#y "openai" \'unterminated\n# z\n',
+        '{"k": "v // w", "m": "gpt-4o"}',
+    ]
+    rng = random.Random(5)
+    alphabet = ["#", "/", "*", '"', "'", "`", "\\", "\n", " ", "a", "openai"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(60)) for _ in range(400)]
+    for text in texts:
+        blanked, lexed = lexer.blank_comments(text, style), lexer.lex(text, style)
+        assert (blanked.code, blanked.line_starts) == (lexed.code, lexed.line_starts), text
+    assert lexer.blank_comments('a: "x"\nb: \'y\'\n', lexer.HASH).strings == ()  # nothing to blank: not walked
+
+
 def test_infrastructure_container_and_ci_readers_are_linear_on_hostile_text() -> None:
     """Runs of near-matches (block headers, FROM lines, install commands continued
     to the end of the file, `uses:` keys) are read in one pass each."""

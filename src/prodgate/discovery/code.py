@@ -17,7 +17,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from prodgate.discovery.catalogue import Catalogue, Signature
-from prodgate.discovery.lexer import C_STYLE, HASH, NONE, PYTHON, Lexed, lex, line_starts
+from prodgate.discovery.lexer import (
+    C_STYLE,
+    HASH,
+    NONE,
+    PYTHON,
+    Lexed,
+    blank_comments,
+    lex,
+    line_starts,
+)
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 
@@ -129,9 +138,9 @@ def _matches(
 def config(rel: str, text: str, cat: Catalogue, style: str) -> Iterator[Detection]:
     """Configuration (YAML, TOML, properties, .env, Dockerfile, JSON, ...): values are
     often unquoted, so everything outside comments counts."""
-    # Without comments (JSON) the code is the text itself: no lexing, which on a large
-    # data file costs far more than the search.
-    lexed = Lexed(text, (), line_starts(text)) if style == NONE else lex(text, style)
+    # Without comments (JSON, or none written) the code is the text itself: no lexing,
+    # which on a large data file costs far more than the search.
+    lexed = blank_comments(text, style)
     yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodgate.discovery.catalogue import Catalogue, Signature, normalise_pypi
-from prodgate.discovery.lexer import HASH, lex
+from prodgate.discovery.lexer import HASH, blank_comments
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 
@@ -36,7 +36,7 @@ def commands(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     """The catalogue packages that install commands in ``text`` (shell syntax: a
     Dockerfile, a script, a CI step) install, at the line of each package. Comments
     never count; a backslash at the end of a line continues the command."""
-    lexed = lex(text, HASH)
+    lexed = blank_comments(text, HASH)
     code = lexed.code
     memo: dict[tuple[bool, str], tuple[Signature, str] | None] = {}  # each distinct word looked up once
     pos = 0
