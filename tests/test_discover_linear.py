@@ -126,10 +126,12 @@ def test_blanking_comments_alone_gives_the_lexers_code(style: str) -> None:
         '"""doc openai"""\nx = 1\n',
         "a = 1 // c\n/* openai */ b = `x\n# y`\n",
         'x#y "openai" \'unterminated\n# z\n',
+        "# first\nmodel: gpt-4o\n",
+        "url: a#b\tc: '#fff'\n",
         '{"k": "v // w", "m": "gpt-4o"}',
     ]
     rng = random.Random(5)
-    alphabet = ["#", "/", "*", '"', "'", "`", "\\", "\n", " ", "a", "openai"]
+    alphabet = ["#", "/", "*", '"', "'", "`", "\\", "\n", " ", "\t", "a", "openai"]
     texts += ["".join(rng.choice(alphabet) for _ in range(60)) for _ in range(400)]
     for text in texts:
         blanked, lexed = lexer.blank_comments(text, style), lexer.lex(text, style)

@@ -60,7 +60,8 @@ def detect(
     elif ext in ("yaml", "yml"):
         lexed = blank_comments(text, HASH)
         yield from _cloudformation(rel, lexed, cat)
-        yield from _images(rel, lexed, _IMAGE, cat)
+        if "image" in lexed.code:  # the key the pattern needs: a search of the whole file saved
+            yield from _images(rel, lexed, _IMAGE, cat)
         yield from _actions(rel, lexed, cat)
         if _is_ci(rel, low):
             yield from installs.commands(rel, text, cat)
@@ -188,6 +189,8 @@ _CFN_TYPE = LazyPattern(
 
 def _cloudformation(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """``Type: AWS::Bedrock::Agent`` and the like, in YAML or JSON templates."""
+    if "AWS::" not in lexed.code:
+        return  # the pattern searches line by line; most files are no template
     for m in _CFN_TYPE.finditer(lexed.code):
         sig = cat.resource(m.group(1), None)
         if sig is not None:
@@ -291,6 +294,8 @@ def _images(rel: str, lexed: Lexed, pattern: LazyPattern[str], cat: Catalogue) -
 
 
 def _actions(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
+    if "uses" not in lexed.code:
+        return  # no key the pattern needs
     for m in _USES.finditer(lexed.code):
         sig = cat.actions.find(m.group(1))
         if sig is not None:

@@ -102,9 +102,11 @@ def lex(text: str, style: str) -> Lexed:
     return Lexed("".join(out), tuple(strings), line_starts(text))
 
 
-_OPENERS = {C_STYLE: ("//", "/*"), HASH: ("#",), PYTHON: ("#", '"""', "'''"), NONE: ()}
+_HASH = (" #", "\t#", "\n#")
+_OPENERS = {C_STYLE: ("//", "/*"), HASH: _HASH, PYTHON: (*_HASH, '"""', "'''"), NONE: ()}
 """What starts a comment (or a prose block) in each style: text holding none of them
-has nothing to blank."""
+has nothing to blank. A ``#`` is one only at the start of the text or after a blank
+(``a#b`` is a URL's fragment, ``"#fff"`` a colour); the text's start is tested apart."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -116,7 +118,8 @@ def blank_comments(text: str, style: str) -> Lexed:
     is thousands of quoted strings), and most configuration has no comment at all.
     Cached for the few detectors that read the same file (a workflow: its resources,
     images, actions, install commands and values): lexed once, not four times."""
-    if not any(opener in text for opener in _OPENERS[style]):
+    hash_first = style in (HASH, PYTHON) and text.startswith("#")
+    if not hash_first and not any(opener in text for opener in _OPENERS[style]):
         return Lexed(text, (), line_starts(text))
     return lex(text, style)
 
