@@ -250,15 +250,6 @@ class Catalogue:
         return _alternation([_host_body(h) for h, _ in self._hosts], r"(?<![A-Za-z0-9.-])", r"(?![A-Za-z0-9-])")
 
     @functools.cached_property
-    def host_hint(self) -> Any:
-        """The longest fixed part of each host (what every match of :attr:`host_re`
-        holds), as a trie: a search that says in C whether a line can hold a host, so
-        that the alternation of hosts with wildcards, which no character lets the
-        matcher skip, runs only on the few lines that can (a request's URL, not its
-        body)."""
-        return _words([max(h.split("*"), key=len) for h, _ in self._hosts], "", "")
-
-    @functools.cached_property
     def url_re(self) -> Any:
         return _words(self._urls, "", r"(?![A-Za-z0-9_/-])")
 

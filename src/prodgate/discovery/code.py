@@ -114,7 +114,7 @@ def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
 def _matches(
     rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
 ) -> Iterator[Detection]:
-    for m in cat.host_re.finditer(text) if cat.host_hint.search(text) is not None else ():
+    for m in cat.host_re.finditer(text):
         sig = cat.host(m.group())
         if sig is not None:
             yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
