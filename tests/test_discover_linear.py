@@ -50,6 +50,45 @@ def test_catalogue_patterns_are_bounded() -> None:
         assert paths_bound(pattern.pattern) <= MAX_PATHS, pattern.pattern[:80]
 
 
+PREFIXED = ["gpt-4", "gpt-4o", "gpt-4o-mini", "o1", "o1-", "text-", "text-embedding-", "OPENAI_API", "OPENAI_API_KEY", "a.b"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "not_after", "after"),
+    [
+        ("urls", "", r"(?![A-Za-z0-9_/-])"),
+        ("env", "[A-Za-z0-9_]", r"(?![A-Za-z0-9_])"),
+        ("models", "[A-Za-z0-9_-]", r"[A-Za-z0-9_.:@/-]{0,80}"),
+        ("constants", "[A-Za-z0-9_.]", r"[A-Za-z0-9_]{1,60}"),
+    ],
+)
+@pytest.mark.parametrize("source", ["catalogue", "prefixes"])
+def test_literal_patterns_match_what_the_plain_alternation_matches(
+    kind: str, not_after: str, after: str, source: str
+) -> None:
+    """The catalogue's literal patterns are compiled as tries (faster to search); they
+    must find the same matches, at the same offsets, as the alternation sorted longest
+    first: words that are prefixes of others, words glued to a preceding letter, cut
+    short, or followed by what the pattern's tail refuses or more than it takes."""
+    cat = catalogue.build()
+    words = sorted(getattr(cat, f"_{kind}")) if source == "catalogue" else PREFIXED
+    assert len(words) >= 3
+    plain = catalogue._alternation([re.escape(w) for w in words], f"(?<!{not_after})" if not_after else "", after)
+    trie = getattr(cat, f"{kind.rstrip('s')}_re") if source == "catalogue" else catalogue._words(words, not_after, after)
+    assert trie.pattern != plain.pattern
+    rng = random.Random(11)
+    glue = ["", " ", "-", "_", ".", "/", "a", "Z", "9", ":", "@", '"', "\n", "=", "x" * 85]
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            word = rng.choice(words)
+            parts.append(word[: rng.randint(1, len(word))] if rng.random() < 0.3 else word)
+            parts.append(rng.choice(glue))
+        text = "".join(parts)
+        found = [(m.start(), m.group()) for m in trie.finditer(text)]
+        assert found == [(m.start(), m.group()) for m in plain.finditer(text)], text
+
+
 @pytest.mark.parametrize("pattern", [r"(a+)+b", r"a*b", r"(\w+\s?)*$", r"x{2,}", r"(a)\1", r"(?:a|aa){0,60}b"])
 def test_unbounded_or_ambiguous_patterns_are_refused(pattern: str) -> None:
     with pytest.raises(UnsafePattern):
@@ -72,6 +111,32 @@ def test_hostile_text_is_lexed_and_scanned_in_one_pass() -> None:
         assert len(lexed.code) == len(text)
         list(code.javascript("x.ts", text, cat))
         list(code.python("x.py", text, cat))
+
+
+@pytest.mark.parametrize("style", [lexer.C_STYLE, lexer.HASH, lexer.PYTHON, lexer.NONE])
+def test_blanking_comments_alone_gives_the_lexers_code(style: str) -> None:
+    """Configuration readers take the code without walking the string literals when
+    there is no comment to blank: the code must be the lexer's, character for
+    character, whatever quotes, escapes and would-be comment openers the text holds."""
+    texts = [
+        'key: "https://api.openai.com/v1"\nmodel: \'gpt-4o\'\n',
+        'url: "a#b"\nx: 1 # openai\n',
+        "a: 'it\\'s' # OPENAI_API_KEY\n",
+        'x = "s\\\n# not a comment"\n',
+        '"""doc openai"""\nx = 1\n',
+        "a = 1 // c\n/* openai */ b = `x\n# y`\n",
+        'x#y "openai" \'unterminated\n# z\n',
+        "# first\nmodel: gpt-4o\n",
+        "url: a#b\tc: '#fff'\n",
+        '{"k": "v // w", "m": "gpt-4o"}',
+    ]
+    rng = random.Random(5)
+    alphabet = ["#", "/", "*", '"', "'", "`", "\\", "\n", " ", "\t", "a", "openai"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(60)) for _ in range(400)]
+    for text in texts:
+        blanked, lexed = lexer.blank_comments(text, style), lexer.lex(text, style)
+        assert (blanked.code, blanked.line_starts) == (lexed.code, lexed.line_starts), text
+    assert lexer.blank_comments('a: "x"\nb: \'y\'\n', lexer.HASH).strings == ()  # nothing to blank: not walked
 
 
 def test_infrastructure_container_and_ci_readers_are_linear_on_hostile_text() -> None:

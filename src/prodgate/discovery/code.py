@@ -24,6 +24,7 @@ from prodgate.discovery.lexer import (
     NONE,
     PYTHON,
     Lexed,
+    blank_comments,
     blank_strings,
     lex,
     line_starts,
@@ -141,9 +142,10 @@ def config(rel: str, text: str, cat: Catalogue, style: str, *, shell: bool = Fal
     """Configuration (YAML, TOML, properties, .env, Dockerfile, JSON, ...): values are
     often unquoted, so everything outside comments counts. ``shell``: a shell script,
     whose commands in quoted strings are arguments (:func:`prodgate.discovery.installs.shell_code`)."""
-    # Without comments (JSON) the code is the text itself: no lexing, which on a large
-    # data file costs far more than the search.
-    lexed = Lexed(text, (), line_starts(text)) if style == NONE else lex(text, style)
+    # Without comments (JSON, or none written) the code is the text itself: no lexing,
+    # which on a large data file costs far more than the search. A shell script's
+    # strings are needed to tell a command shown from a command run.
+    lexed = lex(text, style) if shell else blank_comments(text, style)
     yield from _in_text(rel, lexed.code, lexed.line_of, cat, env=True, models=True)
     if style == HASH:
         yield from commands(rel, shell_code(lexed) if shell else lexed.code, lexed.line_of, cat)

@@ -29,7 +29,7 @@ from typing import Any
 
 from prodgate.discovery import installs
 from prodgate.discovery.catalogue import Catalogue, Signature
-from prodgate.discovery.lexer import C_STYLE, HASH, NONE, Lexed, lex, line_starts
+from prodgate.discovery.lexer import C_STYLE, HASH, NONE, Lexed, blank_comments, line_starts
 from prodgate.discovery.model import Detection, ParseBudget
 from prodgate.discovery.safe_regex import LazyPattern
 
@@ -54,18 +54,19 @@ def detect(
     elif ext == "bicep":
         yield from bicep(rel, text, cat)
     elif _is_dockerfile(low):
-        lexed = lex(text, HASH)
+        lexed = blank_comments(text, HASH)
         yield from _images(rel, lexed, _FROM, cat)
         yield from installs.commands(rel, text, cat)
     elif ext in ("yaml", "yml"):
-        lexed = lex(text, HASH)
+        lexed = blank_comments(text, HASH)
         yield from _cloudformation(rel, lexed, cat)
-        yield from _images(rel, lexed, _IMAGE, cat)
+        if "image" in lexed.code:  # the key the pattern needs: a search of the whole file saved
+            yield from _images(rel, lexed, _IMAGE, cat)
         yield from _actions(rel, lexed, cat)
         if _is_ci(rel, low):
             yield from installs.commands(rel, text, cat)
     elif ext == "json":
-        lexed = lex(text, NONE)
+        lexed = blank_comments(text, NONE)
         yield from _cloudformation(rel, lexed, cat)
         yield from arm(rel, text, cat)
     elif kind == "code-hash" and (ext in _SHELLS or (not ext and _shell_shebang(text))):
@@ -107,7 +108,7 @@ def terraform(rel: str, text: str, cat: Catalogue, budget: ParseBudget) -> Itera
     """``resource`` and ``data`` blocks of the types the catalogue lists, at the line
     of the block; a type listed as ``TYPE:KIND`` counts when the block's ``kind`` is
     KIND or is not a plain string (``kind = var.kind`` can be anything)."""
-    lexed = lex(text, HASH)
+    lexed = blank_comments(text, HASH)
     blocks = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in _TF_BLOCK.finditer(lexed.code)]
     wanted = [b for b in blocks if cat.resource(b[2], None) is not None or cat.resource_needs_kind(b[2])]
     if not wanted:
@@ -188,6 +189,8 @@ _CFN_TYPE = LazyPattern(
 
 def _cloudformation(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """``Type: AWS::Bedrock::Agent`` and the like, in YAML or JSON templates."""
+    if "AWS::" not in lexed.code:
+        return  # the pattern searches line by line; most files are no template
     for m in _CFN_TYPE.finditer(lexed.code):
         sig = cat.resource(m.group(1), None)
         if sig is not None:
@@ -240,7 +243,7 @@ _BICEP_KIND = LazyPattern(r"(?m)^[ \t]{0,40}kind[ \t]{0,20}:[ \t]{0,20}([^\n]{0,
 def bicep(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
     """``resource name 'Microsoft.CognitiveServices/accounts@2024-10-01' = {...}``; a
     resource's ``kind`` is the first one between it and the next resource."""
-    lexed = lex(text, C_STYLE)
+    lexed = blank_comments(text, C_STYLE)
     code = lexed.code
     heads = list(_BICEP_RESOURCE.finditer(code))
     ends = [m.start() for m in heads[1:]] + [len(code)]
@@ -291,6 +294,8 @@ def _images(rel: str, lexed: Lexed, pattern: LazyPattern[str], cat: Catalogue) -
 
 
 def _actions(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
+    if "uses" not in lexed.code:
+        return  # no key the pattern needs
     for m in _USES.finditer(lexed.code):
         sig = cat.actions.find(m.group(1))
         if sig is not None:

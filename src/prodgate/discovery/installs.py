@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prodgate.discovery.catalogue import Catalogue, Signature, normalise_pypi
-from prodgate.discovery.lexer import HASH, Lexed, StringLiteral, blank_strings, lex
+from prodgate.discovery.lexer import HASH, Lexed, StringLiteral, blank_comments, blank_strings, lex
 from prodgate.discovery.model import Detection
 from prodgate.discovery.safe_regex import LazyPattern
 
@@ -37,8 +37,8 @@ def commands(rel: str, text: str, cat: Catalogue, *, shell: bool = False) -> Ite
     Dockerfile, a script, a CI step) install, at the line of each package. Comments
     never count; a backslash at the end of a line continues the command. ``shell``:
     a shell script, whose quoted strings are arguments unless it runs them
-    (:func:`shell_code`)."""
-    lexed = lex(text, HASH)
+    (:func:`shell_code`, which needs the literals the lexer collects)."""
+    lexed = lex(text, HASH) if shell else blank_comments(text, HASH)
     code = shell_code(lexed) if shell else lexed.code
     memo: dict[tuple[bool, str], tuple[Signature, str] | None] = {}  # each distinct word looked up once
     pos = 0

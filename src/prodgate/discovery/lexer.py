@@ -11,6 +11,7 @@ and patterns without quantifiers), so its time is linear in the file.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,6 +101,28 @@ def lex(text: str, style: str) -> Lexed:
         pos = end
     out.append(text[pos:])
     return Lexed("".join(out), tuple(strings), line_starts(text))
+
+
+_HASH = (" #", "\t#", "\n#")
+_OPENERS = {C_STYLE: ("//", "/*"), HASH: _HASH, PYTHON: (*_HASH, '"""', "'''"), NONE: ()}
+"""What starts a comment (or a prose block) in each style: text holding none of them
+has nothing to blank. A ``#`` is one only at the start of the text or after a blank
+(``a#b`` is a URL's fragment, ``"#fff"`` a colour); the text's start is tested apart."""
+
+
+@functools.lru_cache(maxsize=4)
+def blank_comments(text: str, style: str) -> Lexed:
+    """``text`` with its comments blanked, for detectors that read code, not string
+    literals (configuration, install commands, resource types): its ``strings`` are
+    not collected when the text holds no comment opener, whose code is then the text
+    itself. Walking the literals is most of the lexer's time (a recorded HTTP exchange
+    is thousands of quoted strings), and most configuration has no comment at all.
+    Cached for the few detectors that read the same file (a workflow: its resources,
+    images, actions, install commands and values): lexed once, not four times."""
+    hash_first = style in (HASH, PYTHON) and text.startswith("#")
+    if not hash_first and not any(opener in text for opener in _OPENERS[style]):
+        return Lexed(text, (), line_starts(text))
+    return lex(text, style)
 
 
 def _string_end(text: str, pos: int, quote: str) -> int:
