@@ -619,6 +619,28 @@ def test_tools_spread_joined_or_from_the_sdk_imported_whole(tmp_path: Path) -> N
     }
 
 
+
+def test_a_module_without_a_tool_word_is_read_for_its_frameworks_and_misses_none(tmp_path: Path) -> None:
+    """Without a word every tool and MCP server is spelt with, only imports can show
+    anything, so only statements are walked: the SDK used as a module (``import
+    agents`` with ``agents.Runner``) is still found, and a tool spelt in look-alike
+    letters (Python folds them) still sends the module to the whole walk."""
+    fullwidth_tools = "".join(chr(ord(c) + 0xFEE0) for c in "tools")
+    _write(
+        tmp_path,
+        {
+            "app/run.py": "import agents\n\nbot = load()\nagents.Runner.run_sync(bot, 'hi')\n",
+            "app/plain.py": "import agents\n\nbot = load()\n",
+            "app/crew.py": "from crewai import Crew\n\ncrew = Crew(agents=[a], tasks=[t])\n",
+            "app/wide.py": f"from crewai import Agent\n\nbot = Agent(role='r', {fullwidth_tools}=[lookup])\n",
+        },
+    )
+    assert _found(tmp_path) == {
+        "app/run.py": {("agent", 1, None, None, "agents")},
+        "app/crew.py": {("agent", 1, None, None, "crewai")},
+        "app/wide.py": {("agent", 1, None, None, "crewai"), ("tool", 3, "lookup", None, "lookup")},
+    }
+
 FULLWIDTH_AGENTS = "".join(chr(ord(c) + 0xFEE0) for c in "agents")
 
 

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from prodgate.discovery import catalogue, code, infra, installs, lexer, manifests
+from prodgate.discovery import catalogue, code, infra, installs, lexer, manifests, pytree
 from prodgate.discovery.safe_regex import (
     MAX_PATHS,
     LazyPattern,
@@ -395,9 +395,11 @@ def test_one_pass_over_a_syntax_tree_finds_what_walking_every_node_finds() -> No
         expected = sorted((n.lineno, n.value) for n in ast.walk(tree)
                           if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in prose)
         uses = sorted(id(n) for n in ast.walk(tree) if isinstance(n, (ast.Call, ast.Import, ast.ImportFrom)))
-        found: list[tuple[int, str]] = []
-        assert sorted(id(n) for n in code._uses(tree, found)) == uses
-        assert sorted(found) == expected
+        walked = pytree.walk(tree)
+        assert sorted(id(n) for n in walked.uses) == uses
+        assert sorted(walked.strings) == expected
+        for kind in pytree.KEPT:  # what agents read by kind
+            assert sorted(map(id, walked.kinds[kind])) == sorted(id(n) for n in ast.walk(tree) if type(n) is kind)
         checked += 1
     assert checked > 100
 

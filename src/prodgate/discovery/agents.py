@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from prodgate.discovery import agent_catalogue as ac
 from prodgate.discovery.mcp_source import source
 from prodgate.discovery.model import Detection
+from prodgate.discovery.pytree import KEPT, statements, walk
 
 if TYPE_CHECKING:
     from prodgate.linear import Pattern
@@ -65,14 +66,19 @@ def _may_use_pattern() -> Pattern:
 MAX_NAME = 200
 
 
-def may_use(text: str) -> bool:
-    """Whether a Python file can hold an agent, a tool or an MCP server (one search;
-    Python folds look-alike letters in names, so text beyond ASCII is folded first)."""
-    if not text.isascii():
-        import unicodedata
+def _folded(text: str) -> str:
+    """``text`` as Python reads its names: look-alike letters folded (NFKC)."""
+    if text.isascii():
+        return text
+    import unicodedata
 
-        text = unicodedata.normalize("NFKC", text)
-    return _may_use_pattern().search(text) is not None
+    return unicodedata.normalize("NFKC", text)
+
+
+def may_use(text: str) -> bool:
+    """Whether a Python file can hold an agent, a tool or an MCP server (one search,
+    in the text folded as Python reads names)."""
+    return _may_use_pattern().search(_folded(text)) is not None
 
 
 def detection(
@@ -95,7 +101,7 @@ def python(rel: str, text: str) -> Iterator[Detection]:
     """The agents, tools and MCP servers of a Python module."""
     tree = parse(text)
     if tree is not None:
-        yield from of_tree(rel, tree)
+        yield from of_tree(rel, tree, _folded(text))
 
 
 def parse(text: str) -> ast.Module | None:
@@ -109,10 +115,27 @@ def parse(text: str) -> ast.Module | None:
         return None
 
 
-def of_tree(rel: str, tree: ast.Module) -> Iterator[Detection]:
-    """The agents, tools and MCP servers of a parsed Python module."""
+@functools.cache
+def _acts_pattern() -> Pattern:
+    """What every tool and MCP server this module reads is spelt with, in a call, a
+    decorator or an import (``tools=``, ``@function_tool``, ``FunctionTool``,
+    ``toolConfig``, ``FastMCP``, ``from autogen_ext.tools.mcp import …``,
+    ``@kernel_function``, ``register_for_llm``, ``create_react_agent(model, [...])``).
+    RE2: linear in the text."""
+    from prodgate.linear import compile_pattern
+
+    return compile_pattern(r"(?i)tool|mcp|kernel_function|register_for_llm|react_agent")
+
+
+def of_tree(rel: str, tree: ast.Module, text: str | None = None) -> Iterator[Detection]:
+    """The agents, tools and MCP servers of a parsed Python module. ``text``: its
+    source, folded as Python reads names; without a word that every tool and MCP
+    server is spelt with (:func:`_acts_pattern`), only its imports can show anything
+    (the frameworks it uses), and only its statements are walked, not every
+    expression: on an AI framework's own sources (crewAI) two thirds of the modules."""
+    deep = text is None or _acts_pattern().search(text) is not None
     try:
-        yield from _Module(rel, tree).detections()
+        yield from _Module(rel, tree, deep=deep).detections()
     except RecursionError:  # a hostile nesting depth: what was found so far stands
         return
 
@@ -169,9 +192,9 @@ def notebook(rel: str, text: str) -> Iterator[Detection]:
 
 
 class _Module:
-    def __init__(self, rel: str, tree: ast.Module) -> None:
+    def __init__(self, rel: str, tree: ast.Module, *, deep: bool = True) -> None:
         self.rel = rel
-        self.nodes = _nodes(tree)
+        self.nodes = walk(tree).kinds if deep else _imports_only(tree)
         self.names: dict[str, str] = {}
         """Local name -> what it is, qualified (``FastMCP`` -> ``mcp.server.fastmcp.FastMCP``)."""
         self.first: dict[str, tuple[int, str]] = {}
@@ -179,6 +202,8 @@ class _Module:
         self.sdk_names: set[str] = set()
         self.modules: set[str] = set()
         self._imports()
+        if not deep and "agents" in self.names.values():  # import agents; agents.Runner: read its attributes
+            self.nodes = walk(tree).kinds
         self.sdk_names |= {
             n.attr
             for n in self.nodes[ast.Attribute]
@@ -567,68 +592,13 @@ class _Module:
         return source(command_text, words) if command_text else None
 
 
-_KEPT = (
-    ast.Import,
-    ast.ImportFrom,
-    ast.Assign,
-    ast.AnnAssign,
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Call,
-    ast.Attribute,
-)
-_NOT_NODES = frozenset(
-    {
-        "ctx",
-        "op",
-        "ops",
-        "id",
-        "attr",
-        "name",
-        "asname",
-        "arg",
-        "kind",
-        "module",
-        "level",
-        "conversion",
-        "is_async",
-        "simple",
-        "type_comment",
-        "tag",
-        "rest",
-        "kwd_attrs",
-        "names",
-        "type_ignores",
-    }
-)
-"""Fields that hold no node this module reads (names, flags, operators)."""
-
-
-def _nodes(tree: ast.AST) -> dict[type, list[ast.AST]]:
-    """The imports, assignments, functions, calls and attributes of ``tree``, by kind,
-    in one walk: what ``ast.walk`` visits at a third of its cost (no generator per
-    node, each node kind's fields looked up once, none that never holds a node)."""
-    out: dict[type, list[ast.AST]] = {kind: [] for kind in _KEPT}
-    fields: dict[type, tuple[str, ...]] = {}
-    stack: list[ast.AST] = [tree]
-    pop, extend, push, AST = stack.pop, stack.extend, stack.append, ast.AST
-    while stack:
-        node = pop()
-        kind = type(node)
-        bucket = out.get(kind)
-        if bucket is not None:
-            bucket.append(node)
-        if kind is ast.Constant:
-            continue
-        names = fields.get(kind)
-        if names is None:
-            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
-        for name in names:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                extend([v for v in value if isinstance(v, AST)])
-            elif isinstance(value, AST):
-                push(value)
+def _imports_only(tree: ast.AST) -> dict[type, list[ast.AST]]:
+    """The nodes by kind of :func:`prodgate.discovery.pytree.walk`, with only the
+    imports filled in (a walk of the statements)."""
+    out: dict[type, list[ast.AST]] = {kind: [] for kind in KEPT}
+    for node in statements(tree):
+        if type(node) is ast.Import or type(node) is ast.ImportFrom:
+            out[type(node)].append(node)
     return out
 
 

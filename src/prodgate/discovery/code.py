@@ -30,6 +30,7 @@ from prodgate.discovery.lexer import (
     line_starts,
 )
 from prodgate.discovery.model import Detection
+from prodgate.discovery.pytree import statements, walk
 from prodgate.discovery.safe_regex import LazyPattern
 from prodgate.discovery.spelling import plain
 
@@ -371,8 +372,9 @@ def python(
     if imports_only:
         yield from _imports_in(rel, tree, cat, where)
         return
-    found: list[tuple[int, str]] = []
-    for node in _uses(tree, found):
+    walked = walk(tree)  # shared with :mod:`prodgate.discovery.agents`
+    found = walked.strings
+    for node in walked.uses:
         if isinstance(node, ast.Call):
             yield from _py_call(rel, node, cat, where)
         else:
@@ -386,7 +388,7 @@ def python(
 def _imports_in(rel: str, tree: ast.AST, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
     """The catalogue modules the import statements of ``tree`` import."""
     find = cat.python.find
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Import):  # most often many, none of them AI: no generator each
             for alias in node.names:
                 sig = find(alias.name)
@@ -409,70 +411,6 @@ def _py_imports(
         else:  # from google import genai
             for alias in node.names:
                 yield from _py_module(rel, where(node.lineno), f"{node.module}.{alias.name}", cat)
-
-
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
-_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
-
-
-def _statements(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every statement of ``tree``, at any depth (in functions, classes, branches,
-    handlers, match cases): imports are statements, so this finds them all."""
-    bodies: dict[type, tuple[str, ...]] = {}  # the body fields of each node kind, looked up once
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        kind = type(node)
-        names = bodies.get(kind)
-        if names is None:
-            names = bodies[kind] = tuple(n for n in _BODIES if n in kind._fields)
-        for name in names:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                stack.extend(v for v in value if isinstance(v, _BLOCKS))
-
-
-_NOT_NODES = frozenset({
-    "ctx", "op", "ops",  # Load, Add, Eq ...: nothing below them matters
-    "id", "attr", "name", "asname", "arg", "kind", "module", "level", "conversion", "is_async", "simple",
-    "type_comment", "tag", "rest", "kwd_attrs",  # names, numbers and flags
-    "names", "type_ignores",  # aliases of an import (read from the import), type: ignore comments
-})
-"""Fields that hold no node a scan reads, in every node kind that has them."""
-
-
-def _uses(tree: ast.AST, strings: list[tuple[int, str]]) -> Iterator[ast.Call | ast.Import | ast.ImportFrom]:
-    """Every call and import of ``tree``, each parent before its children, with its
-    string constants (line, value) appended to ``strings`` on the way: what a walk of
-    every node (``ast.walk``) finds, at a fraction of its cost (no generator per node,
-    the fields of each node kind looked up once, and none that never holds a node). A
-    string that is a statement on its own (a docstring, a string block used as a
-    comment) is prose: what it says is not use."""
-    fields: dict[type, tuple[str, ...]] = {}
-    stack: list[ast.AST] = [tree]
-    pop, push, extend, keep = stack.pop, stack.append, stack.extend, strings.append
-    AST, Constant, Expr, Call, Import, ImportFrom = ast.AST, ast.Constant, ast.Expr, ast.Call, ast.Import, ast.ImportFrom
-    while stack:
-        node = pop()
-        kind = type(node)
-        if kind is Constant:
-            if type(node.value) is str:  # type: ignore[attr-defined]
-                keep((node.lineno, node.value))  # type: ignore[attr-defined]
-            continue
-        if kind is Expr and type(node.value) is Constant and type(node.value.value) is str:  # type: ignore[attr-defined]
-            continue  # prose
-        if kind is Call or kind is Import or kind is ImportFrom:
-            yield node  # type: ignore[misc]
-        names = fields.get(kind)
-        if names is None:
-            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
-        for name in names:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                extend([v for v in value if isinstance(v, AST)])
-            elif isinstance(value, AST):
-                push(value)
 
 
 def _py_module(rel: str, line: int, module: str, cat: Catalogue) -> Iterator[Detection]:

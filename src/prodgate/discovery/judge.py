@@ -13,7 +13,7 @@ import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from prodgate.discovery.catalogue import Catalogue
-from prodgate.discovery.model import Detection, Exemption, Skipped
+from prodgate.discovery.model import SORT_KEY, Detection, Exemption, Skipped
 from prodgate.discovery.reconcile import Coverage, DeclaredModel
 from prodgate.findings import Finding, Location, Waiver
 from prodgate.rules.registry import RULES
@@ -104,7 +104,7 @@ def undeclared_models(
     def exempt(det: Detection) -> Exemption | None:
         return next((e for e in exemptions if e.covers(det.path)), None)
 
-    for det in sorted(detections, key=lambda d: (exempt(d) is not None, d)):
+    for det in sorted(detections, key=lambda d: (exempt(d) is not None, SORT_KEY(d))):
         cov = by_name.get(det.asset or "")
         if cov is None or (det.kind == "dependency" and is_lock(det.path)):
             continue

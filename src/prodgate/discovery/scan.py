@@ -21,7 +21,14 @@ from prodgate.discovery import links, manifest_names, shebang, spelling, weights
 from prodgate.discovery.catalogue import Catalogue
 from prodgate.discovery.grep import scope_of, start_grep
 from prodgate.discovery.links import Links
-from prodgate.discovery.model import HCL_SCAN_BYTES, Detection, ParseBudget, ScanResult, Skipped
+from prodgate.discovery.model import (
+    HCL_SCAN_BYTES,
+    SORT_KEY,
+    Detection,
+    ParseBudget,
+    ScanResult,
+    Skipped,
+)
 from prodgate.fsutil import FileProblem, read_regular
 
 if TYPE_CHECKING:
@@ -360,7 +367,7 @@ def _scan(
         parse(last[0], readers[last[0]], len(parsed) + 1, last[1])
     elif progress is not None and parsed:
         progress(len(parsed), len(parsed))  # the count is complete
-    result.detections = sorted(set(result.detections))
+    result.detections = sorted(set(result.detections), key=SORT_KEY)
     result.skipped.sort()
     return result
 
@@ -480,7 +487,7 @@ def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: Pars
         if reading is not None:
             yield from code.python(rel, text, cat, imports_only=reading == "imports", tree=tree)
         if tree is not None:
-            yield from agents.of_tree(rel, tree)
+            yield from agents.of_tree(rel, tree, view)
     elif kind == "notebook":
         yield from code.notebook(rel, text, cat)
         from prodgate.discovery import agents

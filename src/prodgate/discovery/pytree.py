@@ -1,0 +1,109 @@
+"""One walk over a Python syntax tree for every reader of it.
+
+:mod:`prodgate.discovery.code` reads a module's calls, imports and string constants;
+:mod:`prodgate.discovery.agents` reads its imports, assignments, functions, calls and
+attributes. Each walked the tree on its own, and on an AI framework's sources (crewAI,
+693 parsed modules) the second walk was 0.85 s of 3.85 s of CPU: more than a fifth of
+``prodgate discover``. Now the first reader walks and the second takes the result from
+a one-entry cache keyed by the tree itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+KEPT = (
+    ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call,
+    ast.Attribute,
+)
+"""The node kinds a reader looks up by kind (:attr:`Walked.kinds`)."""
+
+_NOT_NODES = frozenset({
+    "ctx", "op", "ops",  # Load, Add, Eq ...: nothing below them matters
+    "id", "attr", "name", "asname", "arg", "kind", "module", "level", "conversion", "is_async", "simple",
+    "type_comment", "tag", "rest", "kwd_attrs",  # names, numbers and flags
+    "names", "type_ignores",  # aliases of an import (read from the import), type: ignore comments
+})
+"""Fields that hold no node a scan reads, in every node kind that has them."""
+
+
+@dataclass
+class Walked:
+    """What one walk of a tree found, each list in the walk's order (a parent before
+    its children)."""
+
+    uses: list[ast.Call | ast.Import | ast.ImportFrom] = field(default_factory=list)
+    """Every call and import."""
+    strings: list[tuple[int, str]] = field(default_factory=list)
+    """(line, value) of every string constant but prose: a string that is a statement on
+    its own (a docstring, a string block used as a comment) says, it does not use."""
+    kinds: dict[type, list[ast.AST]] = field(default_factory=lambda: {kind: [] for kind in KEPT})
+    """The nodes of each kind of :data:`KEPT`."""
+
+
+_last: tuple[ast.AST, Walked] | None = None
+
+
+def walk(tree: ast.AST) -> Walked:
+    """The calls, imports, strings and kept nodes of ``tree``: what ``ast.walk`` finds,
+    at a fraction of its cost (no generator per node, the fields of each node kind
+    looked up once, and none that never holds a node). The last tree's result is kept
+    (holding the tree, so its identity cannot be reused), for the second reader."""
+    global _last
+    if _last is not None and _last[0] is tree:
+        return _last[1]
+    out = Walked()
+    kinds, uses, keep = out.kinds, out.uses.append, out.strings.append
+    fields: dict[type, tuple[str, ...]] = {}
+    stack: list[ast.AST] = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    AST, Constant, Expr, Call, Import, ImportFrom = ast.AST, ast.Constant, ast.Expr, ast.Call, ast.Import, ast.ImportFrom
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is Constant:
+            if type(node.value) is str:  # type: ignore[attr-defined]
+                keep((node.lineno, node.value))  # type: ignore[attr-defined]
+            continue
+        if kind is Expr and type(node.value) is Constant and type(node.value.value) is str:  # type: ignore[attr-defined]
+            continue  # prose
+        bucket = kinds.get(kind)
+        if bucket is not None:
+            bucket.append(node)
+            if kind is Call or kind is Import or kind is ImportFrom:
+                uses(node)  # type: ignore[arg-type]
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
+        for name in names:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend([v for v in value if isinstance(v, AST)])
+            elif isinstance(value, AST):
+                push(value)
+    _last = (tree, out)
+    return out
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement of ``tree``, at any depth (in functions, classes, branches,
+    handlers, match cases): imports are statements, so this finds them all."""
+    bodies: dict[type, tuple[str, ...]] = {}  # the body fields of each node kind, looked up once
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        kind = type(node)
+        names = bodies.get(kind)
+        if names is None:
+            names = bodies[kind] = tuple(n for n in _BODIES if n in kind._fields)
+        for name in names:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(v for v in value if isinstance(v, _BLOCKS))
