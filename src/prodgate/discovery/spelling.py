@@ -137,8 +137,8 @@ def plain(text: str) -> str:
     """``text`` with escapes and look-alike characters folded into the literal
     characters they stand for; ``text`` itself (the same object) when nothing folds,
     so callers can tell. Lengths may change, line breaks never do."""
-    if text.isascii() and not any(lead in text for lead in _LEADS):
-        return text  # most files: a few scans in C, no pattern
+    if text.isascii() and ("\\" not in text or not any(lead in text for lead in _LEADS)):
+        return text  # most files and strings: a scan or a few in C, no pattern
     data = text.encode("utf-8", "surrogatepass")
     parts: list[bytes] = []
     pos = 0
