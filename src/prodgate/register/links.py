@@ -17,18 +17,19 @@ import string
 _OWNER = frozenset(string.ascii_letters + string.digits + "-")
 _NAME = frozenset(string.ascii_letters + string.digits + "-_.")
 _HEX = frozenset(string.hexdigits)
-_BAD_IN_PATH = frozenset("\\" + "".join(map(chr, range(0x20))) + "\x7f")
+_BAD_IN_PATH = frozenset("\\" + "".join(map(chr, range(0x20))) + "\x7f" + "".join(map(chr, range(0xD800, 0xE000))))
 MAX_PATH = 4096
 
 
 def repository_ok(repository: str) -> bool:
     """``owner/name`` as GitHub spells them: an owner of letters, digits and hyphens
-    (at most 39), a name of letters, digits, ``-``, ``_`` and ``.`` (at most 100) that
-    is not ``.`` or ``..``; nothing before, between or after."""
+    (at most 39, not starting with one), a name of letters, digits, ``-``, ``_`` and
+    ``.`` (at most 100) that is not ``.`` or ``..``; nothing before, between or after."""
     owner, slash, name = repository.partition("/")
     return (
         bool(slash)
         and 0 < len(owner) <= 39
+        and not owner.startswith("-")
         and 0 < len(name) <= 100
         and _OWNER.issuperset(owner)
         and _NAME.issuperset(name)
@@ -45,7 +46,8 @@ def commit_ok(commit: str) -> bool:
 def path_ok(path: str) -> bool:
     """A path inside the repository: segments joined by ``/``, none empty (no leading,
     trailing or doubled ``/``), ``.`` or ``..``; no backslash (a ``/`` to browsers), no
-    control character, and no ``:`` in its first segment (a scheme or a drive)."""
+    control character or lone surrogate, and no ``:`` in its first segment (a scheme or
+    a drive)."""
     if not path or len(path) > MAX_PATH or not _BAD_IN_PATH.isdisjoint(path):
         return False
     segments = path.split("/")

@@ -16,44 +16,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from prodgate.register.links import path_ok, repository_ok
 from prodgate.register.tables import repositories, snapshots, triage, undeclared
 
 STATES = ("accepted", "declared", "false-positive")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 def repository_problem(repository: str) -> str:
-    """Why ``repository`` is not an ``owner/name`` of GitHub's letters ("" if it is)."""
-    owner, sep, name = repository.partition("/")
-    if (
-        not sep
-        or not 1 <= len(owner) <= 39
-        or not 1 <= len(name) <= 100
-        or not set(owner) <= _NAME_CHARS - {".", "_"}
-        or not set(name) <= _NAME_CHARS
-        or owner.startswith("-")
-        or name in (".", "..")
-    ):
-        return f"repository {repository!r} is not owner/name (letters, digits, '-', and in the name '.' and '_')"
-    return ""
+    """Why ``repository`` is not an ``owner/name`` the page can link ("" if it is)."""
+    if repository_ok(repository):
+        return ""
+    return f"repository {repository!r} is not owner/name (letters, digits, '-', and in the name '.' and '_')"
 
 
 def path_problem(path: str) -> str:
-    """Why ``path`` is not a plain path inside a repository ("" if it is): relative, in
-    ``/``-separated parts none of which is empty, ``.`` or ``..``, no scheme, no
-    backslash and no control character."""
-    parts = path.split("/")
-    if (
-        not path
-        or len(path) > 4096
-        or path.startswith("/")
-        or "\\" in path
-        or ":" in parts[0]
-        or any(p in ("", ".", "..") for p in parts)
-        or any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in path)
-    ):
-        return f"path {path!r} is not a path inside the repository (relative, no '..', '.' or empty parts, no scheme)"
-    return ""
+    """Why ``path`` is not a plain path inside a repository the page can link ("" if it is)."""
+    if path_ok(path):
+        return ""
+    return f"path {path!r} is not a path inside the repository (relative, no '..', '.' or empty parts, no scheme)"
 
 
 def note_problem(note: str) -> str:
