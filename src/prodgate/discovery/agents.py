@@ -177,18 +177,7 @@ def notebook(rel: str, text: str) -> Iterator[Detection]:
         return
     where = _cell_lines(lines)
     for det in python(rel, "\n".join(body)):
-        yield Detection(
-            det.path,
-            where(det.line),
-            det.kind,
-            det.signature,
-            det.provider,
-            det.model,
-            det.match,
-            det.asset,
-            det.name,
-            det.effect,
-        )
+        yield det.at(where(det.line))
 
 
 class _Module:

@@ -382,7 +382,7 @@ def python(
     # Python has read the escapes; letters that fold are folded as a URL's host is
     # (IDNA): "api.\u1d52penai.com" reaches api.openai.com.
     for det in strings(rel, [(line, plain(value)) for line, value in found], cat, env=True):
-        yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+        yield det.at(where(det.line))
 
 
 def _imports_in(rel: str, tree: ast.AST, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
@@ -507,7 +507,7 @@ def _python_fallback(rel: str, text: str, cat: Catalogue, where: Callable[[int],
         for offset, module in found:
             yield from _py_module(rel, where(lexed.line_of(m.start(1) if is_from else offset)), module, cat)
     for det in code(rel, lexed, cat):
-        yield Detection(det.path, where(det.line), det.kind, det.signature, det.provider, det.model, det.match)
+        yield det.at(where(det.line))
 
 
 def _imported(code_text: str, pos: int, is_from: bool) -> Iterator[tuple[int, str]]:

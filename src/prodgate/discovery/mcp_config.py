@@ -135,21 +135,7 @@ def detect(rel: str, text: str) -> Iterator[Detection]:
         for key, entry in servers.items():
             det = _server(rel, str(key), entry, 0)
             if det is not None:
-                yield _at(det, finder.line(path, str(key)))
-
-
-def _at(det: Detection, line: int) -> Detection:
-    return Detection(
-        det.path,
-        max(line, 1),
-        det.kind,
-        det.signature,
-        det.provider,
-        det.model,
-        det.match,
-        det.asset,
-        det.name,
-    )
+                yield det.at(finder.line(path, str(key)))
 
 
 def _transport(entry: Any) -> Any:

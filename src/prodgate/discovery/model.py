@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 KINDS = (
     "import", "dependency", "endpoint", "credential", "model", "weights", "resource", "image", "action",
@@ -35,6 +35,11 @@ class Detection:
     """An MCP server's or a tool's name, when the file gives one."""
     effect: str | None = None
     """A tool's effect (read, write, execute, communicate, payment) when it can be told."""
+
+    def at(self, line: int) -> Detection:
+        """The same detection at another line (of the file, where a reader saw it in a
+        part: a notebook cell, a line of a fallback, a key of a configuration file)."""
+        return replace(self, line=max(line, 1))
 
     def as_json(self) -> dict[str, object]:
         return {
