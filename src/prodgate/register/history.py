@@ -23,7 +23,15 @@ from sqlalchemy.engine import Connection
 
 from prodgate.findings import Severity
 from prodgate.policy.model import Policy
-from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
+from prodgate.register.tables import (
+    assets,
+    exceptions,
+    facts,
+    latest_rows,
+    repositories,
+    snapshots,
+    undeclared,
+)
 from prodgate.rules.registry import RULES
 
 SINCE_DAYS = 7
@@ -458,13 +466,12 @@ def latest_states(
     repositories' latest snapshots whose state may differ from the one stored: those
     with an exception that expired by then or has a grant date, a review due by then, or (with a policy
     that limits eval age) an eval run stored. The others are as the gate judged them."""
-    latest = repositories.c.latest_snapshot_id
     day = today.isoformat()
     ids = {
         sid
         for (sid,) in conn.execute(
             sa.select(exceptions.c.snapshot_id)
-            .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest))
+            .select_from(latest_rows(exceptions))
             # expired by then, or with a grant date (judged against the policy's maximum)
             .where(
                 exceptions.c.active.is_(True),
@@ -477,7 +484,7 @@ def latest_states(
         sid
         for (sid,) in conn.execute(
             sa.select(assets.c.snapshot_id)
-            .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+            .select_from(latest_rows(assets))
             .where(assets.c.next_review < day, assets.c.review_overdue.is_(False))
             .distinct()
         )
@@ -488,7 +495,7 @@ def latest_states(
             sid
             for (sid,) in conn.execute(
                 sa.select(facts.c.snapshot_id)
-                .select_from(facts.join(repositories, facts.c.snapshot_id == latest))
+                .select_from(latest_rows(facts))
                 .where(facts.c.kind == "eval_run", facts.c.value < oldest)
                 .distinct()
             )
@@ -502,7 +509,6 @@ def latest_states(
 def lapsed_exceptions(conn: Connection, today: dt.date) -> list[dict[str, Any]]:
     """The exceptions of the latest snapshots that waived when scanned and have expired
     by ``today``: they waive nothing any more, and were listed nowhere."""
-    latest = repositories.c.latest_snapshot_id
     rows = conn.execute(
         sa.select(
             snapshots.c.repository,
@@ -514,9 +520,7 @@ def lapsed_exceptions(conn: Connection, today: dt.date) -> list[dict[str, Any]]:
             exceptions.c.approvers,
         )
         .select_from(
-            exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(
-                snapshots, snapshots.c.id == latest
-            )
+            latest_rows(exceptions, with_snapshot=True)
         )
         .where(exceptions.c.active.is_(True), exceptions.c.expires < today.isoformat())
         .order_by(exceptions.c.expires.desc(), snapshots.c.repository, exceptions.c.asset)

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from prodgate.evals.thresholds import parse as parse_threshold
 from prodgate.evals.thresholds import show
 from prodgate.policy.model import Policy, Requirement
-from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots
+from prodgate.register.tables import assets, exceptions, facts, latest_rows, snapshots
 
 UNKNOWN = "unknown"
 """A requirement the stored facts cannot decide."""
@@ -71,24 +71,23 @@ class StoredAsset:
 def latest_assets(engine: Engine, today: dt.date) -> list[StoredAsset]:
     """Every asset of every repository's latest snapshot, read in one transaction that
     writes nothing (it is rolled back)."""
-    latest = repositories.c.latest_snapshot_id
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(
                 snapshots.c.id, snapshots.c.repository, snapshots.c.kind, snapshots.c.gate, assets.c.name, assets.c.path,
                 assets.c.effective_tier, assets.c.stage, assets.c.owner, assets.c.owner_email, assets.c.business_owner,
             )
-            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .select_from(latest_rows(assets, with_snapshot=True))
             .order_by(snapshots.c.repository, assets.c.path, assets.c.name)
         ).all()
         fact_rows = conn.execute(
             sa.select(facts.c.snapshot_id, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
-            .select_from(facts.join(repositories, facts.c.snapshot_id == latest))
+            .select_from(latest_rows(facts))
             .order_by(facts.c.id)
         ).all()
         waiver_rows = conn.execute(
             sa.select(exceptions.c.snapshot_id, exceptions.c.asset, exceptions.c.requirement)
-            .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest))
+            .select_from(latest_rows(exceptions))
             .where(exceptions.c.active.is_(True), exceptions.c.expires >= today.isoformat())
         ).all()
         conn.rollback()

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Join,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -148,3 +149,13 @@ triage = Table(
     Column("set_at", String(40), nullable=False),
     PrimaryKeyConstraint("repository", "path", name="pk_triage"),
 )
+
+
+def latest_rows(table: Table, *, with_snapshot: bool = False) -> Join:
+    """``table`` (a table with a ``snapshot_id``) joined to ``repositories`` on each
+    repository's latest snapshot, so that a query reads only the rows of the latest
+    snapshots; ``with_snapshot``: joined to that snapshot's row too (its repository
+    name, commit, time)."""
+    latest = repositories.c.latest_snapshot_id
+    joined = table.join(repositories, table.c.snapshot_id == latest)
+    return joined.join(snapshots, snapshots.c.id == latest) if with_snapshot else joined

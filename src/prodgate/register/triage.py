@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from prodgate.register.links import path_ok, repository_ok
-from prodgate.register.tables import repositories, snapshots, triage, undeclared
+from prodgate.register.tables import latest_rows, snapshots, triage, undeclared
 
 STATES = ("accepted", "declared", "false-positive")
 
@@ -89,7 +89,6 @@ def decisions(conn: Connection) -> dict[tuple[str, str], dict[str, str]]:
 def undeclared_locations(conn: Connection) -> list[dict[str, Any]]:
     """Every undeclared AI location of every repository's latest snapshot, each with the
     office's triage of its path ("" where none), by repository, path and line."""
-    latest = repositories.c.latest_snapshot_id
     rows = conn.execute(
         sa.select(
             snapshots.c.repository,
@@ -101,9 +100,7 @@ def undeclared_locations(conn: Connection) -> list[dict[str, Any]]:
             undeclared.c.model,
         )
         .select_from(
-            undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(
-                snapshots, snapshots.c.id == latest
-            )
+            latest_rows(undeclared, with_snapshot=True)
         )
         .order_by(snapshots.c.repository, undeclared.c.path, undeclared.c.line)
     ).all()

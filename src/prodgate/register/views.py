@@ -18,7 +18,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from prodgate.policy.model import Policy
-from prodgate.register.tables import assets, exceptions, facts, repositories, snapshots, undeclared
+from prodgate.register.tables import (
+    assets,
+    exceptions,
+    facts,
+    latest_rows,
+    repositories,
+    snapshots,
+    undeclared,
+)
 from prodgate.register.vocabulary import EFFECTS, STAGES, TIERS
 
 EXPIRY_WINDOW_DAYS = 30
@@ -186,17 +194,16 @@ def collect(
 
     view = RegisterView(today=today.isoformat())
     today_s = view.today
-    latest = repositories.c.latest_snapshot_id
     with engine.connect() as conn, conn.begin():  # one transaction: every table of the same register
         view.rows = _driver_rows(
             conn,
             sa.select(*_PAGE, *(() if page_only else _DETAIL))
-            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .select_from(latest_rows(assets, with_snapshot=True))
             .order_by(snapshots.c.repository, assets.c.path, assets.c.name),
         )
         exc_rows = conn.execute(
             sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.ticket, exceptions.c.requirement, exceptions.c.expires)
-            .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .select_from(latest_rows(exceptions, with_snapshot=True))
             .where(
                 exceptions.c.active.is_(True),
                 exceptions.c.expires >= today.isoformat(),
@@ -206,7 +213,7 @@ def collect(
         ).all()
         und_rows = conn.execute(
             sa.select(snapshots.c.repository, sa.func.count(undeclared.c.id), sa.func.min(undeclared.c.path))
-            .select_from(undeclared.join(repositories, undeclared.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .select_from(latest_rows(undeclared, with_snapshot=True))
             .group_by(snapshots.c.repository)
             .order_by(sa.func.count(undeclared.c.id).desc(), snapshots.c.repository)
         ).all()
@@ -221,7 +228,7 @@ def collect(
             {"repository": r[0], "asset": r[1], "why": r[2]}
             for r in conn.execute(
                 sa.select(snapshots.c.repository, facts.c.asset, facts.c.value)
-                .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+                .select_from(latest_rows(facts, with_snapshot=True))
                 .where(facts.c.kind == "codeowner")
                 .order_by(snapshots.c.repository, facts.c.asset)
             ).all()
@@ -303,12 +310,11 @@ def collect(
 def _details(conn: Connection) -> tuple[dict[tuple[str, str], list[tuple[Any, ...]]], dict[tuple[str, str], list[tuple[Any, ...]]]]:
     """The facts and exceptions of every asset of the latest snapshots, by repository
     and asset, in the order stored."""
-    latest = repositories.c.latest_snapshot_id
     facts_by: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
     for repository, asset, *fact in _driver_rows(
         conn,
         sa.select(snapshots.c.repository, facts.c.asset, facts.c.kind, facts.c.eval, facts.c.name, facts.c.value)
-        .select_from(facts.join(repositories, facts.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        .select_from(latest_rows(facts, with_snapshot=True))
         .order_by(facts.c.id),
     ):
         facts_by[(repository, asset)].append(tuple(fact))
@@ -317,7 +323,7 @@ def _details(conn: Connection) -> tuple[dict[tuple[str, str], list[tuple[Any, ..
         conn,
         sa.select(snapshots.c.repository, exceptions.c.asset, exceptions.c.requirement, exceptions.c.ticket, exceptions.c.expires,
                   exceptions.c.active, exceptions.c.reason, exceptions.c.granted, exceptions.c.approvers)
-        .select_from(exceptions.join(repositories, exceptions.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+        .select_from(latest_rows(exceptions, with_snapshot=True))
         .order_by(exceptions.c.id),
     ):
         waivers[(repository, asset)].append(tuple(waiver))
@@ -360,7 +366,6 @@ def _compliance(assets_n: int, failing: int) -> dict[str, Any]:
 def _fail_in_rollups(conn: Connection, view: RegisterView, newly: list[tuple[str, str]]) -> None:
     """Count the assets stored as passing that fail as of the view's date as failing in
     the compliance by team and by policy too, as every other table counts them."""
-    latest = repositories.c.latest_snapshot_id
     wanted = set(newly)
     teams: Counter[str] = Counter()
     policies: Counter[tuple[str, str, str]] = Counter()
@@ -369,7 +374,7 @@ def _fail_in_rollups(conn: Connection, view: RegisterView, newly: list[tuple[str
         for r in conn.execute(
             sa.select(snapshots.c.repository, assets.c.name, assets.c.owner_team, snapshots.c.policy_name,
                       snapshots.c.policy_version, snapshots.c.policy_digest)
-            .select_from(assets.join(repositories, assets.c.snapshot_id == latest).join(snapshots, snapshots.c.id == latest))
+            .select_from(latest_rows(assets, with_snapshot=True))
             .where(snapshots.c.repository.in_(repos))
         ):
             if (r.repository, r.name) in wanted:
@@ -384,11 +389,10 @@ def _fail_in_rollups(conn: Connection, view: RegisterView, newly: list[tuple[str
 
 def _by_team(conn: Connection) -> list[dict[str, Any]]:
     """Each team's assets in the latest snapshots, and how many pass; most failing first."""
-    latest = repositories.c.latest_snapshot_id
     failing = sa.func.sum(sa.case((assets.c.passed.is_(False), 1), else_=0))
     rows = conn.execute(
         sa.select(assets.c.owner_team, sa.func.count(assets.c.id), failing)
-        .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+        .select_from(latest_rows(assets))
         .group_by(assets.c.owner_team)
     ).all()
     out = [{"team": team or "", **_compliance(int(n), int(f or 0))} for team, n, f in rows]
@@ -399,11 +403,10 @@ def _agents_by_effect(conn: Connection) -> list[dict[str, Any]]:
     """The agents of the latest snapshots (assets whose inventory gave their tools) by
     the strongest effect of their tools, strongest first: how many can pay, message
     people, run code, write or only read, and how many of each pass."""
-    latest = repositories.c.latest_snapshot_id
     failing = sa.func.sum(sa.case((assets.c.passed.is_(False), 1), else_=0))
     rows = conn.execute(
         sa.select(assets.c.agent_effect, sa.func.count(assets.c.id), failing)
-        .select_from(assets.join(repositories, assets.c.snapshot_id == latest))
+        .select_from(latest_rows(assets))
         .where(assets.c.agent_effect.is_not(None))
         .group_by(assets.c.agent_effect)
     ).all()
