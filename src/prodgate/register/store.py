@@ -12,6 +12,8 @@ do not all create its tables.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,8 @@ from prodgate.register.tables import assets, exceptions, facts, repositories, sn
 HEAD = "0005"
 """The newest migration; a database at it needs no Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_TIMEOUT = 60.0
+"""Seconds a SQLite writer waits for another's lock before giving up."""
 LOCK_KEY = 0x70726F64  # "prod": the advisory lock migrations take on PostgreSQL
 
 
@@ -52,7 +56,7 @@ def open_store(db: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_TIMEOUT})
         _sqlite_pragmas(engine)
     else:
         try:
@@ -115,13 +119,37 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
+        _wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _wal(cur: Any, patience: float = SQLITE_TIMEOUT) -> None:
+    """Put the database in WAL mode, waiting out other processes that hold it.
+
+    The busy timeout does not cover this pragma: while another process creates the
+    file or converts it to WAL, SQLite answers "database is locked" at once (eight
+    jobs opening a new register together hit it in about one round in ten). WAL is
+    a property of the file, so the answer is usually "wal" already and no lock is
+    needed; otherwise the pragma is retried, with growing pauses, for as long as a
+    writer would wait for its lock.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def current_revision(conn: Connection) -> str | None:
