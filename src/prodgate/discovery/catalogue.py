@@ -295,10 +295,7 @@ class Catalogue:
     def token_re(self) -> Pattern:
         """The tokens in RE2, for text rather than bytes: whether a file's folded text
         (:func:`prodgate.discovery.spelling.plain`) holds one."""
-        from prodgate.linear import compile_pattern
-
-        tokens = self._minimal_tokens
-        return compile_pattern("|".join(re.escape(t) for t in tokens) if tokens else "[^\\x00-\\x{10FFFF}]")
+        return _any_of(self._minimal_tokens)
 
     # The searches that decide whether a file is parsed or lexed run on every
     # candidate file, so they use RE2 (linear time, and a DFA that is far faster than
@@ -309,16 +306,28 @@ class Catalogue:
         paths, credential variables, model prefixes, SDK constants, boto3 services):
         without one, only an import can make a source file use AI, and configuration
         shows none."""
-        from prodgate.linear import compile_pattern
-
         found: set[str] = set()
         for sig in self.signatures.values():
             v = sig.values
             for key in ("urls", "env", "models", "constants", "boto3"):
                 found.update(v[key])
             found.update(max(h.split("*"), key=len) for h in v["hosts"])
-        literals = _minimal(t for t in found if t)
-        return compile_pattern("|".join(re.escape(t) for t in literals) if literals else "[^\\x00-\\x{10FFFF}]")
+        return _any_of(_minimal(t for t in found if t))
+
+    # What a text that host_re or env_re finds a signature in must hold. Python's re
+    # tries those patterns at every position of a text (they start with a lookbehind,
+    # or a character class); RE2 tells at once whether a long line can hold one at all.
+    # On recorded API exchanges (crewAI's cassettes: a JSON body of 80 KB on one line,
+    # naming a model and no host) that halved the time of configuration files.
+    @functools.cached_property
+    def host_literals(self) -> Pattern:
+        """The longest fixed part of every host: in every host :attr:`host_re` finds."""
+        return _any_of(_minimal(max(h.split("*"), key=len) for h, _ in self._hosts))
+
+    @functools.cached_property
+    def env_literals(self) -> Pattern:
+        """Every credential variable: in every match of :attr:`env_re` that is one."""
+        return _any_of(_minimal(self._env))
 
     @functools.cached_property
     def python_imports(self) -> tuple[Pattern, Pattern]:
@@ -362,10 +371,7 @@ class Catalogue:
     def command_words(self) -> Pattern:
         """The commands of two-part loaders (``ollama``): a script or configuration
         without a literal is still read for :attr:`command_re` when it holds one."""
-        from prodgate.linear import compile_pattern
-
-        words = sorted({n.split(".", 1)[0] for n in self.loaders if n.count(".") == 1})
-        return compile_pattern("|".join(re.escape(w) for w in words) or "[^\\x00-\\x{10FFFF}]")
+        return _any_of(sorted({n.split(".", 1)[0] for n in self.loaders if n.count(".") == 1}))
 
     def loader(self, dotted: str) -> Signature | None:
         """The signature of a call's function, by its dotted name (``ollama.chat``)
@@ -456,6 +462,14 @@ class _Never:
 
     def search(self, _text: Any, _pos: int = 0) -> None:
         return None
+
+
+def _any_of(words: Iterable[str]) -> Pattern:
+    """Whether a text holds any of ``words`` (RE2); with no word, a pattern that never
+    matches."""
+    from prodgate.linear import compile_pattern
+
+    return compile_pattern("|".join(re.escape(w) for w in words) or "[^\\x00-\\x{10FFFF}]")
 
 
 def _alternation(bodies: list[str], before: str, after: str, *, binary: bool = False) -> Any:

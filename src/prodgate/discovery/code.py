@@ -118,7 +118,11 @@ def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
 def _matches(
     rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
 ) -> Iterator[Detection]:
-    for m in cat.host_re.finditer(text):
+    # RE2 first tells whether host_re and env_re can find anything at all: they try
+    # every position of the text (a lookbehind, a character class first), RE2 reads
+    # it once. Even on short strings that is cheaper (crewAI's parse work: 2.19 s
+    # against 2.58 s searching at once, 2.44 s asking RE2 past 400 characters only).
+    for m in cat.host_re.finditer(text) if cat.host_literals.search(text) else ():
         sig = cat.host(m.group())
         if sig is not None:
             yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
@@ -126,7 +130,7 @@ def _matches(
         sig = cat.url(m.group())
         if sig is not None:
             yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
-    if env:
+    if env and cat.env_literals.search(text):
         for m in cat.env_re.finditer(text):
             sig = cat.env(m.group())
             if sig is not None:
@@ -474,8 +478,8 @@ def _model_named(rel: str, line: int, value: str, loader: Signature, cat: Catalo
 def commands(rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue) -> Iterator[Detection]:
     """Models named to a runtime's command line (``ollama pull llama3``, in a
     Dockerfile ``RUN``, a workflow's ``run:``, a script)."""
-    if not cat.loaders:
-        return
+    if not cat.loaders or cat.command_words.search(text) is None:
+        return  # command_re tries its lookbehind at every position; RE2 skips the text at once
     for m in cat.command_re.finditer(text):
         words = m.group().split()
         loader = cat.loader(f"{words[0]}.{words[1]}")

@@ -30,7 +30,7 @@ from typing import Any
 from prodgate.discovery import installs
 from prodgate.discovery.catalogue import Catalogue, Signature
 from prodgate.discovery.lexer import C_STYLE, HASH, NONE, Lexed, blank_comments, line_starts
-from prodgate.discovery.model import Detection, ParseBudget
+from prodgate.discovery.model import Detection, ParseBudget, is_terraform
 from prodgate.discovery.safe_regex import LazyPattern
 
 MAX_HCL_BYTES = 32 * 1024
@@ -49,7 +49,7 @@ def detect(
     what the scan may still give the Terraform parser (one file's bound when None)."""
     low = posixpath.basename(rel).lower()
     ext = low.rsplit(".", 1)[-1] if "." in low.lstrip(".") else ""
-    if ext in ("tf", "tofu"):
+    if is_terraform(rel):
         yield from terraform(rel, text, cat, ParseBudget(MAX_HCL_BYTES) if budget is None else budget)
     elif ext == "bicep":
         yield from bicep(rel, text, cat)

@@ -67,6 +67,13 @@ HCL_SCAN_BYTES = 256 * 1024
 """Terraform one scan gives the parser in all (about 11 s here; see :class:`ParseBudget`)."""
 
 
+def is_terraform(rel: str) -> bool:
+    """Whether a file is read as Terraform (or OpenTofu): the files a scan's
+    :class:`ParseBudget` is spent on."""
+    low = rel.rsplit("/", 1)[-1].lower()
+    return "." in low.lstrip(".") and low.rsplit(".", 1)[-1] in ("tf", "tofu")
+
+
 @dataclass
 class ParseBudget:
     """Bytes a slow parser may still read in one scan. python-hcl2 costs about 44 µs a

@@ -50,8 +50,10 @@ class Discovery:
 
         return list(judge.undeclared(self.detections, self.exemptions, self.coverage, self.repository))
 
-    @property
+    @functools.cached_property
     def undeclared(self) -> list[Detection]:
+        """The detections no asset covers and no exemption excuses (asked for by the
+        summary, the report and the exit code: found once)."""
         return [d for d in self.detections if d.asset is None and not self.exempt(d.path)]
 
     @functools.cached_property
@@ -61,6 +63,8 @@ class Discovery:
         return scan.readable(self.listed)
 
     def exempt(self, rel: str) -> Exemption | None:
+        if not self.exemptions:  # asked of every detection, twice
+            return None
         return next((e for e in self.exemptions if e.covers(rel)), None)
 
 

@@ -28,7 +28,9 @@ from prodgate.discovery.model import (
     ParseBudget,
     ScanResult,
     Skipped,
+    is_terraform,
 )
+from prodgate.fanout import Fanout
 from prodgate.fsutil import FileProblem, read_regular
 
 if TYPE_CHECKING:
@@ -308,6 +310,10 @@ def _scan(
     result = ScanResult()
     parsed: set[str] = set()
     hcl = ParseBudget(HCL_SCAN_BYTES)
+    # Files are parsed in worker processes once there are many (prodgate.fanout); a
+    # Terraform file here, in order, so that which files the scan's HCL budget covers
+    # does not depend on which worker finished first.
+    fan: Fanout[_Job, _Parsed] = Fanout(_parse_files, cat)
 
     def parse(rel: str, kind: str, total: int, read: tuple[int, bytes] | FileProblem | None = None) -> None:
         parsed.add(rel)
@@ -315,10 +321,13 @@ def _scan(
             return  # tracked, and streamed while git grep searches
         if progress is not None:
             progress(len(parsed), total)
-        source = root / listing.links.targets.get(rel, rel)
-        texts = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, result)
-        if texts is not None:
-            result.detections.extend(_detect(rel, *texts, kind, cat, hcl))
+        job = (rel, str(root / listing.links.targets.get(rel, rel)), kind, read)
+        if is_terraform(rel):
+            dets, skipped = _parse_file(cat, job, hcl)
+            result.detections += dets
+            result.skipped += skipped
+        else:
+            fan.add(job)
 
     # While git grep searches: the tracked files it reports are parsed at once.
     for rel in listing.stream():
@@ -367,6 +376,9 @@ def _scan(
         parse(last[0], readers[last[0]], len(parsed) + 1, last[1])
     elif progress is not None and parsed:
         progress(len(parsed), len(parsed))  # the count is complete
+    for dets, skipped in fan.results():
+        result.detections += dets
+        result.skipped += skipped
     result.detections = sorted(set(result.detections), key=SORT_KEY)
     result.skipped.sort()
     return result
@@ -435,20 +447,38 @@ def _candidates(
             yield rel, read
 
 
-def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, result: ScanResult) -> tuple[str, str] | None:
+_Job = tuple[str, str, str, "tuple[int, bytes] | FileProblem | None"]
+"""A file to parse: its path in the repository, where to read it (a link's target),
+its kind, and what reading it gave when the prefilter read it already."""
+_Parsed = tuple[list[Detection], list[Skipped]]
+
+
+def _parse_files(cat: Catalogue, jobs: list[_Job]) -> list[_Parsed]:
+    """What each file shows, or why it was not read (a :class:`Fanout`'s work)."""
+    return [_parse_file(cat, job, None) for job in jobs]
+
+
+def _parse_file(cat: Catalogue, job: _Job, hcl: ParseBudget | None) -> _Parsed:
+    rel, source, kind, read = job
+    skipped: list[Skipped] = []
+    texts = _read(rel, read_regular(Path(source), cat.max_file_bytes) if read is None else read, cat, skipped)
+    return ([] if texts is None else list(_detect(rel, *texts, kind, cat, hcl))), skipped
+
+
+def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, skipped: list[Skipped]) -> tuple[str, str] | None:
     """The text of a file to parse, from what :func:`read_regular` gave, and that text
     with escapes and look-alike letters folded (:func:`spelling.plain`); why not, in
-    ``result.skipped``, or None without a word when nothing in it is a token."""
+    ``skipped``, or None without a word when nothing in it is a token."""
     if isinstance(read, FileProblem):
-        result.skipped.append(Skipped(rel, read.message))
+        skipped.append(Skipped(rel, read.message))
         return None
     size, data = read
     if size > cat.max_file_bytes:
-        result.skipped.append(Skipped(rel, f"{size:,} bytes, over the scan limit of {cat.max_file_bytes:,}"))
+        skipped.append(Skipped(rel, f"{size:,} bytes, over the scan limit of {cat.max_file_bytes:,}"))
         return None
     decoded = spelling.decode(data)
     if decoded is None:
-        result.skipped.append(Skipped(rel, "binary content (NUL bytes) in a text format"))
+        skipped.append(Skipped(rel, "binary content (NUL bytes) in a text format"))
         return None
     text, transcoded = decoded
     # What may be spelt otherwise (UTF-16, escapes, look-alike letters) was kept by
@@ -459,7 +489,7 @@ def _read(rel: str, read: tuple[int, bytes] | FileProblem, cat: Catalogue, resul
     return text, view
 
 
-def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: ParseBudget) -> Iterator[Detection]:
+def _detect(rel: str, text: str, view: str, kind: str, cat: Catalogue, hcl: ParseBudget | None) -> Iterator[Detection]:
     """What one file shows. ``view``: ``text`` folded (:func:`spelling.plain`), for the
     searches that decide whether to read it and for configuration, whose text is its
     values; parsers and lexers read ``text`` and fold what they find in strings."""
