@@ -80,6 +80,24 @@ def test_an_error_in_a_worker_reaches_the_caller_and_the_workers_are_gone() -> N
     assert fan._pool is None and fanout._CONTEXT == {}
 
 
+def test_a_worker_that_dies_loses_nothing_its_batches_run_here() -> None:
+    """Killed for memory, or a parser crashing on a file: the executor notices the dead
+    process (no wait for ever on its batch), and what it left unfinished runs here."""
+    fan: fanout.Fanout[int, tuple[int, int]] = fanout.Fanout(_dies_on_thirteen, os.getpid(), after=0, batch=4, processes=2)
+    for item in range(40):
+        fan.add(item)
+    got = fan.results()
+    assert sorted(item for item, _pid in got) == list(range(40))
+    assert (13, os.getpid()) in got  # its batch ran here
+    assert fan._pool is None and fanout._CONTEXT == {}
+
+
+def _dies_on_thirteen(parent: int, items: list[int]) -> list[tuple[int, int]]:
+    if 13 in items and os.getpid() != parent:
+        os._exit(70)
+    return [(item, os.getpid()) for item in items]
+
+
 def _fails_on_seven(_context: object, items: list[int]) -> list[int]:
     if 7 in items:
         raise ValueError("seven")

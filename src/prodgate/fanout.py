@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult, Pool
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,8 +75,8 @@ class Fanout(Generic[T, R]):
         self._seen = 0
         self._done: list[R] = []
         self._pending: list[T] = []
-        self._futures: list[AsyncResult[list[R]]] = []
-        self._pool: Pool | None = None
+        self._futures: list[tuple[list[T], Future[list[R]]]] = []
+        self._pool: ProcessPoolExecutor | None = None
 
     def add(self, item: T) -> None:
         self._seen += 1
@@ -90,14 +90,22 @@ class Fanout(Generic[T, R]):
     def _submit(self) -> None:
         if self._pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             _CONTEXT[id(self)] = self.context
-            self._pool = multiprocessing.get_context("fork").Pool(self.processes)
-        self._futures.append(self._pool.apply_async(_run, (id(self), self.work, self._pending)))
+            # With fork, every worker is started here, before the executor's own thread.
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+        self._futures.append((self._pending, self._pool.submit(_run, id(self), self.work, self._pending)))
         self._pending = []
 
     def results(self) -> list[R]:
-        """Every item's result; the workers are gone when it returns (or raises)."""
+        """Every item's result; the workers are gone when it returns (or raises).
+
+        A worker that dies (killed for memory, or a parser crashing on a file) loses
+        nothing: the batches it left unfinished run here, as they would have without
+        workers. An exception the work raises reaches the caller as it would here."""
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             if self._pending:
                 if self._pool is None:  # too few to be worth a process
@@ -105,15 +113,17 @@ class Fanout(Generic[T, R]):
                     self._pending = []
                 else:
                     self._submit()
-            for future in self._futures:
-                self._done += future.get()
+            for batch, future in self._futures:
+                try:
+                    self._done += future.result()
+                except BrokenProcessPool:
+                    self._done += self.work(self.context, batch)
             return self._done
         finally:
             self.close()
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         _CONTEXT.pop(id(self), None)

@@ -33,6 +33,7 @@ from prodgate.discovery.model import Detection
 from prodgate.discovery.pytree import statements, walk
 from prodgate.discovery.safe_regex import LazyPattern
 from prodgate.discovery.spelling import plain
+from prodgate.linear import Pattern
 
 MAX_MODEL_STRING = 200
 """Longer strings, or strings with spaces, are prose or data, not a model identifier."""
@@ -72,11 +73,12 @@ def _with_literals(values: list[str], cat: Catalogue) -> Iterator[int]:
         pos = ends[k]
 
 
-def _literal_lines(text: str, cat: Catalogue) -> Iterator[tuple[int, int]]:
+def _literal_lines(text: str, cat: Catalogue, data: bytes | None = None) -> Iterator[tuple[int, int, int]]:
     """The (start, end) offsets of the lines of ``text`` that hold a catalogue literal,
-    in order; the search resumes at the next line, so each character is seen a bounded
-    number of times however many literals a line holds."""
-    data = text.encode("utf-8", "surrogatepass")
+    in order, and where each starts in ``data`` (``text`` in UTF-8); the search resumes
+    at the next line, so each character is seen a bounded number of times however
+    many literals a line holds."""
+    data = text.encode("utf-8", "surrogatepass") if data is None else data
     same = len(data) == len(text)  # ASCII: byte and character offsets agree
     search, pos, size = cat.literals.search, 0, len(data)
     done_bytes = done_chars = 0
@@ -86,12 +88,24 @@ def _literal_lines(text: str, cat: Catalogue) -> Iterator[tuple[int, int]]:
         end = size if end == -1 else end
         pos = end + 1
         if same:
-            yield start, end
+            yield start, end, start
             continue
         # Character offsets, counted from the last line found: linear in the text.
         first = done_chars + len(data[done_bytes:start].decode("utf-8", "surrogatepass"))
         done_bytes, done_chars = end, first + len(data[start:end].decode("utf-8", "surrogatepass"))
-        yield first, done_chars
+        yield first, done_chars, start
+
+
+def _lines_holding(pattern: Pattern, data: bytes) -> set[int]:
+    """Where each line of ``data`` that holds a match of ``pattern`` starts (bytes)."""
+    found, pos, search = set(), 0, pattern.search
+    while (m := search(data, pos)) is not None:
+        found.add(data.rfind(b"\n", 0, m.start()) + 1)
+        end = data.find(b"\n", m.end())
+        if end == -1:
+            break
+        pos = end + 1
+    return found
 
 
 def _offset_lines(first: int, value: str) -> Callable[[int], int]:
@@ -106,9 +120,18 @@ def _model_like(value: str) -> bool:
 def _in_text(
     rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
 ) -> Iterator[Detection]:
-    """What :func:`_matches` finds in ``text``, searched in its lines that hold a literal."""
-    for start, end in _literal_lines(text, cat):
-        yield from _matches(rel, text[start:end], _shifted(line_of, start), cat, env=env, models=models)
+    """What :func:`_matches` finds in ``text``, searched in its lines that hold a
+    literal. Which of them can hold a host or a credential is found first, by one RE2
+    search of the whole text for each (not one per line: on recorded API exchanges,
+    thousands of long lines, the calls cost more than the searches)."""
+    data = text.encode("utf-8", "surrogatepass")
+    hosts = _lines_holding(cat.host_literals, data)
+    creds = _lines_holding(cat.env_literals, data) if env else set()
+    for start, end, at in _literal_lines(text, cat, data):
+        yield from _matches(
+            rel, text[start:end], _shifted(line_of, start), cat, env=env, models=models,
+            hosts=at in hosts, creds=at in creds,
+        )
 
 
 def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
@@ -116,13 +139,19 @@ def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
 
 
 def _matches(
-    rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool
+    rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool,
+    hosts: bool | None = None, creds: bool | None = None,
 ) -> Iterator[Detection]:
+    """Endpoints, credentials (when ``env``) and models (when ``models``) in ``text``.
+    ``hosts``, ``creds``: whether it holds a host's or a credential's literal, when the
+    caller knows (None: RE2 tells)."""
     # RE2 first tells whether host_re and env_re can find anything at all: they try
     # every position of the text (a lookbehind, a character class first), RE2 reads
     # it once. Even on short strings that is cheaper (crewAI's parse work: 2.19 s
     # against 2.58 s searching at once, 2.44 s asking RE2 past 400 characters only).
-    for m in cat.host_re.finditer(text) if cat.host_literals.search(text) else ():
+    if hosts is None:
+        hosts = cat.host_literals.search(text) is not None
+    for m in cat.host_re.finditer(text) if hosts else ():
         sig = cat.host(m.group())
         if sig is not None:
             yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
@@ -130,7 +159,7 @@ def _matches(
         sig = cat.url(m.group())
         if sig is not None:
             yield _det(rel, line_of(m.start()), "endpoint", sig, m.group())
-    if env and cat.env_literals.search(text):
+    if env and (creds if creds is not None else cat.env_literals.search(text) is not None):
         for m in cat.env_re.finditer(text):
             sig = cat.env(m.group())
             if sig is not None:
@@ -189,7 +218,9 @@ def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[
     still are. In configuration a host or key in a longer string (a command) counts.
     JSON strings hold no line break, so each line holding a literal is read alone."""
     number, counted = 1, 0
-    for start, end in _literal_lines(text, cat):
+    raw = text.encode("utf-8", "surrogatepass")
+    hosts, creds = _lines_holding(cat.host_literals, raw), _lines_holding(cat.env_literals, raw)
+    for start, end, at in _literal_lines(text, cat, raw):
         number += text.count("\n", counted, start)  # counted once over the whole text
         counted = start
         line = text[start:end]
@@ -197,7 +228,10 @@ def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[
             value = s.value.strip()  # "https://api.openai.com/v1 " is still a whole value
             whole = _model_like(value)
             if whole or not data:
-                yield from _matches(rel, value, _offset_lines(number, ""), cat, env=True, models=whole)
+                yield from _matches(
+                    rel, value, _offset_lines(number, ""), cat, env=True, models=whole,
+                    hosts=at in hosts, creds=at in creds,
+                )
 
 
 _POLICY = LazyPattern(r"(?m)^apiVersion:[ \t]{0,20}[\"']?prodgate/policy/v1[\"']?[ \t]{0,20}\r?$")
@@ -247,7 +281,7 @@ def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""
     yield from strings(rel, ((lexed.line_of(s.offset), plain(s.value)) for s in lexed.strings), cat, env=False)
-    for start, end in _literal_lines(lexed.code, cat):
+    for start, end, _at in _literal_lines(lexed.code, cat):
         part = lexed.code[start:end]
         for m in cat.env_re.finditer(part):
             sig = cat.env(m.group())
