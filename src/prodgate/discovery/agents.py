@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from prodgate.discovery import agent_catalogue as ac
 from prodgate.discovery.mcp_source import source
 from prodgate.discovery.model import Detection
-from prodgate.discovery.pytree import KEPT, statements, walk
+from prodgate.discovery.pytree import KEPT, imports, walk
 
 if TYPE_CHECKING:
     from prodgate.linear import Pattern
@@ -585,9 +585,8 @@ def _imports_only(tree: ast.AST) -> dict[type, list[ast.AST]]:
     """The nodes by kind of :func:`prodgate.discovery.pytree.walk`, with only the
     imports filled in (a walk of the statements)."""
     out: dict[type, list[ast.AST]] = {kind: [] for kind in KEPT}
-    for node in statements(tree):
-        if type(node) is ast.Import or type(node) is ast.ImportFrom:
-            out[type(node)].append(node)
+    for node in imports(tree):
+        out[type(node)].append(node)
     return out
 
 
@@ -608,8 +607,10 @@ def _covered(module: str, roots: frozenset[str]) -> bool:
     return any(module == r or module.startswith(r + ".") for r in roots)
 
 
+@functools.lru_cache(maxsize=4096)
 def _framework(module: str) -> tuple[str, str] | None:
-    """The framework a module belongs to (the longest listed module that covers it)."""
+    """The framework a module belongs to (the longest listed module that covers it).
+    Cached: a framework's own sources import a few hundred modules thousands of times."""
     best: tuple[str, str] | None = None
     for prefix, framework in ac.PY_FRAMEWORKS:
         if (module == prefix or module.startswith(prefix + ".")) and (

@@ -30,7 +30,7 @@ from prodgate.discovery.lexer import (
     line_starts,
 )
 from prodgate.discovery.model import Detection
-from prodgate.discovery.pytree import statements, walk
+from prodgate.discovery.pytree import imports, walk
 from prodgate.discovery.safe_regex import LazyPattern
 from prodgate.discovery.spelling import plain
 from prodgate.linear import Pattern
@@ -426,7 +426,7 @@ def python(
 def _imports_in(rel: str, tree: ast.AST, cat: Catalogue, where: Callable[[int], int]) -> Iterator[Detection]:
     """The catalogue modules the import statements of ``tree`` import."""
     find = cat.python.find
-    for node in statements(tree):
+    for node in imports(tree):
         if isinstance(node, ast.Import):  # most often many, none of them AI: no generator each
             for alias in node.names:
                 sig = find(alias.name)

@@ -111,3 +111,19 @@ def statements(tree: ast.AST) -> Iterator[ast.AST]:
             value = getattr(node, name, None)
             if type(value) is list:
                 stack.extend(v for v in value if isinstance(v, _BLOCKS))
+
+
+_last_imports: tuple[ast.AST, list[ast.Import | ast.ImportFrom]] | None = None
+
+
+def imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of ``tree`` at any depth, in the order of
+    :func:`statements`. The last tree's are kept, as :func:`walk` keeps its result:
+    the module and agent readers both ask."""
+    global _last_imports
+    if _last_imports is not None and _last_imports[0] is tree:
+        return _last_imports[1]
+    Import, ImportFrom = ast.Import, ast.ImportFrom
+    found = [node for node in statements(tree) if type(node) is Import or type(node) is ImportFrom]
+    _last_imports = (tree, found)
+    return found
