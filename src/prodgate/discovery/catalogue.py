@@ -385,6 +385,7 @@ class Catalogue:
         for pattern in (
             self.host_re, self.url_re, self.env_re, self.model_re, self.constant_re, self.prefilter,
             self.literals, self.token_re, self.python_imports, self.loader_calls, self.command_re, self.command_words,
+            self.host_literals, self.env_literals,
         ):
             assert pattern is not None
         assert self._host_res is not None
