@@ -66,9 +66,28 @@ def test_a_process_with_another_thread_does_not_fork() -> None:
         thread.join()
 
 
+PROBE = "from prodgate import fanout; print(fanout.workers())"
+
+
+def test_a_worker_of_another_pool_does_not_fan_out_again() -> None:
+    """``register scan`` runs each checkout's gate in a worker of its own: a scan there
+    stays in that worker instead of forking two more per worker."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1) as pool:
+        assert pool.submit(fanout.workers).result() == 0
+
+
 def test_workers_is_a_count_of_cores_at_most_the_bound() -> None:
+    """In a fresh process (no thread but its own, no parent pool)."""
+    import subprocess
+    import sys
+
+    got = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
     cores = len(os.sched_getaffinity(0))
-    assert fanout.workers() == (0 if cores < 2 else min(cores, fanout.MAX_WORKERS))
+    assert int(got) == (0 if cores < 2 else min(cores, fanout.MAX_WORKERS))
+    one = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    assert int(one.stdout) == 0  # one core: nothing to spread over
 
 
 def test_an_error_in_a_worker_reaches_the_caller_and_the_workers_are_gone() -> None:

@@ -44,8 +44,13 @@ def _run(key: int, work: Callable[[Any, list[Any]], list[Any]], batch: list[Any]
 
 def workers() -> int:
     """How many worker processes a fan-out may start here: 0 where forking is not
-    safe or there is one core."""
+    safe, where there is one core, or in a process that is itself a worker (``register
+    scan`` runs a checkout's gate in each of its workers: they share the cores already)."""
     if sys.platform != "linux" or threading.active_count() > 1:
+        return 0
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
         return 0
     try:
         cores = len(os.sched_getaffinity(0))
