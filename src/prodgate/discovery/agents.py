@@ -338,10 +338,12 @@ class _Module:
             given.append(node.args[0])
         if method == "create_react_agent" and len(node.args) >= 2:
             given.append(node.args[1])
+        config = next((k.value for k in node.keywords if k.arg == "toolConfig"), None)
+        if not given and config is None:
+            return  # most calls: no tools given (whose framework would not be asked)
         qual = self.qual(func)
         owner = _framework(qual) if qual is not None else None
         framework = owner[1] if owner is not None else None
-        config = next((k.value for k in node.keywords if k.arg == "toolConfig"), None)
         if config is not None:  # Bedrock's Converse: {"tools": [{"toolSpec": {"name": ...}}]}
             if isinstance(config, ast.Name):
                 config = self.dicts.get(config.id)
