@@ -373,6 +373,12 @@ class Catalogue:
         without a literal is still read for :attr:`command_re` when it holds one."""
         return _any_of(sorted({n.split(".", 1)[0] for n in self.loaders if n.count(".") == 1}))
 
+    @functools.cached_property
+    def loader_names(self) -> frozenset[str]:
+        """The last part of every loader: a call whose function is named otherwise is
+        no loader's (most calls, asked before their dotted name is built)."""
+        return frozenset(n.rsplit(".", 1)[-1] for n in self.loaders)
+
     def loader(self, dotted: str) -> Signature | None:
         """The signature of a call's function, by its dotted name (``ollama.chat``)
         or its last part (``AutoModel.from_pretrained`` is ``from_pretrained``)."""

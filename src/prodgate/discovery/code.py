@@ -243,8 +243,8 @@ def policy_signatures(text: str) -> tuple[int, int] | None:
     where it names signatures to look for: what it names there is not use. Only a
     file whose top level says ``apiVersion: prodgate/policy/v1`` is a policy, and only
     that section is set aside; a comment naming the version hides nothing."""
-    if _POLICY.search(text) is None:
-        return None
+    if "prodgate/policy/v1" not in text or _POLICY.search(text) is None:
+        return None  # the words first: a search in C, where the pattern tries every line
     first = last = 0
     line, seen = 1, 0
     for m in _TOP_KEY.finditer(text):
@@ -463,7 +463,7 @@ def _py_call(rel: str, node: ast.Call, cat: Catalogue, where: Callable[[int], in
     first = node.args[0] if node.args else None
     if name in ("import_module", "__import__") and isinstance(first, ast.Constant) and isinstance(first.value, str):
         yield from _py_module(rel, where(node.lineno), first.value, cat)
-    elif (loader := cat.loader(_dotted(func))) is not None:
+    elif name in cat.loader_names and (loader := cat.loader(_dotted(func))) is not None:
         yield from _loaded(rel, node, name, loader, cat, where)
     elif name in ("client", "resource"):
         service = first if first is not None else next((k.value for k in node.keywords if k.arg == "service_name"), None)

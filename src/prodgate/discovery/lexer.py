@@ -120,7 +120,10 @@ def blank_comments(text: str, style: str) -> Lexed:
     Cached for the few detectors that read the same file (a workflow: its resources,
     images, actions, install commands and values): lexed once, not four times."""
     hash_first = style in (HASH, PYTHON) and text.startswith("#")
-    if not hash_first and not any(opener in text for opener in _OPENERS[style]):
+    # A "#" at all first (one search in C): most configuration has none, and then the
+    # three places a hash opens a comment need not be searched for one by one.
+    openers = _OPENERS[style] if style != HASH or "#" in text else ()
+    if not hash_first and not any(opener in text for opener in openers):
         return Lexed(text, (), line_starts(text))
     return lex(text, style)
 
