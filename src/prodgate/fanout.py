@@ -76,12 +76,20 @@ class Fanout(Generic[T, R]):
         processes: int | None = None,
     ) -> None:
         self.work, self.context, self.after, self.batch = work, context, after, batch
-        self.processes = workers() if processes is None else processes
+        self._processes = processes
         self._seen = 0
         self._done: list[R] = []
         self._pending: list[T] = []
         self._futures: list[tuple[list[T], Future[list[R]]]] = []
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def processes(self) -> int:
+        """The workers this fan-out may start: asked once it has more than ``after``
+        items (a small change does not import multiprocessing at all)."""
+        if self._processes is None:
+            self._processes = workers()
+        return self._processes
 
     def add(self, item: T) -> None:
         self._seen += 1
@@ -109,8 +117,6 @@ class Fanout(Generic[T, R]):
         A worker that dies (killed for memory, or a parser crashing on a file) loses
         nothing: the batches it left unfinished run here, as they would have without
         workers. An exception the work raises reaches the caller as it would here."""
-        from concurrent.futures.process import BrokenProcessPool
-
         try:
             if self._pending:
                 if self._pool is None:  # too few to be worth a process
@@ -118,6 +124,9 @@ class Fanout(Generic[T, R]):
                     self._pending = []
                 else:
                     self._submit()
+            if self._futures:
+                from concurrent.futures.process import BrokenProcessPool
+
             for batch, future in self._futures:
                 try:
                     self._done += future.result()
