@@ -117,6 +117,21 @@ def _dies_on_thirteen(parent: int, items: list[int]) -> list[tuple[int, int]]:
     return [(item, os.getpid()) for item in items]
 
 
+def test_a_scan_that_stops_early_leaves_no_worker_behind() -> None:
+    """An error in the parent (or ^C) between the first batch and the results: the
+    workers stop with the block, none is left running."""
+    import multiprocessing
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        with fanout.Fanout(pids, "ctx", after=0, batch=2, processes=2) as fan:
+            for item in range(10):
+                fan.add(item)
+            assert fan._pool is not None
+            raise RuntimeError("stopped")
+    assert fan._pool is None and fanout._CONTEXT == {}
+    assert multiprocessing.active_children() == []
+
+
 def _fails_on_seven(_context: object, items: list[int]) -> list[int]:
     if 7 in items:
         raise ValueError("seven")

@@ -127,16 +127,23 @@ class Fanout(Generic[T, R]):
             if self._futures:
                 from concurrent.futures.process import BrokenProcessPool
 
-            for batch, future in self._futures:
-                try:
-                    self._done += future.result()
-                except BrokenProcessPool:
-                    self._done += self.work(self.context, batch)
+                for batch, future in self._futures:
+                    try:
+                        self._done += future.result()
+                    except BrokenProcessPool:
+                        self._done += self.work(self.context, batch)
             return self._done
         finally:
             self.close()
 
+    def __enter__(self) -> Fanout[T, R]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Stop the workers (what they have not started is cancelled); safe to repeat."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

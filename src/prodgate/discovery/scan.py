@@ -329,56 +329,57 @@ def _scan(
         else:
             fan.add(job)
 
-    # While git grep searches: the tracked files it reports are parsed at once.
-    for rel in listing.stream():
-        if rel in listing.tracked and (kind := _kind(root, rel)) is not None and not kind.startswith("weights:"):
-            parse(rel, kind, 0)
-    listed = listing.complete()
-    result.files, result.listed = len(listed), listed
-    result.declarations, maybe_weights = _by_name(listed)
-    # Where editors and agents read MCP servers: read by name, whatever words they hold.
-    from prodgate.discovery.mcp_config import named
+    with fan:  # the workers stop however the scan ends
+        # While git grep searches: the tracked files it reports are parsed at once.
+        for rel in listing.stream():
+            if rel in listing.tracked and (kind := _kind(root, rel)) is not None and not kind.startswith("weights:"):
+                parse(rel, kind, 0)
+        listed = listing.complete()
+        result.files, result.listed = len(listed), listed
+        result.declarations, maybe_weights = _by_name(listed)
+        # Where editors and agents read MCP servers: read by name, whatever words they hold.
+        from prodgate.discovery.mcp_config import named
 
-    for rel in named(listed):
-        if rel not in parsed and (kind := _kind(root, rel, listing.links.targets)) is not None and kind.startswith("config-"):
-            parse(rel, kind, 0)
-    for rel in maybe_weights:
-        if rel in listing.links.targets:
-            continue  # the file it points to is the repository's weights, found at its own path
-        low = rel.lower()
-        if not low.endswith(_WEIGHTS_SUFFIXES) and not ("pytorch_model" in low and low.endswith(".bin")):
-            continue  # most files: not weights by name
-        kind = classify(rel)
-        if kind is not None and kind.startswith("weights:"):
-            det = weights.detect(rel, root / rel, kind.split(":", 1)[1])
-            if isinstance(det, FileProblem):
-                result.skipped.append(Skipped(rel, det.message))
-            elif det is not None:
-                result.detections.append(det)
-    # Then the files git grep did not search (untracked files, or every file outside
-    # git or when it failed), tested in Python.
-    hits = listing.hits
-    pool = listed if hits is None else sorted(listing.untested)
-    readers = {
-        rel: kind for rel in pool
-        if rel not in parsed and rel not in evidence and (kind := _kind(root, rel, listing.links.targets)) is not None
-        and not kind.startswith("weights:")
-    }
-    # Each is read once: the bytes the prefilter searched are the ones parsed. The
-    # count is known once the last is found, so it is parsed with the total.
-    last: tuple[str, tuple[int, bytes] | FileProblem] | None = None
-    result.skipped += listing.links.skipped
-    for found in _candidates(root, readers, cat, listing.links.targets):
+        for rel in named(listed):
+            if rel not in parsed and (kind := _kind(root, rel, listing.links.targets)) is not None and kind.startswith("config-"):
+                parse(rel, kind, 0)
+        for rel in maybe_weights:
+            if rel in listing.links.targets:
+                continue  # the file it points to is the repository's weights, found at its own path
+            low = rel.lower()
+            if not low.endswith(_WEIGHTS_SUFFIXES) and not ("pytorch_model" in low and low.endswith(".bin")):
+                continue  # most files: not weights by name
+            kind = classify(rel)
+            if kind is not None and kind.startswith("weights:"):
+                det = weights.detect(rel, root / rel, kind.split(":", 1)[1])
+                if isinstance(det, FileProblem):
+                    result.skipped.append(Skipped(rel, det.message))
+                elif det is not None:
+                    result.detections.append(det)
+        # Then the files git grep did not search (untracked files, or every file outside
+        # git or when it failed), tested in Python.
+        hits = listing.hits
+        pool = listed if hits is None else sorted(listing.untested)
+        readers = {
+            rel: kind for rel in pool
+            if rel not in parsed and rel not in evidence and (kind := _kind(root, rel, listing.links.targets)) is not None
+            and not kind.startswith("weights:")
+        }
+        # Each is read once: the bytes the prefilter searched are the ones parsed. The
+        # count is known once the last is found, so it is parsed with the total.
+        last: tuple[str, tuple[int, bytes] | FileProblem] | None = None
+        result.skipped += listing.links.skipped
+        for found in _candidates(root, readers, cat, listing.links.targets):
+            if last is not None:
+                parse(last[0], readers[last[0]], 0, last[1])
+            last = found
         if last is not None:
-            parse(last[0], readers[last[0]], 0, last[1])
-        last = found
-    if last is not None:
-        parse(last[0], readers[last[0]], len(parsed) + 1, last[1])
-    elif progress is not None and parsed:
-        progress(len(parsed), len(parsed))  # the count is complete
-    for dets, skipped in fan.results():
-        result.detections += dets
-        result.skipped += skipped
+            parse(last[0], readers[last[0]], len(parsed) + 1, last[1])
+        elif progress is not None and parsed:
+            progress(len(parsed), len(parsed))  # the count is complete
+        for dets, skipped in fan.results():
+            result.detections += dets
+            result.skipped += skipped
     result.detections = sorted(set(result.detections), key=SORT_KEY)
     result.skipped.sort()
     return result
