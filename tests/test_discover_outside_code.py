@@ -123,18 +123,23 @@ def test_many_terraform_files_share_one_parse_budget(tmp_path: Path, run: Run, m
     assert got == {(f"infra/m{i}/main.tf", line, k, sig) for i in range(8) for _p, line, k, sig in OPENAI_TF_FOUND}
 
 
-def test_python_hcl2_is_imported_only_when_a_terraform_file_needs_it(tmp_path: Path) -> None:
-    root = repo(tmp_path, {"app.py": "import openai\n", "infra/agent.tf": 'resource "aws_bedrockagent_agent" "a" {}\n'})
+def loaded_by_discover(root: Path, *modules: str) -> list[bool]:
+    """Whether each of ``modules`` is imported once ``prodgate discover`` has scanned
+    ``root``, in a fresh interpreter."""
     probe = (
         "import sys\nfrom prodgate.cli import main\n"
-        f"code = main(['discover', {str(root)!r}])\n"
-        "print('hcl2' in sys.modules, 'prodgate.discovery.infra' in sys.modules)\n"
+        f"code = main(['discover', '--format', 'json', {str(root)!r}])\n"
+        f"print(*[m in sys.modules for m in {list(modules)!r}], file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "False True"
+    err = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stderr
+    return [word == "True" for word in err.strip().splitlines()[-1].split()]
+
+
+def test_python_hcl2_is_imported_only_when_a_terraform_file_needs_it(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"app.py": "import openai\n", "infra/agent.tf": 'resource "aws_bedrockagent_agent" "a" {}\n'})
+    assert loaded_by_discover(root, "hcl2", "prodgate.discovery.infra") == [False, True]
     write(root, "infra/oai.tf", OPENAI_TF)
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "True True"
+    assert loaded_by_discover(root, "hcl2", "prodgate.discovery.infra") == [True, True]
 
 
 def test_cloudformation_sam_bicep_and_arm(tmp_path: Path, run: Run) -> None:

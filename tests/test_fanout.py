@@ -19,7 +19,7 @@ import pytest
 
 from prodgate import fanout
 from prodgate.discovery import scan
-from test_discover_outside_code import Run, repo
+from test_discover_outside_code import Run, loaded_by_discover, repo
 
 
 def pids(context: str, items: list[int]) -> list[tuple[str, int, int]]:
@@ -199,14 +199,5 @@ def test_a_scan_in_workers_reports_byte_for_byte_what_one_process_reports(
 def test_a_small_scan_does_not_import_multiprocessing(tmp_path: Path) -> None:
     """A change of a few files (a hook, a pull request) pays nothing for the workers,
     not even the import of the machinery."""
-    import subprocess
-    import sys
-
     root = repo(tmp_path, {f"svc{i}/app.py": "import openai\n" for i in range(5)})
-    probe = (
-        "import sys\nfrom prodgate.cli import main\n"
-        f"code = main(['discover', '--format', 'json', {str(root)!r}])\n"
-        "print('multiprocessing' in sys.modules, 'concurrent.futures' in sys.modules, file=sys.stderr)\n"
-    )
-    err = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stderr
-    assert err.strip().splitlines()[-1] == "False False"
+    assert loaded_by_discover(root, "multiprocessing", "concurrent.futures") == [False, False]
