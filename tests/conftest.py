@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +113,29 @@ def check_json(run: Callable[..., tuple[int, str, str]]) -> Callable[..., tuple[
 def ids_at(report: dict[str, Any]) -> list[tuple[str, str, int]]:
     """(rule id, path, line) of every unwaived finding, in report order."""
     return [(f["rule_id"], f["path"], f["line"]) for f in report["findings"] if not f["waived_by"]]
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    """A real PostgreSQL server for the register's tests (:mod:`pgserver`), one for
+    the session; failing, not skipping, with how to get one when there is none."""
+    import subprocess
+
+    import psycopg
+
+    import pgserver
+
+    try:
+        with pgserver.server() as dsn:
+            yield dsn
+    except (RuntimeError, subprocess.CalledProcessError, psycopg.Error) as exc:
+        pytest.fail(f"{pgserver.HOW} ({exc})")
+
+
+@pytest.fixture
+def pg_url(pg_dsn: str) -> Iterator[str]:
+    """A schema of its own on that server, for one test, as a ``--db`` URL."""
+    import pgserver
+
+    with pgserver.schema(pg_dsn) as url:
+        yield url

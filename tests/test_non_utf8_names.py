@@ -14,7 +14,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +205,6 @@ def test_register_scan_keeps_the_repository_sqlite(farm: Path, tmp_path: Path, r
     _kept(_scanned(run, db, farm))
     with sqlite3.connect(db) as conn:
         assert {r[0] for r in conn.execute("SELECT path FROM undeclared")} == {SHOWN}
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    import pgserver
-
-    with pgserver.server() as dsn, pgserver.schema(dsn) as url:
-        yield url
 
 
 def test_register_scan_keeps_the_repository_postgresql(farm: Path, run, pg_url: str) -> None:  # type: ignore[no-untyped-def]

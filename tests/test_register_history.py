@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from test_register_postgres import pg_dsn, pg_url  # noqa: F401 - the PostgreSQL fixtures
-
 import registerdocs
 from conftest import REPO, write
 

@@ -8,12 +8,10 @@ import html
 import json
 import random
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from prodgate.hygiene import visible
@@ -21,15 +19,6 @@ from prodgate.hygiene import visible
 import pgserver
 import registerdocs
 from conftest import TODAY
-
-
-@pytest.fixture(scope="module")
-def pg_dsn() -> Iterator[str]:
-    try:
-        with pgserver.server() as dsn:
-            yield dsn
-    except (RuntimeError, subprocess.CalledProcessError, psycopg.Error) as exc:
-        pytest.fail(f"{pgserver.HOW} ({exc})")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

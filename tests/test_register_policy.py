@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import pytest
 import sqlalchemy as sa
 
-import pgserver
 from conftest import REPO, TODAY, write
 
 Run = Callable[..., tuple[int, str, str]]
@@ -126,15 +123,6 @@ def test_a_register_at_0001_keeps_its_snapshots_and_learns_policies(tmp_path: Pa
         "policy": "", "version": "", "digest": "", "repositories": 1, "assets": 0, "passing": 0, "failing": 0,
         "compliance": None,
     }
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    try:
-        with pgserver.server() as dsn, pgserver.schema(dsn) as url:
-            yield url
-    except (RuntimeError, subprocess.CalledProcessError, psycopg.Error) as exc:
-        pytest.fail(f"{pgserver.HOW} ({exc})")
 
 
 def test_register_stores_policy_and_team_postgresql(tmp_path: Path, run: Run, pg_url: str) -> None:

@@ -8,30 +8,12 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 
-import pgserver
 import registerdocs
 from conftest import TODAY
-
-
-@pytest.fixture(scope="session")
-def pg_dsn() -> Iterator[str]:
-    try:
-        with pgserver.server() as dsn:
-            yield dsn
-    except (RuntimeError, subprocess.CalledProcessError, psycopg.Error) as exc:
-        pytest.fail(f"{pgserver.HOW} ({exc})")
-
-
-@pytest.fixture
-def pg_url(pg_dsn: str) -> Iterator[str]:
-    with pgserver.schema(pg_dsn) as url:
-        yield url
 
 
 def test_ingest_and_report_on_postgresql(tmp_path: Path, run, pg_url: str, pg_dsn: str) -> None:  # type: ignore[no-untyped-def]
