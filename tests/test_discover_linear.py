@@ -37,6 +37,28 @@ def _module_patterns() -> list[re.Pattern[str]]:
     return out
 
 
+def test_detector_patterns_in_re2_compile() -> None:
+    """The detectors' patterns that RE2 runs (linear by construction) are accepted by
+    it: one it refused would fail only on the first file that needs it."""
+    from prodgate import linear
+
+    found = [v for m in (code, lexer, manifests, infra, installs) for v in vars(m).values() if isinstance(v, linear.LazyPattern)]
+    assert len(found) >= 3
+    for pattern in found:
+        assert pattern.compiled.pattern == pattern.pattern
+
+
+def test_line_starts_are_where_each_line_starts() -> None:
+    """Only a line feed ends a line (not a carriage return, a form feed or U+2028,
+    which ``str.splitlines`` would also split at); a text ending in one has an empty
+    last line."""
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice(["a", "\n", "\r", "\r\n", "\u2028", "\x0c", "é", ""]) for _ in range(rng.randint(0, 40)))
+        expected = (0, *(i + 1 for i, ch in enumerate(text) if ch == "\n"))
+        assert lexer.line_starts(text) == expected, repr(text)
+
+
 def test_detector_patterns_are_bounded() -> None:
     patterns = _module_patterns()
     assert len(patterns) >= 15

@@ -82,6 +82,37 @@ def compile_pattern(pattern: str, *, within_lines: bool = False) -> Pattern:
     return compiled
 
 
+class LazyPattern:
+    """A pattern compiled by :func:`compile_pattern` when it is first used, for
+    patterns kept at module level: a run that never needs one never imports RE2, and
+    one that RE2 refuses fails on first use (the test suite uses every one)."""
+
+    __slots__ = ("_compiled", "_within_lines", "pattern")
+
+    def __init__(self, pattern: str, *, within_lines: bool = False) -> None:
+        self.pattern = pattern
+        self._within_lines = within_lines
+        self._compiled: Pattern | None = None
+
+    @property
+    def compiled(self) -> Pattern:
+        if self._compiled is None:
+            self._compiled = compile_pattern(self.pattern, within_lines=self._within_lines)
+        return self._compiled
+
+    def search(self, text: str | bytes, pos: int = 0) -> Match | None:
+        return self.compiled.search(text, pos)
+
+    def match(self, text: str | bytes) -> Match | None:
+        return self.compiled.match(text)
+
+    def fullmatch(self, text: str | bytes) -> Match | None:
+        return self.compiled.fullmatch(text)
+
+    def finditer(self, text: str | bytes) -> Iterator[Match]:
+        return self.compiled.finditer(text)
+
+
 class Lines:
     """Lines of text searched in one pass per pattern, for the first match in each line.
 
@@ -94,11 +125,11 @@ class Lines:
         self.lines = lines
         self.text = "\n".join(lines)
         self.data = self.text.encode("utf-8", "surrogatepass")
-        self.starts = _starts(map(len, lines))
+        self.starts = line_offsets(map(len, lines))
         self.byte_starts = (
             self.starts
             if len(self.data) == len(self.text)  # ASCII: bytes and characters agree
-            else _starts(len(line.encode("utf-8", "surrogatepass")) for line in lines)
+            else line_offsets(len(line.encode("utf-8", "surrogatepass")) for line in lines)
         )
 
     def first_matches(self, pattern: Pattern, limit: int | None = None) -> dict[int, int]:
@@ -134,8 +165,10 @@ class Lines:
         return found
 
 
-def _starts(widths: Iterable[int]) -> list[int]:
-    """Offsets at which each line starts, given each line's width (``\\n`` after each)."""
+def line_offsets(widths: Iterable[int]) -> list[int]:
+    """Offsets at which each line starts, given each line's width (``\\n`` after each).
+    Summed in C (``itertools.accumulate`` of a C-level callable): no Python frame per
+    line."""
     return [0, *itertools.accumulate(map(_PLUS_ONE, widths))][:-1]
 
 

@@ -27,6 +27,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
+from prodgate import linear
 from prodgate.discovery import installs
 from prodgate.discovery.catalogue import Catalogue, Signature
 from prodgate.discovery.lexer import C_STYLE, HASH, NONE, Lexed, blank_comments, line_starts
@@ -262,9 +263,13 @@ def bicep(rel: str, text: str, cat: Catalogue) -> Iterator[Detection]:
 
 
 # -- containers and CI --------------------------------------------------------------------
-_FROM = LazyPattern(r"(?mi)^[ \t]{0,40}FROM[ \t]{1,20}([^\n]{1,400})")
-_IMAGE = LazyPattern(r"(?m)^[ \t-]{0,80}[\"']?image[\"']?[ \t]{0,20}:[ \t]{0,20}[\"']?([^ \t\r\n\"']{1,300})")
-_USES = LazyPattern(
+# Searched in RE2, which skips the lines that cannot match at DFA speed: Python's ``re``
+# tries a ``(?m)^`` pattern at every position, and on recorded API exchanges (crewAI's
+# YAML cassettes, 20 MB, where "image" and "uses" are words of the bodies) these three
+# were 0.14 s of 0.78 s of configuration work.
+_FROM = linear.LazyPattern(r"(?mi)^[ \t]{0,40}FROM[ \t]{1,20}([^\n]{1,400})")
+_IMAGE = linear.LazyPattern(r"(?m)^[ \t-]{0,80}[\"']?image[\"']?[ \t]{0,20}:[ \t]{0,20}[\"']?([^ \t\r\n\"']{1,300})")
+_USES = linear.LazyPattern(
     r"(?m)^[ \t-]{0,80}[\"']?uses[\"']?[ \t]{0,20}:[ \t]{0,20}[\"']?([A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_./-]{1,300})@"
 )
 
@@ -283,7 +288,7 @@ def image_name(ref: str) -> str:
     return name
 
 
-def _images(rel: str, lexed: Lexed, pattern: LazyPattern[str], cat: Catalogue) -> Iterator[Detection]:
+def _images(rel: str, lexed: Lexed, pattern: linear.LazyPattern, cat: Catalogue) -> Iterator[Detection]:
     for m in pattern.finditer(lexed.code):
         # FROM [--platform=...] image [AS name]: the first word that is not a flag.
         ref = next((w for w in m.group(1).split() if not w.startswith("--")), "")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from prodgate.discovery.safe_regex import compile_safe
+from prodgate.linear import line_offsets
 
 # Which comment syntax a file uses.
 C_STYLE = "c"          # // and /* */, quotes ' " ` (JS, TS, Go, Java, C#, Rust, ...)
@@ -54,13 +55,8 @@ class Lexed:
 
 
 def line_starts(text: str) -> tuple[int, ...]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return tuple(starts)
+    """Where each line of ``text`` starts (a line after the last ``\\n`` too)."""
+    return tuple(line_offsets(map(len, text.split("\n"))))
 
 
 def lex(text: str, style: str) -> Lexed:

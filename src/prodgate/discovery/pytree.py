@@ -11,8 +11,10 @@ a one-entry cache keyed by the tree itself.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 KEPT = (
     ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call,
@@ -48,32 +50,38 @@ _last: tuple[ast.AST, Walked] | None = None
 
 def walk(tree: ast.AST) -> Walked:
     """The calls, imports, strings and kept nodes of ``tree``: what ``ast.walk`` finds,
-    at a fraction of its cost (no generator per node, the fields of each node kind
-    looked up once, and none that never holds a node; a list pushed whole, what is not
-    a node skipped when popped: a quarter less time than filtering each list). The
-    last tree's result is kept (holding the tree, so its identity cannot be reused),
-    for the second reader."""
+    at a fraction of its cost: no generator per node; the fields of each node kind
+    that can hold a node read by one ``operator.attrgetter`` (in C), none that never
+    holds one; a name (a third of all nodes, holding none) dropped at once; a list
+    pushed whole, what is not a node skipped when popped. On crewAI's 866 modules
+    (a million nodes) a quarter less time than a ``getattr`` per field. The last
+    tree's result is kept (holding the tree, so its identity cannot be reused), for
+    the second reader."""
     global _last
     if _last is not None and _last[0] is tree:
         return _last[1]
     out = Walked()
     kinds, uses, keep = out.kinds, out.uses.append, out.strings.append
-    fields: dict[type, tuple[str, ...]] = {}
+    children = _CHILDREN
     stack: list[ast.AST] = [tree]
     pop, push, extend = stack.pop, stack.append, stack.extend
-    AST, Constant, Expr, Call, Import, ImportFrom = ast.AST, ast.Constant, ast.Expr, ast.Call, ast.Import, ast.ImportFrom
+    AST, Constant, Expr, Call, Import, ImportFrom, Name = (
+        ast.AST, ast.Constant, ast.Expr, ast.Call, ast.Import, ast.ImportFrom, ast.Name
+    )
     while stack:
         node = pop()
         kind = type(node)
+        if kind is Name:
+            continue
         if kind is Constant:
             if type(node.value) is str:  # type: ignore[attr-defined]
                 keep((node.lineno, node.value))  # type: ignore[attr-defined]
             continue
-        names = fields.get(kind)
-        if names is None:
+        fields = children.get(kind)
+        if fields is None:
             if not isinstance(node, AST):
                 continue  # lists are pushed whole: a dict's None key (``**rest``), a flag
-            names = fields[kind] = tuple(f for f in kind._fields if f not in _NOT_NODES)
+            fields = children[kind] = _children(kind)
         if kind is Expr and type(node.value) is Constant and type(node.value.value) is str:  # type: ignore[attr-defined]
             continue  # prose
         bucket = kinds.get(kind)
@@ -81,14 +89,31 @@ def walk(tree: ast.AST) -> Walked:
             bucket.append(node)
             if kind is Call or kind is Import or kind is ImportFrom:
                 uses(node)  # type: ignore[arg-type]
-        for name in names:
-            value = getattr(node, name, None)
+        for value in fields(node):
             if type(value) is list:
                 extend(value)
             elif value is not None:
                 push(value)
     _last = (tree, out)
     return out
+
+
+_CHILDREN: dict[type, Callable[[ast.AST], tuple[Any, ...]]] = {}
+"""The values of the fields of each node kind that can hold a node, read at once."""
+
+
+def _children(kind: type[ast.AST]) -> Callable[[ast.AST], tuple[Any, ...]]:
+    names = [f for f in kind._fields if f not in _NOT_NODES]
+    if not names:
+        return _none
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+        one = operator.attrgetter(names[0])
+        return lambda node: (one(node),)
+    return operator.attrgetter(*names)
+
+
+def _none(_node: ast.AST) -> tuple[Any, ...]:
+    return ()
 
 
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
