@@ -59,6 +59,21 @@ def test_line_starts_are_where_each_line_starts() -> None:
         assert lexer.line_starts(text) == expected, repr(text)
 
 
+def test_hash_comments_blanked_line_by_line_as_the_lexer_blanks_them() -> None:
+    """Configuration whose comment openers are found is blanked one line at a time
+    where that gives the lexer's result (no backslash before a line break): quotes
+    left open at a line's end, ``#`` inside strings, ``a#b``, a line that starts with
+    ``#``, escaped quotes; with a backslash-newline the whole text is lexed."""
+    rng = random.Random(7)
+    pieces = ["a", " ", "#", " #", "\t#", "'", '"', "\\", "\\'", '\\"', "\n", "\r\n", "\\\n", "x#y", "''"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        lexer.blank_comments.cache_clear()
+        got = lexer.blank_comments(text, lexer.HASH)
+        assert got.code == lexer.lex(text, lexer.HASH).code, repr(text)
+        assert got.line_starts == lexer.line_starts(text)
+
+
 def test_detector_patterns_are_bounded() -> None:
     patterns = _module_patterns()
     assert len(patterns) >= 15
