@@ -74,6 +74,20 @@ def test_hash_comments_blanked_line_by_line_as_the_lexer_blanks_them() -> None:
         assert got.line_starts == lexer.line_starts(text)
 
 
+def test_every_host_part_and_credential_holds_a_literal() -> None:
+    """Configuration is searched for hosts and credentials only in its lines that hold
+    a literal (``code._in_text``): that misses nothing only while every host's fixed
+    part and every credential variable holds one, in the built-in catalogue and in one
+    a policy extends."""
+    extra = {"x": {"provider": "x", "hosts": ["*.inference.example.net", "llm-*"], "env": ["MY_LLM_TOKEN"]}}
+    for cat in (catalogue.build(), catalogue.build(extra)):
+        parts = [max(h.split("*"), key=len) for h, _sig in cat._hosts]
+        assert len(parts) >= 20 and len(cat._env) >= 20
+        for token in [*parts, *cat._env]:
+            assert cat.literals.search(token) is not None, token
+    assert ".inference.example.net" in parts and "MY_LLM_TOKEN" in cat._env
+
+
 def test_detector_patterns_are_bounded() -> None:
     patterns = _module_patterns()
     assert len(patterns) >= 15

@@ -191,15 +191,16 @@ class _Module:
         self.sdk_names: set[str] = set()
         self.modules: set[str] = set()
         self._imports()
-        if not deep and "agents" in self.names.values():  # import agents; agents.Runner: read its attributes
-            self.nodes = walk(tree).kinds
-        self.sdk_names |= {
-            n.attr
-            for n in self.nodes[ast.Attribute]
-            if isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name)
-            and self.names.get(n.value.id) == "agents"
-        }  # import agents; agents.Runner
+        if "agents" in self.names.values():  # import agents; agents.Runner: read its attributes
+            if not deep:
+                self.nodes = walk(tree).kinds
+            self.sdk_names |= {
+                n.attr
+                for n in self.nodes[ast.Attribute]
+                if isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and self.names.get(n.value.id) == "agents"
+            }
         self.openai_agents = bool(self.sdk_names & ac.OPENAI_AGENTS_NAMES) or any(
             m.split(".")[0] == "agents"
             and len(m.split(".")) > 1

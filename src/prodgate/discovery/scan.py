@@ -314,6 +314,7 @@ def _scan(
     # Terraform file here, in order, so that which files the scan's HCL budget covers
     # does not depend on which worker finished first.
     fan: Fanout[_Job, _Parsed] = Fanout(_parse_files, cat)
+    base = str(root).rstrip("/") + "/"  # files are named from it by text: no Path per file
 
     def parse(rel: str, kind: str, total: int, read: tuple[int, bytes] | FileProblem | None = None) -> None:
         parsed.add(rel)
@@ -321,7 +322,7 @@ def _scan(
             return  # tracked, and streamed while git grep searches
         if progress is not None:
             progress(len(parsed), total)
-        job = (rel, str(root / listing.links.targets.get(rel, rel)), kind, read)
+        job = (rel, base + listing.links.targets.get(rel, rel), kind, read)
         if is_terraform(rel):
             dets, skipped = _parse_file(cat, job, hcl)
             result.detections += dets
@@ -380,7 +381,10 @@ def _scan(
         for dets, skipped in fan.results():
             result.detections += dets
             result.skipped += skipped
-    result.detections = sorted(set(result.detections), key=SORT_KEY)
+    # Deduplicated by their sort keys (tuples, hashed in C), not by the dataclass's
+    # hash, a Python call per detection: a third of the time on 21,000 detections.
+    keyed = dict(zip(map(SORT_KEY, result.detections), result.detections, strict=True))
+    result.detections = [det for _key, det in sorted(keyed.items())]
     result.skipped.sort()
     return result
 
@@ -462,7 +466,7 @@ def _parse_files(cat: Catalogue, jobs: list[_Job]) -> list[_Parsed]:
 def _parse_file(cat: Catalogue, job: _Job, hcl: ParseBudget | None) -> _Parsed:
     rel, source, kind, read = job
     skipped: list[Skipped] = []
-    texts = _read(rel, read_regular(Path(source), cat.max_file_bytes) if read is None else read, cat, skipped)
+    texts = _read(rel, read_regular(source, cat.max_file_bytes) if read is None else read, cat, skipped)
     return ([] if texts is None else list(_detect(rel, *texts, kind, cat, hcl))), skipped
 
 
