@@ -434,6 +434,10 @@ def test_one_pass_over_a_syntax_tree_finds_what_walking_every_node_finds() -> No
         'match x:\n    case {"k": "api.openai.com", **rest}: pass\n    case C(a="gpt-4o") as y: pass\n'
         'def f(a: "OPENAI_API_KEY" = "o3-mini", *, b=f"{x!r:>{w}} gpt-4o") -> "m": "doc"; return lambda: "x"\n'
         '"""prose"""\nx: "ann" = [i async for i in g() if "t"]\nglobal q\n'
+        "try:\n    import a\nexcept E:\n    import b\nelse:\n    import c\nfinally:\n    from d import e\n"
+        "match x:\n    case 1:\n        import f\n"
+        "async def g():\n    async with h:\n        while i:\n            pass\n        else:\n            import j\n"
+        "class K:\n    if l:\n        pass\n    elif m:\n        for n in o:\n            import p\n"
     )
     checked = 0
     for text in sources:
@@ -449,6 +453,8 @@ def test_one_pass_over_a_syntax_tree_finds_what_walking_every_node_finds() -> No
         walked = pytree.walk(tree)
         assert sorted(id(n) for n in walked.uses) == uses
         assert sorted(walked.strings) == expected
+        imported = sorted(id(n) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)))
+        assert sorted(map(id, pytree.imports(tree))) == imported  # at any depth
         for kind in pytree.KEPT:  # what agents read by kind
             assert sorted(map(id, walked.kinds[kind])) == sorted(id(n) for n in ast.walk(tree) if type(n) is kind)
         checked += 1
