@@ -333,3 +333,16 @@ def test_the_import_reader_of_a_broken_file_is_linear(text: str, tmp_path: Path,
     code, found, _skipped = _scan(root, run)
     assert time.perf_counter() - start < 10.0
     assert (code, found) == (1, {("broken.py", 2, "import", "openai")})
+
+
+def test_python_names_are_folded_per_text_and_kept_for_the_next_reader() -> None:
+    """Both Python readers ask for a module's names folded; the second gets the first's
+    result for the same text, and another text its own."""
+    from prodgate.discovery.spelling import python_names
+
+    one, two = "import \uff4fpenai\n", "import \uff41nthropic\n"
+    assert python_names(one) == "import openai\n"
+    assert python_names(one) is python_names(one)
+    assert python_names(two) == "import anthropic\n"
+    assert python_names(one) == "import openai\n"
+    assert python_names("import os\n") == "import os\n"

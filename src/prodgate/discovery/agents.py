@@ -68,11 +68,9 @@ MAX_NAME = 200
 
 def _folded(text: str) -> str:
     """``text`` as Python reads its names: look-alike letters folded (NFKC)."""
-    if text.isascii():
-        return text
-    import unicodedata
+    from prodgate.discovery.spelling import python_names
 
-    return unicodedata.normalize("NFKC", text)
+    return python_names(text)
 
 
 def may_use(text: str) -> bool:
@@ -478,7 +476,16 @@ class _Module:
 
     # -- MCP ----------------------------------------------------------------------------------
     def _mcp(self, node: ast.Call) -> Iterator[Detection]:
-        qual = self.qual(node.func)
+        func = node.func  # the name a call's qualified name ends with, asked first (most calls)
+        if isinstance(func, ast.Attribute):
+            last = func.attr
+        elif isinstance(func, ast.Name) and func.id in self.names:
+            last = self.names[func.id].rsplit(".", 1)[-1]
+        else:
+            return
+        if last not in _MCP_LAST:
+            return
+        qual = self.qual(func)
         if qual is None or not self.sdk(qual):
             return
         how = ac.PY_MCP.get((_root(qual), qual.rsplit(".", 1)[-1]))
@@ -621,6 +628,10 @@ def _framework(module: str) -> tuple[str, str] | None:
         ):
             best = (prefix, framework)
     return best
+
+
+_MCP_LAST = frozenset(last for _root, last in ac.PY_MCP)
+"""The last part of every qualified name :data:`ac.PY_MCP` knows."""
 
 
 def _root(qual: str) -> str:

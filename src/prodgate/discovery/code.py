@@ -32,7 +32,7 @@ from prodgate.discovery.lexer import (
 from prodgate.discovery.model import Detection
 from prodgate.discovery.pytree import imports, walk
 from prodgate.discovery.safe_regex import LazyPattern
-from prodgate.discovery.spelling import plain
+from prodgate.discovery.spelling import plain, python_names
 from prodgate.linear import Pattern
 
 MAX_MODEL_STRING = 200
@@ -381,10 +381,7 @@ def python_reading(text: str, cat: Catalogue) -> str | None:
     """How much of a Python file to read (see :func:`python_may_use`): None, nothing;
     ``"imports"``, its import statements only (it holds no catalogue literal and
     imports nothing dynamically, so no string or call in it can show use); ``"all"``."""
-    if not text.isascii():
-        import unicodedata
-
-        text = unicodedata.normalize("NFKC", text)
+    text = python_names(text)
     if cat.literals.search(text) is not None:
         return "all"
     imported, quoted = cat.python_imports

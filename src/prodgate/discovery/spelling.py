@@ -136,6 +136,23 @@ def _spelt() -> Pattern:
     return compile_pattern(f"{_ESCAPE}|{_fold_class()}")
 
 
+_last_folded: tuple[str, str] | None = None
+
+
+def python_names(text: str) -> str:
+    """``text`` as Python reads its names: look-alike letters folded (NFKC), so that
+    ``import \uff4fpenai`` is searched as ``import openai``. The last text's form is
+    kept: the module reader and the agent reader both ask, of the same text."""
+    global _last_folded
+    if text.isascii():
+        return text
+    if _last_folded is not None and _last_folded[0] is text:
+        return _last_folded[1]
+    folded = unicodedata.normalize("NFKC", text)
+    _last_folded = (text, folded)
+    return folded
+
+
 def plain(text: str) -> str:
     """``text`` with escapes and look-alike characters folded into the literal
     characters they stand for; ``text`` itself (the same object) when nothing folds,
