@@ -346,3 +346,13 @@ def test_python_names_are_folded_per_text_and_kept_for_the_next_reader() -> None
     assert python_names(two) == "import anthropic\n"
     assert python_names(one) == "import openai\n"
     assert python_names("import os\n") == "import os\n"
+
+
+def test_utf8_is_kept_for_the_same_text_only() -> None:
+    from prodgate.discovery.spelling import utf8
+
+    one, two = "caf\u00e9 = 'gpt-4o'\n", "na\u00efve\udcff\n"
+    assert utf8(one) == one.encode("utf-8")
+    assert utf8(one) is utf8(one)
+    assert utf8(two) == two.encode("utf-8", "surrogatepass")
+    assert utf8(one) == one.encode("utf-8")

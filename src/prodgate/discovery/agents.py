@@ -37,6 +37,7 @@ from prodgate.discovery import agent_catalogue as ac
 from prodgate.discovery.mcp_source import source
 from prodgate.discovery.model import Detection
 from prodgate.discovery.pytree import KEPT, imports, walk
+from prodgate.discovery.spelling import python_names, utf8
 
 if TYPE_CHECKING:
     from prodgate.linear import Pattern
@@ -68,15 +69,13 @@ MAX_NAME = 200
 
 def _folded(text: str) -> str:
     """``text`` as Python reads its names: look-alike letters folded (NFKC)."""
-    from prodgate.discovery.spelling import python_names
-
     return python_names(text)
 
 
 def may_use(text: str) -> bool:
     """Whether a Python file can hold an agent, a tool or an MCP server (one search,
     in the text folded as Python reads names)."""
-    return _may_use_pattern().search(_folded(text)) is not None
+    return _may_use_pattern().search(utf8(_folded(text))) is not None
 
 
 def detection(
@@ -131,7 +130,7 @@ def of_tree(rel: str, tree: ast.Module, text: str | None = None) -> Iterator[Det
     server is spelt with (:func:`_acts_pattern`), only its imports can show anything
     (the frameworks it uses), and only its statements are walked, not every
     expression: on an AI framework's own sources (crewAI) two thirds of the modules."""
-    deep = text is None or _acts_pattern().search(text) is not None
+    deep = text is None or _acts_pattern().search(utf8(text)) is not None
     try:
         yield from _Module(rel, tree, deep=deep).detections()
     except RecursionError:  # a hostile nesting depth: what was found so far stands

@@ -32,7 +32,7 @@ from prodgate.discovery.lexer import (
 from prodgate.discovery.model import Detection
 from prodgate.discovery.pytree import imports, walk
 from prodgate.discovery.safe_regex import LazyPattern
-from prodgate.discovery.spelling import plain, python_names
+from prodgate.discovery.spelling import plain, python_names, utf8
 from prodgate.linear import Pattern
 
 MAX_MODEL_STRING = 200
@@ -382,14 +382,15 @@ def python_reading(text: str, cat: Catalogue) -> str | None:
     ``"imports"``, its import statements only (it holds no catalogue literal and
     imports nothing dynamically, so no string or call in it can show use); ``"all"``."""
     text = python_names(text)
-    if cat.literals.search(text) is not None:
+    data = utf8(text)
+    if cat.literals.search(data) is not None:
         return "all"
     imported, quoted = cat.python_imports
     dynamic = "import_module" in text or "__import__" in text
-    if dynamic and quoted.search(text) is not None:
+    if dynamic and quoted.search(data) is not None:
         return "all"
-    if imported.search(text) is not None:
-        return "all" if dynamic or cat.loader_calls.search(text) is not None else "imports"
+    if imported.search(data) is not None:
+        return "all" if dynamic or cat.loader_calls.search(data) is not None else "imports"
     return None
 
 

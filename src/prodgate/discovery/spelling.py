@@ -153,6 +153,21 @@ def python_names(text: str) -> str:
     return folded
 
 
+_last_utf8: tuple[str, bytes] | None = None
+
+
+def utf8(text: str) -> bytes:
+    """``text`` in UTF-8, for RE2, which reads bytes (given text, it encodes it at
+    each search). The last text's bytes are kept: the searches that decide whether a
+    Python module is read, and how, are six of the same text."""
+    global _last_utf8
+    if _last_utf8 is not None and _last_utf8[0] is text:
+        return _last_utf8[1]
+    data = text.encode("utf-8", "surrogatepass")
+    _last_utf8 = (text, data)
+    return data
+
+
 def plain(text: str) -> str:
     """``text`` with escapes and look-alike characters folded into the literal
     characters they stand for; ``text`` itself (the same object) when nothing folds,
