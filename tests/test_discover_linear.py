@@ -74,18 +74,44 @@ def test_hash_comments_blanked_line_by_line_as_the_lexer_blanks_them() -> None:
         assert got.line_starts == lexer.line_starts(text)
 
 
-def test_every_host_part_and_credential_holds_a_literal() -> None:
+def test_every_host_part_credential_and_model_prefix_holds_a_literal() -> None:
     """Configuration is searched for hosts and credentials only in its lines that hold
-    a literal (``code._in_text``): that misses nothing only while every host's fixed
-    part and every credential variable holds one, in the built-in catalogue and in one
-    a policy extends."""
-    extra = {"x": {"provider": "x", "hosts": ["*.inference.example.net", "llm-*"], "env": ["MY_LLM_TOKEN"]}}
+    a literal, and for models from its first literal less the longest model prefix
+    (``code._in_text``): that misses nothing only while every host's fixed part, every
+    credential variable and every model prefix holds one, in the built-in catalogue
+    and in one a policy extends."""
+    extra = {"x": {"provider": "x", "hosts": ["*.inference.example.net", "llm-*"], "env": ["MY_LLM_TOKEN"],
+                   "models": ["house-model-", "zz"]}}
     for cat in (catalogue.build(), catalogue.build(extra)):
         parts = [max(h.split("*"), key=len) for h, _sig in cat._hosts]
-        assert len(parts) >= 20 and len(cat._env) >= 20
-        for token in [*parts, *cat._env]:
+        assert len(parts) >= 20 and len(cat._env) >= 20 and len(cat._models) >= 20
+        for token in [*parts, *cat._env, *cat._models]:
             assert cat.literals.search(token) is not None, token
-    assert ".inference.example.net" in parts and "MY_LLM_TOKEN" in cat._env
+        assert cat.longest_model == max(map(len, cat._models))
+    assert ".inference.example.net" in parts and "MY_LLM_TOKEN" in cat._env and "house-model-" in cat._models
+
+
+def test_models_searched_from_the_first_literal_are_all_the_models() -> None:
+    """A line's models, searched from its first literal less the longest prefix, are
+    those of the whole line: prefixes glued to letters before them, two on a line, a
+    literal of another kind first, a model right at the start."""
+    from prodgate.discovery import code
+
+    cat = catalogue.build()
+    rng = random.Random(3)
+    words = ["gpt-4o-mini", "claude-3-5-sonnet", "xgpt-4o", "api.openai.com", "OPENAI_API_KEY", "o3-mini",
+             "text-embedding-3-small", "llama3", "-gpt-4", "a", " ", '"', ":", "/", "x" * 40]
+    found = 0
+    for _ in range(3000):
+        line = "".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        lead = [lead for _s, _e, _at, lead in code._literal_lines(line, cat)]
+        if not lead:
+            continue
+        start = max(0, lead[0] - cat.longest_model)
+        every = [(m.start(), m.group()) for m in cat.model_re.finditer(line)]
+        assert [(m.start(), m.group()) for m in cat.model_re.finditer(line, start)] == every, line
+        found += len(every)
+    assert found > 1000
 
 
 def test_detector_patterns_are_bounded() -> None:

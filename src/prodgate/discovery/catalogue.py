@@ -275,6 +275,12 @@ class Catalogue:
         return _words(self._models, "[A-Za-z0-9_-]", r"[A-Za-z0-9_.:@/-]{0,80}")
 
     @functools.cached_property
+    def longest_model(self) -> int:
+        """The length of the longest model prefix: no model :attr:`model_re` finds
+        starts further than this before the first literal of its text."""
+        return max(map(len, self._models), default=0)
+
+    @functools.cached_property
     def constant_re(self) -> Any:
         return _words(self._constants, "[A-Za-z0-9_.]", r"[A-Za-z0-9_]{1,60}")
 

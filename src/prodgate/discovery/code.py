@@ -76,38 +76,41 @@ def _holding(pattern: Pattern, parts: list[bytes]) -> Iterator[int]:
         pos = ends[k]
 
 
-def _literal_lines(text: str, cat: Catalogue, data: bytes | None = None) -> Iterator[tuple[int, int, int]]:
+def _literal_lines(text: str, cat: Catalogue, data: bytes | None = None) -> Iterator[tuple[int, int, int, int]]:
     """The (start, end) offsets of the lines of ``text`` that hold a catalogue literal,
-    in order, and where each starts in ``data`` (``text`` in UTF-8)."""
+    in order, where each starts in ``data`` (``text`` in UTF-8), and how far into the
+    line its first literal starts (characters)."""
     data = text.encode("utf-8", "surrogatepass") if data is None else data
     same = len(data) == len(text)  # ASCII: byte and character offsets agree
     done_bytes = done_chars = 0
-    for start, end in _lines_with(cat.literals, data):
+    for start, end, at in _lines_with(cat.literals, data):
         if same:
-            yield start, end, start
+            yield start, end, start, at - start
             continue
         # Character offsets, counted from the last line found: linear in the text.
         first = done_chars + len(data[done_bytes:start].decode("utf-8", "surrogatepass"))
         done_bytes, done_chars = end, first + len(data[start:end].decode("utf-8", "surrogatepass"))
-        yield first, done_chars, start
+        yield first, done_chars, start, len(data[start:at].decode("utf-8", "surrogatepass"))
 
 
-def _lines_with(pattern: Pattern, data: bytes) -> Iterator[tuple[int, int]]:
+def _lines_with(pattern: Pattern, data: bytes) -> Iterator[tuple[int, int, int]]:
     """The (start, end) byte offsets of the lines of ``data`` that hold a match of
-    ``pattern``, in order; the search resumes at the next line, so each byte is seen a
-    bounded number of times however many matches a line holds."""
+    ``pattern``, in order, and where each line's first match starts; the search
+    resumes at the next line, so each byte is seen a bounded number of times however
+    many matches a line holds."""
     search, pos, size = pattern.search, 0, len(data)
     while (m := search(data, pos)) is not None:
-        start = data.rfind(b"\n", 0, m.start()) + 1
+        at = m.start()
+        start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", m.end())
         end = size if end == -1 else end
-        yield start, end
+        yield start, end, at
         pos = end + 1
 
 
 def _lines_holding(pattern: Pattern, data: bytes) -> set[int]:
     """Where each line of ``data`` that holds a match of ``pattern`` starts (bytes)."""
-    return {start for start, _end in _lines_with(pattern, data)}
+    return {start for start, _end, _at in _lines_with(pattern, data)}
 
 
 def _offset_lines(first: int, value: str) -> Callable[[int], int]:
@@ -128,16 +131,17 @@ def _in_text(
     thousands of long lines, the calls cost more than the searches). A host's fixed
     part and a credential variable are literals themselves, so no other line can hold
     one: on crewAI's cassettes those searches read 5 MB instead of 20."""
-    lines = [(start, end) for start, end, _at in _literal_lines(text, cat)]
+    lines = [(start, end, lead) for start, end, _at, lead in _literal_lines(text, cat)]
     if not lines:
         return
-    parts = [text[start:end].encode("utf-8", "surrogatepass") for start, end in lines]
+    parts = [text[start:end].encode("utf-8", "surrogatepass") for start, end, _lead in lines]
     hosts = set(_holding(cat.host_literals, parts))
     creds = set(_holding(cat.env_literals, parts)) if env else set()
-    for k, (start, end) in enumerate(lines):
+    reach = cat.longest_model
+    for k, (start, end, lead) in enumerate(lines):
         yield from _matches(
             rel, text[start:end], _shifted(line_of, start), cat, env=env, models=models,
-            hosts=k in hosts, creds=k in creds,
+            hosts=k in hosts, creds=k in creds, models_from=max(0, lead - reach),
         )
 
 
@@ -147,11 +151,17 @@ def _shifted(line_of: Callable[[int], int], start: int) -> Callable[[int], int]:
 
 def _matches(
     rel: str, text: str, line_of: Callable[[int], int], cat: Catalogue, *, env: bool, models: bool,
-    hosts: bool | None = None, creds: bool | None = None,
+    hosts: bool | None = None, creds: bool | None = None, models_from: int = 0,
 ) -> Iterator[Detection]:
     """Endpoints, credentials (when ``env``) and models (when ``models``) in ``text``.
     ``hosts``, ``creds``: whether it holds a host's or a credential's literal, when the
-    caller knows (None: RE2 tells)."""
+    caller knows (None: RE2 tells). ``models_from``: where a model can start at the
+    earliest. A model's name starts with a model prefix, which is a literal or holds
+    one, so none starts further before the text's first literal than the longest
+    prefix is long. On recorded API exchanges (a JSON body a line, its model named
+    after the messages) the pattern tried two thirds fewer places: 0.06 s against
+    0.15 s on crewAI's cassettes. The pattern still reads what comes before that
+    place (its lookbehind looks at the text itself, not from where the search starts)."""
     # RE2 first tells whether host_re and env_re can find anything at all: they try
     # every position of the text (a lookbehind, a character class first), RE2 reads
     # it once. Even on short strings that is cheaper (crewAI's parse work: 2.13 s
@@ -172,7 +182,7 @@ def _matches(
             if sig is not None:
                 yield _det(rel, line_of(m.start()), "credential", sig, m.group())
     if models:
-        for m in cat.model_re.finditer(text):
+        for m in cat.model_re.finditer(text, models_from):
             name = m.group().rstrip(".:/@-_")
             sig = cat.model(name)
             if sig is not None:
@@ -227,7 +237,7 @@ def json_values(rel: str, text: str, cat: Catalogue, *, data: bool) -> Iterator[
     number, counted = 1, 0
     raw = text.encode("utf-8", "surrogatepass")
     hosts, creds = _lines_holding(cat.host_literals, raw), _lines_holding(cat.env_literals, raw)
-    for start, end, at in _literal_lines(text, cat, raw):
+    for start, end, at, _lead in _literal_lines(text, cat, raw):
         number += text.count("\n", counted, start)  # counted once over the whole text
         counted = start
         line = text[start:end]
@@ -288,7 +298,7 @@ def code(rel: str, lexed: Lexed, cat: Catalogue) -> Iterator[Detection]:
     """What any language shows outside its imports: endpoints and model identifiers in
     its strings, credential variables and SDK model constants in its code."""
     yield from strings(rel, ((lexed.line_of(s.offset), plain(s.value)) for s in lexed.strings), cat, env=False)
-    for start, end, _at in _literal_lines(lexed.code, cat):
+    for start, end, _at, _lead in _literal_lines(lexed.code, cat):
         part = lexed.code[start:end]
         for m in cat.env_re.finditer(part):
             sig = cat.env(m.group())
