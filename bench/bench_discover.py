@@ -284,7 +284,8 @@ def bench(label: str, root: Path, reps: int, peer: bool, peer_timeout: float, ta
 
 
 def hostile_cases() -> dict[str, dict[str, str | bytes]]:
-    """The worst inputs of tests/test_discover_hostile.py, each a tree of its own."""
+    """The worst inputs of tests/test_discover_hostile.py, each a tree of its own, and
+    configuration that is nearly all comments (lexed a span of lines at a time)."""
     cell = {"cell_type": "code", "source": ["import openai\n", "x = 1\n" * 100]}
     cells = [{"cell_type": "code", "source": [f"x{i} = {i}\n"]} for i in range(50_000)]
     return {
@@ -297,6 +298,7 @@ def hostile_cases() -> dict[str, dict[str, str | bytes]]:
         "notebook nested 100,000 deep": {"bomb.ipynb": '{"cells": ' + "[" * 100_000 + "]" * 100_000 + ', "x": "openai"}'},
         "notebook over 4 MiB": {"huge.ipynb": json.dumps({"cells": [cell] * 8_000})},
         "notebook of 50,000 cells": {"many.ipynb": json.dumps({"cells": [*cells, cell]}, indent=1)},
+        "4 MB of comments, a host in each": {"settings.yaml": "# api.openai.com\n" * 240_000 + "url: x\n"},
         "binary .py and .json": {"model.py": b"\x01" * 2048 + b"\x00\nimport openai\n",
                                  "data.json": b'{"model": "gpt-4o"}\x00' + bytes(range(256)) * 40},
     }

@@ -65,7 +65,8 @@ def test_hash_comments_blanked_line_by_line_as_the_lexer_blanks_them() -> None:
     left open at a line's end, ``#`` inside strings, ``a#b``, a line that starts with
     ``#``, escaped quotes; with a backslash-newline the whole text is lexed."""
     rng = random.Random(7)
-    pieces = ["a", " ", "#", " #", "\t#", "'", '"', "\\", "\\'", '\\"', "\n", "\r\n", "\\\n", "x#y", "''"]
+    pieces = ["a", " ", "#", " #", "\t#", "'", '"', "\\", "\\'", '\\"', "\n", "\r\n", "\\\n", "x#y", "''",
+              "z" * 300, "\n" + "y" * 200]  # lines with a # far apart are lexed apart
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         lexer.blank_comments.cache_clear()
