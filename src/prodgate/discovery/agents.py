@@ -67,15 +67,10 @@ def _may_use_pattern() -> Pattern:
 MAX_NAME = 200
 
 
-def _folded(text: str) -> str:
-    """``text`` as Python reads its names: look-alike letters folded (NFKC)."""
-    return python_names(text)
-
-
 def may_use(text: str) -> bool:
     """Whether a Python file can hold an agent, a tool or an MCP server (one search,
     in the text folded as Python reads names)."""
-    return _may_use_pattern().search(utf8(_folded(text))) is not None
+    return _may_use_pattern().search(utf8(python_names(text))) is not None
 
 
 def detection(
@@ -98,7 +93,7 @@ def python(rel: str, text: str) -> Iterator[Detection]:
     """The agents, tools and MCP servers of a Python module."""
     tree = parse(text)
     if tree is not None:
-        yield from of_tree(rel, tree, _folded(text))
+        yield from of_tree(rel, tree, python_names(text))
 
 
 def parse(text: str) -> ast.Module | None:
