@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from prodgate.lastcall import last_answer
+
 KEPT = (
     ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call,
     ast.Attribute,
@@ -45,9 +47,7 @@ class Walked:
     """The nodes of each kind of :data:`KEPT`."""
 
 
-_last: tuple[ast.AST, Walked] | None = None
-
-
+@last_answer
 def walk(tree: ast.AST) -> Walked:
     """The calls, imports, strings and kept nodes of ``tree``: what ``ast.walk`` finds,
     at a fraction of its cost: no generator per node; the fields of each node kind
@@ -57,9 +57,6 @@ def walk(tree: ast.AST) -> Walked:
     (a million nodes) a quarter less time than a ``getattr`` per field. The last
     tree's result is kept (holding the tree, so its identity cannot be reused), for
     the second reader."""
-    global _last
-    if _last is not None and _last[0] is tree:
-        return _last[1]
     out = Walked()
     kinds, uses, keep = out.kinds, out.uses.append, out.strings.append
     children = _CHILDREN
@@ -94,7 +91,6 @@ def walk(tree: ast.AST) -> Walked:
                 extend(value)
             elif value is not None:
                 push(value)
-    _last = (tree, out)
     return out
 
 
@@ -127,17 +123,12 @@ are statements, so these lead to every import, at any depth."""
 _BLOCK_FIELDS: dict[type, Callable[[ast.AST], tuple[Any, ...]]] = {}
 """The block fields of each node kind, read at once (as :data:`_CHILDREN`)."""
 
-_last_imports: tuple[ast.AST, list[ast.Import | ast.ImportFrom]] | None = None
-
-
+@last_answer
 def imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     """The import statements of ``tree`` at any depth (in functions, classes,
     branches, handlers, match cases), each block's statements visited last first.
     Only blocks are followed, not expressions: a tenth of the nodes. The last tree's
     are kept, as :func:`walk` keeps its result: the module and agent readers both ask."""
-    global _last_imports
-    if _last_imports is not None and _last_imports[0] is tree:
-        return _last_imports[1]
     Import, ImportFrom = ast.Import, ast.ImportFrom
     found: list[ast.Import | ast.ImportFrom] = []
     blocks = _BLOCK_FIELDS
@@ -155,5 +146,4 @@ def imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
         for value in fields(node):
             if type(value) is list:  # a block holds statements (handlers, cases) only
                 extend(value)
-    _last_imports = (tree, found)
     return found

@@ -27,6 +27,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from prodgate.lastcall import last_answer
+
 if TYPE_CHECKING:
     from prodgate.linear import Pattern
 
@@ -136,36 +138,20 @@ def _spelt() -> Pattern:
     return compile_pattern(f"{_ESCAPE}|{_fold_class()}")
 
 
-_last_folded: tuple[str, str] | None = None
-
-
+@last_answer
 def python_names(text: str) -> str:
     """``text`` as Python reads its names: look-alike letters folded (NFKC), so that
     ``import \uff4fpenai`` is searched as ``import openai``. The last text's form is
     kept: the module reader and the agent reader both ask, of the same text."""
-    global _last_folded
-    if text.isascii():
-        return text
-    if _last_folded is not None and _last_folded[0] is text:
-        return _last_folded[1]
-    folded = unicodedata.normalize("NFKC", text)
-    _last_folded = (text, folded)
-    return folded
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-_last_utf8: tuple[str, bytes] | None = None
-
-
+@last_answer
 def utf8(text: str) -> bytes:
     """``text`` in UTF-8, for RE2, which reads bytes (given text, it encodes it at
     each search). The last text's bytes are kept: the searches that decide whether a
     Python module is read, and how, are six of the same text."""
-    global _last_utf8
-    if _last_utf8 is not None and _last_utf8[0] is text:
-        return _last_utf8[1]
-    data = text.encode("utf-8", "surrogatepass")
-    _last_utf8 = (text, data)
-    return data
+    return text.encode("utf-8", "surrogatepass")
 
 
 def plain(text: str) -> str:
